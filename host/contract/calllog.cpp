@@ -1,0 +1,399 @@
+// Call-log routes (contract §3.4): exactly one CRM activity per RingCentral call and extension,
+// read back the links, and update the activity as recordings, notes and final call data arrive.
+//
+// Exactly once: POST /callLog reserves (session, extension identity) in a store transaction
+// *before* the plugin runs, so concurrent identical requests reach the CRM once; the others
+// get "Existing log for session ...". A failed CRM call releases the reservation.
+#include <spdlog/spdlog.h>
+
+#include <crmhost/sdk/js.hpp>
+
+#include "contract/app.h"
+#include "contract/errors.h"
+#include "contract/log_composer.h"
+#include "contract/session.h"
+#include "plugins/host_services.h"
+
+namespace crmhost::contract {
+namespace json = boost::json;
+namespace js = crmhost::sdk::js;
+
+namespace {
+
+constexpr size_t kMaxSessionIds = 5;  // GET /callLog processes only the first five
+
+const json::value* Member(const json::object& o, std::string_view key) { return o.if_contains(key); }
+
+std::string StringOrEmpty(const json::value* v) { return (v && !v->is_null()) ? js::ToString(*v) : ""; }
+
+// Extension identity of a request (contract §7.1): body first, then logInfo; a raw
+// rcExtensionId is hashed with HASH_KEY.
+store::CallLogIdentity IdentityOf(const App& app, const json::object& body, const json::value& session_id) {
+  const json::value* log_info = js::Get(body, "logInfo");
+  auto pick = [&](std::string_view k) -> const json::value* {
+    if (auto* v = js::Get(body, k)) return v;
+    return js::Get(log_info, k);
+  };
+  store::CallLogIdentity id;
+  id.session_id = js::ToString(session_id);
+  id.extension_number = StringOrEmpty(pick("extensionNumber"));
+  if (auto* h = pick("hashedExtensionId"); js::Truthy(h)) {
+    id.hashed_extension_id = js::ToString(*h);
+  } else if (auto* rc = pick("rcExtensionId"); js::Truthy(rc) && !app.hash_key.empty()) {
+    id.hashed_extension_id = HashValue(js::ToString(*rc), app.hash_key);
+  }
+  return id;
+}
+
+std::string HashedAccountId(const App& app, const http::HttpRequest& req, const json::value* account_id) {
+  if (auto h = req.Header("rc-account-id")) return std::string(*h);
+  return HashValue(account_id ? js::ToString(*account_id) : "undefined", app.hash_key);
+}
+
+std::optional<LogFormat> FormatOf(const plugins::PluginVersion& plugin, const std::string& platform,
+                                  const std::string& request_id) {
+  if (!plugin.Implements("getLogFormatType")) return LogFormat::kPlainText;
+  auto out = plugin.Invoke("getLogFormatType", json::object{{"platform", platform}, {"proxyConfig", nullptr}},
+                           request_id, {});
+  if (!out.ok() || !out.value.is_string()) return LogFormat::kPlainText;
+  return ParseLogFormat(out.value.get_string());
+}
+
+http::HttpResponse ConnectFailureResponse(const ConnectFailure& f, std::string_view op, const std::string& platform,
+                                          json::object no_user_message) {
+  switch (f.kind) {
+    case ConnectFailure::Kind::kNoUser:
+      if (no_user_message.empty()) return http::HttpResponse::Json(200, json::object{{"successful", false}});
+      return Failure(std::move(no_user_message));
+    case ConnectFailure::Kind::kRevoked: return SessionRevoked();
+    case ConnectFailure::Kind::kStore: return Failure(DatabaseErrorMessage());
+    case ConnectFailure::Kind::kPlugin: return Failure(ApiErrorMessage(op, platform, f.outcome));
+  }
+  return Failure(DatabaseErrorMessage());
+}
+
+// ---- POST /callLog ---------------------------------------------------------------------------
+
+http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  auto who = RequireCaller(jwt);
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  const auto& caller = std::get<Caller>(who);
+  auto parsed = ParseJsonBody(req);
+  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
+  json::object body = std::move(std::get<json::object>(parsed));
+
+  const json::value* log_info_v = js::Get(body, "logInfo");
+  if (!log_info_v || !log_info_v->is_object()) return http::HttpResponse::Error(400, "logInfo is required");
+  const json::object& log_info = log_info_v->get_object();
+  const json::value* session_id = js::Get(log_info, "sessionId");
+  if (!session_id || !(session_id->is_string() || session_id->is_number()))
+    return http::HttpResponse::Error(400, "logInfo.sessionId is required");
+
+  auto lease = app.registry.Acquire(caller.platform);
+  if (!lease) return UnknownPlatform(caller.platform);
+  const auto& plugin = **lease;
+
+  // 1. Reserve before anything reaches the CRM.
+  store::CallLogRow row;
+  row.identity = IdentityOf(app, body, *session_id);
+  const json::value* tel = js::Get(log_info, "telephonySessionId");
+  row.id = js::Truthy(tel) ? js::ToString(*tel) : StringOrEmpty(js::Get(log_info, "id"));
+  row.platform = caller.platform;
+  row.user_id = caller.user_id;
+  row.contact_id = StringOrEmpty(js::Get(body, "contactId"));
+  auto reserved = app.store.ReserveCallLog(row, app.now_ms());
+  if (!reserved.ok()) {
+    spdlog::error("[{}] call log reservation failed: {}", req.request_id, reserved.status().ToString());
+    return Failure(DatabaseErrorMessage());
+  }
+  if (reserved.value() == store::Store::Reservation::kExists)
+    return Failure(ReturnMessage("Existing log for session " + row.identity.session_id, "warning", 3000));
+
+  // From here every early answer gives the reservation back.
+  auto release = [&](http::HttpResponse resp) {
+    if (Status st = app.store.ReleaseCallLog(row.identity); !st.ok())
+      spdlog::error("[{}] releasing call log reservation failed: {}", req.request_id, st.ToString());
+    return resp;
+  };
+
+  auto connected = Connect(app, plugin, caller.user_id, caller.platform, false, req.request_id);
+  if (auto* fail = std::get_if<ConnectFailure>(&connected))
+    return release(ConnectFailureResponse(*fail, "createCallLog", caller.platform,
+                                          ReturnMessage("User not found", "warning", 5000)));
+  auto& c = std::get<Connected>(connected);
+
+  const bool inbound = StringOrEmpty(js::Get(log_info, "direction")) == "Inbound";
+  const json::value* contact_number = js::Get(js::Get(log_info_v, inbound ? "from" : "to"), "phoneNumber");
+  const std::string number_text = contact_number ? js::ToString(*contact_number) : "undefined";
+  const json::value* contact_id = js::Get(body, "contactId");
+  if (!js::Truthy(contact_id))
+    return release(Failure(ReturnMessage("Contact not found for number " + number_text, "warning", 5000)));
+
+  json::object contact_info;
+  contact_info["id"] = *contact_id;
+  contact_info["phoneNumber"] = contact_number ? *contact_number : json::value();
+  contact_info["type"] = body.contains("contactType") && !body.at("contactType").is_null() ? body.at("contactType") : json::value("");
+  contact_info["name"] = body.contains("contactName") && !body.at("contactName").is_null() ? body.at("contactName") : json::value("");
+  const json::value contact_info_v = contact_info;
+
+  const json::value* voicemail_link = js::Get(body, "voicemailLink");
+  if (!voicemail_link) voicemail_link = js::Get(js::Get(log_info_v, "voicemail"), "link");
+  const json::value* voicemail_id = js::Get(body, "voicemailMessageId");
+  if (!voicemail_id) voicemail_id = js::Get(js::Get(log_info_v, "voicemail"), "messageId");
+
+  std::string composed;
+  if (auto format = FormatOf(plugin, caller.platform, req.request_id)) {
+    ComposeInput ci;
+    ci.format = *format;
+    ci.call_log = log_info_v;
+    ci.contact_info = &contact_info_v;
+    ci.user_settings = &c.user.user_settings;
+    ci.timezone_offset = &c.user.timezone_offset;
+    ci.note = Member(body, "note");
+    ci.ai_note = Member(body, "aiNote");
+    ci.transcript = Member(body, "transcript");
+    ci.recording_link = js::Get(js::Get(log_info_v, "recording"), "link");
+    ci.voicemail_link = voicemail_link;
+    ci.subject = Member(log_info, "customSubject");
+    ci.start_time = Member(log_info, "startTime");
+    ci.duration = Member(log_info, "duration");
+    ci.result = Member(log_info, "result");
+    ci.ring_sense_transcript = Member(body, "ringSenseTranscript");
+    ci.ring_sense_summary = Member(body, "ringSenseSummary");
+    ci.ring_sense_ai_score = Member(body, "ringSenseAIScore");
+    ci.ring_sense_bulleted_summary = Member(body, "ringSenseBulletedSummary");
+    ci.ring_sense_link = Member(body, "ringSenseLink");
+    composed = ComposeCallLog(ci);
+  }
+
+  json::object input;
+  input["user"] = c.user_json;
+  input["contactInfo"] = contact_info;
+  input["authHeader"] = c.auth_header;
+  input["callLog"] = log_info;
+  for (const char* k : {"note", "additionalSubmission", "aiNote", "transcript", "ringSenseTranscript",
+                        "ringSenseSummary", "ringSenseAIScore", "ringSenseBulletedSummary", "ringSenseLink"})
+    if (auto* v = Member(body, k)) input[k] = *v;
+  if (voicemail_link) input["voicemailLink"] = *voicemail_link;
+  if (voicemail_id) input["voicemailMessageId"] = *voicemail_id;
+  input["composedLogDetails"] = composed;
+  input["hashedAccountId"] = HashedAccountId(app, req, js::Get(log_info, "accountId"));
+  input["isFromSSCL"] = req.Header("user-agent") == std::optional<std::string_view>("SSCL");
+  input["proxyConfig"] = nullptr;
+
+  auto out = plugin.Invoke("createCallLog", input, req.request_id, c.secrets);
+  if (!out.ok()) {
+    spdlog::warn("[{}] createCallLog failed: {}", req.request_id, plugins::HostServices::Mask(out.message, c.secrets));
+    return release(Failure(ApiErrorMessage("createCallLog", caller.platform, out)));
+  }
+  ApplyUserUpdate(app, c.user, out.value);
+  const json::object result = out.value.is_object() ? out.value.get_object() : json::object();
+  const json::value* log_id = js::Get(result, "logId");
+  json::object resp;
+  if (!js::Truthy(log_id)) {
+    resp["successful"] = false;
+    if (auto* m = result.if_contains("returnMessage")) resp["returnMessage"] = *m;
+    return release(http::HttpResponse::Json(200, resp));
+  }
+  row.third_party_log_id = js::ToString(*log_id);
+  if (Status st = app.store.CompleteCallLog(row, app.now_ms()); !st.ok()) {
+    // The activity exists in the CRM; the pending reservation stays so no duplicate follows.
+    spdlog::error("[{}] recording call log link failed: {}", req.request_id, st.ToString());
+    return Failure(DatabaseErrorMessage());
+  }
+  resp["successful"] = true;
+  resp["logId"] = *log_id;
+  if (auto* m = result.if_contains("returnMessage")) resp["returnMessage"] = *m;
+  spdlog::info("[{}] call {} logged as {} activity {}", req.request_id, row.identity.session_id, caller.platform,
+               row.third_party_log_id);
+  return http::HttpResponse::Json(200, resp);
+}
+
+// ---- GET /callLog -----------------------------------------------------------------------------
+
+http::HttpResponse GetCallLog(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  auto who = RequireCaller(jwt);
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  const auto& caller = std::get<Caller>(who);
+  auto lease = app.registry.Acquire(caller.platform);
+  if (!lease) return UnknownPlatform(caller.platform);
+  const auto& plugin = **lease;
+  const json::object unsuccessful{{"successful", false}};
+
+  auto user = app.store.GetUser(caller.user_id);
+  if (!user.ok()) return Failure(DatabaseErrorMessage());
+  if (!user.value() || user.value()->access_token.empty()) return http::HttpResponse::Json(200, unsuccessful);
+  auto ids_q = req.Query("sessionIds");
+  if (!ids_q || ids_q->empty()) return http::HttpResponse::Json(200, unsuccessful);
+  std::vector<std::string> ids;
+  for (size_t start = 0; ids.size() < kMaxSessionIds;) {
+    size_t comma = ids_q->find(',', start);
+    ids.emplace_back(ids_q->substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  const bool details = req.Query("requireDetails") == std::optional<std::string_view>("true");
+  const std::string ext(req.Query("extensionNumber").value_or(""));
+  const std::string hash(req.Query("hashedExtensionId").value_or(""));
+
+  std::optional<Connected> connected;
+  if (details) {
+    auto c = Connect(app, plugin, caller.user_id, caller.platform, false, req.request_id);
+    if (auto* fail = std::get_if<ConnectFailure>(&c))
+      return ConnectFailureResponse(*fail, "getCallLog", caller.platform, {});
+    connected = std::move(std::get<Connected>(c));
+  }
+
+  json::array logs;
+  json::value return_message;
+  for (const auto& sid : ids) {
+    if (details && js::ToNumber(json::value(sid)) == 0) {  // the reference's `sId == 0`
+      logs.push_back(json::object{{"sessionId", sid}, {"matched", false}});
+      continue;
+    }
+    auto found = app.store.FindCallLog({sid, ext, hash});
+    if (!found.ok()) return Failure(DatabaseErrorMessage());
+    if (!found.value()) {
+      logs.push_back(json::object{{"sessionId", sid}, {"matched", false}});
+      continue;
+    }
+    const auto& row = *found.value();
+    json::object item{{"sessionId", row.identity.session_id}, {"matched", true}, {"logId", row.third_party_log_id}};
+    if (details) {
+      json::object input{{"user", connected->user_json},
+                         {"telephonySessionId", row.id},
+                         {"callLogId", row.third_party_log_id},
+                         {"contactId", row.contact_id},
+                         {"authHeader", connected->auth_header},
+                         {"proxyConfig", nullptr}};
+      auto out = plugin.Invoke("getCallLog", input, req.request_id, connected->secrets);
+      if (!out.ok()) return Failure(ApiErrorMessage("getCallLog", caller.platform, out));
+      const json::object result = out.value.is_object() ? out.value.get_object() : json::object();
+      return_message = result.contains("returnMessage") ? result.at("returnMessage") : json::value();
+      if (auto* info = result.if_contains("callLogInfo")) item["logData"] = *info;
+    }
+    logs.push_back(std::move(item));
+  }
+  json::object resp{{"successful", true}, {"logs", std::move(logs)}};
+  if (!return_message.is_null()) resp["returnMessage"] = return_message;
+  return http::HttpResponse::Json(200, resp);
+}
+
+// ---- PATCH /callLog ---------------------------------------------------------------------------
+
+http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  auto who = RequireCaller(jwt);
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  const auto& caller = std::get<Caller>(who);
+  auto parsed = ParseJsonBody(req);
+  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
+  json::object body = std::move(std::get<json::object>(parsed));
+  const json::value* session_id = js::Get(body, "sessionId");
+  if (!session_id || !(session_id->is_string() || session_id->is_number()))
+    return http::HttpResponse::Error(400, "sessionId is required");
+  auto lease = app.registry.Acquire(caller.platform);
+  if (!lease) return UnknownPlatform(caller.platform);
+  const auto& plugin = **lease;
+
+  auto found = app.store.FindCallLog(IdentityOf(app, body, *session_id));
+  if (!found.ok()) return Failure(DatabaseErrorMessage());
+  if (!found.value()) return http::HttpResponse::Json(200, json::object{{"successful", false}});
+  const store::CallLogRow row = std::move(*found.value());
+
+  auto connected = Connect(app, plugin, caller.user_id, caller.platform, false, req.request_id);
+  if (auto* fail = std::get_if<ConnectFailure>(&connected))
+    return ConnectFailureResponse(*fail, "updateCallLog", caller.platform, {});
+  auto& c = std::get<Connected>(connected);
+
+  const json::value legs = body.contains("legs") && js::Truthy(body.at("legs")) ? body.at("legs") : json::array();
+  json::value existing_details;
+  std::string composed;
+  if (auto format = FormatOf(plugin, caller.platform, req.request_id)) {
+    // Upsert into what the CRM holds now, so user edits made in the CRM survive.
+    std::string existing_body;
+    json::object get_in{{"user", c.user_json},          {"telephonySessionId", row.id},
+                        {"callLogId", row.third_party_log_id}, {"contactId", row.contact_id},
+                        {"authHeader", c.auth_header},  {"proxyConfig", nullptr}};
+    auto current = plugin.Invoke("getCallLog", get_in, req.request_id, c.secrets);
+    if (current.ok()) {
+      const json::value* info = js::Get(&current.value, "callLogInfo");
+      if (auto* full = js::Get(info, "fullLogResponse")) existing_details = *full;
+      if (auto* fb = js::Get(info, "fullBody"); js::Truthy(fb)) {
+        existing_body = js::ToString(*fb);
+      } else if (auto* note = js::Get(info, "note"); js::Truthy(note)) {
+        existing_body = js::ToString(*note);
+      }
+    } else {
+      spdlog::warn("[{}] reading the current activity failed; composing from an empty body", req.request_id);
+    }
+    json::object call_log{{"sessionId", row.identity.session_id}, {"legs", legs}};
+    for (const char* k : {"startTime", "duration", "result", "direction", "from", "to"})
+      if (auto* v = Member(body, k)) call_log[k] = *v;
+    const json::value call_log_v = call_log;
+    ComposeInput ci;
+    ci.format = *format;
+    ci.existing_body = std::move(existing_body);
+    ci.call_log = &call_log_v;
+    ci.user_settings = &c.user.user_settings;
+    ci.timezone_offset = &c.user.timezone_offset;
+    ci.note = Member(body, "note");
+    ci.ai_note = Member(body, "aiNote");
+    ci.transcript = Member(body, "transcript");
+    ci.recording_link = Member(body, "recordingLink");
+    ci.voicemail_link = Member(body, "voicemailLink");
+    ci.subject = Member(body, "subject");
+    ci.start_time = Member(body, "startTime");
+    ci.duration = Member(body, "duration");
+    ci.result = Member(body, "result");
+    ci.ring_sense_transcript = Member(body, "ringSenseTranscript");
+    ci.ring_sense_summary = Member(body, "ringSenseSummary");
+    ci.ring_sense_ai_score = Member(body, "ringSenseAIScore");
+    ci.ring_sense_bulleted_summary = Member(body, "ringSenseBulletedSummary");
+    ci.ring_sense_link = Member(body, "ringSenseLink");
+    composed = ComposeCallLog(ci);
+  }
+
+  json::object input;
+  input["user"] = c.user_json;
+  input["existingCallLog"] = row.ToConnectorJson();
+  input["authHeader"] = c.auth_header;
+  for (const char* k : {"recordingLink", "recordingDownloadLink", "voicemailLink", "voicemailMessageId", "subject",
+                        "note", "startTime", "duration", "result", "aiNote", "transcript", "ringSenseTranscript",
+                        "ringSenseSummary", "ringSenseAIScore", "ringSenseBulletedSummary", "ringSenseLink",
+                        "additionalSubmission"})
+    if (auto* v = Member(body, k)) input[k] = *v;
+  input["legs"] = legs;
+  input["composedLogDetails"] = composed;
+  input["existingCallLogDetails"] = existing_details;
+  input["hashedAccountId"] = HashedAccountId(app, req, js::Get(body, "accountId"));
+  input["isFromSSCL"] = req.Header("user-agent") == std::optional<std::string_view>("SSCL");
+  input["proxyConfig"] = nullptr;
+  // recordingDownloadLink may embed a RingCentral token: never let the plugin log it.
+  auto secrets = c.secrets;
+  if (auto* dl = js::Get(body, "recordingDownloadLink")) secrets.push_back(js::ToString(*dl));
+
+  auto out = plugin.Invoke("updateCallLog", input, req.request_id, secrets);
+  if (!out.ok()) {
+    spdlog::warn("[{}] updateCallLog failed: {}", req.request_id, plugins::HostServices::Mask(out.message, secrets));
+    return Failure(ApiErrorMessage("updateCallLog", caller.platform, out));
+  }
+  ApplyUserUpdate(app, c.user, out.value);
+  const json::object result = out.value.is_object() ? out.value.get_object() : json::object();
+  json::object resp{{"successful", true}, {"logId", row.third_party_log_id}};
+  if (auto* n = result.if_contains("updatedNote")) resp["updatedNote"] = *n;
+  if (auto* m = result.if_contains("returnMessage")) resp["returnMessage"] = *m;
+  return http::HttpResponse::Json(200, resp);
+}
+
+}  // namespace
+
+void RegisterCallLogRoutes(http::Router& router, App& app) {
+  router.Add("POST", "/callLog",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) { return CreateCallLog(app, req, jwt); }));
+  router.Add("GET", "/callLog",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) { return GetCallLog(app, req, jwt); }));
+  router.Add("PATCH", "/callLog",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) { return UpdateCallLog(app, req, jwt); }));
+}
+
+}  // namespace crmhost::contract

@@ -1,0 +1,123 @@
+// Contact routes (contract §3.3): phone-number lookup through the plugin's findContact, with
+// the account-level contact cache.
+#include <spdlog/spdlog.h>
+
+#include <crmhost/sdk/js.hpp>
+
+#include "contract/app.h"
+#include "contract/errors.h"
+#include "contract/session.h"
+#include "plugins/host_services.h"
+
+namespace crmhost::contract {
+namespace json = boost::json;
+namespace js = crmhost::sdk::js;
+
+namespace {
+
+bool IsRealContact(const json::value& c) {
+  auto* o = c.if_object();
+  return !(o && js::Truthy(js::Get(*o, "isNewContact")));
+}
+
+http::HttpResponse FindContact(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  auto who = RequireCaller(jwt);
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  const auto& caller = std::get<Caller>(who);
+  auto phone_q = req.Query("phoneNumber");
+  if (!phone_q) return http::HttpResponse::Error(400, "phoneNumber is required");
+  // An unencoded '+' arrives as a space; the reference turns the first one back.
+  std::string phone(*phone_q);
+  if (auto sp = phone.find(' '); sp != std::string::npos) phone[sp] = '+';
+  const bool force = req.Query("isForceRefreshAccountData") == std::optional<std::string_view>("true");
+
+  auto lease = app.registry.Acquire(caller.platform);
+  if (!lease) return UnknownPlatform(caller.platform);
+  const auto& plugin = **lease;
+
+  auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
+  if (auto* fail = std::get_if<ConnectFailure>(&connected)) {
+    switch (fail->kind) {
+      case ConnectFailure::Kind::kNoUser: return Failure(ReturnMessage("Contact not found", "warning", 5000));
+      case ConnectFailure::Kind::kRevoked: return SessionRevoked();
+      case ConnectFailure::Kind::kStore: return Failure(DatabaseErrorMessage());
+      case ConnectFailure::Kind::kPlugin: return Failure(ApiErrorMessage("findContact", caller.platform, fail->outcome));
+    }
+  }
+  auto& c = std::get<Connected>(connected);
+
+  // The account-level cache: shared by every user of the RingCentral account.
+  const std::string cache_key = "contact-" + phone;
+  std::optional<json::value> cached;
+  if (!c.user.rc_account_id.empty()) {
+    auto hit = app.store.GetAccountData(c.user.rc_account_id, caller.platform, cache_key);
+    if (hit.ok()) cached = std::move(hit.value());
+    if (cached && !force) {
+      json::object o;
+      o["successful"] = true;
+      o["contact"] = *cached;
+      return http::HttpResponse::Json(200, o);
+    }
+  }
+
+  json::object input;
+  input["user"] = c.user_json;
+  input["authHeader"] = c.auth_header;
+  input["phoneNumber"] = phone;
+  if (auto f = req.Query("overridingFormat")) input["overridingFormat"] = *f;
+  if (auto x = req.Query("isExtension")) {
+    input["isExtension"] = *x;
+  } else {
+    input["isExtension"] = false;
+  }
+  input["proxyConfig"] = nullptr;
+  input["isForceRefreshAccountData"] = force;
+  auto out = plugin.Invoke("findContact", input, req.request_id, c.secrets);
+  if (!out.ok()) {
+    spdlog::warn("[{}] findContact failed: {}", req.request_id, plugins::HostServices::Mask(out.message, c.secrets));
+    return Failure(ApiErrorMessage("findContact", caller.platform, out));
+  }
+  ApplyUserUpdate(app, c.user, out.value);
+  json::object result = out.value.is_object() ? out.value.get_object() : json::object();
+
+  json::object resp;
+  if (auto* s = result.if_contains("successful")) resp["successful"] = *s;
+  const json::value* matched = result.if_contains("matchedContactInfo");
+  size_t real = 0;
+  if (matched && matched->is_array())
+    for (auto& m : matched->get_array()) real += IsRealContact(m);
+  const json::value* message = js::Get(result, "returnMessage");
+  if (real > 0) {
+    if (!c.user.rc_account_id.empty()) {
+      auto st = app.store.PutAccountData(c.user.rc_account_id, caller.platform, cache_key, *matched, app.now_ms());
+      if (!st.ok()) spdlog::warn("[{}] contact cache write failed: {}", req.request_id, st.ToString());
+    }
+    if (message) resp["returnMessage"] = *message;
+    resp["contact"] = *matched;
+    return http::HttpResponse::Json(200, resp);
+  }
+  if (force && cached) app.store.DeleteAccountData(c.user.rc_account_id, caller.platform, cache_key);
+  if (message) {
+    resp["returnMessage"] = *message;
+  } else {
+    json::object m = ReturnMessage("Contact not found", "warning", 5000);
+    json::object item{{"id", "1"}, {"type", "text"},
+                      {"text", "A contact with the phone number " + phone + " could not be found in your " +
+                                   caller.platform + " account."}};
+    m["details"] = json::array{json::object{{"title", "Details"}, {"items", json::array{item}}}};
+    json::object ordered{{"message", m["message"]}, {"messageType", m["messageType"]},
+                         {"details", m["details"]}, {"ttl", m["ttl"]}};
+    resp["returnMessage"] = std::move(ordered);
+  }
+  if (matched) resp["contact"] = *matched;
+  return http::HttpResponse::Json(200, resp);
+}
+
+}  // namespace
+
+void RegisterContactRoutes(http::Router& router, App& app) {
+  router.Add("GET", "/contact",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) { return FindContact(app, req, jwt); }));
+}
+
+}  // namespace crmhost::contract

@@ -1,0 +1,185 @@
+#include "contract/session.h"
+
+#include <openssl/evp.h>
+#include <spdlog/spdlog.h>
+
+#include <crmhost/sdk/js.hpp>
+
+#include "contract/errors.h"
+#include "crmhost/encoding.h"
+
+namespace crmhost::contract {
+namespace json = boost::json;
+namespace js = crmhost::sdk::js;
+
+namespace {
+
+constexpr int64_t kJwtLifetimeS = 14 * 24 * 3600;   // '2w'
+constexpr int64_t kJwtRenewWithinS = 7 * 24 * 3600;  // sliding renewal threshold
+
+std::optional<std::string> BearerToken(const http::HttpRequest& req) {
+  auto h = req.Header("authorization");
+  if (!h) return std::nullopt;
+  // The reference splits on single spaces: scheme, token.
+  size_t sp = h->find(' ');
+  if (sp == std::string_view::npos) return std::nullopt;
+  std::string_view scheme = h->substr(0, sp);
+  std::string_view rest = h->substr(sp + 1);
+  std::string_view token = rest.substr(0, rest.find(' '));
+  if (!EqualsIgnoreCase(scheme, "bearer") || token.empty()) return std::nullopt;
+  return std::string(token);
+}
+
+bool HasUsableId(const json::object& claims) {
+  auto* id = claims.if_contains("id");
+  return id && ((id->is_string() && !id->get_string().empty()) || id->is_int64() || id->is_uint64());
+}
+
+}  // namespace
+
+std::string IdString(const json::value& v) { return js::ToString(v); }
+
+JwtState ReadJwt(const http::HttpRequest& req, const App& app) {
+  JwtState st;
+  const auto header_token = BearerToken(req);
+  const auto query_token = req.Query("jwtToken");
+  std::string token = header_token ? *header_token : query_token ? std::string(*query_token) : "";
+  if (token.empty()) return st;
+  const int64_t now_s = app.now_ms() / 1000;
+  auto claims = app.jwt.Verify(token, now_s);
+  if (!claims || !HasUsableId(*claims)) {
+    // A bad header token hides the query token; a bad query token is still seen (and then
+    // fails to decode in the route).
+    st.route_token = header_token ? "" : token;
+    return st;
+  }
+  st.route_token = token;
+  st.claims = std::move(*claims);
+  if (auto* exp = st.claims->if_contains("exp"); exp && exp->is_number()) {
+    const int64_t left = exp->to_number<int64_t>() - now_s;
+    if (left <= kJwtRenewWithinS) {
+      json::object fresh;
+      fresh["id"] = IdString(st.claims->at("id"));
+      if (auto* p = st.claims->if_contains("platform")) fresh["platform"] = *p;
+      std::string renewed = app.jwt.Sign(fresh, now_s, kJwtLifetimeS);
+      st.route_token = renewed;
+      st.claims = app.jwt.Verify(renewed, now_s);
+      st.refreshed = std::move(renewed);
+    }
+  }
+  return st;
+}
+
+http::Router::Handler WithJwt(App& app, ContractHandler handler) {
+  return [&app, handler = std::move(handler)](http::HttpRequest& req) {
+    JwtState jwt = ReadJwt(req, app);
+    http::HttpResponse resp = handler(req, jwt);
+    if (jwt.refreshed) resp.headers.emplace_back("x-refreshed-jwt-token", *jwt.refreshed);
+    return resp;
+  };
+}
+
+std::variant<Caller, http::HttpResponse> RequireCaller(const JwtState& jwt,
+                                                       std::string_view invalid_token_text) {
+  if (jwt.route_token.empty()) return http::HttpResponse::Text(400, std::string(kAuthorizeMessage));
+  if (!jwt.claims) return http::HttpResponse::Text(400, std::string(invalid_token_text));
+  Caller c;
+  c.user_id = IdString(jwt.claims->at("id"));
+  if (auto* p = jwt.claims->if_contains("platform"); p && p->is_string()) c.platform = std::string(p->get_string());
+  return c;
+}
+
+std::variant<json::object, http::HttpResponse> ParseJsonBody(const http::HttpRequest& req) {
+  if (req.body.empty()) return json::object();  // Express leaves req.body = {} for no body
+  boost::system::error_code ec;
+  json::parse_options opts;
+  opts.max_depth = 64;  // deep nesting is never legitimate here and costs stack
+  json::value v = json::parse(req.body, ec, {}, opts);
+  if (ec) return http::HttpResponse::Error(400, "Invalid JSON body: " + ec.message());
+  if (!v.is_object()) return http::HttpResponse::Error(400, "Request body must be a JSON object");
+  return std::move(v.get_object());
+}
+
+std::string HashValue(std::string_view value, std::string_view hash_key) {
+  std::string input = std::string(value) + ":" + std::string(hash_key);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(input.data(), input.size(), md, &len, EVP_sha256(), nullptr);
+  return HexEncode(std::string_view(reinterpret_cast<char*>(md), len));
+}
+
+std::vector<std::string> SecretsOf(const store::UserRecord& user) {
+  std::vector<std::string> s;
+  if (!user.access_token.empty()) s.push_back(user.access_token);
+  if (!user.refresh_token.empty()) s.push_back(user.refresh_token);
+  return s;
+}
+
+std::variant<Connected, ConnectFailure> Connect(App& app, const plugins::PluginVersion& plugin,
+                                                const std::string& user_id, const std::string& platform,
+                                                bool require_platform_match, const std::string& request_id) {
+  auto loaded = app.store.GetUser(user_id);
+  if (!loaded.ok()) {
+    spdlog::error("[{}] loading user failed: {}", request_id, loaded.status().ToString());
+    return ConnectFailure{ConnectFailure::Kind::kStore, {}};
+  }
+  auto& maybe = loaded.value();
+  if (!maybe || maybe->access_token.empty() || (require_platform_match && maybe->platform != platform))
+    return ConnectFailure{ConnectFailure::Kind::kNoUser, {}};
+  Connected c;
+  c.user = std::move(*maybe);
+  c.secrets = SecretsOf(c.user);
+
+  auto auth_type = plugin.Invoke("getAuthType", json::object{{"proxyId", nullptr}, {"proxyConfig", nullptr}},
+                                 request_id, c.secrets);
+  if (!auth_type.ok()) return ConnectFailure{ConnectFailure::Kind::kPlugin, std::move(auth_type)};
+  const std::string type = auth_type.value.is_string() ? std::string(auth_type.value.get_string()) : "";
+  if (type == "oauth") {
+    // Token refresh (2 minutes before expiry, single-flight) arrives with the OAuth routes.
+    c.auth_header = "Bearer " + c.user.access_token;
+  } else {
+    auto basic = plugin.Invoke("getBasicAuth", json::object{{"apiKey", c.user.access_token}}, request_id, c.secrets);
+    if (!basic.ok()) return ConnectFailure{ConnectFailure::Kind::kPlugin, std::move(basic)};
+    c.auth_header = "Basic " + (basic.value.is_string() ? std::string(basic.value.get_string()) : std::string());
+  }
+  c.secrets.push_back(c.auth_header);
+  c.secrets.push_back(c.auth_header.substr(c.auth_header.find(' ') + 1));
+  c.user_json = c.user.ToConnectorJson(true);
+  return c;
+}
+
+bool ApplyUserUpdate(App& app, store::UserRecord& user, json::value& result) {
+  auto* obj = result.if_object();
+  if (!obj) return true;
+  auto it = obj->find("userUpdate");
+  if (it == obj->end()) return true;
+  json::value update = std::move(it->value());
+  obj->erase(it);
+  auto* u = update.if_object();
+  if (!u) return true;
+  if (auto* del = u->if_contains("delete"); del && del->is_bool() && del->get_bool()) {
+    return app.store.DeleteUser(user.id).ok();
+  }
+  auto str = [&](std::string_view k, std::string& field) {
+    if (auto* v = u->if_contains(k); v && v->is_string()) field = std::string(v->get_string());
+  };
+  str("accessToken", user.access_token);
+  str("refreshToken", user.refresh_token);
+  str("hostname", user.hostname);
+  str("timezoneName", user.timezone_name);
+  if (auto* v = u->if_contains("timezoneOffset")) user.timezone_offset = *v;
+  if (auto* v = u->if_contains("tokenExpiry")) {
+    if (v->is_int64()) user.token_expiry_ms = v->get_int64();
+    if (v->is_null()) user.token_expiry_ms.reset();
+  }
+  auto merge = [&](std::string_view k, json::object& into) {
+    if (auto* v = u->if_contains(k); v && v->is_object())
+      for (auto& [key, val] : v->get_object()) into[key] = val;
+  };
+  merge("platformAdditionalInfo", user.platform_additional_info);
+  merge("userSettings", user.user_settings);
+  user.updated_at_ms = app.now_ms();
+  return app.store.PutUser(user).ok();
+}
+
+}  // namespace crmhost::contract

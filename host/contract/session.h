@@ -1,0 +1,84 @@
+// The steps every App Connect route shares (contract §2.2 and §2.4):
+//  - the JWT middleware: which token a route sees, whether it verified, sliding renewal;
+//  - "who is calling": user id and platform from the token, with the reference's 400 texts;
+//  - "connect": load the user, lease the platform's plugin, and build the CRM auth header;
+//  - applying the user changes a plugin returns (cleared tokens, updated settings).
+#ifndef CRMHOST_CONTRACT_SESSION_H
+#define CRMHOST_CONTRACT_SESSION_H
+
+#include <boost/json.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "contract/app.h"
+#include "contract/errors.h"
+#include "http/message.h"
+#include "plugins/registry.h"
+
+namespace crmhost::contract {
+
+// What the reference's normalizeJwtFromRequest leaves for route code.
+struct JwtState {
+  std::optional<boost::json::object> claims;  // verified payload with an id
+  std::string route_token;                    // token a route reads ("" = none)
+  std::optional<std::string> refreshed;       // renewed token for x-refreshed-jwt-token
+};
+
+JwtState ReadJwt(const http::HttpRequest& req, const App& app);
+
+using ContractHandler = std::function<http::HttpResponse(http::HttpRequest&, const JwtState&)>;
+// Runs the middleware, then the handler, then adds x-refreshed-jwt-token when renewed.
+http::Router::Handler WithJwt(App& app, ContractHandler handler);
+
+struct Caller {
+  std::string user_id;
+  std::string platform;
+};
+// No token: 400 "Please go to Settings and authorize CRM platform". A token that does not
+// verify: 400 `invalid_token_text` (the same text, except on routes where the reference
+// answers "User not found").
+std::variant<Caller, http::HttpResponse> RequireCaller(
+    const JwtState& jwt, std::string_view invalid_token_text = kAuthorizeMessage);
+
+// A JSON object body, or the 400 the client gets for anything else.
+std::variant<boost::json::object, http::HttpResponse> ParseJsonBody(const http::HttpRequest& req);
+
+// SHA-256 hex of "<value>:<hash_key>" (the reference's getHashValue).
+std::string HashValue(std::string_view value, std::string_view hash_key);
+
+// A user ready for plugin calls.
+struct Connected {
+  store::UserRecord user;
+  std::string auth_header;
+  std::vector<std::string> secrets;  // token, key, header: masked in plugin logs
+  boost::json::object user_json;     // the `user` argument connectors receive
+};
+
+// Why Connect failed; the route decides what the client sees.
+struct ConnectFailure {
+  enum class Kind { kNoUser, kRevoked, kStore, kPlugin } kind;
+  plugins::OpOutcome outcome;  // for kPlugin
+};
+
+// Loads `user_id` (optionally requiring `platform` to match) and builds its CRM auth header
+// with the plugin: apiKey -> "Basic " + getBasicAuth; oauth -> "Bearer " + access token.
+std::variant<Connected, ConnectFailure> Connect(App& app, const plugins::PluginVersion& plugin,
+                                                const std::string& user_id, const std::string& platform,
+                                                bool require_platform_match, const std::string& request_id);
+
+// Applies a plugin result's "userUpdate" member (see docs/PLUGIN_ABI.md) and removes it from
+// the result. Returns false if the store refused the write.
+bool ApplyUserUpdate(App& app, store::UserRecord& user, boost::json::value& result);
+
+// The user credentials a plugin call may log: masked.
+std::vector<std::string> SecretsOf(const store::UserRecord& user);
+
+// The string the reference's `${value}` would produce for an id (numbers without ".0").
+std::string IdString(const boost::json::value& v);
+
+}  // namespace crmhost::contract
+
+#endif  // CRMHOST_CONTRACT_SESSION_H

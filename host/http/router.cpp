@@ -1,0 +1,117 @@
+#include "http/router.h"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <memory>
+
+namespace crmhost::http {
+namespace {
+
+std::vector<std::string_view> Split(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Router::Add(std::string method, std::string pattern, Handler handler, Mode mode) {
+  Route r{std::move(method), {}, std::move(handler), mode};
+  for (auto seg : Split(pattern)) r.segments.emplace_back(seg);
+  routes_.push_back(std::move(r));
+}
+
+const Router::Route* Router::Find(HttpRequest& req) const {
+  auto segs = Split(req.path);
+  for (const auto& r : routes_) {
+    if (r.method != req.method || r.segments.size() != segs.size()) continue;
+    Fields params;
+    bool ok = true;
+    for (size_t i = 0; i < segs.size() && ok; ++i) {
+      if (!r.segments[i].empty() && r.segments[i][0] == ':') {
+        params.emplace_back(r.segments[i].substr(1), std::string(segs[i]));
+      } else {
+        ok = r.segments[i] == segs[i];
+      }
+    }
+    if (ok) {
+      req.params = std::move(params);
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+Dispatcher::Dispatcher(const Router& router, WorkerPool& workers, std::string exposed_headers)
+    : router_(router), workers_(workers), exposed_headers_(std::move(exposed_headers)) {}
+
+void Dispatcher::Decorate(HttpResponse& resp) const {
+  // CORS as the reference's `cors` middleware: any origin, and the renewed JWT readable.
+  resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  if (!exposed_headers_.empty())
+    resp.headers.emplace_back("Access-Control-Expose-Headers", exposed_headers_);
+}
+
+HttpResponse Dispatcher::Run(const Router::Route& route, HttpRequest& req) const {
+  HttpResponse resp;
+  try {
+    resp = route.handler(req);
+  } catch (const std::exception& e) {
+    // A route must not throw; if one does, answer like the reference's catch-all.
+    spdlog::error("[{}] {} {} failed: {}", req.request_id, req.method, req.path, e.what());
+    resp = HttpResponse::Error(400, e.what());
+  }
+  Decorate(resp);
+  return resp;
+}
+
+void Dispatcher::Dispatch(HttpRequest&& req_in, Done done) const {
+  if (req_in.method == "OPTIONS") {
+    // CORS preflight (the `cors` package's defaults with the reference's method list).
+    HttpResponse resp;
+    resp.status = 204;
+    resp.headers.emplace_back("Access-Control-Allow-Methods", "GET,POST,PATCH,PUT,DELETE");
+    if (auto h = req_in.Header("access-control-request-headers")) {
+      resp.headers.emplace_back("Access-Control-Allow-Headers", std::string(*h));
+      resp.headers.emplace_back("Vary", "Access-Control-Request-Headers");
+    }
+    Decorate(resp);
+    done(std::move(resp));
+    return;
+  }
+  const Router::Route* route = router_.Find(req_in);
+  if (!route) {
+    auto resp = HttpResponse::Text(404, "Cannot " + req_in.method + " " + req_in.path);
+    Decorate(resp);
+    done(std::move(resp));
+    return;
+  }
+  if (route->mode == Router::Mode::kInline) {
+    done(Run(*route, req_in));
+    return;
+  }
+  auto req = std::make_shared<HttpRequest>(std::move(req_in));
+  auto shared_done = std::make_shared<Done>(std::move(done));
+  bool queued = workers_.TrySubmit([this, route, req, shared_done] {
+    (*shared_done)(Run(*route, *req));
+  });
+  if (!queued) {
+    auto resp = HttpResponse::Error(503, "Service busy, retry shortly");
+    resp.headers.emplace_back("Retry-After", "1");
+    Decorate(resp);
+    (*shared_done)(std::move(resp));
+  }
+}
+
+}  // namespace crmhost::http

@@ -1,0 +1,64 @@
+// Router: maps (method, path pattern) to a handler, and Dispatcher: runs the handler where it
+// belongs and applies what every response shares (CORS, request-id, 404, 503 on overload).
+//
+// Patterns are literal paths with optional ":name" segments ("/appointments/:appointmentId").
+// Handlers are plain functions from HttpRequest to HttpResponse. A handler registered with
+// Mode::kInline runs on the network thread and must not block (health checks, static answers);
+// every other handler runs on the WorkerPool, where plugin operations may wait on a CRM.
+//
+// Thread safety: register all routes before serving; lookups are then read-only.
+#ifndef CRMHOST_HTTP_ROUTER_H
+#define CRMHOST_HTTP_ROUTER_H
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/worker_pool.h"
+#include "http/message.h"
+
+namespace crmhost::http {
+
+class Router {
+ public:
+  enum class Mode { kInline, kWorker };
+  using Handler = std::function<HttpResponse(HttpRequest&)>;
+
+  void Add(std::string method, std::string pattern, Handler handler, Mode mode = Mode::kWorker);
+
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;  // ":x" matches any one segment
+    Handler handler;
+    Mode mode;
+  };
+  // Finds the route and fills req.params; nullptr when nothing matches.
+  const Route* Find(HttpRequest& req) const;
+
+ private:
+  std::vector<Route> routes_;
+};
+
+class Dispatcher {
+ public:
+  using Done = std::function<void(HttpResponse&&)>;
+
+  // `exposed_headers`: response headers browsers may read (Access-Control-Expose-Headers).
+  Dispatcher(const Router& router, WorkerPool& workers, std::string exposed_headers);
+
+  // Produces exactly one response through `done`, possibly on another thread.
+  void Dispatch(HttpRequest&& req, Done done) const;
+
+ private:
+  HttpResponse Run(const Router::Route& route, HttpRequest& req) const;
+  void Decorate(HttpResponse& resp) const;
+
+  const Router& router_;
+  WorkerPool& workers_;
+  std::string exposed_headers_;
+};
+
+}  // namespace crmhost::http
+
+#endif  // CRMHOST_HTTP_ROUTER_H

@@ -1,0 +1,274 @@
+// The one translation unit that instantiates Beast's HTTP server code (it is slow to compile;
+// keep it here and keep this file about sockets only).
+#include "http/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <mutex>
+#include <unordered_set>
+
+#include "crmhost/encoding.h"
+
+namespace crmhost::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr size_t kMaxLingerBytes = 64 * 1024 * 1024;
+
+// One accepted connection. Owned jointly by its session coroutine and by the server's set,
+// so BeginShutdown can cancel a connection's pending read without racing its destruction.
+struct Conn {
+  explicit Conn(tcp::socket s) : stream(std::move(s)) {}
+  beast::tcp_stream stream;
+  bool busy = false;  // a request is being handled; touched only on the connection's strand
+};
+
+// Bridges the callback-style dispatch function into the session coroutine. The completion
+// is always posted back to the session's executor, even when dispatch finished inline.
+template <class CompletionToken>
+auto AsyncDispatch(const HttpServer::DispatchFn& fn, HttpRequest req, CompletionToken&& token) {
+  return asio::async_initiate<CompletionToken, void(HttpResponse)>(
+      [&fn](auto handler, HttpRequest r) {
+        auto ex = asio::prefer(asio::get_associated_executor(handler),
+                               asio::execution::outstanding_work.tracked);
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        fn(std::move(r), [h, ex](HttpResponse&& resp) {
+          asio::post(ex, [h, resp = std::move(resp)]() mutable { std::move (*h)(std::move(resp)); });
+        });
+      },
+      token, std::move(req));
+}
+
+HttpRequest Convert(bhttp::request<bhttp::string_body>& in, const std::string& remote,
+                    std::string request_id) {
+  HttpRequest out;
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  std::string_view target = in.target();
+  size_t q = target.find('?');
+  out.path = PercentDecode(target.substr(0, q), false);
+  if (q != std::string_view::npos) out.query = ParseQuery(target.substr(q + 1));
+  for (auto& f : in) out.headers.emplace_back(ToLower(f.name_string()), std::string(f.value()));
+  out.body = std::move(in.body());
+  out.remote = remote;
+  out.request_id = std::move(request_id);
+  return out;
+}
+
+bhttp::response<bhttp::string_body> ToBeast(HttpResponse&& r, unsigned version) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+  if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
+  for (auto& [k, v] : r.headers) res.insert(k, v);
+  res.body() = std::move(r.body);
+  return res;
+}
+
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
+  Impl(asio::io_context& io, Options o, DispatchFn d)
+      : ioc(io), opts(std::move(o)), dispatch(std::move(d)), acceptor(asio::make_strand(io)) {}
+
+  asio::io_context& ioc;
+  Options opts;
+  DispatchFn dispatch;
+  tcp::acceptor acceptor;
+  std::atomic<bool> stopping{false};
+  std::atomic<size_t> inflight{0};
+  std::atomic<uint64_t> next_request{1};
+  std::string id_prefix;
+  mutable std::mutex mu;
+  std::unordered_set<std::shared_ptr<Conn>> conns;  // guarded by mu
+
+  std::string NextRequestId() {
+    return id_prefix + std::to_string(next_request.fetch_add(1, std::memory_order_relaxed));
+  }
+
+  // Sends an error answer, then reads and discards what the client is still sending (for at
+  // most 2 s), so it sees our answer instead of a connection reset.
+  asio::awaitable<void> RespondAndLinger(beast::tcp_stream& stream, HttpResponse r) {
+    r.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    auto res = ToBeast(std::move(r), 11);
+    res.keep_alive(false);
+    res.prepare_payload();
+    stream.expires_after(opts.write_timeout);
+    co_await bhttp::async_write(stream, res, kUseTuple);
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(2s);
+    std::array<char, 16384> sink;
+    size_t total = 0;
+    for (;;) {
+      auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), kUseTuple);
+      total += n;
+      if (rec || total > kMaxLingerBytes) break;
+    }
+  }
+
+  asio::awaitable<void> Session(std::shared_ptr<Conn> conn) {
+    auto self = shared_from_this();  // the server outlives every session
+    auto& stream = conn->stream;
+    beast::error_code ec;
+    auto ep = stream.socket().remote_endpoint(ec);
+    const std::string remote = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
+    beast::flat_buffer buffer;
+    for (;;) {
+      if (stopping) break;
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(uint32_t(opts.max_header_bytes));
+      parser.body_limit(opts.max_body_bytes);
+      stream.expires_after(opts.idle_timeout);
+      auto [rec, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
+      if (!rec) {
+        const auto& h = parser.get();
+        auto expect = h[bhttp::field::expect];
+        if (beast::iequals(expect, "100-continue")) {
+          bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+          stream.expires_after(opts.write_timeout);
+          co_await bhttp::async_write(stream, cont, kUseTuple);
+        }
+        stream.expires_after(opts.read_timeout);
+        std::tie(rec, std::ignore) = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
+      }
+      if (rec) {
+        if (rec == bhttp::error::body_limit) {
+          co_await RespondAndLinger(stream, HttpResponse::Error(413, "request entity too large"));
+        } else if (rec == bhttp::error::header_limit) {
+          co_await RespondAndLinger(stream, HttpResponse::Error(431, "request header fields too large"));
+        } else if (rec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+                   rec != bhttp::error::end_of_stream && rec != bhttp::error::partial_message &&
+                   parser.got_some()) {
+          co_await RespondAndLinger(stream, HttpResponse::Error(400, "malformed HTTP request"));
+        }
+        break;  // end of stream, timeout, reset, or an answered error
+      }
+      auto& breq = parser.get();
+      const unsigned version = breq.version();
+      const bool keep_alive = breq.keep_alive();
+      HttpRequest req = Convert(breq, remote, NextRequestId());
+      conn->busy = true;
+      ++inflight;
+      HttpResponse resp = co_await AsyncDispatch(dispatch, std::move(req), asio::use_awaitable);
+      --inflight;
+      conn->busy = false;
+      auto res = ToBeast(std::move(resp), version);
+      res.keep_alive(keep_alive && !stopping);
+      res.prepare_payload();
+      stream.expires_after(opts.write_timeout);
+      auto [wec, written] = co_await bhttp::async_write(stream, res, kUseTuple);
+      if (wec || !res.keep_alive()) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.close();
+    std::lock_guard lock(mu);
+    conns.erase(conn);
+  }
+
+  asio::awaitable<void> AcceptLoop() {
+    auto self = shared_from_this();
+    while (!stopping) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kUseTuple);
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) co_return;
+        // EMFILE and friends: keep listening, just not in a tight loop.
+        spdlog::warn("accept failed: {}; retrying in 100 ms", ec.message());
+        asio::steady_timer pause(acceptor.get_executor(), 100ms);
+        co_await pause.async_wait(kUseTuple);
+        continue;
+      }
+      auto conn = std::make_shared<Conn>(std::move(socket));
+      size_t open;
+      {
+        std::lock_guard lock(mu);
+        conns.insert(conn);
+        open = conns.size();
+      }
+      auto ex = conn->stream.get_executor();
+      if (open > opts.max_connections) {
+        asio::co_spawn(ex, RejectBusy(conn), asio::detached);
+        continue;
+      }
+      asio::co_spawn(ex, Session(conn), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> RejectBusy(std::shared_ptr<Conn> conn) {
+    auto self = shared_from_this();
+    auto resp = HttpResponse::Error(503, "too many connections");
+    resp.headers.emplace_back("Retry-After", "1");
+    co_await RespondAndLinger(conn->stream, std::move(resp));
+    conn->stream.close();
+    std::lock_guard lock(mu);
+    conns.erase(conn);
+  }
+};
+
+HttpServer::HttpServer(asio::io_context& ioc, Options options, DispatchFn dispatch)
+    : impl_(std::make_shared<Impl>(ioc, std::move(options), std::move(dispatch))) {
+  // Request ids: a per-process prefix keeps them unique across restarts in one log stream.
+  impl_->id_prefix = std::to_string(::getpid() % 100000) + "-";
+}
+
+HttpServer::~HttpServer() { BeginShutdown(); }
+
+Status HttpServer::Listen() {
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(impl_->opts.address, ec);
+  if (ec) return Status::InvalidArgument("bad listen address '" + impl_->opts.address + "'");
+  tcp::endpoint ep(addr, impl_->opts.port);
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::IOError("cannot listen on " + impl_->opts.address + ":" +
+                           std::to_string(impl_->opts.port) + ": " + ec.message());
+  }
+  return Status::OK();
+}
+
+uint16_t HttpServer::port() const {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+void HttpServer::Start() {
+  asio::co_spawn(impl_->acceptor.get_executor(), impl_->AcceptLoop(), asio::detached);
+}
+
+void HttpServer::BeginShutdown() {
+  auto impl = impl_;
+  if (impl->stopping.exchange(true)) return;
+  asio::post(impl->acceptor.get_executor(), [impl] {
+    beast::error_code ec;
+    impl->acceptor.close(ec);
+  });
+  std::lock_guard lock(impl->mu);
+  for (auto& conn : impl->conns) {
+    // Wake connections parked on a keep-alive read; busy ones close after their response.
+    asio::post(conn->stream.get_executor(), [conn] {
+      if (!conn->busy) conn->stream.cancel();
+    });
+  }
+}
+
+size_t HttpServer::open_connections() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->conns.size();
+}
+
+size_t HttpServer::requests_in_flight() const { return impl_->inflight.load(); }
+
+}  // namespace crmhost::http

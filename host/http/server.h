@@ -1,0 +1,68 @@
+// HttpServer: the App Connect listener (Boost.Beast, C++20 coroutines, keep-alive).
+//
+// Reads each request with limits (header and body size; deadlines for idle, read and write),
+// turns it into an HttpRequest and hands it to a dispatch function, then writes the
+// HttpResponse it gets back. A body over the limit gets 413 and a malformed request 400,
+// before any handler runs. Accept errors (e.g. out of file descriptors) are logged and retried
+// after a pause; the listener never gives up.
+//
+// Threading: all socket work runs on the io_context given to the constructor (any number of
+// threads may run it; each connection is on its own strand). The dispatch function may
+// complete on any thread. Beast is confined to server.cpp.
+#ifndef CRMHOST_HTTP_SERVER_H
+#define CRMHOST_HTTP_SERVER_H
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "crmhost/status.h"
+#include "http/message.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace crmhost::http {
+
+class HttpServer {
+ public:
+  struct Options {
+    std::string address = "127.0.0.1";
+    uint16_t port = 6066;  // 0 picks a free port (see port())
+    size_t max_header_bytes = 64 * 1024;
+    // Default: 8 MiB. App Connect bodies (call logs with transcripts) are well below it.
+    size_t max_body_bytes = 8 * 1024 * 1024;
+    std::chrono::milliseconds idle_timeout{65000};  // waiting for the next request
+    std::chrono::milliseconds read_timeout{30000};  // reading one request after its first byte
+    std::chrono::milliseconds write_timeout{30000};
+    size_t max_connections = 10000;
+  };
+  using Done = std::function<void(HttpResponse&&)>;
+  using DispatchFn = std::function<void(HttpRequest&&, Done)>;
+
+  HttpServer(boost::asio::io_context& ioc, Options options, DispatchFn dispatch);
+  ~HttpServer();
+
+  // Binds and listens. Fails with a clear message if the address is in use or invalid.
+  Status Listen();
+  uint16_t port() const;  // the bound port (after Listen)
+  void Start();           // starts accepting; returns immediately
+
+  // Stops accepting and closes idle keep-alive connections; requests in flight finish and
+  // their connections then close. Safe to call from any thread, more than once.
+  void BeginShutdown();
+  size_t open_connections() const;
+  size_t requests_in_flight() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace crmhost::http
+
+#endif  // CRMHOST_HTTP_SERVER_H

@@ -1,0 +1,188 @@
+#include "ops/daemon.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include "common/worker_pool.h"
+#include "contract/app.h"
+#include "crmhost/encoding.h"
+#include "crmhost/store/cipher.h"
+#include "crmhost/store/store.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "identity/jwt.h"
+#include "outbound/client.h"
+#include "plugins/host_services.h"
+#include "plugins/loader.h"
+#include "plugins/registry.h"
+#include "version.h"
+
+namespace crmhost::ops {
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kDrainDeadline = 20s;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void SetupLogging(const std::string& level) {
+  auto logger = spdlog::stdout_logger_mt("crmhostd");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  spdlog::set_level(spdlog::level::from_str(level));
+  spdlog::flush_on(spdlog::level::info);
+}
+
+Result<store::Key256> LoadOrCreateKey(const std::string& path) {
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077))
+      spdlog::warn("key file {} is readable by group or others; chmod 0400 it", path);
+    return store::ReadKeyFile(path);
+  }
+  spdlog::info("creating a new secret key in {} (mode 0400); back it up with the data dir", path);
+  return store::CreateKeyFile(path);
+}
+
+std::string KeyString(const store::Key256& k) {
+  return std::string(reinterpret_cast<const char*>(k.data()), k.size());
+}
+
+}  // namespace
+
+int RunDaemon(const Options& o) {
+  SetupLogging(o.log_level);
+  std::error_code ec;
+  fs::create_directories(o.data_dir, ec);
+  if (ec) {
+    spdlog::error("cannot create data dir {}: {}", o.data_dir, ec.message());
+    return 1;
+  }
+  fs::permissions(o.data_dir, fs::perms::owner_all, ec);
+
+  auto master = LoadOrCreateKey(o.secret_key_file);
+  if (!master.ok()) {
+    spdlog::error("{}", master.status().message());
+    return 1;
+  }
+  // Purpose keys: the master key itself never encrypts or signs anything.
+  const store::Key256 store_key = store::DeriveKey(master.value(), "crmhost store v1");
+  const store::Key256 jwt_key = store::DeriveKey(master.value(), "crmhost jwt v1");
+  const std::string hash_key = HexEncode(KeyString(store::DeriveKey(master.value(), "crmhost hash v1")));
+
+  store::Store::Options so;
+  so.path = (fs::path(o.data_dir) / "store").string();
+  so.key = store_key;
+  so.sync = !o.no_sync;
+  auto opened = store::Store::Open(so);
+  if (!opened.ok()) {
+    spdlog::error("{}", opened.status().message());
+    return 1;
+  }
+  std::unique_ptr<store::Store> store = std::move(opened).value();
+
+  asio::io_context ioc;
+  auto work = asio::make_work_guard(ioc);
+  std::vector<std::thread> io_threads;
+
+  outbound::OutboundClient::Options co;
+  co.overrides = o.outbound_overrides;
+  co.ca_file = o.outbound_ca_file;
+  co.default_timeout = std::chrono::milliseconds(o.outbound_timeout_ms);
+  co.user_agent = std::string("crmhost/") + kVersion;
+  for (auto& [from, to] : o.outbound_overrides)
+    spdlog::warn("outbound override active: {} -> {} (test setups only)", from, to);
+  std::unique_ptr<outbound::OutboundClient> http_client;
+  try {
+    http_client = std::make_unique<outbound::OutboundClient>(ioc, co);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot set up outbound TLS: {}", e.what());
+    return 1;
+  }
+
+  plugins::HostServices services({store.get(), http_client.get(), o.plugin_settings, &NowMs});
+  plugins::Registry registry;
+  plugins::Loader loader({fs::path(o.data_dir) / "plugin-shadow"}, services);
+
+  // Network threads first: a plugin's init may already make outbound calls.
+  for (unsigned i = 0; i < o.io_threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
+
+  size_t loaded = 0;
+  for (const auto& file : plugins::Loader::ListPluginFiles(o.plugin_dir)) {
+    auto v = loader.Load(file);
+    if (!v.ok()) {
+      spdlog::warn("refused plugin {}", v.status().message());
+      continue;
+    }
+    spdlog::info("loaded plugin {} {} (ABI {}, sha256 {}) from {}", v.value()->name(), v.value()->info().version,
+                 v.value()->info().abi, v.value()->info().sha256.substr(0, 16), file.string());
+    registry.Publish(std::move(v).value());
+    ++loaded;
+  }
+  if (loaded == 0) spdlog::warn("no plugins loaded from {}", o.plugin_dir);
+
+  identity::JwtCodec jwt(KeyString(jwt_key));
+  contract::App app{*store, registry, jwt, hash_key, &NowMs};
+  http::Router router;
+  contract::RegisterRoutes(router, app);
+  int exit_code = 0;
+  {
+    WorkerPool workers(o.workers, o.max_queued);
+    http::Dispatcher dispatcher(router, workers, "x-refreshed-jwt-token");
+    http::HttpServer::Options ho;
+    ho.address = o.listen_address;
+    ho.port = o.listen_port;
+    ho.max_body_bytes = o.max_body_bytes;
+    http::HttpServer server(ioc, ho, [&dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
+      dispatcher.Dispatch(std::move(req), std::move(done));
+    });
+    if (Status st = server.Listen(); !st.ok()) {
+      spdlog::error("{}", st.message());
+      exit_code = 1;
+    } else {
+      server.Start();
+      spdlog::info("crmhostd {} listening on http://{}:{}", kVersion, o.listen_address, server.port());
+      std::promise<int> stop_signal;
+      asio::signal_set signals(ioc, SIGINT, SIGTERM);
+      signals.async_wait([&](const boost::system::error_code& sec, int signo) {
+        if (!sec) stop_signal.set_value(signo);
+      });
+      const int signo = stop_signal.get_future().get();
+      spdlog::info("received signal {}; draining {} requests in flight", signo, server.requests_in_flight());
+      server.BeginShutdown();
+      // Drain on this thread while the network threads keep running: connections close as
+      // their last response is written, and requests in flight (with their CRM calls) finish.
+      const auto deadline = std::chrono::steady_clock::now() + kDrainDeadline;
+      while (server.open_connections() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(10ms);
+      if (server.requests_in_flight() > 0)
+        spdlog::warn("drain deadline passed with {} requests in flight", server.requests_in_flight());
+    }
+    // Finish queued plugin operations while the network threads still run, so their outbound
+    // calls complete or time out; only then stop the network.
+    workers.Shutdown();
+    work.reset();
+    ioc.stop();
+  }
+  for (auto& t : io_threads) t.join();
+  registry.ShutdownAll();
+  spdlog::info("crmhostd stopped");
+  return exit_code;
+}
+
+}  // namespace crmhost::ops

@@ -1,0 +1,18 @@
+// Daemon: builds crmhostd from its Options and runs it until SIGINT/SIGTERM.
+//
+// Start: data dir and key, store, network threads, outbound client, plugins from the plugin
+// directory, routes, listener. Stop: stop accepting, let requests in flight finish (bounded by
+// a drain deadline), shut plugins down, close the store. Everything it prints for admins goes
+// through the log; startup failures return a non-zero exit code with the reason.
+#ifndef CRMHOST_OPS_DAEMON_H
+#define CRMHOST_OPS_DAEMON_H
+
+#include "ops/options.h"
+
+namespace crmhost::ops {
+
+int RunDaemon(const Options& options);
+
+}  // namespace crmhost::ops
+
+#endif  // CRMHOST_OPS_DAEMON_H

@@ -1,0 +1,93 @@
+#include "ops/options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "version.h"
+
+#ifndef CRMHOST_DEFAULT_PLUGIN_DIR
+#define CRMHOST_DEFAULT_PLUGIN_DIR "plugins"
+#endif
+
+namespace crmhost::ops {
+
+std::variant<Options, int> ParseOptions(int argc, char** argv) {
+  Options o;
+  o.plugin_dir = CRMHOST_DEFAULT_PLUGIN_DIR;
+  CLI::App app{"crmhostd: the App Connect CRM plugin host"};
+  app.set_version_flag("--version", std::string("crmhostd ") + kVersion);
+  std::string listen = o.listen_address + ":" + std::to_string(o.listen_port);
+  std::vector<std::string> overrides, settings;
+  app.add_option("--listen", listen, "App Connect listener ADDR:PORT")->capture_default_str();
+  app.add_option("--data-dir", o.data_dir, "store, key and plugin shadow copies")->capture_default_str();
+  app.add_option("--plugin-dir", o.plugin_dir, "directory plugins are loaded from")->capture_default_str();
+  app.add_option("--secret-key-file", o.secret_key_file,
+                 "master key file (64 hex chars); default <data-dir>/secret.key, created if missing");
+  app.add_option("--outbound-override", overrides, "FROM=TO: rewrite outgoing URLs starting with FROM");
+  app.add_option("--outbound-ca-file", o.outbound_ca_file, "extra CA certificates (PEM) for outgoing TLS");
+  app.add_option("--outbound-timeout-ms", o.outbound_timeout_ms, "deadline of one CRM request")
+      ->capture_default_str()->check(CLI::Range(100u, 600000u));
+  app.add_option("--plugin-setting", settings, "NAME.KEY=VALUE: a setting for plugin NAME");
+  app.add_option("--io-threads", o.io_threads, "network threads")->capture_default_str()->check(CLI::Range(1u, 64u));
+  app.add_option("--workers", o.workers, "threads running plugin operations")
+      ->capture_default_str()->check(CLI::Range(1u, 4096u));
+  app.add_option("--max-queued", o.max_queued, "queued plugin operations before 503")->capture_default_str();
+  app.add_option("--max-body-bytes", o.max_body_bytes, "largest request body")->capture_default_str();
+  app.add_option("--log-level", o.log_level, "trace, debug, info, warn or error")
+      ->capture_default_str()->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.add_flag("--no-sync", o.no_sync, "do not fsync the store on commits (unsafe on power loss)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  auto fail = [&](const std::string& msg) {
+    std::cerr << "crmhostd: " << msg << "\n";
+    return 2;
+  };
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return fail("--listen wants ADDR:PORT, got '" + listen + "'");
+  o.listen_address = listen.substr(0, colon);
+  if (o.listen_address.size() > 2 && o.listen_address.front() == '[') o.listen_address = o.listen_address.substr(1, o.listen_address.size() - 2);
+  try {
+    unsigned long port = std::stoul(listen.substr(colon + 1));
+    if (port > 65535) throw std::out_of_range("port");
+    o.listen_port = uint16_t(port);
+  } catch (const std::exception&) {
+    return fail("--listen port must be 0-65535, got '" + listen.substr(colon + 1) + "'");
+  }
+  for (auto& ov : overrides) {
+    size_t eq = ov.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == ov.size())
+      return fail("--outbound-override wants FROM=TO, got '" + ov + "'");
+    o.outbound_overrides.emplace_back(ov.substr(0, eq), ov.substr(eq + 1));
+  }
+  for (auto& s : settings) {
+    size_t dot = s.find('.');
+    size_t eq = s.find('=');
+    if (dot == std::string::npos || eq == std::string::npos || dot == 0 || dot + 1 >= eq)
+      return fail("--plugin-setting wants NAME.KEY=VALUE");  // never echo: the value may be a secret
+    std::string value = s.substr(eq + 1);
+    // "@FILE" reads the value from a file, so secrets stay out of the process's command line
+    // ("@@..." is a literal value starting with "@").
+    if (value.rfind("@@", 0) == 0) {
+      value.erase(0, 1);
+    } else if (!value.empty() && value[0] == '@') {
+      std::ifstream in(value.substr(1));
+      if (!in) return fail("--plugin-setting " + s.substr(0, eq) + ": cannot read " + value.substr(1));
+      std::stringstream ss;
+      ss << in.rdbuf();
+      value = ss.str();
+      while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+    }
+    o.plugin_settings[s.substr(0, dot)][s.substr(dot + 1, eq - dot - 1)] = std::move(value);
+  }
+  if (o.secret_key_file.empty()) o.secret_key_file = o.data_dir + "/secret.key";
+  return o;
+}
+
+}  // namespace crmhost::ops

@@ -1,0 +1,55 @@
+// crmhostd's configuration, read from the command line (a config file arrives later; flags
+// will keep overriding it). Every field documents its flag and default.
+#ifndef CRMHOST_OPS_OPTIONS_H
+#define CRMHOST_OPS_OPTIONS_H
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "plugins/host_services.h"
+
+namespace crmhost::ops {
+
+struct Options {
+  // --listen ADDR:PORT. Default: 127.0.0.1:6066 (the reference's port). Port 0 = any free port.
+  std::string listen_address = "127.0.0.1";
+  uint16_t listen_port = 6066;
+  // --data-dir DIR: RocksDB store, key file, plugin shadow copies. Default: ./crmhost-data.
+  std::string data_dir = "crmhost-data";
+  // --plugin-dir DIR: where plugins are loaded from. Default: the build's plugin output dir.
+  std::string plugin_dir;
+  // --secret-key-file FILE: 32-byte master key (64 hex chars). Default: <data-dir>/secret.key,
+  // generated with mode 0400 on first start.
+  std::string secret_key_file;
+  // --outbound-override FROM=TO (repeatable): rewrite outgoing URLs starting with FROM.
+  std::vector<std::pair<std::string, std::string>> outbound_overrides;
+  // --outbound-ca-file FILE: extra CA certificates (PEM) trusted for outgoing TLS.
+  std::string outbound_ca_file;
+  // --outbound-timeout-ms N: default deadline of one CRM request. Default: 30000.
+  uint32_t outbound_timeout_ms = 30000;
+  // --plugin-setting NAME.KEY=VALUE (repeatable): settings plugins read through the host.
+  plugins::PluginSettings plugin_settings;
+  // --io-threads N: network threads. Default: 1.
+  unsigned io_threads = 1;
+  // --workers N: threads running plugin operations (they may wait on CRMs). Default: 32.
+  unsigned workers = 32;
+  // --max-queued N: plugin operations waiting for a worker before requests get 503. Default: 1024.
+  unsigned max_queued = 1024;
+  // --max-body-bytes N: largest request body accepted (413 above). Default: 8 MiB.
+  size_t max_body_bytes = 8 * 1024 * 1024;
+  // --log-level trace|debug|info|warn|error. Default: info.
+  std::string log_level = "info";
+  // --no-sync: do not fsync the store's log on commits (faster; unsafe on power loss).
+  bool no_sync = false;
+};
+
+// Parses argv. On --help/--version or an error, returns the exit code (0 or 2) after printing.
+std::variant<Options, int> ParseOptions(int argc, char** argv);
+
+}  // namespace crmhost::ops
+
+#endif  // CRMHOST_OPS_OPTIONS_H

@@ -1,0 +1,299 @@
+// The one translation unit that instantiates Beast's client and TLS stream code.
+#include "outbound/client.h"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+#include <future>
+#include <mutex>
+#include <unordered_map>
+
+#include "crmhost/encoding.h"
+
+namespace crmhost::outbound {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+struct Target {
+  bool tls = false;
+  std::string host;
+  std::string port;
+  std::string path_and_query;
+  std::string origin() const { return (tls ? "https://" : "http://") + host + ":" + port; }
+  std::string host_header() const {
+    bool default_port = (tls && port == "443") || (!tls && port == "80");
+    return default_port ? host : host + ":" + port;
+  }
+};
+
+Result<Target> ParseTarget(std::string_view url) {
+  auto r = boost::urls::parse_uri(url);
+  if (!r) return Status::InvalidArgument("not an absolute URL");
+  Target t;
+  auto scheme = ToLower(r->scheme());
+  if (scheme == "https") {
+    t.tls = true;
+  } else if (scheme != "http") {
+    return Status::InvalidArgument("only http and https URLs are allowed");
+  }
+  t.host = std::string(r->encoded_host());
+  if (t.host.empty()) return Status::InvalidArgument("URL has no host");
+  // IPv6 literals arrive bracketed; resolvers want them bare.
+  if (t.host.front() == '[' && t.host.back() == ']') t.host = t.host.substr(1, t.host.size() - 2);
+  t.port = r->has_port() ? std::string(r->port()) : (t.tls ? "443" : "80");
+  t.path_and_query = std::string(r->encoded_path());
+  if (t.path_and_query.empty()) t.path_and_query = "/";
+  if (r->has_query()) t.path_and_query += "?" + std::string(r->encoded_query());
+  return t;
+}
+
+bool Idempotent(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
+         method == "OPTIONS";
+}
+
+// A kept-alive connection, plain or TLS, bound to one origin.
+struct Connection {
+  std::string origin;
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+  beast::flat_buffer buffer;
+  Clock::time_point idle_since;
+  bool reused = false;
+
+  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+};
+
+struct Outcome {
+  Status status;
+  OutboundResponse response;
+};
+
+}  // namespace
+
+struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
+  Impl(asio::io_context& io, Options o) : ioc(io), opts(std::move(o)), tls_ctx(ssl::context::tls_client) {
+    tls_ctx.set_default_verify_paths();
+    if (!opts.ca_file.empty()) tls_ctx.load_verify_file(opts.ca_file);
+    tls_ctx.set_verify_mode(ssl::verify_peer);
+  }
+
+  asio::io_context& ioc;
+  Options opts;
+  ssl::context tls_ctx;
+  mutable std::mutex mu;
+  std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle;  // guarded by mu
+
+  std::unique_ptr<Connection> TakeIdle(const std::string& origin) {
+    std::lock_guard lock(mu);
+    auto it = idle.find(origin);
+    if (it == idle.end()) return nullptr;
+    auto& list = it->second;
+    while (!list.empty()) {
+      auto c = std::move(list.back());
+      list.pop_back();
+      if (Clock::now() - c->idle_since < opts.max_idle_age) {
+        c->reused = true;
+        return c;
+      }
+      // Too old: the server has probably closed it; dropping it closes the socket.
+    }
+    return nullptr;
+  }
+
+  void GiveBack(std::unique_ptr<Connection> c) {
+    c->idle_since = Clock::now();
+    std::lock_guard lock(mu);
+    auto& list = idle[c->origin];
+    if (list.size() < opts.max_idle_per_origin) list.push_back(std::move(c));
+  }
+
+  asio::awaitable<Result<std::unique_ptr<Connection>>> Connect(const Target& t,
+                                                               Clock::time_point deadline) {
+    auto c = std::make_unique<Connection>();
+    c->origin = t.origin();
+    tcp::resolver resolver(ioc);
+    auto [rec, endpoints] = co_await resolver.async_resolve(t.host, t.port, kUseTuple);
+    if (rec) co_return Status::Unavailable("cannot resolve " + t.host + ": " + rec.message());
+    if (t.tls) {
+      c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc, tls_ctx);
+    } else {
+      c->plain = std::make_unique<beast::tcp_stream>(ioc);
+    }
+    auto& low = c->lowest();
+    low.expires_at(deadline);
+    auto [cec, ep] = co_await low.async_connect(endpoints, kUseTuple);
+    if (cec) {
+      if (cec == beast::error::timeout) co_return Status::Timeout("connecting to " + t.origin() + " timed out");
+      co_return Status::Unavailable("connect to " + t.origin() + " failed: " + cec.message());
+    }
+    beast::error_code nodelay_ec;
+    low.socket().set_option(tcp::no_delay(true), nodelay_ec);
+    if (t.tls) {
+      if (!SSL_set_tlsext_host_name(c->tls->native_handle(), t.host.c_str()))
+        co_return Status::Unavailable("TLS: cannot set SNI for " + t.host);
+      c->tls->set_verify_callback(ssl::host_name_verification(t.host));
+      auto [hec] = co_await c->tls->async_handshake(ssl::stream_base::client, kUseTuple);
+      if (hec) {
+        if (hec == beast::error::timeout) co_return Status::Timeout("TLS handshake with " + t.origin() + " timed out");
+        co_return Status::Unavailable("TLS handshake with " + t.origin() + " failed: " + hec.message());
+      }
+    }
+    co_return std::move(c);
+  }
+
+  // One request/response on one connection. `answered` tells whether any response byte came.
+  asio::awaitable<beast::error_code> Exchange(Connection& c, bhttp::request<bhttp::string_body>& req,
+                                              bhttp::response_parser<bhttp::string_body>& parser,
+                                              Clock::time_point deadline) {
+    c.lowest().expires_at(deadline);
+    if (c.tls) {
+      auto [wec, n] = co_await bhttp::async_write(*c.tls, req, kUseTuple);
+      if (wec) co_return wec;
+      auto [rec, m] = co_await bhttp::async_read(*c.tls, c.buffer, parser, kUseTuple);
+      co_return rec;
+    }
+    auto [wec, n] = co_await bhttp::async_write(*c.plain, req, kUseTuple);
+    if (wec) co_return wec;
+    auto [rec, m] = co_await bhttp::async_read(*c.plain, c.buffer, parser, kUseTuple);
+    co_return rec;
+  }
+
+  asio::awaitable<Outcome> Run(OutboundRequest in) {
+    auto self = shared_from_this();
+    const auto timeout = in.timeout.count() > 0 ? in.timeout : opts.default_timeout;
+    const auto deadline = Clock::now() + timeout;
+    std::string url = ApplyOverrides(in.url);
+    std::string method = in.method;
+    std::string body = std::move(in.body);
+    for (int hop = 0;; ++hop) {
+      auto target = ParseTarget(url);
+      if (!target.ok()) co_return Outcome{target.status(), {}};
+      const Target& t = target.value();
+
+      bhttp::request<bhttp::string_body> req;
+      req.method_string(method);
+      req.target(t.path_and_query);
+      req.version(11);
+      req.set(bhttp::field::host, t.host_header());
+      req.set(bhttp::field::user_agent, opts.user_agent);
+      for (auto& [k, v] : in.headers) {
+        if (EqualsIgnoreCase(k, "host") || EqualsIgnoreCase(k, "content-length")) continue;
+        req.set(k, v);
+      }
+      req.body() = body;
+      req.prepare_payload();
+      req.keep_alive(true);
+
+      std::unique_ptr<Connection> conn = TakeIdle(t.origin());
+      for (int attempt = 0;; ++attempt) {
+        if (!conn) {
+          auto made = co_await Connect(t, deadline);
+          if (!made.ok()) co_return Outcome{made.status(), {}};
+          conn = std::move(made).value();
+        }
+        bhttp::response_parser<bhttp::string_body> parser;
+        parser.header_limit(64 * 1024);
+        parser.body_limit(opts.max_response_bytes);
+        parser.skip(method == "HEAD");
+        auto ec = co_await Exchange(*conn, req, parser, deadline);
+        if (ec) {
+          const bool stale = conn->reused && !parser.got_some();
+          conn.reset();
+          if (stale && attempt == 0 && Idempotent(method)) continue;  // reopen and retry once
+          if (ec == beast::error::timeout)
+            co_return Outcome{Status::Timeout("no answer from " + t.origin() + " within " +
+                                              std::to_string(timeout.count()) + " ms"), {}};
+          if (ec == bhttp::error::body_limit)
+            co_return Outcome{Status::ResourceExhausted("answer from " + t.origin() + " exceeds " +
+                                                        std::to_string(opts.max_response_bytes) +
+                                                        " bytes"), {}};
+          co_return Outcome{Status::Unavailable("exchange with " + t.origin() + " failed: " +
+                                                ec.message()), {}};
+        }
+        auto res = parser.release();
+        OutboundResponse out;
+        out.status = int(res.result_int());
+        for (auto& f : res) out.headers.emplace_back(ToLower(f.name_string()), std::string(f.value()));
+        out.body = std::move(res.body());
+        if (res.keep_alive()) {
+          GiveBack(std::move(conn));
+        }
+        const bool redirect = out.status == 301 || out.status == 302 || out.status == 303 ||
+                              out.status == 307 || out.status == 308;
+        auto location = res[bhttp::field::location];
+        if (!redirect || location.empty() || hop >= opts.max_redirects) co_return Outcome{Status::OK(), std::move(out)};
+        // Follow: resolve relative locations; 303 (and 301/302 after POST) become GET.
+        auto ref = boost::urls::parse_uri_reference(location);
+        boost::urls::url next(url);
+        if (!ref || !next.resolve(*ref)) co_return Outcome{Status::OK(), std::move(out)};
+        url = ApplyOverrides(std::string(next.buffer()));
+        if (out.status == 303 || ((out.status == 301 || out.status == 302) && method == "POST")) {
+          method = "GET";
+          body.clear();
+        }
+        break;
+      }
+    }
+  }
+
+  std::string ApplyOverrides(std::string_view url) const {
+    for (auto& [from, to] : opts.overrides) {
+      if (url.substr(0, from.size()) == from) return to + std::string(url.substr(from.size()));
+    }
+    return std::string(url);
+  }
+};
+
+OutboundClient::OutboundClient(asio::io_context& ioc, Options options)
+    : impl_(std::make_shared<Impl>(ioc, std::move(options))) {}
+
+OutboundClient::~OutboundClient() {
+  std::lock_guard lock(impl_->mu);
+  impl_->idle.clear();
+}
+
+Result<OutboundResponse> OutboundClient::Send(OutboundRequest request) {
+  const auto timeout = request.timeout.count() > 0 ? request.timeout : impl_->opts.default_timeout;
+  std::future<Outcome> fut = asio::co_spawn(asio::make_strand(impl_->ioc),
+                                            impl_->Run(std::move(request)), asio::use_future);
+  // The exchange enforces its own deadline; this bound only matters if the network threads
+  // stopped underneath it (shutdown), so a worker can never wait forever.
+  if (fut.wait_for(timeout + std::chrono::seconds(5)) != std::future_status::ready)
+    return Status::Timeout("outbound request did not complete (network stopped?)");
+  Outcome out;
+  try {
+    out = fut.get();
+  } catch (const std::exception& e) {
+    return Status::Unavailable(std::string("outbound request failed: ") + e.what());
+  }
+  if (!out.status.ok()) return out.status;
+  return std::move(out.response);
+}
+
+std::string OutboundClient::ApplyOverrides(std::string_view url) const {
+  return impl_->ApplyOverrides(url);
+}
+
+size_t OutboundClient::idle_connections() const {
+  std::lock_guard lock(impl_->mu);
+  size_t n = 0;
+  for (auto& [k, v] : impl_->idle) n += v.size();
+  return n;
+}
+
+}  // namespace crmhost::outbound

@@ -1,0 +1,80 @@
+// OutboundClient: the one HTTP(S) client crmhost uses to reach CRMs (plugins reach it through
+// the host services table, never directly).
+//
+// What it does for every request: applies test-time URL overrides (--outbound-override),
+// verifies TLS against the system CAs (plus an optional extra CA file) with SNI and host-name
+// checks, reuses keep-alive connections per origin, enforces one deadline for the whole
+// exchange and a response size limit, and follows up to max_redirects redirects. Only
+// idempotent requests are retried, once, and only when a reused keep-alive connection turned
+// out to be closed before any answer arrived; a POST is never sent twice.
+//
+// Threading: Send() blocks its caller and must be called from a worker thread, never from a
+// thread that runs the io_context (it would wait on itself). Thread-safe. Beast lives only in
+// client.cpp.
+#ifndef CRMHOST_OUTBOUND_CLIENT_H
+#define CRMHOST_OUTBOUND_CLIENT_H
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "crmhost/status.h"
+#include "http/message.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace crmhost::outbound {
+
+struct OutboundRequest {
+  std::string method = "GET";
+  std::string url;  // absolute http(s) URL
+  http::Fields headers;
+  std::string body;
+  std::chrono::milliseconds timeout{0};  // 0 = Options::default_timeout
+};
+
+struct OutboundResponse {
+  int status = 0;
+  http::Fields headers;  // names lower-cased
+  std::string body;
+};
+
+class OutboundClient {
+ public:
+  struct Options {
+    // URL prefix rewrites, first match wins ("https://crm.example/api" -> "http://127.0.0.1:7070").
+    std::vector<std::pair<std::string, std::string>> overrides;
+    std::chrono::milliseconds default_timeout{30000};
+    size_t max_response_bytes = 32 * 1024 * 1024;
+    std::string ca_file;  // extra trusted CA certificates (PEM); the system store is always used
+    size_t max_idle_per_origin = 32;
+    // Idle connections older than this are not reused (servers commonly close after 5 s).
+    std::chrono::milliseconds max_idle_age{4000};
+    int max_redirects = 5;
+    std::string user_agent = "crmhost";
+  };
+
+  OutboundClient(boost::asio::io_context& ioc, Options options);
+  ~OutboundClient();
+
+  // Sends one request and waits for the answer. Any HTTP status is a success here.
+  // Errors: InvalidArgument (bad URL), Timeout, Unavailable (DNS, connect, TLS, protocol),
+  // ResourceExhausted (response over the size limit).
+  Result<OutboundResponse> Send(OutboundRequest request);
+
+  std::string ApplyOverrides(std::string_view url) const;
+  size_t idle_connections() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace crmhost::outbound
+
+#endif  // CRMHOST_OUTBOUND_CLIENT_H

@@ -1,0 +1,201 @@
+#include "plugins/host_services.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "crmhost/store/store.h"
+#include "outbound/client.h"
+
+namespace crmhost::plugins {
+namespace {
+
+constexpr size_t kMaxKvKeyBytes = 1024;
+constexpr size_t kMaxKvValueBytes = 1024 * 1024;
+
+std::string_view Sv(crmh_view v) { return {v.ptr ? v.ptr : "", v.ptr ? v.len : 0}; }
+bool ValidView(crmh_view v) { return v.ptr || v.len == 0; }
+
+// Writes `value` into resp->field only if the plugin's struct is large enough to hold it.
+#define CRMH_SET_IF_FITS(resp, field, value)                                         \
+  do {                                                                               \
+    if ((resp)->struct_size >= offsetof(crmh_http_response, field) + sizeof((resp)->field)) \
+      (resp)->field = (value);                                                       \
+  } while (0)
+
+crmh_view Keep(crmh_call* call, std::string s) {
+  call->arena.push_back(std::move(s));
+  return {call->arena.back().data(), call->arena.back().size()};
+}
+
+void Write(crmh_writer* w, const char* ptr, size_t len) {
+  if (!w || (!ptr && len)) return;
+  if (w->data.size() + len > w->limit) {
+    w->overflow = true;
+    return;
+  }
+  w->data.append(ptr, len);
+}
+
+void Log(crmh_call* call, int32_t level, const char* msg, size_t len) {
+  if (!call || (!msg && len)) return;
+  std::string text = HostServices::Mask(std::string_view(msg ? msg : "", len), call->secrets);
+  auto lvl = level <= CRMH_LOG_DEBUG  ? spdlog::level::debug
+             : level == CRMH_LOG_INFO ? spdlog::level::info
+             : level == CRMH_LOG_WARN ? spdlog::level::warn
+                                      : spdlog::level::err;
+  spdlog::log(lvl, "[{}] plugin {}: {}", call->request_id, call->plugin, text);
+}
+
+crmh_status Fail(crmh_call* call, crmh_http_response* resp, crmh_status st, std::string why) {
+  if (resp) {
+    CRMH_SET_IF_FITS(resp, status, 0);
+    CRMH_SET_IF_FITS(resp, error, Keep(call, std::move(why)));
+  }
+  return st;
+}
+
+crmh_status Http(crmh_call* call, const crmh_http_request* req, crmh_http_response* resp) {
+  if (!call || !req || !resp) return CRMH_E_INVALID;
+  if (req->struct_size < offsetof(crmh_http_request, body) + sizeof(req->body) ||
+      resp->struct_size < offsetof(crmh_http_response, status) + sizeof(resp->status))
+    return Fail(call, resp, CRMH_E_INVALID, "request or response struct_size too small");
+  if (!ValidView(req->method) || !ValidView(req->url) || !ValidView(req->body) ||
+      (req->header_count && !req->headers))
+    return Fail(call, resp, CRMH_E_INVALID, "malformed request views");
+  outbound::OutboundRequest out;
+  out.method = std::string(Sv(req->method));
+  if (out.method.empty()) out.method = "GET";
+  out.url = std::string(Sv(req->url));
+  out.body = std::string(Sv(req->body));
+  out.timeout = std::chrono::milliseconds(req->timeout_ms);
+  for (size_t i = 0; i < req->header_count; ++i) {
+    if (!ValidView(req->headers[i].name) || !ValidView(req->headers[i].value))
+      return Fail(call, resp, CRMH_E_INVALID, "malformed header view");
+    out.headers.emplace_back(Sv(req->headers[i].name), Sv(req->headers[i].value));
+  }
+  auto* client = call->host->deps().http;
+  const auto started = std::chrono::steady_clock::now();
+  auto result = client->Send(std::move(out));
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started).count();
+  if (!result.ok()) {
+    const auto& st = result.status();
+    spdlog::info("[{}] plugin {}: {} {} failed after {} ms: {}", call->request_id, call->plugin,
+                 Sv(req->method), "request", ms, HostServices::Mask(st.message(), call->secrets));
+    crmh_status code = CRMH_E_TRANSPORT;
+    switch (st.code()) {
+      case Status::Code::kTimeout: code = CRMH_E_TIMEOUT; break;
+      case Status::Code::kResourceExhausted: code = CRMH_E_TOO_LARGE; break;
+      case Status::Code::kInvalidArgument: code = CRMH_E_INVALID; break;
+      case Status::Code::kPermissionDenied: code = CRMH_E_DENIED; break;
+      default: break;
+    }
+    return Fail(call, resp, code, HostServices::Mask(st.message(), call->secrets));
+  }
+  auto& r = result.value();
+  spdlog::debug("[{}] plugin {}: {} -> {} in {} ms", call->request_id, call->plugin, Sv(req->method),
+                r.status, ms);
+  std::vector<crmh_header> headers;
+  headers.reserve(r.headers.size());
+  for (auto& [k, v] : r.headers) headers.push_back({Keep(call, k), Keep(call, v)});
+  call->header_arena.push_back(std::move(headers));
+  auto& hs = call->header_arena.back();
+  CRMH_SET_IF_FITS(resp, status, r.status);
+  CRMH_SET_IF_FITS(resp, headers, hs.data());
+  CRMH_SET_IF_FITS(resp, header_count, hs.size());
+  CRMH_SET_IF_FITS(resp, body, Keep(call, std::move(r.body)));
+  CRMH_SET_IF_FITS(resp, error, (crmh_view{nullptr, 0}));
+  return CRMH_OK;
+}
+
+crmh_status KvGet(crmh_call* call, crmh_view key, crmh_view* value) {
+  if (!call || !value || !ValidView(key) || key.len > kMaxKvKeyBytes) return CRMH_E_INVALID;
+  auto& deps = call->host->deps();
+  auto r = deps.store->KvGet(call->plugin, Sv(key), deps.now_ms());
+  if (!r.ok()) {
+    spdlog::error("[{}] plugin {}: kv_get failed: {}", call->request_id, call->plugin, r.status().ToString());
+    return CRMH_E_INTERNAL;
+  }
+  if (!r.value()) return CRMH_E_NOT_FOUND;
+  *value = Keep(call, std::move(*r.value()));
+  return CRMH_OK;
+}
+
+crmh_status KvPut(crmh_call* call, crmh_view key, crmh_view value, int64_t ttl_ms) {
+  if (!call || !ValidView(key) || !ValidView(value) || ttl_ms < 0) return CRMH_E_INVALID;
+  if (key.len > kMaxKvKeyBytes || value.len > kMaxKvValueBytes) return CRMH_E_TOO_LARGE;
+  auto& deps = call->host->deps();
+  int64_t expires = ttl_ms > 0 ? deps.now_ms() + ttl_ms : 0;
+  auto st = deps.store->KvPut(call->plugin, Sv(key), Sv(value), expires);
+  if (!st.ok()) {
+    spdlog::error("[{}] plugin {}: kv_put failed: {}", call->request_id, call->plugin, st.ToString());
+    return CRMH_E_INTERNAL;
+  }
+  return CRMH_OK;
+}
+
+crmh_status KvDelete(crmh_call* call, crmh_view key) {
+  if (!call || !ValidView(key) || key.len > kMaxKvKeyBytes) return CRMH_E_INVALID;
+  auto st = call->host->deps().store->KvDelete(call->plugin, Sv(key));
+  return st.ok() ? CRMH_OK : CRMH_E_INTERNAL;
+}
+
+crmh_status Setting(crmh_call* call, crmh_view name, crmh_view* value) {
+  if (!call || !value || !ValidView(name)) return CRMH_E_INVALID;
+  const auto& settings = call->host->deps().settings;
+  auto p = settings.find(call->plugin);
+  if (p == settings.end()) return CRMH_E_NOT_FOUND;
+  auto s = p->second.find(Sv(name));
+  if (s == p->second.end()) return CRMH_E_NOT_FOUND;
+  *value = {s->second.data(), s->second.size()};  // lives as long as HostServices
+  return CRMH_OK;
+}
+
+int64_t NowMs(crmh_call* call) { return call ? call->host->deps().now_ms() : 0; }
+
+}  // namespace
+
+HostServices::HostServices(Deps deps) : deps_(std::move(deps)) {
+  if (!deps_.now_ms) {
+    deps_.now_ms = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch()).count();
+    };
+  }
+  api_.struct_size = sizeof(crmh_host_api);
+  api_.abi_major = CRMH_ABI_MAJOR;
+  api_.abi_minor = CRMH_ABI_MINOR;
+  api_.write = &Write;
+  api_.log = &Log;
+  api_.http = &Http;
+  api_.kv_get = &KvGet;
+  api_.kv_put = &KvPut;
+  api_.kv_delete = &KvDelete;
+  api_.setting = &Setting;
+  api_.now_ms = &NowMs;
+}
+
+crmh_call HostServices::NewCall(std::string plugin, std::string request_id,
+                                std::vector<std::string> secrets) {
+  crmh_call call;
+  call.host = this;
+  if (auto p = deps_.settings.find(plugin); p != deps_.settings.end())
+    for (auto& [k, v] : p->second) secrets.push_back(v);
+  call.plugin = std::move(plugin);
+  call.request_id = std::move(request_id);
+  call.secrets = std::move(secrets);
+  return call;
+}
+
+std::string HostServices::Mask(std::string_view text, const std::vector<std::string>& secrets) {
+  std::string out(text);
+  for (const auto& s : secrets) {
+    if (s.size() < 4) continue;  // masking "a" or "" would shred the text and hide nothing
+    for (size_t p = out.find(s); p != std::string::npos; p = out.find(s, p + 4))
+      out.replace(p, s.size(), "****");
+  }
+  return out;
+}
+
+}  // namespace crmhost::plugins

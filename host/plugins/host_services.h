@@ -1,0 +1,84 @@
+// HostServices: the crmh_host_api table the daemon hands to plugins, and CallScope, the
+// host-side state behind one crmh_call (which plugin is calling, which secrets to mask, and the
+// arena that owns every view a host service returns during the call).
+//
+// Thread-safe: the table's functions may be called from any number of plugin threads at once;
+// a CallScope belongs to the one thread running the plugin function it was created for.
+#ifndef CRMHOST_PLUGINS_HOST_SERVICES_H
+#define CRMHOST_PLUGINS_HOST_SERVICES_H
+
+#include <crmhost/plugin.h>
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crmhost::store {
+class Store;
+}
+namespace crmhost::outbound {
+class OutboundClient;
+}
+
+namespace crmhost::plugins {
+
+class HostServices;
+
+// Administrator settings per plugin: settings["redtail"]["api_key"].
+using PluginSettings = std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>;
+
+}  // namespace crmhost::plugins
+
+// The ABI's opaque handles, defined here (global namespace, as the C header declares them).
+struct crmh_call {
+  crmhost::plugins::HostServices* host = nullptr;
+  std::string plugin;      // the calling plugin's name (kv namespace, settings, log prefix)
+  std::string request_id;  // the App Connect request this call serves, for logs
+  std::vector<std::string> secrets;  // masked in anything the plugin logs
+  std::deque<std::string> arena;     // owns the bytes behind returned views
+  std::deque<std::vector<crmh_header>> header_arena;
+};
+
+struct crmh_writer {
+  std::string data;
+  size_t limit = 16 * 1024 * 1024;
+  bool overflow = false;
+};
+
+namespace crmhost::plugins {
+
+class HostServices {
+ public:
+  struct Deps {
+    store::Store* store = nullptr;
+    outbound::OutboundClient* http = nullptr;
+    PluginSettings settings;
+    std::function<int64_t()> now_ms;  // wall clock, milliseconds since the epoch
+  };
+
+  explicit HostServices(Deps deps);
+  HostServices(const HostServices&) = delete;
+  HostServices& operator=(const HostServices&) = delete;
+
+  const crmh_host_api* api() const { return &api_; }
+  const Deps& deps() const { return deps_; }
+
+  // A fresh crmh_call for `plugin` serving `request_id`. Settings values of that plugin are
+  // always added to the secrets to mask.
+  crmh_call NewCall(std::string plugin, std::string request_id,
+                    std::vector<std::string> secrets = {}) ;
+
+  // Replaces every secret (of 4+ bytes) in `text` with "****".
+  static std::string Mask(std::string_view text, const std::vector<std::string>& secrets);
+
+ private:
+  Deps deps_;
+  crmh_host_api api_{};
+};
+
+}  // namespace crmhost::plugins
+
+#endif  // CRMHOST_PLUGINS_HOST_SERVICES_H

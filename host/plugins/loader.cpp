@@ -1,0 +1,142 @@
+#include "plugins/loader.h"
+
+#include <openssl/evp.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "crmhost/encoding.h"
+#include "plugins/descriptor.h"
+#include "plugins/dynlib.h"
+#include "plugins/host_services.h"
+
+namespace crmhost::plugins {
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+#if defined(_WIN32)
+constexpr const char* kPluginExtension = ".dll";
+#else
+constexpr const char* kPluginExtension = ".so";
+#endif
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Status Refuse(const fs::path& file, const std::string& why) {
+  return Status::InvalidArgument(file.filename().string() + ": " + why);
+}
+
+}  // namespace
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  return HexEncode(std::string_view(reinterpret_cast<char*>(md), len));
+}
+
+Loader::Loader(Options options, HostServices& host) : options_(std::move(options)), host_(host) {}
+
+std::vector<fs::path> Loader::ListPluginFiles(const fs::path& dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (auto& e : fs::directory_iterator(dir, ec)) {
+    std::error_code fec;
+    if (e.is_regular_file(fec) && e.path().extension() == kPluginExtension &&
+        e.path().filename().string().front() != '.')
+      out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const {
+  // 1. Read and hash. A file still being written shows up as a short or garbled read here or
+  //    as a dlopen failure below; either way it is refused, not half-loaded.
+  std::error_code ec;
+  auto size = fs::file_size(file, ec);
+  if (ec) return Refuse(file, "cannot stat: " + ec.message());
+  if (size > options_.max_file_bytes) return Refuse(file, "file is larger than " + std::to_string(options_.max_file_bytes) + " bytes");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Refuse(file, "cannot open for reading");
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.size() != size) return Refuse(file, "file changed while being read");
+  const std::string sha = Sha256Hex(bytes);
+
+  // 2. Shadow copy named by content: write to a temporary name, then rename into place.
+  fs::create_directories(options_.shadow_dir, ec);
+  if (ec) return Refuse(file, "cannot create shadow directory: " + ec.message());
+  const fs::path shadow = options_.shadow_dir / (file.stem().string() + "-" + sha.substr(0, 32) + kPluginExtension);
+  if (!fs::exists(shadow, ec)) {
+    fs::path tmp = shadow;
+    tmp += ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out.write(bytes.data(), std::streamsize(bytes.size()));
+      if (!out) return Refuse(file, "cannot write shadow copy " + tmp.string());
+    }
+    fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_exec, ec);
+    fs::rename(tmp, shadow, ec);
+    if (ec) return Refuse(file, "cannot place shadow copy: " + ec.message());
+  }
+
+  // 3. Map it and find the one entry symbol.
+  auto lib = OpenLibrary(shadow.string());
+  if (!lib.ok()) return Refuse(file, "cannot be loaded as a shared library: " + lib.status().message());
+  auto* entry = reinterpret_cast<crmh_plugin_entry_fn>(FindSymbol(lib.value(), CRMH_ENTRY_SYMBOL));
+  if (!entry) return Refuse(file, std::string("not a crmhost plugin: it exports no ") + CRMH_ENTRY_SYMBOL + " symbol");
+
+  // 4. The descriptor, before any plugin function runs.
+  const crmh_plugin_descriptor* d = entry();
+  if (Status st = CheckDescriptor(d); !st.ok()) return Refuse(file, st.message());
+
+  PluginInfo info;
+  info.name = d->name;
+  info.version = d->version;
+  info.abi = std::to_string(d->abi_major) + "." + std::to_string(d->abi_minor);
+  info.build_info = d->build_info ? d->build_info : "";
+  info.sha256 = sha;
+  info.source = file.string();
+  info.shadow = shadow.string();
+  info.loaded_at_ms = NowMs();
+  for (size_t i = 0; d->operations[i]; ++i) info.operations.emplace_back(d->operations[i]);
+  if (d->manifest_json) {
+    boost::system::error_code jec;
+    info.manifest = json::parse(d->manifest_json, jec);
+    if (jec || !info.manifest.is_object())
+      return Refuse(file, "embedded manifest_json is not a JSON object");
+  }
+
+  // 5. init, then self_check. From here a refusal must shut the instance down.
+  crmh_call call = host_.NewCall(info.name, "init");
+  crmh_writer error;
+  crmh_instance* instance = nullptr;
+  crmh_status st = d->init(host_.api(), &call, &instance, &error);
+  if (st != CRMH_OK) {
+    return Refuse(file, "init failed (status " + std::to_string(st) + ")" +
+                            (error.data.empty() ? "" : ": " + HostServices::Mask(error.data, call.secrets)));
+  }
+  auto version = std::make_shared<PluginVersion>(std::move(info), d, instance, host_);
+  if (d->self_check) {
+    crmh_writer check_error;
+    crmh_call check_call = host_.NewCall(version->name(), "self_check");
+    st = d->self_check(instance, &check_call, &check_error);
+    if (st != CRMH_OK) {
+      version->Shutdown();
+      return Refuse(file, "self-check failed" +
+                              (check_error.data.empty() ? "" : ": " + HostServices::Mask(check_error.data, check_call.secrets)));
+    }
+  }
+  spdlog::debug("loaded {} from {} (sha256 {})", version->name(), file.string(), sha);
+  return version;
+}
+
+}  // namespace crmhost::plugins

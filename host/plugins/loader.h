@@ -1,0 +1,48 @@
+// Loader: turns a plugin file into a ready PluginVersion, or into a refusal that says why.
+//
+// Steps, each of which can refuse: read the file and hash it (SHA-256); copy it to a private
+// shadow path named by that hash (so nothing the admin does to the original file can touch the
+// mapped code, and one content is mapped once); open it with immediate binding; find the single
+// entry symbol; check the descriptor (magic, ABI major/minor, struct size, name, semver,
+// operations); run init; run self_check; parse the embedded manifest. A plugin whose init
+// succeeded but which is refused later is shut down before the refusal returns.
+//
+// Control thread only.
+#ifndef CRMHOST_PLUGINS_LOADER_H
+#define CRMHOST_PLUGINS_LOADER_H
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "crmhost/status.h"
+#include "plugins/plugin_version.h"
+
+namespace crmhost::plugins {
+
+class HostServices;
+
+class Loader {
+ public:
+  struct Options {
+    std::filesystem::path shadow_dir;  // private, created if missing
+    size_t max_file_bytes = 512u * 1024 * 1024;
+  };
+
+  Loader(Options options, HostServices& host);
+
+  Result<std::shared_ptr<PluginVersion>> Load(const std::filesystem::path& file) const;
+
+  // Plugin files in `dir` (by extension: .so on Linux, .dll on Windows), sorted by name.
+  static std::vector<std::filesystem::path> ListPluginFiles(const std::filesystem::path& dir);
+
+ private:
+  Options options_;
+  HostServices& host_;
+};
+
+std::string Sha256Hex(std::string_view data);
+
+}  // namespace crmhost::plugins
+
+#endif  // CRMHOST_PLUGINS_LOADER_H

@@ -1,0 +1,88 @@
+#include "plugins/plugin_version.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "plugins/host_services.h"
+
+namespace crmhost::plugins {
+namespace json = boost::json;
+
+PluginVersion::PluginVersion(PluginInfo info, const crmh_plugin_descriptor* descriptor,
+                             crmh_instance* instance, HostServices& host)
+    : info_(std::move(info)), descriptor_(descriptor), instance_(instance), host_(host) {}
+
+PluginVersion::~PluginVersion() {
+  if (!shut_down_) {
+    // Destroyed without a drain-and-shutdown (e.g. a refused version after init): shutting it
+    // down here is still the only way its resources get released.
+    Shutdown();
+  }
+}
+
+bool PluginVersion::Implements(std::string_view op) const {
+  return std::find(info_.operations.begin(), info_.operations.end(), op) != info_.operations.end();
+}
+
+OpOutcome PluginVersion::Invoke(std::string_view op, const json::object& input,
+                                const std::string& request_id, std::vector<std::string> secrets) const {
+  OpOutcome out;
+  if (!Implements(op)) {
+    out.kind = OpOutcome::Kind::kUnsupported;
+    out.message = info_.name + " does not implement " + std::string(op);
+    return out;
+  }
+  const std::string in = json::serialize(input);
+  crmh_call call = host_.NewCall(info_.name, request_id, std::move(secrets));
+  crmh_writer writer;
+  crmh_status st = descriptor_->invoke(instance_, &call, {op.data(), op.size()}, {in.data(), in.size()},
+                                       &writer);
+  if (writer.overflow) {
+    out.kind = OpOutcome::Kind::kInternal;
+    out.message = info_.name + "." + std::string(op) + " wrote more than the output limit";
+    return out;
+  }
+  boost::system::error_code ec;
+  json::value parsed = writer.data.empty() ? json::value() : json::parse(writer.data, ec);
+  if (ec) parsed = nullptr;
+  auto message_of = [&](const json::value& v) -> std::string {
+    if (auto* o = v.if_object())
+      if (auto* m = o->if_contains("message"); m && m->is_string()) return std::string(m->get_string());
+    return {};
+  };
+  switch (st) {
+    case CRMH_OK:
+      if (ec || writer.data.empty()) {
+        out.kind = OpOutcome::Kind::kInternal;
+        out.message = info_.name + "." + std::string(op) + " returned invalid JSON";
+        return out;
+      }
+      out.kind = OpOutcome::Kind::kOk;
+      out.value = std::move(parsed);
+      return out;
+    case CRMH_E_UPSTREAM: {
+      out.kind = OpOutcome::Kind::kUpstream;
+      out.message = message_of(parsed);
+      if (auto* o = parsed.if_object())
+        if (auto* sc = o->if_contains("statusCode"); sc && sc->is_int64()) out.status_code = int(sc->get_int64());
+      return out;
+    }
+    case CRMH_E_UNSUPPORTED: out.kind = OpOutcome::Kind::kUnsupported; break;
+    case CRMH_E_INVALID: out.kind = OpOutcome::Kind::kInvalid; break;
+    default: out.kind = OpOutcome::Kind::kInternal; break;
+  }
+  out.message = message_of(parsed);
+  if (out.message.empty()) out.message = info_.name + "." + std::string(op) + " failed with status " + std::to_string(st);
+  return out;
+}
+
+void PluginVersion::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  crmh_call call = host_.NewCall(info_.name, "shutdown");
+  descriptor_->shutdown(instance_, &call);
+  spdlog::info("plugin {} {} shut down", info_.name, info_.version);
+}
+
+}  // namespace crmhost::plugins

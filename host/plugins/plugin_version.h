@@ -1,0 +1,91 @@
+// PluginVersion: one loaded, initialised version of a plugin library, and the host's way to
+// run its operations (JSON in, JSON out, every failure mapped to an OpOutcome).
+//
+// Lifetime: created by the Loader, published by the Registry, held by every request that uses
+// it (through Registry::Lease), shut down exactly once by the Registry on the control thread
+// after its last request, and then kept mapped (never dlclose'd; see docs/PLUGIN_ABI.md).
+// Invoke is thread-safe; Shutdown is not (control thread only).
+#ifndef CRMHOST_PLUGINS_PLUGIN_VERSION_H
+#define CRMHOST_PLUGINS_PLUGIN_VERSION_H
+
+#include <crmhost/plugin.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crmhost::plugins {
+
+class HostServices;
+
+// The result of one operation, whatever went wrong.
+struct OpOutcome {
+  enum class Kind {
+    kOk,           // value holds the operation's result
+    kUnsupported,  // the plugin does not implement the operation
+    kInvalid,      // the plugin rejected its input
+    kUpstream,     // the CRM failed; status_code is its HTTP status (0: no answer)
+    kInternal,     // the plugin failed or returned something unusable
+  };
+  Kind kind = Kind::kInternal;
+  boost::json::value value;
+  int status_code = 0;
+  std::string message;
+
+  bool ok() const { return kind == Kind::kOk; }
+};
+
+struct PluginInfo {
+  std::string name;
+  std::string version;
+  std::string abi;  // "1.0" as built
+  std::string build_info;
+  std::string sha256;     // of the library file
+  std::string source;     // the file it was loaded from
+  std::string shadow;     // the private copy that is mapped
+  int64_t loaded_at_ms = 0;
+  std::vector<std::string> operations;
+  boost::json::value manifest;  // the platform's manifest entry, or null
+};
+
+class PluginVersion {
+ public:
+  PluginVersion(PluginInfo info, const crmh_plugin_descriptor* descriptor, crmh_instance* instance,
+                HostServices& host);
+  ~PluginVersion();
+  PluginVersion(const PluginVersion&) = delete;
+  PluginVersion& operator=(const PluginVersion&) = delete;
+
+  const PluginInfo& info() const { return info_; }
+  const std::string& name() const { return info_.name; }
+  bool Implements(std::string_view op) const;
+
+  // Runs one operation. `secrets` are masked in anything the plugin logs during the call.
+  OpOutcome Invoke(std::string_view op, const boost::json::object& input,
+                   const std::string& request_id, std::vector<std::string> secrets) const;
+
+  // Calls the plugin's shutdown hook, once; later calls do nothing. Control thread only,
+  // and only when no request holds this version.
+  void Shutdown();
+  bool is_shut_down() const { return shut_down_; }
+
+  // Requests currently running on this version (maintained by Registry::Lease).
+  std::atomic<int64_t>& inflight() const { return inflight_; }
+
+ private:
+  PluginInfo info_;
+  const crmh_plugin_descriptor* descriptor_;
+  crmh_instance* instance_;
+  HostServices& host_;
+  bool shut_down_ = false;
+  mutable std::atomic<int64_t> inflight_{0};
+};
+
+}  // namespace crmhost::plugins
+
+#endif  // CRMHOST_PLUGINS_PLUGIN_VERSION_H

@@ -1,0 +1,132 @@
+// crmhost/sdk/js.hpp -- JavaScript semantics for JSON values.
+//
+// App Connect clients and the reference connectors are JavaScript: a setting's "value" is
+// tested for truthiness, numbers arrive as strings, and log text interpolates values with
+// `${x}`. Reproducing those rules exactly is what keeps our CRM records byte-identical to the
+// reference's. Header-only; pure functions; thread-safe.
+#ifndef CRMHOST_SDK_JS_HPP
+#define CRMHOST_SDK_JS_HPP
+
+#include <boost/json.hpp>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <string>
+#include <string_view>
+
+namespace crmhost::sdk::js {
+
+namespace json = boost::json;
+
+// JavaScript's Number -> String for finite values (integers without ".0"; otherwise the
+// shortest text that reads back the same double).
+inline std::string NumberToString(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  if (d == 0) return "0";
+  if (std::fabs(d) < 1e21 && d == std::trunc(d)) {
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(d));
+    return std::string(buf, r.ptr);
+  }
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  return std::string(buf, r.ptr);
+}
+
+// `${v}` / String(v): strings as-is, null -> "null", objects -> "[object Object]", arrays
+// joined with ",".
+inline std::string ToString(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::string: return std::string(v.get_string());
+    case json::kind::null: return "null";
+    case json::kind::bool_: return v.get_bool() ? "true" : "false";
+    case json::kind::int64: return std::to_string(v.get_int64());
+    case json::kind::uint64: return std::to_string(v.get_uint64());
+    case json::kind::double_: return NumberToString(v.get_double());
+    case json::kind::object: return "[object Object]";
+    case json::kind::array: {
+      std::string out;
+      bool first = true;
+      for (auto& e : v.get_array()) {
+        if (!first) out += ',';
+        first = false;
+        if (!e.is_null()) out += ToString(e);
+      }
+      return out;
+    }
+  }
+  return {};
+}
+
+// Number(v): "" and whitespace -> 0, "12" -> 12, "abc" -> NaN, null -> 0, objects -> NaN.
+inline double ToNumber(const json::value& v) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  switch (v.kind()) {
+    case json::kind::null: return 0;
+    case json::kind::bool_: return v.get_bool() ? 1 : 0;
+    case json::kind::int64: return double(v.get_int64());
+    case json::kind::uint64: return double(v.get_uint64());
+    case json::kind::double_: return v.get_double();
+    case json::kind::string: {
+      std::string s(v.get_string());
+      size_t b = s.find_first_not_of(" \t\n\r\f\v");
+      if (b == std::string::npos) return 0;
+      size_t e = s.find_last_not_of(" \t\n\r\f\v");
+      s = s.substr(b, e - b + 1);
+      char* end = nullptr;
+      double d = std::strtod(s.c_str(), &end);
+      if (end != s.c_str() + s.size()) return nan;
+      if (s.find_first_of("xXpP") != std::string::npos && s.rfind("0x", 0) != 0 &&
+          s.rfind("0X", 0) != 0)
+        return nan;  // strtod accepts hex floats JavaScript does not
+      return d;
+    }
+    case json::kind::array: {
+      auto& a = v.get_array();
+      if (a.empty()) return 0;
+      if (a.size() == 1) return ToNumber(a[0]);
+      return nan;
+    }
+    case json::kind::object: return nan;
+  }
+  return nan;
+}
+
+// `if (v)`: false for null, false, 0, NaN and "".
+inline bool Truthy(const json::value* v) {
+  if (!v) return false;
+  switch (v->kind()) {
+    case json::kind::null: return false;
+    case json::kind::bool_: return v->get_bool();
+    case json::kind::int64: return v->get_int64() != 0;
+    case json::kind::uint64: return v->get_uint64() != 0;
+    case json::kind::double_: return v->get_double() != 0 && !std::isnan(v->get_double());
+    case json::kind::string: return !v->get_string().empty();
+    default: return true;
+  }
+}
+inline bool Truthy(const json::value& v) { return Truthy(&v); }
+
+// `obj?.a?.b` for objects; nullptr when any step is missing or not an object. A JSON null at
+// the end counts as missing, as `??` treats it.
+inline const json::value* Get(const json::value* v, std::string_view key) {
+  if (!v || !v->is_object()) return nullptr;
+  auto* r = v->get_object().if_contains(key);
+  return (r && !r->is_null()) ? r : nullptr;
+}
+inline const json::value* Get(const json::object& o, std::string_view key) {
+  auto* r = o.if_contains(key);
+  return (r && !r->is_null()) ? r : nullptr;
+}
+
+// `settings?.[id]?.value ?? fallback`, then JavaScript truthiness.
+inline bool SettingEnabled(const json::object& settings, std::string_view id, bool fallback) {
+  const json::value* value = Get(Get(settings, id), "value");
+  return value ? Truthy(value) : fallback;
+}
+
+}  // namespace crmhost::sdk::js
+
+#endif  // CRMHOST_SDK_JS_HPP

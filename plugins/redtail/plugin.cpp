@@ -1,0 +1,271 @@
+// The Redtail CRM plugin: API-key login with a Redtail username and password, contact lookup
+// by phone, and call logging as completed Redtail activities, making the calls, headers and
+// bodies the reference App Connect connector makes (see README.md for the list).
+//
+// Settings: redtail.api_key (the Redtail integration key; logins fail without it) and
+// redtail.api_server (default https://smf.crm3.redtailtechnology.com/api/public/v1).
+#include <crmhost/plugin.hpp>
+#include <crmhost/sdk/js.hpp>
+#include <crmhost/sdk/phone.hpp>
+#include <crmhost/sdk/time.hpp>
+
+#include "api.h"
+#include "mapping.h"
+
+#ifndef REDTAIL_PLUGIN_VERSION
+#define REDTAIL_PLUGIN_VERSION "1.0.0"
+#endif
+
+extern const char kRedtailManifest[];  // manifest.json, embedded at build time
+
+namespace redtail {
+namespace sdk = crmhost::sdk;
+namespace js = crmhost::sdk::js;
+
+namespace {
+
+constexpr const char* kDefaultServer = "https://smf.crm3.redtailtechnology.com/api/public/v1";
+
+json::object Message(std::string_view text, std::string_view type, int ttl) {
+  return json::object{{"message", text}, {"messageType", type}, {"ttl", ttl}};
+}
+
+const json::object& ObjectOf(const json::object& in, std::string_view key) {
+  static const json::object kEmpty;
+  const json::object* o = sdk::object_field(in, key);
+  return o ? *o : kEmpty;
+}
+
+// `${value}` of a possibly absent field, as the reference's template strings produce it.
+std::string Text(const json::object& o, std::string_view key) {
+  auto* v = o.if_contains(key);
+  return v ? js::ToString(*v) : "undefined";
+}
+
+}  // namespace
+
+class Redtail {
+ public:
+  static constexpr const char* kName = "redtail";
+  static constexpr const char* kVersion = REDTAIL_PLUGIN_VERSION;
+  static constexpr const char* kManifest = kRedtailManifest;
+
+  explicit Redtail(sdk::Call& init)
+      : api_(init.setting("api_server").value_or(kDefaultServer), init.setting("api_key").value_or("")) {
+    if (!api_.has_key()) init.warn("setting redtail.api_key is not set: Redtail logins will fail until it is");
+  }
+
+  json::value getAuthType(sdk::Call&, const json::object&) { return "apiKey"; }
+  json::value getLogFormatType(sdk::Call&, const json::object&) { return "text/html"; }
+
+  json::value getBasicAuth(sdk::Call&, const json::object& in) {
+    return json::value(sdk::base64_encode(Text(in, "apiKey")));
+  }
+
+  // Exchanges username and password for a Redtail user key, which becomes the stored
+  // credential (overridingApiKey). The password is never kept.
+  json::value getUserInfo(sdk::Call& call, const json::object& in) {
+    const json::object& additional = ObjectOf(in, "additionalInfo");
+    const std::string username = Text(additional, "username");
+    try {
+      if (!api_.has_key()) throw sdk::upstream_error(0, "redtail.api_key is not configured");
+      json::value auth = call.http_json("GET", api_.base() + "/authentication",
+                                        {{"Authorization", api_.LoginHeader(username, Text(additional, "password"))}});
+      const json::value* user = js::Get(&auth, "authenticated_user");
+      const json::value* key = js::Get(user, "user_key");
+      if (!key || !key->is_string()) throw sdk::upstream_error(200, "no user_key in Redtail's answer");
+      json::object info = additional;
+      info.erase("password");
+      info.erase("apiKey");
+      json::object user_response = user->get_object();
+      user_response.erase("user_key");  // it is the credential: stored sealed, never in clear
+      info["userResponse"] = std::move(user_response);
+      json::object platform_user{{"id", username + "-redtail"},
+                                 {"name", username},
+                                 {"timezoneName", ""},
+                                 {"overridingApiKey", *key},
+                                 {"platformAdditionalInfo", std::move(info)}};
+      return json::object{{"successful", true},
+                          {"platformUserInfo", std::move(platform_user)},
+                          {"returnMessage", Message("Connected to Redtail.", "success", 3000)}};
+    } catch (const sdk::upstream_error& e) {
+      call.warn(std::string("Redtail login failed: ") + e.what());
+      json::object m = Message("Could not load user information Please check your credentials.", "warning", 3000);
+      json::object item{{"id", "1"},
+                        {"type", "text"},
+                        {"text",
+                         "Redtail was unable to fetch information for the currently logged in user. Please check "
+                         "your permissions in Redtail and make sure you have permission to access and read user "
+                         "information."}};
+      json::object ordered{{"messageType", m["messageType"]},
+                           {"message", m["message"]},
+                           {"details", json::array{json::object{{"title", "Details"}, {"items", json::array{item}}}}},
+                           {"ttl", 3000}};
+      return json::object{{"successful", false}, {"returnMessage", std::move(ordered)}};
+    }
+  }
+
+  json::value unAuthorize(sdk::Call&, const json::object&) {
+    return json::object{{"returnMessage", Message("Logged out of Redtail", "success", 1000)},
+                        {"userUpdate", json::object{{"accessToken", ""}, {"refreshToken", ""}}}};
+  }
+
+  json::value findContact(sdk::Call& call, const json::object& in) {
+    if (sdk::string_field(in, "isExtension") == "true")
+      return json::object{{"successful", false}, {"matchedContactInfo", json::array()}};
+    std::string phone = sdk::string_field(in, "phoneNumber");
+    if (auto sp = phone.find(' '); sp != std::string::npos) phone[sp] = '+';
+    auto parsed = sdk::phone::Parse(phone);
+    const std::string search = parsed.valid ? parsed.significant : phone;
+    const std::string auth = UserAuth(in);
+    json::value found = api_.Get(call, "/contacts/search_basic?phone_number=" + sdk::url_encode(search), auth);
+    json::array options = CategoryOptions(ActiveCategories(api_.Get(call, "/lists/categories", auth)));
+    json::array matched;
+    if (const json::value* contacts = js::Get(&found, "contacts"); contacts && contacts->is_array())
+      for (auto& c : contacts->get_array())
+        if (c.is_object()) matched.push_back(FormatContact(c.get_object(), options, phone));
+    matched.push_back(NewContactPlaceholder(options));
+    return json::object{{"successful", true}, {"matchedContactInfo", std::move(matched)}};
+  }
+
+  // One completed Redtail activity per call: create, add the agent's note, mark completed.
+  json::value createCallLog(sdk::Call& call, const json::object& in) {
+    const std::string auth = UserAuth(in);
+    const json::object& log = ObjectOf(in, "callLog");
+    const json::object& contact = ObjectOf(in, "contactInfo");
+    const json::object& submission = ObjectOf(in, "additionalSubmission");
+    const json::object& user = ObjectOf(in, "user");
+    const std::string direction = Text(log, "direction");
+    std::string subject = sdk::field(log, "customSubject")
+                              ? js::ToString(log.at("customSubject"))
+                              : direction + " Call " + (direction == "Outbound" ? "to" : "from") + " " +
+                                    Text(contact, "name");
+    const int64_t start = StartMs(call, sdk::field(log, "startTime"));
+    std::string description = sdk::string_field(in, "composedLogDetails");
+    description = OverrideDateTime(std::move(description), start, TimezoneSetting(user));
+    const json::value category = sdk::field(submission, "category") ? submission.at("category") : json::value(2);
+
+    json::object body{{"subject", subject},
+                      {"description", description},
+                      {"start_date", IsoStart(start)},
+                      {"end_date", IsoEnd(start, log.if_contains("duration"))},
+                      {"activity_code_id", 3},
+                      {"category_id", category},
+                      {"repeats", "never"},
+                      {"linked_contacts", json::array{json::object{{"contact_id", contact.contains("id") ? contact.at("id") : json::value()}}}}};
+    json::value created = api_.Send(call, "POST", "/activities", auth, body);
+    const json::value* created_id = js::Get(js::Get(&created, "activity"), "id");
+    if (!created_id) throw sdk::upstream_error(200, "Redtail did not return the new activity's id");
+    const std::string id = sdk::url_encode(js::ToString(*created_id));
+    json::object result{{"logId", *created_id},
+                        {"returnMessage", Message("Call logged", "success", 2000)},
+                        {"extraDataTracking", json::object()}};
+    // The activity exists now. Whatever fails below must not hide its id: the host records the
+    // link, so a retry can never create a second activity for the same call.
+    try {
+      if (const json::value* note = sdk::field(in, "note"); js::Truthy(note)) {
+        api_.Send(call, "POST", "/activities/" + id + "/notes", auth,
+                  json::object{{"category_id", category}, {"note_type", 1}, {"body", *note}});
+      }
+      json::value completed = api_.Send(call, "PUT", "/activities/" + id, auth, json::object{{"completed", true}});
+      if (const json::value* done_id = js::Get(js::Get(&completed, "activity"), "id")) result["logId"] = *done_id;
+      result["userUpdate"] = json::object{{"userSettings", CategorySetting(call, user, auth)}};
+    } catch (const sdk::upstream_error& e) {
+      call.warn("Redtail activity " + id + " created, but finishing it failed: " + e.what());
+    }
+    return result;
+  }
+
+  json::value getCallLog(sdk::Call& call, const json::object& in) {
+    const std::string auth = UserAuth(in);
+    json::value data = api_.Get(call, "/activities/" + sdk::url_encode(Text(in, "callLogId")), auth, true);
+    const json::value* activity = js::Get(&data, "activity");
+    const json::value* desc = js::Get(activity, "description");
+    const std::string body = desc ? js::ToString(*desc) : "";
+    json::object info;
+    if (auto* s = js::Get(activity, "subject")) info["subject"] = *s;
+    info["fullLogResponse"] = data;
+    info["note"] = AgentNote(body);
+    info["fullBody"] = body;
+    if (auto* contacts = js::Get(activity, "linked_contacts"); contacts && contacts->is_array() &&
+                                                               !contacts->get_array().empty()) {
+      const auto& first = contacts->get_array()[0];
+      if (first.is_object())
+        info["contactName"] = Text(first.get_object(), "first_name") + " " + Text(first.get_object(), "last_name");
+    }
+    info["dispositions"] = json::object{{"category", js::Get(activity, "category_id") ? *js::Get(activity, "category_id") : json::value()}};
+    return json::object{{"callLogInfo", std::move(info)}};
+  }
+
+  // Updates subject, the re-composed description and, when the call's times are known, the
+  // activity's start and end.
+  json::value updateCallLog(sdk::Call& call, const json::object& in) {
+    const std::string auth = UserAuth(in);
+    const json::object& existing = ObjectOf(in, "existingCallLog");
+    const json::object& user = ObjectOf(in, "user");
+    json::object body;
+    if (auto* s = sdk::field(in, "subject"); js::Truthy(s)) body["subject"] = *s;
+    const json::value* start_v = sdk::field(in, "startTime");
+    const int64_t start = StartMs(call, start_v);
+    body["description"] = OverrideDateTime(sdk::string_field(in, "composedLogDetails"), start, TimezoneSetting(user));
+    if (start_v) {
+      body["start_date"] = IsoStart(start);
+      body["end_date"] = IsoEnd(start, in.if_contains("duration"));
+    }
+    api_.Send(call, "PUT", "/activities/" + sdk::url_encode(Text(existing, "thirdPartyLogId")), auth, body);
+    return json::object{{"updatedNote", body["description"]},
+                        {"returnMessage", Message("Call log updated.", "success", 2000)}};
+  }
+
+  static constexpr auto operations() {
+    using Op = sdk::Operation<Redtail>;
+    return std::array{
+        Op{"getAuthType", &Redtail::getAuthType},
+        Op{"getLogFormatType", &Redtail::getLogFormatType},
+        Op{"getBasicAuth", &Redtail::getBasicAuth},
+        Op{"getUserInfo", &Redtail::getUserInfo},
+        Op{"unAuthorize", &Redtail::unAuthorize},
+        Op{"findContact", &Redtail::findContact},
+        Op{"createCallLog", &Redtail::createCallLog},
+        Op{"getCallLog", &Redtail::getCallLog},
+        Op{"updateCallLog", &Redtail::updateCallLog},
+    };
+  }
+
+ private:
+  std::string UserAuth(const json::object& in) const {
+    return api_.UserHeader(sdk::string_field(ObjectOf(in, "user"), "accessToken"));
+  }
+
+  static const json::value& TimezoneSetting(const json::object& user) {
+    static const json::value kNone;
+    const json::value* v = js::Get(js::Get(ObjectOf(user, "userSettings"), "redtailCustomTimezone"), "value");
+    return v ? *v : kNone;
+  }
+
+  // moment(startTime): epoch ms or ISO text; "now" when absent, as moment(undefined) is.
+  static int64_t StartMs(sdk::Call& call, const json::value* start) {
+    if (start)
+      if (auto ms = sdk::time::ParseTimestamp(*start)) return *ms;
+    return call.now_ms();
+  }
+
+  // Keeps the user's "Default category" setting's options in step with Redtail's categories.
+  json::object CategorySetting(sdk::Call& call, const json::object& user, const std::string& auth) const {
+    json::array active = ActiveCategories(api_.Get(call, "/lists/categories", auth));
+    const json::value* current = js::Get(ObjectOf(user, "userSettings"), "defaultCategory");
+    const json::value* value = js::Get(current, "value");
+    const json::value* customizable = js::Get(current, "customizable");
+    json::array options;
+    for (auto& c : active) options.push_back(json::object{{"id", c.at("id")}, {"name", c.at("name")}});
+    return json::object{{"defaultCategory", json::object{{"value", value ? *value : json::value(2)},
+                                                         {"customizable", customizable ? *customizable : json::value(true)},
+                                                         {"options", std::move(options)}}}};
+  }
+
+  Api api_;
+};
+
+}  // namespace redtail
+
+CRMHOST_PLUGIN(redtail::Redtail)

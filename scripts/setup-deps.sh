@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package crmhost needs to build, test and benchmark.
+# Idempotent: packages already present are skipped, so running it twice costs ~1 s.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost1.81-dev          # Asio, Beast, JSON, URL (header-only use)
+  librocksdb-dev            # the store
+  libssl-dev openssl        # AES-GCM, HMAC, TLS; `openssl` makes test certificates
+  libspdlog-dev libfmt-dev  # logging
+  libcli11-dev              # command line
+  catch2                    # tests (v2)
+  wrk                       # benchmarks (bench/), never tests
+  ca-certificates
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "setup-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,104 @@
+// Store: everything crmhost must not lose, in one embedded RocksDB directory.
+//
+// Column families (layout and encodings in docs/store-format.md):
+//   meta          schema version, a key check, nothing secret in clear
+//   users         one sealed record per CRM-connected user (tokens, API keys inside)
+//   call_logs     RingCentral call -> CRM activity links, with exactly-once reservations
+//   message_logs  RingCentral message -> CRM log links
+//   plugin_kv     each plugin's private key/value space, sealed
+//   account_data  account-scoped caches (contact lookups)
+//
+// Secrets are sealed with AES-256-GCM (see cipher.h); the associated data binds each blob to
+// its column family and key. Writes that must survive a power loss (users, call-log links,
+// plugin kv) are synced when Options::sync is true.
+//
+// Thread safety: a Store is safe to use from many threads at once. Opening the same directory
+// twice fails (RocksDB's LOCK file), which keeps two daemons off one data directory.
+#ifndef CRMHOST_STORE_STORE_H
+#define CRMHOST_STORE_STORE_H
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crmhost/status.h"
+#include "crmhost/store/cipher.h"
+#include "crmhost/store/records.h"
+
+namespace crmhost::store {
+
+inline constexpr int kSchemaVersion = 1;
+
+class Store {
+ public:
+  struct Options {
+    std::string path;  // directory; created if missing
+    Key256 key{};      // purpose key for sealing secrets (derive it from the master key)
+    // Sync the write-ahead log on commits of users, call-log links and plugin kv.
+    // Default: true. Turning it off keeps data safe across process crashes, not power loss.
+    bool sync = true;
+    // Identifies this process's pending call-log reservations; reservations left by an earlier
+    // process (a crash during the CRM call) are treated as abandoned. Default: random.
+    std::string instance_id;
+  };
+
+  // Opens (creating if needed) the store. Fails if another process holds the directory, if
+  // the data was written by a newer schema, or if `key` is not the key the data was sealed with.
+  static Result<std::unique_ptr<Store>> Open(const Options& options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  int schema_version() const { return kSchemaVersion; }
+  const std::string& instance_id() const;
+
+  // ---- users -----------------------------------------------------------------------------
+  Result<std::optional<UserRecord>> GetUser(std::string_view id) const;
+  Status PutUser(const UserRecord& user);
+  Status DeleteUser(std::string_view id);
+
+  // ---- call logs ---------------------------------------------------------------------------
+  // The completed link for `who`, chosen by MatchCallLog among this session's completed rows.
+  Result<std::optional<CallLogRow>> FindCallLog(const CallLogIdentity& who) const;
+
+  enum class Reservation { kReserved, kExists };
+  // Atomically: if a completed row, or a live pending reservation, already belongs to
+  // `row.identity` (MatchCallLog), answers kExists and writes nothing; otherwise writes `row`
+  // as a pending reservation owned by this process. Concurrent callers for the same session
+  // are serialised by a row lock, so exactly one of them gets kReserved.
+  Result<Reservation> ReserveCallLog(CallLogRow row, int64_t now_ms);
+  // Turns this process's pending reservation into the completed link (synced).
+  Status CompleteCallLog(CallLogRow row, int64_t now_ms);
+  // Drops this process's pending reservation (the CRM call failed); no-op if not ours.
+  Status ReleaseCallLog(const CallLogIdentity& who);
+
+  // ---- plugin key/value ------------------------------------------------------------------------
+  Result<std::optional<std::string>> KvGet(std::string_view plugin, std::string_view key,
+                                           int64_t now_ms) const;
+  // expires_at_ms = 0: never expires.
+  Status KvPut(std::string_view plugin, std::string_view key, std::string_view value,
+               int64_t expires_at_ms);
+  Status KvDelete(std::string_view plugin, std::string_view key);
+
+  // ---- account data (account-scoped caches) -------------------------------------------------
+  Result<std::optional<boost::json::value>> GetAccountData(std::string_view rc_account_id,
+                                                           std::string_view platform,
+                                                           std::string_view data_key) const;
+  Status PutAccountData(std::string_view rc_account_id, std::string_view platform,
+                        std::string_view data_key, const boost::json::value& data, int64_t now_ms);
+  Status DeleteAccountData(std::string_view rc_account_id, std::string_view platform,
+                           std::string_view data_key);
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace crmhost::store
+
+#endif  // CRMHOST_STORE_STORE_H

@@ -1,0 +1,148 @@
+#include "crmhost/store/records.h"
+
+namespace crmhost::store {
+namespace json = boost::json;
+namespace {
+
+std::string Str(const json::object& o, std::string_view k) {
+  auto* v = o.if_contains(k);
+  if (v && v->is_string()) return std::string(v->get_string());
+  return {};
+}
+
+int64_t Int(const json::object& o, std::string_view k) {
+  auto* v = o.if_contains(k);
+  if (v && v->is_int64()) return v->get_int64();
+  if (v && v->is_uint64()) return int64_t(v->get_uint64());
+  return 0;
+}
+
+json::object Obj(const json::object& o, std::string_view k) {
+  auto* v = o.if_contains(k);
+  if (v && v->is_object()) return v->get_object();
+  return {};
+}
+
+}  // namespace
+
+json::object UserRecord::ToConnectorJson(bool include_secrets) const {
+  json::object o;
+  o["id"] = id;
+  o["platform"] = platform;
+  o["hostname"] = hostname;
+  o["timezoneName"] = timezone_name;
+  o["timezoneOffset"] = timezone_offset;
+  if (include_secrets) {
+    o["accessToken"] = access_token;
+    o["refreshToken"] = refresh_token;
+  }
+  if (token_expiry_ms) {
+    o["tokenExpiry"] = *token_expiry_ms;
+  } else {
+    o["tokenExpiry"] = nullptr;
+  }
+  if (rc_account_id.empty()) {
+    o["rcAccountId"] = nullptr;
+  } else {
+    o["rcAccountId"] = rc_account_id;
+  }
+  o["hashedRcExtensionId"] = hashed_rc_extension_id;
+  o["platformAdditionalInfo"] = platform_additional_info;
+  o["userSettings"] = user_settings;
+  return o;
+}
+
+std::string EncodeUser(const UserRecord& u) {
+  json::object o = u.ToConnectorJson(true);
+  o["createdAt"] = u.created_at_ms;
+  o["updatedAt"] = u.updated_at_ms;
+  return json::serialize(o);
+}
+
+Result<UserRecord> DecodeUser(std::string_view text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return Status::Corruption("user record is not a JSON object");
+  const auto& o = v.get_object();
+  UserRecord u;
+  u.id = Str(o, "id");
+  u.platform = Str(o, "platform");
+  u.hostname = Str(o, "hostname");
+  u.timezone_name = Str(o, "timezoneName");
+  if (auto* tz = o.if_contains("timezoneOffset")) u.timezone_offset = *tz;
+  u.access_token = Str(o, "accessToken");
+  u.refresh_token = Str(o, "refreshToken");
+  if (auto* te = o.if_contains("tokenExpiry"); te && te->is_int64()) u.token_expiry_ms = te->get_int64();
+  u.rc_account_id = Str(o, "rcAccountId");
+  u.hashed_rc_extension_id = Str(o, "hashedRcExtensionId");
+  u.platform_additional_info = Obj(o, "platformAdditionalInfo");
+  u.user_settings = Obj(o, "userSettings");
+  u.created_at_ms = Int(o, "createdAt");
+  u.updated_at_ms = Int(o, "updatedAt");
+  if (u.id.empty()) return Status::Corruption("user record has no id");
+  return u;
+}
+
+json::object CallLogRow::ToConnectorJson() const {
+  json::object o;
+  o["id"] = id;
+  o["sessionId"] = identity.session_id;
+  o["extensionNumber"] = identity.extension_number;
+  o["hashedExtensionId"] = identity.hashed_extension_id;
+  o["platform"] = platform;
+  o["thirdPartyLogId"] = third_party_log_id;
+  o["userId"] = user_id;
+  o["contactId"] = contact_id;
+  return o;
+}
+
+std::string EncodeCallLog(const CallLogRow& r) {
+  json::object o = r.ToConnectorJson();
+  o["state"] = r.state == CallLogRow::State::kDone ? "done" : "pending";
+  if (!r.owner.empty()) o["owner"] = r.owner;
+  o["createdAt"] = r.created_at_ms;
+  o["updatedAt"] = r.updated_at_ms;
+  return json::serialize(o);
+}
+
+Result<CallLogRow> DecodeCallLog(std::string_view text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return Status::Corruption("call log record is not a JSON object");
+  const auto& o = v.get_object();
+  CallLogRow r;
+  r.id = Str(o, "id");
+  r.identity.session_id = Str(o, "sessionId");
+  r.identity.extension_number = Str(o, "extensionNumber");
+  r.identity.hashed_extension_id = Str(o, "hashedExtensionId");
+  r.platform = Str(o, "platform");
+  r.third_party_log_id = Str(o, "thirdPartyLogId");
+  r.user_id = Str(o, "userId");
+  r.contact_id = Str(o, "contactId");
+  r.state = Str(o, "state") == "done" ? CallLogRow::State::kDone : CallLogRow::State::kPending;
+  r.owner = Str(o, "owner");
+  r.created_at_ms = Int(o, "createdAt");
+  r.updated_at_ms = Int(o, "updatedAt");
+  return r;
+}
+
+const CallLogRow* MatchCallLog(const std::vector<CallLogRow>& rows, const CallLogIdentity& who) {
+  auto legacy = [](const CallLogRow& r) { return r.identity.hashed_extension_id.empty(); };
+  const auto& hash = who.hashed_extension_id;
+  const auto& ext = who.extension_number;
+  if (!hash.empty()) {
+    for (auto& r : rows)
+      if (r.identity.hashed_extension_id == hash) return &r;
+    if (!ext.empty())
+      for (auto& r : rows)
+        if (legacy(r) && r.identity.extension_number == ext) return &r;
+    for (auto& r : rows)
+      if (legacy(r) && r.identity.extension_number.empty()) return &r;
+    return nullptr;
+  }
+  for (auto& r : rows)
+    if (ext.empty() || r.identity.extension_number == ext) return &r;
+  return nullptr;
+}
+
+}  // namespace crmhost::store

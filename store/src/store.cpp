@@ -1,0 +1,409 @@
+#include "crmhost/store/store.h"
+
+#include <openssl/rand.h>
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/transaction.h>
+#include <rocksdb/utilities/transaction_db.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include "crmhost/encoding.h"
+
+namespace crmhost::store {
+namespace json = boost::json;
+namespace {
+
+constexpr const char* kMeta = "meta";
+constexpr const char* kUsers = "users";
+constexpr const char* kCallLogs = "call_logs";
+constexpr const char* kMessageLogs = "message_logs";
+constexpr const char* kPluginKv = "plugin_kv";
+constexpr const char* kAccountData = "account_data";
+constexpr const char* kAllFamilies[] = {kMeta,    kUsers,       kCallLogs,
+                                        kMessageLogs, kPluginKv, kAccountData};
+
+constexpr std::string_view kKeyCheckPlaintext = "crmhost key check v1";
+constexpr int kReserveAttempts = 8;
+
+// Keys made of several user-supplied parts are length-prefixed (4-byte big-endian) so no
+// value can forge a boundary; a prefix of whole parts is a valid range-scan prefix.
+void AppendPart(std::string& key, std::string_view part) {
+  uint32_t n = uint32_t(part.size());
+  char len[4] = {char(n >> 24), char(n >> 16), char(n >> 8), char(n)};
+  key.append(len, 4);
+  key.append(part);
+}
+
+std::string SessionPrefix(std::string_view session_id) {
+  std::string k;
+  AppendPart(k, session_id);
+  return k;
+}
+
+std::string CallLogKey(const CallLogIdentity& id) {
+  std::string k = SessionPrefix(id.session_id);
+  AppendPart(k, id.hashed_extension_id);
+  AppendPart(k, id.extension_number);
+  return k;
+}
+
+std::string AccountDataKey(std::string_view rc, std::string_view platform, std::string_view key) {
+  std::string k;
+  AppendPart(k, rc);
+  AppendPart(k, platform);
+  AppendPart(k, key);
+  return k;
+}
+
+std::string Aad(std::string_view family, std::string_view key) {
+  std::string a(family);
+  a.push_back('\0');
+  a.append(key);
+  return a;
+}
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::OK();
+  std::string msg = std::string(what) + ": " + s.ToString();
+  if (s.IsNotFound()) return Status::NotFound(msg);
+  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) return Status::Busy(msg);
+  if (s.IsCorruption()) return Status::Corruption(msg);
+  return Status::IOError(msg);
+}
+
+std::string RandomInstanceId() {
+  unsigned char b[12];
+  RAND_bytes(b, sizeof b);
+  return HexEncode(std::string_view(reinterpret_cast<char*>(b), sizeof b));
+}
+
+}  // namespace
+
+struct Store::Impl {
+  Options options;
+  Cipher cipher;
+  std::unique_ptr<rocksdb::TransactionDB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+  rocksdb::ColumnFamilyHandle* users = nullptr;
+  rocksdb::ColumnFamilyHandle* call_logs = nullptr;
+  rocksdb::ColumnFamilyHandle* message_logs = nullptr;
+  rocksdb::ColumnFamilyHandle* plugin_kv = nullptr;
+  rocksdb::ColumnFamilyHandle* account_data = nullptr;
+
+  explicit Impl(const Options& o) : options(o), cipher(o.key) {}
+
+  ~Impl() {
+    if (db) {
+      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+      db->Close();
+    }
+  }
+
+  rocksdb::WriteOptions Durable() const {
+    rocksdb::WriteOptions w;
+    w.sync = options.sync;
+    return w;
+  }
+
+  // Rows of one session, in key order.
+  Result<std::vector<CallLogRow>> ScanSession(rocksdb::Iterator* it,
+                                              std::string_view session_id) const {
+    std::vector<CallLogRow> rows;
+    std::string prefix = SessionPrefix(session_id);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      if (it->key().size() == prefix.size()) continue;  // the session's lock key
+      auto row = DecodeCallLog(it->value().ToStringView());
+      if (!row.ok()) return row.status();
+      rows.push_back(std::move(row).value());
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning call logs");
+    return rows;
+  }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+const std::string& Store::instance_id() const { return impl_->options.instance_id; }
+
+Result<std::unique_ptr<Store>> Store::Open(const Options& options_in) {
+  Options options = options_in;
+  if (options.instance_id.empty()) options.instance_id = RandomInstanceId();
+  std::error_code ec;
+  std::filesystem::create_directories(options.path, ec);
+  if (ec) return Status::IOError("cannot create " + options.path + ": " + ec.message());
+
+  auto impl = std::make_unique<Impl>(options);
+
+  // Small, shared caches: crmhost's working set is tiny and idle memory matters more than
+  // bulk-load speed (see docs/PERFORMANCE.md).
+  auto cache = rocksdb::NewLRUCache(16 << 20);
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  rocksdb::ColumnFamilyOptions cf_opts;
+  cf_opts.write_buffer_size = 4 << 20;
+  cf_opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  rocksdb::DBOptions db_opts;
+  db_opts.create_if_missing = true;
+  db_opts.create_missing_column_families = true;
+  db_opts.keep_log_file_num = 3;
+  db_opts.db_write_buffer_size = 32 << 20;
+  db_opts.max_background_jobs = 2;
+
+  std::vector<std::string> existing;
+  rocksdb::DB::ListColumnFamilies(db_opts, options.path, &existing);  // empty for a new store
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  descs.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_opts);
+  for (const char* name : kAllFamilies) descs.emplace_back(name, cf_opts);
+  for (auto& name : existing) {  // families a newer build may have added: open, don't drop
+    bool known = name == rocksdb::kDefaultColumnFamilyName;
+    for (const char* k : kAllFamilies) known = known || name == k;
+    if (!known) descs.emplace_back(name, cf_opts);
+  }
+
+  rocksdb::TransactionDBOptions txn_opts;
+  txn_opts.transaction_lock_timeout = 2000;  // ms; a reservation holds its lock for one commit
+  rocksdb::TransactionDB* raw = nullptr;
+  auto s = rocksdb::TransactionDB::Open(db_opts, txn_opts, options.path, descs, &impl->handles,
+                                        &raw);
+  if (!s.ok()) return FromRocks(s, "opening store at " + options.path);
+  impl->db.reset(raw);
+  for (auto* h : impl->handles) {
+    const auto& n = h->GetName();
+    if (n == kMeta) impl->meta = h;
+    if (n == kUsers) impl->users = h;
+    if (n == kCallLogs) impl->call_logs = h;
+    if (n == kMessageLogs) impl->message_logs = h;
+    if (n == kPluginKv) impl->plugin_kv = h;
+    if (n == kAccountData) impl->account_data = h;
+  }
+
+  // Schema version: refuse data written by a newer layout rather than misread it.
+  std::string version;
+  s = impl->db->Get(rocksdb::ReadOptions(), impl->meta, "schema_version", &version);
+  if (s.ok()) {
+    int v = std::atoi(version.c_str());
+    if (v > kSchemaVersion) {
+      return Status::InvalidArgument("store at " + options.path + " has schema version " +
+                                     version + "; this build understands up to " +
+                                     std::to_string(kSchemaVersion));
+    }
+  } else if (s.IsNotFound()) {
+    s = impl->db->Put(impl->Durable(), impl->meta, "schema_version",
+                      std::to_string(kSchemaVersion));
+    if (!s.ok()) return FromRocks(s, "writing schema version");
+  } else {
+    return FromRocks(s, "reading schema version");
+  }
+
+  // Key check: a wrong key file must stop the daemon at start, not fail every request later.
+  std::string check;
+  const std::string aad = Aad(kMeta, "key_check");
+  s = impl->db->Get(rocksdb::ReadOptions(), impl->meta, "key_check", &check);
+  if (s.ok()) {
+    auto plain = impl->cipher.Open(check, aad);
+    if (!plain || *plain != kKeyCheckPlaintext) {
+      return Status::PermissionDenied(
+          "the secret key does not match the key this store at " + options.path +
+          " was created with (wrong --secret-key-file?)");
+    }
+  } else if (s.IsNotFound()) {
+    s = impl->db->Put(impl->Durable(), impl->meta, "key_check",
+                      impl->cipher.Seal(kKeyCheckPlaintext, aad));
+    if (!s.ok()) return FromRocks(s, "writing key check");
+  } else {
+    return FromRocks(s, "reading key check");
+  }
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+// ---- users -------------------------------------------------------------------------------
+
+Result<std::optional<UserRecord>> Store::GetUser(std::string_view id) const {
+  std::string blob;
+  auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->users, id, &blob);
+  if (s.IsNotFound()) return std::optional<UserRecord>();
+  if (!s.ok()) return FromRocks(s, "reading user");
+  auto plain = impl_->cipher.Open(blob, Aad(kUsers, id));
+  if (!plain) return Status::Corruption("user record failed authentication");
+  auto user = DecodeUser(*plain);
+  OPENSSL_cleanse(plain->data(), plain->size());
+  if (!user.ok()) return user.status();
+  return std::optional<UserRecord>(std::move(user).value());
+}
+
+Status Store::PutUser(const UserRecord& user) {
+  if (user.id.empty()) return Status::InvalidArgument("user id is empty");
+  std::string plain = EncodeUser(user);
+  std::string blob = impl_->cipher.Seal(plain, Aad(kUsers, user.id));
+  OPENSSL_cleanse(plain.data(), plain.size());
+  return FromRocks(impl_->db->Put(impl_->Durable(), impl_->users, user.id, blob), "writing user");
+}
+
+Status Store::DeleteUser(std::string_view id) {
+  return FromRocks(impl_->db->Delete(impl_->Durable(), impl_->users, id), "deleting user");
+}
+
+// ---- call logs -----------------------------------------------------------------------------
+
+Result<std::optional<CallLogRow>> Store::FindCallLog(const CallLogIdentity& who) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->call_logs));
+  auto rows = impl_->ScanSession(it.get(), who.session_id);
+  if (!rows.ok()) return rows.status();
+  std::vector<CallLogRow> done;
+  for (auto& r : rows.value())
+    if (r.state == CallLogRow::State::kDone) done.push_back(std::move(r));
+  const CallLogRow* match = MatchCallLog(done, who);
+  if (!match) return std::optional<CallLogRow>();
+  return std::optional<CallLogRow>(*match);
+}
+
+Result<Store::Reservation> Store::ReserveCallLog(CallLogRow row, int64_t now_ms) {
+  row.state = CallLogRow::State::kPending;
+  row.owner = impl_->options.instance_id;
+  row.created_at_ms = row.updated_at_ms = now_ms;
+  const std::string lock_key = SessionPrefix(row.identity.session_id);
+  const std::string key = CallLogKey(row.identity);
+  Status last = Status::Busy("call log reservation");
+  for (int attempt = 0; attempt < kReserveAttempts; ++attempt) {
+    std::unique_ptr<rocksdb::Transaction> txn(impl_->db->BeginTransaction(impl_->Durable()));
+    std::string ignored;
+    // Locks the whole session: every reservation for it goes through this key.
+    auto s = txn->GetForUpdate(rocksdb::ReadOptions(), impl_->call_logs, lock_key, &ignored);
+    if (!s.ok() && !s.IsNotFound()) {
+      last = FromRocks(s, "locking call session");
+      if (last.IsBusy()) continue;
+      return last;
+    }
+    std::unique_ptr<rocksdb::Iterator> it(txn->GetIterator(rocksdb::ReadOptions(), impl_->call_logs));
+    auto rows = impl_->ScanSession(it.get(), row.identity.session_id);
+    if (!rows.ok()) return rows.status();
+    std::vector<CallLogRow> live;
+    for (auto& r : rows.value()) {
+      // A pending row from another process is abandoned (that process died mid-call).
+      bool alive = r.state == CallLogRow::State::kDone || r.owner == impl_->options.instance_id;
+      if (alive) live.push_back(std::move(r));
+    }
+    if (MatchCallLog(live, row.identity)) return Reservation::kExists;
+    s = txn->Put(impl_->call_logs, key, EncodeCallLog(row));
+    if (s.ok()) s = txn->Commit();
+    if (s.ok()) return Reservation::kReserved;
+    last = FromRocks(s, "reserving call log");
+    if (!last.IsBusy()) return last;
+  }
+  return last;
+}
+
+Status Store::CompleteCallLog(CallLogRow row, int64_t now_ms) {
+  row.state = CallLogRow::State::kDone;
+  row.owner.clear();
+  row.updated_at_ms = now_ms;
+  if (!row.created_at_ms) row.created_at_ms = now_ms;
+  return FromRocks(
+      impl_->db->Put(impl_->Durable(), impl_->call_logs, CallLogKey(row.identity), EncodeCallLog(row)),
+      "completing call log");
+}
+
+Status Store::ReleaseCallLog(const CallLogIdentity& who) {
+  const std::string key = CallLogKey(who);
+  std::unique_ptr<rocksdb::Transaction> txn(impl_->db->BeginTransaction(impl_->Durable()));
+  std::string value;
+  auto s = txn->GetForUpdate(rocksdb::ReadOptions(), impl_->call_logs, key, &value);
+  if (s.IsNotFound()) return Status::OK();
+  if (!s.ok()) return FromRocks(s, "releasing call log");
+  auto row = DecodeCallLog(value);
+  if (!row.ok()) return row.status();
+  if (row->state != CallLogRow::State::kPending || row->owner != impl_->options.instance_id)
+    return Status::OK();
+  s = txn->Delete(impl_->call_logs, key);
+  if (s.ok()) s = txn->Commit();
+  return FromRocks(s, "releasing call log");
+}
+
+// ---- plugin kv ------------------------------------------------------------------------------
+
+namespace {
+std::string KvKey(std::string_view plugin, std::string_view key) {
+  std::string k;
+  AppendPart(k, plugin);
+  k.append(key);
+  return k;
+}
+}  // namespace
+
+Result<std::optional<std::string>> Store::KvGet(std::string_view plugin, std::string_view key,
+                                                int64_t now_ms) const {
+  const std::string k = KvKey(plugin, key);
+  std::string blob;
+  auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->plugin_kv, k, &blob);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s, "reading plugin kv");
+  auto plain = impl_->cipher.Open(blob, Aad(kPluginKv, k));
+  if (!plain || plain->size() < 8) return Status::Corruption("plugin kv value failed authentication");
+  int64_t expires = 0;
+  for (int i = 0; i < 8; ++i) expires = (expires << 8) | uint8_t((*plain)[i]);
+  if (expires != 0 && expires <= now_ms) return std::optional<std::string>();
+  return std::optional<std::string>(plain->substr(8));
+}
+
+Status Store::KvPut(std::string_view plugin, std::string_view key, std::string_view value,
+                    int64_t expires_at_ms) {
+  const std::string k = KvKey(plugin, key);
+  std::string plain(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    plain[i] = char(expires_at_ms & 0xFF);
+    expires_at_ms >>= 8;
+  }
+  plain.append(value);
+  std::string blob = impl_->cipher.Seal(plain, Aad(kPluginKv, k));
+  OPENSSL_cleanse(plain.data(), plain.size());
+  return FromRocks(impl_->db->Put(impl_->Durable(), impl_->plugin_kv, k, blob), "writing plugin kv");
+}
+
+Status Store::KvDelete(std::string_view plugin, std::string_view key) {
+  return FromRocks(impl_->db->Delete(impl_->Durable(), impl_->plugin_kv, KvKey(plugin, key)),
+                   "deleting plugin kv");
+}
+
+// ---- account data ---------------------------------------------------------------------------
+
+Result<std::optional<json::value>> Store::GetAccountData(std::string_view rc,
+                                                         std::string_view platform,
+                                                         std::string_view data_key) const {
+  std::string text;
+  auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->account_data,
+                          AccountDataKey(rc, platform, data_key), &text);
+  if (s.IsNotFound()) return std::optional<json::value>();
+  if (!s.ok()) return FromRocks(s, "reading account data");
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object() || !v.get_object().contains("data"))
+    return Status::Corruption("account data is not valid JSON");
+  return std::optional<json::value>(v.get_object().at("data"));
+}
+
+Status Store::PutAccountData(std::string_view rc, std::string_view platform,
+                             std::string_view data_key, const json::value& data, int64_t now_ms) {
+  json::object o;
+  o["data"] = data;
+  o["updatedAt"] = now_ms;
+  rocksdb::WriteOptions w;  // a cache: losing the last writes on power loss only costs a lookup
+  return FromRocks(impl_->db->Put(w, impl_->account_data, AccountDataKey(rc, platform, data_key),
+                                  json::serialize(o)),
+                   "writing account data");
+}
+
+Status Store::DeleteAccountData(std::string_view rc, std::string_view platform,
+                                std::string_view data_key) {
+  return FromRocks(impl_->db->Delete(rocksdb::WriteOptions(), impl_->account_data,
+                                     AccountDataKey(rc, platform, data_key)),
+                   "deleting account data");
+}
+
+}  // namespace crmhost::store
