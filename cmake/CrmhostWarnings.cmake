@@ -3,8 +3,9 @@
 add_library(crmhost_warnings INTERFACE)
 add_library(crmhost::warnings ALIAS crmhost_warnings)
 target_compile_options(crmhost_warnings INTERFACE
-  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Wunused
-  -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+  -Wall -Wextra -Wpedantic -Wshadow -Wcast-align -Wunused -Wnull-dereference
+  -Wimplicit-fallthrough
+  $<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor -Woverloaded-virtual>
   $<$<BOOL:${CRMHOST_WERROR}>:-Werror>)
 
 if(CRMHOST_SANITIZE)

@@ -60,10 +60,11 @@ std::optional<json::object> JwtCodec::Verify(std::string_view token, int64_t now
   if (!header) return std::nullopt;
   auto* alg = header->if_contains("alg");
   if (!alg || !alg->is_string() || alg->get_string() != "HS256") return std::nullopt;
-  auto sig = Base64Decode(token.substr(d2 + 1));
-  std::string expected = Mac(token.substr(0, d2));
-  if (!sig || sig->size() != expected.size() ||
-      CRYPTO_memcmp(sig->data(), expected.data(), expected.size()) != 0)
+  // Compare the encoded signature, as jsonwebtoken does: a non-canonical encoding of the right
+  // bytes (flipped padding bits) is a different token and is refused.
+  const std::string expected = Base64UrlEncode(Mac(token.substr(0, d2)));
+  const std::string_view sig = token.substr(d2 + 1);
+  if (sig.size() != expected.size() || CRYPTO_memcmp(sig.data(), expected.data(), expected.size()) != 0)
     return std::nullopt;
   auto payload = ParseObject(token.substr(d1 + 1, d2 - d1 - 1));
   if (!payload) return std::nullopt;

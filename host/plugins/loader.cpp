@@ -11,6 +11,7 @@
 #include "crmhost/encoding.h"
 #include "plugins/descriptor.h"
 #include "plugins/dynlib.h"
+#include "plugins/elf_check.h"
 #include "plugins/host_services.h"
 
 namespace crmhost::plugins {
@@ -69,6 +70,7 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
   if (!in) return Refuse(file, "cannot open for reading");
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (bytes.size() != size) return Refuse(file, "file changed while being read");
+  if (Status st = CheckSharedObject(bytes); !st.ok()) return Refuse(file, st.message());
   const std::string sha = Sha256Hex(bytes);
 
   // 2. Shadow copy named by content: write to a temporary name, then rename into place.

@@ -1,0 +1,77 @@
+// Pins the ABI 1.0 layout: a reordered, resized or inserted field fails here, not at a
+// customer's site. Offsets are for LP64 (x86-64, aarch64 Linux); see docs/PLUGIN_ABI.md.
+#include <catch2/catch.hpp>
+#include <crmhost/plugin.h>
+
+#include <cstddef>
+
+static_assert(sizeof(void*) == 8, "layout pinned for LP64");
+
+TEST_CASE("abi: version, magic and status codes are frozen", "[abi]") {
+  CHECK(CRMH_ABI_MAJOR == 1);
+  CHECK(CRMH_ABI_MINOR == 0);
+  CHECK(CRMH_PLUGIN_MAGIC == 0x43524D48504C5547ull);
+  CHECK(CRMH_OK == 0);
+  CHECK(CRMH_E_UNSUPPORTED == 1);
+  CHECK(CRMH_E_INVALID == 2);
+  CHECK(CRMH_E_UPSTREAM == 3);
+  CHECK(CRMH_E_INTERNAL == 4);
+  CHECK(CRMH_E_TIMEOUT == 5);
+  CHECK(CRMH_E_TRANSPORT == 6);
+  CHECK(CRMH_E_TOO_LARGE == 7);
+  CHECK(CRMH_E_DENIED == 8);
+  CHECK(CRMH_E_NOT_FOUND == 9);
+  CHECK(std::string(CRMH_ENTRY_SYMBOL) == "crmh_plugin_entry");
+}
+
+TEST_CASE("abi: struct layouts of ABI 1.0", "[abi]") {
+  CHECK(sizeof(crmh_view) == 16);
+  CHECK(offsetof(crmh_view, ptr) == 0);
+  CHECK(offsetof(crmh_view, len) == 8);
+  CHECK(sizeof(crmh_header) == 32);
+
+  CHECK(offsetof(crmh_http_request, struct_size) == 0);
+  CHECK(offsetof(crmh_http_request, timeout_ms) == 4);
+  CHECK(offsetof(crmh_http_request, method) == 8);
+  CHECK(offsetof(crmh_http_request, url) == 24);
+  CHECK(offsetof(crmh_http_request, headers) == 40);
+  CHECK(offsetof(crmh_http_request, header_count) == 48);
+  CHECK(offsetof(crmh_http_request, body) == 56);
+  CHECK(sizeof(crmh_http_request) == 72);
+
+  CHECK(offsetof(crmh_http_response, struct_size) == 0);
+  CHECK(offsetof(crmh_http_response, status) == 4);
+  CHECK(offsetof(crmh_http_response, headers) == 8);
+  CHECK(offsetof(crmh_http_response, header_count) == 16);
+  CHECK(offsetof(crmh_http_response, body) == 24);
+  CHECK(offsetof(crmh_http_response, error) == 40);
+  CHECK(sizeof(crmh_http_response) == 56);
+
+  CHECK(offsetof(crmh_host_api, struct_size) == 0);
+  CHECK(offsetof(crmh_host_api, abi_major) == 4);
+  CHECK(offsetof(crmh_host_api, abi_minor) == 6);
+  CHECK(offsetof(crmh_host_api, write) == 8);
+  CHECK(offsetof(crmh_host_api, log) == 16);
+  CHECK(offsetof(crmh_host_api, http) == 24);
+  CHECK(offsetof(crmh_host_api, kv_get) == 32);
+  CHECK(offsetof(crmh_host_api, kv_put) == 40);
+  CHECK(offsetof(crmh_host_api, kv_delete) == 48);
+  CHECK(offsetof(crmh_host_api, setting) == 56);
+  CHECK(offsetof(crmh_host_api, now_ms) == 64);
+  CHECK(sizeof(crmh_host_api) == 72);
+
+  CHECK(offsetof(crmh_plugin_descriptor, magic) == 0);
+  CHECK(offsetof(crmh_plugin_descriptor, struct_size) == 8);
+  CHECK(offsetof(crmh_plugin_descriptor, abi_major) == 12);
+  CHECK(offsetof(crmh_plugin_descriptor, abi_minor) == 14);
+  CHECK(offsetof(crmh_plugin_descriptor, name) == 16);
+  CHECK(offsetof(crmh_plugin_descriptor, version) == 24);
+  CHECK(offsetof(crmh_plugin_descriptor, build_info) == 32);
+  CHECK(offsetof(crmh_plugin_descriptor, operations) == 40);
+  CHECK(offsetof(crmh_plugin_descriptor, manifest_json) == 48);
+  CHECK(offsetof(crmh_plugin_descriptor, init) == 56);
+  CHECK(offsetof(crmh_plugin_descriptor, self_check) == 64);
+  CHECK(offsetof(crmh_plugin_descriptor, invoke) == 72);
+  CHECK(offsetof(crmh_plugin_descriptor, shutdown) == 80);
+  CHECK(sizeof(crmh_plugin_descriptor) == 88);
+}

@@ -1,0 +1,146 @@
+// The loader refuses every broken plugin with a reason an admin can act on, and loads good
+// ones (the plain C plugin proves the ABI is C).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "crmhost/store/store.h"
+#include "plugins/host_services.h"
+#include "plugins/loader.h"
+#include "plugins/registry.h"
+#include "support/daemon_process.h"
+
+using namespace crmhost::plugins;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+struct Harness {
+  crmhost::testing::TempDir dir;
+  std::unique_ptr<crmhost::store::Store> store;
+  std::unique_ptr<HostServices> services;
+  std::unique_ptr<Loader> loader;
+
+  Harness() {
+    crmhost::store::Store::Options o;
+    o.path = dir / "store";
+    o.key.fill(5);
+    store = std::move(crmhost::store::Store::Open(o)).value();
+    PluginSettings settings;
+    settings["cminimal"]["greeting"] = "hello";
+    services = std::make_unique<HostServices>(HostServices::Deps{store.get(), nullptr, settings, nullptr});
+    loader = std::make_unique<Loader>(Loader::Options{dir / "shadow"}, *services);
+  }
+
+  std::string Refusal(const std::string& file) {
+    auto r = loader->Load(file);
+    if (r.ok()) return "(loaded)";
+    return r.status().message();
+  }
+};
+
+std::string TestPlugin(const std::string& name) { return std::string(CRMHOST_TEST_PLUGIN_DIR) + "/" + name + ".so"; }
+
+}  // namespace
+
+TEST_CASE("loader: each broken plugin is refused with the exact reason", "[loader]") {
+  Harness h;
+  CHECK_THAT(h.Refusal(TestPlugin("fake_wrong_magic")), Catch::Contains("wrong magic 0x4e4f545048554753"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_major_plus_one")), Catch::Contains("ABI major 2, host supports 1"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_newer_minor")), Catch::Contains("ABI minor 1 is newer than this host's 1.0"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_short_struct")),
+             Catch::Contains("descriptor struct_size 40 is smaller than ABI 1.0's 88"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_no_entry")), Catch::Contains("exports no crmh_plugin_entry symbol"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_init_fails")), Catch::Contains("init failed (status 4): database unreachable"));
+  CHECK_THAT(h.Refusal(TestPlugin("throwing")), Catch::Contains("init failed (status 4): cannot reach the license server"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_missing_operation")), Catch::Contains("required operation createCallLog is missing"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_bad_version")), Catch::Contains("version 'one.two' is not semantic versioning"));
+}
+
+TEST_CASE("loader: truncated files and random bytes are refused, not crashed on", "[loader]") {
+  Harness h;
+  std::ifstream in(std::string(CRMHOST_PLUGIN_DIR) + "/redtail.so", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(bytes.size() > 100000);
+  for (size_t cut : {size_t(0), size_t(64), size_t(4096), bytes.size() / 2}) {
+    std::ofstream(h.dir / "trunc.so", std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(cut));
+    INFO("cut at " << cut);
+    CHECK_THAT(h.Refusal(h.dir / "trunc.so"), Catch::Contains("not a loadable shared object"));
+  }
+  std::mt19937 rng(42);
+  std::string noise(200000, '\0');
+  for (auto& c : noise) c = char(rng());
+  std::ofstream(h.dir / "noise.so", std::ios::binary).write(noise.data(), std::streamsize(noise.size()));
+  CHECK_THAT(h.Refusal(h.dir / "noise.so"), Catch::Contains("not a loadable shared object: it is not an ELF file"));
+  // A valid ELF header on garbage gets past the structural check and still fails cleanly in dlopen.
+  std::string fake_elf = bytes.substr(0, 64) + noise;
+  std::ofstream(h.dir / "half.so", std::ios::binary).write(fake_elf.data(), std::streamsize(fake_elf.size()));
+  CHECK(h.Refusal(h.dir / "half.so") != "(loaded)");
+}
+
+TEST_CASE("loader: the plain C plugin loads and uses kv and settings through the ABI", "[loader]") {
+  Harness h;
+  auto v = h.loader->Load(TestPlugin("cminimal"));
+  REQUIRE(v.ok());
+  auto& plugin = *v.value();
+  CHECK(plugin.name() == "cminimal");
+  CHECK(plugin.info().version == "0.3.1");
+  CHECK(plugin.info().abi == "1.0");
+  CHECK(plugin.info().manifest.at("displayName") == "C minimal");
+  CHECK(plugin.info().sha256.size() == 64);
+  CHECK(plugin.Implements("findContact"));
+  CHECK_FALSE(plugin.Implements("createMessageLog"));
+  auto out = plugin.Invoke("findContact", json::object{}, "req-1", {});
+  REQUIRE(out.ok());
+  CHECK(out.value.at("matchedContactInfo").at(0).at("name") == "v1 hello");
+  CHECK(h.store->KvGet("cminimal", "k", 0).value().value() == "v1");
+  auto unsupported = plugin.Invoke("createMessageLog", json::object{}, "req-2", {});
+  CHECK(unsupported.kind == OpOutcome::Kind::kUnsupported);
+  // The shadow copy is what is mapped; it is named by content hash.
+  CHECK(fs::path(plugin.info().shadow).filename().string().find(plugin.info().sha256.substr(0, 32)) != std::string::npos);
+  v.value()->Shutdown();
+  CHECK(v.value()->is_shut_down());
+}
+
+TEST_CASE("loader: the Redtail plugin exports one symbol's worth of descriptor", "[loader]") {
+  Harness h;
+  auto v = h.loader->Load(std::string(CRMHOST_PLUGIN_DIR) + "/redtail.so");
+  REQUIRE(v.ok());
+  CHECK(v.value()->name() == "redtail");
+  CHECK(v.value()->info().manifest.at("name") == "redtail");
+  for (const char* op : {"getAuthType", "getBasicAuth", "getUserInfo", "findContact", "createCallLog",
+                         "getCallLog", "updateCallLog", "unAuthorize", "getLogFormatType"})
+    CHECK(v.value()->Implements(op));
+  auto auth = v.value()->Invoke("getAuthType", json::object{}, "r", {});
+  REQUIRE(auth.ok());
+  CHECK(auth.value == "apiKey");
+}
+
+TEST_CASE("registry: leases pin a version across a publish, retired versions shut down after drain", "[registry]") {
+  Harness h;
+  Registry registry;
+  auto v1 = h.loader->Load(TestPlugin("cminimal"));
+  REQUIRE(v1.ok());
+  registry.Publish(v1.value());
+  auto lease = registry.Acquire("cminimal");
+  REQUIRE(lease);
+  CHECK((*lease)->inflight().load() == 1);
+  auto v2 = h.loader->Load(TestPlugin("cminimal"));
+  REQUIRE(v2.ok());
+  registry.Publish(v2.value());
+  CHECK(registry.retired_count() == 1);
+  CHECK(registry.Reap() == 0);  // v1 still has a request
+  CHECK(&**lease == v1.value().get());
+  CHECK(&**registry.Acquire("cminimal") == v2.value().get());
+  lease.reset();
+  CHECK(registry.Reap() == 1);
+  CHECK(v1.value()->is_shut_down());
+  CHECK_FALSE(v2.value()->is_shut_down());
+  registry.Retire("cminimal");
+  CHECK_FALSE(registry.Acquire("cminimal"));
+  registry.ShutdownAll();
+  CHECK(v2.value()->is_shut_down());
+}

@@ -1,0 +1,113 @@
+// One running crmhostd wired to a FakeRedtail, the way an admin would run it against the real
+// Redtail: --plugin-setting for the integration key, --outbound-override to reach the fake.
+#ifndef CRMHOST_TESTS_REDTAIL_HARNESS_H
+#define CRMHOST_TESTS_REDTAIL_HARNESS_H
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crmhost/encoding.h"
+#include "crmhost/store/cipher.h"
+#include "identity/jwt.h"
+#include "support/daemon_process.h"
+#include "support/fake_redtail.h"
+#include "support/http_client.h"
+#include "support/openapi.h"
+
+namespace crmhost::testing {
+
+inline constexpr const char* kRedtailServer = "https://smf.crm3.redtailtechnology.com/api/public/v1";
+// The master key the tests give crmhostd, so they can mint JWTs the daemon accepts (or not).
+inline constexpr const char* kTestMasterKeyHex = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+struct RedtailHarness {
+  TempDir dir;
+  FakeRedtail fake;
+  std::unique_ptr<DaemonProcess> daemon;
+  std::vector<std::string> extra_args;
+
+  explicit RedtailHarness(std::optional<TlsFiles> tls = std::nullopt, std::vector<std::string> extra = {})
+      : fake(tls), extra_args(std::move(extra)) {
+    std::ofstream(dir / "master.key") << kTestMasterKeyHex << "\n";
+  }
+
+  std::vector<std::string> Args() const {
+    std::vector<std::string> a = {"--plugin-dir", DaemonProcess::PluginDir(),
+                                  "--secret-key-file", dir / "master.key",
+                                  "--plugin-setting", std::string("redtail.api_key=") + FakeRedtail::kIntegrationKey,
+                                  "--outbound-override", std::string(kRedtailServer) + "=" + fake.base_url() + "/api/public/v1",
+                                  "--outbound-timeout-ms", "2000"};
+    a.insert(a.end(), extra_args.begin(), extra_args.end());
+    return a;
+  }
+  void Start() { daemon = std::make_unique<DaemonProcess>(dir / "data", Args()); }
+  uint16_t port() const { return daemon->port(); }
+
+  // Mints a token with the daemon's JWT key (derived from the test master key).
+  std::string Jwt(const std::string& id, const std::string& platform, int64_t lifetime_s = 1209600,
+                  int64_t now_s = -1) const {
+    auto raw = HexDecode(kTestMasterKeyHex);
+    store::Key256 master;
+    std::copy(raw->begin(), raw->end(), master.begin());
+    auto key = store::DeriveKey(master, "crmhost jwt v1");
+    identity::JwtCodec codec(std::string(reinterpret_cast<const char*>(key.data()), key.size()));
+    if (now_s < 0) now_s = std::time(nullptr);
+    return codec.Sign(boost::json::object{{"id", id}, {"platform", platform}}, now_s, lifetime_s);
+  }
+
+  HttpResult Login(const std::string& password = FakeRedtail::kPassword) {
+    boost::json::object body{{"platform", "redtail"},
+                             {"apiKey", "apiKey"},
+                             {"additionalInfo", boost::json::object{{"username", FakeRedtail::kUsername}, {"password", password}}}};
+    return Request(port(), "POST", "/apiKeyLogin?state=platform=redtail", boost::json::serialize(body));
+  }
+
+  std::string LoginJwt() {
+    auto r = Login();
+    REQUIRE(r.status == 200);
+    return std::string(r.Json().at("jwtToken").get_string());
+  }
+};
+
+// Validates a response against the reference OpenAPI document; skipped (with a message) when
+// ../shared is not there, as in a user's clone.
+inline void ExpectSchema(const std::string& path, const std::string& method, const HttpResult& r) {
+  static const std::optional<OpenApi> api = OpenApi::Load(OpenApi::DefaultPath());
+  if (!api) {
+    WARN("OpenAPI check skipped: " << OpenApi::DefaultPath() << " is absent");
+    return;
+  }
+  auto errors = api->ValidateResponse(path, method, r.status, r.Header("content-type").value_or(""), r.body);
+  INFO(method << " " << path << " -> " << r.status << " " << r.body.substr(0, 400));
+  for (auto& e : errors) INFO(e);
+  CHECK(errors.empty());
+}
+
+inline boost::json::object CallBody(const std::string& session, const std::string& note = "Discussed renewal") {
+  return boost::json::object{
+      {"logInfo", boost::json::object{{"id", "call-" + session},
+                                      {"sessionId", session},
+                                      {"telephonySessionId", "tel-" + session},
+                                      {"direction", "Outbound"},
+                                      {"from", boost::json::object{{"name", "Jane Doe"}, {"phoneNumber", "+14155550005"}}},
+                                      {"to", boost::json::object{{"name", "Redtail Contact"}, {"phoneNumber", "+14155555678"}}},
+                                      {"duration", 300},
+                                      {"result", "Completed"},
+                                      {"startTime", 1767323045000},
+                                      {"recording", boost::json::object{{"link", "https://recordings.example.test/r.wav"}}},
+                                      {"customSubject", "Renewal call"}}},
+      {"contactId", 201},
+      {"contactName", "Redtail Contact"},
+      {"contactType", "contact"},
+      {"note", note},
+      {"hashedExtensionId", "hashed-ext-105"},
+      {"additionalSubmission", boost::json::object{{"category", 1}}}};
+}
+
+}  // namespace crmhost::testing
+
+#endif  // CRMHOST_TESTS_REDTAIL_HARNESS_H

@@ -1,0 +1,79 @@
+// The SDK's header-only helpers that plugins (and the host) rely on for JavaScript-identical
+// values, times and phone numbers.
+#include <catch2/catch.hpp>
+#include <crmhost/plugin.hpp>
+#include <crmhost/sdk/js.hpp>
+#include <crmhost/sdk/phone.hpp>
+#include <crmhost/sdk/time.hpp>
+
+namespace json = boost::json;
+namespace js = crmhost::sdk::js;
+namespace t = crmhost::sdk::time;
+namespace phone = crmhost::sdk::phone;
+
+TEST_CASE("sdk js: String(), Number() and truthiness as JavaScript has them", "[sdk]") {
+  CHECK(js::ToString(json::value(301)) == "301");
+  CHECK(js::ToString(json::value(1.5)) == "1.5");
+  CHECK(js::ToString(json::value(2.0)) == "2");
+  CHECK(js::ToString(json::value(nullptr)) == "null");
+  CHECK(js::ToString(json::value(json::object{})) == "[object Object]");
+  CHECK(js::ToString(json::value(json::array{1, "a"})) == "1,a");
+  CHECK(js::ToNumber(json::value("  42 ")) == 42);
+  CHECK(std::isnan(js::ToNumber(json::value("4x"))));
+  CHECK(js::ToNumber(json::value("")) == 0);
+  CHECK_FALSE(js::Truthy(json::value("")));
+  CHECK_FALSE(js::Truthy(json::value(0)));
+  CHECK(js::Truthy(json::value("false")));
+  CHECK(js::Truthy(json::value(json::array{})));
+  json::object settings{{"on", json::object{{"value", true}}}, {"off", json::object{{"value", false}}},
+                        {"nullish", json::object{{"value", nullptr}}}};
+  CHECK(js::SettingEnabled(settings, "on", false));
+  CHECK_FALSE(js::SettingEnabled(settings, "off", true));
+  CHECK(js::SettingEnabled(settings, "nullish", true));
+  CHECK(js::SettingEnabled(settings, "absent", true));
+}
+
+TEST_CASE("sdk time: ISO 8601 and epoch input, moment formats, offsets", "[sdk]") {
+  const int64_t ms = 1767323045000;  // 2026-01-02T03:04:05Z, a Friday
+  CHECK(t::ParseIso8601("2026-01-02T03:04:05Z") == ms);
+  CHECK(t::ParseIso8601("2026-01-02T03:04:05.000Z") == ms);
+  CHECK(t::ParseIso8601("2026-01-02T04:04:05+01:00") == ms);
+  CHECK(t::ParseIso8601("2026-01-01T22:04:05-0500") == ms);
+  CHECK(t::ParseIso8601("2026-01-02 03:04:05") == ms);
+  CHECK(t::ParseIso8601("2026-01-02") == ms - (3 * 3600 + 4 * 60 + 5) * 1000);
+  CHECK_FALSE(t::ParseIso8601("yesterday"));
+  CHECK_FALSE(t::ParseIso8601("2026-13-02"));
+  CHECK(t::ParseTimestamp(json::value(ms)) == ms);
+  CHECK(t::FormatIso8601(ms) == "2026-01-02T03:04:05.000Z");
+  CHECK(t::FormatIso8601(-1) == "1969-12-31T23:59:59.999Z");
+  CHECK(t::FormatMoment(ms, 0, "YYYY-MM-DD hh:mm:ss A") == "2026-01-02 03:04:05 AM");
+  CHECK(t::FormatMoment(ms, 0, "dddd, MMMM DD, YYYY") == "Friday, January 02, 2026");
+  CHECK(t::FormatMoment(ms, 0, "YY/MM/DD") == "26/01/02");
+  CHECK(t::FormatMoment(ms, 570, "HH:mm Z [at] Do") == "12:34 +09:30 at 2nd");
+  CHECK(t::UtcOffsetMinutes(json::value("+05:30")) == 330);
+  CHECK(t::UtcOffsetMinutes(json::value(-5)) == -300);
+  CHECK(t::UtcOffsetMinutes(json::value("5.75")) == 345);
+  CHECK(t::UtcOffsetMinutes(json::value(120)) == 120);
+}
+
+TEST_CASE("sdk phone: national significant numbers", "[sdk]") {
+  auto us = phone::Parse("+14155551234");
+  CHECK(us.valid);
+  CHECK(us.country_code == "1");
+  CHECK(us.significant == "4155551234");
+  auto uk = phone::Parse("+44 20 7946 0958");
+  CHECK(uk.valid);
+  CHECK(uk.country_code == "44");
+  CHECK(uk.significant == "2079460958");
+  CHECK(phone::Parse("+35312345678").country_code == "353");
+  CHECK_FALSE(phone::Parse("4155551234").valid);  // no country code: searched as given
+  CHECK_FALSE(phone::Parse("+1415555").valid);
+  CHECK_FALSE(phone::Parse("+11155551234").valid);  // NANP area codes start with 2-9
+}
+
+TEST_CASE("sdk: url and base64 encoding", "[sdk]") {
+  CHECK(crmhost::sdk::url_encode("John Doe&x=1/é") == "John%20Doe%26x%3D1%2F%C3%A9");
+  CHECK(crmhost::sdk::base64_encode("key:user:pass") == "a2V5OnVzZXI6cGFzcw==");
+  CHECK(crmhost::sdk::base64_encode("") == "");
+  CHECK(crmhost::sdk::base64_encode("ab") == "YWI=");
+}

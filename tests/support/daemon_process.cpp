@@ -1,0 +1,103 @@
+#include "support/daemon_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace crmhost::testing {
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  std::string tmpl = (fs::temp_directory_path() / "crmhost-test-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  // Key files are 0400 and shadow copies 0500: make everything removable first.
+  for (auto it = fs::recursive_directory_iterator(path_, ec); it != fs::recursive_directory_iterator(); it.increment(ec))
+    fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+  fs::remove_all(path_, ec);
+}
+
+std::string DaemonProcess::Binary() { return CRMHOSTD_PATH; }
+std::string DaemonProcess::PluginDir() { return CRMHOST_PLUGIN_DIR; }
+
+DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::string> args) {
+  fs::create_directories(data_dir);
+  static int counter = 0;
+  log_path_ = data_dir + "/../crmhostd-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".log";
+  std::vector<std::string> argv_s = {Binary(), "--listen", "127.0.0.1:0", "--data-dir", data_dir};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  const auto started = std::chrono::steady_clock::now();
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  const std::regex ready(R"(listening on http://[^ ]+:(\d+))");
+  for (int i = 0; i < 2000; ++i) {
+    std::smatch m;
+    std::string log = Log();
+    if (std::regex_search(log, m, ready)) {
+      port_ = uint16_t(std::stoi(m[1]));
+      ready_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      return;
+    }
+    if (!Running()) throw std::runtime_error("crmhostd exited during start:\n" + log);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  throw std::runtime_error("crmhostd did not get ready in 20 s:\n" + Log());
+}
+
+DaemonProcess::~DaemonProcess() {
+  if (Running()) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+bool DaemonProcess::Running() {
+  if (exit_status_ >= 0) return false;
+  int st = 0;
+  pid_t r = ::waitpid(pid_, &st, WNOHANG);
+  if (r == 0) return true;
+  exit_status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  return false;
+}
+
+int DaemonProcess::Stop(int signal) {
+  if (!Running()) return exit_status_;
+  ::kill(pid_, signal);
+  int st = 0;
+  ::waitpid(pid_, &st, 0);
+  exit_status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  return exit_status_;
+}
+
+std::string DaemonProcess::Log() const {
+  std::ifstream in(log_path_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace crmhost::testing

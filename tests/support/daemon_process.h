@@ -1,0 +1,58 @@
+// DaemonProcess: runs the real crmhostd binary as a child process for integration tests,
+// on an ephemeral port with a temporary data dir, and captures its log.
+#ifndef CRMHOST_TESTS_DAEMON_PROCESS_H
+#define CRMHOST_TESTS_DAEMON_PROCESS_H
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace crmhost::testing {
+
+// A directory removed (recursively) when the object goes away.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+class DaemonProcess {
+ public:
+  // Starts crmhostd --listen 127.0.0.1:0 --data-dir <data_dir> <args...> and waits (up to
+  // 20 s) until it reports its port. Throws if it exits or never gets ready.
+  DaemonProcess(const std::string& data_dir, std::vector<std::string> args);
+  ~DaemonProcess();  // SIGKILL if still running
+  DaemonProcess(const DaemonProcess&) = delete;
+  DaemonProcess& operator=(const DaemonProcess&) = delete;
+
+  uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  bool Running();
+  // Sends `signal` and waits for the exit; returns the exit status (or 128+signal).
+  int Stop(int signal = 15);
+  std::string Log() const;       // everything it printed so far
+  double ready_ms() const { return ready_ms_; }  // spawn to "listening on"
+
+  static std::string Binary();
+  static std::string PluginDir();
+
+ private:
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+  std::string log_path_;
+  double ready_ms_ = 0;
+  int exit_status_ = -1;
+};
+
+}  // namespace crmhost::testing
+
+#endif  // CRMHOST_TESTS_DAEMON_PROCESS_H
