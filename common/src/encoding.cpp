@@ -40,11 +40,16 @@ int DecodeChar(char c) {
 
 }  // namespace
 
-std::string Base64Encode(std::string_view in) { return Encode(in, kStd, true); }
-std::string Base64UrlEncode(std::string_view in) { return Encode(in, kUrl, false); }
+std::string Base64Encode(std::string_view in) {
+  return Encode(in, kStd, true);
+}
+std::string Base64UrlEncode(std::string_view in) {
+  return Encode(in, kUrl, false);
+}
 
 std::optional<std::string> Base64Decode(std::string_view in) {
-  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
+  while (!in.empty() && in.back() == '=')
+    in.remove_suffix(1);
   if (in.size() % 4 == 1) return std::nullopt;
   std::string out;
   out.reserve(in.size() * 3 / 4);

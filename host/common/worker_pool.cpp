@@ -4,10 +4,13 @@ namespace crmhost {
 
 WorkerPool::WorkerPool(size_t threads, size_t max_queued) : capacity_(threads + max_queued) {
   threads_.reserve(threads);
-  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+  for (size_t i = 0; i < threads; ++i)
+    threads_.emplace_back([this] { Run(); });
 }
 
-WorkerPool::~WorkerPool() { Shutdown(); }
+WorkerPool::~WorkerPool() {
+  Shutdown();
+}
 
 void WorkerPool::Shutdown() {
   {

@@ -27,9 +27,11 @@ void CollectStrings(const json::value& v, std::vector<std::string>& out) {
   if (auto* s = v.if_string()) {
     out.emplace_back(*s);
   } else if (auto* o = v.if_object()) {
-    for (auto& [k, x] : *o) CollectStrings(x, out);
+    for (auto& [k, x] : *o)
+      CollectStrings(x, out);
   } else if (auto* a = v.if_array()) {
-    for (auto& x : *a) CollectStrings(x, out);
+    for (auto& x : *a)
+      CollectStrings(x, out);
   }
 }
 
@@ -58,7 +60,8 @@ Result<store::UserRecord> SaveUser(App& app, const json::object& info, const std
   u.rc_account_id.clear();  // set from a RingCentral token once RC identity checks are enabled
   if (auto h = req.Header("rc-extension-id")) u.hashed_rc_extension_id = std::string(*h);
   if (auto* extra = js::Get(info, "platformAdditionalInfo"); extra && extra->is_object())
-    for (auto& [k, v] : extra->get_object()) u.platform_additional_info[k] = v;
+    for (auto& [k, v] : extra->get_object())
+      u.platform_additional_info[k] = v;
   if (auto* proxy = js::Get(body, "proxyId")) {
     u.platform_additional_info["proxyId"] = *proxy;
   } else {
@@ -90,10 +93,13 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   CollectStrings(additional, secrets);
   CollectStrings(api_key, secrets);
 
-  auto basic = plugin.Invoke("getBasicAuth", json::object{{"apiKey", api_key}}, req.request_id, secrets);
+  auto basic =
+      plugin.Invoke("getBasicAuth", json::object{{"apiKey", api_key}}, req.request_id, secrets);
   if (!basic.ok() && basic.kind != plugins::OpOutcome::Kind::kUnsupported)
     return http::HttpResponse::Error(400, basic.message);
-  std::string auth_header = "Basic " + (basic.ok() && basic.value.is_string() ? std::string(basic.value.get_string()) : "");
+  std::string auth_header =
+      "Basic " +
+      (basic.ok() && basic.value.is_string() ? std::string(basic.value.get_string()) : "");
   secrets.push_back(auth_header);
 
   json::object input;
@@ -104,7 +110,9 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   input["apiKey"] = api_key;
   input["proxyId"] = body.contains("proxyId") ? body.at("proxyId") : json::value();
   auto info = plugin.Invoke("getUserInfo", input, req.request_id, secrets);
-  if (!info.ok()) return http::HttpResponse::Error(400, info.message.empty() ? "getUserInfo failed" : info.message);
+  if (!info.ok())
+    return http::HttpResponse::Error(400,
+                                     info.message.empty() ? "getUserInfo failed" : info.message);
   const json::object* result = info.value.if_object();
   if (!result) return http::HttpResponse::Error(400, "getUserInfo returned no object");
 
@@ -117,7 +125,7 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   }
   const auto& pui = user_info->get_object();
   auto* overriding = js::Get(pui, "overridingApiKey");
-  const std::string access_token = overriding ? js::ToString(*overriding)
+  const std::string access_token = overriding          ? js::ToString(*overriding)
                                    : api_key.is_null() ? std::string()
                                                        : js::ToString(api_key);
   auto saved = SaveUser(app, pui, platform, body, req, access_token);
@@ -128,12 +136,14 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
     return http::HttpResponse::Json(400, fail);
   }
 
-  json::value user_info_out = json::object{{"id", saved->id}, {"name", pui.contains("name") ? pui.at("name") : json::value()}};
+  json::value user_info_out = json::object{
+      {"id", saved->id}, {"name", pui.contains("name") ? pui.at("name") : json::value()}};
   if (plugin.Implements("postSaveUserInfo")) {
-    auto post = plugin.Invoke("postSaveUserInfo", json::object{{"userInfo", user_info_out}}, req.request_id,
-                              SecretsOf(saved.value()));
+    auto post = plugin.Invoke("postSaveUserInfo", json::object{{"userInfo", user_info_out}},
+                              req.request_id, SecretsOf(saved.value()));
     if (!post.ok()) return http::HttpResponse::Error(400, post.message);
-    if (post.value.is_object() && post.value.get_object().contains("id")) user_info_out = post.value;
+    if (post.value.is_object() && post.value.get_object().contains("id"))
+      user_info_out = post.value;
   }
   const auto& uio = user_info_out.get_object();
   json::object claims;
@@ -170,12 +180,14 @@ http::HttpResponse UnAuthorize(App& app, http::HttpRequest& req, const JwtState&
     if (auto* u = obj->if_contains("userUpdate"); u && u->is_object())
       if (auto* d = u->get_object().if_contains("delete")) deleted = d->is_bool() && d->get_bool();
   }
-  if (!ApplyUserUpdate(app, user, result.value)) return http::HttpResponse::Error(400, "Database operation failed");
+  if (!ApplyUserUpdate(app, user, result.value))
+    return http::HttpResponse::Error(400, "Database operation failed");
   if (!deleted) {
     user.access_token.clear();
     user.refresh_token.clear();
     user.updated_at_ms = app.now_ms();
-    if (!app.store.PutUser(user).ok()) return http::HttpResponse::Error(400, "Database operation failed");
+    if (!app.store.PutUser(user).ok())
+      return http::HttpResponse::Error(400, "Database operation failed");
   }
   spdlog::info("[{}] user {} logged out of {}", req.request_id, user.id, platform);
   if (obj && obj->contains("returnMessage") && !obj->at("returnMessage").is_null())
@@ -187,10 +199,13 @@ http::HttpResponse UnAuthorize(App& app, http::HttpRequest& req, const JwtState&
 }  // namespace
 
 void RegisterAuthRoutes(http::Router& router, App& app) {
-  router.Add("POST", "/apiKeyLogin",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) { return ApiKeyLogin(app, req); }));
+  router.Add("POST", "/apiKeyLogin", WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
+               return ApiKeyLogin(app, req);
+             }));
   router.Add("POST", "/unAuthorize",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) { return UnAuthorize(app, req, jwt); }));
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return UnAuthorize(app, req, jwt);
+             }));
 }
 
 }  // namespace crmhost::contract

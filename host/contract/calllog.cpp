@@ -22,13 +22,18 @@ namespace {
 
 constexpr size_t kMaxSessionIds = 5;  // GET /callLog processes only the first five
 
-const json::value* Member(const json::object& o, std::string_view key) { return o.if_contains(key); }
+const json::value* Member(const json::object& o, std::string_view key) {
+  return o.if_contains(key);
+}
 
-std::string StringOrEmpty(const json::value* v) { return (v && !v->is_null()) ? js::ToString(*v) : ""; }
+std::string StringOrEmpty(const json::value* v) {
+  return (v && !v->is_null()) ? js::ToString(*v) : "";
+}
 
 // Extension identity of a request (contract §7.1): body first, then logInfo; a raw
 // rcExtensionId is hashed with HASH_KEY.
-store::CallLogIdentity IdentityOf(const App& app, const json::object& body, const json::value& session_id) {
+store::CallLogIdentity IdentityOf(const App& app, const json::object& body,
+                                  const json::value& session_id) {
   const json::value* log_info = js::Get(body, "logInfo");
   auto pick = [&](std::string_view k) -> const json::value* {
     if (auto* v = js::Get(body, k)) return v;
@@ -45,7 +50,8 @@ store::CallLogIdentity IdentityOf(const App& app, const json::object& body, cons
   return id;
 }
 
-std::string HashedAccountId(const App& app, const http::HttpRequest& req, const json::value* account_id) {
+std::string HashedAccountId(const App& app, const http::HttpRequest& req,
+                            const json::value* account_id) {
   if (auto h = req.Header("rc-account-id")) return std::string(*h);
   return HashValue(account_id ? js::ToString(*account_id) : "undefined", app.hash_key);
 }
@@ -53,21 +59,27 @@ std::string HashedAccountId(const App& app, const http::HttpRequest& req, const 
 std::optional<LogFormat> FormatOf(const plugins::PluginVersion& plugin, const std::string& platform,
                                   const std::string& request_id) {
   if (!plugin.Implements("getLogFormatType")) return LogFormat::kPlainText;
-  auto out = plugin.Invoke("getLogFormatType", json::object{{"platform", platform}, {"proxyConfig", nullptr}},
-                           request_id, {});
+  auto out =
+      plugin.Invoke("getLogFormatType",
+                    json::object{{"platform", platform}, {"proxyConfig", nullptr}}, request_id, {});
   if (!out.ok() || !out.value.is_string()) return LogFormat::kPlainText;
   return ParseLogFormat(out.value.get_string());
 }
 
-http::HttpResponse ConnectFailureResponse(const ConnectFailure& f, std::string_view op, const std::string& platform,
+http::HttpResponse ConnectFailureResponse(const ConnectFailure& f, std::string_view op,
+                                          const std::string& platform,
                                           json::object no_user_message) {
   switch (f.kind) {
     case ConnectFailure::Kind::kNoUser:
-      if (no_user_message.empty()) return http::HttpResponse::Json(200, json::object{{"successful", false}});
+      if (no_user_message.empty())
+        return http::HttpResponse::Json(200, json::object{{"successful", false}});
       return Failure(std::move(no_user_message));
-    case ConnectFailure::Kind::kRevoked: return SessionRevoked();
-    case ConnectFailure::Kind::kStore: return Failure(DatabaseErrorMessage());
-    case ConnectFailure::Kind::kPlugin: return Failure(ApiErrorMessage(op, platform, f.outcome));
+    case ConnectFailure::Kind::kRevoked:
+      return SessionRevoked();
+    case ConnectFailure::Kind::kStore:
+      return Failure(DatabaseErrorMessage());
+    case ConnectFailure::Kind::kPlugin:
+      return Failure(ApiErrorMessage(op, platform, f.outcome));
   }
   return Failure(DatabaseErrorMessage());
 }
@@ -83,7 +95,8 @@ http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtStat
   json::object body = std::move(std::get<json::object>(parsed));
 
   const json::value* log_info_v = js::Get(body, "logInfo");
-  if (!log_info_v || !log_info_v->is_object()) return http::HttpResponse::Error(400, "logInfo is required");
+  if (!log_info_v || !log_info_v->is_object())
+    return http::HttpResponse::Error(400, "logInfo is required");
   const json::object& log_info = log_info_v->get_object();
   const json::value* session_id = js::Get(log_info, "sessionId");
   if (!session_id || !(session_id->is_string() || session_id->is_number()))
@@ -103,16 +116,19 @@ http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtStat
   row.contact_id = StringOrEmpty(js::Get(body, "contactId"));
   auto reserved = app.store.ReserveCallLog(row, app.now_ms());
   if (!reserved.ok()) {
-    spdlog::error("[{}] call log reservation failed: {}", req.request_id, reserved.status().ToString());
+    spdlog::error("[{}] call log reservation failed: {}", req.request_id,
+                  reserved.status().ToString());
     return Failure(DatabaseErrorMessage());
   }
   if (reserved.value() == store::Store::Reservation::kExists)
-    return Failure(ReturnMessage("Existing log for session " + row.identity.session_id, "warning", 3000));
+    return Failure(
+        ReturnMessage("Existing log for session " + row.identity.session_id, "warning", 3000));
 
   // From here every early answer gives the reservation back.
   auto release = [&](http::HttpResponse resp) {
     if (Status st = app.store.ReleaseCallLog(row.identity); !st.ok())
-      spdlog::error("[{}] releasing call log reservation failed: {}", req.request_id, st.ToString());
+      spdlog::error("[{}] releasing call log reservation failed: {}", req.request_id,
+                    st.ToString());
     return resp;
   };
 
@@ -123,17 +139,23 @@ http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtStat
   auto& c = std::get<Connected>(connected);
 
   const bool inbound = StringOrEmpty(js::Get(log_info, "direction")) == "Inbound";
-  const json::value* contact_number = js::Get(js::Get(log_info_v, inbound ? "from" : "to"), "phoneNumber");
+  const json::value* contact_number =
+      js::Get(js::Get(log_info_v, inbound ? "from" : "to"), "phoneNumber");
   const std::string number_text = contact_number ? js::ToString(*contact_number) : "undefined";
   const json::value* contact_id = js::Get(body, "contactId");
   if (!js::Truthy(contact_id))
-    return release(Failure(ReturnMessage("Contact not found for number " + number_text, "warning", 5000)));
+    return release(
+        Failure(ReturnMessage("Contact not found for number " + number_text, "warning", 5000)));
 
   json::object contact_info;
   contact_info["id"] = *contact_id;
   contact_info["phoneNumber"] = contact_number ? *contact_number : json::value();
-  contact_info["type"] = body.contains("contactType") && !body.at("contactType").is_null() ? body.at("contactType") : json::value("");
-  contact_info["name"] = body.contains("contactName") && !body.at("contactName").is_null() ? body.at("contactName") : json::value("");
+  contact_info["type"] = body.contains("contactType") && !body.at("contactType").is_null()
+                             ? body.at("contactType")
+                             : json::value("");
+  contact_info["name"] = body.contains("contactName") && !body.at("contactName").is_null()
+                             ? body.at("contactName")
+                             : json::value("");
   const json::value contact_info_v = contact_info;
 
   const json::value* voicemail_link = js::Get(body, "voicemailLink");
@@ -171,8 +193,9 @@ http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtStat
   input["contactInfo"] = contact_info;
   input["authHeader"] = c.auth_header;
   input["callLog"] = log_info;
-  for (const char* k : {"note", "additionalSubmission", "aiNote", "transcript", "ringSenseTranscript",
-                        "ringSenseSummary", "ringSenseAIScore", "ringSenseBulletedSummary", "ringSenseLink"})
+  for (const char* k :
+       {"note", "additionalSubmission", "aiNote", "transcript", "ringSenseTranscript",
+        "ringSenseSummary", "ringSenseAIScore", "ringSenseBulletedSummary", "ringSenseLink"})
     if (auto* v = Member(body, k)) input[k] = *v;
   if (voicemail_link) input["voicemailLink"] = *voicemail_link;
   if (voicemail_id) input["voicemailMessageId"] = *voicemail_id;
@@ -183,7 +206,8 @@ http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtStat
 
   auto out = plugin.Invoke("createCallLog", input, req.request_id, c.secrets);
   if (!out.ok()) {
-    spdlog::warn("[{}] createCallLog failed: {}", req.request_id, plugins::HostServices::Mask(out.message, c.secrets));
+    spdlog::warn("[{}] createCallLog failed: {}", req.request_id,
+                 plugins::HostServices::Mask(out.message, c.secrets));
     return release(Failure(ApiErrorMessage("createCallLog", caller.platform, out)));
   }
   ApplyUserUpdate(app, c.user, out.value);
@@ -204,8 +228,8 @@ http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtStat
   resp["successful"] = true;
   resp["logId"] = *log_id;
   if (auto* m = result.if_contains("returnMessage")) resp["returnMessage"] = *m;
-  spdlog::info("[{}] call {} logged as {} activity {}", req.request_id, row.identity.session_id, caller.platform,
-               row.third_party_log_id);
+  spdlog::info("[{}] call {} logged as {} activity {}", req.request_id, row.identity.session_id,
+               caller.platform, row.third_party_log_id);
   return http::HttpResponse::Json(200, resp);
 }
 
@@ -222,13 +246,15 @@ http::HttpResponse GetCallLog(App& app, http::HttpRequest& req, const JwtState& 
 
   auto user = app.store.GetUser(caller.user_id);
   if (!user.ok()) return Failure(DatabaseErrorMessage());
-  if (!user.value() || user.value()->access_token.empty()) return http::HttpResponse::Json(200, unsuccessful);
+  if (!user.value() || user.value()->access_token.empty())
+    return http::HttpResponse::Json(200, unsuccessful);
   auto ids_q = req.Query("sessionIds");
   if (!ids_q || ids_q->empty()) return http::HttpResponse::Json(200, unsuccessful);
   std::vector<std::string> ids;
   for (size_t start = 0; ids.size() < kMaxSessionIds;) {
     size_t comma = ids_q->find(',', start);
-    ids.emplace_back(ids_q->substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    ids.emplace_back(ids_q->substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
@@ -258,18 +284,18 @@ http::HttpResponse GetCallLog(App& app, http::HttpRequest& req, const JwtState& 
       continue;
     }
     const auto& row = *found.value();
-    json::object item{{"sessionId", row.identity.session_id}, {"matched", true}, {"logId", row.third_party_log_id}};
+    json::object item{{"sessionId", row.identity.session_id},
+                      {"matched", true},
+                      {"logId", row.third_party_log_id}};
     if (details) {
-      json::object input{{"user", connected->user_json},
-                         {"telephonySessionId", row.id},
-                         {"callLogId", row.third_party_log_id},
-                         {"contactId", row.contact_id},
-                         {"authHeader", connected->auth_header},
-                         {"proxyConfig", nullptr}};
+      json::object input{{"user", connected->user_json},         {"telephonySessionId", row.id},
+                         {"callLogId", row.third_party_log_id},  {"contactId", row.contact_id},
+                         {"authHeader", connected->auth_header}, {"proxyConfig", nullptr}};
       auto out = plugin.Invoke("getCallLog", input, req.request_id, connected->secrets);
       if (!out.ok()) return Failure(ApiErrorMessage("getCallLog", caller.platform, out));
       const json::object result = out.value.is_object() ? out.value.get_object() : json::object();
-      return_message = result.contains("returnMessage") ? result.at("returnMessage") : json::value();
+      return_message =
+          result.contains("returnMessage") ? result.at("returnMessage") : json::value();
       if (auto* info = result.if_contains("callLogInfo")) item["logData"] = *info;
     }
     logs.push_back(std::move(item));
@@ -305,15 +331,19 @@ http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtStat
     return ConnectFailureResponse(*fail, "updateCallLog", caller.platform, {});
   auto& c = std::get<Connected>(connected);
 
-  const json::value legs = body.contains("legs") && js::Truthy(body.at("legs")) ? body.at("legs") : json::array();
+  const json::value legs =
+      body.contains("legs") && js::Truthy(body.at("legs")) ? body.at("legs") : json::array();
   json::value existing_details;
   std::string composed;
   if (auto format = FormatOf(plugin, caller.platform, req.request_id)) {
     // Upsert into what the CRM holds now, so user edits made in the CRM survive.
     std::string existing_body;
-    json::object get_in{{"user", c.user_json},          {"telephonySessionId", row.id},
-                        {"callLogId", row.third_party_log_id}, {"contactId", row.contact_id},
-                        {"authHeader", c.auth_header},  {"proxyConfig", nullptr}};
+    json::object get_in{{"user", c.user_json},
+                        {"telephonySessionId", row.id},
+                        {"callLogId", row.third_party_log_id},
+                        {"contactId", row.contact_id},
+                        {"authHeader", c.auth_header},
+                        {"proxyConfig", nullptr}};
     auto current = plugin.Invoke("getCallLog", get_in, req.request_id, c.secrets);
     if (current.ok()) {
       const json::value* info = js::Get(&current.value, "callLogInfo");
@@ -324,7 +354,8 @@ http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtStat
         existing_body = js::ToString(*note);
       }
     } else {
-      spdlog::warn("[{}] reading the current activity failed; composing from an empty body", req.request_id);
+      spdlog::warn("[{}] reading the current activity failed; composing from an empty body",
+                   req.request_id);
     }
     json::object call_log{{"sessionId", row.identity.session_id}, {"legs", legs}};
     for (const char* k : {"startTime", "duration", "result", "direction", "from", "to"})
@@ -357,10 +388,11 @@ http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtStat
   input["user"] = c.user_json;
   input["existingCallLog"] = row.ToConnectorJson();
   input["authHeader"] = c.auth_header;
-  for (const char* k : {"recordingLink", "recordingDownloadLink", "voicemailLink", "voicemailMessageId", "subject",
-                        "note", "startTime", "duration", "result", "aiNote", "transcript", "ringSenseTranscript",
-                        "ringSenseSummary", "ringSenseAIScore", "ringSenseBulletedSummary", "ringSenseLink",
-                        "additionalSubmission"})
+  for (const char* k :
+       {"recordingLink", "recordingDownloadLink", "voicemailLink", "voicemailMessageId", "subject",
+        "note", "startTime", "duration", "result", "aiNote", "transcript", "ringSenseTranscript",
+        "ringSenseSummary", "ringSenseAIScore", "ringSenseBulletedSummary", "ringSenseLink",
+        "additionalSubmission"})
     if (auto* v = Member(body, k)) input[k] = *v;
   input["legs"] = legs;
   input["composedLogDetails"] = composed;
@@ -374,7 +406,8 @@ http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtStat
 
   auto out = plugin.Invoke("updateCallLog", input, req.request_id, secrets);
   if (!out.ok()) {
-    spdlog::warn("[{}] updateCallLog failed: {}", req.request_id, plugins::HostServices::Mask(out.message, secrets));
+    spdlog::warn("[{}] updateCallLog failed: {}", req.request_id,
+                 plugins::HostServices::Mask(out.message, secrets));
     return Failure(ApiErrorMessage("updateCallLog", caller.platform, out));
   }
   ApplyUserUpdate(app, c.user, out.value);
@@ -388,12 +421,15 @@ http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtStat
 }  // namespace
 
 void RegisterCallLogRoutes(http::Router& router, App& app) {
-  router.Add("POST", "/callLog",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) { return CreateCallLog(app, req, jwt); }));
-  router.Add("GET", "/callLog",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) { return GetCallLog(app, req, jwt); }));
-  router.Add("PATCH", "/callLog",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) { return UpdateCallLog(app, req, jwt); }));
+  router.Add("POST", "/callLog", WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return CreateCallLog(app, req, jwt);
+             }));
+  router.Add("GET", "/callLog", WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return GetCallLog(app, req, jwt);
+             }));
+  router.Add("PATCH", "/callLog", WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return UpdateCallLog(app, req, jwt);
+             }));
 }
 
 }  // namespace crmhost::contract

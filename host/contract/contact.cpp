@@ -29,7 +29,8 @@ http::HttpResponse FindContact(App& app, http::HttpRequest& req, const JwtState&
   // An unencoded '+' arrives as a space; the reference turns the first one back.
   std::string phone(*phone_q);
   if (auto sp = phone.find(' '); sp != std::string::npos) phone[sp] = '+';
-  const bool force = req.Query("isForceRefreshAccountData") == std::optional<std::string_view>("true");
+  const bool force =
+      req.Query("isForceRefreshAccountData") == std::optional<std::string_view>("true");
 
   auto lease = app.registry.Acquire(caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
@@ -38,10 +39,14 @@ http::HttpResponse FindContact(App& app, http::HttpRequest& req, const JwtState&
   auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
   if (auto* fail = std::get_if<ConnectFailure>(&connected)) {
     switch (fail->kind) {
-      case ConnectFailure::Kind::kNoUser: return Failure(ReturnMessage("Contact not found", "warning", 5000));
-      case ConnectFailure::Kind::kRevoked: return SessionRevoked();
-      case ConnectFailure::Kind::kStore: return Failure(DatabaseErrorMessage());
-      case ConnectFailure::Kind::kPlugin: return Failure(ApiErrorMessage("findContact", caller.platform, fail->outcome));
+      case ConnectFailure::Kind::kNoUser:
+        return Failure(ReturnMessage("Contact not found", "warning", 5000));
+      case ConnectFailure::Kind::kRevoked:
+        return SessionRevoked();
+      case ConnectFailure::Kind::kStore:
+        return Failure(DatabaseErrorMessage());
+      case ConnectFailure::Kind::kPlugin:
+        return Failure(ApiErrorMessage("findContact", caller.platform, fail->outcome));
     }
   }
   auto& c = std::get<Connected>(connected);
@@ -74,7 +79,8 @@ http::HttpResponse FindContact(App& app, http::HttpRequest& req, const JwtState&
   input["isForceRefreshAccountData"] = force;
   auto out = plugin.Invoke("findContact", input, req.request_id, c.secrets);
   if (!out.ok()) {
-    spdlog::warn("[{}] findContact failed: {}", req.request_id, plugins::HostServices::Mask(out.message, c.secrets));
+    spdlog::warn("[{}] findContact failed: {}", req.request_id,
+                 plugins::HostServices::Mask(out.message, c.secrets));
     return Failure(ApiErrorMessage("findContact", caller.platform, out));
   }
   ApplyUserUpdate(app, c.user, out.value);
@@ -85,28 +91,35 @@ http::HttpResponse FindContact(App& app, http::HttpRequest& req, const JwtState&
   const json::value* matched = result.if_contains("matchedContactInfo");
   size_t real = 0;
   if (matched && matched->is_array())
-    for (auto& m : matched->get_array()) real += IsRealContact(m);
+    for (auto& m : matched->get_array())
+      real += IsRealContact(m);
   const json::value* message = js::Get(result, "returnMessage");
   if (real > 0) {
     if (!c.user.rc_account_id.empty()) {
-      auto st = app.store.PutAccountData(c.user.rc_account_id, caller.platform, cache_key, *matched, app.now_ms());
-      if (!st.ok()) spdlog::warn("[{}] contact cache write failed: {}", req.request_id, st.ToString());
+      auto st = app.store.PutAccountData(c.user.rc_account_id, caller.platform, cache_key, *matched,
+                                         app.now_ms());
+      if (!st.ok())
+        spdlog::warn("[{}] contact cache write failed: {}", req.request_id, st.ToString());
     }
     if (message) resp["returnMessage"] = *message;
     resp["contact"] = *matched;
     return http::HttpResponse::Json(200, resp);
   }
-  if (force && cached) app.store.DeleteAccountData(c.user.rc_account_id, caller.platform, cache_key);
+  if (force && cached)
+    app.store.DeleteAccountData(c.user.rc_account_id, caller.platform, cache_key);
   if (message) {
     resp["returnMessage"] = *message;
   } else {
     json::object m = ReturnMessage("Contact not found", "warning", 5000);
-    json::object item{{"id", "1"}, {"type", "text"},
-                      {"text", "A contact with the phone number " + phone + " could not be found in your " +
-                                   caller.platform + " account."}};
+    json::object item{{"id", "1"},
+                      {"type", "text"},
+                      {"text", "A contact with the phone number " + phone +
+                                   " could not be found in your " + caller.platform + " account."}};
     m["details"] = json::array{json::object{{"title", "Details"}, {"items", json::array{item}}}};
-    json::object ordered{{"message", m["message"]}, {"messageType", m["messageType"]},
-                         {"details", m["details"]}, {"ttl", m["ttl"]}};
+    json::object ordered{{"message", m["message"]},
+                         {"messageType", m["messageType"]},
+                         {"details", m["details"]},
+                         {"ttl", m["ttl"]}};
     resp["returnMessage"] = std::move(ordered);
   }
   if (matched) resp["contact"] = *matched;
@@ -116,8 +129,9 @@ http::HttpResponse FindContact(App& app, http::HttpRequest& req, const JwtState&
 }  // namespace
 
 void RegisterContactRoutes(http::Router& router, App& app) {
-  router.Add("GET", "/contact",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) { return FindContact(app, req, jwt); }));
+  router.Add("GET", "/contact", WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return FindContact(app, req, jwt);
+             }));
 }
 
 }  // namespace crmhost::contract

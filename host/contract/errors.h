@@ -13,7 +13,8 @@
 
 namespace crmhost::contract {
 
-inline constexpr std::string_view kAuthorizeMessage = "Please go to Settings and authorize CRM platform";
+inline constexpr std::string_view kAuthorizeMessage =
+    "Please go to Settings and authorize CRM platform";
 
 boost::json::object ReturnMessage(std::string_view message, std::string_view type, int ttl);
 

@@ -21,8 +21,12 @@ struct Span {
 bool IsJsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
-bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+bool IsAsciiAlpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+char Lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
 
 bool StartsWithAt(std::string_view s, size_t pos, std::string_view what, bool icase) {
   if (pos + what.size() > s.size()) return false;
@@ -65,7 +69,8 @@ std::optional<Span> FindHtmlField(std::string_view body, std::string_view label,
     const size_t begin = (at >= 4 && StartsWithAt(body, at - 4, "<li>", true)) ? at - 4 : at;
     const size_t ws_begin = at + head.size();
     size_t ws_end = ws_begin;
-    while (ws_end < body.size() && IsJsSpace(body[ws_end])) ++ws_end;
+    while (ws_end < body.size() && IsJsSpace(body[ws_end]))
+      ++ws_end;
     // \s* is greedy: try the longest whitespace run first, then give characters back.
     for (size_t s = ws_end + 1; s-- > ws_begin;) {
       if (s >= body.size()) continue;
@@ -102,13 +107,15 @@ std::optional<Span> FindLine(std::string_view body, std::string_view prefix, boo
   size_t e = body.find('\n', at + prefix.size());
   if (e == std::string_view::npos) e = body.size();
   if (value) *value = std::string(body.substr(at + prefix.size(), e - at - prefix.size()));
-  while (e < body.size() && body[e] == '\n') ++e;
+  while (e < body.size() && body[e] == '\n')
+    ++e;
   return Span{at, e};
 }
 
 // /PREFIX([^\n-]+)(?=\n-|\n|$)/ : a value without '-' that runs to a newline or the end.
 std::optional<Span> FindDashFreeValue(std::string_view body, std::string_view prefix) {
-  for (size_t at = body.find(prefix); at != std::string_view::npos; at = body.find(prefix, at + 1)) {
+  for (size_t at = body.find(prefix); at != std::string_view::npos;
+       at = body.find(prefix, at + 1)) {
     size_t s = at + prefix.size();
     size_t e = body.find_first_of("\n-", s);
     if (e == std::string_view::npos) e = body.size();
@@ -123,7 +130,8 @@ std::optional<Span> FindToLineEnd(std::string_view body, std::string_view prefix
   for (size_t at = Find(body, prefix, 0, icase); at != std::string_view::npos;
        at = Find(body, prefix, at + 1, icase)) {
     size_t ws_begin = at + prefix.size(), ws_end = ws_begin;
-    while (ws_end < body.size() && IsJsSpace(body[ws_end])) ++ws_end;
+    while (ws_end < body.size() && IsJsSpace(body[ws_end]))
+      ++ws_end;
     for (size_t s = ws_end + 1; s-- > ws_begin;) {
       if (s >= body.size() || body[s] == '<' || body[s] == '\n') continue;
       size_t e = body.find_first_of("<\n", s);
@@ -181,7 +189,8 @@ std::string Replace(std::string_view body, Span sp, std::string_view with) {
 }
 
 std::string ClearTrailingNewlines(std::string s) {
-  while (!s.empty() && s.back() == '\n') s.pop_back();
+  while (!s.empty() && s.back() == '\n')
+    s.pop_back();
   return s;
 }
 
@@ -224,7 +233,8 @@ std::string UpsertSimple(std::string body, LogFormat f, const SimpleItem& item,
         return Replace(body, *sp, line);
       return body + line;
     }
-    case LogFormat::kPlainText: break;
+    case LogFormat::kPlainText:
+      break;
   }
   return body;
 }
@@ -254,7 +264,8 @@ std::string UpsertNote(std::string body, LogFormat f, const std::string& note) {
         if (i + 3 < body.size() && body[i + 1] == '-' && body[i + 2] == ' ' && body[i + 3] >= 'A' &&
             body[i + 3] <= 'Z') {
           size_t k = i + 4;
-          while (k < body.size() && (IsAsciiAlpha(body[k]) || IsJsSpace(body[k]) || body[k] == '/')) ++k;
+          while (k < body.size() && (IsAsciiAlpha(body[k]) || IsJsSpace(body[k]) || body[k] == '/'))
+            ++k;
           if (k < body.size() && body[k] == ':') break;
         }
       }
@@ -309,15 +320,16 @@ std::string UpsertUserName(std::string body, LogFormat f, const std::string& nam
 
 // Recording and voicemail links: HTML shows an "open" anchor (or "(pending...)" until the link
 // is a URL) and is inserted before the first </ul>.
-std::string UpsertLink(std::string body, LogFormat f, std::string_view label, const std::string& link,
-                       bool pending_aware) {
+std::string UpsertLink(std::string body, LogFormat f, std::string_view label,
+                       const std::string& link, bool pending_aware) {
   switch (f) {
     case LogFormat::kHtml: {
       const bool http = link.rfind("http", 0) == 0;
-      std::string text = "<li><b>" + std::string(label) + "</b>: " +
-                         ((http || !pending_aware) ? "<a target=\"_blank\" href=\"" + link + "\">open</a>"
-                                                   : std::string("(pending...)")) +
-                         "</li>";
+      std::string text =
+          "<li><b>" + std::string(label) + "</b>: " +
+          ((http || !pending_aware) ? "<a target=\"_blank\" href=\"" + link + "\">open</a>"
+                                    : std::string("(pending...)")) +
+          "</li>";
       if (auto sp = FindHtmlField(body, label, true)) return Replace(body, *sp, text);
       if (!pending_aware) return body + text;
       size_t ul = body.find("</ul>");
@@ -332,17 +344,20 @@ std::string UpsertLink(std::string body, LogFormat f, std::string_view label, co
           return Replace(body, *sp, line);
         return body + line;
       }
-      if (auto sp = FindLine(body, "**" + std::string(label) + "**: ")) return Replace(body, *sp, line);
+      if (auto sp = FindLine(body, "**" + std::string(label) + "**: "))
+        return Replace(body, *sp, line);
       return body + line;
     }
     case LogFormat::kPlainText: {
       if (!pending_aware) {
         std::string prefix = "- " + std::string(label) + ":";
-        if (auto sp = FindToLineEnd(body, prefix, true)) return Replace(body, *sp, prefix + " " + link);
+        if (auto sp = FindToLineEnd(body, prefix, true))
+          return Replace(body, *sp, prefix + " " + link);
         return body + prefix + " " + link + "\n";
       }
       std::string line = "- " + std::string(label) + ": " + link + "\n";
-      if (auto sp = FindLine(body, "- " + std::string(label) + ": ")) return Replace(body, *sp, line);
+      if (auto sp = FindLine(body, "- " + std::string(label) + ": "))
+        return Replace(body, *sp, line);
       if (!body.empty() && body.back() != '\n') body += '\n';
       return body + line;
     }
@@ -352,14 +367,14 @@ std::string UpsertLink(std::string body, LogFormat f, std::string_view label, co
 
 // Multi-line sections: AI note, transcripts, summaries, call journey.
 struct Section {
-  std::string_view title;    // "AI Note"
+  std::string_view title;      // "AI Note"
   std::string_view plain_end;  // "--- END"
-  bool html_trailing_br;     // append "<br>" after a new HTML block
-  bool plain_leading_nl;     // a new plain block starts with "\n"
+  bool html_trailing_br;       // append "<br>" after a new HTML block
+  bool plain_leading_nl;       // a new plain block starts with "\n"
 };
 
-std::string UpsertSection(std::string body, LogFormat f, const Section& s, const std::string& html_text,
-                          const std::string& text) {
+std::string UpsertSection(std::string body, LogFormat f, const Section& s,
+                          const std::string& html_text, const std::string& text) {
   const std::string t(s.title);
   switch (f) {
     case LogFormat::kHtml: {
@@ -383,13 +398,18 @@ std::string UpsertSection(std::string body, LogFormat f, const Section& s, const
   return body;
 }
 
-std::string Str(const json::value* v) { return v ? js::ToString(*v) : std::string(); }
+std::string Str(const json::value* v) {
+  return v ? js::ToString(*v) : std::string();
+}
 
-const json::value* Field(const json::value* obj, std::string_view key) { return js::Get(obj, key); }
+const json::value* Field(const json::value* obj, std::string_view key) {
+  return js::Get(obj, key);
+}
 
 std::string PartyInfo(const json::value* info) {
   std::string phone = js::Truthy(Field(info, "phoneNumber")) ? Str(Field(info, "phoneNumber")) : "";
-  std::string ext = js::Truthy(Field(info, "extensionNumber")) ? Str(Field(info, "extensionNumber")) : "";
+  std::string ext =
+      js::Truthy(Field(info, "extensionNumber")) ? Str(Field(info, "extensionNumber")) : "";
   if (phone.empty() && ext.empty()) return "";
   std::string number = phone;
   if (!phone.empty() && !ext.empty()) number = phone + ", ext " + ext;
@@ -410,10 +430,12 @@ std::string LegsJourney(const json::array& legs) {
     } else {
       const json::value* party = Field(leg, "to");
       if (outbound && Str(Field(leg, "legType")) != "PstnToSip") party = Field(leg, "from");
-      const json::value* dur = leg->is_object() ? leg->get_object().if_contains("duration") : nullptr;
+      const json::value* dur =
+          leg->is_object() ? leg->get_object().if_contains("duration") : nullptr;
       std::string d = dur ? js::ToString(*dur) : "undefined";
       const bool plural = dur && js::ToNumber(*dur) > 1;
-      line = "Transferred to " + PartyInfo(party) + ", duration: " + d + " second" + (plural ? "s" : "");
+      line = "Transferred to " + PartyInfo(party) + ", duration: " + d + " second" +
+             (plural ? "s" : "");
     }
     if (i) out += '\n';
     out += line;
@@ -438,18 +460,22 @@ std::string DurationText(const json::value& v) {
   const double rest = std::fmod(secs, 60);
   std::vector<std::string> parts;
   if (hours > 0) parts.push_back(js::NumberToString(hours) + (hours > 1 ? " hours" : " hour"));
-  if (minutes > 0) parts.push_back(js::NumberToString(minutes) + (minutes > 1 ? " minutes" : " minute"));
+  if (minutes > 0)
+    parts.push_back(js::NumberToString(minutes) + (minutes > 1 ? " minutes" : " minute"));
   if (rest > 0) parts.push_back(js::NumberToString(rest) + (rest == 1 ? " second" : " seconds"));
   if (parts.empty()) return "0 seconds";
   std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+  for (size_t i = 0; i < parts.size(); ++i)
+    out += (i ? ", " : "") + parts[i];
   return out;
 }
 
 std::string ComposeCallLog(const ComposeInput& in) {
   static const json::object kNoSettings;
   const json::object& settings = in.user_settings ? *in.user_settings : kNoSettings;
-  auto on = [&](std::string_view id, bool fallback) { return js::SettingEnabled(settings, id, fallback); };
+  auto on = [&](std::string_view id, bool fallback) {
+    return js::SettingEnabled(settings, id, fallback);
+  };
   const LogFormat f = in.format;
   const json::value* call = in.call_log;
   const bool inbound = Str(Field(call, "direction")) == "Inbound";
@@ -459,8 +485,9 @@ std::string ComposeCallLog(const ComposeInput& in) {
 
   if (js::Truthy(Field(call, "sessionId")) && on("addCallSessionId", false)) {
     std::string id = Str(Field(call, "sessionId"));
-    body = f == LogFormat::kPlainText ? UpsertPlainSimple(body, "Session Id", id)
-                                      : UpsertSimple(body, f, {"Session Id", "Session Id", false}, id);
+    body = f == LogFormat::kPlainText
+               ? UpsertPlainSimple(body, "Session Id", id)
+               : UpsertSimple(body, f, {"Session Id", "Session Id", false}, id);
   }
 
   if (on("addRingCentralUserName", false)) {
@@ -475,8 +502,9 @@ std::string ComposeCallLog(const ComposeInput& in) {
       std::string value = Str(number) + " " + (ext ? Str(ext) : "");
       body = f == LogFormat::kPlainText
                  ? UpsertPlainSimple(body, "RingCentral number and extension", value)
-                 : UpsertSimple(body, f, {"RingCentral number and extension",
-                                          "RingCentral number and extension", true},
+                 : UpsertSimple(body, f,
+                                {"RingCentral number and extension",
+                                 "RingCentral number and extension", true},
                                 value);
     }
   }
@@ -510,7 +538,8 @@ std::string ComposeCallLog(const ComposeInput& in) {
       if (f == LogFormat::kPlainText) {
         // /^(- Date\/Time:).*$/m
         size_t at = std::string::npos;
-        for (size_t p = body.find("- Date/Time:"); p != std::string::npos; p = body.find("- Date/Time:", p + 1)) {
+        for (size_t p = body.find("- Date/Time:"); p != std::string::npos;
+             p = body.find("- Date/Time:", p + 1)) {
           if (p == 0 || body[p - 1] == '\n') {
             at = p;
             break;
@@ -519,7 +548,8 @@ std::string ComposeCallLog(const ComposeInput& in) {
         if (at != std::string::npos) {
           size_t e = at;
           size_t w;
-          while (e < body.size() && !LineTerminatorAt(body, e, &w)) ++e;
+          while (e < body.size() && !LineTerminatorAt(body, e, &w))
+            ++e;
           body = Replace(body, Span{at, e}, "- Date/Time: " + when);
         } else {
           body += "- Date/Time: " + when + "\n";
@@ -561,7 +591,8 @@ std::string ComposeCallLog(const ComposeInput& in) {
   }
   if (js::Truthy(in.ring_sense_summary) && on("addCallLogRingSenseRecordingSummary", true)) {
     std::string raw = Str(in.ring_sense_summary);
-    body = UpsertSection(body, f, {"ACE summary", "--- END", false, true}, ClearTrailingNewlines(raw), raw);
+    body = UpsertSection(body, f, {"ACE summary", "--- END", false, true},
+                         ClearTrailingNewlines(raw), raw);
   }
   if (js::Truthy(in.ring_sense_ai_score) && on("addCallLogRingSenseRecordingAIScore", true)) {
     std::string score = Str(in.ring_sense_ai_score);
@@ -580,7 +611,8 @@ std::string ComposeCallLog(const ComposeInput& in) {
       on("addCallLogRingSenseRecordingBulletedSummary", true)) {
     std::string raw = Str(in.ring_sense_bulleted_summary);
     if (f == LogFormat::kPlainText) {
-      // The reference matches only the header line here (/- ACE bulleted summary:\s*([^<\n]+)(?=\n|$)/i).
+      // The reference matches only the header line here (/- ACE bulleted
+      // summary:\s*([^<\n]+)(?=\n|$)/i).
       std::string block = "- ACE bulleted summary:\n" + raw + "\n--- END";
       if (auto sp = FindToLineEnd(body, "- ACE bulleted summary:", true)) {
         body = Replace(body, *sp, block);
@@ -595,11 +627,11 @@ std::string ComposeCallLog(const ComposeInput& in) {
   if (js::Truthy(in.ring_sense_link) && on("addCallLogRingSenseRecordingLink", true))
     body = UpsertLink(body, f, "ACE recording link", Str(in.ring_sense_link), false);
 
-  if (const json::value* legs = Field(call, "legs"); legs && legs->is_array() &&
-                                                     !legs->get_array().empty() &&
-                                                     on("addCallLogLegs", true)) {
+  if (const json::value* legs = Field(call, "legs");
+      legs && legs->is_array() && !legs->get_array().empty() && on("addCallLogLegs", true)) {
     std::string journey = LegsJourney(legs->get_array());
-    body = UpsertSection(body, f, {"Call journey", "--- JOURNEY END", false, false}, journey, journey);
+    body =
+        UpsertSection(body, f, {"Call journey", "--- JOURNEY END", false, false}, journey, journey);
   }
   return body;
 }

@@ -14,7 +14,7 @@ namespace js = crmhost::sdk::js;
 
 namespace {
 
-constexpr int64_t kJwtLifetimeS = 14 * 24 * 3600;   // '2w'
+constexpr int64_t kJwtLifetimeS = 14 * 24 * 3600;    // '2w'
 constexpr int64_t kJwtRenewWithinS = 7 * 24 * 3600;  // sliding renewal threshold
 
 std::optional<std::string> BearerToken(const http::HttpRequest& req) {
@@ -32,12 +32,15 @@ std::optional<std::string> BearerToken(const http::HttpRequest& req) {
 
 bool HasUsableId(const json::object& claims) {
   auto* id = claims.if_contains("id");
-  return id && ((id->is_string() && !id->get_string().empty()) || id->is_int64() || id->is_uint64());
+  return id &&
+         ((id->is_string() && !id->get_string().empty()) || id->is_int64() || id->is_uint64());
 }
 
 }  // namespace
 
-std::string IdString(const json::value& v) { return js::ToString(v); }
+std::string IdString(const json::value& v) {
+  return js::ToString(v);
+}
 
 JwtState ReadJwt(const http::HttpRequest& req, const App& app) {
   JwtState st;
@@ -85,7 +88,8 @@ std::variant<Caller, http::HttpResponse> RequireCaller(const JwtState& jwt,
   if (!jwt.claims) return http::HttpResponse::Text(400, std::string(invalid_token_text));
   Caller c;
   c.user_id = IdString(jwt.claims->at("id"));
-  if (auto* p = jwt.claims->if_contains("platform"); p && p->is_string()) c.platform = std::string(p->get_string());
+  if (auto* p = jwt.claims->if_contains("platform"); p && p->is_string())
+    c.platform = std::string(p->get_string());
   return c;
 }
 
@@ -116,31 +120,38 @@ std::vector<std::string> SecretsOf(const store::UserRecord& user) {
 }
 
 std::variant<Connected, ConnectFailure> Connect(App& app, const plugins::PluginVersion& plugin,
-                                                const std::string& user_id, const std::string& platform,
-                                                bool require_platform_match, const std::string& request_id) {
+                                                const std::string& user_id,
+                                                const std::string& platform,
+                                                bool require_platform_match,
+                                                const std::string& request_id) {
   auto loaded = app.store.GetUser(user_id);
   if (!loaded.ok()) {
     spdlog::error("[{}] loading user failed: {}", request_id, loaded.status().ToString());
     return ConnectFailure{ConnectFailure::Kind::kStore, {}};
   }
   auto& maybe = loaded.value();
-  if (!maybe || maybe->access_token.empty() || (require_platform_match && maybe->platform != platform))
+  if (!maybe || maybe->access_token.empty() ||
+      (require_platform_match && maybe->platform != platform))
     return ConnectFailure{ConnectFailure::Kind::kNoUser, {}};
   Connected c;
   c.user = std::move(*maybe);
   c.secrets = SecretsOf(c.user);
 
-  auto auth_type = plugin.Invoke("getAuthType", json::object{{"proxyId", nullptr}, {"proxyConfig", nullptr}},
-                                 request_id, c.secrets);
+  auto auth_type =
+      plugin.Invoke("getAuthType", json::object{{"proxyId", nullptr}, {"proxyConfig", nullptr}},
+                    request_id, c.secrets);
   if (!auth_type.ok()) return ConnectFailure{ConnectFailure::Kind::kPlugin, std::move(auth_type)};
-  const std::string type = auth_type.value.is_string() ? std::string(auth_type.value.get_string()) : "";
+  const std::string type =
+      auth_type.value.is_string() ? std::string(auth_type.value.get_string()) : "";
   if (type == "oauth") {
     // Token refresh (2 minutes before expiry, single-flight) arrives with the OAuth routes.
     c.auth_header = "Bearer " + c.user.access_token;
   } else {
-    auto basic = plugin.Invoke("getBasicAuth", json::object{{"apiKey", c.user.access_token}}, request_id, c.secrets);
+    auto basic = plugin.Invoke("getBasicAuth", json::object{{"apiKey", c.user.access_token}},
+                               request_id, c.secrets);
     if (!basic.ok()) return ConnectFailure{ConnectFailure::Kind::kPlugin, std::move(basic)};
-    c.auth_header = "Basic " + (basic.value.is_string() ? std::string(basic.value.get_string()) : std::string());
+    c.auth_header = "Basic " + (basic.value.is_string() ? std::string(basic.value.get_string())
+                                                        : std::string());
   }
   c.secrets.push_back(c.auth_header);
   c.secrets.push_back(c.auth_header.substr(c.auth_header.find(' ') + 1));
@@ -174,7 +185,8 @@ bool ApplyUserUpdate(App& app, store::UserRecord& user, json::value& result) {
   }
   auto merge = [&](std::string_view k, json::object& into) {
     if (auto* v = u->if_contains(k); v && v->is_object())
-      for (auto& [key, val] : v->get_object()) into[key] = val;
+      for (auto& [key, val] : v->get_object())
+        into[key] = val;
   };
   merge("platformAdditionalInfo", user.platform_additional_info);
   merge("userSettings", user.user_settings);

@@ -66,8 +66,10 @@ struct ConnectFailure {
 // Loads `user_id` (optionally requiring `platform` to match) and builds its CRM auth header
 // with the plugin: apiKey -> "Basic " + getBasicAuth; oauth -> "Bearer " + access token.
 std::variant<Connected, ConnectFailure> Connect(App& app, const plugins::PluginVersion& plugin,
-                                                const std::string& user_id, const std::string& platform,
-                                                bool require_platform_match, const std::string& request_id);
+                                                const std::string& user_id,
+                                                const std::string& platform,
+                                                bool require_platform_match,
+                                                const std::string& request_id);
 
 // Applies a plugin result's "userUpdate" member (see docs/PLUGIN_ABI.md) and removes it from
 // the result. Returns false if the store refused the write.

@@ -28,7 +28,8 @@ std::vector<std::string_view> Split(std::string_view path) {
 
 void Router::Add(std::string method, std::string pattern, Handler handler, Mode mode) {
   Route r{std::move(method), {}, std::move(handler), mode};
-  for (auto seg : Split(pattern)) r.segments.emplace_back(seg);
+  for (auto seg : Split(pattern))
+    r.segments.emplace_back(seg);
   routes_.push_back(std::move(r));
 }
 
@@ -103,9 +104,8 @@ void Dispatcher::Dispatch(HttpRequest&& req_in, Done done) const {
   }
   auto req = std::make_shared<HttpRequest>(std::move(req_in));
   auto shared_done = std::make_shared<Done>(std::move(done));
-  bool queued = workers_.TrySubmit([this, route, req, shared_done] {
-    (*shared_done)(Run(*route, *req));
-  });
+  bool queued =
+      workers_.TrySubmit([this, route, req, shared_done] { (*shared_done)(Run(*route, *req)); });
   if (!queued) {
     auto resp = HttpResponse::Error(503, "Service busy, retry shortly");
     resp.headers.emplace_back("Retry-After", "1");

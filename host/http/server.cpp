@@ -43,7 +43,8 @@ auto AsyncDispatch(const HttpServer::DispatchFn& fn, HttpRequest req, Completion
                                asio::execution::outstanding_work.tracked);
         auto h = std::make_shared<decltype(handler)>(std::move(handler));
         fn(std::move(r), [h, ex](HttpResponse&& resp) {
-          asio::post(ex, [h, resp = std::move(resp)]() mutable { std::move (*h)(std::move(resp)); });
+          asio::post(ex,
+                     [h, resp = std::move(resp)]() mutable { std::move (*h)(std::move(resp)); });
         });
       },
       token, std::move(req));
@@ -58,7 +59,8 @@ HttpRequest Convert(bhttp::request<bhttp::string_body>& in, const std::string& r
   size_t q = target.find('?');
   out.path = PercentDecode(target.substr(0, q), false);
   if (q != std::string_view::npos) out.query = ParseQuery(target.substr(q + 1));
-  for (auto& f : in) out.headers.emplace_back(ToLower(f.name_string()), std::string(f.value()));
+  for (auto& f : in)
+    out.headers.emplace_back(ToLower(f.name_string()), std::string(f.value()));
   out.body = std::move(in.body());
   out.remote = remote;
   out.request_id = std::move(request_id);
@@ -68,7 +70,8 @@ HttpRequest Convert(bhttp::request<bhttp::string_body>& in, const std::string& r
 bhttp::response<bhttp::string_body> ToBeast(HttpResponse&& r, unsigned version) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
   if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
-  for (auto& [k, v] : r.headers) res.insert(k, v);
+  for (auto& [k, v] : r.headers)
+    res.insert(k, v);
   res.body() = std::move(r.body);
   return res;
 }
@@ -120,7 +123,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     auto& stream = conn->stream;
     beast::error_code ec;
     auto ep = stream.socket().remote_endpoint(ec);
-    const std::string remote = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
+    const std::string remote =
+        ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
     beast::flat_buffer buffer;
     for (;;) {
       if (stopping) break;
@@ -128,7 +132,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
       parser.header_limit(uint32_t(opts.max_header_bytes));
       parser.body_limit(opts.max_body_bytes);
       stream.expires_after(opts.idle_timeout);
-      auto [rec, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
+      auto [rec, header_bytes] =
+          co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
       if (!rec) {
         const auto& h = parser.get();
         auto expect = h[bhttp::field::expect];
@@ -144,7 +149,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         if (rec == bhttp::error::body_limit) {
           co_await RespondAndLinger(stream, HttpResponse::Error(413, "request entity too large"));
         } else if (rec == bhttp::error::header_limit) {
-          co_await RespondAndLinger(stream, HttpResponse::Error(431, "request header fields too large"));
+          co_await RespondAndLinger(stream,
+                                    HttpResponse::Error(431, "request header fields too large"));
         } else if (rec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
                    rec != bhttp::error::end_of_stream && rec != bhttp::error::partial_message &&
                    parser.got_some()) {
@@ -219,7 +225,9 @@ HttpServer::HttpServer(asio::io_context& ioc, Options options, DispatchFn dispat
   impl_->id_prefix = std::to_string(::getpid() % 100000) + "-";
 }
 
-HttpServer::~HttpServer() { BeginShutdown(); }
+HttpServer::~HttpServer() {
+  BeginShutdown();
+}
 
 Status HttpServer::Listen() {
   beast::error_code ec;
@@ -269,6 +277,8 @@ size_t HttpServer::open_connections() const {
   return impl_->conns.size();
 }
 
-size_t HttpServer::requests_in_flight() const { return impl_->inflight.load(); }
+size_t HttpServer::requests_in_flight() const {
+  return impl_->inflight.load();
+}
 
 }  // namespace crmhost::http

@@ -37,15 +37,16 @@ std::optional<int64_t> NumericClaim(const json::object& o, std::string_view k, b
 std::string JwtCodec::Mac(std::string_view data) const {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key_.data(), int(key_.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
+  HMAC(EVP_sha256(), key_.data(), int(key_.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
 std::string JwtCodec::Sign(json::object claims, int64_t now_s, int64_t lifetime_s) const {
   claims["iat"] = now_s;
   claims["exp"] = now_s + lifetime_s;
-  std::string signing_input = Base64UrlEncode(kHeader) + "." + Base64UrlEncode(json::serialize(claims));
+  std::string signing_input =
+      Base64UrlEncode(kHeader) + "." + Base64UrlEncode(json::serialize(claims));
   return signing_input + "." + Base64UrlEncode(Mac(signing_input));
 }
 
@@ -64,7 +65,8 @@ std::optional<json::object> JwtCodec::Verify(std::string_view token, int64_t now
   // bytes (flipped padding bits) is a different token and is refused.
   const std::string expected = Base64UrlEncode(Mac(token.substr(0, d2)));
   const std::string_view sig = token.substr(d2 + 1);
-  if (sig.size() != expected.size() || CRYPTO_memcmp(sig.data(), expected.data(), expected.size()) != 0)
+  if (sig.size() != expected.size() ||
+      CRYPTO_memcmp(sig.data(), expected.data(), expected.size()) != 0)
     return std::nullopt;
   auto payload = ParseObject(token.substr(d1 + 1, d2 - d1 - 1));
   if (!payload) return std::nullopt;

@@ -36,7 +36,8 @@ constexpr auto kDrainDeadline = 20s;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 void SetupLogging(const std::string& level) {
@@ -83,7 +84,8 @@ int RunDaemon(const Options& o) {
   // Purpose keys: the master key itself never encrypts or signs anything.
   const store::Key256 store_key = store::DeriveKey(master.value(), "crmhost store v1");
   const store::Key256 jwt_key = store::DeriveKey(master.value(), "crmhost jwt v1");
-  const std::string hash_key = HexEncode(KeyString(store::DeriveKey(master.value(), "crmhost hash v1")));
+  const std::string hash_key =
+      HexEncode(KeyString(store::DeriveKey(master.value(), "crmhost hash v1")));
 
   store::Store::Options so;
   so.path = (fs::path(o.data_dir) / "store").string();
@@ -120,7 +122,8 @@ int RunDaemon(const Options& o) {
   plugins::Loader loader({fs::path(o.data_dir) / "plugin-shadow"}, services);
 
   // Network threads first: a plugin's init may already make outbound calls.
-  for (unsigned i = 0; i < o.io_threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
+  for (unsigned i = 0; i < o.io_threads; ++i)
+    io_threads.emplace_back([&ioc] { ioc.run(); });
 
   size_t loaded = 0;
   for (const auto& file : plugins::Loader::ListPluginFiles(o.plugin_dir)) {
@@ -129,8 +132,9 @@ int RunDaemon(const Options& o) {
       spdlog::warn("refused plugin {}", v.status().message());
       continue;
     }
-    spdlog::info("loaded plugin {} {} (ABI {}, sha256 {}) from {}", v.value()->name(), v.value()->info().version,
-                 v.value()->info().abi, v.value()->info().sha256.substr(0, 16), file.string());
+    spdlog::info("loaded plugin {} {} (ABI {}, sha256 {}) from {}", v.value()->name(),
+                 v.value()->info().version, v.value()->info().abi,
+                 v.value()->info().sha256.substr(0, 16), file.string());
     registry.Publish(std::move(v).value());
     ++loaded;
   }
@@ -148,22 +152,25 @@ int RunDaemon(const Options& o) {
     ho.address = o.listen_address;
     ho.port = o.listen_port;
     ho.max_body_bytes = o.max_body_bytes;
-    http::HttpServer server(ioc, ho, [&dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
-      dispatcher.Dispatch(std::move(req), std::move(done));
-    });
+    http::HttpServer server(ioc, ho,
+                            [&dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
+                              dispatcher.Dispatch(std::move(req), std::move(done));
+                            });
     if (Status st = server.Listen(); !st.ok()) {
       spdlog::error("{}", st.message());
       exit_code = 1;
     } else {
       server.Start();
-      spdlog::info("crmhostd {} listening on http://{}:{}", kVersion, o.listen_address, server.port());
+      spdlog::info("crmhostd {} listening on http://{}:{}", kVersion, o.listen_address,
+                   server.port());
       std::promise<int> stop_signal;
       asio::signal_set signals(ioc, SIGINT, SIGTERM);
       signals.async_wait([&](const boost::system::error_code& sec, int signo) {
         if (!sec) stop_signal.set_value(signo);
       });
       const int signo = stop_signal.get_future().get();
-      spdlog::info("received signal {}; draining {} requests in flight", signo, server.requests_in_flight());
+      spdlog::info("received signal {}; draining {} requests in flight", signo,
+                   server.requests_in_flight());
       server.BeginShutdown();
       // Drain on this thread while the network threads keep running: connections close as
       // their last response is written, and requests in flight (with their CRM calls) finish.
@@ -171,7 +178,8 @@ int RunDaemon(const Options& o) {
       while (server.open_connections() > 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(10ms);
       if (server.requests_in_flight() > 0)
-        spdlog::warn("drain deadline passed with {} requests in flight", server.requests_in_flight());
+        spdlog::warn("drain deadline passed with {} requests in flight",
+                     server.requests_in_flight());
     }
     // Finish queued plugin operations while the network threads still run, so their outbound
     // calls complete or time out; only then stop the network.
@@ -179,7 +187,8 @@ int RunDaemon(const Options& o) {
     work.reset();
     ioc.stop();
   }
-  for (auto& t : io_threads) t.join();
+  for (auto& t : io_threads)
+    t.join();
   registry.ShutdownAll();
   spdlog::info("crmhostd stopped");
   return exit_code;

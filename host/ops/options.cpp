@@ -22,22 +22,34 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
   std::string listen = o.listen_address + ":" + std::to_string(o.listen_port);
   std::vector<std::string> overrides, settings;
   app.add_option("--listen", listen, "App Connect listener ADDR:PORT")->capture_default_str();
-  app.add_option("--data-dir", o.data_dir, "store, key and plugin shadow copies")->capture_default_str();
-  app.add_option("--plugin-dir", o.plugin_dir, "directory plugins are loaded from")->capture_default_str();
-  app.add_option("--secret-key-file", o.secret_key_file,
-                 "master key file (64 hex chars); default <data-dir>/secret.key, created if missing");
-  app.add_option("--outbound-override", overrides, "FROM=TO: rewrite outgoing URLs starting with FROM");
-  app.add_option("--outbound-ca-file", o.outbound_ca_file, "extra CA certificates (PEM) for outgoing TLS");
+  app.add_option("--data-dir", o.data_dir, "store, key and plugin shadow copies")
+      ->capture_default_str();
+  app.add_option("--plugin-dir", o.plugin_dir, "directory plugins are loaded from")
+      ->capture_default_str();
+  app.add_option(
+      "--secret-key-file", o.secret_key_file,
+      "master key file (64 hex chars); default <data-dir>/secret.key, created if missing");
+  app.add_option("--outbound-override", overrides,
+                 "FROM=TO: rewrite outgoing URLs starting with FROM");
+  app.add_option("--outbound-ca-file", o.outbound_ca_file,
+                 "extra CA certificates (PEM) for outgoing TLS");
   app.add_option("--outbound-timeout-ms", o.outbound_timeout_ms, "deadline of one CRM request")
-      ->capture_default_str()->check(CLI::Range(100u, 600000u));
+      ->capture_default_str()
+      ->check(CLI::Range(100u, 600000u));
   app.add_option("--plugin-setting", settings, "NAME.KEY=VALUE: a setting for plugin NAME");
-  app.add_option("--io-threads", o.io_threads, "network threads")->capture_default_str()->check(CLI::Range(1u, 64u));
+  app.add_option("--io-threads", o.io_threads, "network threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 64u));
   app.add_option("--workers", o.workers, "threads running plugin operations")
-      ->capture_default_str()->check(CLI::Range(1u, 4096u));
-  app.add_option("--max-queued", o.max_queued, "queued plugin operations before 503")->capture_default_str();
-  app.add_option("--max-body-bytes", o.max_body_bytes, "largest request body")->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 4096u));
+  app.add_option("--max-queued", o.max_queued, "queued plugin operations before 503")
+      ->capture_default_str();
+  app.add_option("--max-body-bytes", o.max_body_bytes, "largest request body")
+      ->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn or error")
-      ->capture_default_str()->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_flag("--no-sync", o.no_sync, "do not fsync the store on commits (unsafe on power loss)");
   try {
     app.parse(argc, argv);
@@ -52,7 +64,8 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos) return fail("--listen wants ADDR:PORT, got '" + listen + "'");
   o.listen_address = listen.substr(0, colon);
-  if (o.listen_address.size() > 2 && o.listen_address.front() == '[') o.listen_address = o.listen_address.substr(1, o.listen_address.size() - 2);
+  if (o.listen_address.size() > 2 && o.listen_address.front() == '[')
+    o.listen_address = o.listen_address.substr(1, o.listen_address.size() - 2);
   try {
     unsigned long port = std::stoul(listen.substr(colon + 1));
     if (port > 65535) throw std::out_of_range("port");
@@ -70,7 +83,8 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
     size_t dot = s.find('.');
     size_t eq = s.find('=');
     if (dot == std::string::npos || eq == std::string::npos || dot == 0 || dot + 1 >= eq)
-      return fail("--plugin-setting wants NAME.KEY=VALUE");  // never echo: the value may be a secret
+      return fail(
+          "--plugin-setting wants NAME.KEY=VALUE");  // never echo: the value may be a secret
     std::string value = s.substr(eq + 1);
     // "@FILE" reads the value from a file, so secrets stay out of the process's command line
     // ("@@..." is a literal value starting with "@").
@@ -78,11 +92,13 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
       value.erase(0, 1);
     } else if (!value.empty() && value[0] == '@') {
       std::ifstream in(value.substr(1));
-      if (!in) return fail("--plugin-setting " + s.substr(0, eq) + ": cannot read " + value.substr(1));
+      if (!in)
+        return fail("--plugin-setting " + s.substr(0, eq) + ": cannot read " + value.substr(1));
       std::stringstream ss;
       ss << in.rdbuf();
       value = ss.str();
-      while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+      while (!value.empty() && (value.back() == '\n' || value.back() == '\r'))
+        value.pop_back();
     }
     o.plugin_settings[s.substr(0, dot)][s.substr(dot + 1, eq - dot - 1)] = std::move(value);
   }

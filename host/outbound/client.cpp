@@ -86,7 +86,8 @@ struct Outcome {
 }  // namespace
 
 struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
-  Impl(asio::io_context& io, Options o) : ioc(io), opts(std::move(o)), tls_ctx(ssl::context::tls_client) {
+  Impl(asio::io_context& io, Options o)
+      : ioc(io), opts(std::move(o)), tls_ctx(ssl::context::tls_client) {
     tls_ctx.set_default_verify_paths();
     if (!opts.ca_file.empty()) tls_ctx.load_verify_file(opts.ca_file);
     tls_ctx.set_verify_mode(ssl::verify_peer);
@@ -138,7 +139,8 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
     low.expires_at(deadline);
     auto [cec, ep] = co_await low.async_connect(endpoints, kUseTuple);
     if (cec) {
-      if (cec == beast::error::timeout) co_return Status::Timeout("connecting to " + t.origin() + " timed out");
+      if (cec == beast::error::timeout)
+        co_return Status::Timeout("connecting to " + t.origin() + " timed out");
       co_return Status::Unavailable("connect to " + t.origin() + " failed: " + cec.message());
     }
     beast::error_code nodelay_ec;
@@ -149,15 +151,18 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
       c->tls->set_verify_callback(ssl::host_name_verification(t.host));
       auto [hec] = co_await c->tls->async_handshake(ssl::stream_base::client, kUseTuple);
       if (hec) {
-        if (hec == beast::error::timeout) co_return Status::Timeout("TLS handshake with " + t.origin() + " timed out");
-        co_return Status::Unavailable("TLS handshake with " + t.origin() + " failed: " + hec.message());
+        if (hec == beast::error::timeout)
+          co_return Status::Timeout("TLS handshake with " + t.origin() + " timed out");
+        co_return Status::Unavailable("TLS handshake with " + t.origin() +
+                                      " failed: " + hec.message());
       }
     }
     co_return std::move(c);
   }
 
   // One request/response on one connection. `answered` tells whether any response byte came.
-  asio::awaitable<beast::error_code> Exchange(Connection& c, bhttp::request<bhttp::string_body>& req,
+  asio::awaitable<beast::error_code> Exchange(Connection& c,
+                                              bhttp::request<bhttp::string_body>& req,
                                               bhttp::response_parser<bhttp::string_body>& parser,
                                               Clock::time_point deadline) {
     c.lowest().expires_at(deadline);
@@ -217,18 +222,21 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
           if (stale && attempt == 0 && Idempotent(method)) continue;  // reopen and retry once
           if (ec == beast::error::timeout)
             co_return Outcome{Status::Timeout("no answer from " + t.origin() + " within " +
-                                              std::to_string(timeout.count()) + " ms"), {}};
+                                              std::to_string(timeout.count()) + " ms"),
+                              {}};
           if (ec == bhttp::error::body_limit)
-            co_return Outcome{Status::ResourceExhausted("answer from " + t.origin() + " exceeds " +
-                                                        std::to_string(opts.max_response_bytes) +
-                                                        " bytes"), {}};
-          co_return Outcome{Status::Unavailable("exchange with " + t.origin() + " failed: " +
-                                                ec.message()), {}};
+            co_return Outcome{
+                Status::ResourceExhausted("answer from " + t.origin() + " exceeds " +
+                                          std::to_string(opts.max_response_bytes) + " bytes"),
+                {}};
+          co_return Outcome{
+              Status::Unavailable("exchange with " + t.origin() + " failed: " + ec.message()), {}};
         }
         auto res = parser.release();
         OutboundResponse out;
         out.status = int(res.result_int());
-        for (auto& f : res) out.headers.emplace_back(ToLower(f.name_string()), std::string(f.value()));
+        for (auto& f : res)
+          out.headers.emplace_back(ToLower(f.name_string()), std::string(f.value()));
         out.body = std::move(res.body());
         if (res.keep_alive()) {
           GiveBack(std::move(conn));
@@ -236,7 +244,8 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
         const bool redirect = out.status == 301 || out.status == 302 || out.status == 303 ||
                               out.status == 307 || out.status == 308;
         auto location = res[bhttp::field::location];
-        if (!redirect || location.empty() || hop >= opts.max_redirects) co_return Outcome{Status::OK(), std::move(out)};
+        if (!redirect || location.empty() || hop >= opts.max_redirects)
+          co_return Outcome{Status::OK(), std::move(out)};
         // Follow: resolve relative locations; 303 (and 301/302 after POST) become GET.
         auto ref = boost::urls::parse_uri_reference(location);
         boost::urls::url next(url);
@@ -292,7 +301,8 @@ std::string OutboundClient::ApplyOverrides(std::string_view url) const {
 size_t OutboundClient::idle_connections() const {
   std::lock_guard lock(impl_->mu);
   size_t n = 0;
-  for (auto& [k, v] : impl_->idle) n += v.size();
+  for (auto& [k, v] : impl_->idle)
+    n += v.size();
   return n;
 }
 

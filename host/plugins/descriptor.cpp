@@ -16,7 +16,8 @@ bool IsDigits(std::string_view s) {
 bool IsIdentifierChars(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
-    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+    bool ok =
+        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -26,7 +27,8 @@ bool DotSeparatedIdentifiers(std::string_view s) {
   size_t start = 0;
   while (true) {
     size_t dot = s.find('.', start);
-    std::string_view part = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    std::string_view part =
+        s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (!IsIdentifierChars(part)) return false;
     if (dot == std::string_view::npos) return true;
     start = dot + 1;
@@ -40,7 +42,9 @@ bool IsOperationName(std::string_view s) {
   return true;
 }
 
-std::string Quote(const char* s) { return s ? "'" + std::string(s).substr(0, 80) + "'" : "(null)"; }
+std::string Quote(const char* s) {
+  return s ? "'" + std::string(s).substr(0, 80) + "'" : "(null)";
+}
 
 }  // namespace
 
@@ -89,12 +93,13 @@ Status CheckDescriptor(const crmh_plugin_descriptor* d) {
     return Status::InvalidArgument(
         "ABI minor " + std::to_string(d->abi_minor) + " is newer than this host's " +
         std::to_string(CRMH_ABI_MAJOR) + "." + std::to_string(CRMH_ABI_MINOR) +
-        "; upgrade crmhost or build the plugin against ABI " + std::to_string(CRMH_ABI_MAJOR) + "." +
-        std::to_string(CRMH_ABI_MINOR));
+        "; upgrade crmhost or build the plugin against ABI " + std::to_string(CRMH_ABI_MAJOR) +
+        "." + std::to_string(CRMH_ABI_MINOR));
   }
   if (d->struct_size < kDescriptorV1Size) {
     return Status::InvalidArgument("descriptor struct_size " + std::to_string(d->struct_size) +
-                                   " is smaller than ABI 1.0's " + std::to_string(kDescriptorV1Size));
+                                   " is smaller than ABI 1.0's " +
+                                   std::to_string(kDescriptorV1Size));
   }
   if (!d->name || !IsValidPluginName(d->name)) {
     return Status::InvalidArgument("plugin name " + Quote(d->name) +
@@ -110,14 +115,17 @@ Status CheckDescriptor(const crmh_plugin_descriptor* d) {
   if (!d->operations) return Status::InvalidArgument("descriptor lists no operations");
   size_t n = 0;
   for (; d->operations[n]; ++n) {
-    if (n >= 256) return Status::InvalidArgument("operations list is not NULL-terminated within 256 entries");
+    if (n >= 256)
+      return Status::InvalidArgument("operations list is not NULL-terminated within 256 entries");
     if (!IsOperationName(d->operations[n]))
       return Status::InvalidArgument("operation name " + Quote(d->operations[n]) + " is invalid");
   }
   for (auto required : kRequiredOperations) {
     bool found = false;
-    for (size_t i = 0; i < n && !found; ++i) found = required == d->operations[i];
-    if (!found) return Status::InvalidArgument("required operation " + std::string(required) + " is missing");
+    for (size_t i = 0; i < n && !found; ++i)
+      found = required == d->operations[i];
+    if (!found)
+      return Status::InvalidArgument("required operation " + std::string(required) + " is missing");
   }
   return Status::OK();
 }

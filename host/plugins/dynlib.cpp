@@ -15,7 +15,9 @@ namespace crmhost::plugins {
 Result<LibraryHandle> OpenLibrary(const std::string& path) {
   HMODULE h = ::LoadLibraryExW(std::filesystem::path(path).wstring().c_str(), nullptr,
                                LOAD_WITH_ALTERED_SEARCH_PATH);
-  if (!h) return Status::InvalidArgument("LoadLibrary failed with error " + std::to_string(::GetLastError()));
+  if (!h)
+    return Status::InvalidArgument("LoadLibrary failed with error " +
+                                   std::to_string(::GetLastError()));
   return LibraryHandle{reinterpret_cast<void*>(h)};
 }
 

@@ -13,14 +13,18 @@ namespace {
 constexpr size_t kMaxKvKeyBytes = 1024;
 constexpr size_t kMaxKvValueBytes = 1024 * 1024;
 
-std::string_view Sv(crmh_view v) { return {v.ptr ? v.ptr : "", v.ptr ? v.len : 0}; }
-bool ValidView(crmh_view v) { return v.ptr || v.len == 0; }
+std::string_view Sv(crmh_view v) {
+  return {v.ptr ? v.ptr : "", v.ptr ? v.len : 0};
+}
+bool ValidView(crmh_view v) {
+  return v.ptr || v.len == 0;
+}
 
 // Writes `value` into resp->field only if the plugin's struct is large enough to hold it.
-#define CRMH_SET_IF_FITS(resp, field, value)                                         \
-  do {                                                                               \
+#define CRMH_SET_IF_FITS(resp, field, value)                                                \
+  do {                                                                                      \
     if ((resp)->struct_size >= offsetof(crmh_http_response, field) + sizeof((resp)->field)) \
-      (resp)->field = (value);                                                       \
+      (resp)->field = (value);                                                              \
   } while (0)
 
 crmh_view Keep(crmh_call* call, std::string s) {
@@ -78,27 +82,38 @@ crmh_status Http(crmh_call* call, const crmh_http_request* req, crmh_http_respon
   const auto started = std::chrono::steady_clock::now();
   auto result = client->Send(std::move(out));
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - started).count();
+                      std::chrono::steady_clock::now() - started)
+                      .count();
   if (!result.ok()) {
     const auto& st = result.status();
     spdlog::info("[{}] plugin {}: {} {} failed after {} ms: {}", call->request_id, call->plugin,
                  Sv(req->method), "request", ms, HostServices::Mask(st.message(), call->secrets));
     crmh_status code = CRMH_E_TRANSPORT;
     switch (st.code()) {
-      case Status::Code::kTimeout: code = CRMH_E_TIMEOUT; break;
-      case Status::Code::kResourceExhausted: code = CRMH_E_TOO_LARGE; break;
-      case Status::Code::kInvalidArgument: code = CRMH_E_INVALID; break;
-      case Status::Code::kPermissionDenied: code = CRMH_E_DENIED; break;
-      default: break;
+      case Status::Code::kTimeout:
+        code = CRMH_E_TIMEOUT;
+        break;
+      case Status::Code::kResourceExhausted:
+        code = CRMH_E_TOO_LARGE;
+        break;
+      case Status::Code::kInvalidArgument:
+        code = CRMH_E_INVALID;
+        break;
+      case Status::Code::kPermissionDenied:
+        code = CRMH_E_DENIED;
+        break;
+      default:
+        break;
     }
     return Fail(call, resp, code, HostServices::Mask(st.message(), call->secrets));
   }
   auto& r = result.value();
-  spdlog::debug("[{}] plugin {}: {} -> {} in {} ms", call->request_id, call->plugin, Sv(req->method),
-                r.status, ms);
+  spdlog::debug("[{}] plugin {}: {} -> {} in {} ms", call->request_id, call->plugin,
+                Sv(req->method), r.status, ms);
   std::vector<crmh_header> headers;
   headers.reserve(r.headers.size());
-  for (auto& [k, v] : r.headers) headers.push_back({Keep(call, k), Keep(call, v)});
+  for (auto& [k, v] : r.headers)
+    headers.push_back({Keep(call, k), Keep(call, v)});
   call->header_arena.push_back(std::move(headers));
   auto& hs = call->header_arena.back();
   CRMH_SET_IF_FITS(resp, status, r.status);
@@ -114,7 +129,8 @@ crmh_status KvGet(crmh_call* call, crmh_view key, crmh_view* value) {
   auto& deps = call->host->deps();
   auto r = deps.store->KvGet(call->plugin, Sv(key), deps.now_ms());
   if (!r.ok()) {
-    spdlog::error("[{}] plugin {}: kv_get failed: {}", call->request_id, call->plugin, r.status().ToString());
+    spdlog::error("[{}] plugin {}: kv_get failed: {}", call->request_id, call->plugin,
+                  r.status().ToString());
     return CRMH_E_INTERNAL;
   }
   if (!r.value()) return CRMH_E_NOT_FOUND;
@@ -129,7 +145,8 @@ crmh_status KvPut(crmh_call* call, crmh_view key, crmh_view value, int64_t ttl_m
   int64_t expires = ttl_ms > 0 ? deps.now_ms() + ttl_ms : 0;
   auto st = deps.store->KvPut(call->plugin, Sv(key), Sv(value), expires);
   if (!st.ok()) {
-    spdlog::error("[{}] plugin {}: kv_put failed: {}", call->request_id, call->plugin, st.ToString());
+    spdlog::error("[{}] plugin {}: kv_put failed: {}", call->request_id, call->plugin,
+                  st.ToString());
     return CRMH_E_INTERNAL;
   }
   return CRMH_OK;
@@ -152,7 +169,9 @@ crmh_status Setting(crmh_call* call, crmh_view name, crmh_view* value) {
   return CRMH_OK;
 }
 
-int64_t NowMs(crmh_call* call) { return call ? call->host->deps().now_ms() : 0; }
+int64_t NowMs(crmh_call* call) {
+  return call ? call->host->deps().now_ms() : 0;
+}
 
 }  // namespace
 
@@ -160,7 +179,8 @@ HostServices::HostServices(Deps deps) : deps_(std::move(deps)) {
   if (!deps_.now_ms) {
     deps_.now_ms = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch()).count();
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
     };
   }
   api_.struct_size = sizeof(crmh_host_api);
@@ -181,7 +201,8 @@ crmh_call HostServices::NewCall(std::string plugin, std::string request_id,
   crmh_call call;
   call.host = this;
   if (auto p = deps_.settings.find(plugin); p != deps_.settings.end())
-    for (auto& [k, v] : p->second) secrets.push_back(v);
+    for (auto& [k, v] : p->second)
+      secrets.push_back(v);
   call.plugin = std::move(plugin);
   call.request_id = std::move(request_id);
   call.secrets = std::move(secrets);

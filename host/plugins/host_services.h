@@ -28,7 +28,8 @@ namespace crmhost::plugins {
 class HostServices;
 
 // Administrator settings per plugin: settings["redtail"]["api_key"].
-using PluginSettings = std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>;
+using PluginSettings =
+    std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>;
 
 }  // namespace crmhost::plugins
 
@@ -69,7 +70,7 @@ class HostServices {
   // A fresh crmh_call for `plugin` serving `request_id`. Settings values of that plugin are
   // always added to the secrets to mask.
   crmh_call NewCall(std::string plugin, std::string request_id,
-                    std::vector<std::string> secrets = {}) ;
+                    std::vector<std::string> secrets = {});
 
   // Replaces every secret (of 4+ bytes) in `text` with "****".
   static std::string Mask(std::string_view text, const std::vector<std::string>& secrets);

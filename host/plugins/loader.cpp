@@ -28,7 +28,8 @@ constexpr const char* kPluginExtension = ".so";
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 Status Refuse(const fs::path& file, const std::string& why) {
@@ -65,7 +66,9 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
   std::error_code ec;
   auto size = fs::file_size(file, ec);
   if (ec) return Refuse(file, "cannot stat: " + ec.message());
-  if (size > options_.max_file_bytes) return Refuse(file, "file is larger than " + std::to_string(options_.max_file_bytes) + " bytes");
+  if (size > options_.max_file_bytes)
+    return Refuse(file,
+                  "file is larger than " + std::to_string(options_.max_file_bytes) + " bytes");
   std::ifstream in(file, std::ios::binary);
   if (!in) return Refuse(file, "cannot open for reading");
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -76,7 +79,8 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
   // 2. Shadow copy named by content: write to a temporary name, then rename into place.
   fs::create_directories(options_.shadow_dir, ec);
   if (ec) return Refuse(file, "cannot create shadow directory: " + ec.message());
-  const fs::path shadow = options_.shadow_dir / (file.stem().string() + "-" + sha.substr(0, 32) + kPluginExtension);
+  const fs::path shadow =
+      options_.shadow_dir / (file.stem().string() + "-" + sha.substr(0, 32) + kPluginExtension);
   if (!fs::exists(shadow, ec)) {
     fs::path tmp = shadow;
     tmp += ".tmp";
@@ -92,9 +96,12 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
 
   // 3. Map it and find the one entry symbol.
   auto lib = OpenLibrary(shadow.string());
-  if (!lib.ok()) return Refuse(file, "cannot be loaded as a shared library: " + lib.status().message());
+  if (!lib.ok())
+    return Refuse(file, "cannot be loaded as a shared library: " + lib.status().message());
   auto* entry = reinterpret_cast<crmh_plugin_entry_fn>(FindSymbol(lib.value(), CRMH_ENTRY_SYMBOL));
-  if (!entry) return Refuse(file, std::string("not a crmhost plugin: it exports no ") + CRMH_ENTRY_SYMBOL + " symbol");
+  if (!entry)
+    return Refuse(
+        file, std::string("not a crmhost plugin: it exports no ") + CRMH_ENTRY_SYMBOL + " symbol");
 
   // 4. The descriptor, before any plugin function runs.
   const crmh_plugin_descriptor* d = entry();
@@ -109,7 +116,8 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
   info.source = file.string();
   info.shadow = shadow.string();
   info.loaded_at_ms = NowMs();
-  for (size_t i = 0; d->operations[i]; ++i) info.operations.emplace_back(d->operations[i]);
+  for (size_t i = 0; d->operations[i]; ++i)
+    info.operations.emplace_back(d->operations[i]);
   if (d->manifest_json) {
     boost::system::error_code jec;
     info.manifest = json::parse(d->manifest_json, jec);
@@ -123,8 +131,9 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
   crmh_instance* instance = nullptr;
   crmh_status st = d->init(host_.api(), &call, &instance, &error);
   if (st != CRMH_OK) {
-    return Refuse(file, "init failed (status " + std::to_string(st) + ")" +
-                            (error.data.empty() ? "" : ": " + HostServices::Mask(error.data, call.secrets)));
+    return Refuse(
+        file, "init failed (status " + std::to_string(st) + ")" +
+                  (error.data.empty() ? "" : ": " + HostServices::Mask(error.data, call.secrets)));
   }
   auto version = std::make_shared<PluginVersion>(std::move(info), d, instance, host_);
   if (d->self_check) {
@@ -133,8 +142,11 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
     st = d->self_check(instance, &check_call, &check_error);
     if (st != CRMH_OK) {
       version->Shutdown();
-      return Refuse(file, "self-check failed" +
-                              (check_error.data.empty() ? "" : ": " + HostServices::Mask(check_error.data, check_call.secrets)));
+      return Refuse(file,
+                    "self-check failed" +
+                        (check_error.data.empty()
+                             ? ""
+                             : ": " + HostServices::Mask(check_error.data, check_call.secrets)));
     }
   }
   spdlog::debug("loaded {} from {} (sha256 {})", version->name(), file.string(), sha);

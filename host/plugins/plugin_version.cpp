@@ -26,7 +26,8 @@ bool PluginVersion::Implements(std::string_view op) const {
 }
 
 OpOutcome PluginVersion::Invoke(std::string_view op, const json::object& input,
-                                const std::string& request_id, std::vector<std::string> secrets) const {
+                                const std::string& request_id,
+                                std::vector<std::string> secrets) const {
   OpOutcome out;
   if (!Implements(op)) {
     out.kind = OpOutcome::Kind::kUnsupported;
@@ -36,8 +37,8 @@ OpOutcome PluginVersion::Invoke(std::string_view op, const json::object& input,
   const std::string in = json::serialize(input);
   crmh_call call = host_.NewCall(info_.name, request_id, std::move(secrets));
   crmh_writer writer;
-  crmh_status st = descriptor_->invoke(instance_, &call, {op.data(), op.size()}, {in.data(), in.size()},
-                                       &writer);
+  crmh_status st = descriptor_->invoke(instance_, &call, {op.data(), op.size()},
+                                       {in.data(), in.size()}, &writer);
   if (writer.overflow) {
     out.kind = OpOutcome::Kind::kInternal;
     out.message = info_.name + "." + std::string(op) + " wrote more than the output limit";
@@ -48,7 +49,8 @@ OpOutcome PluginVersion::Invoke(std::string_view op, const json::object& input,
   if (ec) parsed = nullptr;
   auto message_of = [&](const json::value& v) -> std::string {
     if (auto* o = v.if_object())
-      if (auto* m = o->if_contains("message"); m && m->is_string()) return std::string(m->get_string());
+      if (auto* m = o->if_contains("message"); m && m->is_string())
+        return std::string(m->get_string());
     return {};
   };
   switch (st) {
@@ -65,15 +67,23 @@ OpOutcome PluginVersion::Invoke(std::string_view op, const json::object& input,
       out.kind = OpOutcome::Kind::kUpstream;
       out.message = message_of(parsed);
       if (auto* o = parsed.if_object())
-        if (auto* sc = o->if_contains("statusCode"); sc && sc->is_int64()) out.status_code = int(sc->get_int64());
+        if (auto* sc = o->if_contains("statusCode"); sc && sc->is_int64())
+          out.status_code = int(sc->get_int64());
       return out;
     }
-    case CRMH_E_UNSUPPORTED: out.kind = OpOutcome::Kind::kUnsupported; break;
-    case CRMH_E_INVALID: out.kind = OpOutcome::Kind::kInvalid; break;
-    default: out.kind = OpOutcome::Kind::kInternal; break;
+    case CRMH_E_UNSUPPORTED:
+      out.kind = OpOutcome::Kind::kUnsupported;
+      break;
+    case CRMH_E_INVALID:
+      out.kind = OpOutcome::Kind::kInvalid;
+      break;
+    default:
+      out.kind = OpOutcome::Kind::kInternal;
+      break;
   }
   out.message = message_of(parsed);
-  if (out.message.empty()) out.message = info_.name + "." + std::string(op) + " failed with status " + std::to_string(st);
+  if (out.message.empty())
+    out.message = info_.name + "." + std::string(op) + " failed with status " + std::to_string(st);
   return out;
 }
 

@@ -45,9 +45,9 @@ struct PluginInfo {
   std::string version;
   std::string abi;  // "1.0" as built
   std::string build_info;
-  std::string sha256;     // of the library file
-  std::string source;     // the file it was loaded from
-  std::string shadow;     // the private copy that is mapped
+  std::string sha256;  // of the library file
+  std::string source;  // the file it was loaded from
+  std::string shadow;  // the private copy that is mapped
   int64_t loaded_at_ms = 0;
   std::vector<std::string> operations;
   boost::json::value manifest;  // the platform's manifest entry, or null

@@ -29,7 +29,8 @@ void Registry::Retire(std::string_view platform) {
 std::vector<std::shared_ptr<PluginVersion>> Registry::Live() const {
   std::shared_lock lock(mu_);
   std::vector<std::shared_ptr<PluginVersion>> out;
-  for (auto& [k, v] : live_) out.push_back(v);
+  for (auto& [k, v] : live_)
+    out.push_back(v);
   return out;
 }
 
@@ -45,7 +46,8 @@ size_t Registry::Reap() {
     for (auto& v : retired_)
       if (!v->is_shut_down() && v->inflight().load() == 0) drained.push_back(v);
   }
-  for (auto& v : drained) v->Shutdown();
+  for (auto& v : drained)
+    v->Shutdown();
   return drained.size();
 }
 
@@ -53,11 +55,13 @@ void Registry::ShutdownAll() {
   std::vector<std::shared_ptr<PluginVersion>> all;
   {
     std::unique_lock lock(mu_);
-    for (auto& [k, v] : live_) retired_.push_back(std::move(v));
+    for (auto& [k, v] : live_)
+      retired_.push_back(std::move(v));
     live_.clear();
     all = retired_;
   }
-  for (auto& v : all) v->Shutdown();
+  for (auto& v : all)
+    v->Shutdown();
 }
 
 }  // namespace crmhost::plugins

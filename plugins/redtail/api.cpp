@@ -13,7 +13,8 @@ std::string Api::UserHeader(const std::string& user_key) const {
 json::value Api::Get(crmhost::sdk::Call& call, const std::string& path, const std::string& auth,
                      bool include_linked_contacts) const {
   if (include_linked_contacts)
-    return call.http_json("GET", base_ + path, {{"Authorization", auth}, {"include", "linked_contacts"}});
+    return call.http_json("GET", base_ + path,
+                          {{"Authorization", auth}, {"include", "linked_contacts"}});
   return call.http_json("GET", base_ + path, {{"Authorization", auth}});
 }
 

@@ -38,7 +38,8 @@ json::array ActiveCategories(const json::value& response) {
 
 json::array CategoryOptions(const json::array& active) {
   json::array out;
-  for (auto& c : active) out.push_back(json::object{{"const", c.at("id")}, {"title", c.at("name")}});
+  for (auto& c : active)
+    out.push_back(json::object{{"const", c.at("id")}, {"title", c.at("name")}});
   return out;
 }
 
@@ -50,7 +51,8 @@ json::object FormatContact(const json::object& raw, const json::array& category_
     if (!p.empty()) parts.push_back(p);
   }
   std::string name;
-  for (size_t i = 0; i < parts.size(); ++i) name += (i ? " " : "") + parts[i];
+  for (size_t i = 0; i < parts.size(); ++i)
+    name += (i ? " " : "") + parts[i];
   if (name.empty()) name = Trimmed(js::Get(raw, "full_name"));
 
   json::object c;
@@ -73,20 +75,23 @@ json::object NewContactPlaceholder(const json::array& category_options) {
                       {"additionalInfo", json::object{{"category", category_options}}}};
 }
 
-std::string OverrideDateTime(std::string composed, int64_t start_ms, const json::value& offset_hours) {
+std::string OverrideDateTime(std::string composed, int64_t start_ms,
+                             const json::value& offset_hours) {
   if (!js::Truthy(offset_hours)) return composed;
   // The item: /<li><b>Date\/[Tt]ime<\/b>:\s*[^<]+<\/li>/i; only the value between ": " and
   // "</li>" is replaced.
   const std::string lower = [&] {
     std::string l = composed;
-    for (auto& ch : l) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+    for (auto& ch : l)
+      ch = char(std::tolower(static_cast<unsigned char>(ch)));
     return l;
   }();
   const std::string head = "<li><b>date/time</b>:";
   size_t at = lower.find(head);
   while (at != std::string::npos) {
     size_t v = at + head.size();
-    while (v < composed.size() && std::isspace(static_cast<unsigned char>(composed[v]))) ++v;
+    while (v < composed.size() && std::isspace(static_cast<unsigned char>(composed[v])))
+      ++v;
     size_t lt = composed.find('<', v);
     if (lt != std::string::npos && lt > v && lower.compare(lt, 5, "</li>") == 0) {
       double hours = js::ToNumber(offset_hours);
@@ -111,7 +116,9 @@ std::string AgentNote(std::string_view d) {
   return std::string(d.substr(start, end - start));
 }
 
-json::value IsoStart(int64_t start_ms) { return json::value(timefmt::FormatIso8601(start_ms)); }
+json::value IsoStart(int64_t start_ms) {
+  return json::value(timefmt::FormatIso8601(start_ms));
+}
 
 json::value IsoEnd(int64_t start_ms, const json::value* duration) {
   if (!duration || duration->is_null()) return json::value(timefmt::FormatIso8601(start_ms));

@@ -26,7 +26,8 @@ json::object NewContactPlaceholder(const json::array& category_options);
 
 // Rewrites the composed "Date/time" item in the user's chosen Redtail offset (the
 // redtailCustomTimezone setting, in hours), as the reference connector does.
-std::string OverrideDateTime(std::string composed, int64_t start_ms, const json::value& offset_hours);
+std::string OverrideDateTime(std::string composed, int64_t start_ms,
+                             const json::value& offset_hours);
 
 // The agent's note inside a composed HTML description ("" when absent).
 std::string AgentNote(std::string_view description);

@@ -51,8 +51,10 @@ class Redtail {
   static constexpr const char* kManifest = kRedtailManifest;
 
   explicit Redtail(sdk::Call& init)
-      : api_(init.setting("api_server").value_or(kDefaultServer), init.setting("api_key").value_or("")) {
-    if (!api_.has_key()) init.warn("setting redtail.api_key is not set: Redtail logins will fail until it is");
+      : api_(init.setting("api_server").value_or(kDefaultServer),
+             init.setting("api_key").value_or("")) {
+    if (!api_.has_key())
+      init.warn("setting redtail.api_key is not set: Redtail logins will fail until it is");
   }
 
   json::value getAuthType(sdk::Call&, const json::object&) { return "apiKey"; }
@@ -69,11 +71,13 @@ class Redtail {
     const std::string username = Text(additional, "username");
     try {
       if (!api_.has_key()) throw sdk::upstream_error(0, "redtail.api_key is not configured");
-      json::value auth = call.http_json("GET", api_.base() + "/authentication",
-                                        {{"Authorization", api_.LoginHeader(username, Text(additional, "password"))}});
+      json::value auth = call.http_json(
+          "GET", api_.base() + "/authentication",
+          {{"Authorization", api_.LoginHeader(username, Text(additional, "password"))}});
       const json::value* user = js::Get(&auth, "authenticated_user");
       const json::value* key = js::Get(user, "user_key");
-      if (!key || !key->is_string()) throw sdk::upstream_error(200, "no user_key in Redtail's answer");
+      if (!key || !key->is_string())
+        throw sdk::upstream_error(200, "no user_key in Redtail's answer");
       json::object info = additional;
       info.erase("password");
       info.erase("apiKey");
@@ -90,16 +94,19 @@ class Redtail {
                           {"returnMessage", Message("Connected to Redtail.", "success", 3000)}};
     } catch (const sdk::upstream_error& e) {
       call.warn(std::string("Redtail login failed: ") + e.what());
-      json::object m = Message("Could not load user information Please check your credentials.", "warning", 3000);
-      json::object item{{"id", "1"},
-                        {"type", "text"},
-                        {"text",
-                         "Redtail was unable to fetch information for the currently logged in user. Please check "
-                         "your permissions in Redtail and make sure you have permission to access and read user "
-                         "information."}};
+      json::object m = Message("Could not load user information Please check your credentials.",
+                               "warning", 3000);
+      json::object item{
+          {"id", "1"},
+          {"type", "text"},
+          {"text",
+           "Redtail was unable to fetch information for the currently logged in user. Please check "
+           "your permissions in Redtail and make sure you have permission to access and read user "
+           "information."}};
       json::object ordered{{"messageType", m["messageType"]},
                            {"message", m["message"]},
-                           {"details", json::array{json::object{{"title", "Details"}, {"items", json::array{item}}}}},
+                           {"details", json::array{json::object{{"title", "Details"},
+                                                                {"items", json::array{item}}}}},
                            {"ttl", 3000}};
       return json::object{{"successful", false}, {"returnMessage", std::move(ordered)}};
     }
@@ -118,8 +125,10 @@ class Redtail {
     auto parsed = sdk::phone::Parse(phone);
     const std::string search = parsed.valid ? parsed.significant : phone;
     const std::string auth = UserAuth(in);
-    json::value found = api_.Get(call, "/contacts/search_basic?phone_number=" + sdk::url_encode(search), auth);
-    json::array options = CategoryOptions(ActiveCategories(api_.Get(call, "/lists/categories", auth)));
+    json::value found =
+        api_.Get(call, "/contacts/search_basic?phone_number=" + sdk::url_encode(search), auth);
+    json::array options =
+        CategoryOptions(ActiveCategories(api_.Get(call, "/lists/categories", auth)));
     json::array matched;
     if (const json::value* contacts = js::Get(&found, "contacts"); contacts && contacts->is_array())
       for (auto& c : contacts->get_array())
@@ -138,21 +147,25 @@ class Redtail {
     const std::string direction = Text(log, "direction");
     std::string subject = sdk::field(log, "customSubject")
                               ? js::ToString(log.at("customSubject"))
-                              : direction + " Call " + (direction == "Outbound" ? "to" : "from") + " " +
-                                    Text(contact, "name");
+                              : direction + " Call " + (direction == "Outbound" ? "to" : "from") +
+                                    " " + Text(contact, "name");
     const int64_t start = StartMs(call, sdk::field(log, "startTime"));
     std::string description = sdk::string_field(in, "composedLogDetails");
     description = OverrideDateTime(std::move(description), start, TimezoneSetting(user));
-    const json::value category = sdk::field(submission, "category") ? submission.at("category") : json::value(2);
+    const json::value category =
+        sdk::field(submission, "category") ? submission.at("category") : json::value(2);
 
-    json::object body{{"subject", subject},
-                      {"description", description},
-                      {"start_date", IsoStart(start)},
-                      {"end_date", IsoEnd(start, log.if_contains("duration"))},
-                      {"activity_code_id", 3},
-                      {"category_id", category},
-                      {"repeats", "never"},
-                      {"linked_contacts", json::array{json::object{{"contact_id", contact.contains("id") ? contact.at("id") : json::value()}}}}};
+    json::object body{
+        {"subject", subject},
+        {"description", description},
+        {"start_date", IsoStart(start)},
+        {"end_date", IsoEnd(start, log.if_contains("duration"))},
+        {"activity_code_id", 3},
+        {"category_id", category},
+        {"repeats", "never"},
+        {"linked_contacts",
+         json::array{json::object{
+             {"contact_id", contact.contains("id") ? contact.at("id") : json::value()}}}}};
     json::value created = api_.Send(call, "POST", "/activities", auth, body);
     const json::value* created_id = js::Get(js::Get(&created, "activity"), "id");
     if (!created_id) throw sdk::upstream_error(200, "Redtail did not return the new activity's id");
@@ -167,8 +180,10 @@ class Redtail {
         api_.Send(call, "POST", "/activities/" + id + "/notes", auth,
                   json::object{{"category_id", category}, {"note_type", 1}, {"body", *note}});
       }
-      json::value completed = api_.Send(call, "PUT", "/activities/" + id, auth, json::object{{"completed", true}});
-      if (const json::value* done_id = js::Get(js::Get(&completed, "activity"), "id")) result["logId"] = *done_id;
+      json::value completed =
+          api_.Send(call, "PUT", "/activities/" + id, auth, json::object{{"completed", true}});
+      if (const json::value* done_id = js::Get(js::Get(&completed, "activity"), "id"))
+        result["logId"] = *done_id;
       result["userUpdate"] = json::object{{"userSettings", CategorySetting(call, user, auth)}};
     } catch (const sdk::upstream_error& e) {
       call.warn("Redtail activity " + id + " created, but finishing it failed: " + e.what());
@@ -178,7 +193,8 @@ class Redtail {
 
   json::value getCallLog(sdk::Call& call, const json::object& in) {
     const std::string auth = UserAuth(in);
-    json::value data = api_.Get(call, "/activities/" + sdk::url_encode(Text(in, "callLogId")), auth, true);
+    json::value data =
+        api_.Get(call, "/activities/" + sdk::url_encode(Text(in, "callLogId")), auth, true);
     const json::value* activity = js::Get(&data, "activity");
     const json::value* desc = js::Get(activity, "description");
     const std::string body = desc ? js::ToString(*desc) : "";
@@ -187,13 +203,16 @@ class Redtail {
     info["fullLogResponse"] = data;
     info["note"] = AgentNote(body);
     info["fullBody"] = body;
-    if (auto* contacts = js::Get(activity, "linked_contacts"); contacts && contacts->is_array() &&
-                                                               !contacts->get_array().empty()) {
+    if (auto* contacts = js::Get(activity, "linked_contacts");
+        contacts && contacts->is_array() && !contacts->get_array().empty()) {
       const auto& first = contacts->get_array()[0];
       if (first.is_object())
-        info["contactName"] = Text(first.get_object(), "first_name") + " " + Text(first.get_object(), "last_name");
+        info["contactName"] =
+            Text(first.get_object(), "first_name") + " " + Text(first.get_object(), "last_name");
     }
-    info["dispositions"] = json::object{{"category", js::Get(activity, "category_id") ? *js::Get(activity, "category_id") : json::value()}};
+    info["dispositions"] = json::object{{"category", js::Get(activity, "category_id")
+                                                         ? *js::Get(activity, "category_id")
+                                                         : json::value()}};
     return json::object{{"callLogInfo", std::move(info)}};
   }
 
@@ -207,12 +226,14 @@ class Redtail {
     if (auto* s = sdk::field(in, "subject"); js::Truthy(s)) body["subject"] = *s;
     const json::value* start_v = sdk::field(in, "startTime");
     const int64_t start = StartMs(call, start_v);
-    body["description"] = OverrideDateTime(sdk::string_field(in, "composedLogDetails"), start, TimezoneSetting(user));
+    body["description"] =
+        OverrideDateTime(sdk::string_field(in, "composedLogDetails"), start, TimezoneSetting(user));
     if (start_v) {
       body["start_date"] = IsoStart(start);
       body["end_date"] = IsoEnd(start, in.if_contains("duration"));
     }
-    api_.Send(call, "PUT", "/activities/" + sdk::url_encode(Text(existing, "thirdPartyLogId")), auth, body);
+    api_.Send(call, "PUT", "/activities/" + sdk::url_encode(Text(existing, "thirdPartyLogId")),
+              auth, body);
     return json::object{{"updatedNote", body["description"]},
                         {"returnMessage", Message("Call log updated.", "success", 2000)}};
   }
@@ -239,7 +260,8 @@ class Redtail {
 
   static const json::value& TimezoneSetting(const json::object& user) {
     static const json::value kNone;
-    const json::value* v = js::Get(js::Get(ObjectOf(user, "userSettings"), "redtailCustomTimezone"), "value");
+    const json::value* v =
+        js::Get(js::Get(ObjectOf(user, "userSettings"), "redtailCustomTimezone"), "value");
     return v ? *v : kNone;
   }
 
@@ -251,16 +273,20 @@ class Redtail {
   }
 
   // Keeps the user's "Default category" setting's options in step with Redtail's categories.
-  json::object CategorySetting(sdk::Call& call, const json::object& user, const std::string& auth) const {
+  json::object CategorySetting(sdk::Call& call, const json::object& user,
+                               const std::string& auth) const {
     json::array active = ActiveCategories(api_.Get(call, "/lists/categories", auth));
     const json::value* current = js::Get(ObjectOf(user, "userSettings"), "defaultCategory");
     const json::value* value = js::Get(current, "value");
     const json::value* customizable = js::Get(current, "customizable");
     json::array options;
-    for (auto& c : active) options.push_back(json::object{{"id", c.at("id")}, {"name", c.at("name")}});
-    return json::object{{"defaultCategory", json::object{{"value", value ? *value : json::value(2)},
-                                                         {"customizable", customizable ? *customizable : json::value(true)},
-                                                         {"options", std::move(options)}}}};
+    for (auto& c : active)
+      options.push_back(json::object{{"id", c.at("id")}, {"name", c.at("name")}});
+    return json::object{
+        {"defaultCategory",
+         json::object{{"value", value ? *value : json::value(2)},
+                      {"customizable", customizable ? *customizable : json::value(true)},
+                      {"options", std::move(options)}}}};
   }
 
   Api api_;

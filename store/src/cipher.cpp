@@ -40,8 +40,7 @@ Key256 DeriveKey(const Key256& master, std::string_view purpose) {
       EVP_PKEY_CTX_set_hkdf_md(ctx.get(), EVP_sha256()) <= 0 ||
       EVP_PKEY_CTX_set1_hkdf_salt(ctx.get(), kSalt, sizeof(kSalt) - 1) <= 0 ||
       EVP_PKEY_CTX_set1_hkdf_key(ctx.get(), master.data(), int(master.size())) <= 0 ||
-      EVP_PKEY_CTX_add1_hkdf_info(ctx.get(),
-                                  reinterpret_cast<const unsigned char*>(purpose.data()),
+      EVP_PKEY_CTX_add1_hkdf_info(ctx.get(), reinterpret_cast<const unsigned char*>(purpose.data()),
                                   int(purpose.size())) <= 0 ||
       EVP_PKEY_derive(ctx.get(), out.data(), &len) <= 0 || len != out.size()) {
     // Only a broken OpenSSL installation gets here; nothing sensible can continue.
@@ -61,7 +60,8 @@ Result<Key256> ReadKeyFile(const std::string& path) {
     std::memcpy(key.data(), data.data(), key.size());
     return key;
   }
-  while (!data.empty() && (data.back() == '\n' || data.back() == '\r')) data.pop_back();
+  while (!data.empty() && (data.back() == '\n' || data.back() == '\r'))
+    data.pop_back();
   auto raw = HexDecode(data);
   if (!raw || raw->size() != key.size()) {
     return Status::InvalidArgument("key file " + path +
@@ -76,7 +76,8 @@ Result<Key256> CreateKeyFile(const std::string& path) {
   if (RAND_bytes(key.data(), int(key.size())) != 1)
     return Status::Internal("no randomness for a new key");
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
-  if (fd < 0) return Status::IOError("cannot create key file " + path + ": " + std::strerror(errno));
+  if (fd < 0)
+    return Status::IOError("cannot create key file " + path + ": " + std::strerror(errno));
   std::string hex =
       HexEncode(std::string_view(reinterpret_cast<const char*>(key.data()), key.size())) + "\n";
   bool ok = ::write(fd, hex.data(), hex.size()) == ssize_t(hex.size()) && ::fsync(fd) == 0;
@@ -101,7 +102,8 @@ std::string Cipher::Seal(std::string_view plaintext, std::string_view associated
       EVP_EncryptUpdate(ctx.get(), nullptr, &len,
                         reinterpret_cast<const unsigned char*>(associated_data.data()),
                         int(associated_data.size())) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), ct, &len, reinterpret_cast<const unsigned char*>(plaintext.data()),
+      EVP_EncryptUpdate(ctx.get(), ct, &len,
+                        reinterpret_cast<const unsigned char*>(plaintext.data()),
                         int(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), ct + len, &len) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagLen, ct + plaintext.size()) != 1) {

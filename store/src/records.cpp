@@ -72,7 +72,8 @@ Result<UserRecord> DecodeUser(std::string_view text) {
   if (auto* tz = o.if_contains("timezoneOffset")) u.timezone_offset = *tz;
   u.access_token = Str(o, "accessToken");
   u.refresh_token = Str(o, "refreshToken");
-  if (auto* te = o.if_contains("tokenExpiry"); te && te->is_int64()) u.token_expiry_ms = te->get_int64();
+  if (auto* te = o.if_contains("tokenExpiry"); te && te->is_int64())
+    u.token_expiry_ms = te->get_int64();
   u.rc_account_id = Str(o, "rcAccountId");
   u.hashed_rc_extension_id = Str(o, "hashedRcExtensionId");
   u.platform_additional_info = Obj(o, "platformAdditionalInfo");

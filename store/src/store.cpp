@@ -22,7 +22,7 @@ constexpr const char* kCallLogs = "call_logs";
 constexpr const char* kMessageLogs = "message_logs";
 constexpr const char* kPluginKv = "plugin_kv";
 constexpr const char* kAccountData = "account_data";
-constexpr const char* kAllFamilies[] = {kMeta,    kUsers,       kCallLogs,
+constexpr const char* kAllFamilies[] = {kMeta,        kUsers,    kCallLogs,
                                         kMessageLogs, kPluginKv, kAccountData};
 
 constexpr std::string_view kKeyCheckPlaintext = "crmhost key check v1";
@@ -98,7 +98,8 @@ struct Store::Impl {
 
   ~Impl() {
     if (db) {
-      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+      for (auto* h : handles)
+        db->DestroyColumnFamilyHandle(h);
       db->Close();
     }
   }
@@ -128,7 +129,9 @@ struct Store::Impl {
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
-const std::string& Store::instance_id() const { return impl_->options.instance_id; }
+const std::string& Store::instance_id() const {
+  return impl_->options.instance_id;
+}
 
 Result<std::unique_ptr<Store>> Store::Open(const Options& options_in) {
   Options options = options_in;
@@ -159,18 +162,20 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options_in) {
   rocksdb::DB::ListColumnFamilies(db_opts, options.path, &existing);  // empty for a new store
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   descs.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_opts);
-  for (const char* name : kAllFamilies) descs.emplace_back(name, cf_opts);
+  for (const char* name : kAllFamilies)
+    descs.emplace_back(name, cf_opts);
   for (auto& name : existing) {  // families a newer build may have added: open, don't drop
     bool known = name == rocksdb::kDefaultColumnFamilyName;
-    for (const char* k : kAllFamilies) known = known || name == k;
+    for (const char* k : kAllFamilies)
+      known = known || name == k;
     if (!known) descs.emplace_back(name, cf_opts);
   }
 
   rocksdb::TransactionDBOptions txn_opts;
   txn_opts.transaction_lock_timeout = 2000;  // ms; a reservation holds its lock for one commit
   rocksdb::TransactionDB* raw = nullptr;
-  auto s = rocksdb::TransactionDB::Open(db_opts, txn_opts, options.path, descs, &impl->handles,
-                                        &raw);
+  auto s =
+      rocksdb::TransactionDB::Open(db_opts, txn_opts, options.path, descs, &impl->handles, &raw);
   if (!s.ok()) return FromRocks(s, "opening store at " + options.path);
   impl->db.reset(raw);
   for (auto* h : impl->handles) {
@@ -189,8 +194,8 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options_in) {
   if (s.ok()) {
     int v = std::atoi(version.c_str());
     if (v > kSchemaVersion) {
-      return Status::InvalidArgument("store at " + options.path + " has schema version " +
-                                     version + "; this build understands up to " +
+      return Status::InvalidArgument("store at " + options.path + " has schema version " + version +
+                                     "; this build understands up to " +
                                      std::to_string(kSchemaVersion));
     }
   } else if (s.IsNotFound()) {
@@ -208,9 +213,9 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options_in) {
   if (s.ok()) {
     auto plain = impl->cipher.Open(check, aad);
     if (!plain || *plain != kKeyCheckPlaintext) {
-      return Status::PermissionDenied(
-          "the secret key does not match the key this store at " + options.path +
-          " was created with (wrong --secret-key-file?)");
+      return Status::PermissionDenied("the secret key does not match the key this store at " +
+                                      options.path +
+                                      " was created with (wrong --secret-key-file?)");
     }
   } else if (s.IsNotFound()) {
     s = impl->db->Put(impl->Durable(), impl->meta, "key_check",
@@ -281,7 +286,8 @@ Result<Store::Reservation> Store::ReserveCallLog(CallLogRow row, int64_t now_ms)
       if (last.IsBusy()) continue;
       return last;
     }
-    std::unique_ptr<rocksdb::Iterator> it(txn->GetIterator(rocksdb::ReadOptions(), impl_->call_logs));
+    std::unique_ptr<rocksdb::Iterator> it(
+        txn->GetIterator(rocksdb::ReadOptions(), impl_->call_logs));
     auto rows = impl_->ScanSession(it.get(), row.identity.session_id);
     if (!rows.ok()) return rows.status();
     std::vector<CallLogRow> live;
@@ -305,9 +311,9 @@ Status Store::CompleteCallLog(CallLogRow row, int64_t now_ms) {
   row.owner.clear();
   row.updated_at_ms = now_ms;
   if (!row.created_at_ms) row.created_at_ms = now_ms;
-  return FromRocks(
-      impl_->db->Put(impl_->Durable(), impl_->call_logs, CallLogKey(row.identity), EncodeCallLog(row)),
-      "completing call log");
+  return FromRocks(impl_->db->Put(impl_->Durable(), impl_->call_logs, CallLogKey(row.identity),
+                                  EncodeCallLog(row)),
+                   "completing call log");
 }
 
 Status Store::ReleaseCallLog(const CallLogIdentity& who) {
@@ -345,9 +351,11 @@ Result<std::optional<std::string>> Store::KvGet(std::string_view plugin, std::st
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromRocks(s, "reading plugin kv");
   auto plain = impl_->cipher.Open(blob, Aad(kPluginKv, k));
-  if (!plain || plain->size() < 8) return Status::Corruption("plugin kv value failed authentication");
+  if (!plain || plain->size() < 8)
+    return Status::Corruption("plugin kv value failed authentication");
   int64_t expires = 0;
-  for (int i = 0; i < 8; ++i) expires = (expires << 8) | uint8_t((*plain)[i]);
+  for (int i = 0; i < 8; ++i)
+    expires = (expires << 8) | uint8_t((*plain)[i]);
   if (expires != 0 && expires <= now_ms) return std::optional<std::string>();
   return std::optional<std::string>(plain->substr(8));
 }
@@ -363,7 +371,8 @@ Status Store::KvPut(std::string_view plugin, std::string_view key, std::string_v
   plain.append(value);
   std::string blob = impl_->cipher.Seal(plain, Aad(kPluginKv, k));
   OPENSSL_cleanse(plain.data(), plain.size());
-  return FromRocks(impl_->db->Put(impl_->Durable(), impl_->plugin_kv, k, blob), "writing plugin kv");
+  return FromRocks(impl_->db->Put(impl_->Durable(), impl_->plugin_kv, k, blob),
+                   "writing plugin kv");
 }
 
 Status Store::KvDelete(std::string_view plugin, std::string_view key) {

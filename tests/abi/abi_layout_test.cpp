@@ -1,7 +1,7 @@
 // Pins the ABI 1.0 layout: a reordered, resized or inserted field fails here, not at a
 // customer's site. Offsets are for LP64 (x86-64, aarch64 Linux); see docs/PLUGIN_ABI.md.
-#include <catch2/catch.hpp>
 #include <crmhost/plugin.h>
+#include <catch2/catch.hpp>
 
 #include <cstddef>
 

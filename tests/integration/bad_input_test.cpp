@@ -8,7 +8,9 @@ namespace json = boost::json;
 
 namespace {
 
-std::string Q(const std::string& jwt) { return "jwtToken=" + UrlEncode(jwt); }
+std::string Q(const std::string& jwt) {
+  return "jwtToken=" + UrlEncode(jwt);
+}
 
 void ExpectAlive(uint16_t port) {
   auto r = Request(port, "GET", "/isAlive");
@@ -18,7 +20,8 @@ void ExpectAlive(uint16_t port) {
 
 }  // namespace
 
-TEST_CASE("bad input: malformed JSON, wrong types and missing fields get 400 and change nothing", "[bad-input][e2e]") {
+TEST_CASE("bad input: malformed JSON, wrong types and missing fields get 400 and change nothing",
+          "[bad-input][e2e]") {
   RedtailHarness h;
   h.Start();
   const std::string jwt = h.LoginJwt();
@@ -58,11 +61,13 @@ TEST_CASE("bad input: malformed JSON, wrong types and missing fields get 400 and
   ExpectAlive(h.port());
 }
 
-TEST_CASE("bad input: a 10 MB body is refused with 413 and the daemon keeps serving", "[bad-input][e2e]") {
+TEST_CASE("bad input: a 10 MB body is refused with 413 and the daemon keeps serving",
+          "[bad-input][e2e]") {
   RedtailHarness h;
   h.Start();
   const std::string jwt = h.LoginJwt();
-  std::string huge = R"({"logInfo":{"sessionId":"big"},"note":")" + std::string(10 * 1024 * 1024, 'x') + "\"}";
+  std::string huge =
+      R"({"logInfo":{"sessionId":"big"},"note":")" + std::string(10 * 1024 * 1024, 'x') + "\"}";
   auto r = Request(h.port(), "POST", "/callLog?" + Q(jwt), huge);
   CHECK(r.status == 413);
   CHECK(r.Json() == json::parse(R"({"error":"request entity too large"})"));
@@ -72,7 +77,8 @@ TEST_CASE("bad input: a 10 MB body is refused with 413 and the daemon keeps serv
   CHECK(lookup.Json().at("logs").at(0).at("matched") == false);
 }
 
-TEST_CASE("bad input: missing, garbage, expired, unsigned and foreign JWTs are refused", "[bad-input][e2e]") {
+TEST_CASE("bad input: missing, garbage, expired, unsigned and foreign JWTs are refused",
+          "[bad-input][e2e]") {
   RedtailHarness h;
   h.Start();
   h.LoginJwt();
@@ -94,7 +100,8 @@ TEST_CASE("bad input: missing, garbage, expired, unsigned and foreign JWTs are r
     auto q = Request(h.port(), "GET", "/contact?" + Q(bad) + "&phoneNumber=%2B14155555678");
     CHECK(q.status == 400);
     CHECK(q.body == settings_text);
-    auto hdr = Request(h.port(), "GET", "/callLog?sessionIds=a", {}, {{"Authorization", "Bearer " + bad}});
+    auto hdr =
+        Request(h.port(), "GET", "/callLog?sessionIds=a", {}, {{"Authorization", "Bearer " + bad}});
     CHECK(hdr.status == 400);
     CHECK(hdr.body == settings_text);
     // A bad header token wins over a good query token (the reference drops the query one).
@@ -133,11 +140,14 @@ TEST_CASE("bad input: broken HTTP gets 400 and the daemon keeps serving", "[bad-
   RedtailHarness h;
   h.Start();
   CHECK_THAT(RawExchange(h.port(), "GARBAGE\r\n\r\n"), Catch::StartsWith("HTTP/1.1 400"));
-  CHECK_THAT(RawExchange(h.port(), "GET /isAlive HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n"),
-             Catch::StartsWith("HTTP/1.1 400"));
-  CHECK_THAT(RawExchange(h.port(), "GET /isAlive HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(70000, 'a') + "\r\n\r\n"),
+  CHECK_THAT(
+      RawExchange(h.port(), "GET /isAlive HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n"),
+      Catch::StartsWith("HTTP/1.1 400"));
+  CHECK_THAT(RawExchange(h.port(), "GET /isAlive HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                       std::string(70000, 'a') + "\r\n\r\n"),
              Catch::StartsWith("HTTP/1.1 431"));
-  RawExchange(h.port(), "POST /callLog HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"half", 300);
+  RawExchange(h.port(), "POST /callLog HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"half",
+              300);
   CHECK(Request(h.port(), "GET", "/nowhere").status == 404);
   ExpectAlive(h.port());
 }
@@ -175,16 +185,19 @@ TEST_CASE("bad input: Redtail failing becomes the contract's returnMessage", "[b
 
   // Creating a call while Redtail is down: the error, no link kept, and the retry logs it once.
   h.fake.Fail("/activities", FakeRedtail::Failure::kStatus, 503);
-  auto failed = Request(h.port(), "POST", "/callLog?" + Q(jwt), json::serialize(CallBody("sess-down")));
+  auto failed =
+      Request(h.port(), "POST", "/callLog?" + Q(jwt), json::serialize(CallBody("sess-down")));
   CHECK(failed.Json().at("returnMessage").at("message") == "Error creating call log");
   h.fake.ClearFailures();
-  auto retried = Request(h.port(), "POST", "/callLog?" + Q(jwt), json::serialize(CallBody("sess-down")));
+  auto retried =
+      Request(h.port(), "POST", "/callLog?" + Q(jwt), json::serialize(CallBody("sess-down")));
   CHECK(retried.Json().at("successful") == true);
   CHECK(h.fake.activity_count() == 1);
   ExpectAlive(h.port());
 }
 
-TEST_CASE("outbound TLS: a CRM behind HTTPS with a test CA is reached only when the CA is trusted", "[tls][e2e]") {
+TEST_CASE("outbound TLS: a CRM behind HTTPS with a test CA is reached only when the CA is trusted",
+          "[tls][e2e]") {
   TempDir certs;
   TlsFiles files = MakeTestCertificates(certs.path());
   {

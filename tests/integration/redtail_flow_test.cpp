@@ -1,7 +1,7 @@
 // The first slice end to end, through real processes and sockets: crmhostd with the built
 // Redtail plugin, talking to a fake Redtail on 127.0.0.1.
-#include <csignal>
 #include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <sstream>
 #include <thread>
@@ -14,7 +14,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string Q(const std::string& jwt) { return "jwtToken=" + UrlEncode(jwt); }
+std::string Q(const std::string& jwt) {
+  return "jwtToken=" + UrlEncode(jwt);
+}
 
 const RecordedRequest* Find(const std::vector<RecordedRequest>& reqs, const std::string& method,
                             const std::string& path) {
@@ -36,7 +38,8 @@ bool AnyFileContains(const std::string& dir, const std::string& needle) {
 
 }  // namespace
 
-TEST_CASE("redtail: login with Redtail credentials issues a JWT and a wrong password is refused", "[redtail][e2e]") {
+TEST_CASE("redtail: login with Redtail credentials issues a JWT and a wrong password is refused",
+          "[redtail][e2e]") {
   RedtailHarness h;
   h.Start();
   auto ok = h.Login();
@@ -44,14 +47,15 @@ TEST_CASE("redtail: login with Redtail credentials issues a JWT and a wrong pass
   ExpectSchema("/apiKeyLogin", "post", ok);
   auto body = ok.Json().as_object();
   CHECK(body.at("name") == FakeRedtail::kUsername);
-  CHECK(body.at("returnMessage") == json::parse(R"({"messageType":"success","message":"Connected to Redtail.","ttl":3000})"));
+  CHECK(body.at("returnMessage") ==
+        json::parse(R"({"messageType":"success","message":"Connected to Redtail.","ttl":3000})"));
   // The fake saw the reference's login header: Basic base64(key:username:password).
   const auto seen = h.fake.server().requests();
   auto* auth = Find(seen, "GET", "/api/public/v1/authentication");
   REQUIRE(auth);
   CHECK(auth->Header("authorization") ==
-        "Basic " + crmhost::Base64Encode(std::string(FakeRedtail::kIntegrationKey) + ":" + FakeRedtail::kUsername + ":" +
-                                         FakeRedtail::kPassword));
+        "Basic " + crmhost::Base64Encode(std::string(FakeRedtail::kIntegrationKey) + ":" +
+                                         FakeRedtail::kUsername + ":" + FakeRedtail::kPassword));
 
   auto bad = h.Login("wrong-password");
   CHECK(bad.status == 400);
@@ -73,7 +77,8 @@ TEST_CASE("redtail: contact lookup with zero, one and many matches", "[redtail][
   h.fake.server().clear();
 
   // One match; the unencoded '+' of the legacy client arrives as a space and is restored.
-  auto one = Request(h.port(), "GET", "/contact?" + Q(jwt) + "&phoneNumber=+14155555678&isExtension=false");
+  auto one = Request(h.port(), "GET",
+                     "/contact?" + Q(jwt) + "&phoneNumber=+14155555678&isExtension=false");
   REQUIRE(one.status == 200);
   ExpectSchema("/contact", "get", one);
   auto contacts = one.Json().at("contact").as_array();
@@ -93,11 +98,13 @@ TEST_CASE("redtail: contact lookup with zero, one and many matches", "[redtail][
   REQUIRE(search);
   CHECK(search->Query("phone_number") == "4155555678");  // national number, no country code
   CHECK(search->Header("authorization") ==
-        crmhost::Base64Encode(std::string(FakeRedtail::kIntegrationKey) + ":" + FakeRedtail::kUserKey));
+        crmhost::Base64Encode(std::string(FakeRedtail::kIntegrationKey) + ":" +
+                              FakeRedtail::kUserKey));
   CHECK(Find(reqs, "GET", "/api/public/v1/lists/categories"));
 
   // Many matches, Bearer header instead of the query token.
-  auto many = Request(h.port(), "GET", "/contact?phoneNumber=%2B14155550000", {}, {{"Authorization", "Bearer " + jwt}});
+  auto many = Request(h.port(), "GET", "/contact?phoneNumber=%2B14155550000", {},
+                      {{"Authorization", "Bearer " + jwt}});
   REQUIRE(many.status == 200);
   auto m = many.Json().at("contact").as_array();
   REQUIRE(m.size() == 3);
@@ -120,13 +127,15 @@ TEST_CASE("redtail: contact lookup with zero, one and many matches", "[redtail][
   CHECK(ext.Json().at("successful") == false);
 }
 
-TEST_CASE("redtail: a call is logged as exactly one completed activity, read back and updated", "[redtail][e2e]") {
+TEST_CASE("redtail: a call is logged as exactly one completed activity, read back and updated",
+          "[redtail][e2e]") {
   RedtailHarness h;
   h.Start();
   const std::string jwt = h.LoginJwt();
   h.fake.server().clear();
 
-  auto created = Request(h.port(), "POST", "/callLog?" + Q(jwt), json::serialize(CallBody("sess-1")));
+  auto created =
+      Request(h.port(), "POST", "/callLog?" + Q(jwt), json::serialize(CallBody("sess-1")));
   REQUIRE(created.status == 200);
   ExpectSchema("/callLog", "post", created);
   CHECK(created.Json() == json::parse(R"({"successful":true,"logId":301,
@@ -140,7 +149,8 @@ TEST_CASE("redtail: a call is logged as exactly one completed activity, read bac
         "<b>Agent notes</b><br>Discussed renewal<br><br><b>Call details</b><br>"
         "<li><b>Summary</b>: Renewal call</li><li><b>Date/time</b>: 2026-01-02 03:04:05 AM</li>"
         "<li><b>Duration</b>: 5 minutes</li><li><b>Result</b>: Completed</li>"
-        "<li><b>Call recording link</b>: <a target=\"_blank\" href=\"https://recordings.example.test/r.wav\">open</a></li>");
+        "<li><b>Call recording link</b>: <a target=\"_blank\" "
+        "href=\"https://recordings.example.test/r.wav\">open</a></li>");
   CHECK(activity.at("start_date") == "2026-01-02T03:04:05.000Z");
   CHECK(activity.at("end_date") == "2026-01-02T03:09:05.000Z");
   CHECK(activity.at("activity_code_id") == 3);
@@ -149,7 +159,8 @@ TEST_CASE("redtail: a call is logged as exactly one completed activity, read bac
   CHECK(activity.at("linked_contacts") == json::parse(R"([{"contact_id":201}])"));
   auto* note = Find(reqs, "POST", "/api/public/v1/activities/301/notes");
   REQUIRE(note);
-  CHECK(json::parse(note->body) == json::parse(R"({"category_id":1,"note_type":1,"body":"Discussed renewal"})"));
+  CHECK(json::parse(note->body) ==
+        json::parse(R"({"category_id":1,"note_type":1,"body":"Discussed renewal"})"));
   auto* complete = Find(reqs, "PUT", "/api/public/v1/activities/301");
   REQUIRE(complete);
   CHECK(json::parse(complete->body) == json::parse(R"({"completed":true})"));
@@ -160,18 +171,26 @@ TEST_CASE("redtail: a call is logged as exactly one completed activity, read bac
   auto dup = Request(h.port(), "POST", "/callLog?" + Q(jwt), json::serialize(CallBody("sess-1")));
   REQUIRE(dup.status == 200);
   ExpectSchema("/callLog", "post", dup);
-  CHECK(dup.Json() == json::parse(R"({"successful":false,"returnMessage":{"message":"Existing log for session sess-1",
+  CHECK(dup.Json() ==
+        json::parse(
+            R"({"successful":false,"returnMessage":{"message":"Existing log for session sess-1",
                                       "messageType":"warning","ttl":3000}})"));
   CHECK(h.fake.server().requests().empty());
 
   // Which calls are logged?
-  auto lookup = Request(h.port(), "GET", "/callLog?" + Q(jwt) + "&sessionIds=sess-1,sess-404&hashedExtensionId=hashed-ext-105");
+  auto lookup = Request(
+      h.port(), "GET",
+      "/callLog?" + Q(jwt) + "&sessionIds=sess-1,sess-404&hashedExtensionId=hashed-ext-105");
   REQUIRE(lookup.status == 200);
   ExpectSchema("/callLog", "get", lookup);
-  CHECK(lookup.Json() == json::parse(R"({"successful":true,"logs":[{"sessionId":"sess-1","matched":true,"logId":"301"},
+  CHECK(
+      lookup.Json() ==
+      json::parse(R"({"successful":true,"logs":[{"sessionId":"sess-1","matched":true,"logId":"301"},
                                                                    {"sessionId":"sess-404","matched":false}]})"));
-  auto details = Request(h.port(), "GET",
-                         "/callLog?" + Q(jwt) + "&sessionIds=sess-1&hashedExtensionId=hashed-ext-105&requireDetails=true");
+  auto details =
+      Request(h.port(), "GET",
+              "/callLog?" + Q(jwt) +
+                  "&sessionIds=sess-1&hashedExtensionId=hashed-ext-105&requireDetails=true");
   REQUIRE(details.status == 200);
   ExpectSchema("/callLog", "get", details);
   auto log_data = details.Json().at("logs").at(0).at("logData").as_object();
@@ -181,10 +200,12 @@ TEST_CASE("redtail: a call is logged as exactly one completed activity, read bac
   CHECK(log_data.at("dispositions") == json::parse(R"({"category":1})"));
 
   // A later update: the user edits the note in the CRM's text and App Connect adds an AI note.
-  h.fake.SetActivityDescription(301, std::string(activity.at("description").get_string()) + "<p>typed in Redtail</p>");
+  h.fake.SetActivityDescription(
+      301, std::string(activity.at("description").get_string()) + "<p>typed in Redtail</p>");
   h.fake.server().clear();
-  json::object patch{{"sessionId", "sess-1"}, {"hashedExtensionId", "hashed-ext-105"}, {"note", "Renewal agreed"},
-                     {"aiNote", "Customer accepted the quote"}, {"duration", 310}, {"startTime", 1767323045000}};
+  json::object patch{{"sessionId", "sess-1"},    {"hashedExtensionId", "hashed-ext-105"},
+                     {"note", "Renewal agreed"}, {"aiNote", "Customer accepted the quote"},
+                     {"duration", 310},          {"startTime", 1767323045000}};
   auto updated = Request(h.port(), "PATCH", "/callLog?" + Q(jwt), json::serialize(patch));
   REQUIRE(updated.status == 200);
   ExpectSchema("/callLog", "patch", updated);
@@ -201,7 +222,8 @@ TEST_CASE("redtail: a call is logged as exactly one completed activity, read bac
       "<b>Agent notes</b><br>Renewal agreed<br><br><b>Call details</b><br>"
       "<li><b>Summary</b>: Renewal call</li><li><b>Date/time</b>: 2026-01-02 03:04:05 AM</li>"
       "<li><b>Duration</b>: 5 minutes, 10 seconds</li><li><b>Result</b>: Completed</li>"
-      "<li><b>Call recording link</b>: <a target=\"_blank\" href=\"https://recordings.example.test/r.wav\">open</a></li>"
+      "<li><b>Call recording link</b>: <a target=\"_blank\" "
+      "href=\"https://recordings.example.test/r.wav\">open</a></li>"
       "<p>typed in Redtail</p><div><b>AI Note</b><br>Customer accepted the quote</div><br>";
   auto put_body = json::parse(put->body).as_object();
   CHECK(put_body.at("description") == json::value(expected));
@@ -210,7 +232,8 @@ TEST_CASE("redtail: a call is logged as exactly one completed activity, read bac
   CHECK(h.fake.activity_count() == 1);
 
   // An update for a call that was never logged changes nothing.
-  auto unknown = Request(h.port(), "PATCH", "/callLog?" + Q(jwt), R"({"sessionId":"never","note":"x"})");
+  auto unknown =
+      Request(h.port(), "PATCH", "/callLog?" + Q(jwt), R"({"sessionId":"never","note":"x"})");
   CHECK(unknown.Json() == json::parse(R"({"successful":false})"));
 }
 
@@ -227,13 +250,15 @@ TEST_CASE("redtail: 20 concurrent identical call logs reach Redtail once", "[red
       auto j = r.status == 200 ? r.Json().as_object() : json::object();
       if (j.contains("successful") && j.at("successful") == true) {
         ++logged;
-      } else if (j.contains("returnMessage") && j.at("returnMessage").at("message") == "Existing log for session sess-race") {
+      } else if (j.contains("returnMessage") &&
+                 j.at("returnMessage").at("message") == "Existing log for session sess-race") {
         ++existing;
       } else {
         ++other;
       }
     });
-  for (auto& t : clients) t.join();
+  for (auto& t : clients)
+    t.join();
   CHECK(logged == 1);
   CHECK(existing == 19);
   CHECK(other == 0);
@@ -241,27 +266,34 @@ TEST_CASE("redtail: 20 concurrent identical call logs reach Redtail once", "[red
   CHECK(h.fake.activity_count() == 1);
 }
 
-TEST_CASE("redtail: logout answers the connector's message and drops the credentials", "[redtail][e2e]") {
+TEST_CASE("redtail: logout answers the connector's message and drops the credentials",
+          "[redtail][e2e]") {
   RedtailHarness h;
   h.Start();
   const std::string jwt = h.LoginJwt();
   auto out = Request(h.port(), "POST", "/unAuthorize?" + Q(jwt));
   REQUIRE(out.status == 200);
   ExpectSchema("/unAuthorize", "post", out);
-  CHECK(out.Json() == json::parse(R"({"messageType":"success","message":"Logged out of Redtail","ttl":1000})"));
+  CHECK(out.Json() ==
+        json::parse(R"({"messageType":"success","message":"Logged out of Redtail","ttl":1000})"));
   auto after = Request(h.port(), "GET", "/contact?" + Q(jwt) + "&phoneNumber=%2B14155555678");
-  CHECK(after.Json() == json::parse(R"({"successful":false,"returnMessage":{"message":"Contact not found",
+  CHECK(after.Json() ==
+        json::parse(R"({"successful":false,"returnMessage":{"message":"Contact not found",
                                         "messageType":"warning","ttl":5000}})"));
   auto nobody = Request(h.port(), "POST", "/unAuthorize?" + Q(h.Jwt("ghost-redtail", "redtail")));
   CHECK(nobody.status == 400);
   CHECK(nobody.body == "User not found");
 }
 
-TEST_CASE("redtail: logins and call links survive a daemon restart and no secret is on disk in clear", "[redtail][e2e]") {
+TEST_CASE(
+    "redtail: logins and call links survive a daemon restart and no secret is on disk in clear",
+    "[redtail][e2e]") {
   RedtailHarness h;
   h.Start();
   const std::string jwt = h.LoginJwt();
-  REQUIRE(Request(h.port(), "POST", "/callLog?" + Q(jwt), json::serialize(CallBody("sess-restart"))).Json().at("successful") == true);
+  REQUIRE(Request(h.port(), "POST", "/callLog?" + Q(jwt), json::serialize(CallBody("sess-restart")))
+              .Json()
+              .at("successful") == true);
   CHECK(h.daemon->Stop(SIGTERM) == 0);
   CHECK_THAT(h.daemon->Log(), Catch::Contains("crmhostd stopped"));
 
@@ -269,18 +301,24 @@ TEST_CASE("redtail: logins and call links survive a daemon restart and no secret
   auto contact = Request(h.port(), "GET", "/contact?" + Q(jwt) + "&phoneNumber=%2B14155555678");
   REQUIRE(contact.status == 200);
   CHECK(contact.Json().at("contact").at(0).at("id") == 201);
-  auto lookup = Request(h.port(), "GET", "/callLog?" + Q(jwt) + "&sessionIds=sess-restart&hashedExtensionId=hashed-ext-105");
+  auto lookup =
+      Request(h.port(), "GET",
+              "/callLog?" + Q(jwt) + "&sessionIds=sess-restart&hashedExtensionId=hashed-ext-105");
   CHECK(lookup.Json().at("logs").at(0).at("matched") == true);
-  auto dup = Request(h.port(), "POST", "/callLog?" + Q(jwt), json::serialize(CallBody("sess-restart")));
+  auto dup =
+      Request(h.port(), "POST", "/callLog?" + Q(jwt), json::serialize(CallBody("sess-restart")));
   CHECK(dup.Json().at("returnMessage").at("message") == "Existing log for session sess-restart");
-  auto patched = Request(h.port(), "PATCH", "/callLog?" + Q(jwt), R"({"sessionId":"sess-restart","hashedExtensionId":"hashed-ext-105","note":"after restart"})");
+  auto patched = Request(
+      h.port(), "PATCH", "/callLog?" + Q(jwt),
+      R"({"sessionId":"sess-restart","hashedExtensionId":"hashed-ext-105","note":"after restart"})");
   CHECK(patched.Json().at("successful") == true);
   CHECK(h.fake.activity_count() == 1);
 
   h.daemon->Stop(SIGTERM);
   const std::string data = h.dir / "data";
-  for (const std::string& secret : {std::string(FakeRedtail::kIntegrationKey), std::string(FakeRedtail::kUserKey),
-                                    std::string(FakeRedtail::kPassword), jwt}) {
+  for (const std::string& secret :
+       {std::string(FakeRedtail::kIntegrationKey), std::string(FakeRedtail::kUserKey),
+        std::string(FakeRedtail::kPassword), jwt}) {
     INFO("secret: " << secret);
     CHECK_FALSE(AnyFileContains(data, secret));
     CHECK(h.daemon->Log().find(secret) == std::string::npos);

@@ -20,9 +20,11 @@
 
 namespace crmhost::testing {
 
-inline constexpr const char* kRedtailServer = "https://smf.crm3.redtailtechnology.com/api/public/v1";
+inline constexpr const char* kRedtailServer =
+    "https://smf.crm3.redtailtechnology.com/api/public/v1";
 // The master key the tests give crmhostd, so they can mint JWTs the daemon accepts (or not).
-inline constexpr const char* kTestMasterKeyHex = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+inline constexpr const char* kTestMasterKeyHex =
+    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 struct RedtailHarness {
   TempDir dir;
@@ -30,17 +32,24 @@ struct RedtailHarness {
   std::unique_ptr<DaemonProcess> daemon;
   std::vector<std::string> extra_args;
 
-  explicit RedtailHarness(std::optional<TlsFiles> tls = std::nullopt, std::vector<std::string> extra = {})
+  explicit RedtailHarness(std::optional<TlsFiles> tls = std::nullopt,
+                          std::vector<std::string> extra = {})
       : fake(tls), extra_args(std::move(extra)) {
     std::ofstream(dir / "master.key") << kTestMasterKeyHex << "\n";
   }
 
   std::vector<std::string> Args() const {
-    std::vector<std::string> a = {"--plugin-dir", DaemonProcess::PluginDir(),
-                                  "--secret-key-file", dir / "master.key",
-                                  "--plugin-setting", std::string("redtail.api_key=") + FakeRedtail::kIntegrationKey,
-                                  "--outbound-override", std::string(kRedtailServer) + "=" + fake.base_url() + "/api/public/v1",
-                                  "--outbound-timeout-ms", "2000"};
+    std::vector<std::string> a = {
+        "--plugin-dir",
+        DaemonProcess::PluginDir(),
+        "--secret-key-file",
+        dir / "master.key",
+        "--plugin-setting",
+        std::string("redtail.api_key=") + FakeRedtail::kIntegrationKey,
+        "--outbound-override",
+        std::string(kRedtailServer) + "=" + fake.base_url() + "/api/public/v1",
+        "--outbound-timeout-ms",
+        "2000"};
     a.insert(a.end(), extra_args.begin(), extra_args.end());
     return a;
   }
@@ -60,10 +69,13 @@ struct RedtailHarness {
   }
 
   HttpResult Login(const std::string& password = FakeRedtail::kPassword) {
-    boost::json::object body{{"platform", "redtail"},
-                             {"apiKey", "apiKey"},
-                             {"additionalInfo", boost::json::object{{"username", FakeRedtail::kUsername}, {"password", password}}}};
-    return Request(port(), "POST", "/apiKeyLogin?state=platform=redtail", boost::json::serialize(body));
+    boost::json::object body{
+        {"platform", "redtail"},
+        {"apiKey", "apiKey"},
+        {"additionalInfo",
+         boost::json::object{{"username", FakeRedtail::kUsername}, {"password", password}}}};
+    return Request(port(), "POST", "/apiKeyLogin?state=platform=redtail",
+                   boost::json::serialize(body));
   }
 
   std::string LoginJwt() {
@@ -81,25 +93,31 @@ inline void ExpectSchema(const std::string& path, const std::string& method, con
     WARN("OpenAPI check skipped: " << OpenApi::DefaultPath() << " is absent");
     return;
   }
-  auto errors = api->ValidateResponse(path, method, r.status, r.Header("content-type").value_or(""), r.body);
+  auto errors =
+      api->ValidateResponse(path, method, r.status, r.Header("content-type").value_or(""), r.body);
   INFO(method << " " << path << " -> " << r.status << " " << r.body.substr(0, 400));
-  for (auto& e : errors) INFO(e);
+  for (auto& e : errors)
+    INFO(e);
   CHECK(errors.empty());
 }
 
-inline boost::json::object CallBody(const std::string& session, const std::string& note = "Discussed renewal") {
+inline boost::json::object CallBody(const std::string& session,
+                                    const std::string& note = "Discussed renewal") {
   return boost::json::object{
-      {"logInfo", boost::json::object{{"id", "call-" + session},
-                                      {"sessionId", session},
-                                      {"telephonySessionId", "tel-" + session},
-                                      {"direction", "Outbound"},
-                                      {"from", boost::json::object{{"name", "Jane Doe"}, {"phoneNumber", "+14155550005"}}},
-                                      {"to", boost::json::object{{"name", "Redtail Contact"}, {"phoneNumber", "+14155555678"}}},
-                                      {"duration", 300},
-                                      {"result", "Completed"},
-                                      {"startTime", 1767323045000},
-                                      {"recording", boost::json::object{{"link", "https://recordings.example.test/r.wav"}}},
-                                      {"customSubject", "Renewal call"}}},
+      {"logInfo",
+       boost::json::object{
+           {"id", "call-" + session},
+           {"sessionId", session},
+           {"telephonySessionId", "tel-" + session},
+           {"direction", "Outbound"},
+           {"from", boost::json::object{{"name", "Jane Doe"}, {"phoneNumber", "+14155550005"}}},
+           {"to",
+            boost::json::object{{"name", "Redtail Contact"}, {"phoneNumber", "+14155555678"}}},
+           {"duration", 300},
+           {"result", "Completed"},
+           {"startTime", 1767323045000},
+           {"recording", boost::json::object{{"link", "https://recordings.example.test/r.wav"}}},
+           {"customSubject", "Renewal call"}}},
       {"contactId", 201},
       {"contactName", "Redtail Contact"},
       {"contactType", "contact"},

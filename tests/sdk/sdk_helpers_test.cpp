@@ -25,7 +25,8 @@ TEST_CASE("sdk js: String(), Number() and truthiness as JavaScript has them", "[
   CHECK_FALSE(js::Truthy(json::value(0)));
   CHECK(js::Truthy(json::value("false")));
   CHECK(js::Truthy(json::value(json::array{})));
-  json::object settings{{"on", json::object{{"value", true}}}, {"off", json::object{{"value", false}}},
+  json::object settings{{"on", json::object{{"value", true}}},
+                        {"off", json::object{{"value", false}}},
                         {"nullish", json::object{{"value", nullptr}}}};
   CHECK(js::SettingEnabled(settings, "on", false));
   CHECK_FALSE(js::SettingEnabled(settings, "off", true));

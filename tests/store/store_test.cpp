@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <rocksdb/db.h>
+#include <catch2/catch.hpp>
 
 #include <atomic>
 #include <filesystem>
@@ -21,7 +21,8 @@ Key256 TestKey(unsigned char fill = 3) {
   return k;
 }
 
-std::unique_ptr<Store> OpenStore(const std::string& dir, std::string instance = "", unsigned char key = 3) {
+std::unique_ptr<Store> OpenStore(const std::string& dir, std::string instance = "",
+                                 unsigned char key = 3) {
   Store::Options o;
   o.path = dir;
   o.key = TestKey(key);
@@ -101,12 +102,14 @@ TEST_CASE("store: a wrong key, a second opener and a newer schema are refused at
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
     std::vector<std::string> names;
     rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.path(), &names);
-    for (auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    for (auto& n : names)
+      cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.path(), cfs, &handles, &raw).ok());
     for (size_t i = 0; i < names.size(); ++i)
       if (names[i] == "meta") raw->Put(rocksdb::WriteOptions(), handles[i], "schema_version", "2");
-    for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+    for (auto* h : handles)
+      raw->DestroyColumnFamilyHandle(h);
     delete raw;
   }
   Store::Options o;
@@ -133,7 +136,8 @@ TEST_CASE("store: 20 concurrent reservations of one call, exactly one wins", "[s
         ++exists;
       }
     });
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   CHECK(reserved == 1);
   CHECK(exists == 19);
   CHECK(failed == 0);
@@ -146,10 +150,12 @@ TEST_CASE("store: 20 concurrent reservations of one call, exactly one wins", "[s
   REQUIRE(found.value());
   CHECK(found.value()->third_party_log_id == "301");
   // Another extension in the same session (a transfer) gets its own activity.
-  CHECK(s->ReserveCallLog(Row("session-1", "hashB", "102"), 3000).value() == Store::Reservation::kReserved);
+  CHECK(s->ReserveCallLog(Row("session-1", "hashB", "102"), 3000).value() ==
+        Store::Reservation::kReserved);
 }
 
-TEST_CASE("store: a released reservation can be taken again, another process's is abandoned", "[store]") {
+TEST_CASE("store: a released reservation can be taken again, another process's is abandoned",
+          "[store]") {
   crmhost::testing::TempDir dir;
   {
     auto s = OpenStore(dir.path(), "instance-A");

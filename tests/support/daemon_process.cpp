@@ -26,18 +26,24 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   // Key files are 0400 and shadow copies 0500: make everything removable first.
-  for (auto it = fs::recursive_directory_iterator(path_, ec); it != fs::recursive_directory_iterator(); it.increment(ec))
+  for (auto it = fs::recursive_directory_iterator(path_, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec))
     fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
   fs::remove_all(path_, ec);
 }
 
-std::string DaemonProcess::Binary() { return CRMHOSTD_PATH; }
-std::string DaemonProcess::PluginDir() { return CRMHOST_PLUGIN_DIR; }
+std::string DaemonProcess::Binary() {
+  return CRMHOSTD_PATH;
+}
+std::string DaemonProcess::PluginDir() {
+  return CRMHOST_PLUGIN_DIR;
+}
 
 DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::string> args) {
   fs::create_directories(data_dir);
   static int counter = 0;
-  log_path_ = data_dir + "/../crmhostd-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".log";
+  log_path_ = data_dir + "/../crmhostd-" + std::to_string(::getpid()) + "-" +
+              std::to_string(counter++) + ".log";
   std::vector<std::string> argv_s = {Binary(), "--listen", "127.0.0.1:0", "--data-dir", data_dir};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   const auto started = std::chrono::steady_clock::now();
@@ -48,7 +54,8 @@ DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::strin
     ::dup2(fd, 1);
     ::dup2(fd, 2);
     std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
+    for (auto& a : argv_s)
+      argv.push_back(a.data());
     argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
     ::_exit(127);
@@ -59,7 +66,9 @@ DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::strin
     std::string log = Log();
     if (std::regex_search(log, m, ready)) {
       port_ = uint16_t(std::stoi(m[1]));
-      ready_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      ready_ms_ =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+              .count();
       return;
     }
     if (!Running()) throw std::runtime_error("crmhostd exited during start:\n" + log);

@@ -39,7 +39,7 @@ class DaemonProcess {
   bool Running();
   // Sends `signal` and waits for the exit; returns the exit status (or 128+signal).
   int Stop(int signal = 15);
-  std::string Log() const;       // everything it printed so far
+  std::string Log() const;                       // everything it printed so far
   double ready_ms() const { return ready_ms_; }  // spawn to "listening on"
 
   static std::string Binary();

@@ -16,7 +16,8 @@ FakeResponse Json(int status, const json::value& v) {
   return r;
 }
 
-json::object Contact(int64_t id, const char* first, const char* last, const char* phone, const char* created) {
+json::object Contact(int64_t id, const char* first, const char* last, const char* phone,
+                     const char* created) {
   return {{"id", id},
           {"first_name", first},
           {"middle_name", ""},
@@ -41,7 +42,8 @@ const json::array& Contacts() {
 }  // namespace
 
 FakeRedtail::FakeRedtail(std::optional<TlsFiles> tls) {
-  server_ = std::make_unique<FakeHttpServer>([this](const RecordedRequest& r) { return Handle(r); }, tls);
+  server_ =
+      std::make_unique<FakeHttpServer>([this](const RecordedRequest& r) { return Handle(r); }, tls);
 }
 
 void FakeRedtail::Fail(std::string path_prefix, Failure kind, int status,
@@ -76,7 +78,8 @@ FakeResponse FakeRedtail::Handle(const RecordedRequest& req) {
   for (auto& [prefix, rule] : failures_) {
     if (req.path.rfind(prefix, 0) != 0) continue;
     switch (rule.kind) {
-      case Failure::kNone: break;
+      case Failure::kNone:
+        break;
       case Failure::kStatus: {
         FakeResponse r = Json(rule.status, json::object{{"error", "simulated failure"}});
         r.headers = rule.headers;
@@ -100,14 +103,14 @@ FakeResponse FakeRedtail::Handle(const RecordedRequest& req) {
   const std::string auth = req.Header("authorization").value_or("");
 
   if (path == "/authentication" && req.method == "GET") {
-    const std::string good = "Basic " + sdk::base64_encode(std::string(kIntegrationKey) + ":" + kUsername + ":" + kPassword);
+    const std::string good = "Basic " + sdk::base64_encode(std::string(kIntegrationKey) + ":" +
+                                                           kUsername + ":" + kPassword);
     if (auth != good) return Json(401, json::object{{"error", "Invalid credentials"}});
-    return Json(200, json::object{{"authenticated_user",
-                                   json::object{{"id", 77},
-                                                {"user_key", kUserKey},
-                                                {"database_id", 9001},
-                                                {"first_name", "Jane"},
-                                                {"last_name", "Doe"}}}});
+    return Json(200, json::object{{"authenticated_user", json::object{{"id", 77},
+                                                                      {"user_key", kUserKey},
+                                                                      {"database_id", 9001},
+                                                                      {"first_name", "Jane"},
+                                                                      {"last_name", "Doe"}}}});
   }
   if (auth != sdk::base64_encode(std::string(kIntegrationKey) + ":" + kUserKey))
     return Json(401, json::object{{"error", "Unauthorized"}});
@@ -119,7 +122,8 @@ FakeResponse FakeRedtail::Handle(const RecordedRequest& req) {
     for (auto& c : Contacts()) {
       const auto& o = c.get_object();
       bool hit = false;
-      if (phone) hit = o.at("phones").get_array()[0].get_object().at("number").get_string() == *phone;
+      if (phone)
+        hit = o.at("phones").get_array()[0].get_object().at("number").get_string() == *phone;
       if (name) {
         std::string full(o.at("full_name").get_string());
         hit = hit || full.find(*name) != std::string::npos;
@@ -129,9 +133,12 @@ FakeResponse FakeRedtail::Handle(const RecordedRequest& req) {
     return Json(200, json::object{{"contacts", found}});
   }
   if (path == "/lists/categories" && req.method == "GET") {
-    return Json(200, json::object{{"categories", json::array{json::object{{"id", 1}, {"name", "Client"}, {"deleted", false}},
-                                                             json::object{{"id", 2}, {"name", "Prospect"}, {"deleted", false}},
-                                                             json::object{{"id", 3}, {"name", "Old"}, {"deleted", true}}}}});
+    return Json(
+        200,
+        json::object{{"categories",
+                      json::array{json::object{{"id", 1}, {"name", "Client"}, {"deleted", false}},
+                                  json::object{{"id", 2}, {"name", "Prospect"}, {"deleted", false}},
+                                  json::object{{"id", 3}, {"name", "Old"}, {"deleted", true}}}}});
   }
   if (path == "/activities" && req.method == "POST") {
     boost::system::error_code ec;
@@ -160,14 +167,16 @@ FakeResponse FakeRedtail::Handle(const RecordedRequest& req) {
     auto it = activities_.find(id);
     if (it == activities_.end()) return Json(404, json::object{{"error", "no such activity"}});
     if (notes && req.method == "POST") {
-      it->second["note_count"] = it->second.contains("note_count") ? it->second["note_count"].as_int64() + 1 : 1;
+      it->second["note_count"] =
+          it->second.contains("note_count") ? it->second["note_count"].as_int64() + 1 : 1;
       return Json(201, json::object{{"note", json::object{{"id", 401}}}});
     }
     if (req.method == "PUT" || req.method == "PATCH") {
       boost::system::error_code ec;
       json::value body = json::parse(req.body, ec);
       if (ec || !body.is_object()) return Json(400, json::object{{"error", "bad JSON"}});
-      for (auto& [k, v] : body.get_object()) it->second[k] = v;
+      for (auto& [k, v] : body.get_object())
+        it->second[k] = v;
       return Json(200, json::object{{"activity", it->second}});
     }
     if (req.method == "GET") {
@@ -175,7 +184,9 @@ FakeResponse FakeRedtail::Handle(const RecordedRequest& req) {
       json::array linked;
       if (auto* lc = a.if_contains("linked_contacts"); lc && lc->is_array())
         for (auto& l : lc->get_array()) {
-          int64_t cid = l.get_object().at("contact_id").is_int64() ? l.get_object().at("contact_id").get_int64() : 0;
+          int64_t cid = l.get_object().at("contact_id").is_int64()
+                            ? l.get_object().at("contact_id").get_int64()
+                            : 0;
           for (auto& c : Contacts())
             if (c.get_object().at("id").get_int64() == cid)
               linked.push_back(json::object{{"contact_id", cid},

@@ -42,7 +42,7 @@ class FakeRedtail {
 
   mutable std::mutex mu_;
   std::map<int64_t, boost::json::object> activities_;  // guarded by mu_
-  int64_t next_activity_ = 301;                          // guarded by mu_
+  int64_t next_activity_ = 301;                        // guarded by mu_
   struct FailRule {
     Failure kind;
     int status;

@@ -29,7 +29,8 @@ namespace {
 
 std::string Lower(std::string_view s) {
   std::string o(s);
-  for (auto& c : o) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : o)
+    c = char(std::tolower(static_cast<unsigned char>(c)));
   return o;
 }
 
@@ -67,7 +68,8 @@ RecordedRequest Record(bhttp::request<bhttp::string_body>& req) {
       qs.remove_prefix(amp + 1);
     }
   }
-  for (auto& f : req) r.headers.emplace_back(Lower(f.name_string()), std::string(f.value()));
+  for (auto& f : req)
+    r.headers.emplace_back(Lower(f.name_string()), std::string(f.value()));
   r.body = req.body();
   return r;
 }
@@ -97,9 +99,9 @@ struct FakeHttpServer::Impl {
   std::thread accept_thread;
   std::atomic<bool> stopping{false};
   mutable std::mutex mu;
-  std::vector<RecordedRequest> log;               // guarded by mu
+  std::vector<RecordedRequest> log;                // guarded by mu
   std::vector<std::shared_ptr<tcp::socket>> open;  // guarded by mu
-  std::vector<std::thread> workers;               // guarded by mu
+  std::vector<std::thread> workers;                // guarded by mu
 
   template <class Stream>
   void Serve(Stream& stream) {
@@ -119,7 +121,8 @@ struct FakeHttpServer::Impl {
       if (fr.no_answer) return;
       bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(fr.status), req.version()};
       if (!fr.content_type.empty()) res.set(bhttp::field::content_type, fr.content_type);
-      for (auto& [k, v] : fr.headers) res.set(k, v);
+      for (auto& [k, v] : fr.headers)
+        res.set(k, v);
       res.body() = fr.body;
       res.keep_alive(req.keep_alive());
       res.prepare_payload();
@@ -157,7 +160,8 @@ struct FakeHttpServer::Impl {
   }
 };
 
-FakeHttpServer::FakeHttpServer(Handler handler, std::optional<TlsFiles> tls) : impl_(std::make_unique<Impl>()) {
+FakeHttpServer::FakeHttpServer(Handler handler, std::optional<TlsFiles> tls)
+    : impl_(std::make_unique<Impl>()) {
   impl_->handler = std::move(handler);
   impl_->tls_files = tls;
   if (tls) {
@@ -186,13 +190,17 @@ FakeHttpServer::~FakeHttpServer() {
   std::vector<std::thread> workers;
   {
     std::lock_guard lock(impl_->mu);
-    for (auto& s : impl_->open) s->shutdown(tcp::socket::shutdown_both, ec);
+    for (auto& s : impl_->open)
+      s->shutdown(tcp::socket::shutdown_both, ec);
     workers.swap(impl_->workers);
   }
-  for (auto& t : workers) t.join();
+  for (auto& t : workers)
+    t.join();
 }
 
-uint16_t FakeHttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+uint16_t FakeHttpServer::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 
 std::string FakeHttpServer::base_url() const {
   return std::string(impl_->tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port());
@@ -206,7 +214,8 @@ std::vector<RecordedRequest> FakeHttpServer::requests() const {
 size_t FakeHttpServer::count(std::string_view method, std::string_view path) const {
   std::lock_guard lock(impl_->mu);
   size_t n = 0;
-  for (auto& r : impl_->log) n += r.method == method && r.path == path;
+  for (auto& r : impl_->log)
+    n += r.method == method && r.path == path;
   return n;
 }
 
@@ -222,13 +231,16 @@ TlsFiles MakeTestCertificates(const std::string& dir) {
   auto run = [&](const std::string& cmd) {
     if (std::system((cmd + quiet).c_str()) != 0) throw std::runtime_error("openssl failed: " + cmd);
   };
-  run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=crmhost-test-ca"
-      " -keyout " + ca_key + " -out " + ca);
-  run("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost -keyout " + key +
-      " -out " + csr);
+  run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "
+      "/CN=crmhost-test-ca"
+      " -keyout " +
+      ca_key + " -out " + ca);
+  run("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost "
+      "-keyout " +
+      key + " -out " + csr);
   run("sh -c 'printf \"subjectAltName=DNS:localhost,IP:127.0.0.1\\n\" > " + ext + "'");
-  run("openssl x509 -req -in " + csr + " -CA " + ca + " -CAkey " + ca_key + " -CAcreateserial -days 1 -out " +
-      cert + " -extfile " + ext);
+  run("openssl x509 -req -in " + csr + " -CA " + ca + " -CAkey " + ca_key +
+      " -CAcreateserial -days 1 -out " + cert + " -extfile " + ext);
   return {cert, key};
 }
 
@@ -240,13 +252,16 @@ std::optional<std::string> HttpResult::Header(std::string_view name) const {
   return std::nullopt;
 }
 
-boost::json::value HttpResult::Json() const { return boost::json::parse(body); }
+boost::json::value HttpResult::Json() const {
+  return boost::json::parse(body);
+}
 
 namespace {
 
 HttpResult Exchange(beast::tcp_stream& stream, beast::flat_buffer& buf, std::string_view method,
                     std::string_view target, std::string_view body,
-                    const std::vector<std::pair<std::string, std::string>>& headers, bool keep_alive) {
+                    const std::vector<std::pair<std::string, std::string>>& headers,
+                    bool keep_alive) {
   HttpResult out;
   bhttp::request<bhttp::string_body> req;
   req.method_string(method);
@@ -276,14 +291,16 @@ HttpResult Exchange(beast::tcp_stream& stream, beast::flat_buffer& buf, std::str
   }
   auto res = parser.release();
   out.status = int(res.result_int());
-  for (auto& f : res) out.headers.emplace_back(Lower(f.name_string()), std::string(f.value()));
+  for (auto& f : res)
+    out.headers.emplace_back(Lower(f.name_string()), std::string(f.value()));
   out.body = std::move(res.body());
   return out;
 }
 
 }  // namespace
 
-HttpResult Request(uint16_t port, std::string_view method, std::string_view target, std::string_view body,
+HttpResult Request(uint16_t port, std::string_view method, std::string_view target,
+                   std::string_view body,
                    std::vector<std::pair<std::string, std::string>> headers) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
@@ -312,7 +329,8 @@ Connection::Connection(uint16_t port) : impl_(std::make_unique<Impl>()) {
 
 Connection::~Connection() = default;
 
-HttpResult Connection::Send(std::string_view method, std::string_view target, std::string_view body) {
+HttpResult Connection::Send(std::string_view method, std::string_view target,
+                            std::string_view body) {
   return Exchange(impl_->stream, impl_->buf, method, target, body, {}, true);
 }
 

@@ -7,7 +7,9 @@
 namespace crmhost::testing {
 namespace json = boost::json;
 
-std::string OpenApi::DefaultPath() { return std::string(CRMHOST_SHARED_DIR) + "/reference/appconnect-openapi.json"; }
+std::string OpenApi::DefaultPath() {
+  return std::string(CRMHOST_SHARED_DIR) + "/reference/appconnect-openapi.json";
+}
 
 std::optional<OpenApi> OpenApi::Load(const std::string& path) {
   std::ifstream in(path);
@@ -33,7 +35,8 @@ const json::value& OpenApi::Resolve(const json::value& v) const {
   return *cur;
 }
 
-std::vector<std::string> OpenApi::Validate(const json::value& schema, const json::value& instance) const {
+std::vector<std::string> OpenApi::Validate(const json::value& schema,
+                                           const json::value& instance) const {
   std::vector<std::string> errors;
   Check(schema, instance, "$", errors, 0);
   return errors;
@@ -50,7 +53,8 @@ void OpenApi::Check(const json::value& schema_in, const json::value& v, const st
     if (n && n->is_bool() && n->get_bool()) return;
   }
   if (auto* all = s->if_contains("allOf"))
-    for (auto& sub : all->get_array()) Check(sub, v, where, errors, depth + 1);
+    for (auto& sub : all->get_array())
+      Check(sub, v, where, errors, depth + 1);
   for (const char* kw : {"anyOf", "oneOf"}) {
     if (auto* alts = s->if_contains(kw)) {
       size_t ok = 0;
@@ -65,11 +69,12 @@ void OpenApi::Check(const json::value& schema_in, const json::value& v, const st
   }
   if (auto* t = s->if_contains("type"); t && t->is_string()) {
     std::string type(t->get_string());
-    bool ok = (type == "object" && v.is_object()) || (type == "array" && v.is_array()) ||
-              (type == "string" && v.is_string()) || (type == "boolean" && v.is_bool()) ||
-              (type == "number" && v.is_number()) ||
-              (type == "integer" && (v.is_int64() || v.is_uint64() ||
-                                     (v.is_double() && std::trunc(v.get_double()) == v.get_double())));
+    bool ok =
+        (type == "object" && v.is_object()) || (type == "array" && v.is_array()) ||
+        (type == "string" && v.is_string()) || (type == "boolean" && v.is_bool()) ||
+        (type == "number" && v.is_number()) ||
+        (type == "integer" && (v.is_int64() || v.is_uint64() ||
+                               (v.is_double() && std::trunc(v.get_double()) == v.get_double())));
     if (!ok) {
       errors.push_back(where + ": expected " + type + ", got " + json::serialize(v).substr(0, 80));
       return;
@@ -77,23 +82,28 @@ void OpenApi::Check(const json::value& schema_in, const json::value& v, const st
   }
   if (auto* e = s->if_contains("enum")) {
     bool found = false;
-    for (auto& x : e->get_array()) found = found || x == v;
+    for (auto& x : e->get_array())
+      found = found || x == v;
     if (!found) errors.push_back(where + ": not in enum: " + json::serialize(v).substr(0, 80));
   }
   if (v.is_number()) {
     double d = v.to_number<double>();
-    if (auto* mn = s->if_contains("minimum"); mn && d < mn->to_number<double>()) errors.push_back(where + ": below minimum");
-    if (auto* mx = s->if_contains("maximum"); mx && d > mx->to_number<double>()) errors.push_back(where + ": above maximum");
+    if (auto* mn = s->if_contains("minimum"); mn && d < mn->to_number<double>())
+      errors.push_back(where + ": below minimum");
+    if (auto* mx = s->if_contains("maximum"); mx && d > mx->to_number<double>())
+      errors.push_back(where + ": above maximum");
   }
   if (v.is_string())
-    if (auto* ml = s->if_contains("minLength"); ml && v.get_string().size() < ml->to_number<size_t>())
+    if (auto* ml = s->if_contains("minLength");
+        ml && v.get_string().size() < ml->to_number<size_t>())
       errors.push_back(where + ": shorter than minLength");
   if (auto* o = v.if_object()) {
     const json::object* props = nullptr;
     if (auto* p = s->if_contains("properties")) props = p->if_object();
     if (auto* req = s->if_contains("required"))
       for (auto& r : req->get_array())
-        if (!o->contains(r.get_string())) errors.push_back(where + ": missing required '" + std::string(r.get_string()) + "'");
+        if (!o->contains(r.get_string()))
+          errors.push_back(where + ": missing required '" + std::string(r.get_string()) + "'");
     const json::value* additional = s->if_contains("additionalProperties");
     for (auto& [k, val] : *o) {
       std::string at = where + "." + std::string(k);
@@ -108,11 +118,14 @@ void OpenApi::Check(const json::value& schema_in, const json::value& v, const st
   }
   if (auto* a = v.if_array())
     if (auto* items = s->if_contains("items"))
-      for (size_t i = 0; i < a->size(); ++i) Check(*items, (*a)[i], where + "[" + std::to_string(i) + "]", errors, depth + 1);
+      for (size_t i = 0; i < a->size(); ++i)
+        Check(*items, (*a)[i], where + "[" + std::to_string(i) + "]", errors, depth + 1);
 }
 
-std::vector<std::string> OpenApi::ValidateResponse(const std::string& path, const std::string& method, int status,
-                                                   const std::string& content_type, const std::string& body) const {
+std::vector<std::string> OpenApi::ValidateResponse(const std::string& path,
+                                                   const std::string& method, int status,
+                                                   const std::string& content_type,
+                                                   const std::string& body) const {
   const json::value* op = doc_.at("paths").get_object().if_contains(path);
   if (!op) return {"no path " + path + " in the OpenAPI document"};
   op = op->get_object().if_contains(method);
@@ -120,13 +133,19 @@ std::vector<std::string> OpenApi::ValidateResponse(const std::string& path, cons
   const auto& responses = op->at("responses").get_object();
   const json::value* resp = responses.if_contains(std::to_string(status));
   if (!resp) resp = responses.if_contains("default");
-  if (!resp) return {method + " " + path + ": status " + std::to_string(status) + " is not documented"};
+  if (!resp)
+    return {method + " " + path + ": status " + std::to_string(status) + " is not documented"};
   const json::value& r = Resolve(*resp);
   const json::value* content = r.get_object().if_contains("content");
-  if (!content) return body.empty() ? std::vector<std::string>{} : std::vector<std::string>{"body where none is documented"};
+  if (!content)
+    return body.empty() ? std::vector<std::string>{}
+                        : std::vector<std::string>{"body where none is documented"};
   const bool is_json = content_type.find("application/json") != std::string::npos;
-  const json::value* media = content->get_object().if_contains(is_json ? "application/json" : "text/plain");
-  if (!media) return {method + " " + path + " " + std::to_string(status) + ": media type " + content_type + " not documented"};
+  const json::value* media =
+      content->get_object().if_contains(is_json ? "application/json" : "text/plain");
+  if (!media)
+    return {method + " " + path + " " + std::to_string(status) + ": media type " + content_type +
+            " not documented"};
   const json::value* schema = media->get_object().if_contains("schema");
   if (!schema) return {};
   json::value instance;

@@ -21,15 +21,17 @@ class OpenApi {
   static std::string DefaultPath();  // ../shared/reference/appconnect-openapi.json
 
   // Errors for one response; empty = valid. `content_type` picks the media type (JSON or text).
-  std::vector<std::string> ValidateResponse(const std::string& path, const std::string& method, int status,
-                                            const std::string& content_type, const std::string& body) const;
+  std::vector<std::string> ValidateResponse(const std::string& path, const std::string& method,
+                                            int status, const std::string& content_type,
+                                            const std::string& body) const;
 
-  std::vector<std::string> Validate(const boost::json::value& schema, const boost::json::value& instance) const;
+  std::vector<std::string> Validate(const boost::json::value& schema,
+                                    const boost::json::value& instance) const;
 
  private:
   const boost::json::value& Resolve(const boost::json::value& v) const;
-  void Check(const boost::json::value& schema, const boost::json::value& instance, const std::string& where,
-             std::vector<std::string>& errors, int depth) const;
+  void Check(const boost::json::value& schema, const boost::json::value& instance,
+             const std::string& where, std::vector<std::string>& errors, int depth) const;
   boost::json::value doc_;
 };
 

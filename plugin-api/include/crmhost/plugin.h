@@ -108,7 +108,7 @@ typedef int32_t crmh_status;
 
 /* A borrowed byte range. Not NUL-terminated. See conventions 4 and 5 for lifetime. */
 typedef struct crmh_view {
-  const char *ptr;
+  const char* ptr;
   size_t len;
 } crmh_view;
 
@@ -143,7 +143,7 @@ typedef struct crmh_http_request {
   uint32_t timeout_ms;  /* whole-request deadline; 0 = the host's default */
   crmh_view method;     /* "GET", "POST", "PUT", "PATCH", "DELETE" */
   crmh_view url;        /* absolute http:// or https:// URL, already percent-encoded */
-  const crmh_header *headers;
+  const crmh_header* headers;
   size_t header_count;
   crmh_view body; /* may be empty */
   /* ABI 1.0 ends here. */
@@ -155,8 +155,8 @@ typedef struct crmh_http_request {
  * function that received that crmh_call returns. */
 typedef struct crmh_http_response {
   uint32_t struct_size;
-  int32_t status; /* HTTP status code, or 0 when no response arrived */
-  const crmh_header *headers; /* lower-cased names */
+  int32_t status;             /* HTTP status code, or 0 when no response arrived */
+  const crmh_header* headers; /* lower-cased names */
   size_t header_count;
   crmh_view body;
   crmh_view error; /* why http() did not return CRMH_OK; empty otherwise */
@@ -174,13 +174,13 @@ typedef struct crmh_host_api {
   /* Appends len bytes to a host-owned writer. Never fails (the host aborts the operation
    * with an error if a configured output limit is exceeded, after the plugin returns).
    * Called by: the plugin, from any function that received the writer. */
-  void (*write)(crmh_writer *writer, const char *ptr, size_t len);
+  void (*write)(crmh_writer* writer, const char* ptr, size_t len);
 
   /* Writes one log line attributed to this plugin and request. The host masks every secret it
    * knows for this call (tokens, API keys, passwords, settings marked secret) before the line
    * reaches any sink, so logging a request body is safe, but prefer not to.
    * @param level CRMH_LOG_DEBUG .. CRMH_LOG_ERROR. */
-  void (*log)(crmh_call *call, int32_t level, const char *msg, size_t len);
+  void (*log)(crmh_call* call, int32_t level, const char* msg, size_t len);
 
   /* Performs one outbound HTTP(S) request through the host's client (TLS with system CAs,
    * keep-alive pools, timeouts, size limits, test-time URL overrides). Blocks the calling
@@ -190,25 +190,25 @@ typedef struct crmh_host_api {
    * @return CRMH_OK when an HTTP response arrived, whatever its status code;
    *         CRMH_E_TIMEOUT / CRMH_E_TRANSPORT / CRMH_E_TOO_LARGE / CRMH_E_DENIED / CRMH_E_INVALID
    *         otherwise, with resp->status = 0 and resp->error set. */
-  crmh_status (*http)(crmh_call *call, const crmh_http_request *req, crmh_http_response *resp);
+  crmh_status (*http)(crmh_call* call, const crmh_http_request* req, crmh_http_response* resp);
 
   /* Per-plugin persistent key/value storage (kept in the host's store, encrypted at rest,
    * surviving restarts and plugin upgrades). Keys are scoped to the plugin's name.
    * kv_get: @return CRMH_OK and *value set (host memory owned by call), or CRMH_E_NOT_FOUND.
    * kv_put: @param ttl_ms 0 = keep forever; otherwise the value expires after ttl_ms.
    * kv_delete: @return CRMH_OK whether or not the key existed. */
-  crmh_status (*kv_get)(crmh_call *call, crmh_view key, crmh_view *value);
-  crmh_status (*kv_put)(crmh_call *call, crmh_view key, crmh_view value, int64_t ttl_ms);
-  crmh_status (*kv_delete)(crmh_call *call, crmh_view key);
+  crmh_status (*kv_get)(crmh_call* call, crmh_view key, crmh_view* value);
+  crmh_status (*kv_put)(crmh_call* call, crmh_view key, crmh_view value, int64_t ttl_ms);
+  crmh_status (*kv_delete)(crmh_call* call, crmh_view key);
 
   /* Reads a setting the administrator configured for this plugin (for the plugin "redtail",
    * `--plugin-setting redtail.api_key=...` is the setting "api_key").
    * @return CRMH_OK and *value set (host memory owned by call), or CRMH_E_NOT_FOUND. */
-  crmh_status (*setting)(crmh_call *call, crmh_view name, crmh_view *value);
+  crmh_status (*setting)(crmh_call* call, crmh_view name, crmh_view* value);
 
   /* Wall-clock time in milliseconds since the Unix epoch, as the host sees it (tests may move
    * it). Plugins use this instead of the system clock. */
-  int64_t (*now_ms)(crmh_call *call);
+  int64_t (*now_ms)(crmh_call* call);
 } crmh_host_api;
 
 /* ----------------------------------------------------------------------------------------
@@ -223,18 +223,18 @@ typedef struct crmh_plugin_descriptor {
   uint16_t abi_minor;   /* CRMH_ABI_MINOR the plugin was built against */
 
   /* Platform name clients use (JWT "platform", manifest key): 1-64 of [A-Za-z0-9_-]. */
-  const char *name;
+  const char* name;
   /* Plugin version, semantic versioning 2.0 (e.g. "1.4.2", "2.0.0-rc.1"). */
-  const char *version;
+  const char* version;
   /* Free text identifying the build (compiler, standard library, flags); shown to admins. */
-  const char *build_info;
+  const char* build_info;
   /* The App Connect operations this plugin implements, as a NULL-terminated array of names
    * ("getAuthType", "findContact", ...). /implementedInterfaces is answered from this list
    * without calling the plugin; invoke is only ever called with a name from it. */
-  const char *const *operations;
+  const char* const* operations;
   /* This platform's App Connect manifest entry (a JSON object, the value of
    * platforms.<name> in /crmManifest), or NULL. */
-  const char *manifest_json;
+  const char* manifest_json;
 
   /* --- lifecycle ------------------------------------------------------------------------ */
 
@@ -245,14 +245,14 @@ typedef struct crmh_plugin_descriptor {
    * @param out   receives the new instance; OWNERSHIP: plugin.
    * @param error on failure, a human-readable reason.
    * @return CRMH_OK, or any error code: the host then refuses this version. */
-  crmh_status (*init)(const crmh_host_api *host, crmh_call *call, crmh_instance **out,
-                      crmh_writer *error);
+  crmh_status (*init)(const crmh_host_api* host, crmh_call* call, crmh_instance** out,
+                      crmh_writer* error);
 
   /* Optional (may be NULL). Called after init succeeded and before the version is published;
    * a plugin checks what it can without side effects (required settings present, tables
    * consistent). @return CRMH_OK, or an error with the reason written to error: the host
    * then calls shutdown and refuses this version. */
-  crmh_status (*self_check)(crmh_instance *instance, crmh_call *call, crmh_writer *error);
+  crmh_status (*self_check)(crmh_instance* instance, crmh_call* call, crmh_writer* error);
 
   /* Runs one App Connect operation. Called concurrently from many threads.
    * @param operation one of the names in `operations`.
@@ -262,13 +262,13 @@ typedef struct crmh_plugin_descriptor {
    *                  CRMH_E_UPSTREAM, {"statusCode":..,"message":..}; on other errors, an
    *                  optional {"message":..}.
    * @return CRMH_OK, CRMH_E_UNSUPPORTED, CRMH_E_INVALID, CRMH_E_UPSTREAM or CRMH_E_INTERNAL. */
-  crmh_status (*invoke)(crmh_instance *instance, crmh_call *call, crmh_view operation,
-                        crmh_view input, crmh_writer *output);
+  crmh_status (*invoke)(crmh_instance* instance, crmh_call* call, crmh_view operation,
+                        crmh_view input, crmh_writer* output);
 
   /* Destroys the instance. Called exactly once, on the control thread, after the last invoke
    * on this instance has returned (the version was replaced, removed, or the host stops).
    * The plugin must release everything it holds; the library may stay mapped afterwards. */
-  void (*shutdown)(crmh_instance *instance, crmh_call *call);
+  void (*shutdown)(crmh_instance* instance, crmh_call* call);
 
   /* ABI 1.0 ends here. */
 } crmh_plugin_descriptor;
@@ -276,7 +276,7 @@ typedef struct crmh_plugin_descriptor {
 /* The entry point. Returns the plugin's descriptor: a pointer to static storage that stays
  * valid while the library is loaded. Must have no side effects and return the same pointer
  * every time; the host calls it before deciding whether to use the plugin at all. */
-typedef const crmh_plugin_descriptor *(*crmh_plugin_entry_fn)(void);
+typedef const crmh_plugin_descriptor* (*crmh_plugin_entry_fn)(void);
 
 #ifdef __cplusplus
 } /* extern "C" */

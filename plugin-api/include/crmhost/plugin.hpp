@@ -69,8 +69,12 @@ class invalid_input : public std::runtime_error {
 
 // ---- small helpers plugins need everywhere --------------------------------------------------
 
-inline std::string_view to_sv(crmh_view v) { return {v.ptr, v.len}; }
-inline crmh_view to_view(std::string_view s) { return {s.data(), s.size()}; }
+inline std::string_view to_sv(crmh_view v) {
+  return {v.ptr, v.len};
+}
+inline crmh_view to_view(std::string_view s) {
+  return {s.data(), s.size()};
+}
 
 // Percent-encodes everything but RFC 3986 unreserved characters (for query values and
 // path segments built from user input).
@@ -175,9 +179,10 @@ class Call {
 
   // A JSON request that must succeed: throws upstream_error on a non-2xx status and returns
   // the parsed body (null for an empty body).
-  json::value http_json(std::string_view method, std::string_view url,
-                        std::initializer_list<std::pair<std::string_view, std::string_view>> headers,
-                        const json::value* body = nullptr) const {
+  json::value http_json(
+      std::string_view method, std::string_view url,
+      std::initializer_list<std::pair<std::string_view, std::string_view>> headers,
+      const json::value* body = nullptr) const {
     std::string payload = body ? json::serialize(*body) : std::string();
     std::vector<std::pair<std::string_view, std::string_view>> hs(headers);
     hs.emplace_back("Accept", "application/json");
@@ -220,7 +225,8 @@ class Call {
                         std::string_view body, uint32_t timeout_ms) const {
     std::vector<crmh_header> raw;
     raw.reserve(hs.size());
-    for (auto& [n, v] : hs) raw.push_back({to_view(n), to_view(v)});
+    for (auto& [n, v] : hs)
+      raw.push_back({to_view(n), to_view(v)});
     crmh_http_request req{};
     req.struct_size = sizeof(req);
     req.timeout_ms = timeout_ms;
@@ -240,8 +246,8 @@ class Call {
     out.body.assign(resp.body.ptr, resp.body.len);
     out.headers.reserve(resp.header_count);
     for (size_t i = 0; i < resp.header_count; ++i)
-      out.headers.push_back({std::string(to_sv(resp.headers[i].name)),
-                             std::string(to_sv(resp.headers[i].value))});
+      out.headers.push_back(
+          {std::string(to_sv(resp.headers[i].name)), std::string(to_sv(resp.headers[i].value))});
     return out;
   }
 
@@ -279,7 +285,8 @@ struct Instance {
 template <class P, size_t N>
 constexpr std::array<const char*, N + 1> names_of(const std::array<Operation<P>, N>& ops) {
   std::array<const char*, N + 1> out{};
-  for (size_t i = 0; i < N; ++i) out[i] = ops[i].name;
+  for (size_t i = 0; i < N; ++i)
+    out[i] = ops[i].name;
   out[N] = nullptr;
   return out;
 }
@@ -414,9 +421,9 @@ struct Glue {
 }  // namespace crmhost::sdk
 
 // Exports the plugin's single entry point. Use once, in one .cpp file, at namespace scope.
-#define CRMHOST_PLUGIN(Class)                                                       \
-  extern "C" CRMH_EXPORT const crmh_plugin_descriptor* crmh_plugin_entry(void) {    \
-    return &::crmhost::sdk::detail::Glue<Class>::descriptor;                        \
+#define CRMHOST_PLUGIN(Class)                                                    \
+  extern "C" CRMH_EXPORT const crmh_plugin_descriptor* crmh_plugin_entry(void) { \
+    return &::crmhost::sdk::detail::Glue<Class>::descriptor;                     \
   }
 
 #endif  // CRMHOST_PLUGIN_HPP

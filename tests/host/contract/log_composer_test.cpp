@@ -10,8 +10,10 @@ namespace json = boost::json;
 namespace {
 
 struct Call {
-  json::value call_log = json::object{{"sessionId", "s-1"}, {"direction", "Outbound"},
-                                      {"startTime", "2026-01-02T03:04:05.000Z"}, {"duration", 300},
+  json::value call_log = json::object{{"sessionId", "s-1"},
+                                      {"direction", "Outbound"},
+                                      {"startTime", "2026-01-02T03:04:05.000Z"},
+                                      {"duration", 300},
                                       {"result", "Completed"}};
   json::value note = "Discussed renewal";
   json::value subject = "Renewal call";
@@ -42,7 +44,8 @@ const std::string kHtml =
     "<li><b>Date/time</b>: 2026-01-02 03:04:05 AM</li>"
     "<li><b>Duration</b>: 5 minutes</li>"
     "<li><b>Result</b>: Completed</li>"
-    "<li><b>Call recording link</b>: <a target=\"_blank\" href=\"https://recordings.example.test/r.wav\">open</a></li>";
+    "<li><b>Call recording link</b>: <a target=\"_blank\" "
+    "href=\"https://recordings.example.test/r.wav\">open</a></li>";
 
 }  // namespace
 
@@ -60,7 +63,8 @@ TEST_CASE("composer: recomposing upserts, never duplicates", "[composer]") {
   }
 }
 
-TEST_CASE("composer: an update replaces the note and changed items, keeps CRM-side text", "[composer]") {
+TEST_CASE("composer: an update replaces the note and changed items, keeps CRM-side text",
+          "[composer]") {
   Call c;
   c.note = "Renewal agreed";
   c.call_log.get_object()["duration"] = 310;
@@ -72,11 +76,13 @@ TEST_CASE("composer: an update replaces the note and changed items, keeps CRM-si
         "<li><b>Date/time</b>: 2026-01-02 03:04:05 AM</li>"
         "<li><b>Duration</b>: 5 minutes, 10 seconds</li>"
         "<li><b>Result</b>: Completed</li>"
-        "<li><b>Call recording link</b>: <a target=\"_blank\" href=\"https://recordings.example.test/r.wav\">open</a></li>"
+        "<li><b>Call recording link</b>: <a target=\"_blank\" "
+        "href=\"https://recordings.example.test/r.wav\">open</a></li>"
         "<p>typed in the CRM</p>");
 }
 
-TEST_CASE("composer: a recording that is not a URL yet shows (pending...) and goes before </ul>", "[composer]") {
+TEST_CASE("composer: a recording that is not a URL yet shows (pending...) and goes before </ul>",
+          "[composer]") {
   Call c;
   c.recording = "pending";
   ComposeInput in = c.Input(LogFormat::kHtml, "<ul><li>x</li></ul>");
@@ -87,7 +93,8 @@ TEST_CASE("composer: a recording that is not a URL yet shows (pending...) and go
   in.result = nullptr;
   json::value bare = json::object{};
   in.call_log = &bare;
-  CHECK(ComposeCallLog(in) == "<ul><li>x</li><li><b>Call recording link</b>: (pending...)</li></ul>");
+  CHECK(ComposeCallLog(in) ==
+        "<ul><li>x</li><li><b>Call recording link</b>: (pending...)</li></ul>");
 }
 
 TEST_CASE("composer: plain text and Markdown bodies", "[composer]") {
@@ -120,17 +127,24 @@ TEST_CASE("composer: user settings switch items off and the offset moves the tim
   CHECK(body.find("- Session Id: s-1\n") == 0);
   CHECK(body.find("- Date/Time: 2026-01-02 08:34:05 AM") != std::string::npos);
   c.offset = -5;  // small numbers are hours (moment's utcOffset rule)
-  CHECK(ComposeCallLog(c.Input(LogFormat::kPlainText)).find("- Date/Time: 2026-01-01 10:04:05 PM") != std::string::npos);
+  CHECK(
+      ComposeCallLog(c.Input(LogFormat::kPlainText)).find("- Date/Time: 2026-01-01 10:04:05 PM") !=
+      std::string::npos);
 }
 
 TEST_CASE("composer: AI notes, transcripts and the call journey as sections", "[composer]") {
   Call c;
   json::value ai = "Customer wants a quote\n\n";
   json::value transcript = "A: hello\nB: hi";
-  c.call_log.get_object()["legs"] = json::array{
-      json::object{{"direction", "Outbound"}, {"from", json::object{{"phoneNumber", "+14155550100"}, {"extensionNumber", "101"}, {"name", "Jane"}}}},
-      json::object{{"direction", "Outbound"}, {"legType", "PstnToSip"}, {"duration", 42},
-                   {"to", json::object{{"phoneNumber", "+14155550199"}}}}};
+  c.call_log.get_object()["legs"] =
+      json::array{json::object{{"direction", "Outbound"},
+                               {"from", json::object{{"phoneNumber", "+14155550100"},
+                                                     {"extensionNumber", "101"},
+                                                     {"name", "Jane"}}}},
+                  json::object{{"direction", "Outbound"},
+                               {"legType", "PstnToSip"},
+                               {"duration", 42},
+                               {"to", json::object{{"phoneNumber", "+14155550199"}}}}};
   ComposeInput in = c.Input(LogFormat::kHtml);
   in.ai_note = &ai;
   in.transcript = &transcript;
@@ -156,7 +170,8 @@ TEST_CASE("composer: AI notes, transcripts and the call journey as sections", "[
 TEST_CASE("composer: a megabyte transcript composes without trouble", "[composer]") {
   Call c;
   std::string big;
-  for (int i = 0; i < 20000; ++i) big += "Speaker " + std::to_string(i % 2) + ": words words words\n";
+  for (int i = 0; i < 20000; ++i)
+    big += "Speaker " + std::to_string(i % 2) + ": words words words\n";
   json::value transcript(big);
   // The reference's plain-text recording-link item swallows the blank line before a following
   // section on the first update, and Markdown sections at the very end gain a newline per

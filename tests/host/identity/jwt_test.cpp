@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <catch2/catch.hpp>
 
 #include "crmhost/encoding.h"
 #include "identity/jwt.h"
@@ -11,16 +11,19 @@ namespace json = boost::json;
 namespace {
 constexpr int64_t kNow = 1800000000;
 
-std::string HandSigned(const std::string& key, const std::string& header, const std::string& payload) {
+std::string HandSigned(const std::string& key, const std::string& header,
+                       const std::string& payload) {
   std::string input = crmhost::Base64UrlEncode(header) + "." + crmhost::Base64UrlEncode(payload);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), int(key.size()), reinterpret_cast<const unsigned char*>(input.data()),
-       input.size(), mac, &len);
+  HMAC(EVP_sha256(), key.data(), int(key.size()),
+       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len);
   return input + "." + crmhost::Base64UrlEncode(std::string(reinterpret_cast<char*>(mac), len));
 }
 
-json::object Claims() { return {{"id", "jdoe-redtail"}, {"platform", "redtail"}}; }
+json::object Claims() {
+  return {{"id", "jdoe-redtail"}, {"platform", "redtail"}};
+}
 }  // namespace
 
 TEST_CASE("jwt: a signed token verifies and carries id, platform, iat, exp", "[jwt]") {
@@ -34,7 +37,8 @@ TEST_CASE("jwt: a signed token verifies and carries id, platform, iat, exp", "[j
   CHECK(payload->at("exp").to_number<int64_t>() == kNow + 1209600);
 }
 
-TEST_CASE("jwt: expired, not yet valid, wrong key, tampered and garbage tokens are refused", "[jwt]") {
+TEST_CASE("jwt: expired, not yet valid, wrong key, tampered and garbage tokens are refused",
+          "[jwt]") {
   JwtCodec codec("k1");
   std::string token = codec.Sign(Claims(), kNow, 100);
   CHECK_FALSE(codec.Verify(token, kNow + 100));  // exp is exclusive, as jsonwebtoken
@@ -58,15 +62,18 @@ TEST_CASE("jwt: expired, not yet valid, wrong key, tampered and garbage tokens a
   later["nbf"] = kNow + 60;
   CHECK_FALSE(codec.Verify(codec.Sign(later, kNow, 100), kNow));
   // Signed with the right key but with a non-numeric exp: still refused.
-  CHECK_FALSE(codec.Verify(HandSigned("k1", R"({"alg":"HS256"})", R"({"id":"x","exp":"soon"})"), kNow));
+  CHECK_FALSE(
+      codec.Verify(HandSigned("k1", R"({"alg":"HS256"})", R"({"id":"x","exp":"soon"})"), kNow));
   CHECK(codec.Verify(HandSigned("k1", R"({"alg":"HS256"})", R"({"id":"x"})"), kNow));
 }
 
 TEST_CASE("jwt: alg none and other algorithms are refused whatever the header says", "[jwt]") {
   JwtCodec codec("k1");
-  const std::string payload = crmhost::Base64UrlEncode(R"({"id":"jdoe-redtail","platform":"redtail"})");
+  const std::string payload =
+      crmhost::Base64UrlEncode(R"({"id":"jdoe-redtail","platform":"redtail"})");
   for (const char* alg : {"none", "None", "HS512", "RS256"}) {
-    std::string header = crmhost::Base64UrlEncode(std::string(R"({"alg":")") + alg + R"(","typ":"JWT"})");
+    std::string header =
+        crmhost::Base64UrlEncode(std::string(R"({"alg":")") + alg + R"(","typ":"JWT"})");
     CHECK_FALSE(codec.Verify(header + "." + payload + ".", kNow));
     // Even with the HS256 signature of the same input:
     std::string signed_token = codec.Sign(json::object{{"id", "x"}}, kNow, 100);

@@ -31,7 +31,8 @@ struct Harness {
     store = std::move(crmhost::store::Store::Open(o)).value();
     PluginSettings settings;
     settings["cminimal"]["greeting"] = "hello";
-    services = std::make_unique<HostServices>(HostServices::Deps{store.get(), nullptr, settings, nullptr});
+    services =
+        std::make_unique<HostServices>(HostServices::Deps{store.get(), nullptr, settings, nullptr});
     loader = std::make_unique<Loader>(Loader::Options{dir / "shadow"}, *services);
   }
 
@@ -42,22 +43,32 @@ struct Harness {
   }
 };
 
-std::string TestPlugin(const std::string& name) { return std::string(CRMHOST_TEST_PLUGIN_DIR) + "/" + name + ".so"; }
+std::string TestPlugin(const std::string& name) {
+  return std::string(CRMHOST_TEST_PLUGIN_DIR) + "/" + name + ".so";
+}
 
 }  // namespace
 
 TEST_CASE("loader: each broken plugin is refused with the exact reason", "[loader]") {
   Harness h;
-  CHECK_THAT(h.Refusal(TestPlugin("fake_wrong_magic")), Catch::Contains("wrong magic 0x4e4f545048554753"));
-  CHECK_THAT(h.Refusal(TestPlugin("fake_major_plus_one")), Catch::Contains("ABI major 2, host supports 1"));
-  CHECK_THAT(h.Refusal(TestPlugin("fake_newer_minor")), Catch::Contains("ABI minor 1 is newer than this host's 1.0"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_wrong_magic")),
+             Catch::Contains("wrong magic 0x4e4f545048554753"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_major_plus_one")),
+             Catch::Contains("ABI major 2, host supports 1"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_newer_minor")),
+             Catch::Contains("ABI minor 1 is newer than this host's 1.0"));
   CHECK_THAT(h.Refusal(TestPlugin("fake_short_struct")),
              Catch::Contains("descriptor struct_size 40 is smaller than ABI 1.0's 88"));
-  CHECK_THAT(h.Refusal(TestPlugin("fake_no_entry")), Catch::Contains("exports no crmh_plugin_entry symbol"));
-  CHECK_THAT(h.Refusal(TestPlugin("fake_init_fails")), Catch::Contains("init failed (status 4): database unreachable"));
-  CHECK_THAT(h.Refusal(TestPlugin("throwing")), Catch::Contains("init failed (status 4): cannot reach the license server"));
-  CHECK_THAT(h.Refusal(TestPlugin("fake_missing_operation")), Catch::Contains("required operation createCallLog is missing"));
-  CHECK_THAT(h.Refusal(TestPlugin("fake_bad_version")), Catch::Contains("version 'one.two' is not semantic versioning"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_no_entry")),
+             Catch::Contains("exports no crmh_plugin_entry symbol"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_init_fails")),
+             Catch::Contains("init failed (status 4): database unreachable"));
+  CHECK_THAT(h.Refusal(TestPlugin("throwing")),
+             Catch::Contains("init failed (status 4): cannot reach the license server"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_missing_operation")),
+             Catch::Contains("required operation createCallLog is missing"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_bad_version")),
+             Catch::Contains("version 'one.two' is not semantic versioning"));
 }
 
 TEST_CASE("loader: truncated files and random bytes are refused, not crashed on", "[loader]") {
@@ -66,18 +77,23 @@ TEST_CASE("loader: truncated files and random bytes are refused, not crashed on"
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   REQUIRE(bytes.size() > 100000);
   for (size_t cut : {size_t(0), size_t(64), size_t(4096), bytes.size() / 2}) {
-    std::ofstream(h.dir / "trunc.so", std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(cut));
+    std::ofstream(h.dir / "trunc.so", std::ios::binary | std::ios::trunc)
+        .write(bytes.data(), std::streamsize(cut));
     INFO("cut at " << cut);
     CHECK_THAT(h.Refusal(h.dir / "trunc.so"), Catch::Contains("not a loadable shared object"));
   }
   std::mt19937 rng(42);
   std::string noise(200000, '\0');
-  for (auto& c : noise) c = char(rng());
-  std::ofstream(h.dir / "noise.so", std::ios::binary).write(noise.data(), std::streamsize(noise.size()));
-  CHECK_THAT(h.Refusal(h.dir / "noise.so"), Catch::Contains("not a loadable shared object: it is not an ELF file"));
+  for (auto& c : noise)
+    c = char(rng());
+  std::ofstream(h.dir / "noise.so", std::ios::binary)
+      .write(noise.data(), std::streamsize(noise.size()));
+  CHECK_THAT(h.Refusal(h.dir / "noise.so"),
+             Catch::Contains("not a loadable shared object: it is not an ELF file"));
   // A valid ELF header on garbage gets past the structural check and still fails cleanly in dlopen.
   std::string fake_elf = bytes.substr(0, 64) + noise;
-  std::ofstream(h.dir / "half.so", std::ios::binary).write(fake_elf.data(), std::streamsize(fake_elf.size()));
+  std::ofstream(h.dir / "half.so", std::ios::binary)
+      .write(fake_elf.data(), std::streamsize(fake_elf.size()));
   CHECK(h.Refusal(h.dir / "half.so") != "(loaded)");
 }
 
@@ -100,7 +116,9 @@ TEST_CASE("loader: the plain C plugin loads and uses kv and settings through the
   auto unsupported = plugin.Invoke("createMessageLog", json::object{}, "req-2", {});
   CHECK(unsupported.kind == OpOutcome::Kind::kUnsupported);
   // The shadow copy is what is mapped; it is named by content hash.
-  CHECK(fs::path(plugin.info().shadow).filename().string().find(plugin.info().sha256.substr(0, 32)) != std::string::npos);
+  CHECK(
+      fs::path(plugin.info().shadow).filename().string().find(plugin.info().sha256.substr(0, 32)) !=
+      std::string::npos);
   v.value()->Shutdown();
   CHECK(v.value()->is_shut_down());
 }
@@ -111,15 +129,17 @@ TEST_CASE("loader: the Redtail plugin exports one symbol's worth of descriptor",
   REQUIRE(v.ok());
   CHECK(v.value()->name() == "redtail");
   CHECK(v.value()->info().manifest.at("name") == "redtail");
-  for (const char* op : {"getAuthType", "getBasicAuth", "getUserInfo", "findContact", "createCallLog",
-                         "getCallLog", "updateCallLog", "unAuthorize", "getLogFormatType"})
+  for (const char* op :
+       {"getAuthType", "getBasicAuth", "getUserInfo", "findContact", "createCallLog", "getCallLog",
+        "updateCallLog", "unAuthorize", "getLogFormatType"})
     CHECK(v.value()->Implements(op));
   auto auth = v.value()->Invoke("getAuthType", json::object{}, "r", {});
   REQUIRE(auth.ok());
   CHECK(auth.value == "apiKey");
 }
 
-TEST_CASE("registry: leases pin a version across a publish, retired versions shut down after drain", "[registry]") {
+TEST_CASE("registry: leases pin a version across a publish, retired versions shut down after drain",
+          "[registry]") {
   Harness h;
   Registry registry;
   auto v1 = h.loader->Load(TestPlugin("cminimal"));

@@ -13,15 +13,20 @@
 #endif
 
 struct crmh_instance {
-  const crmh_host_api *host;
+  const crmh_host_api* host;
   int calls;
 };
 
-static void put(const crmh_host_api *h, crmh_writer *w, const char *s) { h->write(w, s, strlen(s)); }
+static void put(const crmh_host_api* h, crmh_writer* w, const char* s) {
+  h->write(w, s, strlen(s));
+}
 
-static int eq(crmh_view v, const char *s) { return v.len == strlen(s) && memcmp(v.ptr, s, v.len) == 0; }
+static int eq(crmh_view v, const char* s) {
+  return v.len == strlen(s) && memcmp(v.ptr, s, v.len) == 0;
+}
 
-static crmh_status fake_init(const crmh_host_api *host, crmh_call *call, crmh_instance **out, crmh_writer *error) {
+static crmh_status fake_init(const crmh_host_api* host, crmh_call* call, crmh_instance** out,
+                             crmh_writer* error) {
   (void)call;
 #ifdef FAKE_INIT_FAILS
   host->write(error, "database unreachable", 20);
@@ -29,7 +34,7 @@ static crmh_status fake_init(const crmh_host_api *host, crmh_call *call, crmh_in
   return CRMH_E_INTERNAL;
 #else
   (void)error;
-  crmh_instance *inst = calloc(1, sizeof *inst);
+  crmh_instance* inst = calloc(1, sizeof *inst);
   if (!inst) return CRMH_E_INTERNAL;
   inst->host = host;
   *out = inst;
@@ -37,9 +42,9 @@ static crmh_status fake_init(const crmh_host_api *host, crmh_call *call, crmh_in
 #endif
 }
 
-static crmh_status fake_invoke(crmh_instance *inst, crmh_call *call, crmh_view op, crmh_view input,
-                               crmh_writer *out) {
-  const crmh_host_api *h = inst->host;
+static crmh_status fake_invoke(crmh_instance* inst, crmh_call* call, crmh_view op, crmh_view input,
+                               crmh_writer* out) {
+  const crmh_host_api* h = inst->host;
   (void)input;
   inst->calls++;
   if (eq(op, "getAuthType")) {
@@ -70,16 +75,16 @@ static crmh_status fake_invoke(crmh_instance *inst, crmh_call *call, crmh_view o
   return CRMH_OK;
 }
 
-static void fake_shutdown(crmh_instance *inst, crmh_call *call) {
+static void fake_shutdown(crmh_instance* inst, crmh_call* call) {
   (void)call;
   free(inst);
 }
 
-static const char *const kOps[] = {"getAuthType", "getBasicAuth",
+static const char* const kOps[] = {"getAuthType",   "getBasicAuth",
 #ifndef FAKE_MISSING_OPERATION
                                    "createCallLog",
 #endif
-                                   "updateCallLog", "findContact", NULL};
+                                   "updateCallLog", "findContact",  NULL};
 
 static const crmh_plugin_descriptor kDescriptor = {
 #ifdef FAKE_WRONG_MAGIC
@@ -118,8 +123,12 @@ static const crmh_plugin_descriptor kDescriptor = {
 };
 
 #ifndef FAKE_NO_ENTRY
-CRMH_EXPORT const crmh_plugin_descriptor *crmh_plugin_entry(void) { return &kDescriptor; }
+CRMH_EXPORT const crmh_plugin_descriptor* crmh_plugin_entry(void) {
+  return &kDescriptor;
+}
 #else
 /* Exports nothing the host looks for; keeps the descriptor referenced. */
-const crmh_plugin_descriptor *not_the_entry(void) { return &kDescriptor; }
+const crmh_plugin_descriptor* not_the_entry(void) {
+  return &kDescriptor;
+}
 #endif

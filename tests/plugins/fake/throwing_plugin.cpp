@@ -8,13 +8,22 @@ class Throwing {
   static constexpr const char* kName = "throwing";
   static constexpr const char* kVersion = "0.0.1";
   static constexpr const char* kManifest = nullptr;
-  explicit Throwing(crmhost::sdk::Call&) { throw std::runtime_error("cannot reach the license server"); }
-  boost::json::value getAuthType(crmhost::sdk::Call&, const boost::json::object&) { return "apiKey"; }
-  boost::json::value createCallLog(crmhost::sdk::Call&, const boost::json::object&) { return nullptr; }
-  boost::json::value updateCallLog(crmhost::sdk::Call&, const boost::json::object&) { return nullptr; }
+  explicit Throwing(crmhost::sdk::Call&) {
+    throw std::runtime_error("cannot reach the license server");
+  }
+  boost::json::value getAuthType(crmhost::sdk::Call&, const boost::json::object&) {
+    return "apiKey";
+  }
+  boost::json::value createCallLog(crmhost::sdk::Call&, const boost::json::object&) {
+    return nullptr;
+  }
+  boost::json::value updateCallLog(crmhost::sdk::Call&, const boost::json::object&) {
+    return nullptr;
+  }
   static constexpr auto operations() {
     using Op = crmhost::sdk::Operation<Throwing>;
-    return std::array{Op{"getAuthType", &Throwing::getAuthType}, Op{"createCallLog", &Throwing::createCallLog},
+    return std::array{Op{"getAuthType", &Throwing::getAuthType},
+                      Op{"createCallLog", &Throwing::createCallLog},
                       Op{"updateCallLog", &Throwing::updateCallLog}};
   }
 };

@@ -11,8 +11,10 @@ TEST_CASE("redtail mapping: contacts, categories and the placeholder", "[redtail
   auto options = CategoryOptions(ActiveCategories(cats));
   REQUIRE(options.size() == 1);
   CHECK(options[0] == json::parse(R"({"const":1,"title":"Client"})"));
-  json::object raw = json::parse(R"({"id":201,"first_name":" Ada ","middle_name":"","last_name":"Lovelace",
-                                     "job_title":null,"created_at":"2026-01-02T02:04:05Z","updated_at":"x"})").get_object();
+  json::object raw =
+      json::parse(R"({"id":201,"first_name":" Ada ","middle_name":"","last_name":"Lovelace",
+                                     "job_title":null,"created_at":"2026-01-02T02:04:05Z","updated_at":"x"})")
+          .get_object();
   auto c = FormatContact(raw, options, std::string("+14155555678"));
   CHECK(c.at("name") == "Ada Lovelace");
   CHECK(c.at("phone") == "+14155555678");
@@ -29,10 +31,12 @@ TEST_CASE("redtail mapping: contacts, categories and the placeholder", "[redtail
 }
 
 TEST_CASE("redtail mapping: agent note, custom timezone, activity times", "[redtail]") {
-  CHECK(AgentNote("<b>Agent notes</b><br>Call back\nFriday<br><br><b>Call details</b><br>") == "Call back\nFriday");
+  CHECK(AgentNote("<b>Agent notes</b><br>Call back\nFriday<br><br><b>Call details</b><br>") ==
+        "Call back\nFriday");
   CHECK(AgentNote("<li>no note</li>") == "");
   const int64_t ms = 1767323045000;
-  std::string composed = "<li><b>Summary</b>: x</li><li><b>Date/time</b>: 2026-01-02 03:04:05 AM</li>";
+  std::string composed =
+      "<li><b>Summary</b>: x</li><li><b>Date/time</b>: 2026-01-02 03:04:05 AM</li>";
   CHECK(OverrideDateTime(composed, ms, json::value("-5")) ==
         "<li><b>Summary</b>: x</li><li><b>Date/time</b>: 2026-01-01 10:04:05 PM</li>");
   CHECK(OverrideDateTime(composed, ms, json::value(nullptr)) == composed);

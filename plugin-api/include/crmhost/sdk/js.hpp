@@ -39,13 +39,20 @@ inline std::string NumberToString(double d) {
 // joined with ",".
 inline std::string ToString(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::string: return std::string(v.get_string());
-    case json::kind::null: return "null";
-    case json::kind::bool_: return v.get_bool() ? "true" : "false";
-    case json::kind::int64: return std::to_string(v.get_int64());
-    case json::kind::uint64: return std::to_string(v.get_uint64());
-    case json::kind::double_: return NumberToString(v.get_double());
-    case json::kind::object: return "[object Object]";
+    case json::kind::string:
+      return std::string(v.get_string());
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return v.get_bool() ? "true" : "false";
+    case json::kind::int64:
+      return std::to_string(v.get_int64());
+    case json::kind::uint64:
+      return std::to_string(v.get_uint64());
+    case json::kind::double_:
+      return NumberToString(v.get_double());
+    case json::kind::object:
+      return "[object Object]";
     case json::kind::array: {
       std::string out;
       bool first = true;
@@ -64,11 +71,16 @@ inline std::string ToString(const json::value& v) {
 inline double ToNumber(const json::value& v) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   switch (v.kind()) {
-    case json::kind::null: return 0;
-    case json::kind::bool_: return v.get_bool() ? 1 : 0;
-    case json::kind::int64: return double(v.get_int64());
-    case json::kind::uint64: return double(v.get_uint64());
-    case json::kind::double_: return v.get_double();
+    case json::kind::null:
+      return 0;
+    case json::kind::bool_:
+      return v.get_bool() ? 1 : 0;
+    case json::kind::int64:
+      return double(v.get_int64());
+    case json::kind::uint64:
+      return double(v.get_uint64());
+    case json::kind::double_:
+      return v.get_double();
     case json::kind::string: {
       std::string s(v.get_string());
       size_t b = s.find_first_not_of(" \t\n\r\f\v");
@@ -89,7 +101,8 @@ inline double ToNumber(const json::value& v) {
       if (a.size() == 1) return ToNumber(a[0]);
       return nan;
     }
-    case json::kind::object: return nan;
+    case json::kind::object:
+      return nan;
   }
   return nan;
 }
@@ -98,16 +111,25 @@ inline double ToNumber(const json::value& v) {
 inline bool Truthy(const json::value* v) {
   if (!v) return false;
   switch (v->kind()) {
-    case json::kind::null: return false;
-    case json::kind::bool_: return v->get_bool();
-    case json::kind::int64: return v->get_int64() != 0;
-    case json::kind::uint64: return v->get_uint64() != 0;
-    case json::kind::double_: return v->get_double() != 0 && !std::isnan(v->get_double());
-    case json::kind::string: return !v->get_string().empty();
-    default: return true;
+    case json::kind::null:
+      return false;
+    case json::kind::bool_:
+      return v->get_bool();
+    case json::kind::int64:
+      return v->get_int64() != 0;
+    case json::kind::uint64:
+      return v->get_uint64() != 0;
+    case json::kind::double_:
+      return v->get_double() != 0 && !std::isnan(v->get_double());
+    case json::kind::string:
+      return !v->get_string().empty();
+    default:
+      return true;
   }
 }
-inline bool Truthy(const json::value& v) { return Truthy(&v); }
+inline bool Truthy(const json::value& v) {
+  return Truthy(&v);
+}
 
 // `obj?.a?.b` for objects; nullptr when any step is missing or not an object. A JSON null at
 // the end counts as missing, as `??` treats it.

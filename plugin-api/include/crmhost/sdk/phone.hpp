@@ -38,7 +38,8 @@ inline size_t CountryCodeLength(std::string_view digits) {
 inline Number Parse(std::string_view text) {
   Number n;
   size_t i = 0;
-  while (i < text.size() && text[i] == ' ') ++i;
+  while (i < text.size() && text[i] == ' ')
+    ++i;
   if (i >= text.size() || text[i] != '+') return n;
   std::string digits;
   for (++i; i < text.size(); ++i) {

@@ -165,9 +165,9 @@ inline int UtcOffsetMinutes(const json::value& v) {
 // Formats like moment(ms).utcOffset(offset_minutes).format(pattern). Supported tokens:
 // YYYY YY MMMM MMM MM M Do DD D dddd ddd HH H hh h mm m ss s SSS A a ZZ Z; [text] is literal.
 inline std::string FormatMoment(int64_t ms, int offset_minutes, std::string_view pattern) {
-  static constexpr const char* kMonths[] = {"January", "February", "March",     "April",
-                                            "May",     "June",     "July",      "August",
-                                            "September", "October", "November", "December"};
+  static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
+                                            "May",       "June",     "July",     "August",
+                                            "September", "October",  "November", "December"};
   static constexpr const char* kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                           "Thursday", "Friday", "Saturday"};
   Civil c = ToCivil(ms + int64_t(offset_minutes) * 60000);
