@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <future>
@@ -40,11 +41,13 @@ int64_t NowMs() {
       .count();
 }
 
+// Until the daemon listens, at least info is logged whatever --log-level says: an admin always
+// sees where it listens and which plugins it loaded or refused.
 void SetupLogging(const std::string& level) {
   auto logger = spdlog::stdout_logger_mt("crmhostd");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
-  spdlog::set_level(spdlog::level::from_str(level));
+  spdlog::set_level(std::min(spdlog::level::info, spdlog::level::from_str(level)));
   spdlog::flush_on(spdlog::level::info);
 }
 

@@ -57,6 +57,7 @@ class FakeHttpServer {
   std::vector<RecordedRequest> requests() const;
   size_t count(std::string_view method, std::string_view path) const;  // exact path
   void clear();
+  void set_recording(bool on);  // off for benchmarks: no unbounded request log
 
  private:
   struct Impl;

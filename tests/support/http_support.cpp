@@ -98,6 +98,7 @@ struct FakeHttpServer::Impl {
   std::unique_ptr<ssl::context> tls;
   std::thread accept_thread;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> recording{true};
   mutable std::mutex mu;
   std::vector<RecordedRequest> log;                // guarded by mu
   std::vector<std::shared_ptr<tcp::socket>> open;  // guarded by mu
@@ -112,7 +113,7 @@ struct FakeHttpServer::Impl {
       bhttp::read(stream, buf, req, ec);
       if (ec) return;
       RecordedRequest rec = Record(req);
-      {
+      if (recording) {
         std::lock_guard lock(mu);
         log.push_back(rec);
       }
@@ -218,6 +219,8 @@ size_t FakeHttpServer::count(std::string_view method, std::string_view path) con
     n += r.method == method && r.path == path;
   return n;
 }
+
+void FakeHttpServer::set_recording(bool on) { impl_->recording = on; }
 
 void FakeHttpServer::clear() {
   std::lock_guard lock(impl_->mu);

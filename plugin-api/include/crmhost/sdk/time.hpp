@@ -133,7 +133,7 @@ inline std::optional<int64_t> ParseTimestamp(const json::value& v) {
 // "2026-01-02T03:04:05.000Z" (Date.prototype.toISOString).
 inline std::string FormatIso8601(int64_t ms) {
   Civil c = ToCivil(ms);
-  char buf[40];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", (long long)c.year,
                 c.month, c.day, c.hour, c.minute, c.second, c.millisecond);
   return buf;
@@ -172,7 +172,7 @@ inline std::string FormatMoment(int64_t ms, int offset_minutes, std::string_view
                                           "Thursday", "Friday", "Saturday"};
   Civil c = ToCivil(ms + int64_t(offset_minutes) * 60000);
   auto two = [](int v) {
-    char b[8];
+    char b[16];
     std::snprintf(b, sizeof b, "%02d", v);
     return std::string(b);
   };
