@@ -12,5 +12,6 @@ int main() {
   crmhost::testing::FakeRedtail fake;
   fake.server().set_recording(false);
   std::cout << "port " << fake.server().port() << std::endl;
-  for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+  for (;;)
+    std::this_thread::sleep_for(std::chrono::hours(1));
 }

@@ -220,7 +220,9 @@ size_t FakeHttpServer::count(std::string_view method, std::string_view path) con
   return n;
 }
 
-void FakeHttpServer::set_recording(bool on) { impl_->recording = on; }
+void FakeHttpServer::set_recording(bool on) {
+  impl_->recording = on;
+}
 
 void FakeHttpServer::clear() {
   std::lock_guard lock(impl_->mu);

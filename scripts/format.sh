@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Formats every tracked C/C++ file with the repository's .clang-format (CI checks this).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+git ls-files '*.cpp' '*.h' '*.hpp' '*.c' | xargs clang-format -i
