@@ -86,6 +86,9 @@ http::HttpResponse ConnectFailureResponse(const ConnectFailure& f, std::string_v
 
 // ---- POST /callLog ---------------------------------------------------------------------------
 
+http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
+                                     const plugins::PluginVersion& plugin, const json::object& body);
+
 http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtState& jwt) {
   auto who = RequireCaller(jwt);
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
@@ -104,7 +107,14 @@ http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtStat
 
   auto lease = app.registry.Acquire(caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
-  const auto& plugin = **lease;
+  return Served(CreateCallLogWith(app, req, caller, **lease, body), **lease);
+}
+
+http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
+                                     const plugins::PluginVersion& plugin, const json::object& body) {
+  const json::value* log_info_v = js::Get(body, "logInfo");
+  const json::object& log_info = log_info_v->get_object();
+  const json::value* session_id = js::Get(log_info, "sessionId");
 
   // 1. Reserve before anything reaches the CRM.
   store::CallLogRow row;
@@ -235,13 +245,20 @@ http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtStat
 
 // ---- GET /callLog -----------------------------------------------------------------------------
 
+http::HttpResponse GetCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
+                                  const plugins::PluginVersion& plugin);
+
 http::HttpResponse GetCallLog(App& app, http::HttpRequest& req, const JwtState& jwt) {
   auto who = RequireCaller(jwt);
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
   const auto& caller = std::get<Caller>(who);
   auto lease = app.registry.Acquire(caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
-  const auto& plugin = **lease;
+  return Served(GetCallLogWith(app, req, caller, **lease), **lease);
+}
+
+http::HttpResponse GetCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
+                                  const plugins::PluginVersion& plugin) {
   const json::object unsuccessful{{"successful", false}};
 
   auto user = app.store.GetUser(caller.user_id);
@@ -307,6 +324,9 @@ http::HttpResponse GetCallLog(App& app, http::HttpRequest& req, const JwtState& 
 
 // ---- PATCH /callLog ---------------------------------------------------------------------------
 
+http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
+                                     const plugins::PluginVersion& plugin, const json::object& body);
+
 http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtState& jwt) {
   auto who = RequireCaller(jwt);
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
@@ -319,8 +339,12 @@ http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtStat
     return http::HttpResponse::Error(400, "sessionId is required");
   auto lease = app.registry.Acquire(caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
-  const auto& plugin = **lease;
+  return Served(UpdateCallLogWith(app, req, caller, **lease, body), **lease);
+}
 
+http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
+                                     const plugins::PluginVersion& plugin, const json::object& body) {
+  const json::value* session_id = js::Get(body, "sessionId");
   auto found = app.store.FindCallLog(IdentityOf(app, body, *session_id));
   if (!found.ok()) return Failure(DatabaseErrorMessage());
   if (!found.value()) return http::HttpResponse::Json(200, json::object{{"successful", false}});

@@ -20,6 +20,9 @@ bool IsRealContact(const json::value& c) {
   return !(o && js::Truthy(js::Get(*o, "isNewContact")));
 }
 
+http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Caller& caller,
+                                   const plugins::PluginVersion& plugin, const std::string& phone, bool force);
+
 http::HttpResponse FindContact(App& app, http::HttpRequest& req, const JwtState& jwt) {
   auto who = RequireCaller(jwt);
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
@@ -34,8 +37,11 @@ http::HttpResponse FindContact(App& app, http::HttpRequest& req, const JwtState&
 
   auto lease = app.registry.Acquire(caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
-  const auto& plugin = **lease;
+  return Served(FindContactWith(app, req, caller, **lease, phone, force), **lease);
+}
 
+http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Caller& caller,
+                                   const plugins::PluginVersion& plugin, const std::string& phone, bool force) {
   auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
   if (auto* fail = std::get_if<ConnectFailure>(&connected)) {
     switch (fail->kind) {

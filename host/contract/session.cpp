@@ -42,6 +42,11 @@ std::string IdString(const json::value& v) {
   return js::ToString(v);
 }
 
+http::HttpResponse Served(http::HttpResponse resp, const plugins::PluginVersion& plugin) {
+  resp.headers.emplace_back("x-crmhost-plugin", plugin.name() + "/" + plugin.info().version);
+  return resp;
+}
+
 JwtState ReadJwt(const http::HttpRequest& req, const App& app) {
   JwtState st;
   const auto header_token = BearerToken(req);

@@ -78,6 +78,10 @@ bool ApplyUserUpdate(App& app, store::UserRecord& user, boost::json::value& resu
 // The user credentials a plugin call may log: masked.
 std::vector<std::string> SecretsOf(const store::UserRecord& user);
 
+// Marks which plugin version produced a response ("x-crmhost-plugin: redtail/1.0.1"), for
+// admins and for checking hot upgrades from outside.
+http::HttpResponse Served(http::HttpResponse resp, const plugins::PluginVersion& plugin);
+
 // The string the reference's `${value}` would produce for an id (numbers without ".0").
 std::string IdString(const boost::json::value& v);
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <chrono>
 #include <filesystem>
@@ -23,6 +24,8 @@
 #include "outbound/client.h"
 #include "plugins/host_services.h"
 #include "plugins/loader.h"
+#include "plugins/manager.h"
+#include "ops/ops_api.h"
 #include "plugins/registry.h"
 #include "version.h"
 
@@ -123,25 +126,28 @@ int RunDaemon(const Options& o) {
   plugins::HostServices services({store.get(), http_client.get(), o.plugin_settings, &NowMs});
   plugins::Registry registry;
   plugins::Loader loader({fs::path(o.data_dir) / "plugin-shadow"}, services);
+  plugins::PluginManager::Options mo;
+  mo.plugin_dir = o.plugin_dir;
+  mo.watch = o.plugin_watch == "off"    ? plugins::DirectoryWatcher::Mode::kOff
+             : o.plugin_watch == "poll" ? plugins::DirectoryWatcher::Mode::kPoll
+                                        : plugins::DirectoryWatcher::Mode::kNative;
+  mo.max_resident_versions = o.max_resident_versions;
+  plugins::PluginManager manager(mo, loader, registry);
+
+  std::string ops_token;
+  if (o.ops_enabled) {
+    auto token = LoadOrCreateOpsToken(o.ops_token_file);
+    if (!token.ok()) {
+      spdlog::error("{}", token.status().message());
+      return 1;
+    }
+    ops_token = std::move(token).value();
+  }
 
   // Network threads first: a plugin's init may already make outbound calls.
-  for (unsigned i = 0; i < o.io_threads; ++i)
-    io_threads.emplace_back([&ioc] { ioc.run(); });
-
-  size_t loaded = 0;
-  for (const auto& file : plugins::Loader::ListPluginFiles(o.plugin_dir)) {
-    auto v = loader.Load(file);
-    if (!v.ok()) {
-      spdlog::warn("refused plugin {}", v.status().message());
-      continue;
-    }
-    spdlog::info("loaded plugin {} {} (ABI {}, sha256 {}) from {}", v.value()->name(),
-                 v.value()->info().version, v.value()->info().abi,
-                 v.value()->info().sha256.substr(0, 16), file.string());
-    registry.Publish(std::move(v).value());
-    ++loaded;
-  }
-  if (loaded == 0) spdlog::warn("no plugins loaded from {}", o.plugin_dir);
+  for (unsigned i = 0; i < o.io_threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
+  manager.Start();
+  if (registry.Live().empty()) spdlog::warn("no plugins loaded from {}", o.plugin_dir);
 
   identity::JwtCodec jwt(KeyString(jwt_key));
   contract::App app{*store, registry, jwt, hash_key, &NowMs};
@@ -155,43 +161,81 @@ int RunDaemon(const Options& o) {
     ho.address = o.listen_address;
     ho.port = o.listen_port;
     ho.max_body_bytes = o.max_body_bytes;
-    http::HttpServer server(ioc, ho,
-                            [&dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
-                              dispatcher.Dispatch(std::move(req), std::move(done));
-                            });
-    if (Status st = server.Listen(); !st.ok()) {
-      spdlog::error("{}", st.message());
+    http::HttpServer server(ioc, ho, [&dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
+      dispatcher.Dispatch(std::move(req), std::move(done));
+    });
+    // The ops API: its own listener, router and small worker pool, so a saturated App Connect
+    // side never locks the administrator out.
+    WorkerPool ops_workers(2, 16);
+    http::Router ops_router;
+    RegisterOpsRoutes(ops_router, manager, ops_token);
+    http::Dispatcher ops_dispatcher(ops_router, ops_workers, "");
+    http::HttpServer::Options opo;
+    opo.address = o.ops_address;
+    opo.port = o.ops_port;
+    opo.max_body_bytes = 64 * 1024;
+    http::HttpServer ops_server(ioc, opo, [&ops_dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
+      ops_dispatcher.Dispatch(std::move(req), std::move(done));
+    });
+    Status listening = server.Listen();
+    if (listening.ok() && o.ops_enabled) listening = ops_server.Listen();
+    if (!listening.ok()) {
+      spdlog::error("{}", listening.message());
       exit_code = 1;
     } else {
       server.Start();
-      spdlog::info("crmhostd {} listening on http://{}:{}", kVersion, o.listen_address,
-                   server.port());
+      if (o.ops_enabled) {
+        ops_server.Start();
+        spdlog::info("ops API on http://{}:{} (token in {})", o.ops_address, ops_server.port(), o.ops_token_file);
+      }
+      spdlog::info("crmhostd {} listening on http://{}:{}", kVersion, o.listen_address, server.port());
+      spdlog::set_level(spdlog::level::from_str(o.log_level));
+
+      // SIGHUP rescans the plugin directory (as POST /plugins/reload does).
+      asio::signal_set hangup(ioc, SIGHUP);
+      std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& hec,
+                                                                                int) {
+        if (hec) return;
+        spdlog::info("received SIGHUP; rescanning {}", o.plugin_dir);
+        manager.RequestRescan();
+        hangup.async_wait(on_hup);
+      };
+      hangup.async_wait(on_hup);
+
       std::promise<int> stop_signal;
       asio::signal_set signals(ioc, SIGINT, SIGTERM);
       signals.async_wait([&](const boost::system::error_code& sec, int signo) {
         if (!sec) stop_signal.set_value(signo);
       });
       const int signo = stop_signal.get_future().get();
-      spdlog::info("received signal {}; draining {} requests in flight", signo,
-                   server.requests_in_flight());
+      spdlog::info("received signal {}; draining {} requests in flight", signo, server.requests_in_flight());
       server.BeginShutdown();
+      ops_server.BeginShutdown();
       // Drain on this thread while the network threads keep running: connections close as
       // their last response is written, and requests in flight (with their CRM calls) finish.
       const auto deadline = std::chrono::steady_clock::now() + kDrainDeadline;
-      while (server.open_connections() > 0 && std::chrono::steady_clock::now() < deadline)
+      while ((server.open_connections() > 0 || ops_server.open_connections() > 0) &&
+             std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(10ms);
       if (server.requests_in_flight() > 0)
-        spdlog::warn("drain deadline passed with {} requests in flight",
-                     server.requests_in_flight());
+        spdlog::warn("drain deadline passed with {} requests in flight", server.requests_in_flight());
+      std::promise<void> cancelled;
+      asio::post(ioc, [&] {
+        boost::system::error_code cec;
+        hangup.cancel(cec);
+        cancelled.set_value();
+      });
+      cancelled.get_future().wait();
     }
     // Finish queued plugin operations while the network threads still run, so their outbound
-    // calls complete or time out; only then stop the network.
+    // calls complete or time out; only then stop the network and the plugin control thread.
     workers.Shutdown();
+    ops_workers.Shutdown();
+    manager.Stop();
     work.reset();
     ioc.stop();
   }
-  for (auto& t : io_threads)
-    t.join();
+  for (auto& t : io_threads) t.join();
   registry.ShutdownAll();
   spdlog::info("crmhostd stopped");
   return exit_code;

@@ -50,6 +50,13 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn or error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  std::string ops_listen = o.ops_address + ":" + std::to_string(o.ops_port);
+  app.add_option("--ops-listen", ops_listen, "ops API ADDR:PORT, or off")->capture_default_str();
+  app.add_option("--ops-token-file", o.ops_token_file, "ops API bearer token; default <data-dir>/ops.token, created if missing");
+  app.add_option("--plugin-watch", o.plugin_watch, "how plugin-dir changes are noticed")
+      ->capture_default_str()->check(CLI::IsMember({"inotify", "poll", "off"}));
+  app.add_option("--max-resident-versions", o.max_resident_versions, "builds of one plugin mapped before refusing more")
+      ->capture_default_str()->check(CLI::Range(size_t(1), size_t(1024)));
   app.add_flag("--no-sync", o.no_sync, "do not fsync the store on commits (unsafe on power loss)");
   try {
     app.parse(argc, argv);
@@ -61,17 +68,26 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
     std::cerr << "crmhostd: " << msg << "\n";
     return 2;
   };
-  size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) return fail("--listen wants ADDR:PORT, got '" + listen + "'");
-  o.listen_address = listen.substr(0, colon);
-  if (o.listen_address.size() > 2 && o.listen_address.front() == '[')
-    o.listen_address = o.listen_address.substr(1, o.listen_address.size() - 2);
-  try {
-    unsigned long port = std::stoul(listen.substr(colon + 1));
-    if (port > 65535) throw std::out_of_range("port");
-    o.listen_port = uint16_t(port);
-  } catch (const std::exception&) {
-    return fail("--listen port must be 0-65535, got '" + listen.substr(colon + 1) + "'");
+  // ADDR:PORT (IPv6 literals in brackets) -> address, port.
+  auto split = [&](const std::string& flag, const std::string& text, std::string& addr, uint16_t& port) {
+    size_t colon = text.rfind(':');
+    if (colon == std::string::npos) return fail(flag + " wants ADDR:PORT, got '" + text + "'");
+    addr = text.substr(0, colon);
+    if (addr.size() > 2 && addr.front() == '[') addr = addr.substr(1, addr.size() - 2);
+    try {
+      unsigned long p = std::stoul(text.substr(colon + 1));
+      if (p > 65535) throw std::out_of_range("port");
+      port = uint16_t(p);
+    } catch (const std::exception&) {
+      return fail(flag + " port must be 0-65535, got '" + text.substr(colon + 1) + "'");
+    }
+    return 0;
+  };
+  if (int rc = split("--listen", listen, o.listen_address, o.listen_port)) return rc;
+  if (ops_listen == "off") {
+    o.ops_enabled = false;
+  } else if (int rc = split("--ops-listen", ops_listen, o.ops_address, o.ops_port)) {
+    return rc;
   }
   for (auto& ov : overrides) {
     size_t eq = ov.find('=');
@@ -103,6 +119,7 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
     o.plugin_settings[s.substr(0, dot)][s.substr(dot + 1, eq - dot - 1)] = std::move(value);
   }
   if (o.secret_key_file.empty()) o.secret_key_file = o.data_dir + "/secret.key";
+  if (o.ops_token_file.empty()) o.ops_token_file = o.data_dir + "/ops.token";
   return o;
 }
 

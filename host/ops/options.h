@@ -41,6 +41,20 @@ struct Options {
   unsigned max_queued = 1024;
   // --max-body-bytes N: largest request body accepted (413 above). Default: 8 MiB.
   size_t max_body_bytes = 8 * 1024 * 1024;
+  // --ops-listen ADDR:PORT: the ops API (plugins list/reload/rollback). "off" disables it.
+  // Default: 127.0.0.1:6067. Never the App Connect port.
+  std::string ops_address = "127.0.0.1";
+  uint16_t ops_port = 6067;
+  bool ops_enabled = true;
+  // --ops-token-file FILE: the ops API's bearer token. Default: <data-dir>/ops.token, generated
+  // with mode 0400 if absent.
+  std::string ops_token_file;
+  // --plugin-watch inotify|poll|off: how plugin-dir changes are noticed (off: SIGHUP and the ops
+  // API only). Default: inotify (polling if unavailable).
+  std::string plugin_watch = "inotify";
+  // --max-resident-versions N: distinct builds of one plugin mapped before new ones are refused
+  // (libraries are never unloaded). Default: 16.
+  size_t max_resident_versions = 16;
   // --log-level trace|debug|info|warn|error. Default: info.
   std::string log_level = "info";
   // --no-sync: do not fsync the store's log on commits (faster; unsafe on power loss).

@@ -76,11 +76,13 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
   if (Status st = CheckSharedObject(bytes); !st.ok()) return Refuse(file, st.message());
   const std::string sha = Sha256Hex(bytes);
 
-  // 2. Shadow copy named by content: write to a temporary name, then rename into place.
+  // 2. Shadow copy named by content: one content is one path, so dlopen maps it once however
+  //    often it is (re)published. Written under a temporary name, then renamed into place. A
+  //    file already in the shadow directory (a rollback) is used as it is.
   fs::create_directories(options_.shadow_dir, ec);
   if (ec) return Refuse(file, "cannot create shadow directory: " + ec.message());
-  const fs::path shadow =
-      options_.shadow_dir / (file.stem().string() + "-" + sha.substr(0, 32) + kPluginExtension);
+  fs::path shadow = options_.shadow_dir / (sha + kPluginExtension);
+  if (fs::equivalent(file.parent_path(), options_.shadow_dir, ec)) shadow = file;
   if (!fs::exists(shadow, ec)) {
     fs::path tmp = shadow;
     tmp += ".tmp";

@@ -49,6 +49,7 @@ struct PluginInfo {
   std::string source;  // the file it was loaded from
   std::string shadow;  // the private copy that is mapped
   int64_t loaded_at_ms = 0;
+  uint64_t generation = 0;  // per platform, +1 on every publish (set before publishing)
   std::vector<std::string> operations;
   boost::json::value manifest;  // the platform's manifest entry, or null
 };
@@ -62,6 +63,8 @@ class PluginVersion {
   PluginVersion& operator=(const PluginVersion&) = delete;
 
   const PluginInfo& info() const { return info_; }
+  // Only before the version is published (control thread).
+  void set_generation(uint64_t g) { info_.generation = g; }
   const std::string& name() const { return info_.name; }
   bool Implements(std::string_view op) const;
 

@@ -2,8 +2,8 @@
 //
 // Every request takes one Lease at its start and uses that version for all of its plugin
 // calls, so a version published mid-request never changes the code a request runs. Publishing
-// a version retires the previous one: it stays resident, finishes the requests that hold it,
-// and is shut down on the control thread once the last lease is gone (see Reap).
+// a version retires the previous one: it keeps serving the requests that hold it, and is shut
+// down on the control thread once the last lease is gone (see Reap). Its library stays mapped.
 //
 // Thread safety: Acquire and leases from any thread; Publish, Retire, Reap, ShutdownAll on the
 // control thread.
@@ -44,24 +44,28 @@ class Registry {
 
   std::optional<Lease> Acquire(std::string_view platform) const;
 
-  // Makes `v` the live version of its platform; the previous one (if any) is retired.
-  void Publish(std::shared_ptr<PluginVersion> v);
-  // Removes the platform; its version is retired.
-  void Retire(std::string_view platform);
+  // Makes `v` the live version of its platform; the previous one (if any) is retired and
+  // returned.
+  std::shared_ptr<PluginVersion> Publish(std::shared_ptr<PluginVersion> v);
+  // Removes the platform; its version is retired and returned.
+  std::shared_ptr<PluginVersion> Retire(std::string_view platform);
 
+  std::shared_ptr<PluginVersion> Live(std::string_view platform) const;
   std::vector<std::shared_ptr<PluginVersion>> Live() const;
-  // Retired versions still resident (shut down or draining).
-  size_t retired_count() const;
+  // Retired versions still draining (requests hold them; not shut down yet), in all or one platform.
+  size_t draining_count() const;
+  size_t draining_count(std::string_view platform) const;
 
-  // Shuts down retired versions whose last request has finished. Returns how many.
-  size_t Reap();
+  // Shuts down the retired versions whose last request has finished and forgets them (their
+  // libraries stay mapped). Returns the versions shut down.
+  std::vector<std::shared_ptr<PluginVersion>> Reap();
   // Retires everything and shuts every version down. Call only after all requests ended.
   void ShutdownAll();
 
  private:
   mutable std::shared_mutex mu_;
   std::map<std::string, std::shared_ptr<PluginVersion>, std::less<>> live_;  // guarded by mu_
-  std::vector<std::shared_ptr<PluginVersion>> retired_;                      // guarded by mu_
+  std::vector<std::shared_ptr<PluginVersion>> draining_;                     // guarded by mu_
 };
 
 }  // namespace crmhost::plugins

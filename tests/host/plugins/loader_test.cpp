@@ -123,6 +123,16 @@ TEST_CASE("loader: the plain C plugin loads and uses kv and settings through the
   CHECK(v.value()->is_shut_down());
 }
 
+TEST_CASE("loader: a plugin built against the frozen ABI 1.0 header still loads", "[loader][abi]") {
+  Harness h;
+  auto v = h.loader->Load(TestPlugin("abi_v1_0"));
+  REQUIRE(v.ok());
+  CHECK(v.value()->info().abi == "1.0");
+  auto out = v.value()->Invoke("getAuthType", json::object{}, "r", {});
+  REQUIRE(out.ok());
+  CHECK(out.value == "apiKey");
+}
+
 TEST_CASE("loader: the Redtail plugin exports one symbol's worth of descriptor", "[loader]") {
   Harness h;
   auto v = h.loader->Load(std::string(CRMHOST_PLUGIN_DIR) + "/redtail.so");
@@ -151,12 +161,13 @@ TEST_CASE("registry: leases pin a version across a publish, retired versions shu
   auto v2 = h.loader->Load(TestPlugin("cminimal"));
   REQUIRE(v2.ok());
   registry.Publish(v2.value());
-  CHECK(registry.retired_count() == 1);
-  CHECK(registry.Reap() == 0);  // v1 still has a request
+  CHECK(registry.draining_count() == 1);
+  CHECK(registry.Reap().empty());  // v1 still has a request
   CHECK(&**lease == v1.value().get());
   CHECK(&**registry.Acquire("cminimal") == v2.value().get());
   lease.reset();
-  CHECK(registry.Reap() == 1);
+  CHECK(registry.Reap().size() == 1);
+  CHECK(registry.draining_count() == 0);
   CHECK(v1.value()->is_shut_down());
   CHECK_FALSE(v2.value()->is_shut_down());
   registry.Retire("cminimal");

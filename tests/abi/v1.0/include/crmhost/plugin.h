@@ -1,0 +1,285 @@
+/*
+ * crmhost/plugin.h -- the crmhost plugin ABI, version 1.0.
+ *
+ * A crmhost plugin is a shared library (.so / .dll) that teaches the crmhost daemon one or
+ * more CRMs. The daemon loads it at run time, hands it App Connect connector operations
+ * ("findContact", "createCallLog", ...) as JSON documents, and receives JSON documents back.
+ * Everything the plugin needs from the outside world (HTTP, storage, settings, logging, the
+ * clock) it gets from the host through the crmh_host_api table below.
+ *
+ * This header is the one interface crmhost can never take back. It is plain C99 with only
+ * <stddef.h> and <stdint.h>, so plugins can be written in C, C++, Rust or anything else that
+ * speaks the C ABI. crmhost/plugin.hpp is an optional header-only C++ SDK on top of it.
+ *
+ * Conventions (they hold for every declaration below):
+ *
+ *  1. Names: types and functions are prefixed crmh_, macros CRMH_. The host never calls a
+ *     plugin symbol other than the single entry point named by CRMH_ENTRY_SYMBOL.
+ *  2. Versioning: CRMH_ABI_MAJOR changes only when something is removed or changes meaning;
+ *     the host refuses a plugin whose major differs from its own. CRMH_ABI_MINOR grows when
+ *     fields are appended; the host refuses a plugin built against a newer minor than its own
+ *     (it would not know the new fields), and accepts any older minor.
+ *  3. Growth: every struct that crosses the line starts with `uint32_t struct_size`, filled by
+ *     whoever allocated the struct. New fields are only ever appended, under an
+ *     "ABI 1.x" marker. A reader never touches a field that lies beyond the struct_size it was
+ *     given. tests/abi/abi_layout_test pins the offset of every field.
+ *  4. Strings: crmh_view is a borrowed (pointer, length) pair; it is NOT NUL-terminated and
+ *     may contain NUL bytes. UTF-8 text everywhere. The only NUL-terminated strings are the
+ *     static `const char *` fields of the descriptor.
+ *  5. Ownership: nobody frees what the other side allocated. Views passed *into* a plugin
+ *     function are valid until that function returns. Views the host returns *from* a host
+ *     service (HTTP responses, kv values, settings) are host memory that stays valid until
+ *     the plugin function that received the crmh_call returns. Results flow back only through
+ *     a host-owned crmh_writer. Instances (crmh_instance) are plugin memory.
+ *  6. Errors: functions return crmh_status (0 = CRMH_OK). A failing plugin function may write
+ *     a human-readable reason (or, for CRMH_E_UPSTREAM, a JSON document, see invoke) to the
+ *     writer it was given.
+ *  7. No exceptions, longjmps or C++ types cross the line. A C++ plugin catches everything at
+ *     its exported functions (plugin.hpp does this for you).
+ *  8. Threads: init, self_check and shutdown are called on one control thread, never
+ *     concurrently with each other. invoke is called concurrently from many threads and must
+ *     be reentrant. Host services are thread-safe, but a crmh_call may only be used on the
+ *     thread running the plugin function it was passed to, and only until that returns.
+ *  9. Blocking: a plugin does I/O only through host services and never blocks a thread in
+ *     any other way (no sleeps, no own sockets, no waiting on other threads). This lets the
+ *     host run plugin code on stackful coroutines without changing this ABI.
+ * 10. Trust: a plugin runs inside the daemon's process with the daemon's rights. The ABI is
+ *     an interface, not a sandbox; install only plugins you trust.
+ */
+#ifndef CRMHOST_PLUGIN_H
+#define CRMHOST_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ----------------------------------------------------------------------------------------
+ * Versions and identity
+ * ------------------------------------------------------------------------------------- */
+
+#define CRMH_ABI_MAJOR 1
+#define CRMH_ABI_MINOR 0
+
+/* First 8 bytes of every descriptor: the ASCII text "CRMHPLUG" read as a big-endian number.
+ * A wrong magic means "this library is not a crmhost plugin" (or is corrupt). */
+#define CRMH_PLUGIN_MAGIC UINT64_C(0x43524D48504C5547)
+
+/* The single symbol every plugin exports, of type crmh_plugin_entry_fn. */
+#define CRMH_ENTRY_SYMBOL "crmh_plugin_entry"
+
+#if defined(_WIN32)
+#define CRMH_EXPORT __declspec(dllexport)
+#else
+#define CRMH_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* ----------------------------------------------------------------------------------------
+ * Basic types
+ * ------------------------------------------------------------------------------------- */
+
+/* Status codes. A signed 32-bit integer (not an enum, whose size C leaves open). */
+typedef int32_t crmh_status;
+#define CRMH_OK 0
+/* The plugin does not implement the requested operation. */
+#define CRMH_E_UNSUPPORTED 1
+/* The input document was not usable (missing or mistyped field). */
+#define CRMH_E_INVALID 2
+/* The CRM answered with an error. For invoke, the output holds the JSON object
+ * {"statusCode": <HTTP status or 0>, "message": "<reason>"} which the host turns into the
+ * App Connect returnMessage for that operation (rate limit, authorization, ...). */
+#define CRMH_E_UPSTREAM 3
+/* A bug or unexpected state inside the plugin (including a caught C++ exception). */
+#define CRMH_E_INTERNAL 4
+/* Host service results: */
+#define CRMH_E_TIMEOUT 5   /* the outbound request did not finish in time */
+#define CRMH_E_TRANSPORT 6 /* DNS, connect, TLS or protocol failure; no HTTP status */
+#define CRMH_E_TOO_LARGE 7 /* a response or value exceeded the host's size limit */
+#define CRMH_E_DENIED 8    /* the host's outbound policy refused the URL */
+#define CRMH_E_NOT_FOUND 9 /* kv key or setting does not exist */
+
+/* Log levels for crmh_host_api.log. */
+#define CRMH_LOG_DEBUG 0
+#define CRMH_LOG_INFO 1
+#define CRMH_LOG_WARN 2
+#define CRMH_LOG_ERROR 3
+
+/* A borrowed byte range. Not NUL-terminated. See conventions 4 and 5 for lifetime. */
+typedef struct crmh_view {
+  const char* ptr;
+  size_t len;
+} crmh_view;
+
+/* One HTTP header. Names are case-insensitive; the host lower-cases response names. */
+typedef struct crmh_header {
+  crmh_view name;
+  crmh_view value;
+} crmh_header;
+
+/* Host-owned handle for one plugin function invocation: it tells host services which plugin
+ * is calling (kv namespace, settings, log prefix, secrets to mask) and owns the memory of
+ * views returned by host services during that invocation.
+ * OWNERSHIP: host. Valid until the plugin function it was passed to returns. */
+typedef struct crmh_call crmh_call;
+
+/* Host-owned output buffer. The plugin appends bytes with crmh_host_api.write.
+ * OWNERSHIP: host. Valid until the plugin function it was passed to returns. */
+typedef struct crmh_writer crmh_writer;
+
+/* Plugin-owned state created by init and destroyed by shutdown. Opaque to the host.
+ * OWNERSHIP: plugin. */
+typedef struct crmh_instance crmh_instance;
+
+/* ----------------------------------------------------------------------------------------
+ * Host services (the host fills this table; the plugin calls it)
+ * ------------------------------------------------------------------------------------- */
+
+/* An outbound HTTP request, built by the plugin.
+ * OWNERSHIP: plugin; every view must stay valid until http() returns. */
+typedef struct crmh_http_request {
+  uint32_t struct_size; /* sizeof(crmh_http_request) as the plugin knows it */
+  uint32_t timeout_ms;  /* whole-request deadline; 0 = the host's default */
+  crmh_view method;     /* "GET", "POST", "PUT", "PATCH", "DELETE" */
+  crmh_view url;        /* absolute http:// or https:// URL, already percent-encoded */
+  const crmh_header* headers;
+  size_t header_count;
+  crmh_view body; /* may be empty */
+  /* ABI 1.0 ends here. */
+} crmh_http_request;
+
+/* The answer to an outbound request, filled by the host.
+ * The plugin sets struct_size before the call; the host writes no field beyond it.
+ * OWNERSHIP: every view points into host memory owned by the crmh_call, valid until the plugin
+ * function that received that crmh_call returns. */
+typedef struct crmh_http_response {
+  uint32_t struct_size;
+  int32_t status;             /* HTTP status code, or 0 when no response arrived */
+  const crmh_header* headers; /* lower-cased names */
+  size_t header_count;
+  crmh_view body;
+  crmh_view error; /* why http() did not return CRMH_OK; empty otherwise */
+  /* ABI 1.0 ends here. */
+} crmh_http_response;
+
+typedef struct crmh_host_api {
+  uint32_t struct_size; /* sizeof(crmh_host_api) as the host knows it */
+  uint16_t abi_major;   /* the host's CRMH_ABI_MAJOR */
+  uint16_t abi_minor;   /* the host's CRMH_ABI_MINOR; a plugin built against a newer minor
+                           must not call fields beyond struct_size */
+
+  /* ABI 1.0 */
+
+  /* Appends len bytes to a host-owned writer. Never fails (the host aborts the operation
+   * with an error if a configured output limit is exceeded, after the plugin returns).
+   * Called by: the plugin, from any function that received the writer. */
+  void (*write)(crmh_writer* writer, const char* ptr, size_t len);
+
+  /* Writes one log line attributed to this plugin and request. The host masks every secret it
+   * knows for this call (tokens, API keys, passwords, settings marked secret) before the line
+   * reaches any sink, so logging a request body is safe, but prefer not to.
+   * @param level CRMH_LOG_DEBUG .. CRMH_LOG_ERROR. */
+  void (*log)(crmh_call* call, int32_t level, const char* msg, size_t len);
+
+  /* Performs one outbound HTTP(S) request through the host's client (TLS with system CAs,
+   * keep-alive pools, timeouts, size limits, test-time URL overrides). Blocks the calling
+   * plugin function until the answer arrives (see convention 9).
+   * @param req  the request; OWNERSHIP: plugin.
+   * @param resp filled by the host; the plugin sets resp->struct_size first.
+   * @return CRMH_OK when an HTTP response arrived, whatever its status code;
+   *         CRMH_E_TIMEOUT / CRMH_E_TRANSPORT / CRMH_E_TOO_LARGE / CRMH_E_DENIED / CRMH_E_INVALID
+   *         otherwise, with resp->status = 0 and resp->error set. */
+  crmh_status (*http)(crmh_call* call, const crmh_http_request* req, crmh_http_response* resp);
+
+  /* Per-plugin persistent key/value storage (kept in the host's store, encrypted at rest,
+   * surviving restarts and plugin upgrades). Keys are scoped to the plugin's name.
+   * kv_get: @return CRMH_OK and *value set (host memory owned by call), or CRMH_E_NOT_FOUND.
+   * kv_put: @param ttl_ms 0 = keep forever; otherwise the value expires after ttl_ms.
+   * kv_delete: @return CRMH_OK whether or not the key existed. */
+  crmh_status (*kv_get)(crmh_call* call, crmh_view key, crmh_view* value);
+  crmh_status (*kv_put)(crmh_call* call, crmh_view key, crmh_view value, int64_t ttl_ms);
+  crmh_status (*kv_delete)(crmh_call* call, crmh_view key);
+
+  /* Reads a setting the administrator configured for this plugin (for the plugin "redtail",
+   * `--plugin-setting redtail.api_key=...` is the setting "api_key").
+   * @return CRMH_OK and *value set (host memory owned by call), or CRMH_E_NOT_FOUND. */
+  crmh_status (*setting)(crmh_call* call, crmh_view name, crmh_view* value);
+
+  /* Wall-clock time in milliseconds since the Unix epoch, as the host sees it (tests may move
+   * it). Plugins use this instead of the system clock. */
+  int64_t (*now_ms)(crmh_call* call);
+} crmh_host_api;
+
+/* ----------------------------------------------------------------------------------------
+ * The plugin descriptor (the plugin fills this; the host reads it)
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct crmh_plugin_descriptor {
+  /* --- identity: readable before any function below runs ---------------------------- */
+  uint64_t magic;       /* CRMH_PLUGIN_MAGIC */
+  uint32_t struct_size; /* sizeof(crmh_plugin_descriptor) as the plugin knows it */
+  uint16_t abi_major;   /* CRMH_ABI_MAJOR the plugin was built against */
+  uint16_t abi_minor;   /* CRMH_ABI_MINOR the plugin was built against */
+
+  /* Platform name clients use (JWT "platform", manifest key): 1-64 of [A-Za-z0-9_-]. */
+  const char* name;
+  /* Plugin version, semantic versioning 2.0 (e.g. "1.4.2", "2.0.0-rc.1"). */
+  const char* version;
+  /* Free text identifying the build (compiler, standard library, flags); shown to admins. */
+  const char* build_info;
+  /* The App Connect operations this plugin implements, as a NULL-terminated array of names
+   * ("getAuthType", "findContact", ...). /implementedInterfaces is answered from this list
+   * without calling the plugin; invoke is only ever called with a name from it. */
+  const char* const* operations;
+  /* This platform's App Connect manifest entry (a JSON object, the value of
+   * platforms.<name> in /crmManifest), or NULL. */
+  const char* manifest_json;
+
+  /* --- lifecycle ------------------------------------------------------------------------ */
+
+  /* Creates the plugin's state. Called once per loaded version, on the control thread,
+   * before any other function. The host table stays valid until shutdown returns.
+   * @param host  host services; OWNERSHIP: host.
+   * @param call  for host services during init (settings, log, kv, http).
+   * @param out   receives the new instance; OWNERSHIP: plugin.
+   * @param error on failure, a human-readable reason.
+   * @return CRMH_OK, or any error code: the host then refuses this version. */
+  crmh_status (*init)(const crmh_host_api* host, crmh_call* call, crmh_instance** out,
+                      crmh_writer* error);
+
+  /* Optional (may be NULL). Called after init succeeded and before the version is published;
+   * a plugin checks what it can without side effects (required settings present, tables
+   * consistent). @return CRMH_OK, or an error with the reason written to error: the host
+   * then calls shutdown and refuses this version. */
+  crmh_status (*self_check)(crmh_instance* instance, crmh_call* call, crmh_writer* error);
+
+  /* Runs one App Connect operation. Called concurrently from many threads.
+   * @param operation one of the names in `operations`.
+   * @param input     a JSON object: the operation's named arguments as the App Connect
+   *                  connector interface defines them (see docs/PLUGIN_ABI.md).
+   * @param output    receives one JSON document: on CRMH_OK, the operation's result; on
+   *                  CRMH_E_UPSTREAM, {"statusCode":..,"message":..}; on other errors, an
+   *                  optional {"message":..}.
+   * @return CRMH_OK, CRMH_E_UNSUPPORTED, CRMH_E_INVALID, CRMH_E_UPSTREAM or CRMH_E_INTERNAL. */
+  crmh_status (*invoke)(crmh_instance* instance, crmh_call* call, crmh_view operation,
+                        crmh_view input, crmh_writer* output);
+
+  /* Destroys the instance. Called exactly once, on the control thread, after the last invoke
+   * on this instance has returned (the version was replaced, removed, or the host stops).
+   * The plugin must release everything it holds; the library may stay mapped afterwards. */
+  void (*shutdown)(crmh_instance* instance, crmh_call* call);
+
+  /* ABI 1.0 ends here. */
+} crmh_plugin_descriptor;
+
+/* The entry point. Returns the plugin's descriptor: a pointer to static storage that stays
+ * valid while the library is loaded. Must have no side effects and return the same pointer
+ * every time; the host calls it before deciding whether to use the plugin at all. */
+typedef const crmh_plugin_descriptor* (*crmh_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* CRMHOST_PLUGIN_H */
