@@ -31,6 +31,7 @@ struct RedtailHarness {
   FakeRedtail fake;
   std::unique_ptr<DaemonProcess> daemon;
   std::vector<std::string> extra_args;
+  std::string plugin_dir = DaemonProcess::PluginDir();
 
   explicit RedtailHarness(std::optional<TlsFiles> tls = std::nullopt,
                           std::vector<std::string> extra = {})
@@ -41,7 +42,7 @@ struct RedtailHarness {
   std::vector<std::string> Args() const {
     std::vector<std::string> a = {
         "--plugin-dir",
-        DaemonProcess::PluginDir(),
+        plugin_dir,
         "--secret-key-file",
         dir / "master.key",
         "--plugin-setting",
@@ -66,6 +67,25 @@ struct RedtailHarness {
     identity::JwtCodec codec(std::string(reinterpret_cast<const char*>(key.data()), key.size()));
     if (now_s < 0) now_s = std::time(nullptr);
     return codec.Sign(boost::json::object{{"id", id}, {"platform", platform}}, now_s, lifetime_s);
+  }
+
+  std::string OpsToken() const {
+    std::ifstream in(dir / "data/ops.token");
+    std::string t;
+    in >> t;
+    return t;
+  }
+  HttpResult Ops(const std::string& method, const std::string& path) const {
+    return Request(daemon->ops_port(), method, path, {}, {{"Authorization", "Bearer " + OpsToken()}});
+  }
+  // The ops API's view of one plugin (an empty object if it is not listed).
+  boost::json::object PluginState(const std::string& name) const {
+    auto r = Ops("GET", "/plugins");
+    if (r.status != 200) return {};
+    const auto list = r.Json();  // a named value: range-for does not extend a temporary's members
+    for (auto& p : list.as_array())
+      if (p.at("name") == name.c_str()) return p.as_object();
+    return {};
   }
 
   HttpResult Login(const std::string& password = FakeRedtail::kPassword) {

@@ -44,7 +44,9 @@ DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::strin
   static int counter = 0;
   log_path_ = data_dir + "/../crmhostd-" + std::to_string(::getpid()) + "-" +
               std::to_string(counter++) + ".log";
-  std::vector<std::string> argv_s = {Binary(), "--listen", "127.0.0.1:0", "--data-dir", data_dir};
+  // Ephemeral ports for both listeners, so tests can run in parallel.
+  std::vector<std::string> argv_s = {Binary(), "--listen", "127.0.0.1:0", "--ops-listen", "127.0.0.1:0",
+                                     "--data-dir", data_dir};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   const auto started = std::chrono::steady_clock::now();
   pid_ = ::fork();
@@ -66,6 +68,8 @@ DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::strin
     std::string log = Log();
     if (std::regex_search(log, m, ready)) {
       port_ = uint16_t(std::stoi(m[1]));
+      static const std::regex ops(R"(ops API on http://[^ ]+:(\d+))");
+      if (std::regex_search(log, m, ops)) ops_port_ = uint16_t(std::stoi(m[1]));
       ready_ms_ =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
               .count();

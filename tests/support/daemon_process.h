@@ -27,7 +27,8 @@ class TempDir {
 
 class DaemonProcess {
  public:
-  // Starts crmhostd --listen 127.0.0.1:0 --data-dir <data_dir> <args...> and waits (up to
+  // Starts crmhostd --listen 127.0.0.1:0 --ops-listen 127.0.0.1:0 --data-dir <data_dir> <args...>
+  // and waits (up to
   // 20 s) until it reports its port. Throws if it exits or never gets ready.
   DaemonProcess(const std::string& data_dir, std::vector<std::string> args);
   ~DaemonProcess();  // SIGKILL if still running
@@ -35,6 +36,7 @@ class DaemonProcess {
   DaemonProcess& operator=(const DaemonProcess&) = delete;
 
   uint16_t port() const { return port_; }
+  uint16_t ops_port() const { return ops_port_; }  // 0 if the ops API is off
   pid_t pid() const { return pid_; }
   bool Running();
   // Sends `signal` and waits for the exit; returns the exit status (or 128+signal).
@@ -48,6 +50,7 @@ class DaemonProcess {
  private:
   pid_t pid_ = -1;
   uint16_t port_ = 0;
+  uint16_t ops_port_ = 0;
   std::string log_path_;
   double ready_ms_ = 0;
   int exit_status_ = -1;
