@@ -87,7 +87,8 @@ http::HttpResponse ConnectFailureResponse(const ConnectFailure& f, std::string_v
 // ---- POST /callLog ---------------------------------------------------------------------------
 
 http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
-                                     const plugins::PluginVersion& plugin, const json::object& body);
+                                     const plugins::PluginVersion& plugin,
+                                     const json::object& body);
 
 http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtState& jwt) {
   auto who = RequireCaller(jwt);
@@ -111,7 +112,8 @@ http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtStat
 }
 
 http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
-                                     const plugins::PluginVersion& plugin, const json::object& body) {
+                                     const plugins::PluginVersion& plugin,
+                                     const json::object& body) {
   const json::value* log_info_v = js::Get(body, "logInfo");
   const json::object& log_info = log_info_v->get_object();
   const json::value* session_id = js::Get(log_info, "sessionId");
@@ -325,7 +327,8 @@ http::HttpResponse GetCallLogWith(App& app, http::HttpRequest& req, const Caller
 // ---- PATCH /callLog ---------------------------------------------------------------------------
 
 http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
-                                     const plugins::PluginVersion& plugin, const json::object& body);
+                                     const plugins::PluginVersion& plugin,
+                                     const json::object& body);
 
 http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtState& jwt) {
   auto who = RequireCaller(jwt);
@@ -343,7 +346,8 @@ http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtStat
 }
 
 http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
-                                     const plugins::PluginVersion& plugin, const json::object& body) {
+                                     const plugins::PluginVersion& plugin,
+                                     const json::object& body) {
   const json::value* session_id = js::Get(body, "sessionId");
   auto found = app.store.FindCallLog(IdentityOf(app, body, *session_id));
   if (!found.ok()) return Failure(DatabaseErrorMessage());

@@ -21,7 +21,8 @@ bool IsRealContact(const json::value& c) {
 }
 
 http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Caller& caller,
-                                   const plugins::PluginVersion& plugin, const std::string& phone, bool force);
+                                   const plugins::PluginVersion& plugin, const std::string& phone,
+                                   bool force);
 
 http::HttpResponse FindContact(App& app, http::HttpRequest& req, const JwtState& jwt) {
   auto who = RequireCaller(jwt);
@@ -41,7 +42,8 @@ http::HttpResponse FindContact(App& app, http::HttpRequest& req, const JwtState&
 }
 
 http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Caller& caller,
-                                   const plugins::PluginVersion& plugin, const std::string& phone, bool force) {
+                                   const plugins::PluginVersion& plugin, const std::string& phone,
+                                   bool force) {
   auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
   if (auto* fail = std::get_if<ConnectFailure>(&connected)) {
     switch (fail->kind) {

@@ -26,7 +26,8 @@ std::string ReadToken(const std::string& file) {
   std::stringstream ss;
   ss << in.rdbuf();
   std::string t = ss.str();
-  while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' '))
+    t.pop_back();
   return t;
 }
 
@@ -38,14 +39,16 @@ std::string Field(const json::object& o, const char* k) {
 }
 
 void PrintTable(const json::array& plugins) {
-  std::printf("%-16s %-12s %-8s %4s %8s %8s  %-12s %s\n", "NAME", "VERSION", "STATE", "GEN", "INFLIGHT",
-              "DRAINING", "SHA256", "LAST ERROR");
+  std::printf("%-16s %-12s %-8s %4s %8s %8s  %-12s %s\n", "NAME", "VERSION", "STATE", "GEN",
+              "INFLIGHT", "DRAINING", "SHA256", "LAST ERROR");
   for (auto& p : plugins) {
     const auto& o = p.as_object();
     std::string sha = Field(o, "sha256");
-    std::printf("%-16s %-12s %-8s %4s %8s %8s  %-12s %s\n", Field(o, "name").c_str(), Field(o, "version").c_str(),
-                Field(o, "state").c_str(), Field(o, "generation").c_str(), Field(o, "inflight").c_str(),
-                Field(o, "draining").c_str(), sha.substr(0, 12).c_str(), Field(o, "lastError").c_str());
+    std::printf("%-16s %-12s %-8s %4s %8s %8s  %-12s %s\n", Field(o, "name").c_str(),
+                Field(o, "version").c_str(), Field(o, "state").c_str(),
+                Field(o, "generation").c_str(), Field(o, "inflight").c_str(),
+                Field(o, "draining").c_str(), sha.substr(0, 12).c_str(),
+                Field(o, "lastError").c_str());
   }
 }
 
@@ -59,20 +62,24 @@ int main(int argc, char** argv) {
   std::string token_file = "crmhost-data/ops.token";
   bool as_json = false;
   app.add_option("--ops", ops, "crmhostd's ops API")->capture_default_str();
-  app.add_option("--token-file", token_file, "the ops token (crmhostd's --ops-token-file)")->capture_default_str();
+  app.add_option("--token-file", token_file, "the ops token (crmhostd's --ops-token-file)")
+      ->capture_default_str();
   app.add_flag("--json", as_json, "print the daemon's JSON answer");
   auto* plugins = app.add_subcommand("plugins", "list, reload or roll back plugins");
   plugins->require_subcommand(1);
-  plugins->add_subcommand("list", "show every plugin: version, state, generation, requests, last error");
+  plugins->add_subcommand("list",
+                          "show every plugin: version, state, generation, requests, last error");
   plugins->add_subcommand("reload", "rescan the plugin directory now");
   std::string name;
-  auto* rollback = plugins->add_subcommand("rollback", "republish the previous good version of a plugin");
+  auto* rollback =
+      plugins->add_subcommand("rollback", "republish the previous good version of a plugin");
   rollback->add_option("name", name, "plugin name")->required();
   CLI11_PARSE(app, argc, argv);
 
   const std::string token = ReadToken(token_file);
   if (token.empty()) {
-    std::cerr << "crmhostctl: cannot read the ops token from " << token_file << " (use --token-file)\n";
+    std::cerr << "crmhostctl: cannot read the ops token from " << token_file
+              << " (use --token-file)\n";
     return 2;
   }
   std::string method = "GET", path = "/plugins";
@@ -94,7 +101,8 @@ int main(int argc, char** argv) {
     std::string msg = !ec && body.is_object() && body.as_object().contains("error")
                           ? std::string(body.as_object().at("error").as_string())
                           : r->body;
-    std::cerr << "crmhostctl: " << method << " " << path << " -> " << r->status << ": " << msg << "\n";
+    std::cerr << "crmhostctl: " << method << " " << path << " -> " << r->status << ": " << msg
+              << "\n";
     return 1;
   }
   if (as_json || ec) {
@@ -106,7 +114,8 @@ int main(int argc, char** argv) {
   } else if (body.as_object().contains("plugins")) {
     const auto& o = body.as_object();
     for (const char* k : {"published", "refused", "removed"})
-      for (auto& line : o.at(k).as_array()) std::printf("%s: %s\n", k, std::string(line.as_string()).c_str());
+      for (auto& line : o.at(k).as_array())
+        std::printf("%s: %s\n", k, std::string(line.as_string()).c_str());
     PrintTable(o.at("plugins").as_array());
   } else {
     PrintTable(json::array{body});

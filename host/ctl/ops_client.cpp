@@ -11,8 +11,8 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
-Result<OpsResponse> CallOps(const std::string& base, const std::string& method, const std::string& path,
-                            const std::string& token) {
+Result<OpsResponse> CallOps(const std::string& base, const std::string& method,
+                            const std::string& path, const std::string& token) {
   auto url = boost::urls::parse_uri(base);
   if (!url || url->scheme() != "http")
     return Status::InvalidArgument("--ops must be an http:// URL, got '" + base + "'");
@@ -24,7 +24,8 @@ Result<OpsResponse> CallOps(const std::string& base, const std::string& method, 
   asio::ip::tcp::resolver resolver(ioc);
   auto endpoints = resolver.resolve(host, port, ec);
   if (!ec) stream.connect(endpoints, ec);
-  if (ec) return Status::Unavailable("cannot reach crmhostd's ops API at " + base + ": " + ec.message());
+  if (ec)
+    return Status::Unavailable("cannot reach crmhostd's ops API at " + base + ": " + ec.message());
   bhttp::request<bhttp::string_body> req;
   req.method_string(method);
   req.target(path);

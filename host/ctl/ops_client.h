@@ -14,8 +14,8 @@ struct OpsResponse {
 };
 
 // `base` like "http://127.0.0.1:6067"; `path` like "/plugins". Sends the bearer token.
-Result<OpsResponse> CallOps(const std::string& base, const std::string& method, const std::string& path,
-                            const std::string& token);
+Result<OpsResponse> CallOps(const std::string& base, const std::string& method,
+                            const std::string& path, const std::string& token);
 
 }  // namespace crmhost::ctl
 

@@ -21,11 +21,11 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "identity/jwt.h"
+#include "ops/ops_api.h"
 #include "outbound/client.h"
 #include "plugins/host_services.h"
 #include "plugins/loader.h"
 #include "plugins/manager.h"
-#include "ops/ops_api.h"
 #include "plugins/registry.h"
 #include "version.h"
 
@@ -145,7 +145,8 @@ int RunDaemon(const Options& o) {
   }
 
   // Network threads first: a plugin's init may already make outbound calls.
-  for (unsigned i = 0; i < o.io_threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
+  for (unsigned i = 0; i < o.io_threads; ++i)
+    io_threads.emplace_back([&ioc] { ioc.run(); });
   manager.Start();
   if (registry.Live().empty()) spdlog::warn("no plugins loaded from {}", o.plugin_dir);
 
@@ -161,9 +162,10 @@ int RunDaemon(const Options& o) {
     ho.address = o.listen_address;
     ho.port = o.listen_port;
     ho.max_body_bytes = o.max_body_bytes;
-    http::HttpServer server(ioc, ho, [&dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
-      dispatcher.Dispatch(std::move(req), std::move(done));
-    });
+    http::HttpServer server(ioc, ho,
+                            [&dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
+                              dispatcher.Dispatch(std::move(req), std::move(done));
+                            });
     // The ops API: its own listener, router and small worker pool, so a saturated App Connect
     // side never locks the administrator out.
     WorkerPool ops_workers(2, 16);
@@ -174,9 +176,10 @@ int RunDaemon(const Options& o) {
     opo.address = o.ops_address;
     opo.port = o.ops_port;
     opo.max_body_bytes = 64 * 1024;
-    http::HttpServer ops_server(ioc, opo, [&ops_dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
-      ops_dispatcher.Dispatch(std::move(req), std::move(done));
-    });
+    http::HttpServer ops_server(
+        ioc, opo, [&ops_dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
+          ops_dispatcher.Dispatch(std::move(req), std::move(done));
+        });
     Status listening = server.Listen();
     if (listening.ok() && o.ops_enabled) listening = ops_server.Listen();
     if (!listening.ok()) {
@@ -186,20 +189,22 @@ int RunDaemon(const Options& o) {
       server.Start();
       if (o.ops_enabled) {
         ops_server.Start();
-        spdlog::info("ops API on http://{}:{} (token in {})", o.ops_address, ops_server.port(), o.ops_token_file);
+        spdlog::info("ops API on http://{}:{} (token in {})", o.ops_address, ops_server.port(),
+                     o.ops_token_file);
       }
-      spdlog::info("crmhostd {} listening on http://{}:{}", kVersion, o.listen_address, server.port());
+      spdlog::info("crmhostd {} listening on http://{}:{}", kVersion, o.listen_address,
+                   server.port());
       spdlog::set_level(spdlog::level::from_str(o.log_level));
 
       // SIGHUP rescans the plugin directory (as POST /plugins/reload does).
       asio::signal_set hangup(ioc, SIGHUP);
-      std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& hec,
-                                                                                int) {
-        if (hec) return;
-        spdlog::info("received SIGHUP; rescanning {}", o.plugin_dir);
-        manager.RequestRescan();
-        hangup.async_wait(on_hup);
-      };
+      std::function<void(const boost::system::error_code&, int)> on_hup =
+          [&](const boost::system::error_code& hec, int) {
+            if (hec) return;
+            spdlog::info("received SIGHUP; rescanning {}", o.plugin_dir);
+            manager.RequestRescan();
+            hangup.async_wait(on_hup);
+          };
       hangup.async_wait(on_hup);
 
       std::promise<int> stop_signal;
@@ -208,7 +213,8 @@ int RunDaemon(const Options& o) {
         if (!sec) stop_signal.set_value(signo);
       });
       const int signo = stop_signal.get_future().get();
-      spdlog::info("received signal {}; draining {} requests in flight", signo, server.requests_in_flight());
+      spdlog::info("received signal {}; draining {} requests in flight", signo,
+                   server.requests_in_flight());
       server.BeginShutdown();
       ops_server.BeginShutdown();
       // Drain on this thread while the network threads keep running: connections close as
@@ -218,7 +224,8 @@ int RunDaemon(const Options& o) {
              std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(10ms);
       if (server.requests_in_flight() > 0)
-        spdlog::warn("drain deadline passed with {} requests in flight", server.requests_in_flight());
+        spdlog::warn("drain deadline passed with {} requests in flight",
+                     server.requests_in_flight());
       std::promise<void> cancelled;
       asio::post(ioc, [&] {
         boost::system::error_code cec;
@@ -235,7 +242,8 @@ int RunDaemon(const Options& o) {
     work.reset();
     ioc.stop();
   }
-  for (auto& t : io_threads) t.join();
+  for (auto& t : io_threads)
+    t.join();
   registry.ShutdownAll();
   spdlog::info("crmhostd stopped");
   return exit_code;

@@ -27,7 +27,8 @@ json::object ToJson(const plugins::PluginStatus& s) {
   o["abi"] = s.abi.empty() ? json::value() : json::value(s.abi);
   o["sha256"] = s.sha256.empty() ? json::value() : json::value(s.sha256);
   o["state"] = s.state;
-  o["loadedAt"] = s.loaded_at_ms ? json::value(sdk::time::FormatIso8601(s.loaded_at_ms)) : json::value();
+  o["loadedAt"] =
+      s.loaded_at_ms ? json::value(sdk::time::FormatIso8601(s.loaded_at_ms)) : json::value();
   o["inflight"] = s.inflight;
   o["generation"] = s.generation;
   o["lastError"] = s.last_error ? json::value(*s.last_error) : json::value();
@@ -40,24 +41,30 @@ json::object ToJson(const plugins::PluginStatus& s) {
 
 json::array ListJson(const std::vector<plugins::PluginStatus>& list) {
   json::array a;
-  for (auto& s : list) a.push_back(ToJson(s));
+  for (auto& s : list)
+    a.push_back(ToJson(s));
   return a;
 }
 
 json::array Strings(const std::vector<std::string>& v) {
   json::array a;
-  for (auto& s : v) a.push_back(json::value(s));
+  for (auto& s : v)
+    a.push_back(json::value(s));
   return a;
 }
 
 // Wraps a handler with the bearer-token check (constant-time comparison).
-http::Router::Handler Guarded(std::string token, std::function<http::HttpResponse(http::HttpRequest&)> h) {
+http::Router::Handler Guarded(std::string token,
+                              std::function<http::HttpResponse(http::HttpRequest&)> h) {
   return [token = std::move(token), h = std::move(h)](http::HttpRequest& req) {
     std::string_view given;
-    if (auto a = req.Header("authorization"); a && a->size() > 7 && EqualsIgnoreCase(a->substr(0, 7), "bearer "))
+    if (auto a = req.Header("authorization");
+        a && a->size() > 7 && EqualsIgnoreCase(a->substr(0, 7), "bearer "))
       given = a->substr(7);
-    if (given.size() != token.size() || CRYPTO_memcmp(given.data(), token.data(), token.size()) != 0) {
-      auto r = http::HttpResponse::Error(401, "missing or wrong ops token (Authorization: Bearer <ops.token>)");
+    if (given.size() != token.size() ||
+        CRYPTO_memcmp(given.data(), token.data(), token.size()) != 0) {
+      auto r = http::HttpResponse::Error(
+          401, "missing or wrong ops token (Authorization: Bearer <ops.token>)");
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
       return r;
     }
@@ -84,7 +91,9 @@ void RegisterOpsRoutes(http::Router& router, plugins::PluginManager& manager, st
                for (auto& [k, v] : req.params)
                  if (k == "name") name = v;
                auto r = manager.Rollback(name);
-               if (!r.ok()) return http::HttpResponse::Error(r.status().IsNotFound() ? 404 : 409, r.status().message());
+               if (!r.ok())
+                 return http::HttpResponse::Error(r.status().IsNotFound() ? 404 : 409,
+                                                  r.status().message());
                return http::HttpResponse::Json(200, ToJson(r.value()));
              }));
 }
@@ -93,19 +102,23 @@ Result<std::string> LoadOrCreateOpsToken(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
     std::ifstream in(path);
-    if (!in) return Status::IOError("cannot read ops token file " + path + ": " + std::strerror(errno));
+    if (!in)
+      return Status::IOError("cannot read ops token file " + path + ": " + std::strerror(errno));
     std::stringstream ss;
     ss << in.rdbuf();
     std::string t = ss.str();
-    while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
-    if (t.size() < 16) return Status::InvalidArgument("ops token in " + path + " is shorter than 16 characters");
+    while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' '))
+      t.pop_back();
+    if (t.size() < 16)
+      return Status::InvalidArgument("ops token in " + path + " is shorter than 16 characters");
     return t;
   }
   unsigned char raw[32];
   if (RAND_bytes(raw, sizeof raw) != 1) return Status::Internal("no randomness for the ops token");
   std::string token = HexEncode(std::string_view(reinterpret_cast<char*>(raw), sizeof raw));
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
-  if (fd < 0) return Status::IOError("cannot create ops token file " + path + ": " + std::strerror(errno));
+  if (fd < 0)
+    return Status::IOError("cannot create ops token file " + path + ": " + std::strerror(errno));
   std::string line = token + "\n";
   bool ok = ::write(fd, line.data(), line.size()) == ssize_t(line.size());
   ::close(fd);

@@ -4,8 +4,9 @@
 //   GET  /plugins                 one object per plugin: name, version, abi, sha256, state,
 //                                 loadedAt, inflight, generation, lastError (+ file, draining,
 //                                 residentVersions, previousVersion)
-//   POST /plugins/reload          rescan the plugin directory now; what was published/refused/removed
-//   POST /plugins/{name}/rollback republish the previous good version of {name}
+//   POST /plugins/reload          rescan the plugin directory now; what was
+//   published/refused/removed POST /plugins/{name}/rollback republish the previous good version of
+//   {name}
 //
 // Handlers are thread-safe; reload and rollback wait for the plugin control thread.
 #ifndef CRMHOST_OPS_OPS_API_H

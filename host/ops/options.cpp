@@ -52,11 +52,15 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   std::string ops_listen = o.ops_address + ":" + std::to_string(o.ops_port);
   app.add_option("--ops-listen", ops_listen, "ops API ADDR:PORT, or off")->capture_default_str();
-  app.add_option("--ops-token-file", o.ops_token_file, "ops API bearer token; default <data-dir>/ops.token, created if missing");
+  app.add_option("--ops-token-file", o.ops_token_file,
+                 "ops API bearer token; default <data-dir>/ops.token, created if missing");
   app.add_option("--plugin-watch", o.plugin_watch, "how plugin-dir changes are noticed")
-      ->capture_default_str()->check(CLI::IsMember({"inotify", "poll", "off"}));
-  app.add_option("--max-resident-versions", o.max_resident_versions, "builds of one plugin mapped before refusing more")
-      ->capture_default_str()->check(CLI::Range(size_t(1), size_t(1024)));
+      ->capture_default_str()
+      ->check(CLI::IsMember({"inotify", "poll", "off"}));
+  app.add_option("--max-resident-versions", o.max_resident_versions,
+                 "builds of one plugin mapped before refusing more")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t(1), size_t(1024)));
   app.add_flag("--no-sync", o.no_sync, "do not fsync the store on commits (unsafe on power loss)");
   try {
     app.parse(argc, argv);
@@ -69,7 +73,8 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
     return 2;
   };
   // ADDR:PORT (IPv6 literals in brackets) -> address, port.
-  auto split = [&](const std::string& flag, const std::string& text, std::string& addr, uint16_t& port) {
+  auto split = [&](const std::string& flag, const std::string& text, std::string& addr,
+                   uint16_t& port) {
     size_t colon = text.rfind(':');
     if (colon == std::string::npos) return fail(flag + " wants ADDR:PORT, got '" + text + "'");
     addr = text.substr(0, colon);

@@ -40,7 +40,9 @@ std::optional<std::string> ShaOfFile(const fs::path& p) {
 PluginManager::PluginManager(Options options, Loader& loader, Registry& registry)
     : options_(std::move(options)), loader_(loader), registry_(registry) {}
 
-PluginManager::~PluginManager() { Stop(); }
+PluginManager::~PluginManager() {
+  Stop();
+}
 
 void PluginManager::Start() {
   std::error_code ec;
@@ -48,7 +50,8 @@ void PluginManager::Start() {
   Rescan(/*force=*/true, nullptr);
   PublishSnapshot();
   watcher_ = DirectoryWatcher::Create(options_.plugin_dir, options_.watch, options_.poll_interval);
-  spdlog::info("watching {} for plugin changes: {}", options_.plugin_dir.string(), watcher_->description());
+  spdlog::info("watching {} for plugin changes: {}", options_.plugin_dir.string(),
+               watcher_->description());
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -62,7 +65,9 @@ void PluginManager::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::string PluginManager::watch_description() const { return watcher_ ? watcher_->description() : "not started"; }
+std::string PluginManager::watch_description() const {
+  return watcher_ ? watcher_->description() : "not started";
+}
 
 void PluginManager::Run() {
   for (;;) {
@@ -89,7 +94,8 @@ void PluginManager::Run() {
     std::lock_guard lock(mu_);
     rest.swap(tasks_);
   }
-  for (auto& t : rest) t();
+  for (auto& t : rest)
+    t();
 }
 
 void PluginManager::RunTasks() {
@@ -121,7 +127,8 @@ bool PluginManager::Rescan(bool force, ReloadReport* report) {
     auto st = StatFile(path);
     if (!st) continue;
     FileState& fs = files_[name];
-    const bool same = fs.size == st->size && fs.mtime_ns == st->mtime_ns && fs.inode == st->inode && fs.seen != Clock::time_point();
+    const bool same = fs.size == st->size && fs.mtime_ns == st->mtime_ns && fs.inode == st->inode &&
+                      fs.seen != Clock::time_point();
     if (!same) {
       // New content (or a new file): note it, and load it once it has stopped changing.
       fs.size = st->size;
@@ -180,7 +187,8 @@ void PluginManager::TryLoad(const std::string& file_name, FileState& fs, ReloadR
     }
     if (!slot.resident.count(*sha) && slot.resident.size() >= options_.max_resident_versions) {
       refuse(file_name + ": " + std::to_string(slot.resident.size()) + " builds of " + fs.platform +
-             " are already mapped in this process (libraries are never unloaded); restart crmhostd to load more");
+             " are already mapped in this process (libraries are never unloaded); restart crmhostd "
+             "to load more");
       return;
     }
   }
@@ -192,7 +200,8 @@ void PluginManager::TryLoad(const std::string& file_name, FileState& fs, ReloadR
   }
   std::shared_ptr<PluginVersion> v = std::move(loaded).value();
   const std::string platform = v->name();
-  if (auto it = slots_.find(platform); it != slots_.end() && !it->second.removed && it->second.file != file_name) {
+  if (auto it = slots_.find(platform);
+      it != slots_.end() && !it->second.removed && it->second.file != file_name) {
     v->Shutdown();
     refuse(file_name + ": platform " + platform + " is already provided by " + it->second.file);
     return;
@@ -204,8 +213,8 @@ void PluginManager::TryLoad(const std::string& file_name, FileState& fs, ReloadR
   Publish(slots_[platform], file_name, std::move(v), report);
 }
 
-void PluginManager::Publish(Slot& slot, const std::string& file_name, std::shared_ptr<PluginVersion> v,
-                            ReloadReport* report) {
+void PluginManager::Publish(Slot& slot, const std::string& file_name,
+                            std::shared_ptr<PluginVersion> v, ReloadReport* report) {
   v->set_generation(++slot.generation);
   if (slot.live) slot.history.push_back(slot.live->info());
   const PluginInfo info = v->info();
@@ -219,12 +228,14 @@ void PluginManager::Publish(Slot& slot, const std::string& file_name, std::share
   slot.resident.insert(info.sha256);
   if (report) report->published.push_back(info.name + " " + info.version);
   if (old) {
-    spdlog::info("published plugin {} {} (generation {}, ABI {}, sha256 {}) from {}; {} {} retired, draining {} requests",
-                 info.name, info.version, info.generation, info.abi, info.sha256.substr(0, 16), file_name,
-                 old->name(), old->info().version, old->inflight().load());
+    spdlog::info(
+        "published plugin {} {} (generation {}, ABI {}, sha256 {}) from {}; {} {} retired, "
+        "draining {} requests",
+        info.name, info.version, info.generation, info.abi, info.sha256.substr(0, 16), file_name,
+        old->name(), old->info().version, old->inflight().load());
   } else {
-    spdlog::info("loaded plugin {} {} (generation {}, ABI {}, sha256 {}) from {}", info.name, info.version,
-                 info.generation, info.abi, info.sha256.substr(0, 16), file_name);
+    spdlog::info("loaded plugin {} {} (generation {}, ABI {}, sha256 {}) from {}", info.name,
+                 info.version, info.generation, info.abi, info.sha256.substr(0, 16), file_name);
   }
 }
 
@@ -287,7 +298,8 @@ Result<PluginStatus> PluginManager::Rollback(const std::string& name) {
       }
       Slot& slot = it->second;
       if (slot.history.empty()) {
-        done->set_value(Status::InvalidArgument("no earlier version of " + name + " to roll back to"));
+        done->set_value(
+            Status::InvalidArgument("no earlier version of " + name + " to roll back to"));
         return;
       }
       const PluginInfo previous = slot.history.back();
@@ -304,7 +316,8 @@ Result<PluginStatus> PluginManager::Rollback(const std::string& name) {
       slot.live.reset();
       Publish(slot, slot.file, std::move(loaded).value(), nullptr);
       slot.pinned_sha = rolled_back_from;
-      spdlog::info("rolled {} back to {} (generation {})", name, slot.info.version, slot.info.generation);
+      spdlog::info("rolled {} back to {} (generation {})", name, slot.info.version,
+                   slot.info.generation);
       done->set_value(StatusOf(name, slot));
     });
   }
@@ -330,7 +343,8 @@ PluginStatus PluginManager::StatusOf(const std::string& name, const Slot& slot) 
 
 void PluginManager::PublishSnapshot() {
   std::vector<std::pair<PluginStatus, std::shared_ptr<PluginVersion>>> snap;
-  for (const auto& [name, slot] : slots_) snap.emplace_back(StatusOf(name, slot), slot.live);
+  for (const auto& [name, slot] : slots_)
+    snap.emplace_back(StatusOf(name, slot), slot.live);
   for (const auto& [file, reason] : refused_) {
     PluginStatus s;
     s.name = fs::path(file).stem().string();

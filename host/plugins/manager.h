@@ -40,10 +40,10 @@ struct PluginStatus {
   std::string state;  // "active", "removed" or "refused"
   std::string version, abi, sha256, file;
   int64_t loaded_at_ms = 0;
-  int64_t inflight = 0;           // requests on the live version now
-  uint64_t generation = 0;        // +1 on every publish of this platform
-  size_t draining = 0;            // retired versions still finishing requests
-  size_t resident_versions = 0;   // distinct library files of this plugin mapped in the process
+  int64_t inflight = 0;          // requests on the live version now
+  uint64_t generation = 0;       // +1 on every publish of this platform
+  size_t draining = 0;           // retired versions still finishing requests
+  size_t resident_versions = 0;  // distinct library files of this plugin mapped in the process
   std::optional<std::string> previous_version;  // what a rollback would publish
   std::optional<std::string> last_error;        // the last refusal's reason
 };
@@ -90,18 +90,18 @@ class PluginManager {
     int64_t mtime_ns = 0;
     uint64_t inode = 0;
     std::chrono::steady_clock::time_point seen;
-    bool handled = false;                 // this content was acted on
-    std::string platform;                 // platform this file provides (last success)
-    std::optional<std::string> error;     // last refusal
+    bool handled = false;              // this content was acted on
+    std::string platform;              // platform this file provides (last success)
+    std::optional<std::string> error;  // last refusal
   };
   struct Slot {
     std::string file;
     std::shared_ptr<PluginVersion> live;  // null when removed
     PluginInfo info;                      // of the last published version
     uint64_t generation = 0;
-    std::vector<PluginInfo> history;      // earlier good versions, newest last (rollback)
-    std::string pinned_sha;               // rolled back from: not republished from its file
-    std::set<std::string> resident;       // shas mapped
+    std::vector<PluginInfo> history;  // earlier good versions, newest last (rollback)
+    std::string pinned_sha;           // rolled back from: not republished from its file
+    std::set<std::string> resident;   // shas mapped
     std::optional<std::string> last_error;
     bool removed = false;
   };
@@ -111,7 +111,8 @@ class PluginManager {
   // Scans the directory; returns true while some change has not settled yet.
   bool Rescan(bool force, ReloadReport* report);
   void TryLoad(const std::string& file_name, FileState& fs, ReloadReport* report);
-  void Publish(Slot& slot, const std::string& file_name, std::shared_ptr<PluginVersion> v, ReloadReport* report);
+  void Publish(Slot& slot, const std::string& file_name, std::shared_ptr<PluginVersion> v,
+               ReloadReport* report);
   void RemovePlatform(const std::string& platform, ReloadReport* report);
   void ReapDrained();
   PluginStatus StatusOf(const std::string& name, const Slot& slot) const;
@@ -132,8 +133,8 @@ class PluginManager {
   std::chrono::steady_clock::time_point last_change_;
 
   mutable std::mutex mu_;
-  bool stopping_ = false;                        // guarded by mu_
-  std::deque<std::function<void()>> tasks_;      // guarded by mu_
+  bool stopping_ = false;                                                          // guarded by mu_
+  std::deque<std::function<void()>> tasks_;                                        // guarded by mu_
   std::vector<std::pair<PluginStatus, std::shared_ptr<PluginVersion>>> snapshot_;  // guarded by mu_
 };
 

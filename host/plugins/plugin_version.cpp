@@ -92,7 +92,8 @@ void PluginVersion::Shutdown() {
   shut_down_ = true;
   crmh_call call = host_.NewCall(info_.name, "shutdown");
   descriptor_->shutdown(instance_, &call);
-  spdlog::info("plugin {} {} (generation {}) shut down", info_.name, info_.version, info_.generation);
+  spdlog::info("plugin {} {} (generation {}) shut down", info_.name, info_.version,
+               info_.generation);
 }
 
 }  // namespace crmhost::plugins

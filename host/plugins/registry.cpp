@@ -39,7 +39,8 @@ std::shared_ptr<PluginVersion> Registry::Live(std::string_view platform) const {
 std::vector<std::shared_ptr<PluginVersion>> Registry::Live() const {
   std::shared_lock lock(mu_);
   std::vector<std::shared_ptr<PluginVersion>> out;
-  for (auto& [k, v] : live_) out.push_back(v);
+  for (auto& [k, v] : live_)
+    out.push_back(v);
   return out;
 }
 
@@ -51,7 +52,8 @@ size_t Registry::draining_count() const {
 size_t Registry::draining_count(std::string_view platform) const {
   std::shared_lock lock(mu_);
   size_t n = 0;
-  for (auto& v : draining_) n += v->name() == platform;
+  for (auto& v : draining_)
+    n += v->name() == platform;
   return n;
 }
 
@@ -69,7 +71,8 @@ std::vector<std::shared_ptr<PluginVersion>> Registry::Reap() {
       }
     }
   }
-  for (auto& v : drained) v->Shutdown();
+  for (auto& v : drained)
+    v->Shutdown();
   return drained;
 }
 
@@ -77,12 +80,15 @@ void Registry::ShutdownAll() {
   std::vector<std::shared_ptr<PluginVersion>> all;
   {
     std::unique_lock lock(mu_);
-    for (auto& [k, v] : live_) all.push_back(std::move(v));
+    for (auto& [k, v] : live_)
+      all.push_back(std::move(v));
     live_.clear();
-    for (auto& v : draining_) all.push_back(std::move(v));
+    for (auto& v : draining_)
+      all.push_back(std::move(v));
     draining_.clear();
   }
-  for (auto& v : all) v->Shutdown();
+  for (auto& v : all)
+    v->Shutdown();
 }
 
 }  // namespace crmhost::plugins

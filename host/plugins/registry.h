@@ -52,7 +52,8 @@ class Registry {
 
   std::shared_ptr<PluginVersion> Live(std::string_view platform) const;
   std::vector<std::shared_ptr<PluginVersion>> Live() const;
-  // Retired versions still draining (requests hold them; not shut down yet), in all or one platform.
+  // Retired versions still draining (requests hold them; not shut down yet), in all or one
+  // platform.
   size_t draining_count() const;
   size_t draining_count(std::string_view platform) const;
 

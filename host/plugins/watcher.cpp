@@ -23,10 +23,12 @@ using Clock = std::chrono::steady_clock;
 // Polling (and "off"): a timer plus a condition variable for Wake().
 class PollWatcher final : public DirectoryWatcher {
  public:
-  PollWatcher(bool enabled, std::chrono::milliseconds interval) : enabled_(enabled), interval_(interval) {}
+  PollWatcher(bool enabled, std::chrono::milliseconds interval)
+      : enabled_(enabled), interval_(interval) {}
   Mode mode() const override { return enabled_ ? Mode::kPoll : Mode::kOff; }
   std::string description() const override {
-    return enabled_ ? "polling every " + std::to_string(interval_.count()) + " ms" : "off (SIGHUP and the ops API only)";
+    return enabled_ ? "polling every " + std::to_string(interval_.count()) + " ms"
+                    : "off (SIGHUP and the ops API only)";
   }
   bool Wait(std::chrono::milliseconds timeout) override {
     std::unique_lock lock(mu_);
@@ -72,7 +74,8 @@ class InotifyWatcher final : public DirectoryWatcher {
     if (fds[0].revents & POLLIN) {
       alignas(inotify_event) char buf[16384];
       // Drain everything queued; which file changed does not matter (the manager re-stats).
-      while (::read(in_fd_, buf, sizeof buf) > 0) changed = true;
+      while (::read(in_fd_, buf, sizeof buf) > 0)
+        changed = true;
     }
     if (fds[1].revents & POLLIN) {
       uint64_t v;
@@ -144,16 +147,19 @@ std::unique_ptr<DirectoryWatcher> CreateNative(const std::filesystem::path& dir)
   return std::make_unique<WindowsWatcher>(change, wake);
 }
 #else
-std::unique_ptr<DirectoryWatcher> CreateNative(const std::filesystem::path&) { return nullptr; }
+std::unique_ptr<DirectoryWatcher> CreateNative(const std::filesystem::path&) {
+  return nullptr;
+}
 #endif
 
 }  // namespace
 
-std::unique_ptr<DirectoryWatcher> DirectoryWatcher::Create(const std::filesystem::path& dir, Mode requested,
-                                                           std::chrono::milliseconds poll_interval) {
+std::unique_ptr<DirectoryWatcher> DirectoryWatcher::Create(
+    const std::filesystem::path& dir, Mode requested, std::chrono::milliseconds poll_interval) {
   if (requested == Mode::kNative) {
     if (auto w = CreateNative(dir)) return w;
-    spdlog::warn("cannot watch {} for changes; polling every {} ms instead", dir.string(), poll_interval.count());
+    spdlog::warn("cannot watch {} for changes; polling every {} ms instead", dir.string(),
+                 poll_interval.count());
     requested = Mode::kPoll;
   }
   return std::make_unique<PollWatcher>(requested == Mode::kPoll, poll_interval);

@@ -19,10 +19,14 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string BuiltPlugin(const std::string& file) { return DaemonProcess::PluginDir() + "/" + file; }
-std::string TestPlugin(const std::string& file) { return std::string(CRMHOST_TEST_PLUGIN_DIR) + "/" + file; }
-const std::string kV100 = BuiltPlugin("redtail.so");         // Redtail 1.0.0
-const std::string kV101 = TestPlugin("redtail-1.0.1.so");    // the same code as 1.0.1
+std::string BuiltPlugin(const std::string& file) {
+  return DaemonProcess::PluginDir() + "/" + file;
+}
+std::string TestPlugin(const std::string& file) {
+  return std::string(CRMHOST_TEST_PLUGIN_DIR) + "/" + file;
+}
+const std::string kV100 = BuiltPlugin("redtail.so");       // Redtail 1.0.0
+const std::string kV101 = TestPlugin("redtail-1.0.1.so");  // the same code as 1.0.1
 
 // The safe drop an admin does: write under a temporary name, then rename over the target.
 void DropAtomically(const std::string& src, const std::string& dir) {
@@ -31,7 +35,8 @@ void DropAtomically(const std::string& src, const std::string& dir) {
 }
 
 void DropBytes(const std::string& bytes, const std::string& dir) {
-  std::ofstream(dir + "/.redtail.so.tmp", std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+  std::ofstream(dir + "/.redtail.so.tmp", std::ios::binary)
+      .write(bytes.data(), std::streamsize(bytes.size()));
   fs::rename(dir + "/.redtail.so.tmp", dir + "/redtail.so");
 }
 
@@ -42,7 +47,8 @@ std::string ReadFile(const std::string& path) {
 
 // A harness whose daemon loads plugins from its own directory, seeded with Redtail 1.0.0.
 struct SwapHarness : RedtailHarness {
-  explicit SwapHarness(std::vector<std::string> extra = {}) : RedtailHarness(std::nullopt, std::move(extra)) {
+  explicit SwapHarness(std::vector<std::string> extra = {})
+      : RedtailHarness(std::nullopt, std::move(extra)) {
     plugin_dir = dir / "plugins";
     fs::create_directories(plugin_dir);
     fs::copy_file(kV100, plugin_dir + "/redtail.so");
@@ -62,16 +68,20 @@ struct SwapHarness : RedtailHarness {
     return st;
   }
   json::object WaitForGeneration(uint64_t g) {
-    return WaitFor([g](const json::object& s) { return s.at("generation").to_number<uint64_t>() == g; });
+    return WaitFor(
+        [g](const json::object& s) { return s.at("generation").to_number<uint64_t>() == g; });
   }
   json::object WaitForError(const std::string& text) {
     return WaitFor([&](const json::object& s) {
-      return s.at("lastError").is_string() && std::string(s.at("lastError").as_string()).find(text) != std::string::npos;
+      return s.at("lastError").is_string() &&
+             std::string(s.at("lastError").as_string()).find(text) != std::string::npos;
     });
   }
 };
 
-std::string ServedBy(const HttpResult& r) { return r.Header("x-crmhost-plugin").value_or("(none)"); }
+std::string ServedBy(const HttpResult& r) {
+  return r.Header("x-crmhost-plugin").value_or("(none)");
+}
 
 struct Sample {
   Clock::time_point start;
@@ -109,10 +119,12 @@ class Load {
   }
   std::vector<Sample> Stop() {
     stop_ = true;
-    for (auto& t : threads_) t.join();
+    for (auto& t : threads_)
+      t.join();
     std::vector<Sample> all;
     for (auto& v : samples_)
-      for (auto& s : v) all.push_back(s);
+      for (auto& s : v)
+        all.push_back(s);
     return all;
   }
 
@@ -124,8 +136,9 @@ class Load {
 
 }  // namespace
 
-TEST_CASE("hot upgrade: 20 swaps under load, zero failed requests, each served by a published version",
-          "[hotswap][e2e]") {
+TEST_CASE(
+    "hot upgrade: 20 swaps under load, zero failed requests, each served by a published version",
+    "[hotswap][e2e]") {
   SwapHarness h;
   h.Start();
   const std::string jwt = h.LoginJwt();
@@ -179,15 +192,19 @@ TEST_CASE("hot upgrade: 20 swaps under load, zero failed requests, each served b
   REQUIRE(h.daemon->Stop(SIGTERM) == 0);
   const std::string log = h.daemon->Log();
   for (int g = 1; g <= 21; ++g) {
-    const std::regex line("plugin redtail 1\\.0\\.[01] \\(generation " + std::to_string(g) + "\\) shut down");
-    auto n = std::distance(std::sregex_iterator(log.begin(), log.end(), line), std::sregex_iterator());
+    const std::regex line("plugin redtail 1\\.0\\.[01] \\(generation " + std::to_string(g) +
+                          "\\) shut down");
+    auto n =
+        std::distance(std::sregex_iterator(log.begin(), log.end(), line), std::sregex_iterator());
     INFO("generation " << g);
     CHECK(n == 1);
   }
 }
 
-TEST_CASE("hot upgrade: broken plugin files are refused with the reason and the old version keeps serving",
-          "[hotswap][e2e]") {
+TEST_CASE(
+    "hot upgrade: broken plugin files are refused with the reason and the old version keeps "
+    "serving",
+    "[hotswap][e2e]") {
   SwapHarness h;
   h.Start();
   const std::string jwt = h.LoginJwt();
@@ -196,7 +213,8 @@ TEST_CASE("hot upgrade: broken plugin files are refused with the reason and the 
   const std::string good = ReadFile(kV101);
   std::mt19937 rng(7);
   std::string noise(300000, '\0');
-  for (auto& c : noise) c = char(rng());
+  for (auto& c : noise)
+    c = char(rng());
 
   struct Case {
     std::string what, bytes, reason;
@@ -204,11 +222,16 @@ TEST_CASE("hot upgrade: broken plugin files are refused with the reason and the 
       {"truncated", good.substr(0, good.size() / 3), "not a loadable shared object: truncated"},
       {"random bytes", noise, "not a loadable shared object: it is not an ELF file"},
       {"wrong magic", ReadFile(TestPlugin("fake_wrong_magic.so")), "wrong magic"},
-      {"ABI major + 1", ReadFile(TestPlugin("fake_major_plus_one.so")), "ABI major 2, host supports 1"},
-      {"newer minor", ReadFile(TestPlugin("fake_newer_minor.so")), "ABI minor 1 is newer than this host's 1.0"},
-      {"no entry symbol", ReadFile(TestPlugin("fake_no_entry.so")), "exports no crmh_plugin_entry symbol"},
-      {"init fails", ReadFile(TestPlugin("fake_init_fails.so")), "init failed (status 4): database unreachable"},
-      {"init throws", ReadFile(TestPlugin("throwing.so")), "init failed (status 4): cannot reach the license server"},
+      {"ABI major + 1", ReadFile(TestPlugin("fake_major_plus_one.so")),
+       "ABI major 2, host supports 1"},
+      {"newer minor", ReadFile(TestPlugin("fake_newer_minor.so")),
+       "ABI minor 1 is newer than this host's 1.0"},
+      {"no entry symbol", ReadFile(TestPlugin("fake_no_entry.so")),
+       "exports no crmh_plugin_entry symbol"},
+      {"init fails", ReadFile(TestPlugin("fake_init_fails.so")),
+       "init failed (status 4): database unreachable"},
+      {"init throws", ReadFile(TestPlugin("throwing.so")),
+       "init failed (status 4): cannot reach the license server"},
   };
   for (auto& c : cases) {
     INFO(c.what);
@@ -222,7 +245,8 @@ TEST_CASE("hot upgrade: broken plugin files are refused with the reason and the 
     CHECK(r.Json().at("successful") == true);
     CHECK(ServedBy(r) == "redtail/1.0.0");
   }
-  CHECK_THAT(h.daemon->Log(), Catch::Contains("refused plugin redtail.so: ABI major 2, host supports 1"));
+  CHECK_THAT(h.daemon->Log(),
+             Catch::Contains("refused plugin redtail.so: ABI major 2, host supports 1"));
 
   // A good build afterwards is published as usual and clears the error.
   DropAtomically(kV101, h.plugin_dir);
@@ -231,7 +255,8 @@ TEST_CASE("hot upgrade: broken plugin files are refused with the reason and the 
   CHECK(ServedBy(Request(h.port(), "GET", target)) == "redtail/1.0.1");
 }
 
-TEST_CASE("hot upgrade: a plain cp over the plugin, written slowly, never disturbs serving", "[hotswap][e2e]") {
+TEST_CASE("hot upgrade: a plain cp over the plugin, written slowly, never disturbs serving",
+          "[hotswap][e2e]") {
   SwapHarness h;
   h.Start();
   const std::string jwt = h.LoginJwt();
@@ -252,43 +277,53 @@ TEST_CASE("hot upgrade: a plain cp over the plugin, written slowly, never distur
   std::this_thread::sleep_for(100ms);
   auto samples = load.Stop();
   size_t failed = 0;
-  for (auto& s : samples) failed += s.status != 200 || !s.successful;
+  for (auto& s : samples)
+    failed += s.status != 200 || !s.successful;
   CHECK(samples.size() > 50);
   CHECK(failed == 0);
   CHECK(st.at("state") == "active");
   CHECK(ServedBy(Request(h.port(), "GET", target)) == "redtail/1.0.1");
 }
 
-TEST_CASE("hot upgrade: call links survive swaps, removal retires the platform, rollback restores", "[hotswap][e2e]") {
+TEST_CASE("hot upgrade: call links survive swaps, removal retires the platform, rollback restores",
+          "[hotswap][e2e]") {
   SwapHarness h;
   h.Start();
   const std::string jwt = h.LoginJwt();
   const std::string q = "?jwtToken=" + UrlEncode(jwt);
   h.WaitForGeneration(1);
   for (const char* s : {"swap-1", "swap-2", "swap-3"})
-    REQUIRE(Request(h.port(), "POST", "/callLog" + q, json::serialize(CallBody(s))).Json().at("successful") == true);
+    REQUIRE(Request(h.port(), "POST", "/callLog" + q, json::serialize(CallBody(s)))
+                .Json()
+                .at("successful") == true);
 
   DropAtomically(kV101, h.plugin_dir);
   h.WaitForGeneration(2);
   for (const char* s : {"swap-1", "swap-2", "swap-3"}) {
-    json::object patch{{"sessionId", s}, {"hashedExtensionId", "hashed-ext-105"}, {"note", "after the swap"}};
+    json::object patch{
+        {"sessionId", s}, {"hashedExtensionId", "hashed-ext-105"}, {"note", "after the swap"}};
     auto r = Request(h.port(), "PATCH", "/callLog" + q, json::serialize(patch));
     CHECK(r.Json().at("successful") == true);
     CHECK(ServedBy(r) == "redtail/1.0.1");
   }
-  auto lookup = Request(h.port(), "GET", "/callLog" + q + "&sessionIds=swap-1,swap-2,swap-3&hashedExtensionId=hashed-ext-105");
+  auto lookup =
+      Request(h.port(), "GET",
+              "/callLog" + q + "&sessionIds=swap-1,swap-2,swap-3&hashedExtensionId=hashed-ext-105");
   const auto logs = lookup.Json();
-  for (auto& l : logs.at("logs").as_array()) CHECK(l.at("matched") == true);
+  for (auto& l : logs.at("logs").as_array())
+    CHECK(l.at("matched") == true);
   CHECK(h.fake.activity_count() == 3);
 
   // Rollback through crmhostctl, as an admin would.
-  const std::string ctl = std::string(CRMHOSTCTL_PATH) + " --ops http://127.0.0.1:" +
-                          std::to_string(h.daemon->ops_port()) + " --token-file " + (h.dir / "data/ops.token");
+  const std::string ctl = std::string(CRMHOSTCTL_PATH) +
+                          " --ops http://127.0.0.1:" + std::to_string(h.daemon->ops_port()) +
+                          " --token-file " + (h.dir / "data/ops.token");
   CHECK(std::system((ctl + " plugins rollback redtail > " + (h.dir / "ctl.out")).c_str()) == 0);
   CHECK_THAT(ReadFile(h.dir / "ctl.out"), Catch::Contains("1.0.0"));
   auto st = h.WaitForGeneration(3);
   CHECK(st.at("version") == "1.0.0");
-  CHECK(ServedBy(Request(h.port(), "GET", "/callLog" + q + "&sessionIds=swap-1")) == "redtail/1.0.0");
+  CHECK(ServedBy(Request(h.port(), "GET", "/callLog" + q + "&sessionIds=swap-1")) ==
+        "redtail/1.0.0");
   // The rolled-back-from file is still in the directory; a rescan must not republish it.
   ::kill(h.daemon->pid(), SIGHUP);
   std::this_thread::sleep_for(400ms);
@@ -306,7 +341,8 @@ TEST_CASE("hot upgrade: call links survive swaps, removal retires the platform, 
   DropAtomically(kV101, h.plugin_dir);
   st = h.WaitFor([](const json::object& s) { return s.at("state") == "active"; });
   CHECK(st.at("version") == "1.0.1");
-  auto back = Request(h.port(), "GET", "/callLog" + q + "&sessionIds=swap-1&hashedExtensionId=hashed-ext-105");
+  auto back = Request(h.port(), "GET",
+                      "/callLog" + q + "&sessionIds=swap-1&hashedExtensionId=hashed-ext-105");
   CHECK(back.Json().at("logs").at(0).at("matched") == true);
 }
 
@@ -314,12 +350,15 @@ TEST_CASE("ops API: its own port, a token, and the fields admins need", "[hotswa
   SwapHarness h;
   h.Start();
   CHECK(Request(h.daemon->ops_port(), "GET", "/plugins").status == 401);
-  CHECK(Request(h.daemon->ops_port(), "GET", "/plugins", {}, {{"Authorization", "Bearer wrong"}}).status == 401);
-  CHECK(Request(h.port(), "GET", "/plugins", {}, {{"Authorization", "Bearer " + h.OpsToken()}}).status == 404);
+  CHECK(Request(h.daemon->ops_port(), "GET", "/plugins", {}, {{"Authorization", "Bearer wrong"}})
+            .status == 401);
+  CHECK(Request(h.port(), "GET", "/plugins", {}, {{"Authorization", "Bearer " + h.OpsToken()}})
+            .status == 404);
   auto list = h.Ops("GET", "/plugins");
   REQUIRE(list.status == 200);
   auto p = list.Json().at(0).as_object();
-  for (const char* k : {"name", "version", "abi", "sha256", "state", "loadedAt", "inflight", "generation", "lastError"})
+  for (const char* k : {"name", "version", "abi", "sha256", "state", "loadedAt", "inflight",
+                        "generation", "lastError"})
     CHECK(p.contains(k));
   CHECK(p.at("abi") == "1.0");
   CHECK(p.at("sha256").as_string().size() == 64);
@@ -330,7 +369,8 @@ TEST_CASE("ops API: its own port, a token, and the fields admins need", "[hotswa
   CHECK(h.Ops("POST", "/plugins/nosuch/rollback").status == 404);
 }
 
-TEST_CASE("hot upgrade: with watching off, SIGHUP and the ops API trigger the reload", "[hotswap][e2e]") {
+TEST_CASE("hot upgrade: with watching off, SIGHUP and the ops API trigger the reload",
+          "[hotswap][e2e]") {
   SwapHarness h({"--plugin-watch", "off"});
   h.Start();
   h.WaitForGeneration(1);

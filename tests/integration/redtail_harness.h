@@ -76,7 +76,8 @@ struct RedtailHarness {
     return t;
   }
   HttpResult Ops(const std::string& method, const std::string& path) const {
-    return Request(daemon->ops_port(), method, path, {}, {{"Authorization", "Bearer " + OpsToken()}});
+    return Request(daemon->ops_port(), method, path, {},
+                   {{"Authorization", "Bearer " + OpsToken()}});
   }
   // The ops API's view of one plugin (an empty object if it is not listed).
   boost::json::object PluginState(const std::string& name) const {

@@ -45,8 +45,8 @@ DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::strin
   log_path_ = data_dir + "/../crmhostd-" + std::to_string(::getpid()) + "-" +
               std::to_string(counter++) + ".log";
   // Ephemeral ports for both listeners, so tests can run in parallel.
-  std::vector<std::string> argv_s = {Binary(), "--listen", "127.0.0.1:0", "--ops-listen", "127.0.0.1:0",
-                                     "--data-dir", data_dir};
+  std::vector<std::string> argv_s = {Binary(),      "--listen",   "127.0.0.1:0", "--ops-listen",
+                                     "127.0.0.1:0", "--data-dir", data_dir};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   const auto started = std::chrono::steady_clock::now();
   pid_ = ::fork();
