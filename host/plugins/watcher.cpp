@@ -112,39 +112,56 @@ std::unique_ptr<DirectoryWatcher> CreateNative(const std::filesystem::path& dir)
 }
 
 #elif defined(_WIN32)
-// Untested here (no Windows in CI); see docs/OPERATIONS.md.
+// ReadDirectoryChangesW with overlapped I/O. Untested here (no Windows in CI); see
+// docs/OPERATIONS.md.
 class WindowsWatcher final : public DirectoryWatcher {
  public:
-  WindowsWatcher(HANDLE change, HANDLE wake) : change_(change), wake_(wake) {}
+  WindowsWatcher(HANDLE dir, HANDLE changed, HANDLE wake) : dir_(dir), wake_(wake) {
+    overlapped_.hEvent = changed;
+    Arm();
+  }
   ~WindowsWatcher() override {
-    ::FindCloseChangeNotification(change_);
+    ::CancelIoEx(dir_, &overlapped_);
+    ::CloseHandle(dir_);
+    ::CloseHandle(overlapped_.hEvent);
     ::CloseHandle(wake_);
   }
   Mode mode() const override { return Mode::kNative; }
-  std::string description() const override { return "directory change notifications"; }
+  std::string description() const override { return "ReadDirectoryChangesW"; }
   bool Wait(std::chrono::milliseconds timeout) override {
-    HANDLE hs[2] = {change_, wake_};
+    HANDLE hs[2] = {overlapped_.hEvent, wake_};
     DWORD r = ::WaitForMultipleObjects(2, hs, FALSE, DWORD(timeout.count()));
-    if (r == WAIT_OBJECT_0) {
-      ::FindNextChangeNotification(change_);
-      return true;
-    }
-    return false;
+    if (r != WAIT_OBJECT_0) return false;
+    DWORD bytes = 0;
+    ::GetOverlappedResult(dir_, &overlapped_, &bytes, FALSE);
+    Arm();  // which file changed does not matter: the manager re-stats the directory
+    return true;
   }
   void Wake() override { ::SetEvent(wake_); }
 
  private:
-  HANDLE change_;
+  void Arm() {
+    ::ResetEvent(overlapped_.hEvent);
+    ::ReadDirectoryChangesW(
+        dir_, buffer_, sizeof buffer_, FALSE,
+        FILE_NOTIFY_CHANGE_FILE_NAME | FILE_NOTIFY_CHANGE_SIZE | FILE_NOTIFY_CHANGE_LAST_WRITE,
+        nullptr, &overlapped_, nullptr);
+  }
+  HANDLE dir_;
   HANDLE wake_;
+  OVERLAPPED overlapped_{};
+  alignas(DWORD) char buffer_[16384];
 };
 
 std::unique_ptr<DirectoryWatcher> CreateNative(const std::filesystem::path& dir) {
-  HANDLE change = ::FindFirstChangeNotificationW(
-      dir.wstring().c_str(), FALSE,
-      FILE_NOTIFY_CHANGE_FILE_NAME | FILE_NOTIFY_CHANGE_SIZE | FILE_NOTIFY_CHANGE_LAST_WRITE);
-  if (change == INVALID_HANDLE_VALUE) return nullptr;
+  HANDLE h =
+      ::CreateFileW(dir.wstring().c_str(), FILE_LIST_DIRECTORY,
+                    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
+                    FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OVERLAPPED, nullptr);
+  if (h == INVALID_HANDLE_VALUE) return nullptr;
+  HANDLE changed = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
   HANDLE wake = ::CreateEventW(nullptr, FALSE, FALSE, nullptr);
-  return std::make_unique<WindowsWatcher>(change, wake);
+  return std::make_unique<WindowsWatcher>(h, changed, wake);
 }
 #else
 std::unique_ptr<DirectoryWatcher> CreateNative(const std::filesystem::path&) {

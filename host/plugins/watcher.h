@@ -1,6 +1,6 @@
 // DirectoryWatcher: tells the plugin control thread that the plugin directory may have changed.
 //
-// inotify on Linux, FindFirstChangeNotification (ReadDirectoryChanges family) on Windows,
+// inotify on Linux, ReadDirectoryChangesW on Windows,
 // polling everywhere as the fallback; "off" means only explicit triggers (SIGHUP, the ops API)
 // cause a rescan. The watcher only says *that* something changed: the manager re-stats the
 // directory and decides what to load, so lost or coalesced events are harmless.

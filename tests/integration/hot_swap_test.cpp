@@ -386,6 +386,21 @@ TEST_CASE("hot upgrade: with watching off, SIGHUP and the ops API trigger the re
   CHECK(h.PluginState("redtail").at("generation") == 3);
 }
 
+TEST_CASE("hot upgrade: builds past --max-resident-versions are refused until a restart",
+          "[hotswap][e2e]") {
+  SwapHarness h({"--max-resident-versions", "1"});
+  h.Start();
+  h.WaitForGeneration(1);
+  DropAtomically(kV101, h.plugin_dir);
+  auto st = h.WaitForError("1 builds of redtail are already mapped in this process");
+  CHECK(st.at("version") == "1.0.0");
+  CHECK(st.at("residentVersions") == 1);
+  // The build already mapped can always come back.
+  DropAtomically(kV100, h.plugin_dir);
+  std::this_thread::sleep_for(600ms);
+  CHECK(h.PluginState("redtail").at("generation") == 1);  // same content as live: nothing to do
+}
+
 TEST_CASE("hot upgrade: polling picks up changes where inotify is not used", "[hotswap][e2e]") {
   SwapHarness h({"--plugin-watch", "poll"});
   h.Start();

@@ -69,6 +69,8 @@ TEST_CASE("loader: each broken plugin is refused with the exact reason", "[loade
              Catch::Contains("required operation createCallLog is missing"));
   CHECK_THAT(h.Refusal(TestPlugin("fake_bad_version")),
              Catch::Contains("version 'one.two' is not semantic versioning"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_self_check_fails")),
+             Catch::Contains("self-check failed: setting 'greeting' is required"));
 }
 
 TEST_CASE("loader: truncated files and random bytes are refused, not crashed on", "[loader]") {

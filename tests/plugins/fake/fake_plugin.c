@@ -1,7 +1,8 @@
 /* A minimal crmhost plugin in plain C (C11, no C++ runtime): proof that the ABI is C, and,
  * compiled with one FAKE_* macro at a time, one plugin per loader refusal:
  *   FAKE_WRONG_MAGIC, FAKE_MAJOR_PLUS_ONE, FAKE_NEWER_MINOR, FAKE_SHORT_STRUCT,
- *   FAKE_NO_ENTRY, FAKE_INIT_FAILS, FAKE_MISSING_OPERATION, FAKE_BAD_VERSION.
+ *   FAKE_NO_ENTRY, FAKE_INIT_FAILS, FAKE_MISSING_OPERATION, FAKE_BAD_VERSION,
+ *   FAKE_SELF_CHECK_FAILS.
  * The valid build answers getAuthType/createCallLog/updateCallLog/findContact with canned JSON
  * and uses the kv and setting host services, so tests can see them work through the C ABI. */
 #include <crmhost/plugin.h>
@@ -75,6 +76,17 @@ static crmh_status fake_invoke(crmh_instance* inst, crmh_call* call, crmh_view o
   return CRMH_OK;
 }
 
+#ifdef FAKE_SELF_CHECK_FAILS
+static crmh_status fake_self_check(crmh_instance* inst, crmh_call* call, crmh_writer* error) {
+  (void)call;
+  put(inst->host, error, "setting 'greeting' is required");
+  return CRMH_E_INVALID;
+}
+#define FAKE_SELF_CHECK fake_self_check
+#else
+#define FAKE_SELF_CHECK NULL
+#endif
+
 static void fake_shutdown(crmh_instance* inst, crmh_call* call) {
   (void)call;
   free(inst);
@@ -117,7 +129,7 @@ static const crmh_plugin_descriptor kDescriptor = {
     kOps,
     "{\"name\":\"" FAKE_NAME "\",\"displayName\":\"C minimal\"}",
     fake_init,
-    NULL,
+    FAKE_SELF_CHECK,
     fake_invoke,
     fake_shutdown,
 };
