@@ -5,6 +5,9 @@
 
 #include <cstddef>
 
+#include "plugins/loader.h"
+#include "support/files.h"
+
 static_assert(sizeof(void*) == 8, "layout pinned for LP64");
 
 TEST_CASE("abi: version, magic and status codes are frozen", "[abi]") {
@@ -74,4 +77,14 @@ TEST_CASE("abi: struct layouts of ABI 1.0", "[abi]") {
   CHECK(offsetof(crmh_plugin_descriptor, invoke) == 72);
   CHECK(offsetof(crmh_plugin_descriptor, shutdown) == 80);
   CHECK(sizeof(crmh_plugin_descriptor) == 88);
+}
+
+TEST_CASE("abi: the frozen ABI 1.0 header is unchanged", "[abi]") {
+  // tests/abi/v1.0 keeps the header plugins were built against when 1.0 shipped; the
+  // abi_v1_0 test plugin is compiled from it. Editing it would hide a break: it is pinned here.
+  const std::string text = crmhost::testing::ReadFile(std::string(CRMHOST_SOURCE_DIR) +
+                                                      "/tests/abi/v1.0/include/crmhost/plugin.h");
+  REQUIRE_FALSE(text.empty());
+  CHECK(crmhost::plugins::Sha256Hex(text) ==
+        "79d0550e1f84d30bf73cd633d817fcc4b51c57221cf7a7003fc4450e9990ba55");
 }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "integration/redtail_harness.h"
+#include "support/files.h"
 
 using namespace crmhost::testing;
 namespace json = boost::json;
@@ -40,11 +41,6 @@ void DropBytes(const std::string& bytes, const std::string& dir) {
   fs::rename(dir + "/.redtail.so.tmp", dir + "/redtail.so");
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 // A harness whose daemon loads plugins from its own directory, seeded with Redtail 1.0.0.
 struct SwapHarness : RedtailHarness {
   explicit SwapHarness(std::vector<std::string> extra = {})
@@ -53,6 +49,15 @@ struct SwapHarness : RedtailHarness {
     fs::create_directories(plugin_dir);
     fs::copy_file(kV100, plugin_dir + "/redtail.so");
   }
+
+  // Starts the daemon, logs in and waits for the first publish; returns a GET /contact target.
+  std::string StartServing() {
+    Start();
+    jwt = LoginJwt();
+    WaitForGeneration(1);
+    return "/contact?jwtToken=" + UrlEncode(jwt) + "&phoneNumber=%2B14155555678";
+  }
+  std::string jwt;
 
   // Polls the ops API until `pred(state)` holds; fails the test after `timeout`.
   template <class Pred>
@@ -140,11 +145,8 @@ TEST_CASE(
     "hot upgrade: 20 swaps under load, zero failed requests, each served by a published version",
     "[hotswap][e2e]") {
   SwapHarness h;
-  h.Start();
-  const std::string jwt = h.LoginJwt();
-  const std::string target = "/contact?jwtToken=" + UrlEncode(jwt) + "&phoneNumber=%2B14155555678";
+  const std::string target = h.StartServing();
   REQUIRE(ServedBy(Request(h.port(), "GET", target)) == "redtail/1.0.0");
-  h.WaitForGeneration(1);
 
   Load load(h.port(), target, 4);
   // published[i]: the test saw generation i+1 live; dropped[i]: the file for it was dropped.
@@ -206,10 +208,7 @@ TEST_CASE(
     "serving",
     "[hotswap][e2e]") {
   SwapHarness h;
-  h.Start();
-  const std::string jwt = h.LoginJwt();
-  const std::string target = "/contact?jwtToken=" + UrlEncode(jwt) + "&phoneNumber=%2B14155555678";
-  h.WaitForGeneration(1);
+  const std::string target = h.StartServing();
   const std::string good = ReadFile(kV101);
   std::mt19937 rng(7);
   std::string noise(300000, '\0');
@@ -258,10 +257,7 @@ TEST_CASE(
 TEST_CASE("hot upgrade: a plain cp over the plugin, written slowly, never disturbs serving",
           "[hotswap][e2e]") {
   SwapHarness h;
-  h.Start();
-  const std::string jwt = h.LoginJwt();
-  const std::string target = "/contact?jwtToken=" + UrlEncode(jwt) + "&phoneNumber=%2B14155555678";
-  h.WaitForGeneration(1);
+  const std::string target = h.StartServing();
   Load load(h.port(), target, 3);
   {
     // What `cp new.so redtail.so` does to the loaded file: truncate it in place and rewrite it,
@@ -288,10 +284,8 @@ TEST_CASE("hot upgrade: a plain cp over the plugin, written slowly, never distur
 TEST_CASE("hot upgrade: call links survive swaps, removal retires the platform, rollback restores",
           "[hotswap][e2e]") {
   SwapHarness h;
-  h.Start();
-  const std::string jwt = h.LoginJwt();
-  const std::string q = "?jwtToken=" + UrlEncode(jwt);
-  h.WaitForGeneration(1);
+  h.StartServing();
+  const std::string q = "?jwtToken=" + UrlEncode(h.jwt);
   for (const char* s : {"swap-1", "swap-2", "swap-3"})
     REQUIRE(Request(h.port(), "POST", "/callLog" + q, json::serialize(CallBody(s)))
                 .Json()

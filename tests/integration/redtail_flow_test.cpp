@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "integration/redtail_harness.h"
+#include "support/files.h"
 
 using namespace crmhost::testing;
 namespace json = boost::json;
@@ -23,17 +24,6 @@ const RecordedRequest* Find(const std::vector<RecordedRequest>& reqs, const std:
   for (auto& r : reqs)
     if (r.method == method && r.path == path) return &r;
   return nullptr;
-}
-
-bool AnyFileContains(const std::string& dir, const std::string& needle) {
-  for (auto& e : fs::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file()) continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    if (ss.str().find(needle) != std::string::npos) return true;
-  }
-  return false;
 }
 
 }  // namespace

@@ -9,8 +9,10 @@
 
 #include "crmhost/store/store.h"
 #include "support/daemon_process.h"
+#include "support/files.h"
 
 using namespace crmhost::store;
+using crmhost::testing::AnyFileContains;
 namespace fs = std::filesystem;
 
 namespace {
@@ -30,17 +32,6 @@ std::unique_ptr<Store> OpenStore(const std::string& dir, std::string instance = 
   auto s = Store::Open(o);
   if (!s.ok()) FAIL(s.status().ToString());
   return std::move(s).value();
-}
-
-bool AnyFileContains(const std::string& dir, const std::string& needle) {
-  for (auto& e : fs::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file()) continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    if (ss.str().find(needle) != std::string::npos) return true;
-  }
-  return false;
 }
 
 CallLogRow Row(std::string session, std::string hash = "", std::string ext = "") {

@@ -11,6 +11,7 @@
 #include "plugins/loader.h"
 #include "plugins/registry.h"
 #include "support/daemon_process.h"
+#include "support/files.h"
 
 using namespace crmhost::plugins;
 namespace fs = std::filesystem;
@@ -75,8 +76,8 @@ TEST_CASE("loader: each broken plugin is refused with the exact reason", "[loade
 
 TEST_CASE("loader: truncated files and random bytes are refused, not crashed on", "[loader]") {
   Harness h;
-  std::ifstream in(std::string(CRMHOST_PLUGIN_DIR) + "/redtail.so", std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bytes =
+      crmhost::testing::ReadFile(std::string(CRMHOST_PLUGIN_DIR) + "/redtail.so");
   REQUIRE(bytes.size() > 100000);
   for (size_t cut : {size_t(0), size_t(64), size_t(4096), bytes.size() / 2}) {
     std::ofstream(h.dir / "trunc.so", std::ios::binary | std::ios::trunc)
