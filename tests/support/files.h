@@ -18,7 +18,8 @@ inline std::string ReadFile(const std::string& path) {
 // True if any regular file below `dir` contains `needle`.
 inline bool AnyFileContains(const std::string& dir, const std::string& needle) {
   for (auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-    if (e.is_regular_file() && ReadFile(e.path().string()).find(needle) != std::string::npos) return true;
+    if (e.is_regular_file() && ReadFile(e.path().string()).find(needle) != std::string::npos)
+      return true;
   }
   return false;
 }
