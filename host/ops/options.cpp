@@ -61,6 +61,14 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
                  "builds of one plugin mapped before refusing more")
       ->capture_default_str()
       ->check(CLI::Range(size_t(1), size_t(1024)));
+  app.add_option("--server-url", o.server_url,
+                 "public base URL of this server (manifest serverUrl)");
+  app.add_option("--hash-key-file", o.hash_key_file, "salt for hashing RingCentral ids (HASH_KEY)");
+  app.add_option("--ringcentral-server", o.ringcentral_server, "RingCentral API base URL")
+      ->capture_default_str();
+  app.add_option("--admin-extension-id", o.admin_extension_ids,
+                 "RingCentral extension treated as an admin");
+  app.add_option("--manifest-file", o.manifest_file, "top-level /crmManifest fields (JSON)");
   app.add_flag("--no-sync", o.no_sync, "do not fsync the store on commits (unsafe on power loss)");
   try {
     app.parse(argc, argv);

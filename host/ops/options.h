@@ -55,6 +55,20 @@ struct Options {
   // --max-resident-versions N: distinct builds of one plugin mapped before new ones are refused
   // (libraries are never unloaded). Default: 16.
   size_t max_resident_versions = 16;
+  // --server-url URL: this server's public base URL (manifest serverUrl, OAuth and plugin
+  // callback links). Default: http://<listen address>:<port>.
+  std::string server_url;
+  // --hash-key-file FILE: the salt for hashing RingCentral ids (the reference's HASH_KEY; set it
+  // to the old server's value when migrating). Default: derived from the master key.
+  std::string hash_key_file;
+  // --ringcentral-server URL: where RingCentral identity and admin checks go.
+  // Default: https://platform.ringcentral.com.
+  std::string ringcentral_server = "https://platform.ringcentral.com";
+  // --admin-extension-id ID (repeatable): RingCentral extensions treated as admins (development).
+  std::vector<std::string> admin_extension_ids;
+  // --manifest-file FILE: top-level manifest fields (author, version, redirectUri, ...) merged
+  // under the plugins' platform entries in /crmManifest. Default: built-in values.
+  std::string manifest_file;
   // --log-level trace|debug|info|warn|error. Default: info.
   std::string log_level = "info";
   // --no-sync: do not fsync the store's log on commits (faster; unsafe on power loss).

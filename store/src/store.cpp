@@ -22,8 +22,11 @@ constexpr const char* kCallLogs = "call_logs";
 constexpr const char* kMessageLogs = "message_logs";
 constexpr const char* kPluginKv = "plugin_kv";
 constexpr const char* kAccountData = "account_data";
-constexpr const char* kAllFamilies[] = {kMeta,        kUsers,    kCallLogs,
-                                        kMessageLogs, kPluginKv, kAccountData};
+constexpr const char* kAdmin = "admin";
+constexpr const char* kCache = "cache";
+constexpr const char* kCallDown = "calldown";
+constexpr const char* kAllFamilies[] = {kMeta,        kUsers, kCallLogs, kMessageLogs, kPluginKv,
+                                        kAccountData, kAdmin, kCache,    kCallDown};
 
 constexpr std::string_view kKeyCheckPlaintext = "crmhost key check v1";
 constexpr int kReserveAttempts = 8;
@@ -47,14 +50,6 @@ std::string CallLogKey(const CallLogIdentity& id) {
   std::string k = SessionPrefix(id.session_id);
   AppendPart(k, id.hashed_extension_id);
   AppendPart(k, id.extension_number);
-  return k;
-}
-
-std::string AccountDataKey(std::string_view rc, std::string_view platform, std::string_view key) {
-  std::string k;
-  AppendPart(k, rc);
-  AppendPart(k, platform);
-  AppendPart(k, key);
   return k;
 }
 
@@ -93,6 +88,45 @@ struct Store::Impl {
   rocksdb::ColumnFamilyHandle* message_logs = nullptr;
   rocksdb::ColumnFamilyHandle* plugin_kv = nullptr;
   rocksdb::ColumnFamilyHandle* account_data = nullptr;
+  rocksdb::ColumnFamilyHandle* admin = nullptr;
+  rocksdb::ColumnFamilyHandle* cache = nullptr;
+  rocksdb::ColumnFamilyHandle* calldown = nullptr;
+
+  struct TableInfo {
+    rocksdb::ColumnFamilyHandle* handle;
+    const char* name;
+    bool sealed;
+    bool durable;
+  };
+  TableInfo Info(Table t) const {
+    switch (t) {
+      case Table::kAccountData:
+        return {account_data, kAccountData, true, false};
+      case Table::kAdmin:
+        return {admin, kAdmin, true, true};
+      case Table::kCache:
+        return {cache, kCache, true, false};
+      case Table::kCallDown:
+        return {calldown, kCallDown, false, true};
+      case Table::kMessageLogs:
+        return {message_logs, kMessageLogs, false, true};
+    }
+    return {account_data, kAccountData, true, false};
+  }
+
+  Result<json::value> Decode(const TableInfo& t, std::string_view key,
+                             std::string_view stored) const {
+    std::optional<std::string> plain;
+    if (t.sealed) {
+      plain = cipher.Open(stored, Aad(t.name, key));
+      if (!plain) return Status::Corruption(std::string(t.name) + " record failed authentication");
+    }
+    boost::system::error_code ec;
+    json::value v = json::parse(plain ? std::string_view(*plain) : stored, ec);
+    if (plain) OPENSSL_cleanse(plain->data(), plain->size());
+    if (ec) return Status::Corruption(std::string(t.name) + " record is not JSON");
+    return v;
+  }
 
   explicit Impl(const Options& o) : options(o), cipher(o.key) {}
 
@@ -186,6 +220,9 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options_in) {
     if (n == kMessageLogs) impl->message_logs = h;
     if (n == kPluginKv) impl->plugin_kv = h;
     if (n == kAccountData) impl->account_data = h;
+    if (n == kAdmin) impl->admin = h;
+    if (n == kCache) impl->cache = h;
+    if (n == kCallDown) impl->calldown = h;
   }
 
   // Schema version: refuse data written by a newer layout rather than misread it.
@@ -380,39 +417,93 @@ Status Store::KvDelete(std::string_view plugin, std::string_view key) {
                    "deleting plugin kv");
 }
 
+// ---- JSON tables -----------------------------------------------------------------------------
+
+std::string KeyOf(std::initializer_list<std::string_view> parts) {
+  std::string k;
+  for (auto p : parts)
+    AppendPart(k, p);
+  return k;
+}
+
+Result<std::optional<json::value>> Store::Get(Table table, std::string_view key) const {
+  const auto t = impl_->Info(table);
+  std::string stored;
+  auto s = impl_->db->Get(rocksdb::ReadOptions(), t.handle, key, &stored);
+  if (s.IsNotFound()) return std::optional<json::value>();
+  if (!s.ok()) return FromRocks(s, std::string("reading ") + t.name);
+  auto v = impl_->Decode(t, key, stored);
+  if (!v.ok()) return v.status();
+  return std::optional<json::value>(std::move(v).value());
+}
+
+Status Store::Put(Table table, std::string_view key, const json::value& value) {
+  const auto t = impl_->Info(table);
+  std::string text = json::serialize(value);
+  if (t.sealed) {
+    std::string blob = impl_->cipher.Seal(text, Aad(t.name, key));
+    OPENSSL_cleanse(text.data(), text.size());
+    text = std::move(blob);
+  }
+  rocksdb::WriteOptions w;
+  w.sync = t.durable && impl_->options.sync;
+  return FromRocks(impl_->db->Put(w, t.handle, key, text), std::string("writing ") + t.name);
+}
+
+Status Store::Delete(Table table, std::string_view key) {
+  const auto t = impl_->Info(table);
+  rocksdb::WriteOptions w;
+  w.sync = t.durable && impl_->options.sync;
+  return FromRocks(impl_->db->Delete(w, t.handle, key), std::string("deleting from ") + t.name);
+}
+
+Result<std::vector<std::pair<std::string, json::value>>> Store::Scan(
+    Table table, std::string_view prefix) const {
+  const auto t = impl_->Info(table);
+  std::vector<std::pair<std::string, json::value>> out;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), t.handle));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
+       it->Valid() && it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()));
+       it->Next()) {
+    auto v = impl_->Decode(t, it->key().ToStringView(), it->value().ToStringView());
+    if (!v.ok()) return v.status();
+    out.emplace_back(it->key().ToString(), std::move(v).value());
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), std::string("scanning ") + t.name);
+  return out;
+}
+
 // ---- account data ---------------------------------------------------------------------------
 
 Result<std::optional<json::value>> Store::GetAccountData(std::string_view rc,
                                                          std::string_view platform,
                                                          std::string_view data_key) const {
-  std::string text;
-  auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->account_data,
-                          AccountDataKey(rc, platform, data_key), &text);
-  if (s.IsNotFound()) return std::optional<json::value>();
-  if (!s.ok()) return FromRocks(s, "reading account data");
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_object() || !v.get_object().contains("data"))
-    return Status::Corruption("account data is not valid JSON");
-  return std::optional<json::value>(v.get_object().at("data"));
+  auto r = Get(Table::kAccountData, KeyOf({rc, platform, data_key}));
+  if (!r.ok()) return r.status();
+  if (!r.value()) return std::optional<json::value>();
+  auto* o = r.value()->if_object();
+  if (!o || !o->contains("data")) return Status::Corruption("account data record has no data");
+  return std::optional<json::value>(o->at("data"));
 }
 
 Status Store::PutAccountData(std::string_view rc, std::string_view platform,
                              std::string_view data_key, const json::value& data, int64_t now_ms) {
-  json::object o;
-  o["data"] = data;
-  o["updatedAt"] = now_ms;
-  rocksdb::WriteOptions w;  // a cache: losing the last writes on power loss only costs a lookup
-  return FromRocks(impl_->db->Put(w, impl_->account_data, AccountDataKey(rc, platform, data_key),
-                                  json::serialize(o)),
-                   "writing account data");
+  return Put(Table::kAccountData, KeyOf({rc, platform, data_key}),
+             json::object{{"data", data}, {"updatedAt", now_ms}});
 }
 
 Status Store::DeleteAccountData(std::string_view rc, std::string_view platform,
                                 std::string_view data_key) {
-  return FromRocks(impl_->db->Delete(rocksdb::WriteOptions(), impl_->account_data,
-                                     AccountDataKey(rc, platform, data_key)),
-                   "deleting account data");
+  return Delete(Table::kAccountData, KeyOf({rc, platform, data_key}));
+}
+
+Result<int64_t> Store::AccountDataUpdatedAt(std::string_view rc, std::string_view platform,
+                                            std::string_view data_key) const {
+  auto r = Get(Table::kAccountData, KeyOf({rc, platform, data_key}));
+  if (!r.ok()) return r.status();
+  if (!r.value() || !r.value()->is_object()) return int64_t(0);
+  auto* u = r.value()->get_object().if_contains("updatedAt");
+  return (u && u->is_int64()) ? u->get_int64() : int64_t(0);
 }
 
 }  // namespace crmhost::store

@@ -4,9 +4,12 @@
 //   meta          schema version, a key check, nothing secret in clear
 //   users         one sealed record per CRM-connected user (tokens, API keys inside)
 //   call_logs     RingCentral call -> CRM activity links, with exactly-once reservations
-//   message_logs  RingCentral message -> CRM log links
+//   message_logs  RingCentral message -> CRM log links (+ an index by conversation)
 //   plugin_kv     each plugin's private key/value space, sealed
-//   account_data  account-scoped caches (contact lookups)
+//   account_data  account-scoped data: contact cache, managed credentials, connector data; sealed
+//   admin         per-RingCentral-account admin configuration (settings, user mappings); sealed
+//   cache         short-lived records with an expiry (pending managed OAuth, note cache); sealed
+//   calldown      per-user call-down lists
 //
 // Secrets are sealed with AES-256-GCM (see cipher.h); the associated data binds each blob to
 // its column family and key. Writes that must survive a power loss (users, call-log links,
@@ -32,6 +35,13 @@
 namespace crmhost::store {
 
 inline constexpr int kSchemaVersion = 1;
+
+// The column families reached through the generic JSON API (Get/Put/Delete/Scan).
+enum class Table { kAccountData, kAdmin, kCache, kCallDown, kMessageLogs };
+
+// A key made of parts, each length-prefixed, so no value can forge a boundary; a key built from
+// the first N parts of another is its range-scan prefix.
+std::string KeyOf(std::initializer_list<std::string_view> parts);
 
 class Store {
  public:
@@ -84,7 +94,18 @@ class Store {
                int64_t expires_at_ms);
   Status KvDelete(std::string_view plugin, std::string_view key);
 
-  // ---- account data (account-scoped caches) -------------------------------------------------
+  // ---- JSON tables ------------------------------------------------------------------------------
+  // Tables kAccountData, kAdmin and kCache are sealed (AES-256-GCM, bound to table and key);
+  // kCallDown and kMessageLogs hold no secrets and are stored as plain JSON. Writes are synced
+  // except kAccountData and kCache (caches: losing the last ones on power loss only costs work).
+  Result<std::optional<boost::json::value>> Get(Table table, std::string_view key) const;
+  Status Put(Table table, std::string_view key, const boost::json::value& value);
+  Status Delete(Table table, std::string_view key);
+  // Every record whose key starts with `prefix`, in key order.
+  Result<std::vector<std::pair<std::string, boost::json::value>>> Scan(
+      Table table, std::string_view prefix) const;
+
+  // ---- account data (account-scoped data, kAccountData under KeyOf({rc, platform, key})) -----
   Result<std::optional<boost::json::value>> GetAccountData(std::string_view rc_account_id,
                                                            std::string_view platform,
                                                            std::string_view data_key) const;
@@ -92,6 +113,9 @@ class Store {
                         std::string_view data_key, const boost::json::value& data, int64_t now_ms);
   Status DeleteAccountData(std::string_view rc_account_id, std::string_view platform,
                            std::string_view data_key);
+  // The time the record was last written (0 if absent): for lazily refreshed account data.
+  Result<int64_t> AccountDataUpdatedAt(std::string_view rc_account_id, std::string_view platform,
+                                       std::string_view data_key) const;
 
  private:
   struct Impl;
