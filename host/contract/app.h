@@ -9,10 +9,16 @@
 #include <functional>
 #include <string>
 
+#include "common/keyed_locks.h"
 #include "crmhost/store/store.h"
 #include "http/router.h"
 #include "identity/jwt.h"
 #include "plugins/registry.h"
+
+namespace crmhost::identity {
+class OAuthClient;
+class RingCentralClient;
+}  // namespace crmhost::identity
 
 namespace crmhost::contract {
 
@@ -23,18 +29,36 @@ struct App {
   // The reference's HASH_KEY: salt for hashing RingCentral ids (rcExtensionId, accountId).
   std::string hash_key;
   std::function<int64_t()> now_ms;  // wall clock, ms since the epoch
+  // CRM OAuth (code exchange, refresh) and RingCentral identity; both reach out through the
+  // daemon's outbound client. Null only in setups without OAuth or RingCentral checks.
+  identity::OAuthClient* oauth = nullptr;
+  identity::RingCentralClient* ringcentral = nullptr;
+  // This server's public base URL (manifest serverUrl, MCP-style OAuth callback links).
+  std::string server_url;
+  // Top-level manifest fields (author, version, ...) that /crmManifest puts around the plugins'
+  // platform entries.
+  boost::json::object manifest_top;
+  // Single-flight OAuth refresh: one lock per user id.
+  KeyedLocks refresh_locks;
+  // One message-log writer per conversation log, so two requests for the same conversation
+  // cannot both create a CRM log.
+  KeyedLocks message_locks;
 };
 
 void RegisterMetaRoutes(http::Router& router, App& app);
 void RegisterAuthRoutes(http::Router& router, App& app);
+void RegisterOAuthRoutes(http::Router& router, App& app);
 void RegisterContactRoutes(http::Router& router, App& app);
 void RegisterCallLogRoutes(http::Router& router, App& app);
+void RegisterMessageLogRoutes(http::Router& router, App& app);
 
 inline void RegisterRoutes(http::Router& router, App& app) {
   RegisterMetaRoutes(router, app);
   RegisterAuthRoutes(router, app);
+  RegisterOAuthRoutes(router, app);
   RegisterContactRoutes(router, app);
   RegisterCallLogRoutes(router, app);
+  RegisterMessageLogRoutes(router, app);
 }
 
 }  // namespace crmhost::contract

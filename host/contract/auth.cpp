@@ -7,15 +7,15 @@
 
 #include "contract/app.h"
 #include "contract/errors.h"
+#include "contract/login.h"
 #include "contract/session.h"
+#include "identity/ringcentral.h"
 
 namespace crmhost::contract {
 namespace json = boost::json;
 namespace js = crmhost::sdk::js;
 
 namespace {
-
-constexpr int64_t kJwtLifetimeS = 14 * 24 * 3600;
 
 std::string OptString(const json::object& o, std::string_view key) {
   auto* v = js::Get(o, key);
@@ -33,43 +33,6 @@ void CollectStrings(const json::value& v, std::vector<std::string>& out) {
     for (auto& x : *a)
       CollectStrings(x, out);
   }
-}
-
-// saveUserInfo: update the row if the id exists (keeping its settings, merging
-// platformAdditionalInfo), else create it.
-Result<store::UserRecord> SaveUser(App& app, const json::object& info, const std::string& platform,
-                                   const json::object& body, const http::HttpRequest& req,
-                                   const std::string& access_token) {
-  const std::string id = IdString(info.at("id"));
-  auto existing = app.store.GetUser(id);
-  if (!existing.ok()) return existing.status();
-  store::UserRecord u;
-  const int64_t now = app.now_ms();
-  if (existing.value()) {
-    u = std::move(*existing.value());
-  } else {
-    u.id = id;
-    u.created_at_ms = now;
-  }
-  u.platform = platform;
-  // Like the reference's update, absent values leave the stored ones alone.
-  if (body.contains("hostname")) u.hostname = OptString(body, "hostname");
-  if (info.contains("timezoneName")) u.timezone_name = OptString(info, "timezoneName");
-  if (info.contains("timezoneOffset")) u.timezone_offset = info.at("timezoneOffset");
-  u.access_token = access_token;
-  u.rc_account_id.clear();  // set from a RingCentral token once RC identity checks are enabled
-  if (auto h = req.Header("rc-extension-id")) u.hashed_rc_extension_id = std::string(*h);
-  if (auto* extra = js::Get(info, "platformAdditionalInfo"); extra && extra->is_object())
-    for (auto& [k, v] : extra->get_object())
-      u.platform_additional_info[k] = v;
-  if (auto* proxy = js::Get(body, "proxyId")) {
-    u.platform_additional_info["proxyId"] = *proxy;
-  } else {
-    u.platform_additional_info.erase("proxyId");
-  }
-  u.updated_at_ms = now;
-  if (Status st = app.store.PutUser(u); !st.ok()) return st;
-  return u;
 }
 
 http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
@@ -92,6 +55,19 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   std::vector<std::string> secrets;
   CollectStrings(additional, secrets);
   CollectStrings(api_key, secrets);
+
+  // Who is logging in on the RingCentral side, when the client sent its RingCentral token: the
+  // account id keys account caches and managed credentials.
+  identity::RcIdentity rc;
+  if (std::string rc_token = RcAccessTokenOf(req, &body); !rc_token.empty() && app.ringcentral) {
+    auto who = app.ringcentral->Identify(rc_token);
+    if (!who.ok()) {
+      spdlog::warn("[{}] RingCentral identity check failed: {}", req.request_id,
+                   who.status().message());
+      return http::HttpResponse::Error(400, "RingCentral identity check failed");
+    }
+    rc = std::move(who).value();
+  }
 
   auto basic =
       plugin.Invoke("getBasicAuth", json::object{{"apiKey", api_key}}, req.request_id, secrets);
@@ -128,33 +104,22 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   const std::string access_token = overriding          ? js::ToString(*overriding)
                                    : api_key.is_null() ? std::string()
                                                        : js::ToString(api_key);
-  auto saved = SaveUser(app, pui, platform, body, req, access_token);
+  LoginSave save;
+  save.platform = platform;
+  if (body.contains("hostname")) save.hostname = OptString(body, "hostname");
+  if (auto* proxy = js::Get(body, "proxyId")) save.proxy_id = *proxy;
+  save.access_token = access_token;
+  save.rc_account_id = rc.account_id;
+  if (auto h = req.Header("rc-extension-id")) save.hashed_rc_extension_id = std::string(*h);
+  auto saved = SaveUserInfo(app, pui, save);
   if (!saved.ok()) {
     spdlog::error("[{}] saving user failed: {}", req.request_id, saved.status().ToString());
     json::object fail;
     fail["returnMessage"] = DatabaseErrorMessage();
     return http::HttpResponse::Json(400, fail);
   }
-
-  json::value user_info_out = json::object{
-      {"id", saved->id}, {"name", pui.contains("name") ? pui.at("name") : json::value()}};
-  if (plugin.Implements("postSaveUserInfo")) {
-    auto post = plugin.Invoke("postSaveUserInfo", json::object{{"userInfo", user_info_out}},
-                              req.request_id, SecretsOf(saved.value()));
-    if (!post.ok()) return http::HttpResponse::Error(400, post.message);
-    if (post.value.is_object() && post.value.get_object().contains("id"))
-      user_info_out = post.value;
-  }
-  const auto& uio = user_info_out.get_object();
-  json::object claims;
-  claims["id"] = IdString(uio.at("id"));
-  claims["platform"] = platform;
-  json::object resp;
-  resp["jwtToken"] = app.jwt.Sign(claims, app.now_ms() / 1000, kJwtLifetimeS);
-  if (auto* name = uio.if_contains("name")) resp["name"] = *name;
-  if (out.contains("returnMessage")) resp["returnMessage"] = out["returnMessage"];
-  spdlog::info("[{}] user {} logged in to {}", req.request_id, saved->id, platform);
-  return http::HttpResponse::Json(200, resp);
+  return CompleteLogin(app, plugin, saved.value(), pui, platform, js::Get(*result, "returnMessage"),
+                       {}, req.request_id);
 }
 
 http::HttpResponse UnAuthorize(App& app, http::HttpRequest& req, const JwtState& jwt) {
@@ -196,9 +161,86 @@ http::HttpResponse UnAuthorize(App& app, http::HttpRequest& req, const JwtState&
   return empty;  // the reference sends an empty 200 when the connector gives no message
 }
 
+// GET /authValidation: is the caller's CRM session still good? Refreshes the OAuth token first,
+// then asks the plugin.
+http::HttpResponse AuthValidation(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  auto who = RequireCaller(jwt, "Invalid JWT token");
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  const auto& caller = std::get<Caller>(who);
+  auto lease = app.registry.Acquire(caller.platform);
+  if (!lease) return UnknownPlatform(caller.platform);
+  const auto& plugin = **lease;
+  if (!plugin.Implements("authValidation"))
+    return http::HttpResponse::Error(400, "connector.authValidation is not a function");
+  auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
+  if (auto* fail = std::get_if<ConnectFailure>(&connected))
+    return ConnectFailureResponse(*fail, "authValidation", caller.platform, {});
+  auto& c = std::get<Connected>(connected);
+  auto out = plugin.Invoke("authValidation",
+                           json::object{{"user", c.user_json}, {"authHeader", c.auth_header}},
+                           req.request_id, c.secrets);
+  if (!out.ok()) return Failure(ApiErrorMessage("authValidation", caller.platform, out));
+  json::object resp{{"successful", js::Truthy(js::Get(&out.value, "successful"))}};
+  if (auto* rm = js::Get(&out.value, "returnMessage")) resp["returnMessage"] = *rm;
+  return Served(http::HttpResponse::Json(200, resp), plugin);
+}
+
+// GET /hostname: the CRM host saved at login, as a bare string.
+http::HttpResponse Hostname(App& app, const JwtState& jwt) {
+  auto who = RequireCaller(jwt, "User not found");
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  auto loaded = app.store.GetUser(std::get<Caller>(who).user_id);
+  if (!loaded.ok()) return http::HttpResponse::Error(500, "Database operation failed");
+  if (!loaded.value()) return http::HttpResponse::Text(400, "User not found");
+  http::HttpResponse r = http::HttpResponse::Text(200, loaded.value()->hostname);
+  r.content_type = "text/html; charset=utf-8";  // Express res.send(string)
+  return r;
+}
+
+json::object License(std::string_view status) {
+  return json::object{
+      {"isLicenseValid", false}, {"licenseStatus", status}, {"licenseStatusDescription", ""}};
+}
+
+// GET /licenseStatus: the plugin's view of the user's CRM license; every failure is an
+// "invalid" answer rather than an error.
+http::HttpResponse LicenseStatus(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  if (jwt.route_token.empty())
+    return http::HttpResponse::Json(200, License("Invalid (Invalid user session)"));
+  auto who = RequireCaller(jwt, "Invalid JWT token");
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  const auto& caller = std::get<Caller>(who);
+  auto loaded = app.store.GetUser(caller.user_id);
+  if (loaded.ok() && !loaded.value())
+    return http::HttpResponse::Json(200, License("Invalid (User not found)"));
+  const json::object fallback = License("Invalid (Connect to get license status)");
+  auto lease = app.registry.Acquire(caller.platform);
+  if (!loaded.ok() || !lease || !(*lease)->Implements("getLicenseStatus"))
+    return http::HttpResponse::Json(200, fallback);
+  const store::UserRecord& user = *loaded.value();
+  auto out = (*lease)->Invoke(
+      "getLicenseStatus",
+      json::object{
+          {"userId", user.id}, {"platform", caller.platform}, {"user", user.ToConnectorJson(true)}},
+      req.request_id, SecretsOf(user));
+  if (!out.ok() || !out.value.is_object()) return http::HttpResponse::Json(200, fallback);
+  return Served(http::HttpResponse::Json(200, out.value), **lease);
+}
+
 }  // namespace
 
 void RegisterAuthRoutes(http::Router& router, App& app) {
+  router.Add("GET", "/authValidation",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return AuthValidation(app, req, jwt);
+             }));
+  router.Add("GET", "/hostname", WithJwt(app, [&app](http::HttpRequest&, const JwtState& jwt) {
+               return Hostname(app, jwt);
+             }));
+  router.Add("GET", "/licenseStatus",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return LicenseStatus(app, req, jwt);
+             }));
   router.Add("POST", "/apiKeyLogin", WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
                return ApiKeyLogin(app, req);
              }));

@@ -30,6 +30,11 @@ std::string StringOrEmpty(const json::value* v) {
   return (v && !v->is_null()) ? js::ToString(*v) : "";
 }
 
+constexpr int64_t kNoteCacheMs = 3600 * 1000;
+std::string NoteCacheKey(std::string_view session_id) {
+  return store::KeyOf({"note-cache", session_id});
+}
+
 // Extension identity of a request (contract §7.1): body first, then logInfo; a raw
 // rcExtensionId is hashed with HASH_KEY.
 store::CallLogIdentity IdentityOf(const App& app, const json::object& body,
@@ -64,24 +69,6 @@ std::optional<LogFormat> FormatOf(const plugins::PluginVersion& plugin, const st
                     json::object{{"platform", platform}, {"proxyConfig", nullptr}}, request_id, {});
   if (!out.ok() || !out.value.is_string()) return LogFormat::kPlainText;
   return ParseLogFormat(out.value.get_string());
-}
-
-http::HttpResponse ConnectFailureResponse(const ConnectFailure& f, std::string_view op,
-                                          const std::string& platform,
-                                          json::object no_user_message) {
-  switch (f.kind) {
-    case ConnectFailure::Kind::kNoUser:
-      if (no_user_message.empty())
-        return http::HttpResponse::Json(200, json::object{{"successful", false}});
-      return Failure(std::move(no_user_message));
-    case ConnectFailure::Kind::kRevoked:
-      return SessionRevoked();
-    case ConnectFailure::Kind::kStore:
-      return Failure(DatabaseErrorMessage());
-    case ConnectFailure::Kind::kPlugin:
-      return Failure(ApiErrorMessage(op, platform, f.outcome));
-  }
-  return Failure(DatabaseErrorMessage());
 }
 
 // ---- POST /callLog ---------------------------------------------------------------------------
@@ -175,6 +162,21 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
   const json::value* voicemail_id = js::Get(body, "voicemailMessageId");
   if (!voicemail_id) voicemail_id = js::Get(js::Get(log_info_v, "voicemail"), "messageId");
 
+  // Server-side logging has no browser: the agent's note comes from the note cache.
+  const bool from_sscl = req.Header("user-agent") == std::optional<std::string_view>("SSCL");
+  const json::value* note = Member(body, "note");
+  json::value cached_note;
+  if (!note && from_sscl) {
+    auto hit = app.store.Get(store::Table::kCache, NoteCacheKey(row.identity.session_id));
+    if (hit.ok() && hit.value() &&
+        js::ToNumber(js::Get(&*hit.value(), "expiry") ? *js::Get(&*hit.value(), "expiry")
+                                                      : json::value()) > double(app.now_ms()))
+      if (auto* n = js::Get(&*hit.value(), "note")) {
+        cached_note = *n;
+        note = &cached_note;
+      }
+  }
+
   std::string composed;
   if (auto format = FormatOf(plugin, caller.platform, req.request_id)) {
     ComposeInput ci;
@@ -183,7 +185,7 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
     ci.contact_info = &contact_info_v;
     ci.user_settings = &c.user.user_settings;
     ci.timezone_offset = &c.user.timezone_offset;
-    ci.note = Member(body, "note");
+    ci.note = note;
     ci.ai_note = Member(body, "aiNote");
     ci.transcript = Member(body, "transcript");
     ci.recording_link = js::Get(js::Get(log_info_v, "recording"), "link");
@@ -206,14 +208,15 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
   input["authHeader"] = c.auth_header;
   input["callLog"] = log_info;
   for (const char* k :
-       {"note", "additionalSubmission", "aiNote", "transcript", "ringSenseTranscript",
-        "ringSenseSummary", "ringSenseAIScore", "ringSenseBulletedSummary", "ringSenseLink"})
+       {"additionalSubmission", "aiNote", "transcript", "ringSenseTranscript", "ringSenseSummary",
+        "ringSenseAIScore", "ringSenseBulletedSummary", "ringSenseLink"})
     if (auto* v = Member(body, k)) input[k] = *v;
+  if (note) input["note"] = *note;
   if (voicemail_link) input["voicemailLink"] = *voicemail_link;
   if (voicemail_id) input["voicemailMessageId"] = *voicemail_id;
   input["composedLogDetails"] = composed;
   input["hashedAccountId"] = HashedAccountId(app, req, js::Get(log_info, "accountId"));
-  input["isFromSSCL"] = req.Header("user-agent") == std::optional<std::string_view>("SSCL");
+  input["isFromSSCL"] = from_sscl;
   input["proxyConfig"] = nullptr;
 
   auto out = plugin.Invoke("createCallLog", input, req.request_id, c.secrets);
@@ -446,6 +449,76 @@ http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Cal
   return http::HttpResponse::Json(200, resp);
 }
 
+// ---- PUT /callDisposition ---------------------------------------------------------------------
+
+http::HttpResponse UpsertDisposition(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  auto who = RequireCaller(jwt, "Invalid JWT token");
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  const auto& caller = std::get<Caller>(who);
+  auto parsed = ParseJsonBody(req);
+  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
+  const json::object& body = std::get<json::object>(parsed);
+  const json::value* session_id = js::Get(body, "sessionId");
+  if (!session_id || !(session_id->is_string() || session_id->is_number()))
+    return http::HttpResponse::Error(400, "sessionId is required");
+  auto lease = app.registry.Acquire(caller.platform);
+  if (!lease) return UnknownPlatform(caller.platform);
+  const auto& plugin = **lease;
+  auto found = app.store.FindCallLog(IdentityOf(app, body, *session_id));
+  if (!found.ok()) return Failure(DatabaseErrorMessage());
+  if (!found.value()) return Failure(ReturnMessage("Cannot find log", "warning", 3000));
+  const store::CallLogRow row = std::move(*found.value());
+  auto connected = Connect(app, plugin, caller.user_id, caller.platform, false, req.request_id);
+  if (auto* fail = std::get_if<ConnectFailure>(&connected))
+    return ConnectFailureResponse(*fail, "upsertCallDisposition", caller.platform,
+                                  ReturnMessage("Cannot find user", "warning", 3000));
+  auto& c = std::get<Connected>(connected);
+  if (!plugin.Implements("upsertCallDisposition"))
+    return http::HttpResponse::Error(400, "connector.upsertCallDisposition is not a function");
+  json::object existing{{"id", row.id},
+                        {"sessionId", row.identity.session_id},
+                        {"platform", row.platform},
+                        {"thirdPartyLogId", row.third_party_log_id},
+                        {"userId", row.user_id},
+                        {"contactId", row.contact_id}};
+  auto out = plugin.Invoke(
+      "upsertCallDisposition",
+      json::object{
+          {"user", c.user_json},
+          {"existingCallLog", existing},
+          {"authHeader", c.auth_header},
+          {"dispositions", body.contains("dispositions") ? body.at("dispositions") : json::value()},
+          {"proxyConfig", nullptr}},
+      req.request_id, c.secrets);
+  if (!out.ok())
+    return Served(Failure(ApiErrorMessage("upsertCallDisposition", caller.platform, out)), plugin);
+  ApplyUserUpdate(app, c.user, out.value);
+  json::object resp{{"successful", js::Truthy(js::Get(&out.value, "logId"))}};
+  if (auto* m = js::Get(&out.value, "returnMessage")) resp["returnMessage"] = *m;
+  return Served(http::HttpResponse::Json(200, resp), plugin);
+}
+
+// ---- POST /callLog/cacheNote --------------------------------------------------------------------
+
+// Keeps an agent's note for an hour so server-side logging, which logs the call later without
+// the browser, can include it (read back by POST /callLog when its body has no note).
+http::HttpResponse CacheNote(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  auto who = RequireCaller(jwt);
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  auto parsed = ParseJsonBody(req);
+  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
+  const json::object& body = std::get<json::object>(parsed);
+  const json::value* session_id = js::Get(body, "sessionId");
+  if (!session_id || !(session_id->is_string() || session_id->is_number()))
+    return http::HttpResponse::Error(400, "sessionId is required");
+  json::object record{{"note", body.contains("note") ? body.at("note") : json::value()},
+                      {"expiry", app.now_ms() + kNoteCacheMs}};
+  if (!app.store.Put(store::Table::kCache, NoteCacheKey(js::ToString(*session_id)), record).ok())
+    return Failure(DatabaseErrorMessage());
+  return http::HttpResponse::Json(
+      200, json::object{{"successful", true}, {"returnMessage", "Note cache saved"}});
+}
+
 }  // namespace
 
 void RegisterCallLogRoutes(http::Router& router, App& app) {
@@ -454,6 +527,14 @@ void RegisterCallLogRoutes(http::Router& router, App& app) {
              }));
   router.Add("GET", "/callLog", WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
                return GetCallLog(app, req, jwt);
+             }));
+  router.Add("PUT", "/callDisposition",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return UpsertDisposition(app, req, jwt);
+             }));
+  router.Add("POST", "/callLog/cacheNote",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return CacheNote(app, req, jwt);
              }));
   router.Add("PATCH", "/callLog", WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
                return UpdateCallLog(app, req, jwt);

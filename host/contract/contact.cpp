@@ -134,9 +134,89 @@ http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Calle
   return http::HttpResponse::Json(200, resp);
 }
 
+// POST /contact: createContact. No cache write: the next lookup asks the CRM.
+http::HttpResponse CreateContact(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  auto who = RequireCaller(jwt);
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  const auto& caller = std::get<Caller>(who);
+  auto parsed = ParseJsonBody(req);
+  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
+  const json::object& body = std::get<json::object>(parsed);
+  auto lease = app.registry.Acquire(caller.platform);
+  if (!lease) return UnknownPlatform(caller.platform);
+  const auto& plugin = **lease;
+  auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
+  if (auto* fail = std::get_if<ConnectFailure>(&connected))
+    return ConnectFailureResponse(*fail, "createContact", caller.platform, {});
+  auto& c = std::get<Connected>(connected);
+  json::object input{
+      {"user", c.user_json}, {"authHeader", c.auth_header}, {"proxyConfig", nullptr}};
+  for (const char* k : {"phoneNumber", "newContactName", "newContactType", "additionalSubmission"})
+    input[k] = body.contains(k) ? body.at(k) : json::value();
+  auto out = plugin.Invoke("createContact", input, req.request_id, c.secrets);
+  if (!out.ok())
+    return Served(Failure(ApiErrorMessage("createContact", caller.platform, out)), plugin);
+  ApplyUserUpdate(app, c.user, out.value);
+  const json::value* info = js::Get(&out.value, "contactInfo");
+  const json::value* message = js::Get(&out.value, "returnMessage");
+  json::object resp{{"successful", info && info->is_object()}};
+  if (message) resp["returnMessage"] = *message;
+  if (info && info->is_object()) resp["contact"] = *info;
+  return Served(http::HttpResponse::Json(200, resp), plugin);
+}
+
+// GET /custom/contact/search?name=: findContactWithName.
+http::HttpResponse SearchContact(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  auto who = RequireCaller(jwt, "Invalid JWT token");
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  const auto& caller = std::get<Caller>(who);
+  auto name_q = req.Query("name");
+  const std::string name = name_q ? std::string(*name_q) : "undefined";
+  auto lease = app.registry.Acquire(caller.platform);
+  if (!lease) return UnknownPlatform(caller.platform);
+  const auto& plugin = **lease;
+  if (!plugin.Implements("findContactWithName"))
+    return http::HttpResponse::Error(400, "connector.findContactWithName is not a function");
+  auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
+  if (auto* fail = std::get_if<ConnectFailure>(&connected))
+    return ConnectFailureResponse(
+        *fail, "findContactWithName", caller.platform,
+        ReturnMessage("No contact found with name " + name, "warning", 5000));
+  auto& c = std::get<Connected>(connected);
+  auto out = plugin.Invoke("findContactWithName",
+                           json::object{{"user", c.user_json},
+                                        {"authHeader", c.auth_header},
+                                        {"name", name},
+                                        {"proxyConfig", nullptr}},
+                           req.request_id, c.secrets);
+  if (!out.ok())
+    return Served(Failure(ApiErrorMessage("findContactWithName", caller.platform, out)), plugin);
+  ApplyUserUpdate(app, c.user, out.value);
+  const json::value* matched = js::Get(&out.value, "matchedContactInfo");
+  const json::value* message = js::Get(&out.value, "returnMessage");
+  const bool found = matched && matched->is_array() && !matched->get_array().empty();
+  json::object resp{{"successful", js::Truthy(js::Get(&out.value, "successful"))}};
+  if (message) {
+    resp["returnMessage"] = *message;
+  } else if (!found) {
+    // The reference's text ends with a space here.
+    resp["returnMessage"] =
+        ReturnMessage("No contact found with name " + name + " ", "warning", 5000);
+  }
+  resp["contact"] = matched ? *matched : json::value(json::array());
+  return Served(http::HttpResponse::Json(200, resp), plugin);
+}
+
 }  // namespace
 
 void RegisterContactRoutes(http::Router& router, App& app) {
+  router.Add("POST", "/contact", WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return CreateContact(app, req, jwt);
+             }));
+  router.Add("GET", "/custom/contact/search",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return SearchContact(app, req, jwt);
+             }));
   router.Add("GET", "/contact", WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
                return FindContact(app, req, jwt);
              }));

@@ -39,13 +39,95 @@ http::HttpResponse ImplementedInterfaces(App& app, http::HttpRequest& req) {
                          "getManagedAuthOptions", "getLicenseStatus",
                          "getLogFormatType",      "refreshUserInfo"})
     has(op);
-  out["cacheCallNote"] = false;  // the note cache is not offered (yet)
+  out["cacheCallNote"] = true;  // POST /callLog/cacheNote is served
   return http::HttpResponse::Json(200, out);
+}
+
+// The manifest's platform entry of every live plugin, by platform name.
+json::object PlatformEntries(App& app, std::string_view only) {
+  json::object platforms;
+  for (const auto& version : app.registry.Live()) {
+    const std::string& name = version->info().name;
+    if (!only.empty() && name != only) continue;
+    const json::value& m = version->info().manifest;
+    if (m.is_object()) platforms[name] = m;
+  }
+  return platforms;
+}
+
+// GET /crmManifest?platformName=: the manifest clients are configured with. "default" (or no
+// name) lists every loaded plugin's platform; a platform name lists just that one. The top
+// level (author, version, redirectUri) comes from --manifest-file, serverUrl from --server-url.
+http::HttpResponse CrmManifest(App& app, http::HttpRequest& req) {
+  auto name = req.Query("platformName");
+  const std::string wanted = name && !name->empty() ? std::string(*name) : "default";
+  json::object platforms = PlatformEntries(app, wanted == "default" ? "" : wanted);
+  if (wanted != "default" && platforms.empty())
+    return http::HttpResponse::Text(400, "Platform not found");
+  json::object manifest = app.manifest_top;
+  const json::value* author = manifest.if_contains("author");
+  if (!author || !author->is_object() || !author->get_object().contains("name"))
+    return http::HttpResponse::Text(400, "Platform not found");
+  manifest["serverUrl"] = app.server_url;
+  for (auto& [platform, entry] : platforms)
+    if (auto* logging = entry.as_object().if_contains("serverSideLogging");
+        logging && logging->is_object() && manifest.contains("serverSideLoggingUrl"))
+      logging->get_object()["url"] = manifest.at("serverSideLoggingUrl");
+  manifest["platforms"] = std::move(platforms);
+  return http::HttpResponse::Json(200, manifest);
+}
+
+// GET /releaseNotes: {version: {global: [...], <platform>: [...]}} for every version a loaded
+// plugin's manifest lists under "releaseNotes"; global notes (from --manifest-file's
+// "releaseNotes") are merged only into those versions, as the reference does.
+http::HttpResponse ReleaseNotes(App& app) {
+  const json::value* global_v = app.manifest_top.if_contains("releaseNotes");
+  const json::object* global = global_v ? global_v->if_object() : nullptr;
+  json::object out;
+  for (const auto& version : app.registry.Live()) {
+    const std::string& name = version->info().name;
+    const json::value& m = version->info().manifest;
+    const json::value* notes = m.is_object() ? m.get_object().if_contains("releaseNotes") : nullptr;
+    if (!notes || !notes->is_object()) continue;
+    for (auto& [ver, items] : notes->get_object()) {
+      json::value& slot = out[ver];
+      if (!slot.is_object()) {
+        const json::value* g = global ? global->if_contains(ver) : nullptr;
+        slot = json::object{{"global", g && g->is_array() ? *g : json::array()}};
+      }
+      slot.get_object()[name] = items;
+    }
+  }
+  return http::HttpResponse::Json(200, out);
+}
+
+// GET /userInfoHash: the salted hashes clients send back as rc-extension-id / rc-account-id.
+// A missing value hashes the text "undefined", as the reference's template string does.
+http::HttpResponse UserInfoHash(App& app, http::HttpRequest& req) {
+  auto ext = req.Query("extensionId");
+  auto acc = req.Query("accountId");
+  return http::HttpResponse::Json(
+      200, json::object{{"extensionId", HashValue(ext ? *ext : "undefined", app.hash_key)},
+                        {"accountId", HashValue(acc ? *acc : "undefined", app.hash_key)}});
 }
 
 }  // namespace
 
 void RegisterMetaRoutes(http::Router& router, App& app) {
+  router.Add("GET", "/crmManifest", WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
+               return CrmManifest(app, req);
+             }));
+  router.Add("GET", "/releaseNotes", WithJwt(app, [&app](http::HttpRequest&, const JwtState&) {
+               return ReleaseNotes(app);
+             }));
+  router.Add("GET", "/serverVersionInfo", WithJwt(app, [&app](http::HttpRequest&, const JwtState&) {
+               const json::value* v = app.manifest_top.if_contains("version");
+               return http::HttpResponse::Json(
+                   200, json::object{{"version", v && v->is_string() ? *v : "unknown"}});
+             }));
+  router.Add("GET", "/userInfoHash", WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
+               return UserInfoHash(app, req);
+             }));
   auto alive = [](http::HttpRequest&) { return http::HttpResponse::Text(200, "OK"); };
   router.Add("GET", "/isAlive", alive, http::Router::Mode::kInline);
   router.Add("GET", "/is-alive", alive, http::Router::Mode::kInline);  // older clients

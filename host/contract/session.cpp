@@ -5,6 +5,7 @@
 
 #include <crmhost/sdk/js.hpp>
 
+#include "contract/crm_oauth.h"
 #include "contract/errors.h"
 #include "crmhost/encoding.h"
 
@@ -109,6 +110,21 @@ std::variant<json::object, http::HttpResponse> ParseJsonBody(const http::HttpReq
   return std::move(v.get_object());
 }
 
+std::string RcAccessTokenOf(const http::HttpRequest& req, const json::object* body) {
+  std::string token;
+  if (auto h = req.Header("x-rc-access-token")) {
+    token = std::string(*h);
+  } else if (const json::value* v = body ? body->if_contains("rcAccessToken") : nullptr;
+             v && !v->is_null()) {
+    if (auto* a = v->if_array()) v = a->empty() ? nullptr : &(*a)[0];
+    if (v && v->is_string()) token = std::string(v->get_string());
+  } else if (auto q = req.Query("rcAccessToken")) {
+    token = std::string(*q);
+  }
+  if (token.rfind("Bearer ", 0) == 0) token.erase(0, 7);
+  return token;
+}
+
 std::string HashValue(std::string_view value, std::string_view hash_key) {
   std::string input = std::string(value) + ":" + std::string(hash_key);
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -149,7 +165,8 @@ std::variant<Connected, ConnectFailure> Connect(App& app, const plugins::PluginV
   const std::string type =
       auth_type.value.is_string() ? std::string(auth_type.value.get_string()) : "";
   if (type == "oauth") {
-    // Token refresh (2 minutes before expiry, single-flight) arrives with the OAuth routes.
+    if (auto failed = EnsureFreshToken(app, plugin, c.user, request_id)) return std::move(*failed);
+    c.secrets = SecretsOf(c.user);
     c.auth_header = "Bearer " + c.user.access_token;
   } else {
     auto basic = plugin.Invoke("getBasicAuth", json::object{{"apiKey", c.user.access_token}},
@@ -162,6 +179,24 @@ std::variant<Connected, ConnectFailure> Connect(App& app, const plugins::PluginV
   c.secrets.push_back(c.auth_header.substr(c.auth_header.find(' ') + 1));
   c.user_json = c.user.ToConnectorJson(true);
   return c;
+}
+
+http::HttpResponse ConnectFailureResponse(const ConnectFailure& f, std::string_view op,
+                                          const std::string& platform,
+                                          json::object no_user_message) {
+  switch (f.kind) {
+    case ConnectFailure::Kind::kNoUser:
+      if (no_user_message.empty())
+        return http::HttpResponse::Json(200, json::object{{"successful", false}});
+      return Failure(std::move(no_user_message));
+    case ConnectFailure::Kind::kRevoked:
+      return SessionRevoked();
+    case ConnectFailure::Kind::kStore:
+      return Failure(DatabaseErrorMessage());
+    case ConnectFailure::Kind::kPlugin:
+      return Failure(ApiErrorMessage(op, platform, f.outcome));
+  }
+  return Failure(DatabaseErrorMessage());
 }
 
 bool ApplyUserUpdate(App& app, store::UserRecord& user, json::value& result) {

@@ -46,6 +46,10 @@ std::variant<Caller, http::HttpResponse> RequireCaller(
 // A JSON object body, or the 400 the client gets for anything else.
 std::variant<boost::json::object, http::HttpResponse> ParseJsonBody(const http::HttpRequest& req);
 
+// The caller's RingCentral access token: header x-rc-access-token, else body rcAccessToken,
+// else query rcAccessToken; a leading "Bearer " is dropped; an array gives its first element.
+std::string RcAccessTokenOf(const http::HttpRequest& req, const boost::json::object* body);
+
 // SHA-256 hex of "<value>:<hash_key>" (the reference's getHashValue).
 std::string HashValue(std::string_view value, std::string_view hash_key);
 
@@ -70,6 +74,13 @@ std::variant<Connected, ConnectFailure> Connect(App& app, const plugins::PluginV
                                                 const std::string& platform,
                                                 bool require_platform_match,
                                                 const std::string& request_id);
+
+// What the client sees when Connect fails: no user -> `no_user_message` as a 200 failure (or
+// {successful:false} when empty); revoked -> 401 CRM_SESSION_REVOKED; store -> "Database
+// operation failed"; plugin or refresh failure -> handleApiError's message for `op`.
+http::HttpResponse ConnectFailureResponse(const ConnectFailure& f, std::string_view op,
+                                          const std::string& platform,
+                                          boost::json::object no_user_message);
 
 // Applies a plugin result's "userUpdate" member (see docs/PLUGIN_ABI.md) and removes it from
 // the result. Returns false if the store refused the write.

@@ -78,7 +78,7 @@ OAuthClient::OAuthClient(outbound::OutboundClient& http, std::function<int64_t()
     : http_(http), now_ms_(std::move(now_ms)) {}
 
 Result<TokenResponse> OAuthClient::Post(const OAuthApp& app, std::string url, http::Fields headers,
-                                        std::string body) const {
+                                        std::string body, int* http_status) const {
   if (app.access_token_uri.empty())
     return Status::InvalidArgument("the OAuth app has no token URL");
   outbound::OutboundRequest req;
@@ -89,6 +89,7 @@ Result<TokenResponse> OAuthClient::Post(const OAuthApp& app, std::string url, ht
   auto resp = http_.Send(std::move(req));
   if (!resp.ok())
     return Status::Unavailable("token endpoint unreachable: " + resp.status().message());
+  if (http_status) *http_status = resp->status;
   // The answer may be JSON or a form; either may carry "error".
   json::object data;
   boost::system::error_code ec;
@@ -174,18 +175,18 @@ Result<TokenResponse> OAuthClient::ExchangeCode(const OAuthApp& app, std::string
   }
   // A header blanked by the override (e.g. Authorization) is not sent at all.
   std::erase_if(headers, [](const auto& h) { return h.second.empty(); });
-  return Post(app, url, std::move(headers), FormEncode(body));
+  return Post(app, url, std::move(headers), FormEncode(body), nullptr);
 }
 
-Result<TokenResponse> OAuthClient::Refresh(const OAuthApp& app,
-                                           std::string_view refresh_token) const {
+Result<TokenResponse> OAuthClient::Refresh(const OAuthApp& app, std::string_view refresh_token,
+                                           int* http_status) const {
   http::Fields headers = {
       {"Accept", "application/json, application/x-www-form-urlencoded"},
       {"Content-Type", "application/x-www-form-urlencoded"},
       {"Authorization", "Basic " + Base64Encode(app.client_id + ":" + app.client_secret)}};
   http::Fields body = {{"refresh_token", std::string(refresh_token)},
                        {"grant_type", "refresh_token"}};
-  return Post(app, app.access_token_uri, std::move(headers), FormEncode(body));
+  return Post(app, app.access_token_uri, std::move(headers), FormEncode(body), http_status);
 }
 
 }  // namespace crmhost::identity

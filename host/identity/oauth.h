@@ -62,11 +62,13 @@ class OAuthClient {
 
   // The refresh-token grant. A refusal with error "invalid_grant" is reported as
   // PermissionDenied("invalid_grant"): the session is revoked; any other failure is Unavailable.
-  Result<TokenResponse> Refresh(const OAuthApp& app, std::string_view refresh_token) const;
+  // `http_status` (optional) receives the token endpoint's status (0: no answer).
+  Result<TokenResponse> Refresh(const OAuthApp& app, std::string_view refresh_token,
+                                int* http_status = nullptr) const;
 
  private:
   Result<TokenResponse> Post(const OAuthApp& app, std::string url, http::Fields headers,
-                             std::string body) const;
+                             std::string body, int* http_status) const;
   outbound::OutboundClient& http_;
   std::function<int64_t()> now_ms_;
 };

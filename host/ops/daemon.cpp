@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <thread>
 
@@ -21,6 +22,8 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "identity/jwt.h"
+#include "identity/oauth.h"
+#include "identity/ringcentral.h"
 #include "ops/ops_api.h"
 #include "outbound/client.h"
 #include "plugins/host_services.h"
@@ -72,6 +75,32 @@ std::string KeyString(const store::Key256& k) {
 
 }  // namespace
 
+Result<std::string> ReadSmallFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.size() > 1024 * 1024) return Status::InvalidArgument(path + " is over 1 MiB");
+  return text;
+}
+
+// The manifest's top level (contract §8): built-in defaults, overridden by --manifest-file.
+Result<boost::json::object> LoadManifestTop(const std::string& path) {
+  boost::json::object top{
+      {"redirectUri", "https://ringcentral.github.io/ringcentral-embeddable/redirect.html"},
+      {"author", boost::json::object{{"name", "crmhost"},
+                                     {"websiteUrl", "https://github.com/crmhost/crmhost"}}},
+      {"version", kVersion}};
+  if (path.empty()) return top;
+  auto text = ReadSmallFile(path);
+  if (!text.ok()) return text.status();
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(*text, ec);
+  if (ec || !v.is_object()) return Status::InvalidArgument(path + " is not a JSON object");
+  for (auto& [k, val] : v.get_object())
+    if (k != "platforms") top[k] = val;  // platforms come from the loaded plugins
+  return top;
+}
+
 int RunDaemon(const Options& o) {
   SetupLogging(o.log_level);
   std::error_code ec;
@@ -90,8 +119,26 @@ int RunDaemon(const Options& o) {
   // Purpose keys: the master key itself never encrypts or signs anything.
   const store::Key256 store_key = store::DeriveKey(master.value(), "crmhost store v1");
   const store::Key256 jwt_key = store::DeriveKey(master.value(), "crmhost jwt v1");
-  const std::string hash_key =
-      HexEncode(KeyString(store::DeriveKey(master.value(), "crmhost hash v1")));
+  std::string hash_key = HexEncode(KeyString(store::DeriveKey(master.value(), "crmhost hash v1")));
+  if (!o.hash_key_file.empty()) {
+    auto loaded = ReadSmallFile(o.hash_key_file);
+    if (!loaded.ok()) {
+      spdlog::error("--hash-key-file: {}", loaded.status().message());
+      return 1;
+    }
+    hash_key = std::move(loaded).value();
+    while (!hash_key.empty() && (hash_key.back() == '\n' || hash_key.back() == '\r'))
+      hash_key.pop_back();
+    if (hash_key.empty()) {
+      spdlog::error("--hash-key-file {} is empty", o.hash_key_file);
+      return 1;
+    }
+  }
+  auto manifest_top = LoadManifestTop(o.manifest_file);
+  if (!manifest_top.ok()) {
+    spdlog::error("--manifest-file: {}", manifest_top.status().message());
+    return 1;
+  }
 
   store::Store::Options so;
   so.path = (fs::path(o.data_dir) / "store").string();
@@ -151,7 +198,24 @@ int RunDaemon(const Options& o) {
   if (registry.Live().empty()) spdlog::warn("no plugins loaded from {}", o.plugin_dir);
 
   identity::JwtCodec jwt(KeyString(jwt_key));
-  contract::App app{*store, registry, jwt, hash_key, &NowMs};
+  identity::OAuthClient oauth(*http_client, &NowMs);
+  identity::RingCentralClient::Options rco;
+  rco.server = o.ringcentral_server;
+  rco.admin_extension_ids.insert(o.admin_extension_ids.begin(), o.admin_extension_ids.end());
+  identity::RingCentralClient ringcentral(*http_client, rco, &NowMs);
+  contract::App app{.store = *store,
+                    .registry = registry,
+                    .jwt = jwt,
+                    .hash_key = hash_key,
+                    .now_ms = &NowMs,
+                    .oauth = &oauth,
+                    .ringcentral = &ringcentral,
+                    .server_url = o.server_url.empty() ? "http://" + o.listen_address + ":" +
+                                                             std::to_string(o.listen_port)
+                                                       : o.server_url,
+                    .manifest_top = std::move(manifest_top).value(),
+                    .refresh_locks = {},
+                    .message_locks = {}};
   http::Router router;
   contract::RegisterRoutes(router, app);
   int exit_code = 0;

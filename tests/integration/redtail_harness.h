@@ -117,8 +117,10 @@ inline void ExpectSchema(const std::string& path, const std::string& method, con
   auto errors =
       api->ValidateResponse(path, method, r.status, r.Header("content-type").value_or(""), r.body);
   INFO(method << " " << path << " -> " << r.status << " " << r.body.substr(0, 400));
+  std::string all;
   for (auto& e : errors)
-    INFO(e);
+    all += e + "\n";
+  INFO(all);
   CHECK(errors.empty());
 }
 

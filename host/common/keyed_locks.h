@@ -1,0 +1,54 @@
+// KeyedLocks: one mutex per key (a user id, an account), created on first use and dropped when
+// nobody holds or waits on it. Used to make work single-flight per key: the second caller waits
+// for the first, then sees its result (e.g. one OAuth refresh per user however many requests
+// arrive during the expiry window).
+#ifndef CRMHOST_COMMON_KEYED_LOCKS_H
+#define CRMHOST_COMMON_KEYED_LOCKS_H
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace crmhost {
+
+class KeyedLocks {
+ public:
+  // Holds the key's mutex until destroyed.
+  class Guard {
+   public:
+    explicit Guard(std::shared_ptr<std::mutex> m) : mutex_(std::move(m)), lock_(*mutex_) {}
+
+   private:
+    std::shared_ptr<std::mutex> mutex_;  // keeps the mutex alive while locked
+    std::unique_lock<std::mutex> lock_;
+  };
+
+  Guard Lock(const std::string& key) { return Guard(MutexFor(key)); }
+
+ private:
+  std::shared_ptr<std::mutex> MutexFor(const std::string& key) {
+    std::lock_guard<std::mutex> g(mu_);
+    // Sweep entries nobody uses once the map has doubled, so it stays proportional to the keys
+    // in use rather than to every key ever seen.
+    if (map_.size() >= sweep_at_) {
+      std::erase_if(map_, [](const auto& kv) { return kv.second.expired(); });
+      sweep_at_ = std::max<size_t>(64, map_.size() * 2);
+    }
+    auto& weak = map_[key];
+    auto m = weak.lock();
+    if (!m) {
+      m = std::make_shared<std::mutex>();
+      weak = m;
+    }
+    return m;
+  }
+
+  std::mutex mu_;
+  std::unordered_map<std::string, std::weak_ptr<std::mutex>> map_;  // guarded by mu_
+  size_t sweep_at_ = 64;                                            // guarded by mu_
+};
+
+}  // namespace crmhost
+
+#endif  // CRMHOST_COMMON_KEYED_LOCKS_H

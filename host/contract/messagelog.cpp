@@ -1,0 +1,265 @@
+// POST /messageLog (contract §3.5, §7.2): SMS, MMS, fax and voicemail into the CRM.
+//
+// Rules: every RingCentral message is logged once (group SMS: once per contact); messages that
+// share a conversationLogId (the client makes it "<conversation>-<day>") share one CRM log: the
+// first creates it, later ones append through updateMessageLog; a shared-SMS conversation is
+// one CRM log re-composed on every call. Unlike the reference, the check-then-create is done
+// under a per-conversation lock, so two simultaneous requests cannot create two CRM logs.
+#include <spdlog/spdlog.h>
+
+#include <crmhost/sdk/js.hpp>
+
+#include "contract/app.h"
+#include "contract/errors.h"
+#include "contract/session.h"
+#include "plugins/host_services.h"
+
+namespace crmhost::contract {
+namespace json = boost::json;
+namespace js = crmhost::sdk::js;
+
+namespace {
+
+// message_logs rows: "m"+message id -> link; "c"+conversationLogId -> the conversation's CRM log.
+std::string MessageKey(std::string_view id) {
+  return store::KeyOf({"m", id});
+}
+std::string ConversationKey(std::string_view conversation_log_id) {
+  return store::KeyOf({"c", conversation_log_id});
+}
+
+constexpr const char* kMediaReader =
+    "https://ringcentral.github.io/ringcentral-media-reader/?media=";
+
+std::string Str(const json::value* v) {
+  return v && !v->is_null() ? js::ToString(*v) : std::string();
+}
+
+std::string UriEncode(std::string_view s) {  // encodeURIComponent
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || std::strchr("-_.!~*'()", c)) {
+      out.push_back(char(c));
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+// The links a message's attachments give the plugin (recording, fax document, MMS media).
+void AttachmentLinks(const json::object& message, const std::string& rc_token, json::object& in) {
+  const json::value* atts = js::Get(message, "attachments");
+  if (!atts || !atts->is_array()) return;
+  const std::string type = Str(js::Get(message, "type"));
+  for (auto& a : atts->get_array()) {
+    if (!a.is_object()) continue;
+    const json::object& att = a.get_object();
+    const std::string att_type = Str(js::Get(att, "type"));
+    const std::string uri = Str(js::Get(att, "uri"));
+    const std::string content_type = Str(js::Get(att, "contentType"));
+    if (att_type == "AudioRecording") {
+      in["recordingLink"] = att.contains("link") ? att.at("link") : json::value(uri);
+    } else if (att_type == "RenderedDocument" && type == "Fax") {
+      in["faxDocLink"] = att.contains("link") ? att.at("link") : json::value();
+      if (!rc_token.empty()) in["faxDownloadLink"] = uri + "?access_token=" + rc_token;
+    } else if (type == "MMS" && content_type.rfind("image/", 0) == 0) {
+      in["imageLink"] = kMediaReader + UriEncode(uri);
+      if (!rc_token.empty()) in["imageDownloadLink"] = uri + "?access_token=" + rc_token;
+      in["imageContentType"] = content_type;
+    } else if (type == "MMS" && content_type.rfind("video/", 0) == 0) {
+      in["videoLink"] = kMediaReader + UriEncode(uri);
+    }
+  }
+}
+
+// The whole shared-SMS conversation as one log: a subject and one line per message.
+json::object SharedContent(const json::array& messages, const std::string& contact_name,
+                           const std::string& owner, const std::string& assignee) {
+  std::string body = "Conversation summary\n";
+  if (!owner.empty()) body += "Owner: " + owner + "\n";
+  if (!assignee.empty()) body += "Assignee: " + assignee + "\n";
+  body += "Participants: " + contact_name + "\n\n";
+  for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
+    if (!it->is_object()) continue;
+    const json::object& m = it->get_object();
+    const bool inbound = Str(js::Get(m, "direction")) == "Inbound";
+    body += (inbound ? contact_name : Str(js::Get(js::Get(&*it, "from"), "name"))) + " (" +
+            Str(js::Get(m, "creationTime")) + "): " + Str(js::Get(m, "subject")) + "\n";
+  }
+  return json::object{{"subject", "SMS conversation with " + contact_name}, {"body", body}};
+}
+
+http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  auto who = RequireCaller(jwt);
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  const auto& caller = std::get<Caller>(who);
+  auto parsed = ParseJsonBody(req);
+  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
+  const json::object& body = std::get<json::object>(parsed);
+  const json::value* log_info_v = js::Get(body, "logInfo");
+  if (log_info_v && !log_info_v->is_object())
+    return http::HttpResponse::Error(400, "logInfo must be an object");
+  const json::value* messages_v = js::Get(log_info_v, "messages");
+  if (!messages_v || !messages_v->is_array() || messages_v->get_array().empty())
+    return Failure(ReturnMessage("No message to log.", "warning", 3000));
+  const json::object& log_info = log_info_v->get_object();
+  const json::array& messages = messages_v->get_array();
+
+  auto lease = app.registry.Acquire(caller.platform);
+  if (!lease) return UnknownPlatform(caller.platform);
+  const auto& plugin = **lease;
+  auto connected = Connect(app, plugin, caller.user_id, caller.platform, false, req.request_id);
+  if (auto* fail = std::get_if<ConnectFailure>(&connected))
+    return Served(ConnectFailureResponse(*fail, "createMessageLog", caller.platform,
+                                         ReturnMessage("Contact not found", "warning", 5000)),
+                  plugin);
+  auto& c = std::get<Connected>(connected);
+
+  const json::value* correspondents = js::Get(log_info, "correspondents");
+  const json::value* first =
+      correspondents && correspondents->is_array() && !correspondents->get_array().empty()
+          ? &correspondents->get_array()[0]
+          : nullptr;
+  const json::value* contact_id = js::Get(body, "contactId");
+  if (!js::Truthy(contact_id)) {
+    const json::value* number = js::Get(first, "phoneNumber");
+    return Failure(ReturnMessage(
+        "Contact not found for number " + (number ? js::ToString(*number) : "undefined"), "warning",
+        5000));
+  }
+  const std::string contact_id_s = IdString(*contact_id);
+  const std::string contact_name = Str(js::Get(body, "contactName"));
+  json::object contact_info{
+      {"id", *contact_id},
+      {"phoneNumber",
+       js::Get(first, "phoneNumber") ? *js::Get(first, "phoneNumber") : json::value()},
+      {"type", body.contains("contactType") ? body.at("contactType") : json::value()},
+      {"name", body.contains("contactName") ? body.at("contactName") : json::value()}};
+  const bool group =
+      correspondents && correspondents->is_array() && correspondents->get_array().size() > 1;
+  const std::string owner = Str(js::Get(js::Get(log_info_v, "owner"), "name"));
+  const std::string assignee = Str(js::Get(js::Get(log_info_v, "assignee"), "name"));
+  const bool shared = !owner.empty();
+  // The RingCentral token for attachment download links: used in this request only.
+  std::string rc_token = Str(js::Get(log_info, "rcAccessToken"));
+  if (!rc_token.empty()) c.secrets.push_back(rc_token);
+
+  std::string conversation_id = Str(js::Get(log_info, "conversationId"));
+  std::string conversation_log_id = Str(js::Get(log_info, "conversationLogId"));
+  if (group) {
+    conversation_id += "-" + contact_id_s;
+    conversation_log_id += "-" + contact_id_s;
+  }
+  auto guard = app.message_locks.Lock(conversation_log_id);
+  auto conversation =
+      app.store.Get(store::Table::kMessageLogs, ConversationKey(conversation_log_id));
+  if (!conversation.ok()) return Failure(DatabaseErrorMessage());
+
+  json::object base{
+      {"user", c.user_json},
+      {"contactInfo", contact_info},
+      {"authHeader", c.auth_header},
+      {"additionalSubmission",
+       body.contains("additionalSubmission") ? body.at("additionalSubmission") : json::value()},
+      {"proxyConfig", nullptr}};
+  if (shared) {
+    base["ownerName"] = owner;
+    base["assigneeName"] = assignee;
+  }
+  const std::string hashed_account =
+      req.Header("rc-account-id")
+          ? std::string(*req.Header("rc-account-id"))
+          : HashValue(c.user.rc_account_id.empty() ? "undefined" : c.user.rc_account_id,
+                      app.hash_key);
+
+  auto record = [&](const std::string& id, const json::value& log_id) {
+    json::object row{{"id", id},
+                     {"platform", caller.platform},
+                     {"conversationId", conversation_id},
+                     {"conversationLogId", conversation_log_id},
+                     {"thirdPartyLogId", IdString(log_id)},
+                     {"userId", c.user.id}};
+    Status st = app.store.Put(store::Table::kMessageLogs, MessageKey(id), row);
+    if (st.ok() && !conversation.value())
+      st = app.store.Put(store::Table::kMessageLogs, ConversationKey(conversation_log_id), row);
+    if (st.ok() && !conversation.value()) conversation.value() = json::value(row);
+    return st;
+  };
+
+  json::array log_ids;
+  json::value return_message;
+  if (shared) {
+    json::object in = base;
+    in["sharedSMSLogContent"] = SharedContent(messages, contact_name, owner, assignee);
+    plugins::OpOutcome out;
+    if (conversation.value()) {
+      in["existingMessageLog"] = *conversation.value();
+      out = plugin.Invoke("updateMessageLog", in, req.request_id, c.secrets);
+      if (!out.ok())
+        return Served(Failure(ApiErrorMessage("updateMessageLog", caller.platform, out)), plugin);
+    } else {
+      in["hashedAccountId"] = hashed_account;
+      out = plugin.Invoke("createMessageLog", in, req.request_id, c.secrets);
+      if (!out.ok())
+        return Served(Failure(ApiErrorMessage("createMessageLog", caller.platform, out)), plugin);
+      if (const json::value* log_id = js::Get(&out.value, "logId"); js::Truthy(log_id)) {
+        if (!record(conversation_log_id, *log_id).ok()) return Failure(DatabaseErrorMessage());
+        log_ids.push_back(json::value(conversation_log_id));
+      }
+    }
+    ApplyUserUpdate(app, c.user, out.value);
+    if (auto* m = js::Get(&out.value, "returnMessage")) return_message = *m;
+  } else {
+    // Oldest first: the client sends newest first.
+    for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
+      if (!it->is_object()) continue;
+      const json::object& message = it->get_object();
+      const json::value* mid = js::Get(message, "id");
+      if (!mid) continue;
+      const std::string id = IdString(*mid) + (group ? "-" + contact_id_s : "");
+      auto seen = app.store.Get(store::Table::kMessageLogs, MessageKey(id));
+      if (!seen.ok()) return Failure(DatabaseErrorMessage());
+      if (seen.value()) continue;  // logged before: never twice
+      json::object in = base;
+      in["message"] = message;
+      AttachmentLinks(message, rc_token, in);
+      plugins::OpOutcome out;
+      json::value log_id;
+      if (conversation.value()) {
+        in["existingMessageLog"] = *conversation.value();
+        out = plugin.Invoke("updateMessageLog", in, req.request_id, c.secrets);
+        if (!out.ok())
+          return Served(Failure(ApiErrorMessage("updateMessageLog", caller.platform, out)), plugin);
+        log_id = conversation.value()->at("thirdPartyLogId");
+      } else {
+        if (group && correspondents) in["correspondents"] = *correspondents;
+        in["hashedAccountId"] = hashed_account;
+        out = plugin.Invoke("createMessageLog", in, req.request_id, c.secrets);
+        if (!out.ok())
+          return Served(Failure(ApiErrorMessage("createMessageLog", caller.platform, out)), plugin);
+        if (auto* l = js::Get(&out.value, "logId")) log_id = *l;
+      }
+      ApplyUserUpdate(app, c.user, out.value);
+      if (auto* m = js::Get(&out.value, "returnMessage")) return_message = *m;
+      if (js::Truthy(&log_id)) {
+        if (!record(id, log_id).ok()) return Failure(DatabaseErrorMessage());
+        log_ids.push_back(*mid);
+      }
+    }
+  }
+  json::object resp{{"successful", true}, {"returnMessage", return_message}, {"logIds", log_ids}};
+  return Served(http::HttpResponse::Json(200, resp), plugin);
+}
+
+}  // namespace
+
+void RegisterMessageLogRoutes(http::Router& router, App& app) {
+  router.Add("POST", "/messageLog",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return LogMessages(app, req, jwt);
+             }));
+}
+
+}  // namespace crmhost::contract

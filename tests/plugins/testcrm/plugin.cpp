@@ -1,0 +1,323 @@
+// testcrm: an OAuth CRM plugin that implements every optional operation, so the host's generic
+// routes (OAuth login and refresh, contact creation and search, dispositions, message logs,
+// licenses, admin user lists, managed-auth options, appointments) can be exercised end to end
+// against a fake CRM (tests/support/fake_testcrm.h). It is deliberately plain: one REST call
+// per operation against https://api.testcrm.example, JSON in and out.
+//
+// Settings: testcrm.client_id, testcrm.client_secret (OAuth app; no secret -> client_id goes in
+// the token request body). Built twice: "testcrm" uses the host's standard refresh; with
+// TESTCRM_OWNED_REFRESH it is "testcrmowned" and refreshes tokens itself.
+#include <crmhost/plugin.hpp>
+#include <crmhost/sdk/js.hpp>
+
+namespace testcrm {
+namespace sdk = crmhost::sdk;
+namespace js = crmhost::sdk::js;
+namespace json = boost::json;
+
+constexpr const char* kApi = "https://api.testcrm.example";
+
+#ifdef TESTCRM_OWNED_REFRESH
+#define TESTCRM_NAME "testcrmowned"
+#else
+#define TESTCRM_NAME "testcrm"
+#endif
+
+const char kManifest[] = R"({
+  "name": ")" TESTCRM_NAME R"(",
+  "displayName": "Test CRM",
+  "urlIdentifier": "*.testcrm.example",
+  "auth": {"type": "oauth", "oauth": {"authUrl": "https://api.testcrm.example/oauth/authorize",
+           "clientId": "testcrm-client", "redirectUri": "https://ringcentral.github.io/ringcentral-embeddable/redirect.html",
+           "customState": "platform=testcrm"}},
+  "contactTypes": [{"display": "Contact", "value": "contact"}],
+  "contactPageUrl": "https://{hostname}/contacts/{contactId}",
+  "logPageUrl": "https://{hostname}/activities/{logId}",
+  "page": {"callLog": {"additionalFields": [{"const": "deal", "title": "Deal", "type": "selection", "contactDependent": true}]},
+           "messageLog": {"additionalFields": []}},
+  "settings": [{"id": "activityType", "type": "inputField", "name": "Activity type", "defaultValue": "call"}]
+})";
+
+json::object Message(std::string_view text, std::string_view type = "success", int ttl = 2000) {
+  return json::object{{"message", text}, {"messageType", type}, {"ttl", ttl}};
+}
+
+std::string AuthOf(const json::object& in) {
+  return sdk::string_field(in, "authHeader");
+}
+
+const json::object& Obj(const json::object& in, std::string_view key) {
+  static const json::object kEmpty;
+  auto* o = sdk::object_field(in, key);
+  return o ? *o : kEmpty;
+}
+
+class TestCrm {
+ public:
+  static constexpr const char* kName = TESTCRM_NAME;
+  static constexpr const char* kVersion = "2.0.0";
+  static constexpr const char* kManifest = testcrm::kManifest;
+
+  explicit TestCrm(sdk::Call& init)
+      : client_id_(init.setting("client_id").value_or("testcrm-client")),
+        client_secret_(init.setting("client_secret").value_or("")) {}
+
+  json::value getAuthType(sdk::Call&, const json::object&) { return "oauth"; }
+  json::value getLogFormatType(sdk::Call&, const json::object&) { return "text/plain"; }
+
+  json::value getOauthInfo(sdk::Call&, const json::object& in) {
+    if (sdk::string_field(in, "hostname") == "blocked.testcrm.example")
+      return json::object{{"failMessage", "This CRM host is not allowed"}};
+    return json::object{
+        {"clientId", client_id_},
+        {"clientSecret", client_secret_},
+        {"accessTokenUri", std::string(kApi) + "/oauth/token"},
+        {"authorizationUri", std::string(kApi) + "/oauth/authorize"},
+        {"redirectUri", "https://ringcentral.github.io/ringcentral-embeddable/redirect.html"}};
+  }
+
+  json::value getUserInfo(sdk::Call& call, const json::object& in) {
+    auto me = call.http("GET", std::string(kApi) + "/api/me",
+                        {{"Authorization", AuthOf(in)}, {"Accept", "application/json"}});
+    if (!me.ok())
+      return json::object{
+          {"successful", false},
+          {"returnMessage", Message("Could not load user information", "warning", 3000)}};
+    json::value body = me.json();
+    const json::object& u = body.as_object();
+    return json::object{
+        {"successful", true},
+        {"platformUserInfo",
+         json::object{{"id", sdk::string_field(u, "id") + "-testcrm"},
+                      {"name", u.contains("name") ? u.at("name") : json::value()},
+                      {"timezoneName", "America/New_York"},
+                      {"timezoneOffset", "-05:00"},
+                      {"platformAdditionalInfo",
+                       json::object{{"companyId", u.contains("companyId") ? u.at("companyId")
+                                                                          : json::value()}}}}},
+        {"returnMessage", Message("Connected to Test CRM.")}};
+  }
+
+  json::value unAuthorize(sdk::Call&, const json::object&) {
+    return json::object{{"returnMessage", Message("Logged out of Test CRM", "success", 1000)},
+                        {"userUpdate", json::object{{"accessToken", ""}, {"refreshToken", ""}}}};
+  }
+
+  json::value authValidation(sdk::Call& call, const json::object& in) {
+    auto me = call.http("GET", std::string(kApi) + "/api/me", {{"Authorization", AuthOf(in)}});
+    if (me.ok()) return json::object{{"successful", true}, {"status", me.status}};
+    return json::object{
+        {"successful", false},
+        {"returnMessage", Message("Test CRM session is not valid", "warning", 3000)},
+        {"status", me.status}};
+  }
+
+  json::value getLicenseStatus(sdk::Call& call, const json::object& in) {
+    const json::object& user = Obj(in, "user");
+    return call.http_json("GET", std::string(kApi) + "/api/license",
+                          {{"Authorization", "Bearer " + sdk::string_field(user, "accessToken")}});
+  }
+
+  json::value findContact(sdk::Call& call, const json::object& in) {
+    json::value found = call.http_json("GET",
+                                       std::string(kApi) + "/api/contacts?phone=" +
+                                           sdk::url_encode(sdk::string_field(in, "phoneNumber")),
+                                       {{"Authorization", AuthOf(in)}});
+    return json::object{{"successful", true}, {"matchedContactInfo", Contacts(found)}};
+  }
+
+  json::value findContactWithName(sdk::Call& call, const json::object& in) {
+    json::value found = call.http_json(
+        "GET",
+        std::string(kApi) + "/api/contacts?name=" + sdk::url_encode(sdk::string_field(in, "name")),
+        {{"Authorization", AuthOf(in)}});
+    return json::object{{"successful", true}, {"matchedContactInfo", Contacts(found)}};
+  }
+
+  json::value createContact(sdk::Call& call, const json::object& in) {
+    json::value body = json::object{{"name", sdk::string_field(in, "newContactName")},
+                                    {"phone", sdk::string_field(in, "phoneNumber")},
+                                    {"type", sdk::string_field(in, "newContactType")}};
+    json::value made = call.http_json("POST", std::string(kApi) + "/api/contacts",
+                                      {{"Authorization", AuthOf(in)}}, &body);
+    return json::object{
+        {"contactInfo", json::object{{"id", made.at("id")}, {"name", made.at("name")}}},
+        {"returnMessage", Message("Contact created.")}};
+  }
+
+  json::value createCallLog(sdk::Call& call, const json::object& in) {
+    const json::object& log = Obj(in, "callLog");
+    json::value body = json::object{
+        {"contactId",
+         Obj(in, "contactInfo").contains("id") ? Obj(in, "contactInfo").at("id") : json::value()},
+        {"subject", sdk::string_field(log, "customSubject", "Call")},
+        {"body", sdk::string_field(in, "composedLogDetails")}};
+    json::value made = call.http_json("POST", std::string(kApi) + "/api/activities",
+                                      {{"Authorization", AuthOf(in)}}, &body);
+    return json::object{{"logId", made.at("id")}, {"returnMessage", Message("Call logged")}};
+  }
+
+  json::value getCallLog(sdk::Call& call, const json::object& in) {
+    json::value a = call.http_json("GET",
+                                   std::string(kApi) + "/api/activities/" +
+                                       sdk::url_encode(sdk::string_field(in, "callLogId")),
+                                   {{"Authorization", AuthOf(in)}});
+    const json::object& o = a.as_object();
+    return json::object{
+        {"callLogInfo",
+         json::object{
+             {"subject", o.at("subject")},
+             {"note", o.contains("note") ? o.at("note") : json::value("")},
+             {"fullBody", o.at("body")},
+             {"dispositions", o.contains("disposition") ? o.at("disposition") : json::value()}}}};
+  }
+
+  json::value updateCallLog(sdk::Call& call, const json::object& in) {
+    const json::object& existing = Obj(in, "existingCallLog");
+    json::value body = json::object{{"body", sdk::string_field(in, "composedLogDetails")}};
+    if (auto* s = sdk::field(in, "subject")) body.as_object()["subject"] = *s;
+    call.http_json("PATCH",
+                   std::string(kApi) + "/api/activities/" +
+                       sdk::url_encode(sdk::string_field(existing, "thirdPartyLogId")),
+                   {{"Authorization", AuthOf(in)}}, &body);
+    return json::object{{"updatedNote", body.at("body")},
+                        {"returnMessage", Message("Call log updated.")}};
+  }
+
+  json::value upsertCallDisposition(sdk::Call& call, const json::object& in) {
+    const json::object& existing = Obj(in, "existingCallLog");
+    json::value body = json::object{
+        {"disposition", in.contains("dispositions") ? in.at("dispositions") : json::value()}};
+    call.http_json("PATCH",
+                   std::string(kApi) + "/api/activities/" +
+                       sdk::url_encode(sdk::string_field(existing, "thirdPartyLogId")),
+                   {{"Authorization", AuthOf(in)}}, &body);
+    return json::object{{"logId", existing.at("thirdPartyLogId")},
+                        {"returnMessage", Message("Disposition updated.")}};
+  }
+
+  json::value createMessageLog(sdk::Call& call, const json::object& in) {
+    const json::object& message = Obj(in, "message");
+    json::value body = json::object{
+        {"contactId",
+         Obj(in, "contactInfo").contains("id") ? Obj(in, "contactInfo").at("id") : json::value()},
+        {"lines", json::array{MessageLine(message)}}};
+    if (auto* r = sdk::field(in, "recordingLink")) body.as_object()["recordingLink"] = *r;
+    if (auto* f = sdk::field(in, "faxDocLink")) body.as_object()["faxDocLink"] = *f;
+    json::value made = call.http_json("POST", std::string(kApi) + "/api/messages",
+                                      {{"Authorization", AuthOf(in)}}, &body);
+    return json::object{{"logId", made.at("id")}, {"returnMessage", Message("Message logged")}};
+  }
+
+  json::value updateMessageLog(sdk::Call& call, const json::object& in) {
+    const json::object& existing = Obj(in, "existingMessageLog");
+    json::value body = json::object{{"line", MessageLine(Obj(in, "message"))}};
+    call.http_json("POST",
+                   std::string(kApi) + "/api/messages/" +
+                       sdk::url_encode(sdk::string_field(existing, "thirdPartyLogId")) + "/lines",
+                   {{"Authorization", AuthOf(in)}}, &body);
+    return json::object{{"returnMessage", Message("Message log updated")}};
+  }
+
+  json::value getUserList(sdk::Call& call, const json::object& in) {
+    const json::object& user = Obj(in, "user");
+    json::value users =
+        call.http_json("GET", std::string(kApi) + "/api/users",
+                       {{"Authorization", "Bearer " + sdk::string_field(user, "accessToken")}});
+    json::array out;
+    for (auto& u : users.as_array())
+      out.push_back(
+          json::object{{"id", u.at("id")}, {"name", u.at("name")}, {"email", u.at("email")}});
+    return out;
+  }
+
+  json::value getManagedAuthOptions(sdk::Call&, const json::object& in) {
+    return json::array{
+        json::object{{"value", 1}, {"label", "Team " + sdk::string_field(in, "fieldConst")}},
+        json::object{{"value", "b"}, {"label", "Team B"}}};
+  }
+
+  json::value refreshUserInfo(sdk::Call& call, const json::object& in) {
+    auto me = call.http_json("GET", std::string(kApi) + "/api/me", {{"Authorization", AuthOf(in)}});
+    return json::object{
+        {"successful", true},
+        {"returnMessage", Message("User info refreshed")},
+        {"userUpdate", json::object{{"platformAdditionalInfo",
+                                     json::object{{"companyId", me.at("companyId")}}}}}};
+  }
+
+  json::value onUpdateUserSettings(sdk::Call&, const json::object& in) {
+    const json::object& settings = Obj(in, "userSettings");
+    if (settings.contains("reject"))
+      return json::object{{"successful", false},
+                          {"returnMessage", Message("Setting refused", "warning", 3000)}};
+    return json::object{{"successful", true}};
+  }
+
+  // Plugin-owned refresh (the testcrmowned build): exchanges through the CRM's own
+  // session endpoint instead of the standard grant.
+  json::value checkAndRefreshAccessToken(sdk::Call& call, const json::object& in) {
+    const json::object& user = Obj(in, "user");
+    json::value body = json::object{{"refreshToken", sdk::string_field(user, "refreshToken")}};
+    auto resp = call.http("POST", std::string(kApi) + "/api/session/renew",
+                          {{"Content-Type", "application/json"}}, json::serialize(body));
+    if (resp.status == 401) return nullptr;  // the session cannot be renewed: revoked
+    if (!resp.ok()) throw sdk::upstream_error(resp.status, "session renew failed");
+    json::value r = resp.json();
+    return json::object{{"userUpdate", json::object{{"accessToken", r.at("accessToken")},
+                                                    {"refreshToken", r.at("refreshToken")}}}};
+  }
+
+  static constexpr auto operations() {
+    using Op = sdk::Operation<TestCrm>;
+    return std::array{
+        Op{"getAuthType", &TestCrm::getAuthType},
+        Op{"getLogFormatType", &TestCrm::getLogFormatType},
+        Op{"getOauthInfo", &TestCrm::getOauthInfo},
+        Op{"getUserInfo", &TestCrm::getUserInfo},
+        Op{"unAuthorize", &TestCrm::unAuthorize},
+        Op{"authValidation", &TestCrm::authValidation},
+        Op{"getLicenseStatus", &TestCrm::getLicenseStatus},
+        Op{"findContact", &TestCrm::findContact},
+        Op{"findContactWithName", &TestCrm::findContactWithName},
+        Op{"createContact", &TestCrm::createContact},
+        Op{"createCallLog", &TestCrm::createCallLog},
+        Op{"getCallLog", &TestCrm::getCallLog},
+        Op{"updateCallLog", &TestCrm::updateCallLog},
+        Op{"upsertCallDisposition", &TestCrm::upsertCallDisposition},
+        Op{"createMessageLog", &TestCrm::createMessageLog},
+        Op{"updateMessageLog", &TestCrm::updateMessageLog},
+        Op{"getUserList", &TestCrm::getUserList},
+        Op{"getManagedAuthOptions", &TestCrm::getManagedAuthOptions},
+        Op{"refreshUserInfo", &TestCrm::refreshUserInfo},
+        Op{"onUpdateUserSettings", &TestCrm::onUpdateUserSettings},
+#ifdef TESTCRM_OWNED_REFRESH
+        Op{"checkAndRefreshAccessToken", &TestCrm::checkAndRefreshAccessToken},
+#endif
+    };
+  }
+
+ private:
+  static json::array Contacts(const json::value& found) {
+    json::array out;
+    if (auto* a = found.if_array())
+      for (auto& c : *a)
+        out.push_back(json::object{
+            {"id", c.at("id")},
+            {"name", c.at("name")},
+            {"phone", c.as_object().contains("phone") ? c.at("phone") : json::value("")},
+            {"type", "contact"},
+            {"additionalInfo", json::object()}});
+    return out;
+  }
+  static std::string MessageLine(const json::object& message) {
+    return sdk::string_field(message, "direction") + ": " + sdk::string_field(message, "subject");
+  }
+
+  std::string client_id_;
+  std::string client_secret_;
+};
+
+}  // namespace testcrm
+
+CRMHOST_PLUGIN(testcrm::TestCrm)
