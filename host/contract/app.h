@@ -51,6 +51,12 @@ void RegisterOAuthRoutes(http::Router& router, App& app);
 void RegisterContactRoutes(http::Router& router, App& app);
 void RegisterCallLogRoutes(http::Router& router, App& app);
 void RegisterMessageLogRoutes(http::Router& router, App& app);
+void RegisterUserRoutes(http::Router& router, App& app);
+void RegisterAdminRoutes(http::Router& router, App& app);
+void RegisterManagedAuthRoutes(http::Router& router, App& app);
+void RegisterAppointmentRoutes(http::Router& router, App& app);
+void RegisterCallDownRoutes(http::Router& router, App& app);
+void RegisterAccountDataRoutes(http::Router& router, App& app);
 
 inline void RegisterRoutes(http::Router& router, App& app) {
   RegisterMetaRoutes(router, app);
@@ -59,6 +65,12 @@ inline void RegisterRoutes(http::Router& router, App& app) {
   RegisterContactRoutes(router, app);
   RegisterCallLogRoutes(router, app);
   RegisterMessageLogRoutes(router, app);
+  RegisterUserRoutes(router, app);
+  RegisterAdminRoutes(router, app);
+  RegisterManagedAuthRoutes(router, app);
+  RegisterAppointmentRoutes(router, app);
+  RegisterCallDownRoutes(router, app);
+  RegisterAccountDataRoutes(router, app);
 }
 
 }  // namespace crmhost::contract

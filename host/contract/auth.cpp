@@ -8,6 +8,7 @@
 #include "contract/app.h"
 #include "contract/errors.h"
 #include "contract/login.h"
+#include "contract/managed_auth.h"
 #include "contract/session.h"
 #include "identity/ringcentral.h"
 
@@ -49,12 +50,11 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
 
   json::object additional;
   if (auto* a = js::Get(body, "additionalInfo"); a && a->is_object()) additional = a->get_object();
-  const json::value api_key = body.contains("apiKey") ? body.at("apiKey") : json::value();
-  if (!additional.contains("apiKey") && body.contains("apiKey")) additional["apiKey"] = api_key;
-
+  if (!additional.contains("apiKey") && body.contains("apiKey"))
+    additional["apiKey"] = body.at("apiKey");
+  const json::object submitted = additional;
   std::vector<std::string> secrets;
   CollectStrings(additional, secrets);
-  CollectStrings(api_key, secrets);
 
   // Who is logging in on the RingCentral side, when the client sent its RingCentral token: the
   // account id keys account caches and managed credentials.
@@ -68,6 +68,23 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
     }
     rc = std::move(who).value();
   }
+
+  // Values the account's admin manages fill the form (contract §6.1).
+  const ManagedLogin managed = ApplyManagedValues(app, plugin, platform, rc, additional);
+  if (managed.has_managed && !rc.account_id.empty() && !managed.missing_required.empty()) {
+    json::array missing;
+    for (auto& m : managed.missing_required)
+      missing.push_back(json::value(m));
+    return http::HttpResponse::Json(
+        400, json::object{{"returnMessage",
+                           json::object{{"messageType", "warning"},
+                                        {"message", "Missing required authentication fields."},
+                                        {"ttl", 3000},
+                                        {"missingRequiredFieldConsts", std::move(missing)}}}});
+  }
+  CollectStrings(additional, secrets);
+  const json::value api_key =
+      additional.contains("apiKey") ? additional.at("apiKey") : json::value();
 
   auto basic =
       plugin.Invoke("getBasicAuth", json::object{{"apiKey", api_key}}, req.request_id, secrets);
@@ -97,6 +114,7 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   auto* user_info = js::Get(*result, "platformUserInfo");
   if (!js::Truthy(js::Get(*result, "successful")) || !user_info || !user_info->is_object() ||
       !js::Get(user_info->get_object(), "id")) {
+    RecordManagedLogin(app, plugin, platform, rc, submitted, false, rc.admin);
     return http::HttpResponse::Json(400, out);
   }
   const auto& pui = user_info->get_object();
@@ -112,6 +130,7 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   save.rc_account_id = rc.account_id;
   if (auto h = req.Header("rc-extension-id")) save.hashed_rc_extension_id = std::string(*h);
   auto saved = SaveUserInfo(app, pui, save);
+  if (saved.ok()) RecordManagedLogin(app, plugin, platform, rc, submitted, true, rc.admin);
   if (!saved.ok()) {
     spdlog::error("[{}] saving user failed: {}", req.request_id, saved.status().ToString());
     json::object fail;

@@ -125,6 +125,41 @@ std::string RcAccessTokenOf(const http::HttpRequest& req, const json::object* bo
   return token;
 }
 
+std::variant<identity::RcIdentity, http::HttpResponse> RequireRcIdentity(
+    App& app, const http::HttpRequest& req, const json::object* body,
+    std::string_view missing_text) {
+  const std::string token = RcAccessTokenOf(req, body);
+  if (token.empty()) {
+    if (!missing_text.empty()) return http::HttpResponse::Text(400, std::string(missing_text));
+    return http::HttpResponse::Error(400, "Missing RingCentral access token");
+  }
+  if (!app.ringcentral)
+    return http::HttpResponse::Error(400, "RingCentral checks are not configured");
+  auto who = app.ringcentral->Identify(token);
+  if (!who.ok()) {
+    spdlog::warn("[{}] RingCentral identity check failed: {}", req.request_id,
+                 who.status().message());
+    return http::HttpResponse::Error(400, who.status().message());
+  }
+  return std::move(who).value();
+}
+
+std::variant<identity::RcIdentity, http::HttpResponse> RequireAdmin(App& app,
+                                                                    const http::HttpRequest& req,
+                                                                    const json::object* body) {
+  auto who = RequireRcIdentity(app, req, body);
+  if (auto* id = std::get_if<identity::RcIdentity>(&who); id && !id->admin) {
+    spdlog::warn("[{}] admin route refused: extension {} is not an admin", req.request_id,
+                 id->extension_id);
+    return http::HttpResponse::Text(403, "Admin validation failed");
+  }
+  return who;
+}
+
+std::string AdminConfigKey(const App& app, std::string_view rc_account_id) {
+  return HashValue(rc_account_id, app.hash_key);
+}
+
 std::string HashValue(std::string_view value, std::string_view hash_key) {
   std::string input = std::string(value) + ":" + std::string(hash_key);
   unsigned char md[EVP_MAX_MD_SIZE];

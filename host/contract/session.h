@@ -16,6 +16,7 @@
 #include "contract/app.h"
 #include "contract/errors.h"
 #include "http/message.h"
+#include "identity/ringcentral.h"
 #include "plugins/registry.h"
 
 namespace crmhost::contract {
@@ -49,6 +50,18 @@ std::variant<boost::json::object, http::HttpResponse> ParseJsonBody(const http::
 // The caller's RingCentral access token: header x-rc-access-token, else body rcAccessToken,
 // else query rcAccessToken; a leading "Bearer " is dropped; an array gives its first element.
 std::string RcAccessTokenOf(const http::HttpRequest& req, const boost::json::object* body);
+
+// The RingCentral identity behind the caller's RingCentral token (see RcAccessTokenOf). No
+// token: 400 `missing_text` (plain text) when given, else 400 {error}; a token RingCentral
+// refuses or cannot check: 400 {error}.
+std::variant<identity::RcIdentity, http::HttpResponse> RequireRcIdentity(
+    App& app, const http::HttpRequest& req, const boost::json::object* body,
+    std::string_view missing_text = {});
+// The same, and the caller must be a RingCentral admin: 403 "Admin validation failed".
+std::variant<identity::RcIdentity, http::HttpResponse> RequireAdmin(
+    App& app, const http::HttpRequest& req, const boost::json::object* body);
+// The admin configuration key of a RingCentral account: HashValue(account id).
+std::string AdminConfigKey(const App& app, std::string_view rc_account_id);
 
 // SHA-256 hex of "<value>:<hash_key>" (the reference's getHashValue).
 std::string HashValue(std::string_view value, std::string_view hash_key);

@@ -103,7 +103,10 @@ TEST_CASE("meta routes: version, release notes, manifest, user hashes, interface
   CHECK(i.at("getOauthInfo") == true);
   CHECK_FALSE(i.contains("getBasicAuth"));
   CHECK(i.at("findContactWithName") == true);
-  CHECK(i.at("listAppointments") == false);
+  CHECK(i.at("listAppointments") == true);
+  auto redtail = Request(h.port(), "GET", "/implementedInterfaces?platform=redtail").Json();
+  CHECK(redtail.at("listAppointments") == false);
+  CHECK(redtail.at("getBasicAuth") == true);
   CHECK(i.at("cacheCallNote") == true);
 }
 

@@ -30,7 +30,7 @@ struct TestCrmHarness {
   explicit TestCrmHarness(std::vector<std::string> extra = {}) : extra_args(std::move(extra)) {
     std::ofstream(dir / "master.key") << kTestMasterKeyHex << "\n";
     std::filesystem::create_directories(dir / "plugins");
-    for (const char* name : {"testcrm.so", "testcrmowned.so"})
+    for (const char* name : {"testcrm.so", "testcrmowned.so", "testkey.so"})
       std::filesystem::copy_file(std::string(CRMHOST_TEST_PLUGIN_DIR) + "/" + name,
                                  (dir / "plugins/") + name);
     std::filesystem::copy_file(DaemonProcess::PluginDir() + "/redtail.so",

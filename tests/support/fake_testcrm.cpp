@@ -76,6 +76,12 @@ FakeResponse FakeTestCrm::Handle(const RecordedRequest& req) {
     valid_access_.insert(access_);
     return JsonResponse(200, json::object{{"accessToken", access_}, {"refreshToken", refresh_}});
   }
+  if (req.path == "/api/keycheck") {
+    if (req.Header("x-api-key").value_or("") == kApiKey &&
+        req.Header("x-team").value_or("") == kTeam)
+      return JsonResponse(200, json::object{{"id", 88}});
+    return JsonResponse(401, json::object{{"error", "bad key"}});
+  }
   if (req.path.rfind("/api/", 0) == 0) return Api(req);
   return JsonResponse(404, json::object{{"error", "not found"}});
 }
@@ -123,6 +129,40 @@ FakeResponse FakeTestCrm::Api(const RecordedRequest& req) {
     return JsonResponse(200, json::object{{"isLicenseValid", true},
                                           {"licenseStatus", "Basic"},
                                           {"licenseStatusDescription", "Paid plan"}});
+  if (p == "/api/activity-types") return JsonResponse(200, json::array{"Call", "Meeting", "Email"});
+  if (p == "/api/appointments" && req.method == "GET") {
+    json::array all;
+    for (auto& [id, a] : appointments_)
+      all.push_back(a);
+    return JsonResponse(200, all);
+  }
+  if (p == "/api/appointments" && req.method == "POST") {
+    json::object a = json::parse(req.body).as_object();
+    const std::string id = "apt-" + std::to_string(next_id_++);
+    a["id"] = id;
+    a["status"] = "scheduled";
+    appointments_[id] = a;
+    return JsonResponse(201, a);
+  }
+  if (p.rfind("/api/appointments/", 0) == 0) {
+    std::string rest = p.substr(18);
+    std::string action;
+    if (auto slash = rest.find('/'); slash != std::string::npos) {
+      action = rest.substr(slash + 1);
+      rest = rest.substr(0, slash);
+    }
+    auto it = appointments_.find(rest);
+    if (it == appointments_.end())
+      return JsonResponse(404, json::object{{"error", "no appointment"}});
+    if (req.method == "PATCH") {
+      const json::value patch = json::parse(req.body);
+      for (auto& [k, v] : patch.as_object())
+        it->second[k] = v;
+    }
+    if (action == "confirm") it->second["status"] = "confirmed";
+    if (action == "cancel") it->second["status"] = "cancelled";
+    return JsonResponse(200, it->second);
+  }
   if (p == "/api/users")
     return JsonResponse(
         200,

@@ -22,6 +22,8 @@ class FakeTestCrm {
   static constexpr const char* kClientId = "testcrm-client";
   static constexpr const char* kClientSecret = "testcrm-secret-9f8e7d";
   static constexpr const char* kCode = "auth-code-1234";
+  static constexpr const char* kApiKey = "org-api-key-123";  // testkey's account key
+  static constexpr const char* kTeam = "team-7";             // and the team it needs
 
   FakeTestCrm();
 
@@ -50,13 +52,14 @@ class FakeTestCrm {
   FakeResponse Api(const RecordedRequest& req);
 
   mutable std::mutex mu_;
-  std::set<std::string> valid_access_;                 // guarded by mu_
-  std::string access_, refresh_;                       // guarded by mu_
-  int serial_ = 0;                                     // guarded by mu_
-  std::map<int64_t, boost::json::object> contacts_;    // guarded by mu_
-  std::map<int64_t, boost::json::object> activities_;  // guarded by mu_
-  std::map<int64_t, boost::json::object> messages_;    // guarded by mu_
-  int64_t next_id_ = 1000;                             // guarded by mu_
+  std::set<std::string> valid_access_;                       // guarded by mu_
+  std::string access_, refresh_;                             // guarded by mu_
+  int serial_ = 0;                                           // guarded by mu_
+  std::map<int64_t, boost::json::object> contacts_;          // guarded by mu_
+  std::map<int64_t, boost::json::object> activities_;        // guarded by mu_
+  std::map<int64_t, boost::json::object> messages_;          // guarded by mu_
+  std::map<std::string, boost::json::object> appointments_;  // guarded by mu_
+  int64_t next_id_ = 1000;                                   // guarded by mu_
   std::atomic<size_t> code_calls_{0};
   std::unique_ptr<FakeHttpServer> server_;
 };

@@ -17,19 +17,39 @@ namespace json = boost::json;
 
 constexpr const char* kApi = "https://api.testcrm.example";
 
-#ifdef TESTCRM_OWNED_REFRESH
+#if defined(TESTCRM_OWNED_REFRESH)
 #define TESTCRM_NAME "testcrmowned"
+#elif defined(TESTCRM_APIKEY)
+#define TESTCRM_NAME "testkey"
 #else
 #define TESTCRM_NAME "testcrm"
+#endif
+
+#ifdef TESTCRM_APIKEY
+// API-key login with admin-managed fields: an account-wide key, a per-extension team (dynamic
+// options) and an unmanaged region. (One raw literal per line: a line splice inside a raw
+// string would stay in the text.)
+#define TESTCRM_AUTH                                                                    \
+  R"("auth": {"type": "apiKey", "apiKey": {"page": {"title": "Test Key", "content": [)" \
+  R"({"const": "apiKey", "title": "API key", "type": "inputField", "required": true,)"  \
+  R"( "managed": true, "managedScope": "account"},)"                                    \
+  R"({"const": "team", "title": "Team", "type": "inputField", "required": true,)"       \
+  R"( "managed": true, "managedScope": "user", "managedFieldType": "dynamic"},)"        \
+  R"({"const": "region", "title": "Region", "type": "inputField"}]}}},)"
+#else
+#define TESTCRM_AUTH                                                                           \
+  R"("auth": {"type": "oauth", "oauth": {)"                                                    \
+  R"("authUrl": "https://api.testcrm.example/oauth/authorize", "clientId": "testcrm-client",)" \
+  R"("customState": "platform=testcrm",)"                                                      \
+  R"("redirectUri": "https://ringcentral.github.io/ringcentral-embeddable/redirect.html"}},)"
 #endif
 
 const char kManifest[] = R"({
   "name": ")" TESTCRM_NAME R"(",
   "displayName": "Test CRM",
   "urlIdentifier": "*.testcrm.example",
-  "auth": {"type": "oauth", "oauth": {"authUrl": "https://api.testcrm.example/oauth/authorize",
-           "clientId": "testcrm-client", "redirectUri": "https://ringcentral.github.io/ringcentral-embeddable/redirect.html",
-           "customState": "platform=testcrm"}},
+  )" TESTCRM_AUTH R"(
+  "releaseNotes": {"2.0.0": [{"type": "New", "description": "Appointments."}]},
   "contactTypes": [{"display": "Contact", "value": "contact"}],
   "contactPageUrl": "https://{hostname}/contacts/{contactId}",
   "logPageUrl": "https://{hostname}/activities/{logId}",
@@ -62,8 +82,35 @@ class TestCrm {
       : client_id_(init.setting("client_id").value_or("testcrm-client")),
         client_secret_(init.setting("client_secret").value_or("")) {}
 
-  json::value getAuthType(sdk::Call&, const json::object&) { return "oauth"; }
-  json::value getLogFormatType(sdk::Call&, const json::object&) { return "text/plain"; }
+#ifdef TESTCRM_APIKEY
+  json::value getAuthType(sdk::Call&, const json::object&) {
+    return "apiKey";
+  }
+  json::value getBasicAuth(sdk::Call&, const json::object& in) {
+    return json::value(sdk::base64_encode(sdk::string_field(in, "apiKey") + ":"));
+  }
+  // The key and the team must both be right (the fake checks them).
+  json::value getUserInfo(sdk::Call& call, const json::object& in) {
+    const json::object& form = Obj(in, "additionalInfo");
+    auto r = call.http("GET", std::string(kApi) + "/api/keycheck",
+                       {{"X-Api-Key", sdk::string_field(form, "apiKey")},
+                        {"X-Team", sdk::string_field(form, "team")}});
+    if (!r.ok())
+      return json::object{{"successful", false},
+                          {"returnMessage", Message("Invalid API key", "warning", 3000)}};
+    return json::object{
+        {"successful", true},
+        {"platformUserInfo", json::object{{"id", "88-testkey"}, {"name", "Key User"}}},
+        {"returnMessage", Message("Connected with a key.")}};
+  }
+#else
+  json::value getAuthType(sdk::Call&, const json::object&) {
+    return "oauth";
+  }
+#endif
+  json::value getLogFormatType(sdk::Call&, const json::object&) {
+    return "text/plain";
+  }
 
   json::value getOauthInfo(sdk::Call&, const json::object& in) {
     if (sdk::string_field(in, "hostname") == "blocked.testcrm.example")
@@ -76,6 +123,7 @@ class TestCrm {
         {"redirectUri", "https://ringcentral.github.io/ringcentral-embeddable/redirect.html"}};
   }
 
+#ifndef TESTCRM_APIKEY
   json::value getUserInfo(sdk::Call& call, const json::object& in) {
     auto me = call.http("GET", std::string(kApi) + "/api/me",
                         {{"Authorization", AuthOf(in)}, {"Accept", "application/json"}});
@@ -97,6 +145,7 @@ class TestCrm {
                                                                           : json::value()}}}}},
         {"returnMessage", Message("Connected to Test CRM.")}};
   }
+#endif
 
   json::value unAuthorize(sdk::Call&, const json::object&) {
     return json::object{{"returnMessage", Message("Logged out of Test CRM", "success", 1000)},
@@ -254,6 +303,65 @@ class TestCrm {
     return json::object{{"successful", true}};
   }
 
+  // ---- appointments: one REST call each ----
+  json::value listAppointments(sdk::Call& call, const json::object& in) {
+    json::value list = call.http_json("GET", std::string(kApi) + "/api/appointments",
+                                      {{"Authorization", AuthOf(in)}});
+    return json::object{{"successful", true}, {"appointments", list}};
+  }
+  json::value createAppointment(sdk::Call& call, const json::object& in) {
+    json::value payload = in.at("payload");
+    json::value made = call.http_json("POST", std::string(kApi) + "/api/appointments",
+                                      {{"Authorization", AuthOf(in)}}, &payload);
+    return json::object{{"appointmentId", made.at("id")},
+                        {"appointment", made},
+                        {"returnMessage", Message("Appointment created")}};
+  }
+  json::value updateAppointment(sdk::Call& call, const json::object& in) {
+    json::value patch = in.at("patchBody");
+    json::value a =
+        call.http_json("PATCH", AppointmentUrl(in), {{"Authorization", AuthOf(in)}}, &patch);
+    return json::object{{"appointment", a}};
+  }
+  json::value refreshAppointment(sdk::Call& call, const json::object& in) {
+    json::value a = call.http_json("GET", AppointmentUrl(in), {{"Authorization", AuthOf(in)}});
+    return json::object{{"appointment", a}};
+  }
+  json::value confirmAppointment(sdk::Call& call, const json::object& in) {
+    return AppointmentAction(call, in, "confirm");
+  }
+  json::value cancelAppointment(sdk::Call& call, const json::object& in) {
+    if (sdk::string_field(in, "appointmentId") == "locked")
+      return json::object{
+          {"successful", false},
+          {"returnMessage", Message("This appointment cannot be cancelled", "warning", 3000)}};
+    return AppointmentAction(call, in, "cancel");
+  }
+
+  // ---- account data and server-side logging settings ----
+  json::value getAccountDataKeys(sdk::Call&, const json::object&) {
+    return json::object{{"activityTypes", json::object{{"ttlMs", 60000}}}};
+  }
+  json::value fetchAccountData(sdk::Call& call, const json::object& in) {
+    return call.http_json("GET", std::string(kApi) + "/api/activity-types",
+                          {{"Authorization", AuthOf(in)}});
+  }
+  json::value getServerLoggingSettings(sdk::Call&, const json::object& in) {
+    const json::object& extra = Obj(Obj(in, "user"), "platformAdditionalInfo");
+    return json::object{{"apiUsername", sdk::string_field(extra, "loggingUser")}};
+  }
+  json::value updateServerLoggingSettings(sdk::Call&, const json::object& in) {
+    const json::object& values = Obj(in, "additionalFieldValues");
+    if (!sdk::field(values, "apiUsername"))
+      return json::object{{"successful", false},
+                          {"returnMessage", Message("apiUsername is required", "warning", 3000)}};
+    return json::object{
+        {"successful", true},
+        {"returnMessage", Message("Server logging settings updated")},
+        {"userUpdate", json::object{{"platformAdditionalInfo",
+                                     json::object{{"loggingUser", values.at("apiUsername")}}}}}};
+  }
+
   // Plugin-owned refresh (the testcrmowned build): exchanges through the CRM's own
   // session endpoint instead of the standard grant.
   json::value checkAndRefreshAccessToken(sdk::Call& call, const json::object& in) {
@@ -291,6 +399,19 @@ class TestCrm {
         Op{"getManagedAuthOptions", &TestCrm::getManagedAuthOptions},
         Op{"refreshUserInfo", &TestCrm::refreshUserInfo},
         Op{"onUpdateUserSettings", &TestCrm::onUpdateUserSettings},
+        Op{"listAppointments", &TestCrm::listAppointments},
+        Op{"createAppointment", &TestCrm::createAppointment},
+        Op{"updateAppointment", &TestCrm::updateAppointment},
+        Op{"refreshAppointment", &TestCrm::refreshAppointment},
+        Op{"confirmAppointment", &TestCrm::confirmAppointment},
+        Op{"cancelAppointment", &TestCrm::cancelAppointment},
+        Op{"getAccountDataKeys", &TestCrm::getAccountDataKeys},
+        Op{"fetchAccountData", &TestCrm::fetchAccountData},
+        Op{"getServerLoggingSettings", &TestCrm::getServerLoggingSettings},
+        Op{"updateServerLoggingSettings", &TestCrm::updateServerLoggingSettings},
+#ifdef TESTCRM_APIKEY
+        Op{"getBasicAuth", &TestCrm::getBasicAuth},
+#endif
 #ifdef TESTCRM_OWNED_REFRESH
         Op{"checkAndRefreshAccessToken", &TestCrm::checkAndRefreshAccessToken},
 #endif
@@ -298,6 +419,16 @@ class TestCrm {
   }
 
  private:
+  static std::string AppointmentUrl(const json::object& in) {
+    return std::string(kApi) + "/api/appointments/" +
+           sdk::url_encode(sdk::string_field(in, "appointmentId"));
+  }
+  static json::value AppointmentAction(sdk::Call& call, const json::object& in, const char* what) {
+    json::value a =
+        call.http_json("POST", AppointmentUrl(in) + "/" + what, {{"Authorization", AuthOf(in)}});
+    return json::object{{"appointment", a},
+                        {"returnMessage", Message(std::string("Appointment ") + what + "ed")}};
+  }
   static json::array Contacts(const json::value& found) {
     json::array out;
     if (auto* a = found.if_array())

@@ -1,0 +1,118 @@
+// GET /accountData?keys=a,b&forceRefresh=true (contract §3.10): account-scoped CRM data a
+// plugin declares (e.g. activity types), fetched once per RingCentral account and cached.
+//
+// Plugins declare keys with getAccountDataKeys -> {key: {ttlMs?}} and fetch one with
+// fetchAccountData({key, user, authHeader}). Values are cached under (user's RingCentral
+// account, platform, key) for ttlMs (default 24 h) and served stale when a refresh fails.
+#include <spdlog/spdlog.h>
+
+#include <crmhost/sdk/js.hpp>
+
+#include "contract/app.h"
+#include "contract/errors.h"
+#include "contract/session.h"
+
+namespace crmhost::contract {
+namespace json = boost::json;
+namespace js = crmhost::sdk::js;
+
+namespace {
+
+constexpr int64_t kDefaultTtlMs = 24 * 3600 * 1000;
+
+std::vector<std::string> SplitKeys(std::string_view s) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= s.size()) {
+    size_t comma = s.find(',', pos);
+    std::string_view k = s.substr(pos, comma == std::string_view::npos ? s.npos : comma - pos);
+    while (!k.empty() && k.front() == ' ')
+      k.remove_prefix(1);
+    while (!k.empty() && k.back() == ' ')
+      k.remove_suffix(1);
+    if (!k.empty()) out.emplace_back(k);
+    if (comma == std::string_view::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+http::HttpResponse AccountData(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  auto who = RequireCaller(jwt);
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  const auto& caller = std::get<Caller>(who);
+  auto keys_q = req.Query("keys");
+  const std::vector<std::string> keys = keys_q ? SplitKeys(*keys_q) : std::vector<std::string>{};
+  if (keys.empty()) return http::HttpResponse::Text(400, "Missing keys");
+  const bool force = req.Query("forceRefresh") == std::optional<std::string_view>("true");
+  auto lease = app.registry.Acquire(caller.platform);
+  if (!lease) return UnknownPlatform(caller.platform);
+  const auto& plugin = **lease;
+
+  json::object declared;
+  if (plugin.Implements("getAccountDataKeys")) {
+    auto d = plugin.Invoke("getAccountDataKeys", json::object{}, req.request_id, {});
+    if (d.ok() && d.value.is_object()) declared = d.value.get_object();
+  }
+  std::string unknown;
+  for (auto& k : keys)
+    if (!declared.contains(k)) unknown += (unknown.empty() ? "" : ", ") + k;
+  if (!unknown.empty())
+    return http::HttpResponse::Json(
+        400, json::object{{"successful", false},
+                          {"returnMessage", ReturnMessage("Unknown account data key(s): " + unknown,
+                                                          "warning", 5000)}});
+
+  auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
+  if (auto* fail = std::get_if<ConnectFailure>(&connected))
+    return ConnectFailureResponse(*fail, "fetchAccountData", caller.platform,
+                                  ReturnMessage("User not found", "warning", 5000));
+  auto& c = std::get<Connected>(connected);
+  const std::string& account = c.user.rc_account_id;
+  json::object data;
+  for (auto& k : keys) {
+    const json::value* ttl_v = js::Get(&declared.at(k), "ttlMs");
+    const int64_t ttl = ttl_v && ttl_v->is_number() ? ttl_v->to_number<int64_t>() : kDefaultTtlMs;
+    std::optional<json::value> cached;
+    if (!account.empty()) {
+      auto hit = app.store.GetAccountData(account, caller.platform, k);
+      auto at = app.store.AccountDataUpdatedAt(account, caller.platform, k);
+      if (hit.ok() && hit.value()) {
+        cached = std::move(*hit.value());
+        if (!force && at.ok() && at.value() + ttl > app.now_ms()) {
+          data[k] = *cached;
+          continue;
+        }
+      }
+    }
+    auto out = plugin.Invoke(
+        "fetchAccountData",
+        json::object{{"key", k}, {"user", c.user_json}, {"authHeader", c.auth_header}},
+        req.request_id, c.secrets);
+    if (!out.ok()) {
+      if (cached) {  // stale beats nothing
+        spdlog::warn("[{}] refreshing account data {} failed; serving the cached value",
+                     req.request_id, k);
+        data[k] = *cached;
+        continue;
+      }
+      return Served(Failure(ApiErrorMessage("fetchAccountData", caller.platform, out)), plugin);
+    }
+    if (!account.empty())
+      (void)app.store.PutAccountData(account, caller.platform, k, out.value, app.now_ms());
+    data[k] = out.value;
+  }
+  return Served(http::HttpResponse::Json(200, json::object{{"successful", true}, {"data", data}}),
+                plugin);
+}
+
+}  // namespace
+
+void RegisterAccountDataRoutes(http::Router& router, App& app) {
+  router.Add("GET", "/accountData",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return AccountData(app, req, jwt);
+             }));
+}
+
+}  // namespace crmhost::contract

@@ -1,0 +1,341 @@
+// Admin routes (contract §3.7): per-RingCentral-account configuration that account admins
+// manage (settings pushed to users, CRM-user <-> RingCentral-extension mappings, managed OAuth
+// client credentials, server-side logging credentials). Admin rights are checked with
+// RingCentral on every call (cached briefly, see identity/ringcentral.h).
+//
+// Records: Table::kAdmin under AdminConfigKey(account) = {userSettings, userMappings,
+// customAdapter, createdAt, updatedAt}, sealed at rest. Unlike the reference, GET
+// /admin/settings never returns RingCentral admin tokens (we do not keep any).
+#include <spdlog/spdlog.h>
+
+#include <crmhost/sdk/js.hpp>
+
+#include "contract/app.h"
+#include "contract/crm_oauth.h"
+#include "contract/errors.h"
+#include "contract/session.h"
+
+namespace crmhost::contract {
+namespace json = boost::json;
+namespace js = crmhost::sdk::js;
+
+namespace {
+
+std::string Str(const json::value* v) {
+  return v && !v->is_null() ? js::ToString(*v) : std::string();
+}
+
+json::object LoadAdminConfig(App& app, const std::string& key, bool* found = nullptr) {
+  auto row = app.store.Get(store::Table::kAdmin, key);
+  if (found) *found = row.ok() && row.value();
+  if (row.ok() && row.value() && row.value()->is_object()) return row.value()->get_object();
+  return json::object();
+}
+
+Status SaveAdminConfig(App& app, const std::string& key, json::object row) {
+  const int64_t now = app.now_ms();
+  row["id"] = key;
+  if (!row.contains("createdAt")) row["createdAt"] = now;
+  row["updatedAt"] = now;
+  return app.store.Put(store::Table::kAdmin, key, row);
+}
+
+// ---- /admin/settings ---------------------------------------------------------------------------
+
+http::HttpResponse GetAdminSettings(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  auto caller = RequireCaller(jwt);
+  if (auto* resp = std::get_if<http::HttpResponse>(&caller)) return std::move(*resp);
+  auto admin = RequireAdmin(app, req, nullptr);
+  if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
+  bool found = false;
+  json::object row = LoadAdminConfig(
+      app, AdminConfigKey(app, std::get<identity::RcIdentity>(admin).account_id), &found);
+  if (!found)
+    return http::HttpResponse::Json(
+        200, json::object{{"customConnector", nullptr}, {"userSettings", json::object()}});
+  return http::HttpResponse::Json(200, row);
+}
+
+http::HttpResponse PostAdminSettings(App& app, http::HttpRequest& req) {
+  auto parsed = ParseJsonBody(req);
+  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
+  const json::object& body = std::get<json::object>(parsed);
+  auto admin = RequireAdmin(app, req, &body);
+  if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
+  const json::value* settings = js::Get(body, "adminSettings");
+  if (settings && !settings->is_object())
+    return http::HttpResponse::Error(400, "adminSettings must be an object");
+  const std::string key = AdminConfigKey(app, std::get<identity::RcIdentity>(admin).account_id);
+  json::object row = LoadAdminConfig(app, key);
+  if (settings)
+    for (auto& [k, v] : settings->get_object())
+      if (k != "id" && k != "createdAt" && k != "updatedAt") row[k] = v;
+  if (Status st = SaveAdminConfig(app, key, std::move(row)); !st.ok())
+    return http::HttpResponse::Error(400, "Database operation failed");
+  return http::HttpResponse::Text(200, "Admin settings updated");
+}
+
+// ---- /admin/userMapping
+// ---------------------------------------------------------------------------
+
+std::string RcName(const json::object& ext) {
+  if (auto* n = js::Get(ext, "name"); js::Truthy(n)) return js::ToString(*n);
+  return Str(js::Get(ext, "firstName")) + " " + Str(js::Get(ext, "lastName"));
+}
+
+json::object RcUser(const json::object& ext) {
+  return json::object{{"extensionId", ext.contains("id") ? ext.at("id") : json::value()},
+                      {"name", RcName(ext)},
+                      {"extensionNumber",
+                       ext.contains("extensionNumber") ? ext.at("extensionNumber") : json::value()},
+                      {"email", ext.contains("email") ? ext.at("email") : json::value()}};
+}
+
+// The mapped extension ids of a stored mapping (legacy rows hold one id as a string).
+std::vector<std::string> MappedIds(const json::object& mapping) {
+  std::vector<std::string> ids;
+  const json::value* v = js::Get(mapping, "rcExtensionId");
+  if (v && v->is_array()) {
+    for (auto& id : v->get_array())
+      ids.push_back(js::ToString(id));
+  } else if (v && !v->is_null()) {
+    ids.push_back(js::ToString(*v));
+  }
+  return ids;
+}
+
+http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState& jwt,
+                               bool reinitialize) {
+  auto who = RequireCaller(jwt);
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  const auto& caller = std::get<Caller>(who);
+  auto parsed = ParseJsonBody(req);
+  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
+  const json::object& body = std::get<json::object>(parsed);
+  auto admin = RequireAdmin(app, req, &body);
+  if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
+  auto lease = app.registry.Acquire(caller.platform);
+  if (!lease) return UnknownPlatform(caller.platform);
+  const auto& plugin = **lease;
+  if (!plugin.Implements("getUserList")) return http::HttpResponse::Json(200, json::array());
+
+  auto connected = Connect(app, plugin, caller.user_id, caller.platform, false, req.request_id);
+  if (auto* fail = std::get_if<ConnectFailure>(&connected))
+    return ConnectFailureResponse(*fail, "getUserList", caller.platform,
+                                  ReturnMessage("User not found", "warning", 5000));
+  auto& c = std::get<Connected>(connected);
+  auto out = plugin.Invoke(
+      "getUserList",
+      json::object{{"user", c.user_json}, {"authHeader", c.auth_header}, {"proxyConfig", nullptr}},
+      req.request_id, c.secrets);
+  if (!out.ok()) return Failure(ApiErrorMessage("getUserList", caller.platform, out));
+  if (!out.value.is_array()) return http::HttpResponse::Error(400, "getUserList returned no list");
+
+  json::array extensions;
+  if (auto* l = js::Get(body, "rcExtensionList"); l && l->is_array()) extensions = l->get_array();
+  auto find_ext = [&](const std::string& id) -> const json::object* {
+    for (auto& e : extensions)
+      if (e.is_object() && Str(js::Get(e.get_object(), "id")) == id) return &e.get_object();
+    return nullptr;
+  };
+
+  const std::string key = AdminConfigKey(app, std::get<identity::RcIdentity>(admin).account_id);
+  json::object row = LoadAdminConfig(app, key);
+  json::array mappings;
+  if (!reinitialize)
+    if (auto* m = row.if_contains("userMappings"); m && m->is_array()) mappings = m->get_array();
+
+  json::array result;
+  for (auto& crm_v : out.value.get_array()) {
+    if (!crm_v.is_object()) continue;
+    const json::object& crm = crm_v.get_object();
+    const std::string crm_id = Str(js::Get(crm, "id"));
+    json::object crm_user{{"id", crm.contains("id") ? crm.at("id") : json::value()},
+                          {"name", crm.contains("name") ? crm.at("name") : json::value()},
+                          {"email", crm.contains("email") ? crm.at("email") : json::value()}};
+    json::array rc_users;
+    const json::object* existing = nullptr;
+    for (auto& m : mappings)
+      if (m.is_object() && Str(js::Get(m.get_object(), "crmUserId")) == crm_id)
+        existing = &m.get_object();
+    if (existing) {
+      for (const auto& id : MappedIds(*existing)) {
+        const json::object* ext = find_ext(id);
+        rc_users.push_back(ext ? RcUser(*ext) : json::object{{"extensionId", id}});
+      }
+    } else {
+      // Auto-match: the same email, else the same name, else "first last" equal to the name.
+      const std::string email = Str(js::Get(crm, "email"));
+      const std::string name = Str(js::Get(crm, "name"));
+      const json::object* match = nullptr;
+      for (auto& e : extensions)
+        if (!match && e.is_object() && !email.empty() &&
+            Str(js::Get(e.get_object(), "email")) == email)
+          match = &e.get_object();
+      for (auto& e : extensions)
+        if (!match && e.is_object() && !name.empty() &&
+            Str(js::Get(e.get_object(), "name")) == name)
+          match = &e.get_object();
+      for (auto& e : extensions)
+        if (!match && e.is_object() && !name.empty() &&
+            Str(js::Get(e.get_object(), "firstName")) + " " +
+                    Str(js::Get(e.get_object(), "lastName")) ==
+                name)
+          match = &e.get_object();
+      if (match) {
+        rc_users.push_back(RcUser(*match));
+        mappings.push_back(
+            json::object{{"crmUserId", crm_id},
+                         {"rcExtensionId", json::array{json::value(Str(js::Get(*match, "id")))}}});
+      }
+    }
+    result.push_back(
+        json::object{{"crmUser", std::move(crm_user)}, {"rcUser", std::move(rc_users)}});
+  }
+  row["userMappings"] = std::move(mappings);
+  if (!SaveAdminConfig(app, key, std::move(row)).ok()) return Failure(DatabaseErrorMessage());
+  return Served(http::HttpResponse::Json(200, result), plugin);
+}
+
+// ---- /admin/serverLoggingSettings
+// -----------------------------------------------------------------
+
+http::HttpResponse GetServerLogging(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  auto who = RequireCaller(jwt);
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  const auto& caller = std::get<Caller>(who);
+  auto loaded = app.store.GetUser(caller.user_id);
+  if (!loaded.ok()) return http::HttpResponse::Error(400, "Database operation failed");
+  if (!loaded.value()) return http::HttpResponse::Text(400, "User not found");
+  auto lease = app.registry.Acquire(caller.platform);
+  if (!lease || !(*lease)->Implements("getServerLoggingSettings"))
+    return http::HttpResponse::Json(200, json::object());
+  auto out = (*lease)->Invoke("getServerLoggingSettings",
+                              json::object{{"user", loaded.value()->ToConnectorJson(true)}},
+                              req.request_id, SecretsOf(*loaded.value()));
+  if (!out.ok()) return http::HttpResponse::Error(400, out.message);
+  return http::HttpResponse::Json(200, out.value.is_object() ? out.value : json::object());
+}
+
+http::HttpResponse PostServerLogging(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  auto who = RequireCaller(jwt);
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  const auto& caller = std::get<Caller>(who);
+  auto parsed = ParseJsonBody(req);
+  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
+  const json::object& body = std::get<json::object>(parsed);
+  const json::value* values = js::Get(body, "additionalFieldValues");
+  if (!values) return http::HttpResponse::Text(400, "Missing additionalFieldValues");
+  const json::object failed{
+      {"successful", false},
+      {"returnMessage", json::object{{"messageType", "warning"},
+                                     {"message", "Server logging settings update failed"},
+                                     {"ttl", 5000}}}};
+  auto loaded = app.store.GetUser(caller.user_id);
+  if (!loaded.ok() || !loaded.value()) return http::HttpResponse::Json(400, failed);
+  store::UserRecord user = std::move(*loaded.value());
+  auto lease = app.registry.Acquire(caller.platform);
+  if (!lease || !(*lease)->Implements("updateServerLoggingSettings"))
+    return http::HttpResponse::Json(200, json::object());
+  const auto& plugin = **lease;
+  json::value oauth_app;
+  if (plugin.Implements("getOauthInfo")) {
+    auto resolved =
+        ResolveOAuthApp(app, plugin, caller.platform, user.rc_account_id,
+                        json::object{{"hostname", user.hostname}}, req.request_id, SecretsOf(user));
+    if (auto* r = std::get_if<ResolvedOAuthApp>(&resolved)) oauth_app = r->app.ToJson();
+  }
+  auto out = plugin.Invoke("updateServerLoggingSettings",
+                           json::object{{"user", user.ToConnectorJson(true)},
+                                        {"additionalFieldValues", *values},
+                                        {"oauthApp", oauth_app}},
+                           req.request_id, SecretsOf(user));
+  if (!out.ok()) return http::HttpResponse::Json(400, failed);
+  if (!ApplyUserUpdate(app, user, out.value)) return http::HttpResponse::Json(400, failed);
+  json::object resp{{"successful", js::Truthy(js::Get(&out.value, "successful"))}};
+  if (auto* m = js::Get(&out.value, "returnMessage")) resp["returnMessage"] = *m;
+  return Served(http::HttpResponse::Json(200, resp), plugin);
+}
+
+// ---- /admin/managedOAuth
+// ---------------------------------------------------------------------------
+
+http::HttpResponse CacheManagedOAuth(App& app, http::HttpRequest& req) {
+  auto parsed = ParseJsonBody(req);
+  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
+  const json::object& body = std::get<json::object>(parsed);
+  auto admin = RequireAdmin(app, req, &body);
+  if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
+  const json::value* values = js::Get(body, "values");
+  if (!values || !values->is_object()) return http::HttpResponse::Error(400, "Missing values");
+  json::object fields;
+  for (const char* k : {"clientId", "clientSecret", "accessTokenUri", "authorizationUri",
+                        "redirectUri", "scopes", "hostname"})
+    if (auto* v = values->get_object().if_contains(k)) fields[k] = *v;
+  json::object record{{"fields", std::move(fields)},
+                      {"expiry", app.now_ms() + kPendingManagedOAuthMs}};
+  const std::string& account = std::get<identity::RcIdentity>(admin).account_id;
+  if (!app.store.Put(store::Table::kCache, PendingManagedOAuthKey(account), record).ok())
+    return Failure(DatabaseErrorMessage());
+  return http::HttpResponse::Json(200, json::object{{"successful", true}});
+}
+
+http::HttpResponse DeleteManagedOAuth(App& app, http::HttpRequest& req, bool account_record) {
+  std::string platform;
+  if (account_record) {
+    auto p = req.Query("platform");
+    if (!p || p->empty()) return http::HttpResponse::Text(400, "Missing platform name");
+    platform = std::string(*p);
+  }
+  auto admin = RequireAdmin(app, req, nullptr);
+  if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
+  const std::string& account = std::get<identity::RcIdentity>(admin).account_id;
+  Status st = app.store.Delete(store::Table::kCache, PendingManagedOAuthKey(account));
+  if (st.ok() && account_record)
+    st = app.store.DeleteAccountData(account, platform, kManagedOAuthKey);
+  if (!st.ok()) return Failure(DatabaseErrorMessage());
+  return http::HttpResponse::Json(200, json::object{{"successful", true}});
+}
+
+}  // namespace
+
+void RegisterAdminRoutes(http::Router& router, App& app) {
+  router.Add("GET", "/admin/settings",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return GetAdminSettings(app, req, jwt);
+             }));
+  router.Add("POST", "/admin/settings",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
+               return PostAdminSettings(app, req);
+             }));
+  router.Add("POST", "/admin/userMapping",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return UserMapping(app, req, jwt, false);
+             }));
+  router.Add("POST", "/admin/reinitializeUserMapping",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return UserMapping(app, req, jwt, true);
+             }));
+  router.Add("GET", "/admin/serverLoggingSettings",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return GetServerLogging(app, req, jwt);
+             }));
+  router.Add("POST", "/admin/serverLoggingSettings",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
+               return PostServerLogging(app, req, jwt);
+             }));
+  router.Add("POST", "/admin/managedOAuth/cache",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
+               return CacheManagedOAuth(app, req);
+             }));
+  router.Add("DELETE", "/admin/managedOAuth/cache",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
+               return DeleteManagedOAuth(app, req, false);
+             }));
+  router.Add("DELETE", "/admin/managedOAuth/account",
+             WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
+               return DeleteManagedOAuth(app, req, true);
+             }));
+}
+
+}  // namespace crmhost::contract

@@ -1,0 +1,173 @@
+// Call-down list (contract §3.9): a per-user "call back later" queue the server owns.
+//
+// Rows: Table::kCallDown under KeyOf({userId, id}), so a user's list is one range scan and
+// another user's ids are unreachable. Unlike the reference, contactName, phoneNumber and note
+// are kept too (the client sends them; dropping them loses what the agent typed).
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <crmhost/sdk/js.hpp>
+
+#include "contract/app.h"
+#include "contract/errors.h"
+#include "contract/session.h"
+#include "crmhost/encoding.h"
+
+namespace crmhost::contract {
+namespace json = boost::json;
+namespace js = crmhost::sdk::js;
+
+namespace {
+
+constexpr std::array<std::string_view, 8> kPatchable = {"contactId",   "contactType", "contactName",
+                                                        "phoneNumber", "status",      "scheduledAt",
+                                                        "lastCallAt",  "note"};
+
+std::string NewId() {
+  unsigned char raw[16];
+  RAND_bytes(raw, sizeof raw);
+  return HexEncode(std::string_view(reinterpret_cast<char*>(raw), sizeof raw));
+}
+
+std::string IsoNow(int64_t ms) {
+  std::time_t s = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&s, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[40];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, int(ms % 1000));
+  return out;
+}
+
+// String fields are kept as strings (ids may arrive as numbers).
+json::value AsString(const json::value& v) {
+  if (v.is_null()) return nullptr;
+  return json::value(js::ToString(v));
+}
+
+http::HttpResponse Create(App& app, http::HttpRequest& req, const Caller& caller) {
+  auto parsed = ParseJsonBody(req);
+  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
+  const json::object& body = std::get<json::object>(parsed);
+  const json::value* contact = js::Get(body, "contactId");
+  if (!contact) return http::HttpResponse::Error(400, "contactId is required");
+  const std::string id = NewId();
+  const std::string now = IsoNow(app.now_ms());
+  json::object row{{"id", id},
+                   {"userId", caller.user_id},
+                   {"contactId", AsString(*contact)},
+                   {"contactType", js::Get(body, "contactType") ? AsString(body.at("contactType"))
+                                                                : json::value("contact")},
+                   {"status", "scheduled"},
+                   {"scheduledAt", js::Get(body, "scheduledAt") ? AsString(body.at("scheduledAt"))
+                                                                : json::value()},
+                   {"lastCallAt", nullptr},
+                   {"createdAt", now},
+                   {"updatedAt", now}};
+  for (const char* k : {"contactName", "phoneNumber", "note"})
+    if (auto* v = js::Get(body, k)) row[k] = AsString(*v);
+  if (!app.store.Put(store::Table::kCallDown, store::KeyOf({caller.user_id, id}), row).ok())
+    return Failure(DatabaseErrorMessage());
+  return http::HttpResponse::Json(200, json::object{{"successful", true}, {"id", id}});
+}
+
+http::HttpResponse List(App& app, http::HttpRequest& req, const Caller& caller) {
+  auto rows = app.store.Scan(store::Table::kCallDown, store::KeyOf({caller.user_id}));
+  if (!rows.ok()) return Failure(DatabaseErrorMessage());
+  auto q = req.Query("status");
+  std::string status = q ? std::string(*q) : "";
+  std::transform(status.begin(), status.end(), status.begin(), ::tolower);
+  const bool only_called = status == "called";
+  const bool only_not_called =
+      status == "not called" || status == "not_called" || status == "notcalled";
+  std::vector<json::object> items;
+  for (auto& [key, v] : rows.value()) {
+    if (!v.is_object()) continue;
+    const bool called = js::Get(&v, "status") && js::ToString(*js::Get(&v, "status")) == "called";
+    if ((only_called && !called) || (only_not_called && called)) continue;
+    items.push_back(v.get_object());
+  }
+  // By scheduledAt, earliest first; entries without a time last (ISO strings sort by time).
+  std::stable_sort(items.begin(), items.end(), [](const json::object& a, const json::object& b) {
+    auto at = [](const json::object& o) {
+      const json::value* v = o.if_contains("scheduledAt");
+      return v && v->is_string() ? std::string(v->get_string()) : std::string("\x7f");
+    };
+    return at(a) < at(b);
+  });
+  json::array out;
+  for (auto& i : items)
+    out.push_back(std::move(i));
+  return http::HttpResponse::Json(200,
+                                  json::object{{"successful", true}, {"items", std::move(out)}});
+}
+
+http::HttpResponse Patch(App& app, http::HttpRequest& req, const Caller& caller,
+                         const std::string& id) {
+  auto parsed = ParseJsonBody(req);
+  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
+  const json::object& body = std::get<json::object>(parsed);
+  json::object changes;
+  for (auto k : kPatchable)
+    if (auto* v = body.if_contains(k)) changes[k] = AsString(*v);
+  if (changes.empty()) return http::HttpResponse::Error(400, "No valid fields to update");
+  const std::string key = store::KeyOf({caller.user_id, id});
+  auto row = app.store.Get(store::Table::kCallDown, key);
+  if (!row.ok()) return Failure(DatabaseErrorMessage());
+  if (!row.value() || !row.value()->is_object()) return http::HttpResponse::Error(400, "Not found");
+  json::object updated = row.value()->get_object();
+  for (auto& [k, v] : changes)
+    updated[k] = v;
+  updated["updatedAt"] = IsoNow(app.now_ms());
+  if (!app.store.Put(store::Table::kCallDown, key, updated).ok())
+    return Failure(DatabaseErrorMessage());
+  return http::HttpResponse::Json(200, json::object{{"successful", true}});
+}
+
+http::HttpResponse Remove(App& app, const Caller& caller, const std::string& id) {
+  const std::string key = store::KeyOf({caller.user_id, id});
+  auto row = app.store.Get(store::Table::kCallDown, key);
+  if (!row.ok()) return Failure(DatabaseErrorMessage());
+  if (id.empty() || !row.value()) return http::HttpResponse::Error(400, "Not found");
+  if (!app.store.Delete(store::Table::kCallDown, key).ok()) return Failure(DatabaseErrorMessage());
+  return http::HttpResponse::Json(200, json::object{{"successful", true}});
+}
+
+std::string Param(const http::HttpRequest& req, std::string_view name) {
+  for (auto& [k, v] : req.params)
+    if (k == name) return v;
+  auto q = req.Query(name);
+  return q ? std::string(*q) : std::string();
+}
+
+// Every call-down route needs a verified caller.
+template <typename F>
+http::Router::Handler Authed(App& app, F f) {
+  return WithJwt(app, [&app, f](http::HttpRequest& req, const JwtState& jwt) {
+    auto who = RequireCaller(jwt);
+    if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+    return f(app, req, std::get<Caller>(who));
+  });
+}
+
+}  // namespace
+
+void RegisterCallDownRoutes(http::Router& router, App& app) {
+  router.Add("POST", "/calldown", Authed(app, Create));
+  router.Add("GET", "/calldown", Authed(app, List));
+  router.Add("PATCH", "/calldown/:id",
+             Authed(app, [](App& a, http::HttpRequest& req, const Caller& c) {
+               return Patch(a, req, c, Param(req, "id"));
+             }));
+  router.Add("DELETE", "/calldown/:id",
+             Authed(app, [](App& a, http::HttpRequest& req, const Caller& c) {
+               return Remove(a, c, Param(req, "id"));
+             }));
+  router.Add("DELETE", "/calldown",
+             Authed(app, [](App& a, http::HttpRequest& req, const Caller& c) {
+               return Remove(a, c, Param(req, "id"));
+             }));
+}
+
+}  // namespace crmhost::contract
