@@ -72,7 +72,7 @@ http::HttpResponse PostAdminSettings(App& app, http::HttpRequest& req) {
       if (k != "id" && k != "createdAt" && k != "updatedAt") row[k] = v;
   if (Status st = SaveAdminConfig(app, key, std::move(row)); !st.ok())
     return http::HttpResponse::Error(400, "Database operation failed");
-  return http::HttpResponse::Text(200, "Admin settings updated");
+  return http::HttpResponse::Html(200, "Admin settings updated");
 }
 
 // ---- /admin/userMapping

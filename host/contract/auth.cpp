@@ -211,9 +211,7 @@ http::HttpResponse Hostname(App& app, const JwtState& jwt) {
   auto loaded = app.store.GetUser(std::get<Caller>(who).user_id);
   if (!loaded.ok()) return http::HttpResponse::Error(500, "Database operation failed");
   if (!loaded.value()) return http::HttpResponse::Text(400, "User not found");
-  http::HttpResponse r = http::HttpResponse::Text(200, loaded.value()->hostname);
-  r.content_type = "text/html; charset=utf-8";  // Express res.send(string)
-  return r;
+  return http::HttpResponse::Text(200, loaded.value()->hostname);
 }
 
 json::object License(std::string_view status) {

@@ -244,7 +244,7 @@ http::HttpResponse PostManagedAuth(App& app, http::HttpRequest& req, const JwtSt
   }
   if (!app.store.PutAccountData(rc.account_id, caller.platform, key, record, app.now_ms()).ok())
     return Failure(DatabaseErrorMessage());
-  return http::HttpResponse::Text(200, "Shared authentication updated");
+  return http::HttpResponse::Html(200, "Shared authentication updated");
 }
 
 http::HttpResponse ManagedAuthOptions(App& app, http::HttpRequest& req) {

@@ -31,6 +31,12 @@ HttpResponse HttpResponse::Text(int status, std::string body) {
   return r;
 }
 
+HttpResponse HttpResponse::Html(int status, std::string body) {
+  HttpResponse r = Text(status, std::move(body));
+  r.content_type = "text/html; charset=utf-8";
+  return r;
+}
+
 HttpResponse HttpResponse::Error(int status, std::string_view message) {
   json::object o;
   o["error"] = message;

@@ -39,6 +39,8 @@ struct HttpResponse {
 
   static HttpResponse Json(int status, const boost::json::value& body);
   static HttpResponse Text(int status, std::string body);
+  // text/html: what Express's res.send(string) labels a plain string (a few routes document it).
+  static HttpResponse Html(int status, std::string body);
   // The reference's `{ "error": message }` shape for uncaught route failures.
   static HttpResponse Error(int status, std::string_view message);
 };

@@ -37,6 +37,7 @@ TEST_CASE("oauth-callback exchanges the code, saves the user and issues a JWT", 
   auto host = h.Get("/hostname", jwt);
   CHECK(host.status == 200);
   CHECK(host.body == "acme.testcrm.example");
+  ExpectSchema("/hostname", "get", host);
   auto valid = h.Get("/authValidation", jwt);
   CHECK(valid.status == 200);
   CHECK(valid.Json().at("successful") == true);

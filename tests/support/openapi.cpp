@@ -141,8 +141,9 @@ std::vector<std::string> OpenApi::ValidateResponse(const std::string& path,
     return body.empty() ? std::vector<std::string>{}
                         : std::vector<std::string>{"body where none is documented"};
   const bool is_json = content_type.find("application/json") != std::string::npos;
-  const json::value* media =
-      content->get_object().if_contains(is_json ? "application/json" : "text/plain");
+  // The documented media type is the response's Content-Type without its parameters.
+  const std::string media_type = content_type.substr(0, content_type.find(';'));
+  const json::value* media = content->get_object().if_contains(media_type);
   if (!media)
     return {method + " " + path + " " + std::to_string(status) + ": media type " + content_type +
             " not documented"};
