@@ -1,0 +1,165 @@
+// Appointments, the call-down list and account data through the running daemon.
+#include <catch2/catch.hpp>
+
+#include "integration/testcrm_harness.h"
+
+namespace crmhost::testing {
+namespace json = boost::json;
+
+TEST_CASE("appointments: validated requests, one plugin operation each", "[appointments]") {
+  TestCrmHarness h;
+  h.Start();
+  const std::string jwt = h.LoginJwt();
+
+  auto empty = h.Get("/appointments", jwt);
+  INFO(empty.body);
+  CHECK(empty.body == R"({"successful":true,"appointments":[]})");
+  ExpectSchema("/appointments", "get", empty);
+  auto bad_range = h.Get("/appointments?startDate=2026-11-30&endDate=2026-11-01", jwt);
+  CHECK(bad_range.status == 400);
+  CHECK(bad_range.Json().at("error") == "Invalid appointment date range");
+  ExpectSchema("/appointments", "get", bad_range);
+  CHECK(h.Get("/appointments?startDate=2026-11-01", jwt).status == 400);
+  CHECK(h.Get("/appointments?startDate=2026-11-01&endDate=2026-11-30", jwt).status == 200);
+
+  auto invalid = h.Send("POST", "/appointments", jwt,
+                        json::object{{"payload", json::object{{"title", ""},
+                                                              {"startTimeUtc", "tomorrow"},
+                                                              {"durationMinutes", -5}}}});
+  CHECK(invalid.status == 400);
+  CHECK(invalid.Json().at("error") == "Invalid appointment create request");
+  CHECK(invalid.Json().at("details").as_array().size() == 4);  // title, summary, start, duration
+  ExpectSchema("/appointments", "post", invalid);
+
+  json::object payload{
+      {"title", "Renewal review"},
+      {"summary", "Go over the contract"},
+      {"startTimeUtc", "2026-12-01T15:00:00-05:00"},
+      {"durationMinutes", 30},
+      {"contacts", json::array{201, json::object{{"id", 202}, {"type", "contact"}}}}};
+  auto created = h.Send("POST", "/appointments", jwt, json::object{{"payload", payload}});
+  INFO(created.body);
+  REQUIRE(created.status == 200);
+  ExpectSchema("/appointments", "post", created);
+  const std::string id(created.Json().at("appointmentId").as_string());
+  CHECK(created.Json().at("appointment").at("title") == "Renewal review");
+
+  const std::string base = "/appointments/" + id;
+  auto patched =
+      h.Send("PATCH", base, jwt, json::object{{"patch", json::object{{"title", "Moved"}}}});
+  ExpectSchema("/appointments/{appointmentId}", "patch", patched);
+  CHECK(patched.Json().at("appointment").at("title") == "Moved");
+  auto half_time =
+      h.Send("PATCH", base, jwt,
+             json::object{{"patch", json::object{{"startTimeUtc", "2026-12-02T10:00:00Z"}}}});
+  CHECK(half_time.status == 400);
+  CHECK(half_time.Json().at("error") == "Invalid appointment patch request");
+  auto status = h.Send("POST", base + "/status", jwt, json::object{{"status", "NoShow"}});
+  ExpectSchema("/appointments/{appointmentId}/status", "post", status);
+  CHECK(status.Json().at("appointment").at("status") == "noshow");
+  CHECK(h.Send("POST", base + "/status", jwt, json::object{}).Json().at("error") ==
+        "Invalid appointment status request");
+  auto refreshed = h.Get(base + "/refresh", jwt);
+  ExpectSchema("/appointments/{appointmentId}/refresh", "get", refreshed);
+  CHECK(refreshed.Json().at("appointmentId") == id.c_str());
+  auto confirmed = h.Send("POST", base + "/confirm", jwt, json::object{});
+  ExpectSchema("/appointments/{appointmentId}/confirm", "post", confirmed);
+  CHECK(confirmed.Json().at("appointment").at("status") == "confirmed");
+  auto cancelled = h.Send("POST", base + "/cancel", jwt, json::object{});
+  ExpectSchema("/appointments/{appointmentId}/cancel", "post", cancelled);
+  CHECK(cancelled.Json().at("appointment").at("status") == "cancelled");
+  auto locked = h.Send("POST", "/appointments/locked/cancel", jwt, json::object{});
+  CHECK(locked.Json().at("successful") == false);
+  ExpectSchema("/appointments/{appointmentId}/cancel", "post", locked);
+  CHECK(h.Get("/appointments", jwt).Json().at("appointments").as_array().size() == 1);
+
+  // The CRM failing, and a CRM without appointments.
+  h.crm.api_status = 500;
+  auto down = h.Get(base + "/refresh", jwt);
+  CHECK(down.Json().at("successful") == false);
+  h.crm.api_status = 0;
+  auto redtail = h.Get("/appointments", RedtailHarness().Jwt("jdoe-redtail", "redtail"));
+  CHECK(redtail.status == 400);
+}
+
+TEST_CASE("call-down list: a per-user queue", "[calldown]") {
+  TestCrmHarness h;
+  h.Start();
+  const std::string jwt = h.LoginJwt();
+  const std::string other = RedtailHarness().Jwt("someone-else", "testcrm");
+
+  auto first = h.Send("POST", "/calldown", jwt,
+                      json::object{{"contactId", 201},
+                                   {"scheduledAt", "2026-12-02T09:00:00.000Z"},
+                                   {"contactName", "Ada"},
+                                   {"note", "call about renewal"}});
+  INFO(first.body);
+  ExpectSchema("/calldown", "post", first);
+  const std::string id1(first.Json().at("id").as_string());
+  CHECK(id1.size() == 32);
+  auto second =
+      h.Send("POST", "/calldown", jwt,
+             json::object{{"contactId", "202"}, {"scheduledAt", "2026-12-01T09:00:00.000Z"}});
+  const std::string id2(second.Json().at("id").as_string());
+  CHECK(h.Send("POST", "/calldown", jwt, json::object{}).status == 400);
+
+  auto list = h.Get("/calldown", jwt);
+  ExpectSchema("/calldown", "get", list);
+  auto items = list.Json().at("items").as_array();
+  REQUIRE(items.size() == 2);
+  CHECK(items[0].at("id") == id2.c_str());  // earliest scheduledAt first
+  CHECK(items[1].at("contactId") == "201");
+  CHECK(items[1].at("status") == "scheduled");
+  CHECK(h.Get("/calldown", other).Json().at("items").as_array().empty());
+
+  auto patched = h.Send("PATCH", "/calldown/" + id1, jwt, json::object{{"status", "called"}});
+  ExpectSchema("/calldown/{id}", "patch", patched);
+  CHECK(patched.body == R"({"successful":true})");
+  CHECK(h.Get("/calldown?status=called", jwt).Json().at("items").as_array().size() == 1);
+  CHECK(h.Get("/calldown?status=not_called", jwt).Json().at("items").at(0).at("id") == id2.c_str());
+  auto nothing = h.Send("PATCH", "/calldown/" + id1, jwt, json::object{{"bogus", 1}});
+  CHECK(nothing.Json().at("error") == "No valid fields to update");
+  auto foreign = h.Send("PATCH", "/calldown/" + id1, other, json::object{{"status", "called"}});
+  CHECK(foreign.status == 400);
+  CHECK(foreign.Json().at("error") == "Not found");
+
+  CHECK(Request(h.port(), "DELETE", "/calldown/" + id1, {}, {{"Authorization", "Bearer " + other}})
+            .status == 400);
+  auto deleted =
+      Request(h.port(), "DELETE", "/calldown/" + id1, {}, {{"Authorization", "Bearer " + jwt}});
+  ExpectSchema("/calldown/{id}", "delete", deleted);
+  CHECK(deleted.body == R"({"successful":true})");
+  auto by_query =
+      Request(h.port(), "DELETE", "/calldown?id=" + id2, {}, {{"Authorization", "Bearer " + jwt}});
+  CHECK(by_query.status == 200);
+  CHECK(h.Get("/calldown", jwt).Json().at("items").as_array().empty());
+  CHECK(Request(h.port(), "GET", "/calldown").status == 400);
+}
+
+TEST_CASE("account data: declared keys, cached per RingCentral account, stale on failure",
+          "[accountdata]") {
+  TestCrmHarness h;
+  h.Start();
+  const std::string jwt = h.LoginJwt("testcrm", "&rcAccountId=3001");
+  auto missing = h.Get("/accountData", jwt);
+  CHECK(missing.status == 400);
+  CHECK(missing.body == "Missing keys");
+  auto unknown = h.Get("/accountData?keys=activityTypes,nope", jwt);
+  CHECK(unknown.status == 400);
+  CHECK(unknown.Json().at("returnMessage").at("message") == "Unknown account data key(s): nope");
+  ExpectSchema("/accountData", "get", unknown);
+
+  auto first = h.Get("/accountData?keys=activityTypes", jwt);
+  INFO(first.body);
+  ExpectSchema("/accountData", "get", first);
+  CHECK(first.body == R"({"successful":true,"data":{"activityTypes":["Call","Meeting","Email"]}})");
+  CHECK(h.Get("/accountData?keys=activityTypes", jwt).body == first.body);
+  CHECK(h.crm.server().count("GET", "/api/activity-types") == 1);  // cached
+  CHECK(h.Get("/accountData?keys=activityTypes&forceRefresh=true", jwt).status == 200);
+  CHECK(h.crm.server().count("GET", "/api/activity-types") == 2);
+  h.crm.api_status = 503;
+  auto stale = h.Get("/accountData?keys=activityTypes&forceRefresh=true", jwt);
+  CHECK(stale.body == first.body);  // stale beats nothing
+}
+
+}  // namespace crmhost::testing
