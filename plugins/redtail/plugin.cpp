@@ -238,6 +238,191 @@ class Redtail {
                         {"returnMessage", Message("Call log updated.", "success", 2000)}};
   }
 
+  // Name search: Redtail's basic search matches first, last and full names alike.
+  json::value findContactWithName(sdk::Call& call, const json::object& in) {
+    const std::string auth = UserAuth(in);
+    json::value found = api_.Get(
+        call, "/contacts/search_basic?name=" + sdk::url_encode(sdk::string_field(in, "name")),
+        auth);
+    json::array options =
+        CategoryOptions(ActiveCategories(api_.Get(call, "/lists/categories", auth)));
+    json::array matched;
+    if (const json::value* contacts = js::Get(&found, "contacts"); contacts && contacts->is_array())
+      for (auto& c : contacts->get_array())
+        if (c.is_object()) matched.push_back(FormatContact(c.get_object(), options, std::nullopt));
+    return json::object{{"successful", true}, {"matchedContactInfo", std::move(matched)}};
+  }
+
+  // An individual with one phone (type 6); "First Last" splits at the first space, a single
+  // word is the last name.
+  json::value createContact(sdk::Call& call, const json::object& in) {
+    std::string phone = sdk::string_field(in, "phoneNumber");
+    if (auto sp = phone.find(' '); sp != std::string::npos) phone[sp] = '+';
+    const auto parsed = sdk::phone::Parse(phone);
+    const std::string name = sdk::string_field(in, "newContactName");
+    std::vector<std::string> words;
+    for (size_t pos = 0; pos <= name.size();) {
+      size_t sp = name.find(' ', pos);
+      words.push_back(name.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos));
+      if (sp == std::string::npos) break;
+      pos = sp + 1;
+    }
+    const bool two = words.size() > 1;
+    json::value country =
+        parsed.country_code.empty() ? json::value() : json::value(std::stoll(parsed.country_code));
+    json::object body{{"type", "Crm::Contact::Individual"},
+                      {"first_name", two ? words[0] : ""},
+                      {"last_name", two ? words[1] : words[0]},
+                      {"phones", json::array{json::object{{"phone_type", 6},
+                                                          {"number", parsed.significant},
+                                                          {"country_code", country}}}}};
+    json::value made = api_.Send(call, "POST", "/contacts", UserAuth(in), body);
+    const json::value* contact = js::Get(&made, "contact");
+    if (!contact) throw sdk::upstream_error(200, "Redtail did not return the new contact");
+    return json::object{
+        {"contactInfo", json::object{{"id", contact->at("id")},
+                                     {"name", Text(contact->get_object(), "first_name") + " " +
+                                                  Text(contact->get_object(), "last_name")}}},
+        {"returnMessage", Message("Contact created.", "success", 2000)}};
+  }
+
+  // Redtail database users, for admin user mapping.
+  json::value getUserList(sdk::Call& call, const json::object& in) {
+    json::value users = api_.Get(call, "/lists/database_users", UserAuth(in));
+    json::array out;
+    if (const json::value* list = js::Get(&users, "database_users"); list && list->is_array())
+      for (auto& u : list->get_array())
+        if (u.is_object())
+          out.push_back(json::object{{"id", u.at("id")},
+                                     {"name", Text(u.get_object(), "first_name") + " " +
+                                                  Text(u.get_object(), "last_name")}});
+    return out;
+  }
+
+  // The disposition Redtail has is the activity's category.
+  json::value upsertCallDisposition(sdk::Call& call, const json::object& in) {
+    const json::object& existing = ObjectOf(in, "existingCallLog");
+    const json::object& dispositions = ObjectOf(in, "dispositions");
+    api_.Send(
+        call, "PUT", "/activities/" + sdk::url_encode(Text(existing, "thirdPartyLogId")),
+        UserAuth(in),
+        json::object{{"category_id", dispositions.contains("category") ? dispositions.at("category")
+                                                                       : json::value()}});
+    return json::object{{"logId", existing.contains("thirdPartyLogId")
+                                      ? existing.at("thirdPartyLogId")
+                                      : json::value()}};
+  }
+
+  // One completed activity per conversation (per day): an HTML summary that later messages
+  // are appended to; voicemail and fax get a one-line body with their link.
+  json::value createMessageLog(sdk::Call& call, const json::object& in) {
+    const json::object& user = ObjectOf(in, "user");
+    const json::object& contact = ObjectOf(in, "contactInfo");
+    const json::object& message = ObjectOf(in, "message");
+    const json::object& shared = ObjectOf(in, "sharedSMSLogContent");
+    std::string subject, description;
+    int64_t when = StartMs(call, sdk::field(message, "creationTime"));
+    if (sdk::field(shared, "body") && sdk::field(shared, "subject")) {
+      subject = Text(shared, "subject");
+      description = Text(shared, "body");
+      when = StartMs(call, sdk::field(shared, "conversationCreatedDate"));
+    } else {
+      const int offset = sdk::time::UtcOffsetMinutes(TimezoneSetting(user));
+      const std::string day = sdk::time::FormatMoment(when, offset, "YY/MM/DD");
+      const std::string name = Text(contact, "name");
+      if (sdk::field(in, "recordingLink")) {
+        subject = "Voicemail left by " + name + " - " + day;
+        description = "<br><b>" + subject +
+                      "</b><br>Voicemail recording link: " + Text(in, "recordingLink") +
+                      " <br><br>--- Created via RingCentral App Connect";
+      } else if (sdk::field(in, "faxDocLink")) {
+        subject = "Fax document sent from " + name + " - " + day;
+        description = "<br><b>" + subject + "</b><br>Fax document link: " + Text(in, "faxDocLink") +
+                      " <br><br>--- Created via RingCentral App Connect";
+      } else {
+        subject = "SMS conversation with " + name + " - " + day;
+        std::string others;
+        if (auto* cs = sdk::field(in, "correspondents"); cs && cs->is_array())
+          for (auto& c : cs->get_array()) {
+            const json::value* who =
+                c.is_array() && !c.get_array().empty() ? &c.get_array()[0] : &c;
+            const json::value* n = js::Get(who, "name");
+            others += "<li><b>" + (n ? js::ToString(*n) : std::string("Unknown")) + "</b></li>";
+          }
+        const std::string user_name = UserName(user);
+        description = "<br><b>" + subject + "</b><br><b>Conversation summary</b><br>" +
+                      sdk::time::FormatMoment(when, offset, "dddd, MMMM DD, YYYY") +
+                      "<br>Participants<br><ul><li><b>" + user_name + "</b><br></li><li><b>" +
+                      name + "</b></li>" + others +
+                      "</ul><br>Conversation(1 messages)<br>BEGIN<br>------------<br><ul>" +
+                      MessageLine(message, contact, user_name, offset) +
+                      "</ul>------------<br>END<br><br>--- Created via RingCentral App Connect";
+      }
+    }
+    json::object body{
+        {"subject", subject},
+        {"description", description},
+        {"start_date", IsoStart(when)},
+        {"end_date", IsoStart(when)},
+        {"activity_code_id", 3},
+        {"repeats", "never"},
+        {"linked_contacts",
+         json::array{json::object{
+             {"contact_id", contact.contains("id") ? contact.at("id") : json::value()}}}}};
+    const std::string auth = UserAuth(in);
+    json::value created = api_.Send(call, "POST", "/activities", auth, body);
+    const json::value* id = js::Get(js::Get(&created, "activity"), "id");
+    if (!id) throw sdk::upstream_error(200, "Redtail did not return the new activity's id");
+    json::value log_id = *id;
+    try {
+      json::value done = api_.Send(call, "PUT", "/activities/" + sdk::url_encode(js::ToString(*id)),
+                                   auth, json::object{{"completed", true}});
+      if (const json::value* done_id = js::Get(js::Get(&done, "activity"), "id")) log_id = *done_id;
+    } catch (const sdk::upstream_error& e) {
+      call.warn("Redtail activity created, but completing it failed: " + std::string(e.what()));
+    }
+    return json::object{{"logId", log_id},
+                        {"returnMessage", Message("Message logged", "success", 1000)}};
+  }
+
+  // Appends one message to the conversation's activity (or replaces a shared conversation's
+  // whole body) and moves its end date.
+  json::value updateMessageLog(sdk::Call& call, const json::object& in) {
+    const json::object& user = ObjectOf(in, "user");
+    const json::object& contact = ObjectOf(in, "contactInfo");
+    const json::object& message = ObjectOf(in, "message");
+    const json::object& shared = ObjectOf(in, "sharedSMSLogContent");
+    const std::string id =
+        sdk::url_encode(Text(ObjectOf(in, "existingMessageLog"), "thirdPartyLogId"));
+    const std::string auth = UserAuth(in);
+    std::string body;
+    int64_t when = StartMs(call, sdk::field(message, "creationTime"));
+    if (sdk::field(shared, "body")) {
+      body = Text(shared, "body");
+      when = StartMs(call, sdk::field(shared, "conversationCreatedDate"));
+    } else {
+      json::value current = api_.Get(call, "/activities/" + id, auth, true);
+      const json::value* desc = js::Get(js::Get(&current, "activity"), "description");
+      body = desc ? js::ToString(*desc) : "";
+      const std::string marker = "</ul>------------<br>";
+      if (auto at = body.find(marker); at != std::string::npos)
+        body.insert(at, MessageLine(message, contact, UserName(user), 0));
+      // "Conversation(N messages)" counts what the body holds.
+      const std::string head = "<br>Conversation(";
+      if (auto at = body.find(head); at != std::string::npos) {
+        size_t num = at + head.size();
+        size_t end = body.find(" messages)", num);
+        if (end != std::string::npos) {
+          int n = std::atoi(body.substr(num, end - num).c_str());
+          body.replace(num, end - num, std::to_string(n + 1));
+        }
+      }
+    }
+    api_.Send(call, "PATCH", "/activities/" + id, auth,
+              json::object{{"description", body}, {"end_date", IsoStart(when)}});
+    return json::object();
+  }
+
   static constexpr auto operations() {
     using Op = sdk::Operation<Redtail>;
     return std::array{
@@ -250,10 +435,36 @@ class Redtail {
         Op{"createCallLog", &Redtail::createCallLog},
         Op{"getCallLog", &Redtail::getCallLog},
         Op{"updateCallLog", &Redtail::updateCallLog},
+        Op{"findContactWithName", &Redtail::findContactWithName},
+        Op{"createContact", &Redtail::createContact},
+        Op{"getUserList", &Redtail::getUserList},
+        Op{"upsertCallDisposition", &Redtail::upsertCallDisposition},
+        Op{"createMessageLog", &Redtail::createMessageLog},
+        Op{"updateMessageLog", &Redtail::updateMessageLog},
     };
   }
 
  private:
+  // The Redtail username: the user id without its "-redtail" suffix.
+  static std::string UserName(const json::object& user) {
+    const std::string id = Text(user, "id");
+    return id.substr(0, id.find('-'));
+  }
+
+  static std::string MessageLine(const json::object& message, const json::object& contact,
+                                 const std::string& user_name, int offset_minutes) {
+    const bool inbound = Text(message, "direction") == "Inbound";
+    const int64_t when =
+        sdk::time::ParseTimestamp(message.contains("creationTime") ? message.at("creationTime")
+                                                                   : json::value())
+            .value_or(0);
+    return "<li>" +
+           (inbound ? Text(contact, "name") + " (" + Text(contact, "phoneNumber") + ")"
+                    : user_name) +
+           " " + sdk::time::FormatMoment(when, offset_minutes, "hh:mm A") + "<br><b>" +
+           Text(message, "subject") + "</b></li>";
+  }
+
   std::string UserAuth(const json::object& in) const {
     return api_.UserHeader(sdk::string_field(ObjectOf(in, "user"), "accessToken"));
   }

@@ -187,11 +187,11 @@ TEST_CASE("admin user mapping matches CRM users to RingCentral extensions", "[ad
   CHECK(reset.Json().at(0).at("rcUser").at(0).at("extensionId") == "101");
   auto forbidden = h.Send("POST", "/admin/userMapping", jwt, body, Rc(FakeRingCentral::kUserToken));
   CHECK(forbidden.status == 403);
-  // Redtail has no user list: an empty mapping.
-  auto redtail =
-      h.Send("POST", "/admin/userMapping", RedtailHarness().Jwt("jdoe-redtail", "redtail"), body,
-             Rc(FakeRingCentral::kAdminToken));
-  CHECK(redtail.body == "[]");
+  // A caller without a CRM session gets the contract's warning, not a mapping.
+  auto no_user = h.Send("POST", "/admin/userMapping",
+                        RedtailHarness().Jwt("ghost-testcrm", "testcrm"), body,
+                        Rc(FakeRingCentral::kAdminToken));
+  CHECK(no_user.Json().at("returnMessage").at("message") == "User not found");
 }
 
 TEST_CASE("server-side logging settings go through the plugin", "[admin]") {

@@ -52,6 +52,11 @@ void FakeRedtail::Fail(std::string path_prefix, Failure kind, int status,
   failures_[std::string(kPrefix) + path_prefix] = {kind, status, std::move(headers)};
 }
 
+json::array FakeRedtail::created_contacts() const {
+  std::lock_guard lock(mu_);
+  return created_contacts_;
+}
+
 void FakeRedtail::ClearFailures() {
   std::lock_guard lock(mu_);
   failures_.clear();
@@ -119,7 +124,10 @@ FakeResponse FakeRedtail::Handle(const RecordedRequest& req) {
     json::array found;
     const auto phone = req.Query("phone_number");
     const auto name = req.Query("name");
-    for (auto& c : Contacts()) {
+    json::array all = Contacts();
+    for (auto& c : created_contacts_)
+      all.push_back(c);
+    for (auto& c : all) {
       const auto& o = c.get_object();
       bool hit = false;
       if (phone)
@@ -131,6 +139,28 @@ FakeResponse FakeRedtail::Handle(const RecordedRequest& req) {
       if (hit) found.push_back(c);
     }
     return Json(200, json::object{{"contacts", found}});
+  }
+  if (path == "/contacts" && req.method == "POST") {
+    boost::system::error_code ec;
+    json::value body = json::parse(req.body, ec);
+    if (ec || !body.is_object() || !body.get_object().contains("last_name"))
+      return Json(422, json::object{{"error", "last_name is required"}});
+    json::object c = body.get_object();
+    c["id"] = int64_t(500 + created_contacts_.size());
+    c["full_name"] = json::string(std::string(c["first_name"].as_string()) + " " +
+                                  std::string(c["last_name"].as_string()));
+    c["middle_name"] = "";
+    created_contacts_.push_back(c);
+    return Json(201, json::object{{"contact", c}});
+  }
+  if (path == "/lists/database_users" && req.method == "GET") {
+    return Json(
+        200,
+        json::object{
+            {"database_users",
+             json::array{
+                 json::object{{"id", 77}, {"first_name", "Jane"}, {"last_name", "Doe"}},
+                 json::object{{"id", 78}, {"first_name", "Ada"}, {"last_name", "Lovelace"}}}}});
   }
   if (path == "/lists/categories" && req.method == "GET") {
     return Json(

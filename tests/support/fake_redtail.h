@@ -34,6 +34,7 @@ class FakeRedtail {
   void ClearFailures();
 
   size_t activity_count() const;
+  boost::json::array created_contacts() const;
   boost::json::object activity(int64_t id) const;
   void SetActivityDescription(int64_t id, const std::string& description);
 
@@ -42,6 +43,7 @@ class FakeRedtail {
 
   mutable std::mutex mu_;
   std::map<int64_t, boost::json::object> activities_;  // guarded by mu_
+  boost::json::array created_contacts_;                // guarded by mu_: POST /contacts
   int64_t next_activity_ = 301;                        // guarded by mu_
   struct FailRule {
     Failure kind;
