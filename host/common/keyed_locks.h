@@ -5,6 +5,7 @@
 #ifndef CRMHOST_COMMON_KEYED_LOCKS_H
 #define CRMHOST_COMMON_KEYED_LOCKS_H
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,6 +26,12 @@ class KeyedLocks {
   };
 
   Guard Lock(const std::string& key) { return Guard(MutexFor(key)); }
+
+  // Keys with an entry (held, waited on, or not yet swept): for tests and metrics.
+  size_t size() {
+    std::lock_guard<std::mutex> g(mu_);
+    return map_.size();
+  }
 
  private:
   std::shared_ptr<std::mutex> MutexFor(const std::string& key) {

@@ -61,16 +61,6 @@ std::string HashedAccountId(const App& app, const http::HttpRequest& req,
   return HashValue(account_id ? js::ToString(*account_id) : "undefined", app.hash_key);
 }
 
-std::optional<LogFormat> FormatOf(const plugins::PluginVersion& plugin, const std::string& platform,
-                                  const std::string& request_id) {
-  if (!plugin.Implements("getLogFormatType")) return LogFormat::kPlainText;
-  auto out =
-      plugin.Invoke("getLogFormatType",
-                    json::object{{"platform", platform}, {"proxyConfig", nullptr}}, request_id, {});
-  if (!out.ok() || !out.value.is_string()) return LogFormat::kPlainText;
-  return ParseLogFormat(out.value.get_string());
-}
-
 // ---- POST /callLog ---------------------------------------------------------------------------
 
 http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,

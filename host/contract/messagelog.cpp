@@ -12,6 +12,7 @@
 #include "contract/app.h"
 #include "contract/errors.h"
 #include "contract/session.h"
+#include "contract/shared_sms.h"
 #include "plugins/host_services.h"
 
 namespace crmhost::contract {
@@ -72,23 +73,6 @@ void AttachmentLinks(const json::object& message, const std::string& rc_token, j
       in["videoLink"] = kMediaReader + UriEncode(uri);
     }
   }
-}
-
-// The whole shared-SMS conversation as one log: a subject and one line per message.
-json::object SharedContent(const json::array& messages, const std::string& contact_name,
-                           const std::string& owner, const std::string& assignee) {
-  std::string body = "Conversation summary\n";
-  if (!owner.empty()) body += "Owner: " + owner + "\n";
-  if (!assignee.empty()) body += "Assignee: " + assignee + "\n";
-  body += "Participants: " + contact_name + "\n\n";
-  for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
-    if (!it->is_object()) continue;
-    const json::object& m = it->get_object();
-    const bool inbound = Str(js::Get(m, "direction")) == "Inbound";
-    body += (inbound ? contact_name : Str(js::Get(js::Get(&*it, "from"), "name"))) + " (" +
-            Str(js::Get(m, "creationTime")) + "): " + Str(js::Get(m, "subject")) + "\n";
-  }
-  return json::object{{"subject", "SMS conversation with " + contact_name}, {"body", body}};
 }
 
 http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState& jwt) {
@@ -192,7 +176,9 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
   json::value return_message;
   if (shared) {
     json::object in = base;
-    in["sharedSMSLogContent"] = SharedContent(messages, contact_name, owner, assignee);
+    in["sharedSMSLogContent"] = ComposeSharedSms(
+        FormatOf(plugin, caller.platform, req.request_id).value_or(LogFormat::kPlainText), log_info,
+        contact_name, c.user.timezone_offset, app.now_ms());
     plugins::OpOutcome out;
     if (conversation.value()) {
       in["existingMessageLog"] = *conversation.value();

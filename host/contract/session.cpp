@@ -110,6 +110,16 @@ std::variant<json::object, http::HttpResponse> ParseJsonBody(const http::HttpReq
   return std::move(v.get_object());
 }
 
+std::optional<LogFormat> FormatOf(const plugins::PluginVersion& plugin, const std::string& platform,
+                                  const std::string& request_id) {
+  if (!plugin.Implements("getLogFormatType")) return LogFormat::kPlainText;
+  auto out =
+      plugin.Invoke("getLogFormatType",
+                    json::object{{"platform", platform}, {"proxyConfig", nullptr}}, request_id, {});
+  if (!out.ok() || !out.value.is_string()) return LogFormat::kPlainText;
+  return ParseLogFormat(out.value.get_string());
+}
+
 std::string RcAccessTokenOf(const http::HttpRequest& req, const json::object* body) {
   std::string token;
   if (auto h = req.Header("x-rc-access-token")) {

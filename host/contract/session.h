@@ -15,6 +15,7 @@
 
 #include "contract/app.h"
 #include "contract/errors.h"
+#include "contract/log_composer.h"
 #include "http/message.h"
 #include "identity/ringcentral.h"
 #include "plugins/registry.h"
@@ -46,6 +47,11 @@ std::variant<Caller, http::HttpResponse> RequireCaller(
 
 // A JSON object body, or the 400 the client gets for anything else.
 std::variant<boost::json::object, http::HttpResponse> ParseJsonBody(const http::HttpRequest& req);
+
+// The plugin's log format (getLogFormatType; plain text when it has none); nullopt when the
+// plugin composes its own bodies.
+std::optional<LogFormat> FormatOf(const plugins::PluginVersion& plugin, const std::string& platform,
+                                  const std::string& request_id);
 
 // The caller's RingCentral access token: header x-rc-access-token, else body rcAccessToken,
 // else query rcAccessToken; a leading "Bearer " is dropped; an array gives its first element.

@@ -249,6 +249,32 @@ TEST_CASE("message logs: once per message, one CRM log per conversation", "[mess
       fax_link_sent = true;
   CHECK(fax_link_sent);
 
+  // A voicemail's recording and an MMS image reach the plugin as links.
+  json::object vm = Sms("v1", "Voicemail", "Inbound", "VoiceMail");
+  vm["attachments"] = json::array{json::object{{"type", "AudioRecording"},
+                                               {"uri", "https://media.ringcentral.test/vm/1"},
+                                               {"link", "https://app.ringcentral.test/vm/1"}}};
+  json::object mms = Sms("i1", "photo", "Inbound", "MMS");
+  mms["attachments"] = json::array{json::object{{"type", "MmsAttachment"},
+                                                {"uri", "https://media.ringcentral.test/mms/1"},
+                                                {"contentType", "image/png"}}};
+  REQUIRE(h.Send("POST", "/messageLog", jwt, MessageBody(json::array{vm}, "conv-vm")).status ==
+          200);
+  REQUIRE(h.Send("POST", "/messageLog", jwt, MessageBody(json::array{mms}, "conv-mms")).status ==
+          200);
+  bool recording_sent = false, image_sent = false;
+  for (auto& r : h.crm.server().requests()) {
+    if (r.path != "/api/messages") continue;
+    recording_sent |=
+        r.body.find(R"("recordingLink":"https://app.ringcentral.test/vm/1")") != std::string::npos;
+    image_sent |=
+        r.body.find(
+            "ringcentral-media-reader/?media=https%3A%2F%2Fmedia.ringcentral.test%2Fmms%2F1") !=
+        std::string::npos;
+  }
+  CHECK(recording_sent);
+  CHECK(image_sent);
+
   // The CRM failing: nothing is recorded, so a retry logs the message.
   h.crm.api_status = 500;
   auto down = h.Send("POST", "/messageLog", jwt,

@@ -157,6 +157,27 @@ TEST_CASE("invalid_grant on refresh answers 401 CRM_SESSION_REVOKED", "[oauth]")
   ExpectSchema("/contact", "get", contact);
 }
 
+TEST_CASE("a refresh the CRM refuses otherwise maps like any CRM failure", "[oauth]") {
+  TestCrmHarness h;
+  h.Start();
+  h.crm.expires_in = 30;
+  const std::string jwt = h.LoginJwt();
+  h.crm.refresh_status = 401;
+  auto auth = h.Get("/contact?phoneNumber=%2B14155550100", jwt);
+  INFO(auth.body);
+  CHECK(auth.status == 200);
+  CHECK(auth.Json().at("returnMessage").at("message") == "Authorization error");
+  ExpectSchema("/contact", "get", auth);
+  h.crm.refresh_status = 503;
+  auto down = h.Get("/contact?phoneNumber=%2B14155550100", jwt);
+  CHECK(down.Json().at("returnMessage").at("message") == "Error finding contact");
+  // Nothing was lost: once the token service is back, the same session refreshes and works.
+  h.crm.refresh_status = 0;
+  h.crm.expires_in = 3600;
+  auto back = h.Get("/contact?phoneNumber=%2B14155550100", jwt);
+  CHECK(back.Json().at("contact").at(0).at("name") == "Ada Lovelace");
+}
+
 TEST_CASE("a plugin that owns its refresh is asked instead of the token endpoint", "[oauth]") {
   TestCrmHarness h;
   h.Start();

@@ -188,9 +188,9 @@ TEST_CASE("admin user mapping matches CRM users to RingCentral extensions", "[ad
   auto forbidden = h.Send("POST", "/admin/userMapping", jwt, body, Rc(FakeRingCentral::kUserToken));
   CHECK(forbidden.status == 403);
   // A caller without a CRM session gets the contract's warning, not a mapping.
-  auto no_user = h.Send("POST", "/admin/userMapping",
-                        RedtailHarness().Jwt("ghost-testcrm", "testcrm"), body,
-                        Rc(FakeRingCentral::kAdminToken));
+  auto no_user =
+      h.Send("POST", "/admin/userMapping", RedtailHarness().Jwt("ghost-testcrm", "testcrm"), body,
+             Rc(FakeRingCentral::kAdminToken));
   CHECK(no_user.Json().at("returnMessage").at("message") == "User not found");
 }
 

@@ -99,6 +99,8 @@ FakeResponse FakeTestCrm::Token(const RecordedRequest& req) {
       return JsonResponse(
           400, json::object{{"error", "invalid_grant"}, {"error_description", "bad code"}});
   } else if (form["grant_type"] == "refresh_token") {
+    if (refresh_status != 0)
+      return JsonResponse(refresh_status, json::object{{"message", "token service trouble"}});
     if (invalid_grant || form["refresh_token"] != refresh_)
       return JsonResponse(400, json::object{{"error", "invalid_grant"}});
   } else {

@@ -253,6 +253,7 @@ class TestCrm {
         {"lines", json::array{MessageLine(message)}}};
     if (auto* r = sdk::field(in, "recordingLink")) body.as_object()["recordingLink"] = *r;
     if (auto* f = sdk::field(in, "faxDocLink")) body.as_object()["faxDocLink"] = *f;
+    if (auto* i = sdk::field(in, "imageLink")) body.as_object()["imageLink"] = *i;
     json::value made = call.http_json("POST", std::string(kApi) + "/api/messages",
                                       {{"Authorization", AuthOf(in)}}, &body);
     return json::object{{"logId", made.at("id")}, {"returnMessage", Message("Message logged")}};
