@@ -109,10 +109,7 @@ http::HttpResponse AccountData(App& app, http::HttpRequest& req, const JwtState&
 }  // namespace
 
 void RegisterAccountDataRoutes(http::Router& router, App& app) {
-  router.Add("GET", "/accountData",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return AccountData(app, req, jwt);
-             }));
+  router.Add("GET", "/accountData", Route(app, AccountData));
 }
 
 }  // namespace crmhost::contract

@@ -106,12 +106,9 @@ std::vector<std::string> MappedIds(const json::object& mapping) {
 
 http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState& jwt,
                                bool reinitialize) {
-  auto who = RequireCaller(jwt);
-  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
-  const auto& caller = std::get<Caller>(who);
-  auto parsed = ParseJsonBody(req);
-  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
-  const json::object& body = std::get<json::object>(parsed);
+  auto request = RequireCallerAndBody(jwt, req);
+  if (auto* resp = std::get_if<http::HttpResponse>(&request)) return std::move(*resp);
+  const auto& [caller, body] = std::get<CallerAndBody>(request);
   auto admin = RequireAdmin(app, req, &body);
   if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
   auto lease = app.registry.Acquire(caller.platform);
@@ -218,12 +215,9 @@ http::HttpResponse GetServerLogging(App& app, http::HttpRequest& req, const JwtS
 }
 
 http::HttpResponse PostServerLogging(App& app, http::HttpRequest& req, const JwtState& jwt) {
-  auto who = RequireCaller(jwt);
-  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
-  const auto& caller = std::get<Caller>(who);
-  auto parsed = ParseJsonBody(req);
-  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
-  const json::object& body = std::get<json::object>(parsed);
+  auto request = RequireCallerAndBody(jwt, req);
+  if (auto* resp = std::get_if<http::HttpResponse>(&request)) return std::move(*resp);
+  const auto& [caller, body] = std::get<CallerAndBody>(request);
   const json::value* values = js::Get(body, "additionalFieldValues");
   if (!values) return http::HttpResponse::Text(400, "Missing additionalFieldValues");
   const json::object failed{
@@ -300,14 +294,8 @@ http::HttpResponse DeleteManagedOAuth(App& app, http::HttpRequest& req, bool acc
 }  // namespace
 
 void RegisterAdminRoutes(http::Router& router, App& app) {
-  router.Add("GET", "/admin/settings",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return GetAdminSettings(app, req, jwt);
-             }));
-  router.Add("POST", "/admin/settings",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
-               return PostAdminSettings(app, req);
-             }));
+  router.Add("GET", "/admin/settings", Route(app, GetAdminSettings));
+  router.Add("POST", "/admin/settings", Route(app, PostAdminSettings));
   router.Add("POST", "/admin/userMapping",
              WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
                return UserMapping(app, req, jwt, false);
@@ -316,18 +304,9 @@ void RegisterAdminRoutes(http::Router& router, App& app) {
              WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
                return UserMapping(app, req, jwt, true);
              }));
-  router.Add("GET", "/admin/serverLoggingSettings",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return GetServerLogging(app, req, jwt);
-             }));
-  router.Add("POST", "/admin/serverLoggingSettings",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return PostServerLogging(app, req, jwt);
-             }));
-  router.Add("POST", "/admin/managedOAuth/cache",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
-               return CacheManagedOAuth(app, req);
-             }));
+  router.Add("GET", "/admin/serverLoggingSettings", Route(app, GetServerLogging));
+  router.Add("POST", "/admin/serverLoggingSettings", Route(app, PostServerLogging));
+  router.Add("POST", "/admin/managedOAuth/cache", Route(app, CacheManagedOAuth));
   router.Add("DELETE", "/admin/managedOAuth/cache",
              WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
                return DeleteManagedOAuth(app, req, false);

@@ -136,15 +136,6 @@ http::HttpResponse Run(App& app, http::HttpRequest& req, const Caller& caller, s
   return Served(http::HttpResponse::Json(200, result), plugin);
 }
 
-template <typename F>
-http::Router::Handler Authed(App& app, F f) {
-  return WithJwt(app, [&app, f](http::HttpRequest& req, const JwtState& jwt) {
-    auto who = RequireCaller(jwt);
-    if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
-    return f(app, req, std::get<Caller>(who));
-  });
-}
-
 http::HttpResponse List(App& app, http::HttpRequest& req, const Caller& caller) {
   auto start = req.Query("startDate");
   auto end = req.Query("endDate");
@@ -238,16 +229,16 @@ auto Action(std::string_view op) {
 }  // namespace
 
 void RegisterAppointmentRoutes(http::Router& router, App& app) {
-  router.Add("GET", "/appointments", Authed(app, List));
-  router.Add("POST", "/appointments", Authed(app, Create));
-  router.Add("PATCH", "/appointments/:appointmentId", Authed(app, Update));
-  router.Add("POST", "/appointments/:appointmentId/status", Authed(app, Status));
+  router.Add("GET", "/appointments", CallerRoute(app, List));
+  router.Add("POST", "/appointments", CallerRoute(app, Create));
+  router.Add("PATCH", "/appointments/:appointmentId", CallerRoute(app, Update));
+  router.Add("POST", "/appointments/:appointmentId/status", CallerRoute(app, Status));
   router.Add("GET", "/appointments/:appointmentId/refresh",
-             Authed(app, Action("refreshAppointment")));
+             CallerRoute(app, Action("refreshAppointment")));
   router.Add("POST", "/appointments/:appointmentId/confirm",
-             Authed(app, Action("confirmAppointment")));
+             CallerRoute(app, Action("confirmAppointment")));
   router.Add("POST", "/appointments/:appointmentId/cancel",
-             Authed(app, Action("cancelAppointment")));
+             CallerRoute(app, Action("cancelAppointment")));
 }
 
 }  // namespace crmhost::contract

@@ -247,24 +247,13 @@ http::HttpResponse LicenseStatus(App& app, http::HttpRequest& req, const JwtStat
 }  // namespace
 
 void RegisterAuthRoutes(http::Router& router, App& app) {
-  router.Add("GET", "/authValidation",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return AuthValidation(app, req, jwt);
-             }));
+  router.Add("GET", "/authValidation", Route(app, AuthValidation));
   router.Add("GET", "/hostname", WithJwt(app, [&app](http::HttpRequest&, const JwtState& jwt) {
                return Hostname(app, jwt);
              }));
-  router.Add("GET", "/licenseStatus",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return LicenseStatus(app, req, jwt);
-             }));
-  router.Add("POST", "/apiKeyLogin", WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
-               return ApiKeyLogin(app, req);
-             }));
-  router.Add("POST", "/unAuthorize",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return UnAuthorize(app, req, jwt);
-             }));
+  router.Add("GET", "/licenseStatus", Route(app, LicenseStatus));
+  router.Add("POST", "/apiKeyLogin", Route(app, ApiKeyLogin));
+  router.Add("POST", "/unAuthorize", Route(app, UnAuthorize));
 }
 
 }  // namespace crmhost::contract

@@ -141,31 +141,21 @@ std::string Param(const http::HttpRequest& req, std::string_view name) {
   return q ? std::string(*q) : std::string();
 }
 
-// Every call-down route needs a verified caller.
-template <typename F>
-http::Router::Handler Authed(App& app, F f) {
-  return WithJwt(app, [&app, f](http::HttpRequest& req, const JwtState& jwt) {
-    auto who = RequireCaller(jwt);
-    if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
-    return f(app, req, std::get<Caller>(who));
-  });
-}
-
 }  // namespace
 
 void RegisterCallDownRoutes(http::Router& router, App& app) {
-  router.Add("POST", "/calldown", Authed(app, Create));
-  router.Add("GET", "/calldown", Authed(app, List));
+  router.Add("POST", "/calldown", CallerRoute(app, Create));
+  router.Add("GET", "/calldown", CallerRoute(app, List));
   router.Add("PATCH", "/calldown/:id",
-             Authed(app, [](App& a, http::HttpRequest& req, const Caller& c) {
+             CallerRoute(app, [](App& a, http::HttpRequest& req, const Caller& c) {
                return Patch(a, req, c, Param(req, "id"));
              }));
   router.Add("DELETE", "/calldown/:id",
-             Authed(app, [](App& a, http::HttpRequest& req, const Caller& c) {
+             CallerRoute(app, [](App& a, http::HttpRequest& req, const Caller& c) {
                return Remove(a, c, Param(req, "id"));
              }));
   router.Add("DELETE", "/calldown",
-             Authed(app, [](App& a, http::HttpRequest& req, const Caller& c) {
+             CallerRoute(app, [](App& a, http::HttpRequest& req, const Caller& c) {
                return Remove(a, c, Param(req, "id"));
              }));
 }

@@ -442,12 +442,9 @@ http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Cal
 // ---- PUT /callDisposition ---------------------------------------------------------------------
 
 http::HttpResponse UpsertDisposition(App& app, http::HttpRequest& req, const JwtState& jwt) {
-  auto who = RequireCaller(jwt, "Invalid JWT token");
-  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
-  const auto& caller = std::get<Caller>(who);
-  auto parsed = ParseJsonBody(req);
-  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
-  const json::object& body = std::get<json::object>(parsed);
+  auto request = RequireCallerAndBody(jwt, req, "Invalid JWT token");
+  if (auto* resp = std::get_if<http::HttpResponse>(&request)) return std::move(*resp);
+  const auto& [caller, body] = std::get<CallerAndBody>(request);
   const json::value* session_id = js::Get(body, "sessionId");
   if (!session_id || !(session_id->is_string() || session_id->is_number()))
     return http::HttpResponse::Error(400, "sessionId is required");
@@ -512,23 +509,11 @@ http::HttpResponse CacheNote(App& app, http::HttpRequest& req, const JwtState& j
 }  // namespace
 
 void RegisterCallLogRoutes(http::Router& router, App& app) {
-  router.Add("POST", "/callLog", WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return CreateCallLog(app, req, jwt);
-             }));
-  router.Add("GET", "/callLog", WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return GetCallLog(app, req, jwt);
-             }));
-  router.Add("PUT", "/callDisposition",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return UpsertDisposition(app, req, jwt);
-             }));
-  router.Add("POST", "/callLog/cacheNote",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return CacheNote(app, req, jwt);
-             }));
-  router.Add("PATCH", "/callLog", WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return UpdateCallLog(app, req, jwt);
-             }));
+  router.Add("POST", "/callLog", Route(app, CreateCallLog));
+  router.Add("GET", "/callLog", Route(app, GetCallLog));
+  router.Add("PUT", "/callDisposition", Route(app, UpsertDisposition));
+  router.Add("POST", "/callLog/cacheNote", Route(app, CacheNote));
+  router.Add("PATCH", "/callLog", Route(app, UpdateCallLog));
 }
 
 }  // namespace crmhost::contract

@@ -136,12 +136,9 @@ http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Calle
 
 // POST /contact: createContact. No cache write: the next lookup asks the CRM.
 http::HttpResponse CreateContact(App& app, http::HttpRequest& req, const JwtState& jwt) {
-  auto who = RequireCaller(jwt);
-  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
-  const auto& caller = std::get<Caller>(who);
-  auto parsed = ParseJsonBody(req);
-  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
-  const json::object& body = std::get<json::object>(parsed);
+  auto request = RequireCallerAndBody(jwt, req);
+  if (auto* resp = std::get_if<http::HttpResponse>(&request)) return std::move(*resp);
+  const auto& [caller, body] = std::get<CallerAndBody>(request);
   auto lease = app.registry.Acquire(caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   const auto& plugin = **lease;
@@ -210,16 +207,9 @@ http::HttpResponse SearchContact(App& app, http::HttpRequest& req, const JwtStat
 }  // namespace
 
 void RegisterContactRoutes(http::Router& router, App& app) {
-  router.Add("POST", "/contact", WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return CreateContact(app, req, jwt);
-             }));
-  router.Add("GET", "/custom/contact/search",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return SearchContact(app, req, jwt);
-             }));
-  router.Add("GET", "/contact", WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return FindContact(app, req, jwt);
-             }));
+  router.Add("POST", "/contact", Route(app, CreateContact));
+  router.Add("GET", "/custom/contact/search", Route(app, SearchContact));
+  router.Add("GET", "/contact", Route(app, FindContact));
 }
 
 }  // namespace crmhost::contract

@@ -200,12 +200,9 @@ http::HttpResponse GetManagedAuth(App& app, http::HttpRequest& req, const JwtSta
 }
 
 http::HttpResponse PostManagedAuth(App& app, http::HttpRequest& req, const JwtState& jwt) {
-  auto who = RequireCaller(jwt);
-  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
-  const auto& caller = std::get<Caller>(who);
-  auto parsed = ParseJsonBody(req);
-  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
-  const json::object& body = std::get<json::object>(parsed);
+  auto request = RequireCallerAndBody(jwt, req);
+  if (auto* resp = std::get_if<http::HttpResponse>(&request)) return std::move(*resp);
+  const auto& [caller, body] = std::get<CallerAndBody>(request);
   auto admin = RequireAdmin(app, req, &body);
   if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
   const auto& rc = std::get<identity::RcIdentity>(admin);
@@ -386,26 +383,11 @@ void RecordManagedLogin(App& app, const plugins::PluginVersion& plugin, const st
 }
 
 void RegisterManagedAuthRoutes(http::Router& router, App& app) {
-  router.Add("GET", "/apiKeyManagedAuthState",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
-               return ApiKeyState(app, req);
-             }));
-  router.Add("GET", "/oauthManagedAuthState",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
-               return OAuthState(app, req);
-             }));
-  router.Add("GET", "/admin/managedAuth",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return GetManagedAuth(app, req, jwt);
-             }));
-  router.Add("POST", "/admin/managedAuth",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return PostManagedAuth(app, req, jwt);
-             }));
-  router.Add("POST", "/admin/managedAuth/options",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
-               return ManagedAuthOptions(app, req);
-             }));
+  router.Add("GET", "/apiKeyManagedAuthState", Route(app, ApiKeyState));
+  router.Add("GET", "/oauthManagedAuthState", Route(app, OAuthState));
+  router.Add("GET", "/admin/managedAuth", Route(app, GetManagedAuth));
+  router.Add("POST", "/admin/managedAuth", Route(app, PostManagedAuth));
+  router.Add("POST", "/admin/managedAuth/options", Route(app, ManagedAuthOptions));
 }
 
 }  // namespace crmhost::contract

@@ -76,12 +76,9 @@ void AttachmentLinks(const json::object& message, const std::string& rc_token, j
 }
 
 http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState& jwt) {
-  auto who = RequireCaller(jwt);
-  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
-  const auto& caller = std::get<Caller>(who);
-  auto parsed = ParseJsonBody(req);
-  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
-  const json::object& body = std::get<json::object>(parsed);
+  auto request = RequireCallerAndBody(jwt, req);
+  if (auto* resp = std::get_if<http::HttpResponse>(&request)) return std::move(*resp);
+  const auto& [caller, body] = std::get<CallerAndBody>(request);
   const json::value* log_info_v = js::Get(body, "logInfo");
   if (log_info_v && !log_info_v->is_object())
     return http::HttpResponse::Error(400, "logInfo must be an object");
@@ -242,10 +239,7 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
 }  // namespace
 
 void RegisterMessageLogRoutes(http::Router& router, App& app) {
-  router.Add("POST", "/messageLog",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return LogMessages(app, req, jwt);
-             }));
+  router.Add("POST", "/messageLog", Route(app, LogMessages));
 }
 
 }  // namespace crmhost::contract

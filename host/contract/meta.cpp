@@ -114,9 +114,7 @@ http::HttpResponse UserInfoHash(App& app, http::HttpRequest& req) {
 }  // namespace
 
 void RegisterMetaRoutes(http::Router& router, App& app) {
-  router.Add("GET", "/crmManifest", WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
-               return CrmManifest(app, req);
-             }));
+  router.Add("GET", "/crmManifest", Route(app, CrmManifest));
   router.Add("GET", "/releaseNotes", WithJwt(app, [&app](http::HttpRequest&, const JwtState&) {
                return ReleaseNotes(app);
              }));
@@ -125,16 +123,11 @@ void RegisterMetaRoutes(http::Router& router, App& app) {
                return http::HttpResponse::Json(
                    200, json::object{{"version", v && v->is_string() ? *v : "unknown"}});
              }));
-  router.Add("GET", "/userInfoHash", WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
-               return UserInfoHash(app, req);
-             }));
+  router.Add("GET", "/userInfoHash", Route(app, UserInfoHash));
   auto alive = [](http::HttpRequest&) { return http::HttpResponse::Text(200, "OK"); };
   router.Add("GET", "/isAlive", alive, http::Router::Mode::kInline);
   router.Add("GET", "/is-alive", alive, http::Router::Mode::kInline);  // older clients
-  router.Add("GET", "/implementedInterfaces",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
-               return ImplementedInterfaces(app, req);
-             }));
+  router.Add("GET", "/implementedInterfaces", Route(app, ImplementedInterfaces));
 }
 
 }  // namespace crmhost::contract

@@ -196,10 +196,7 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
 }  // namespace
 
 void RegisterOAuthRoutes(http::Router& router, App& app) {
-  router.Add("GET", "/oauth-callback",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
-               return OAuthCallback(app, req);
-             }));
+  router.Add("GET", "/oauth-callback", Route(app, OAuthCallback));
 }
 
 }  // namespace crmhost::contract

@@ -170,6 +170,24 @@ std::string AdminConfigKey(const App& app, std::string_view rc_account_id) {
   return HashValue(rc_account_id, app.hash_key);
 }
 
+std::variant<CallerAndBody, http::HttpResponse> RequireCallerAndBody(
+    const JwtState& jwt, const http::HttpRequest& req, std::string_view invalid_token_text) {
+  auto who = RequireCaller(jwt, invalid_token_text);
+  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+  auto parsed = ParseJsonBody(req);
+  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
+  return CallerAndBody{std::move(std::get<Caller>(who)), std::move(std::get<json::object>(parsed))};
+}
+
+http::Router::Handler Route(App& app, RouteFn fn) {
+  return WithJwt(
+      app, [&app, fn](http::HttpRequest& req, const JwtState& jwt) { return fn(app, req, jwt); });
+}
+
+http::Router::Handler Route(App& app, PlainRouteFn fn) {
+  return WithJwt(app, [&app, fn](http::HttpRequest& req, const JwtState&) { return fn(app, req); });
+}
+
 std::string HashValue(std::string_view value, std::string_view hash_key) {
   std::string input = std::string(value) + ":" + std::string(hash_key);
   unsigned char md[EVP_MAX_MD_SIZE];

@@ -48,6 +48,30 @@ std::variant<Caller, http::HttpResponse> RequireCaller(
 // A JSON object body, or the 400 the client gets for anything else.
 std::variant<boost::json::object, http::HttpResponse> ParseJsonBody(const http::HttpRequest& req);
 
+// Both of the above, in that order: most routes with a body start here.
+struct CallerAndBody {
+  Caller caller;
+  boost::json::object body;
+};
+std::variant<CallerAndBody, http::HttpResponse> RequireCallerAndBody(
+    const JwtState& jwt, const http::HttpRequest& req,
+    std::string_view invalid_token_text = kAuthorizeMessage);
+
+// Route handlers: the JWT middleware around a route function; with a Caller, the function runs
+// only for a verified caller (the others get RequireCaller's 400).
+using RouteFn = http::HttpResponse (*)(App&, http::HttpRequest&, const JwtState&);
+using PlainRouteFn = http::HttpResponse (*)(App&, http::HttpRequest&);
+http::Router::Handler Route(App& app, RouteFn fn);
+http::Router::Handler Route(App& app, PlainRouteFn fn);
+template <typename F>  // F: (App&, http::HttpRequest&, const Caller&) -> http::HttpResponse
+http::Router::Handler CallerRoute(App& app, F fn) {
+  return WithJwt(app, [&app, fn](http::HttpRequest& req, const JwtState& jwt) {
+    auto who = RequireCaller(jwt);
+    if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
+    return fn(app, req, std::get<Caller>(who));
+  });
+}
+
 // The plugin's log format (getLogFormatType; plain text when it has none); nullopt when the
 // plugin composes its own bodies.
 std::optional<LogFormat> FormatOf(const plugins::PluginVersion& plugin, const std::string& platform,

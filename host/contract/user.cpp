@@ -222,22 +222,10 @@ http::HttpResponse RefreshInfo(App& app, http::HttpRequest& req, const JwtState&
 }  // namespace
 
 void RegisterUserRoutes(http::Router& router, App& app) {
-  router.Add("GET", "/user/preloadSettings",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState&) {
-               return PreloadSettings(app, req);
-             }));
-  router.Add("GET", "/user/settings",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return GetSettings(app, req, jwt);
-             }));
-  router.Add("POST", "/user/settings",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return PostSettings(app, req, jwt);
-             }));
-  router.Add("POST", "/user/refreshInfo",
-             WithJwt(app, [&app](http::HttpRequest& req, const JwtState& jwt) {
-               return RefreshInfo(app, req, jwt);
-             }));
+  router.Add("GET", "/user/preloadSettings", Route(app, PreloadSettings));
+  router.Add("GET", "/user/settings", Route(app, GetSettings));
+  router.Add("POST", "/user/settings", Route(app, PostSettings));
+  router.Add("POST", "/user/refreshInfo", Route(app, RefreshInfo));
 }
 
 }  // namespace crmhost::contract
