@@ -83,12 +83,13 @@ std::string RcName(const json::object& ext) {
   return Str(js::Get(ext, "firstName")) + " " + Str(js::Get(ext, "lastName"));
 }
 
+// What the client shows for a mapped extension; absent fields stay absent.
 json::object RcUser(const json::object& ext) {
-  return json::object{{"extensionId", ext.contains("id") ? ext.at("id") : json::value()},
-                      {"name", RcName(ext)},
-                      {"extensionNumber",
-                       ext.contains("extensionNumber") ? ext.at("extensionNumber") : json::value()},
-                      {"email", ext.contains("email") ? ext.at("email") : json::value()}};
+  json::object u{{"extensionId", ext.contains("id") ? ext.at("id") : json::value()},
+                 {"name", RcName(ext)}};
+  for (const char* k : {"extensionNumber", "email"})
+    if (auto* v = ext.if_contains(k)) u[k] = *v;
+  return u;
 }
 
 // The mapped extension ids of a stored mapping (legacy rows hold one id as a string).
@@ -149,7 +150,7 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
     const std::string crm_id = Str(js::Get(crm, "id"));
     json::object crm_user{{"id", crm.contains("id") ? crm.at("id") : json::value()},
                           {"name", crm.contains("name") ? crm.at("name") : json::value()},
-                          {"email", crm.contains("email") ? crm.at("email") : json::value()}};
+                          {"email", crm.contains("email") ? crm.at("email") : json::value("")}};
     json::array rc_users;
     const json::object* existing = nullptr;
     for (auto& m : mappings)

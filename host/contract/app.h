@@ -13,6 +13,7 @@
 #include "crmhost/store/store.h"
 #include "http/router.h"
 #include "identity/jwt.h"
+#include "plugins/host_services.h"
 #include "plugins/registry.h"
 
 namespace crmhost::identity {
@@ -38,6 +39,10 @@ struct App {
   // Top-level manifest fields (author, version, ...) that /crmManifest puts around the plugins'
   // platform entries.
   boost::json::object manifest_top;
+  // --plugin-setting values. OAuth client credentials a plugin's getOauthInfo leaves empty come
+  // from "<platform>.oauth_client_id", "oauth_client_secret", "oauth_token_url",
+  // "oauth_authorization_url" and "oauth_redirect_uri".
+  plugins::PluginSettings plugin_settings;
   // Single-flight OAuth refresh: one lock per user id.
   KeyedLocks refresh_locks;
   // One message-log writer per conversation log, so two requests for the same conversation

@@ -49,18 +49,39 @@ std::variant<ResolvedOAuthApp, plugins::OpOutcome> ResolveOAuthApp(
               identity::OAuthApp::FromJson(*fields), OAuthAppSource::kManagedPending, {}};
     }
   }
-  args["rcAccountId"] = rc_account_id.empty() ? json::value() : json::value(rc_account_id);
-  auto info = plugin.Invoke("getOauthInfo", args, request_id, secrets);
-  if (!info.ok()) return info;
-  const json::object* o = info.value.if_object();
-  if (!o) {
-    info.kind = plugins::OpOutcome::Kind::kInvalid;
-    info.message = "getOauthInfo returned no object";
-    return info;
+  ResolvedOAuthApp r{{}, OAuthAppSource::kPlugin, {}};
+  if (plugin.Implements("getOauthInfo")) {
+    args["rcAccountId"] = rc_account_id.empty() ? json::value() : json::value(rc_account_id);
+    auto info = plugin.Invoke("getOauthInfo", args, request_id, secrets);
+    if (!info.ok()) return info;
+    const json::object* o = info.value.if_object();
+    if (!o) {
+      info.kind = plugins::OpOutcome::Kind::kInvalid;
+      info.message = "getOauthInfo returned no object";
+      return info;
+    }
+    r.app = identity::OAuthApp::FromJson(*o);
+    if (auto* fail = js::Get(*o, "failMessage"); js::Truthy(fail))
+      r.fail_message = js::ToString(*fail);
   }
-  ResolvedOAuthApp r{identity::OAuthApp::FromJson(*o), OAuthAppSource::kPlugin, {}};
-  if (auto* fail = js::Get(*o, "failMessage"); js::Truthy(fail))
-    r.fail_message = js::ToString(*fail);
+  // What the plugin leaves empty, the administrator's configuration provides.
+  if (auto s = app.plugin_settings.find(platform); s != app.plugin_settings.end()) {
+    auto fill = [&](std::string& field, std::string_view key) {
+      if (auto v = s->second.find(key); field.empty() && v != s->second.end()) field = v->second;
+    };
+    fill(r.app.client_id, "oauth_client_id");
+    fill(r.app.client_secret, "oauth_client_secret");
+    fill(r.app.access_token_uri, "oauth_token_url");
+    fill(r.app.authorization_uri, "oauth_authorization_url");
+    fill(r.app.redirect_uri, "oauth_redirect_uri");
+  }
+  if (r.app.access_token_uri.empty() && r.fail_message.empty()) {
+    plugins::OpOutcome none;
+    none.kind = plugins::OpOutcome::Kind::kUnsupported;
+    none.message = "no OAuth app for " + platform + ": the plugin has no getOauthInfo and " +
+                   platform + ".oauth_token_url is not set";
+    return none;
+  }
   return r;
 }
 

@@ -24,7 +24,8 @@ struct ResolvedOAuthApp {
 };
 
 // Admin-managed OAuth for `rc_account_id` (the account record for `platform`, else the pending
-// record an admin posted in the last 24 hours), else the plugin's getOauthInfo(`args`).
+// record an admin posted in the last 24 hours), else the plugin's getOauthInfo(`args`), with
+// what it leaves empty taken from the configuration (App::plugin_settings).
 // Unlike the reference, managed credentials are also used for refreshes (it consults them only
 // at login, so refreshes of managed users went to the plugin's default app).
 std::variant<ResolvedOAuthApp, plugins::OpOutcome> ResolveOAuthApp(

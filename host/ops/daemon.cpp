@@ -214,6 +214,7 @@ int RunDaemon(const Options& o) {
                                                              std::to_string(o.listen_port)
                                                        : o.server_url,
                     .manifest_top = std::move(manifest_top).value(),
+                    .plugin_settings = o.plugin_settings,
                     .refresh_locks = {},
                     .message_locks = {}};
   http::Router router;

@@ -62,6 +62,9 @@ TEST_CASE("meta routes: version, release notes, manifest, user hashes, interface
                     files / "manifest.json", "--server-url", "https://crm.example.com"});
   h.Start();
 
+  auto alive = Request(h.port(), "GET", "/isAlive");
+  CHECK(alive.body == "OK");
+  ExpectSchema("/isAlive", "get", alive);
   auto version = Request(h.port(), "GET", "/serverVersionInfo");
   CHECK(version.body == R"({"version":"9.1.0"})");
   ExpectSchema("/serverVersionInfo", "get", version);

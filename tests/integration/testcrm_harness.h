@@ -39,22 +39,14 @@ struct TestCrmHarness {
 
   std::vector<std::string> Args() const {
     std::vector<std::string> a = {
-        "--plugin-dir",
-        dir / "plugins",
-        "--secret-key-file",
-        dir / "master.key",
+        "--plugin-dir", dir / "plugins", "--secret-key-file", dir / "master.key",
+        "--plugin-setting", std::string("testcrm.client_secret=") + FakeTestCrm::kClientSecret,
         "--plugin-setting",
-        std::string("testcrm.client_secret=") + FakeTestCrm::kClientSecret,
-        "--plugin-setting",
-        std::string("testcrmowned.client_secret=") + FakeTestCrm::kClientSecret,
-        "--outbound-override",
-        std::string(FakeTestCrm::kApi) + "=" + crm.base_url(),
-        "--outbound-override",
-        std::string(FakeRingCentral::kServer) + "=" + rc.base_url(),
-        "--outbound-timeout-ms",
-        "3000",
-        "--workers",
-        "64"};
+        // testcrmowned's getOauthInfo leaves the secret empty: the configuration supplies it.
+        std::string("testcrmowned.oauth_client_secret=") + FakeTestCrm::kClientSecret,
+        "--outbound-override", std::string(FakeTestCrm::kApi) + "=" + crm.base_url(),
+        "--outbound-override", std::string(FakeRingCentral::kServer) + "=" + rc.base_url(),
+        "--outbound-timeout-ms", "3000", "--workers", "64"};
     a.insert(a.end(), extra_args.begin(), extra_args.end());
     return a;
   }

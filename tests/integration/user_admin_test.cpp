@@ -60,6 +60,11 @@ TEST_CASE("admin settings need a RingCentral admin", "[admin]") {
   CHECK(other.body == R"({"userSettings":{}})");
   // RingCentral was asked once per token, not once per request (60 s cache).
   CHECK(h.rc.server().count("GET", "/restapi/v1.0/account/~/extension/~") == 4);
+  // RingCentral tokens are neither logged nor stored.
+  for (const char* token : {FakeRingCentral::kAdminToken, FakeRingCentral::kUserToken}) {
+    CHECK(h.daemon->Log().find(token) == std::string::npos);
+    CHECK_FALSE(AnyFileContains(h.dir / "data", token));
+  }
 }
 
 TEST_CASE("user settings: preload, merge with the admin's, save, refresh", "[user]") {
@@ -245,6 +250,7 @@ TEST_CASE("managed OAuth: pending credentials become the account's after a login
 
   auto deleted = Request(h.port(), "DELETE", "/admin/managedOAuth/cache", {},
                          Rc(FakeRingCentral::kAdminToken));
+  ExpectSchema("/admin/managedOAuth/cache", "delete", deleted);
   CHECK(deleted.body == R"({"successful":true})");
   json::object right = wrong;
   right["clientSecret"] = FakeTestCrm::kClientSecret;
