@@ -44,34 +44,28 @@ http::HttpResponse FindContact(App& app, http::HttpRequest& req, const JwtState&
 http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Caller& caller,
                                    const plugins::PluginVersion& plugin, const std::string& phone,
                                    bool force) {
-  auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
-  if (auto* fail = std::get_if<ConnectFailure>(&connected)) {
-    switch (fail->kind) {
-      case ConnectFailure::Kind::kNoUser:
-        return Failure(ReturnMessage("Contact not found", "warning", 5000));
-      case ConnectFailure::Kind::kRevoked:
-        return SessionRevoked();
-      case ConnectFailure::Kind::kStore:
-        return Failure(DatabaseErrorMessage());
-      case ConnectFailure::Kind::kPlugin:
-        return Failure(ApiErrorMessage("findContact", caller.platform, fail->outcome));
-    }
-  }
-  auto& c = std::get<Connected>(connected);
-
-  // The account-level cache: shared by every user of the RingCentral account.
+  // The account-level cache (shared by every user of the RingCentral account) answers before any
+  // CRM work: a hit needs neither the plugin nor a token refresh.
+  auto loaded = app.store.GetUser(caller.user_id);
+  if (!loaded.ok()) return Failure(DatabaseErrorMessage());
+  const std::string rc_account = loaded.value() && loaded.value()->platform == caller.platform
+                                     ? loaded.value()->rc_account_id
+                                     : std::string();
   const std::string cache_key = "contact-" + phone;
   std::optional<json::value> cached;
-  if (!c.user.rc_account_id.empty()) {
-    auto hit = app.store.GetAccountData(c.user.rc_account_id, caller.platform, cache_key);
+  if (!rc_account.empty() && !loaded.value()->access_token.empty()) {
+    auto hit = app.store.GetAccountData(rc_account, caller.platform, cache_key);
     if (hit.ok()) cached = std::move(hit.value());
-    if (cached && !force) {
-      json::object o;
-      o["successful"] = true;
-      o["contact"] = *cached;
-      return http::HttpResponse::Json(200, o);
-    }
+    if (cached && !force)
+      return http::HttpResponse::Json(200,
+                                      json::object{{"successful", true}, {"contact", *cached}});
   }
+
+  auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
+  if (auto* fail = std::get_if<ConnectFailure>(&connected))
+    return ConnectFailureResponse(*fail, "findContact", caller.platform,
+                                  ReturnMessage("Contact not found", "warning", 5000));
+  auto& c = std::get<Connected>(connected);
 
   json::object input;
   input["user"] = c.user_json;

@@ -157,6 +157,26 @@ TEST_CASE("invalid_grant on refresh answers 401 CRM_SESSION_REVOKED", "[oauth]")
   ExpectSchema("/contact", "get", contact);
 }
 
+TEST_CASE("a cached contact answers without a token refresh", "[oauth][contacts]") {
+  TestCrmHarness h;
+  h.Start();
+  h.crm.expires_in = 30;  // every token is inside the refresh window
+  const std::string jwt = h.LoginJwt("testcrm", "&rcAccountId=3001");
+  auto first = h.Get("/contact?phoneNumber=%2B14155550100", jwt);
+  CHECK(first.Json().at("contact").at(0).at("name") == "Ada Lovelace");
+  CHECK(h.crm.refresh_calls() == 1);
+  h.crm.invalid_grant = true;  // a refresh now would revoke the session
+  auto cached = h.Get("/contact?phoneNumber=%2B14155550100", jwt);
+  INFO(cached.body);
+  CHECK(cached.status == 200);
+  CHECK(cached.Json().at("contact").at(0).at("name") == "Ada Lovelace");
+  CHECK(h.crm.refresh_calls() == 1);
+  ExpectSchema("/contact", "get", cached);
+  // A forced refresh must reach the CRM, so it meets the revoked session.
+  CHECK(h.Get("/contact?phoneNumber=%2B14155550100&isForceRefreshAccountData=true", jwt).status ==
+        401);
+}
+
 TEST_CASE("a refresh the CRM refuses otherwise maps like any CRM failure", "[oauth]") {
   TestCrmHarness h;
   h.Start();
