@@ -9,13 +9,17 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <mutex>
+#include <stop_token>
 #include <thread>
 
 #include "common/worker_pool.h"
 #include "contract/app.h"
+#include "contract/housekeeping.h"
 #include "crmhost/encoding.h"
 #include "crmhost/store/cipher.h"
 #include "crmhost/store/store.h"
@@ -271,6 +275,26 @@ int RunDaemon(const Options& o) {
             hangup.async_wait(on_hup);
           };
       hangup.async_wait(on_hup);
+
+      // Housekeeping off the request path: a minute after start, then hourly.
+      std::jthread sweeper([&store](std::stop_token stop) {
+        std::mutex mu;
+        std::condition_variable_any cv;
+        auto wait = std::chrono::minutes(1);
+        while (true) {
+          std::unique_lock lock(mu);
+          if (cv.wait_for(lock, stop, wait, [] { return false; })) return;
+          if (stop.stop_requested()) return;
+          auto swept = contract::SweepExpired(*store, NowMs());
+          if (!swept.ok()) {
+            spdlog::warn("housekeeping failed: {}", swept.status().message());
+          } else if (swept->expired_cache_rows + swept->stale_contact_entries > 0) {
+            spdlog::info("housekeeping removed {} expired cache rows and {} stale contact entries",
+                         swept->expired_cache_rows, swept->stale_contact_entries);
+          }
+          wait = std::chrono::hours(1);
+        }
+      });
 
       std::promise<int> stop_signal;
       asio::signal_set signals(ioc, SIGINT, SIGTERM);

@@ -426,6 +426,20 @@ std::string KeyOf(std::initializer_list<std::string_view> parts) {
   return k;
 }
 
+std::vector<std::string_view> PartsOf(std::string_view key) {
+  std::vector<std::string_view> parts;
+  size_t pos = 0;
+  while (pos + 4 <= key.size()) {
+    const size_t n = (size_t(uint8_t(key[pos])) << 24) | (size_t(uint8_t(key[pos + 1])) << 16) |
+                     (size_t(uint8_t(key[pos + 2])) << 8) | size_t(uint8_t(key[pos + 3]));
+    if (pos + 4 + n > key.size()) return {};
+    parts.push_back(key.substr(pos + 4, n));
+    pos += 4 + n;
+  }
+  if (pos != key.size()) return {};
+  return parts;
+}
+
 Result<std::optional<json::value>> Store::Get(Table table, std::string_view key) const {
   const auto t = impl_->Info(table);
   std::string stored;
@@ -457,19 +471,30 @@ Status Store::Delete(Table table, std::string_view key) {
   return FromRocks(impl_->db->Delete(w, t.handle, key), std::string("deleting from ") + t.name);
 }
 
-Result<std::vector<std::pair<std::string, json::value>>> Store::Scan(
-    Table table, std::string_view prefix) const {
+Status Store::ForEach(
+    Table table, std::string_view prefix,
+    const std::function<bool(std::string_view, const json::value&)>& visit) const {
   const auto t = impl_->Info(table);
-  std::vector<std::pair<std::string, json::value>> out;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), t.handle));
   for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
        it->Valid() && it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()));
        it->Next()) {
     auto v = impl_->Decode(t, it->key().ToStringView(), it->value().ToStringView());
     if (!v.ok()) return v.status();
-    out.emplace_back(it->key().ToString(), std::move(v).value());
+    if (!visit(it->key().ToStringView(), v.value())) break;
   }
   if (!it->status().ok()) return FromRocks(it->status(), std::string("scanning ") + t.name);
+  return Status::OK();
+}
+
+Result<std::vector<std::pair<std::string, json::value>>> Store::Scan(
+    Table table, std::string_view prefix) const {
+  std::vector<std::pair<std::string, json::value>> out;
+  Status st = ForEach(table, prefix, [&](std::string_view key, const json::value& v) {
+    out.emplace_back(std::string(key), v);
+    return true;
+  });
+  if (!st.ok()) return st;
   return out;
 }
 

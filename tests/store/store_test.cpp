@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "contract/housekeeping.h"
 #include "crmhost/store/store.h"
 #include "support/daemon_process.h"
 #include "support/files.h"
@@ -187,4 +188,38 @@ TEST_CASE("store: plugin kv is namespaced, sealed and expires", "[store]") {
   REQUIRE(s->KvPut("redtail", "cursor", "secret-kv-value-123", 0).ok());
   s.reset();
   CHECK_FALSE(AnyFileContains(dir.path(), "secret-kv-value-123"));
+}
+
+TEST_CASE("housekeeping drops expired cache rows and old contact lookups, nothing else",
+          "[store][housekeeping]") {
+  crmhost::testing::TempDir dir;
+  auto store = OpenStore(dir.path());
+  namespace json = boost::json;
+  const int64_t now = 1'800'000'000'000;
+  REQUIRE(store->Put(Table::kCache, KeyOf({"note-cache", "old"}), json::object{{"expiry", now - 1}})
+              .ok());
+  REQUIRE(
+      store->Put(Table::kCache, KeyOf({"note-cache", "new"}), json::object{{"expiry", now + 60000}})
+          .ok());
+  const int64_t ninety_one_days = 91LL * 24 * 3600 * 1000;
+  REQUIRE(store
+              ->PutAccountData("3001", "redtail", "contact-+1415", json::array{1},
+                               now - ninety_one_days)
+              .ok());
+  REQUIRE(
+      store->PutAccountData("3001", "redtail", "contact-+1650", json::array{2}, now - 1000).ok());
+  REQUIRE(store
+              ->PutAccountData("3001", "redtail", "managed-auth-org", json::object{},
+                               now - ninety_one_days)
+              .ok());
+
+  auto swept = crmhost::contract::SweepExpired(*store, now);
+  REQUIRE(swept.ok());
+  CHECK(swept->expired_cache_rows == 1);
+  CHECK(swept->stale_contact_entries == 1);
+  CHECK_FALSE(store->Get(Table::kCache, KeyOf({"note-cache", "old"})).value());
+  CHECK(store->Get(Table::kCache, KeyOf({"note-cache", "new"})).value());
+  CHECK_FALSE(store->GetAccountData("3001", "redtail", "contact-+1415").value());
+  CHECK(store->GetAccountData("3001", "redtail", "contact-+1650").value());
+  CHECK(store->GetAccountData("3001", "redtail", "managed-auth-org").value());  // not a cache
 }

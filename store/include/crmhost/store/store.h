@@ -22,6 +22,7 @@
 
 #include <boost/json.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,8 @@ enum class Table { kAccountData, kAdmin, kCache, kCallDown, kMessageLogs };
 // A key made of parts, each length-prefixed, so no value can forge a boundary; a key built from
 // the first N parts of another is its range-scan prefix.
 std::string KeyOf(std::initializer_list<std::string_view> parts);
+// The parts of a KeyOf key (views into `key`); empty if `key` is not one.
+std::vector<std::string_view> PartsOf(std::string_view key);
 
 class Store {
  public:
@@ -101,6 +104,11 @@ class Store {
   Result<std::optional<boost::json::value>> Get(Table table, std::string_view key) const;
   Status Put(Table table, std::string_view key, const boost::json::value& value);
   Status Delete(Table table, std::string_view key);
+  // Visits every record whose key starts with `prefix`, in key order, without holding them all
+  // in memory; `visit` returns false to stop early.
+  Status ForEach(
+      Table table, std::string_view prefix,
+      const std::function<bool(std::string_view key, const boost::json::value&)>& visit) const;
   // Every record whose key starts with `prefix`, in key order.
   Result<std::vector<std::pair<std::string, boost::json::value>>> Scan(
       Table table, std::string_view prefix) const;
