@@ -163,3 +163,81 @@ TEST_CASE("account data: declared keys, cached per RingCentral account, stale on
 }
 
 }  // namespace crmhost::testing
+
+namespace crmhost::testing {
+
+TEST_CASE("new routes: malformed and mistyped input gets 400, a broken CRM loses nothing",
+          "[bad-input][features]") {
+  TestCrmHarness h;
+  h.Start();
+  const std::string jwt = h.LoginJwt("testcrm", "&rcAccountId=3001");
+  auto raw = [&](const std::string& method, const std::string& target, const std::string& body,
+                 std::vector<std::pair<std::string, std::string>> headers = {}) {
+    headers.emplace_back("Authorization", "Bearer " + jwt);
+    headers.emplace_back("Content-Type", "application/json");
+    return Request(h.port(), method, target, body, headers);
+  };
+  const std::pair<const char*, const char*> routes[] = {
+      {"POST", "/messageLog"},        {"POST", "/contact"},
+      {"PUT", "/callDisposition"},    {"POST", "/callLog/cacheNote"},
+      {"POST", "/user/settings"},     {"POST", "/calldown"},
+      {"POST", "/appointments"},      {"POST", "/admin/serverLoggingSettings"},
+      {"POST", "/admin/managedAuth"}, {"POST", "/admin/userMapping"}};
+  for (auto [method, path] : routes) {
+    INFO(method << " " << path);
+    auto bad = raw(method, path,
+                   "{\"unterminated\": ", {{"X-RC-Access-Token", FakeRingCentral::kAdminToken}});
+    CHECK(bad.status == 400);
+    auto array =
+        raw(method, path, "[1,2,3]", {{"X-RC-Access-Token", FakeRingCentral::kAdminToken}});
+    CHECK(array.status == 400);
+  }
+  // Wrong types inside an object.
+  CHECK(raw("POST", "/messageLog", R"({"logInfo":"text","contactId":201})").status == 400);
+  CHECK(raw("POST", "/messageLog", R"({"logInfo":{"messages":"x"},"contactId":201})")
+            .Json()
+            .at("returnMessage")
+            .at("message") == "No message to log.");
+  CHECK(raw("PUT", "/callDisposition", R"({"sessionId":{"a":1}})").status == 400);
+  CHECK(raw("POST", "/admin/settings", R"({"adminSettings":"x"})",
+            {{"X-RC-Access-Token", FakeRingCentral::kAdminToken}})
+            .status == 400);
+  CHECK(raw("POST", "/admin/managedOAuth/cache", R"({"values":[1]})",
+            {{"X-RC-Access-Token", FakeRingCentral::kAdminToken}})
+            .status == 400);
+  CHECK(raw("PATCH", "/appointments/x", R"({"patch":[]})").status == 400);
+  CHECK(raw("POST", "/appointments/x/status", R"({"status":7})").status == 400);
+
+  // The CRM answering garbage, then nothing: clear errors, nothing recorded, retries work.
+  json::object sms{{"id", "g-1"},
+                   {"type", "SMS"},
+                   {"direction", "Inbound"},
+                   {"subject", "hi"},
+                   {"creationTime", "2026-11-24T10:00:00.000Z"}};
+  json::object msg{
+      {"logInfo", json::object{{"conversationId", "cx"},
+                               {"conversationLogId", "cx-1"},
+                               {"messages", json::array{sms}},
+                               {"correspondents",
+                                json::array{json::object{{"phoneNumber", "+14155550100"}}}}}},
+      {"contactId", 201}};
+  h.crm.api_garbage = true;
+  auto garbage = h.Send("POST", "/messageLog", jwt, msg);
+  CHECK(garbage.status == 200);
+  CHECK(garbage.Json().at("returnMessage").at("message") == "Error creating message log");
+  auto contact = h.Send("POST", "/contact", jwt, json::object{{"newContactName", "X Y"}});
+  CHECK(contact.Json().at("successful") == false);
+  h.crm.api_garbage = false;
+  h.crm.api_silent = true;
+  auto silent = h.Send("POST", "/messageLog", jwt, msg);
+  CHECK(silent.Json().at("returnMessage").at("message") == "Error creating message log");
+  auto appointments = h.Get("/appointments", jwt);
+  CHECK(appointments.Json().at("successful") == false);
+  h.crm.api_silent = false;
+  auto retried = h.Send("POST", "/messageLog", jwt, msg);
+  CHECK(retried.Json().at("logIds") == json::array{"g-1"});
+  CHECK(h.crm.message_log_count() == 1);
+  CHECK(Request(h.port(), "GET", "/isAlive").body == "OK");
+}
+
+}  // namespace crmhost::testing

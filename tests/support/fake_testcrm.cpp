@@ -118,6 +118,16 @@ FakeResponse FakeTestCrm::Token(const RecordedRequest& req) {
 
 FakeResponse FakeTestCrm::Api(const RecordedRequest& req) {
   if (api_status != 0) return JsonResponse(api_status, json::object{{"error", "forced"}});
+  if (api_garbage) {
+    FakeResponse r;
+    r.body = "<html>upstream proxy error";
+    return r;
+  }
+  if (api_silent) {
+    FakeResponse r;
+    r.no_answer = true;
+    return r;
+  }
   std::lock_guard<std::mutex> g(mu_);
   const std::string auth = req.Header("authorization").value_or("");
   if (auth.rfind("Bearer ", 0) != 0 || !valid_access_.count(auth.substr(7)) ||

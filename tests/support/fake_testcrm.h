@@ -35,6 +35,8 @@ class FakeTestCrm {
   std::atomic<int> token_delay_ms{0};      // slow token endpoint
   std::atomic<bool> invalid_grant{false};  // refresh grants answer invalid_grant
   std::atomic<int> api_status{0};          // non-zero: every /api call answers this status
+  std::atomic<bool> api_garbage{false};    // /api calls answer 200 with a body that is not JSON
+  std::atomic<bool> api_silent{false};     // /api calls get no answer at all
   std::atomic<int> refresh_status{0};      // non-zero: refresh grants answer this status
   size_t refresh_calls() const { return server_->count("POST", "/oauth/token") - code_calls_; }
   size_t code_calls() const { return code_calls_; }
