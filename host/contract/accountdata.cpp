@@ -45,7 +45,7 @@ http::HttpResponse AccountData(App& app, http::HttpRequest& req, const JwtState&
   const std::vector<std::string> keys = keys_q ? SplitKeys(*keys_q) : std::vector<std::string>{};
   if (keys.empty()) return http::HttpResponse::Text(400, "Missing keys");
   const bool force = req.Query("forceRefresh") == std::optional<std::string_view>("true");
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   const auto& plugin = **lease;
 

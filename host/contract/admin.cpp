@@ -112,7 +112,7 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
   const auto& [caller, body] = std::get<CallerAndBody>(request);
   auto admin = RequireAdmin(app, req, &body);
   if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   const auto& plugin = **lease;
   if (!plugin.Implements("getUserList")) return http::HttpResponse::Json(200, json::array());
@@ -205,7 +205,7 @@ http::HttpResponse GetServerLogging(App& app, http::HttpRequest& req, const JwtS
   auto loaded = app.store.GetUser(caller.user_id);
   if (!loaded.ok()) return http::HttpResponse::Error(400, "Database operation failed");
   if (!loaded.value()) return http::HttpResponse::Text(400, "User not found");
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease || !(*lease)->Implements("getServerLoggingSettings"))
     return http::HttpResponse::Json(200, json::object());
   auto out = (*lease)->Invoke("getServerLoggingSettings",
@@ -229,7 +229,7 @@ http::HttpResponse PostServerLogging(App& app, http::HttpRequest& req, const Jwt
   auto loaded = app.store.GetUser(caller.user_id);
   if (!loaded.ok() || !loaded.value()) return http::HttpResponse::Json(400, failed);
   store::UserRecord user = std::move(*loaded.value());
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease || !(*lease)->Implements("updateServerLoggingSettings"))
     return http::HttpResponse::Json(200, json::object());
   const auto& plugin = **lease;

@@ -98,7 +98,7 @@ std::string PathId(const http::HttpRequest& req) {
 // Connects, calls `op` with `args` (plus user/authHeader/proxyConfig) and shapes the answer.
 http::HttpResponse Run(App& app, http::HttpRequest& req, const Caller& caller, std::string_view op,
                        json::object args, const std::string& appointment_id) {
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   const auto& plugin = **lease;
   if (!plugin.Implements(op))

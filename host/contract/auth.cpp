@@ -44,7 +44,7 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   auto* platform_v = js::Get(body, "platform");
   if (!js::Truthy(platform_v)) return http::HttpResponse::Text(400, "Missing platform name");
   const std::string platform = js::ToString(*platform_v);
-  auto lease = app.registry.Acquire(platform);
+  auto lease = AcquirePlatform(app, platform);
   if (!lease) return UnknownPlatform(platform);
   const auto& plugin = **lease;
 
@@ -87,7 +87,8 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
       additional.contains("apiKey") ? additional.at("apiKey") : json::value();
 
   auto basic =
-      plugin.Invoke("getBasicAuth", json::object{{"apiKey", api_key}}, req.request_id, secrets);
+      plugin.Invoke("getBasicAuth", json::object{{"apiKey", api_key}, {"platform", platform}},
+                    req.request_id, secrets);
   if (!basic.ok() && basic.kind != plugins::OpOutcome::Kind::kUnsupported)
     return http::HttpResponse::Error(400, basic.message);
   std::string auth_header =
@@ -150,7 +151,7 @@ http::HttpResponse UnAuthorize(App& app, http::HttpRequest& req, const JwtState&
   if (!loaded.value()) return http::HttpResponse::Text(400, "User not found");
   store::UserRecord user = std::move(*loaded.value());
   const std::string platform = caller.platform.empty() ? "Unknown" : caller.platform;
-  auto lease = app.registry.Acquire(platform);
+  auto lease = AcquirePlatform(app, platform);
   if (!lease) return UnknownPlatform(platform);
 
   auto result = (*lease)->Invoke("unAuthorize", json::object{{"user", user.ToConnectorJson(true)}},
@@ -186,7 +187,7 @@ http::HttpResponse AuthValidation(App& app, http::HttpRequest& req, const JwtSta
   auto who = RequireCaller(jwt, "Invalid JWT token");
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
   const auto& caller = std::get<Caller>(who);
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   const auto& plugin = **lease;
   if (!plugin.Implements("authValidation"))
@@ -231,7 +232,7 @@ http::HttpResponse LicenseStatus(App& app, http::HttpRequest& req, const JwtStat
   if (loaded.ok() && !loaded.value())
     return http::HttpResponse::Json(200, License("Invalid (User not found)"));
   const json::object fallback = License("Invalid (Connect to get license status)");
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!loaded.ok() || !lease || !(*lease)->Implements("getLicenseStatus"))
     return http::HttpResponse::Json(200, fallback);
   const store::UserRecord& user = *loaded.value();

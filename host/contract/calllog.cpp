@@ -83,7 +83,7 @@ http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtStat
   if (!session_id || !(session_id->is_string() || session_id->is_number()))
     return http::HttpResponse::Error(400, "logInfo.sessionId is required");
 
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   return Served(CreateCallLogWith(app, req, caller, **lease, body), **lease);
 }
@@ -247,7 +247,7 @@ http::HttpResponse GetCallLog(App& app, http::HttpRequest& req, const JwtState& 
   auto who = RequireCaller(jwt);
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
   const auto& caller = std::get<Caller>(who);
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   return Served(GetCallLogWith(app, req, caller, **lease), **lease);
 }
@@ -333,7 +333,7 @@ http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtStat
   const json::value* session_id = js::Get(body, "sessionId");
   if (!session_id || !(session_id->is_string() || session_id->is_number()))
     return http::HttpResponse::Error(400, "sessionId is required");
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   return Served(UpdateCallLogWith(app, req, caller, **lease, body), **lease);
 }
@@ -448,7 +448,7 @@ http::HttpResponse UpsertDisposition(App& app, http::HttpRequest& req, const Jwt
   const json::value* session_id = js::Get(body, "sessionId");
   if (!session_id || !(session_id->is_string() || session_id->is_number()))
     return http::HttpResponse::Error(400, "sessionId is required");
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   const auto& plugin = **lease;
   auto found = app.store.FindCallLog(IdentityOf(app, body, *session_id));

@@ -36,7 +36,7 @@ http::HttpResponse FindContact(App& app, http::HttpRequest& req, const JwtState&
   const bool force =
       req.Query("isForceRefreshAccountData") == std::optional<std::string_view>("true");
 
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   return Served(FindContactWith(app, req, caller, **lease, phone, force), **lease);
 }
@@ -133,7 +133,7 @@ http::HttpResponse CreateContact(App& app, http::HttpRequest& req, const JwtStat
   auto request = RequireCallerAndBody(jwt, req);
   if (auto* resp = std::get_if<http::HttpResponse>(&request)) return std::move(*resp);
   const auto& [caller, body] = std::get<CallerAndBody>(request);
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   const auto& plugin = **lease;
   auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
@@ -163,7 +163,7 @@ http::HttpResponse SearchContact(App& app, http::HttpRequest& req, const JwtStat
   const auto& caller = std::get<Caller>(who);
   auto name_q = req.Query("name");
   const std::string name = name_q ? std::string(*name_q) : "undefined";
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   const auto& plugin = **lease;
   if (!plugin.Implements("findContactWithName"))

@@ -52,6 +52,7 @@ std::variant<ResolvedOAuthApp, plugins::OpOutcome> ResolveOAuthApp(
   ResolvedOAuthApp r{{}, OAuthAppSource::kPlugin, {}};
   if (plugin.Implements("getOauthInfo")) {
     args["rcAccountId"] = rc_account_id.empty() ? json::value() : json::value(rc_account_id);
+    args["platform"] = platform;
     auto info = plugin.Invoke("getOauthInfo", args, request_id, secrets);
     if (!info.ok()) return info;
     const json::object* o = info.value.if_object();

@@ -67,7 +67,7 @@ http::HttpResponse ApiKeyState(App& app, http::HttpRequest& req) {
   auto who = RequireRcIdentity(app, req, nullptr, "Missing RingCentral access token");
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
   const auto& rc = std::get<identity::RcIdentity>(who);
-  auto lease = app.registry.Acquire(platform);
+  auto lease = AcquirePlatform(app, platform);
   if (!lease) return UnknownPlatform(platform);
   const auto fields = LoginFields(**lease);
   std::vector<std::string> required;
@@ -170,7 +170,7 @@ http::HttpResponse GetManagedAuth(App& app, http::HttpRequest& req, const JwtSta
   auto admin = RequireAdmin(app, req, nullptr);
   if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
   const auto& rc = std::get<identity::RcIdentity>(admin);
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   const auto fields = LoginFields(**lease);
   json::array user_values;
@@ -213,7 +213,7 @@ http::HttpResponse PostManagedAuth(App& app, http::HttpRequest& req, const JwtSt
       js::Get(body, "rcExtensionId") ? js::ToString(*js::Get(body, "rcExtensionId")) : "";
   if (scope == "user" && ext.empty())
     return http::HttpResponse::Error(400, "rcExtensionId is required for user scope");
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   const auto fields = LoginFields(**lease);
   const std::string key = scope == "org" ? std::string(kOrgKey) : UserKey(ext);
@@ -253,7 +253,7 @@ http::HttpResponse ManagedAuthOptions(App& app, http::HttpRequest& req) {
   auto admin = RequireAdmin(app, req, &body);
   if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
   const auto& rc = std::get<identity::RcIdentity>(admin);
-  auto lease = app.registry.Acquire(platform);
+  auto lease = AcquirePlatform(app, platform);
   if (!lease) return UnknownPlatform(platform);
   const auto fields = LoginFields(**lease);
   const std::string field =

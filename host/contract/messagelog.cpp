@@ -88,7 +88,7 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
   const json::object& log_info = log_info_v->get_object();
   const json::array& messages = messages_v->get_array();
 
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   const auto& plugin = **lease;
   auto connected = Connect(app, plugin, caller.user_id, caller.platform, false, req.request_id);

@@ -16,10 +16,11 @@ http::HttpResponse ImplementedInterfaces(App& app, http::HttpRequest& req) {
   auto platform = req.Query("platform");
   if (!platform || platform->empty())
     return http::HttpResponse::Text(400, "Please provide platform.");
-  auto lease = app.registry.Acquire(*platform);
+  auto lease = AcquirePlatform(app, *platform);
   if (!lease) return UnknownPlatform(*platform);
   const auto& plugin = **lease;
-  auto auth = plugin.Invoke("getAuthType", json::object{}, req.request_id, {});
+  auto auth =
+      plugin.Invoke("getAuthType", json::object{{"platform", *platform}}, req.request_id, {});
   const std::string type =
       auth.ok() && auth.value.is_string() ? std::string(auth.value.get_string()) : "";
   json::object out;
@@ -62,6 +63,10 @@ http::HttpResponse CrmManifest(App& app, http::HttpRequest& req) {
   auto name = req.Query("platformName");
   const std::string wanted = name && !name->empty() ? std::string(*name) : "default";
   json::object platforms = PlatformEntries(app, wanted == "default" ? "" : wanted);
+  // Proxy connectors: each JSON definition is a platform of its own.
+  for (auto& [proxy_name, entry] : ProxyPlatforms(app))
+    if ((wanted == "default" || wanted == proxy_name) && !platforms.contains(proxy_name))
+      platforms[proxy_name] = entry;
   if (wanted != "default" && platforms.empty())
     return http::HttpResponse::Text(400, "Platform not found");
   json::object manifest = app.manifest_top;

@@ -78,7 +78,7 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
   if (callback_uri.find("code=") == std::string::npos)
     callback_uri += (callback_uri.find('?') == std::string::npos ? "?code=" : "&code=") + code;
 
-  auto lease = app.registry.Acquire(state.platform);
+  auto lease = AcquirePlatform(app, state.platform);
   if (!lease) return UnknownPlatform(state.platform);
   const auto& plugin = **lease;
   if (!app.oauth) return http::HttpResponse::Error(400, "OAuth is not configured");

@@ -120,6 +120,23 @@ std::optional<LogFormat> FormatOf(const plugins::PluginVersion& plugin, const st
   return ParseLogFormat(out.value.get_string());
 }
 
+std::optional<plugins::Registry::Lease> AcquirePlatform(App& app, std::string_view platform) {
+  if (auto lease = app.registry.Acquire(platform)) return lease;
+  auto proxy = app.registry.Acquire(kProxyPlugin);
+  if (!proxy || !(*proxy)->Implements("listPlatforms")) return std::nullopt;
+  auto listed = (*proxy)->Invoke("listPlatforms", json::object{}, "", {});
+  const json::object* names = listed.ok() ? listed.value.if_object() : nullptr;
+  if (!names || !names->contains(platform)) return std::nullopt;
+  return proxy;
+}
+
+json::object ProxyPlatforms(App& app) {
+  auto proxy = app.registry.Acquire(kProxyPlugin);
+  if (!proxy || !(*proxy)->Implements("listPlatforms")) return {};
+  auto listed = (*proxy)->Invoke("listPlatforms", json::object{}, "", {});
+  return listed.ok() && listed.value.is_object() ? listed.value.get_object() : json::object();
+}
+
 std::string RcAccessTokenOf(const http::HttpRequest& req, const json::object* body) {
   std::string token;
   if (auto h = req.Header("x-rc-access-token")) {
@@ -221,9 +238,10 @@ std::variant<Connected, ConnectFailure> Connect(App& app, const plugins::PluginV
   c.user = std::move(*maybe);
   c.secrets = SecretsOf(c.user);
 
-  auto auth_type =
-      plugin.Invoke("getAuthType", json::object{{"proxyId", nullptr}, {"proxyConfig", nullptr}},
-                    request_id, c.secrets);
+  auto auth_type = plugin.Invoke(
+      "getAuthType",
+      json::object{{"proxyId", nullptr}, {"proxyConfig", nullptr}, {"platform", platform}},
+      request_id, c.secrets);
   if (!auth_type.ok()) return ConnectFailure{ConnectFailure::Kind::kPlugin, std::move(auth_type)};
   const std::string type =
       auth_type.value.is_string() ? std::string(auth_type.value.get_string()) : "";
@@ -232,8 +250,9 @@ std::variant<Connected, ConnectFailure> Connect(App& app, const plugins::PluginV
     c.secrets = SecretsOf(c.user);
     c.auth_header = "Bearer " + c.user.access_token;
   } else {
-    auto basic = plugin.Invoke("getBasicAuth", json::object{{"apiKey", c.user.access_token}},
-                               request_id, c.secrets);
+    auto basic = plugin.Invoke(
+        "getBasicAuth", json::object{{"apiKey", c.user.access_token}, {"platform", platform}},
+        request_id, c.secrets);
     if (!basic.ok()) return ConnectFailure{ConnectFailure::Kind::kPlugin, std::move(basic)};
     c.auth_header = "Basic " + (basic.value.is_string() ? std::string(basic.value.get_string())
                                                         : std::string());

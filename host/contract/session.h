@@ -77,6 +77,13 @@ http::Router::Handler CallerRoute(App& app, F fn) {
 std::optional<LogFormat> FormatOf(const plugins::PluginVersion& plugin, const std::string& platform,
                                   const std::string& request_id);
 
+// The plugin that serves `platform`: the plugin of that name, else the proxy connector plugin
+// when one of its JSON definitions is that platform (its listPlatforms names it).
+inline constexpr std::string_view kProxyPlugin = "proxy";
+std::optional<plugins::Registry::Lease> AcquirePlatform(App& app, std::string_view platform);
+// The proxy plugin's platforms and their manifest entries (empty without a proxy plugin).
+boost::json::object ProxyPlatforms(App& app);
+
 // The caller's RingCentral access token: header x-rc-access-token, else body rcAccessToken,
 // else query rcAccessToken; a leading "Bearer " is dropped; an array gives its first element.
 std::string RcAccessTokenOf(const http::HttpRequest& req, const boost::json::object* body);

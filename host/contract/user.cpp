@@ -164,7 +164,7 @@ http::HttpResponse PostSettings(App& app, http::HttpRequest& req, const JwtState
     for (auto& k : remove->get_array())
       if (k.is_string()) merged.erase(k.get_string());
 
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (lease && (*lease)->Implements("onUpdateUserSettings")) {
     auto out = (*lease)->Invoke("onUpdateUserSettings",
                                 json::object{{"user", user.ToConnectorJson(true)},
@@ -194,7 +194,7 @@ http::HttpResponse RefreshInfo(App& app, http::HttpRequest& req, const JwtState&
   auto who = RequireCaller(jwt);
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
   const auto& caller = std::get<Caller>(who);
-  auto lease = app.registry.Acquire(caller.platform);
+  auto lease = AcquirePlatform(app, caller.platform);
   if (!lease) return UnknownPlatform(caller.platform);
   const auto& plugin = **lease;
   if (!plugin.Implements("refreshUserInfo"))

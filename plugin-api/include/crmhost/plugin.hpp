@@ -177,6 +177,14 @@ class Call {
     return http_vec(method, url, {headers.begin(), headers.end()}, body, timeout_ms);
   }
 
+  // The same, with headers built at run time.
+  HttpResponse http_headers(
+      std::string_view method, std::string_view url,
+      const std::vector<std::pair<std::string_view, std::string_view>>& headers,
+      std::string_view body = {}, uint32_t timeout_ms = 0) const {
+    return http_vec(method, url, headers, body, timeout_ms);
+  }
+
   // A JSON request that must succeed: throws upstream_error on a non-2xx status and returns
   // the parsed body (null for an empty body).
   json::value http_json(
