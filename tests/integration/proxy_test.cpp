@@ -4,6 +4,7 @@
 // hot reload (a broken edit is refused and the previous definition keeps serving).
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -163,6 +164,151 @@ TEST_CASE("proxy connector: a JSON-described CRM works end to end", "[proxy][e2e
             .as_object()
             .contains("otherNotes"));
   CHECK(daemon.Log().find(kKey) == std::string::npos);
+}
+
+}  // namespace crmhost::testing
+
+namespace crmhost::testing {
+
+// An OAuth CRM described in JSON: code exchange and refresh with the definition's app, contact
+// creation and name search, message logs, the user list, and CRM failures mapped as usual.
+TEST_CASE("proxy connector: OAuth, contacts, message logs and failures", "[proxy][e2e]") {
+  std::mutex mu;
+  int next_id = 700;
+  int refreshes = 0;
+  std::atomic<int> fail_status{0};
+  FakeHttpServer crm([&](const RecordedRequest& r) {
+    auto reply = [](int status, const json::value& v) {
+      FakeResponse f;
+      f.status = status;
+      f.body = json::serialize(v);
+      return f;
+    };
+    std::lock_guard<std::mutex> g(mu);
+    if (r.path == "/oauth/token") {
+      const bool refresh = r.body.find("grant_type=refresh_token") != std::string::npos;
+      refreshes += refresh;
+      return reply(200, json::object{{"access_token", refresh ? "at-2" : "at-1"},
+                                     {"refresh_token", "rt-1"},
+                                     {"expires_in", refresh ? 3600 : 30}});
+    }
+    if (fail_status) return reply(fail_status, json::object{{"error", "down"}});
+    const std::string auth = r.Header("authorization").value_or("");
+    if (auth != "Bearer at-1" && auth != "Bearer at-2") return reply(401, json::object{});
+    if (r.path == "/v2/whoami")
+      return reply(200, json::object{{"uid", "u9"}, {"display", "Dee Sk"}});
+    if (r.path == "/v2/people" && r.method == "GET")
+      return reply(200, json::object{{"results", json::array{json::object{
+                                                     {"uid", "c1"}, {"full", "Ann Query"}}}}});
+    if (r.path == "/v2/people" && r.method == "POST") {
+      const json::value body = json::parse(r.body);
+      return reply(
+          201, json::object{{"uid", "c" + std::to_string(next_id++)}, {"full", body.at("full")}});
+    }
+    if (r.path == "/v2/threads" && r.method == "POST")
+      return reply(201, json::object{{"id", next_id++}});
+    if (r.path.rfind("/v2/threads/", 0) == 0) return reply(200, json::object{});
+    if (r.path == "/v2/agents")
+      return reply(
+          200, json::object{{"agents", json::array{json::object{{"uid", "a1"},
+                                                                {"display", "Dee Sk"},
+                                                                {"mail", "dee@example.com"}}}}});
+    return reply(404, json::object{});
+  });
+  const std::string definition = R"({
+    "meta": {"name": "deskly", "displayName": "Deskly", "logFormat": "text/markdown"},
+    "auth": {"type": "oauth", "clientId": "dk", "clientSecret": "dk-secret",
+             "tokenUrl": "https://auth.deskly.example/oauth/token",
+             "redirectUri": "https://ringcentral.github.io/ringcentral-embeddable/redirect.html"},
+    "requestDefaults": {"baseUrl": "https://api.deskly.example/v2"},
+    "operations": {
+      "getUserInfo": {"url": "/whoami", "responseMapping": {"idPath": "body.uid", "namePath": "body.display"}},
+      "findContactWithName": {"url": "/people", "query": {"q": "{{name}}"},
+        "responseMapping": {"listPath": "body.results", "item": {"idPath": "uid", "namePath": "full"}}},
+      "createContact": {"method": "POST", "url": "/people", "body": {"full": "{{newContactName}}", "phone": "{{phoneNumber}}"},
+        "responseMapping": {"idPath": "body.uid", "namePath": "body.full"}},
+      "createCallLog": {"method": "POST", "url": "/threads", "body": {"md": "{{composedLogDetails}}"}},
+      "createMessageLog": {"method": "POST", "url": "/threads", "body": {"text": "{{message.subject}}", "who": "{{contactInfo.id}}"}},
+      "updateMessageLog": {"method": "PATCH", "url": "/threads/{{thirdPartyLogId}}", "body": {"append": "{{message.subject}}"}},
+      "getUserList": {"url": "/agents", "responseMapping": {"listPath": "body.agents", "idPath": "uid", "namePath": "display", "emailPath": "mail"}}
+    }})";
+  TempDir dir;
+  fs::create_directories(dir / "plugins");
+  fs::create_directories(dir / "connectors");
+  fs::copy_file(DaemonProcess::PluginDir() + "/proxy.so", dir / "plugins/proxy.so");
+  std::ofstream(dir / "connectors/deskly.json") << definition;
+  DaemonProcess daemon(
+      dir / "data",
+      {"--plugin-dir", dir / "plugins", "--plugin-setting",
+       "proxy.connector_dir=" + (dir / "connectors"), "--outbound-override",
+       "https://api.deskly.example=" + crm.base_url(), "--outbound-override",
+       "https://auth.deskly.example=" + crm.base_url(), "--outbound-timeout-ms", "3000"});
+  const uint16_t port = daemon.port();
+  const std::string callback =
+      "https://ringcentral.github.io/ringcentral-embeddable/redirect.html?code=c0de&state=" +
+      UrlEncode("platform=deskly");
+  auto login = Request(port, "GET", "/oauth-callback?callbackUri=" + UrlEncode(callback));
+  INFO(login.body << daemon.Log());
+  REQUIRE(login.status == 200);
+  CHECK(login.Json().at("name") == "Dee Sk");
+  const std::string jwt(login.Json().at("jwtToken").as_string());
+  std::vector<std::pair<std::string, std::string>> h{{"Authorization", "Bearer " + jwt},
+                                                     {"Content-Type", "application/json"}};
+
+  // The first token expires in 30 s: the next call refreshes with the definition's app.
+  auto search = Request(port, "GET", "/custom/contact/search?name=Ann%20Query", {}, h);
+  INFO(search.body);
+  CHECK(search.Json().at("contact").at(0).at("id") == "c1");
+  CHECK(refreshes == 1);
+  auto made = Request(port, "POST", "/contact",
+                      json::serialize(json::object{{"newContactName", "New Person"},
+                                                   {"phoneNumber", "+14155550999"}}),
+                      h);
+  CHECK(made.Json().at("contact").at("name") == "New Person");
+
+  json::object sms{{"id", "dm-1"},
+                   {"type", "SMS"},
+                   {"direction", "Inbound"},
+                   {"subject", "hello"},
+                   {"creationTime", "2026-11-24T10:00:00.000Z"}};
+  json::object msg{
+      {"logInfo", json::object{{"conversationId", "dc"},
+                               {"conversationLogId", "dc-1"},
+                               {"messages", json::array{sms}},
+                               {"correspondents",
+                                json::array{json::object{{"phoneNumber", "+14155550100"}}}}}},
+      {"contactId", "c1"}};
+  auto first = Request(port, "POST", "/messageLog", json::serialize(msg), h);
+  INFO(first.body);
+  CHECK(first.Json().at("logIds") == json::array{"dm-1"});
+  sms["id"] = "dm-2";
+  sms["subject"] = "again";
+  msg["logInfo"].as_object()["messages"] = json::array{sms};
+  auto second = Request(port, "POST", "/messageLog", json::serialize(msg), h);
+  CHECK(second.Json().at("logIds") == json::array{"dm-2"});
+  CHECK(crm.count("POST", "/v2/threads") == 1);
+  size_t appended = 0;
+  for (auto& r : crm.requests())
+    appended += r.method == "PATCH" && r.path.rfind("/v2/threads/", 0) == 0 &&
+                r.body == R"({"append":"again"})";
+  CHECK(appended == 1);
+
+  fail_status = 429;
+  auto limited =
+      Request(port, "POST", "/contact", json::serialize(json::object{{"newContactName", "X"}}), h);
+  CHECK(limited.Json().at("returnMessage").at("message") == "Rate limit exceeded");
+  fail_status = 500;
+  auto failed = Request(port, "POST", "/callLog", json::serialize(CallBody("dk-1")), h);
+  CHECK(failed.Json().at("returnMessage").at("message") == "Error creating call log");
+  fail_status = 0;
+  auto retried = Request(port, "POST", "/callLog", json::serialize(CallBody("dk-1")), h);
+  CHECK(retried.Json().at("successful") == true);
+  bool markdown = false;
+  for (auto& r : crm.requests())
+    markdown |= r.path == "/v2/threads" &&
+                r.body.find("## Agent notes\\nDiscussed renewal") != std::string::npos;
+  CHECK(markdown);  // the definition's logFormat: the host composed markdown
+  CHECK(daemon.Log().find("dk-secret") == std::string::npos);
 }
 
 }  // namespace crmhost::testing
