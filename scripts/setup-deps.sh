@@ -12,7 +12,7 @@ packages=(
   libcli11-dev              # command line
   catch2                    # tests (v2)
   wrk                       # benchmarks (bench/), never tests
-  ca-certificates
+  ca-certificates curl      # curl: the out-of-tree plugin test and benchmarks
 )
 
 missing=()
