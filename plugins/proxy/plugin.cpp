@@ -328,6 +328,7 @@ class Proxy {
   }
 
  private:
+  static constexpr uintmax_t kMaxDefinitionBytes = 1024 * 1024;
   using Definitions =
       std::map<std::string, std::shared_ptr<const ConnectorDefinition>, std::less<>>;
 
@@ -361,10 +362,15 @@ class Proxy {
         next[path] = old->second;
         continue;
       }
-      std::ifstream in(path, std::ios::binary);
-      std::stringstream text;
-      text << in.rdbuf();
-      ParsedDefinition parsed = ParseDefinition(text.str());
+      ParsedDefinition parsed;
+      if (st.size > kMaxDefinitionBytes) {
+        parsed.errors.push_back("$: the file is over 1 MiB");
+      } else {
+        std::ifstream in(path, std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        parsed = ParseDefinition(text.str());
+      }
       if (parsed.definition) {
         st.good = std::make_shared<const ConnectorDefinition>(std::move(*parsed.definition));
         call.info("proxy connector " + st.good->name + " loaded from " + path);
