@@ -21,10 +21,6 @@ namespace js = crmhost::sdk::js;
 
 namespace {
 
-std::string Str(const json::value* v) {
-  return v && !v->is_null() ? js::ToString(*v) : std::string();
-}
-
 json::object LoadAdminConfig(App& app, const std::string& key, bool* found = nullptr) {
   auto row = app.store.Get(store::Table::kAdmin, key);
   if (found) *found = row.ok() && row.value();
@@ -80,7 +76,8 @@ http::HttpResponse PostAdminSettings(App& app, http::HttpRequest& req) {
 
 std::string RcName(const json::object& ext) {
   if (auto* n = js::Get(ext, "name"); js::Truthy(n)) return js::ToString(*n);
-  return Str(js::Get(ext, "firstName")) + " " + Str(js::Get(ext, "lastName"));
+  return js::TextOrEmpty(js::Get(ext, "firstName")) + " " +
+         js::TextOrEmpty(js::Get(ext, "lastName"));
 }
 
 // What the client shows for a mapped extension; absent fields stay absent.
@@ -133,7 +130,8 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
   if (auto* l = js::Get(body, "rcExtensionList"); l && l->is_array()) extensions = l->get_array();
   auto find_ext = [&](const std::string& id) -> const json::object* {
     for (auto& e : extensions)
-      if (e.is_object() && Str(js::Get(e.get_object(), "id")) == id) return &e.get_object();
+      if (e.is_object() && js::TextOrEmpty(js::Get(e.get_object(), "id")) == id)
+        return &e.get_object();
     return nullptr;
   };
 
@@ -147,14 +145,14 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
   for (auto& crm_v : out.value.get_array()) {
     if (!crm_v.is_object()) continue;
     const json::object& crm = crm_v.get_object();
-    const std::string crm_id = Str(js::Get(crm, "id"));
+    const std::string crm_id = js::TextOrEmpty(js::Get(crm, "id"));
     json::object crm_user{{"id", crm.contains("id") ? crm.at("id") : json::value()},
                           {"name", crm.contains("name") ? crm.at("name") : json::value()},
                           {"email", crm.contains("email") ? crm.at("email") : json::value("")}};
     json::array rc_users;
     const json::object* existing = nullptr;
     for (auto& m : mappings)
-      if (m.is_object() && Str(js::Get(m.get_object(), "crmUserId")) == crm_id)
+      if (m.is_object() && js::TextOrEmpty(js::Get(m.get_object(), "crmUserId")) == crm_id)
         existing = &m.get_object();
     if (existing) {
       for (const auto& id : MappedIds(*existing)) {
@@ -163,28 +161,28 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
       }
     } else {
       // Auto-match: the same email, else the same name, else "first last" equal to the name.
-      const std::string email = Str(js::Get(crm, "email"));
-      const std::string name = Str(js::Get(crm, "name"));
+      const std::string email = js::TextOrEmpty(js::Get(crm, "email"));
+      const std::string name = js::TextOrEmpty(js::Get(crm, "name"));
       const json::object* match = nullptr;
       for (auto& e : extensions)
         if (!match && e.is_object() && !email.empty() &&
-            Str(js::Get(e.get_object(), "email")) == email)
+            js::TextOrEmpty(js::Get(e.get_object(), "email")) == email)
           match = &e.get_object();
       for (auto& e : extensions)
         if (!match && e.is_object() && !name.empty() &&
-            Str(js::Get(e.get_object(), "name")) == name)
+            js::TextOrEmpty(js::Get(e.get_object(), "name")) == name)
           match = &e.get_object();
       for (auto& e : extensions)
         if (!match && e.is_object() && !name.empty() &&
-            Str(js::Get(e.get_object(), "firstName")) + " " +
-                    Str(js::Get(e.get_object(), "lastName")) ==
+            js::TextOrEmpty(js::Get(e.get_object(), "firstName")) + " " +
+                    js::TextOrEmpty(js::Get(e.get_object(), "lastName")) ==
                 name)
           match = &e.get_object();
       if (match) {
         rc_users.push_back(RcUser(*match));
-        mappings.push_back(
-            json::object{{"crmUserId", crm_id},
-                         {"rcExtensionId", json::array{json::value(Str(js::Get(*match, "id")))}}});
+        mappings.push_back(json::object{
+            {"crmUserId", crm_id},
+            {"rcExtensionId", json::array{json::value(js::TextOrEmpty(js::Get(*match, "id")))}}});
       }
     }
     result.push_back(

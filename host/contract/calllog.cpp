@@ -26,10 +26,6 @@ const json::value* Member(const json::object& o, std::string_view key) {
   return o.if_contains(key);
 }
 
-std::string StringOrEmpty(const json::value* v) {
-  return (v && !v->is_null()) ? js::ToString(*v) : "";
-}
-
 constexpr int64_t kNoteCacheMs = 3600 * 1000;
 std::string NoteCacheKey(std::string_view session_id) {
   return store::KeyOf({"note-cache", session_id});
@@ -46,7 +42,7 @@ store::CallLogIdentity IdentityOf(const App& app, const json::object& body,
   };
   store::CallLogIdentity id;
   id.session_id = js::ToString(session_id);
-  id.extension_number = StringOrEmpty(pick("extensionNumber"));
+  id.extension_number = js::TextOrEmpty(pick("extensionNumber"));
   if (auto* h = pick("hashedExtensionId"); js::Truthy(h)) {
     id.hashed_extension_id = js::ToString(*h);
   } else if (auto* rc = pick("rcExtensionId"); js::Truthy(rc) && !app.hash_key.empty()) {
@@ -99,10 +95,10 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
   store::CallLogRow row;
   row.identity = IdentityOf(app, body, *session_id);
   const json::value* tel = js::Get(log_info, "telephonySessionId");
-  row.id = js::Truthy(tel) ? js::ToString(*tel) : StringOrEmpty(js::Get(log_info, "id"));
+  row.id = js::Truthy(tel) ? js::ToString(*tel) : js::TextOrEmpty(js::Get(log_info, "id"));
   row.platform = caller.platform;
   row.user_id = caller.user_id;
-  row.contact_id = StringOrEmpty(js::Get(body, "contactId"));
+  row.contact_id = js::TextOrEmpty(js::Get(body, "contactId"));
   auto reserved = app.store.ReserveCallLog(row, app.now_ms());
   if (!reserved.ok()) {
     spdlog::error("[{}] call log reservation failed: {}", req.request_id,
@@ -127,7 +123,7 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
                                           ReturnMessage("User not found", "warning", 5000)));
   auto& c = std::get<Connected>(connected);
 
-  const bool inbound = StringOrEmpty(js::Get(log_info, "direction")) == "Inbound";
+  const bool inbound = js::TextOrEmpty(js::Get(log_info, "direction")) == "Inbound";
   const json::value* contact_number =
       js::Get(js::Get(log_info_v, inbound ? "from" : "to"), "phoneNumber");
   const std::string number_text = contact_number ? js::ToString(*contact_number) : "undefined";

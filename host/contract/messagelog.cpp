@@ -13,6 +13,7 @@
 #include "contract/errors.h"
 #include "contract/session.h"
 #include "contract/shared_sms.h"
+#include "crmhost/encoding.h"
 #include "plugins/host_services.h"
 
 namespace crmhost::contract {
@@ -32,45 +33,28 @@ std::string ConversationKey(std::string_view conversation_log_id) {
 constexpr const char* kMediaReader =
     "https://ringcentral.github.io/ringcentral-media-reader/?media=";
 
-std::string Str(const json::value* v) {
-  return v && !v->is_null() ? js::ToString(*v) : std::string();
-}
-
-std::string UriEncode(std::string_view s) {  // encodeURIComponent
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || std::strchr("-_.!~*'()", c)) {
-      out.push_back(char(c));
-    } else {
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return out;
-}
-
 // The links a message's attachments give the plugin (recording, fax document, MMS media).
 void AttachmentLinks(const json::object& message, const std::string& rc_token, json::object& in) {
   const json::value* atts = js::Get(message, "attachments");
   if (!atts || !atts->is_array()) return;
-  const std::string type = Str(js::Get(message, "type"));
+  const std::string type = js::TextOrEmpty(js::Get(message, "type"));
   for (auto& a : atts->get_array()) {
     if (!a.is_object()) continue;
     const json::object& att = a.get_object();
-    const std::string att_type = Str(js::Get(att, "type"));
-    const std::string uri = Str(js::Get(att, "uri"));
-    const std::string content_type = Str(js::Get(att, "contentType"));
+    const std::string att_type = js::TextOrEmpty(js::Get(att, "type"));
+    const std::string uri = js::TextOrEmpty(js::Get(att, "uri"));
+    const std::string content_type = js::TextOrEmpty(js::Get(att, "contentType"));
     if (att_type == "AudioRecording") {
       in["recordingLink"] = att.contains("link") ? att.at("link") : json::value(uri);
     } else if (att_type == "RenderedDocument" && type == "Fax") {
       in["faxDocLink"] = att.contains("link") ? att.at("link") : json::value();
       if (!rc_token.empty()) in["faxDownloadLink"] = uri + "?access_token=" + rc_token;
     } else if (type == "MMS" && content_type.rfind("image/", 0) == 0) {
-      in["imageLink"] = kMediaReader + UriEncode(uri);
+      in["imageLink"] = kMediaReader + EncodeUriComponent(uri);
       if (!rc_token.empty()) in["imageDownloadLink"] = uri + "?access_token=" + rc_token;
       in["imageContentType"] = content_type;
     } else if (type == "MMS" && content_type.rfind("video/", 0) == 0) {
-      in["videoLink"] = kMediaReader + UriEncode(uri);
+      in["videoLink"] = kMediaReader + EncodeUriComponent(uri);
     }
   }
 }
@@ -111,7 +95,7 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
         5000));
   }
   const std::string contact_id_s = IdString(*contact_id);
-  const std::string contact_name = Str(js::Get(body, "contactName"));
+  const std::string contact_name = js::TextOrEmpty(js::Get(body, "contactName"));
   json::object contact_info{
       {"id", *contact_id},
       {"phoneNumber",
@@ -120,15 +104,15 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
       {"name", body.contains("contactName") ? body.at("contactName") : json::value()}};
   const bool group =
       correspondents && correspondents->is_array() && correspondents->get_array().size() > 1;
-  const std::string owner = Str(js::Get(js::Get(log_info_v, "owner"), "name"));
-  const std::string assignee = Str(js::Get(js::Get(log_info_v, "assignee"), "name"));
+  const std::string owner = js::TextOrEmpty(js::Get(js::Get(log_info_v, "owner"), "name"));
+  const std::string assignee = js::TextOrEmpty(js::Get(js::Get(log_info_v, "assignee"), "name"));
   const bool shared = !owner.empty();
   // The RingCentral token for attachment download links: used in this request only.
-  std::string rc_token = Str(js::Get(log_info, "rcAccessToken"));
+  std::string rc_token = js::TextOrEmpty(js::Get(log_info, "rcAccessToken"));
   if (!rc_token.empty()) c.secrets.push_back(rc_token);
 
-  std::string conversation_id = Str(js::Get(log_info, "conversationId"));
-  std::string conversation_log_id = Str(js::Get(log_info, "conversationLogId"));
+  std::string conversation_id = js::TextOrEmpty(js::Get(log_info, "conversationId"));
+  std::string conversation_log_id = js::TextOrEmpty(js::Get(log_info, "conversationLogId"));
   if (group) {
     conversation_id += "-" + contact_id_s;
     conversation_log_id += "-" + contact_id_s;

@@ -124,7 +124,7 @@ std::optional<plugins::Registry::Lease> AcquirePlatform(App& app, std::string_vi
   if (auto lease = app.registry.Acquire(platform)) return lease;
   auto proxy = app.registry.Acquire(kProxyPlugin);
   if (!proxy || !(*proxy)->Implements("listPlatforms")) return std::nullopt;
-  auto listed = (*proxy)->Invoke("listPlatforms", json::object{}, "", {});
+  auto listed = (*proxy)->Invoke("listPlatforms", json::object{{"platform", platform}}, "", {});
   const json::object* names = listed.ok() ? listed.value.if_object() : nullptr;
   if (!names || !names->contains(platform)) return std::nullopt;
   return proxy;

@@ -15,10 +15,6 @@ namespace st = crmhost::sdk::time;
 
 namespace {
 
-std::string Str(const json::value* v) {
-  return v && !v->is_null() ? js::ToString(*v) : std::string();
-}
-
 // `a || b || fallback` over string members.
 std::string FirstOf(std::initializer_list<const json::value*> values, std::string fallback) {
   for (const json::value* v : values)
@@ -91,14 +87,14 @@ json::object ComposeSharedSms(LogFormat format, const json::object& log_info,
       agent(js::Get(js::Get(&e, "from"), "name"));
       agent(js::Get(js::Get(&e, "initiator"), "name"));
       agent(js::Get(js::Get(&e, "assignee"), "name"));
-      const std::string type = Str(js::Get(&e, "recordType"));
+      const std::string type = js::TextOrEmpty(js::Get(&e, "recordType"));
       const json::value* t = js::Get(&e, "creationTime");
       const int64_t at = t ? st::ParseTimestamp(*t).value_or(0) : 0;
       const std::string when = st::FormatMoment(at, offset, "YYYY-MM-DD hh:mm A");
       std::string content;
       if (type == "AliveMessage") {
         ++messages;
-        const bool inbound = Str(js::Get(&e, "direction")) == "Inbound";
+        const bool inbound = js::TextOrEmpty(js::Get(&e, "direction")) == "Inbound";
         const std::string sender = inbound ? contact_name
                                            : FirstOf({js::Get(js::Get(&e, "author"), "name"),
                                                       js::Get(js::Get(&e, "from"), "name")},
@@ -159,10 +155,10 @@ json::object ComposeSharedSms(LogFormat format, const json::object& log_info,
   if (counts.empty()) counts = "0 messages";
 
   const json::value* owner_v = js::Get(log_info, "owner");
-  const std::string owner = Str(js::Get(owner_v, "name"));
+  const std::string owner = js::TextOrEmpty(js::Get(owner_v, "name"));
   std::string owner_lower = owner;
   std::transform(owner_lower.begin(), owner_lower.end(), owner_lower.begin(), ::tolower);
-  const bool queue = Str(js::Get(owner_v, "extensionType")) == "Department" ||
+  const bool queue = js::TextOrEmpty(js::Get(owner_v, "extensionType")) == "Department" ||
                      owner_lower.find("queue") != std::string::npos;
 
   std::string subject = "SMS conversation with " + contact_name;

@@ -17,24 +17,6 @@ std::string Str(const json::object& o, std::string_view k) {
   return v ? js::ToString(*v) : std::string();
 }
 
-// Node's querystring.escape: encodeURIComponent.
-std::string Escape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '\'' || c == '(' ||
-        c == ')') {
-      out.push_back(char(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 std::string PathOf(std::string_view uri) {
   auto u = boost::urls::parse_uri_reference(uri);
   return u ? std::string(u->path()) : std::string();
@@ -69,7 +51,7 @@ std::string FormEncode(const http::Fields& fields) {
   std::string out;
   for (auto& [k, v] : fields) {
     if (!out.empty()) out += '&';
-    out += Escape(k) + "=" + Escape(v);
+    out += EncodeUriComponent(k) + "=" + EncodeUriComponent(v);
   }
   return out;
 }

@@ -70,10 +70,14 @@ class Proxy {
   }
 
   // ---- what the host asks before routing -----------------------------------------------------
-  json::value listPlatforms(sdk::Call& call, const json::object&) {
+  // Every platform with its manifest entry; with input "platform", just that one (the host asks
+  // this way on each request it routes here, so the answer stays small).
+  json::value listPlatforms(sdk::Call& call, const json::object& in) {
     auto defs = Current(call);
+    const std::string only = sdk::string_field(in, "platform");
     json::object out;
     for (auto& [name, d] : *defs) {
+      if (!only.empty() && name != only) continue;
       json::object entry = d->manifest.is_object() ? d->manifest.get_object() : json::object();
       if (!entry.contains("name")) entry["name"] = d->name;
       if (!entry.contains("displayName")) entry["displayName"] = d->display_name;

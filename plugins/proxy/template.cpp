@@ -1,6 +1,7 @@
 #include "template.h"
 
 #include <cctype>
+#include <crmhost/plugin.hpp>
 #include <crmhost/sdk/js.hpp>
 
 namespace proxy {
@@ -14,19 +15,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
     s.remove_suffix(1);
   return s;
-}
-
-std::string UrlEscape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return out;
 }
 
 // The one placeholder `s` consists of, if it is exactly "{{ path }}".
@@ -86,7 +74,7 @@ std::string ExpandText(std::string_view tmpl, const json::value& context, Escape
     std::string value = AsText(Lookup(context, tmpl.substr(open + 2, close - open - 2)));
     switch (escape) {
       case Escape::kUrl:
-        out += UrlEscape(value);
+        out += crmhost::sdk::url_encode(value);
         break;
       case Escape::kHeader:
         for (char c : value)

@@ -6,6 +6,8 @@
 #include <crmhost/sdk/phone.hpp>
 #include <crmhost/sdk/time.hpp>
 
+#include "crmhost/encoding.h"
+
 namespace json = boost::json;
 namespace js = crmhost::sdk::js;
 namespace t = crmhost::sdk::time;
@@ -77,4 +79,14 @@ TEST_CASE("sdk: url and base64 encoding", "[sdk]") {
   CHECK(crmhost::sdk::base64_encode("key:user:pass") == "a2V5OnVzZXI6cGFzcw==");
   CHECK(crmhost::sdk::base64_encode("") == "");
   CHECK(crmhost::sdk::base64_encode("ab") == "YWI=");
+  // encodeURIComponent keeps !~*'() that url_encode escapes.
+  CHECK(crmhost::EncodeUriComponent("a b!~*'()&=/é") == "a%20b!~*'()%26%3D%2F%C3%A9");
+}
+
+TEST_CASE("sdk js: text of a possibly absent value", "[sdk]") {
+  const json::value n = nullptr, num = 42, s = "x";
+  CHECK(js::TextOrEmpty(nullptr).empty());
+  CHECK(js::TextOrEmpty(&n).empty());
+  CHECK(js::TextOrEmpty(&num) == "42");
+  CHECK(js::TextOrEmpty(&s) == "x");
 }

@@ -15,6 +15,8 @@ std::string Base64UrlEncode(std::string_view in);  // no padding
 std::optional<std::string> Base64Decode(std::string_view in);
 
 std::string HexEncode(std::string_view in);
+// JavaScript's encodeURIComponent (UTF-8 bytes; A-Z a-z 0-9 - _ . ! ~ * ' ( ) stay as they are).
+std::string EncodeUriComponent(std::string_view in);
 std::optional<std::string> HexDecode(std::string_view in);
 
 std::string ToLower(std::string_view s);

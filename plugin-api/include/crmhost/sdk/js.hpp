@@ -107,6 +107,11 @@ inline double ToNumber(const json::value& v) {
   return nan;
 }
 
+// `${v ?? ''}`: the text of a value, "" when it is absent or null.
+inline std::string TextOrEmpty(const json::value* v) {
+  return v && !v->is_null() ? ToString(*v) : std::string();
+}
+
 // `if (v)`: false for null, false, 0, NaN and "".
 inline bool Truthy(const json::value* v) {
   if (!v) return false;
