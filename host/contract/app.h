@@ -62,6 +62,7 @@ void RegisterManagedAuthRoutes(http::Router& router, App& app);
 void RegisterAppointmentRoutes(http::Router& router, App& app);
 void RegisterCallDownRoutes(http::Router& router, App& app);
 void RegisterAccountDataRoutes(http::Router& router, App& app);
+void RegisterPipedriveRoutes(http::Router& router, App& app);
 
 inline void RegisterRoutes(http::Router& router, App& app) {
   RegisterMetaRoutes(router, app);
@@ -76,6 +77,7 @@ inline void RegisterRoutes(http::Router& router, App& app) {
   RegisterAppointmentRoutes(router, app);
   RegisterCallDownRoutes(router, app);
   RegisterAccountDataRoutes(router, app);
+  RegisterPipedriveRoutes(router, app);
 }
 
 }  // namespace crmhost::contract

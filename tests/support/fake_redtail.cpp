@@ -48,8 +48,7 @@ FakeRedtail::FakeRedtail(std::optional<TlsFiles> tls) {
 
 void FakeRedtail::Fail(std::string path_prefix, Failure kind, int status,
                        std::vector<std::pair<std::string, std::string>> headers) {
-  std::lock_guard lock(mu_);
-  failures_[std::string(kPrefix) + path_prefix] = {kind, status, std::move(headers)};
+  failures_.Fail(std::string(kPrefix) + path_prefix, kind, status, std::move(headers));
 }
 
 json::array FakeRedtail::created_contacts() const {
@@ -58,8 +57,7 @@ json::array FakeRedtail::created_contacts() const {
 }
 
 void FakeRedtail::ClearFailures() {
-  std::lock_guard lock(mu_);
-  failures_.clear();
+  failures_.Clear();
 }
 
 size_t FakeRedtail::activity_count() const {
@@ -79,30 +77,8 @@ void FakeRedtail::SetActivityDescription(int64_t id, const std::string& descript
 }
 
 FakeResponse FakeRedtail::Handle(const RecordedRequest& req) {
+  if (auto failure = failures_.Match(req.path)) return *failure;
   std::unique_lock lock(mu_);
-  for (auto& [prefix, rule] : failures_) {
-    if (req.path.rfind(prefix, 0) != 0) continue;
-    switch (rule.kind) {
-      case Failure::kNone:
-        break;
-      case Failure::kStatus: {
-        FakeResponse r = Json(rule.status, json::object{{"error", "simulated failure"}});
-        r.headers = rule.headers;
-        return r;
-      }
-      case Failure::kGarbage: {
-        FakeResponse r;
-        r.body = "<html>this is not JSON";
-        r.content_type = "text/html";
-        return r;
-      }
-      case Failure::kNoAnswer: {
-        FakeResponse r;
-        r.no_answer = true;
-        return r;
-      }
-    }
-  }
   if (req.path.rfind(kPrefix, 0) != 0) return Json(404, json::object{{"error", "not found"}});
   const std::string path = req.path.substr(std::string(kPrefix).size());
   const std::string auth = req.Header("authorization").value_or("");

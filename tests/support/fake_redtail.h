@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "support/fake_failures.h"
 #include "support/fake_http_server.h"
 
 namespace crmhost::testing {
@@ -21,7 +22,7 @@ class FakeRedtail {
   static constexpr const char* kPassword = "s3cret-pass-word";
   static constexpr const char* kUserKey = "UK-7c9a41d2-user-key-b88e";
 
-  enum class Failure { kNone, kStatus, kGarbage, kNoAnswer };
+  using Failure = FakeFailure;
 
   explicit FakeRedtail(std::optional<TlsFiles> tls = std::nullopt);
 
@@ -45,12 +46,7 @@ class FakeRedtail {
   std::map<int64_t, boost::json::object> activities_;  // guarded by mu_
   boost::json::array created_contacts_;                // guarded by mu_: POST /contacts
   int64_t next_activity_ = 301;                        // guarded by mu_
-  struct FailRule {
-    Failure kind;
-    int status;
-    std::vector<std::pair<std::string, std::string>> headers;
-  };
-  std::map<std::string, FailRule> failures_;  // guarded by mu_
+  FailureRules failures_;
   std::unique_ptr<FakeHttpServer> server_;
 };
 

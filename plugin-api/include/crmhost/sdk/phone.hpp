@@ -12,6 +12,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace crmhost::sdk::phone {
 
@@ -60,6 +61,37 @@ inline Number Parse(std::string_view text) {
     n.valid = n.significant.size() >= 4 && n.significant[0] != '0';
   }
   return n;
+}
+
+// A phone number from a query string: a "+" arrives decoded as a space, so the first space
+// becomes "+" again ("%2B1415..." and "+1415..." both reach the connector as "+1415...").
+inline std::string FromQuery(std::string text) {
+  if (auto sp = text.find(' '); sp != std::string::npos) text[sp] = '+';
+  return text;
+}
+
+// The numbers to search for `significant` under the client's overridingFormat: the number
+// itself when the format list is empty, else one string per comma-separated format with each
+// '*' or '#' replaced, left to right, by the next digit (one leading space of a format is
+// dropped; placeholders beyond the digits stay as they are).
+inline std::vector<std::string> Formatted(const std::string& significant,
+                                          std::string_view formats) {
+  if (formats.empty()) return {significant};
+  std::vector<std::string> out;
+  for (size_t pos = 0; pos <= formats.size();) {
+    size_t comma = formats.find(',', pos);
+    std::string_view f =
+        formats.substr(pos, comma == std::string_view::npos ? formats.npos : comma - pos);
+    if (!f.empty() && f[0] == ' ') f.remove_prefix(1);
+    std::string s(f);
+    size_t digit = 0;
+    for (char& c : s)
+      if ((c == '*' || c == '#') && digit < significant.size()) c = significant[digit++];
+    out.push_back(std::move(s));
+    if (comma == std::string_view::npos) break;
+    pos = comma + 1;
+  }
+  return out;
 }
 
 }  // namespace crmhost::sdk::phone

@@ -1,0 +1,75 @@
+// crmhost/sdk/contract.hpp -- small pieces of the App Connect contract every CRM plugin needs:
+// the returnMessage object, reading optional sub-objects of an operation's input, and the
+// placeholder entry that lets a user create a contact from a lookup. Header-only; thread-safe.
+#ifndef CRMHOST_SDK_CONTRACT_HPP
+#define CRMHOST_SDK_CONTRACT_HPP
+
+#include <boost/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "crmhost/sdk/js.hpp"
+
+namespace crmhost::sdk::contract {
+
+namespace json = boost::json;
+
+// {message, messageType, ttl}: what the client shows (messageType success|warning|danger).
+inline json::object ReturnMessage(std::string_view message, std::string_view type, int ttl) {
+  return json::object{{"message", message}, {"messageType", type}, {"ttl", ttl}};
+}
+
+// in[key] when it is an object, else an empty object (inputs leave optional parts out).
+inline const json::object& ObjectOf(const json::object& in, std::string_view key) {
+  static const json::object kEmpty;
+  const json::value* v = in.if_contains(key);
+  return v && v->is_object() ? v->get_object() : kEmpty;
+}
+
+// `${in[key]}` as a JavaScript template prints it: "undefined" when absent.
+inline std::string Text(const json::object& in, std::string_view key) {
+  const json::value* v = in.if_contains(key);
+  return v ? js::ToString(*v) : "undefined";
+}
+
+// in[key] or null.
+inline json::value ValueOr(const json::object& in, std::string_view key,
+                           json::value fallback = {}) {
+  const json::value* v = in.if_contains(key);
+  return v ? *v : fallback;
+}
+
+// The value of one user setting (user.userSettings.<id>.value), or null.
+inline const json::value* UserSetting(const json::object& user, std::string_view id) {
+  return js::Get(js::Get(ObjectOf(user, "userSettings"), id), "value");
+}
+
+// The last entry of a findContact answer: picking it opens the "create contact" form. (The
+// reference connectors send additionalInfo null; the published OpenAPI schema requires an
+// object, which clients accept as well.)
+inline json::object NewContactPlaceholder() {
+  return json::object{{"id", "createNewContact"},
+                      {"name", "Create new contact..."},
+                      {"additionalInfo", json::object()},
+                      {"isNewContact", true}};
+}
+
+// "First Middle Last" -> {"First", "Middle Last"} (split at the first run of whitespace,
+// trimmed); a single word is the first name.
+inline std::pair<std::string, std::string> SplitName(std::string_view name) {
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+      s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+      s.remove_suffix(1);
+    return s;
+  };
+  name = trim(name);
+  size_t sp = name.find_first_of(" \t");
+  if (sp == std::string_view::npos) return {std::string(name), ""};
+  return {std::string(name.substr(0, sp)), std::string(trim(name.substr(sp)))};
+}
+
+}  // namespace crmhost::sdk::contract
+
+#endif  // CRMHOST_SDK_CONTRACT_HPP

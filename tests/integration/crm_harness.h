@@ -1,0 +1,111 @@
+// One running crmhostd with the shipped CRM plugins, wired to fakes of the CRMs' REST APIs the
+// way an admin would wire the real services: --plugin-setting for credentials and
+// --outbound-override to reach the fakes. Shared by the native CRM plugins' tests.
+#ifndef CRMHOST_TESTS_CRM_HARNESS_H
+#define CRMHOST_TESTS_CRM_HARNESS_H
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "integration/redtail_harness.h"
+#include "support/daemon_process.h"
+#include "support/fake_failures.h"
+#include "support/files.h"
+#include "support/http_client.h"
+
+namespace crmhost::testing {
+
+struct CrmHarness {
+  TempDir dir;
+  std::vector<std::string> args;
+  std::unique_ptr<DaemonProcess> daemon;
+
+  explicit CrmHarness(std::vector<std::string> extra) : args(std::move(extra)) {
+    std::ofstream(dir / "master.key") << kTestMasterKeyHex << "\n";
+  }
+
+  void Start() {
+    std::vector<std::string> a = {"--plugin-dir",          DaemonProcess::PluginDir(),
+                                  "--secret-key-file",     dir / "master.key",
+                                  "--outbound-timeout-ms", "2000"};
+    a.insert(a.end(), args.begin(), args.end());
+    daemon = std::make_unique<DaemonProcess>(dir / "data", a);
+  }
+  uint16_t port() const { return daemon->port(); }
+
+  HttpResult ApiKeyLogin(const std::string& platform, const std::string& api_key,
+                         const boost::json::object& additional) const {
+    boost::json::object body{
+        {"platform", platform}, {"apiKey", api_key}, {"additionalInfo", additional}};
+    return Request(port(), "POST", "/apiKeyLogin?state=platform=" + platform,
+                   boost::json::serialize(body));
+  }
+
+  // The extension's redirect page hands the CRM's code to /oauth-callback; `hostname` travels in
+  // the state as the manifest's customState puts it.
+  HttpResult OAuthLogin(const std::string& platform, const std::string& code,
+                        const std::string& hostname = "") const {
+    std::string state = "platform=" + platform;
+    if (!hostname.empty()) state += "&hostname=" + hostname;
+    const std::string callback =
+        "https://ringcentral.github.io/ringcentral-embeddable/redirect.html?code=" + code +
+        "&state=" + UrlEncode(state);
+    return Request(port(), "GET", "/oauth-callback?callbackUri=" + UrlEncode(callback));
+  }
+
+  static std::string JwtOf(const HttpResult& login) {
+    INFO(login.status << " " << login.body);
+    REQUIRE(login.status == 200);
+    return std::string(login.Json().at("jwtToken").get_string());
+  }
+
+  HttpResult Get(const std::string& target, const std::string& jwt) const {
+    return Request(port(), "GET", target, {}, {{"Authorization", "Bearer " + jwt}});
+  }
+  HttpResult Send(const std::string& method, const std::string& target, const std::string& jwt,
+                  const boost::json::value& body) const {
+    return Request(port(), method, target, boost::json::serialize(body),
+                   {{"Authorization", "Bearer " + jwt}, {"Content-Type", "application/json"}});
+  }
+};
+
+// The CRM failing in each way a real service fails: GET `target` (a contact lookup) answers 200
+// {successful:false} with the contract's message for each, and succeeds again afterwards.
+inline void ExpectLookupFailuresReported(const CrmHarness& h, FailureRules& failures,
+                                         const std::string& path_prefix, const std::string& target,
+                                         const std::string& jwt) {
+  struct Case {
+    FakeFailure kind;
+    int status;
+    const char* message;
+  } cases[] = {
+      {FakeFailure::kStatus, 500, "Error finding contact"},
+      {FakeFailure::kStatus, 429, "Rate limit exceeded"},
+      {FakeFailure::kStatus, 401, "Authorization error"},
+      {FakeFailure::kStatus, 404, "Authorization error"},
+      {FakeFailure::kGarbage, 200, "Error finding contact"},
+      {FakeFailure::kNoAnswer, 0, "Error finding contact"},
+  };
+  for (auto& c : cases) {
+    failures.Clear();
+    failures.Fail(path_prefix, c.kind, c.status, {{"Retry-After", "30"}});
+    auto r = h.Get(target, jwt);
+    INFO("failure " << int(c.kind) << " " << c.status << ": " << r.body);
+    REQUIRE(r.status == 200);
+    ExpectSchema("/contact", "get", r);
+    CHECK(r.Json().at("successful") == false);
+    CHECK(r.Json().at("returnMessage").at("message") == c.message);
+  }
+  failures.Clear();
+  auto r = h.Get(target, jwt);
+  INFO(r.body);
+  CHECK(r.Json().at("successful") == true);
+}
+
+}  // namespace crmhost::testing
+
+#endif  // CRMHOST_TESTS_CRM_HARNESS_H
