@@ -2,6 +2,7 @@
 // values, times and phone numbers.
 #include <catch2/catch.hpp>
 #include <crmhost/plugin.hpp>
+#include <crmhost/sdk/contract.hpp>
 #include <crmhost/sdk/js.hpp>
 #include <crmhost/sdk/phone.hpp>
 #include <crmhost/sdk/time.hpp>
@@ -89,4 +90,28 @@ TEST_CASE("sdk js: text of a possibly absent value", "[sdk]") {
   CHECK(js::TextOrEmpty(&n).empty());
   CHECK(js::TextOrEmpty(&num) == "42");
   CHECK(js::TextOrEmpty(&s) == "x");
+}
+
+TEST_CASE("sdk phone: numbers from query strings and overriding formats", "[sdk]") {
+  CHECK(phone::FromQuery(" 14155550642") == "+14155550642");
+  CHECK(phone::FromQuery("+14155550642") == "+14155550642");
+  CHECK(phone::Formatted("4155550642", "") == std::vector<std::string>{"4155550642"});
+  CHECK(phone::Formatted("4155550642", "(***) ***-****, ###-###-####") ==
+        std::vector<std::string>{"(415) 555-0642", "415-555-0642"});
+  // Placeholders beyond the digits stay; digits beyond the placeholders are dropped.
+  CHECK(phone::Formatted("41555", "***-****") == std::vector<std::string>{"415-55**"});
+  CHECK(phone::Formatted("4155550642", "***") == std::vector<std::string>{"415"});
+}
+
+TEST_CASE("sdk contract: names, placeholders and settings", "[sdk]") {
+  namespace c = crmhost::sdk::contract;
+  CHECK(c::SplitName("  Ada  King Lovelace ") ==
+        std::pair<std::string, std::string>{"Ada", "King Lovelace"});
+  CHECK(c::SplitName("Ada") == std::pair<std::string, std::string>{"Ada", ""});
+  CHECK(c::NewContactPlaceholder().at("isNewContact") == true);
+  json::object user{{"userSettings", json::object{{"x", json::object{{"value", "on"}}}}}};
+  REQUIRE(c::UserSetting(user, "x"));
+  CHECK(*c::UserSetting(user, "x") == "on");
+  CHECK_FALSE(c::UserSetting(user, "y"));
+  CHECK(c::Text(user, "missing") == "undefined");
 }
