@@ -10,10 +10,9 @@
 #include <crmhost/sdk/js.hpp>
 #include <crmhost/sdk/phone.hpp>
 #include <crmhost/sdk/time.hpp>
+#include <crmhost/sdk/timezones.hpp>
 
 #include <map>
-
-#include "timezones.h"
 
 extern const char kInsightlyManifest[];  // manifest.json, embedded at build time
 
@@ -134,7 +133,7 @@ class Insightly {
       if (!id || id->is_null()) throw sdk::upstream_error(200, "no USER_ID in users/me");
       const json::object& m = me.get_object();
       const std::string zone = sdk::string_field(m, "TIMEZONE_ID");
-      const int offset = ZoneOffsetMinutes(zone, call.now_ms()).value_or(0);
+      const int offset = sdk::timezones::ZoneOffsetMinutes(zone, call.now_ms()).value_or(0);
       json::object user{{"id", js::ToString(*id) + "-insightly"},
                         {"name", Text(m, "FIRST_NAME") + " " + Text(m, "LAST_NAME")},
                         {"timezoneName", zone},

@@ -1,9 +1,8 @@
-// Insightly's Windows zone names become the current UTC offset, daylight saving included, on
+// Windows and IANA zone names become the current UTC offset, daylight saving included, on
 // the days the rules switch.
 #include <catch2/catch.hpp>
 #include <crmhost/sdk/time.hpp>
-
-#include "timezones.h"
+#include <crmhost/sdk/timezones.hpp>
 
 namespace {
 int64_t At(const char* iso) {
@@ -11,8 +10,8 @@ int64_t At(const char* iso) {
 }
 }  // namespace
 
-TEST_CASE("insightly time zones: standard and daylight offsets", "[insightly]") {
-  using insightly::ZoneOffsetMinutes;
+TEST_CASE("sdk time zones: standard and daylight offsets", "[sdk]") {
+  using crmhost::sdk::timezones::ZoneOffsetMinutes;
   // US: 2026-03-08 02:00 EST starts daylight time, 2026-11-01 02:00 EDT ends it.
   CHECK(ZoneOffsetMinutes("Eastern Standard Time", At("2026-03-08T06:59:00Z")) == -300);
   CHECK(ZoneOffsetMinutes("Eastern Standard Time", At("2026-03-08T07:00:00Z")) == -240);

@@ -1,9 +1,20 @@
-#include "timezones.h"
+// crmhost/sdk/timezones.hpp -- the current UTC offset of a named time zone, daylight saving
+// included. CRMs name zones the Windows way ("Eastern Standard Time", Insightly) or the IANA way
+// ("America/New_York", Clio); App Connect wants the offset for the times it writes into logs.
+// This is a table of the zones CRMs offer, with the daylight rules in force since 2007, not the
+// whole tz database. Header-only; pure; thread-safe.
+#ifndef CRMHOST_SDK_TIMEZONES_HPP
+#define CRMHOST_SDK_TIMEZONES_HPP
 
-#include <crmhost/sdk/time.hpp>
+#include <cstdint>
+#include <optional>
+#include <string_view>
 
-namespace insightly {
-namespace {
+#include "crmhost/sdk/time.hpp"
+
+namespace crmhost::sdk::timezones {
+
+namespace detail {
 
 namespace t = crmhost::sdk::time;
 
@@ -18,7 +29,7 @@ struct Zone {
   Rule rule;
 };
 
-constexpr Zone kZones[] = {
+inline constexpr Zone kZones[] = {
     {"Dateline Standard Time", "Etc/GMT+12", -720, Rule::kNone},
     {"UTC-11", "Etc/GMT+11", -660, Rule::kNone},
     {"Hawaiian Standard Time", "Pacific/Honolulu", -600, Rule::kNone},
@@ -64,7 +75,7 @@ constexpr Zone kZones[] = {
 };
 
 // Midnight UTC (ms) of the n-th (1-based; 0 = last) `weekday` (0 = Sunday) of a month.
-int64_t NthWeekday(int64_t year, int month, int weekday, int n) {
+inline int64_t NthWeekday(int64_t year, int month, int weekday, int n) {
   if (n == 0) {
     const int64_t next =
         month == 12 ? t::DaysFromCivil(year + 1, 1, 1) : t::DaysFromCivil(year, month + 1, 1);
@@ -79,10 +90,10 @@ int64_t NthWeekday(int64_t year, int month, int weekday, int n) {
   return (day + 7 * (n - 1)) * 86400000;
 }
 
-constexpr int64_t kHour = 3600000;
+inline constexpr int64_t kHour = 3600000;
 
 // Whether daylight time is in force at `ms` for a zone `standard` minutes from UTC.
-bool InDaylightTime(Rule rule, int standard, int64_t ms) {
+inline bool InDaylightTime(Rule rule, int standard, int64_t ms) {
   const int64_t year = t::ToCivil(ms + int64_t(standard) * 60000).year;
   const int64_t std_ms = int64_t(standard) * 60000;  // local standard = UTC + std_ms
   switch (rule) {
@@ -109,13 +120,18 @@ bool InDaylightTime(Rule rule, int standard, int64_t ms) {
   return false;
 }
 
-}  // namespace
+}  // namespace detail
 
-std::optional<int> ZoneOffsetMinutes(std::string_view name, int64_t at_ms) {
+// The offset from UTC, in minutes, of the zone `name` (a Windows zone name, or an IANA name in
+// the table) at `at_ms`; nullopt for a zone the table does not have.
+inline std::optional<int> ZoneOffsetMinutes(std::string_view name, int64_t at_ms) {
+  using namespace detail;
   for (const Zone& z : kZones)
     if (z.windows == name || z.iana == name)
       return z.standard_minutes + (InDaylightTime(z.rule, z.standard_minutes, at_ms) ? 60 : 0);
   return std::nullopt;
 }
 
-}  // namespace insightly
+}  // namespace crmhost::sdk::timezones
+
+#endif  // CRMHOST_SDK_TIMEZONES_HPP

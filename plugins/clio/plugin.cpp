@@ -1,0 +1,780 @@
+// The Clio plugin: OAuth against the user's Clio region (app., eu., ca., au.app.clio.com), contact
+// lookup by phone and by name with each contact's matters (direct and through relationships) as
+// the log form's options, communications for calls and messages with a time entry per call (and
+// optionally per outbound SMS), making the calls the reference connector makes
+// (docs/CRM_PLUGINS.md lists them and where we differ).
+//
+// Settings: clio.client_id / clio.client_secret for app.clio.com, and clio.eu_client_id,
+// clio.eu_client_secret (likewise ca_, au_) for the other regions.
+#include <crmhost/plugin.hpp>
+#include <crmhost/sdk/contract.hpp>
+#include <crmhost/sdk/js.hpp>
+#include <crmhost/sdk/phone.hpp>
+#include <crmhost/sdk/time.hpp>
+#include <crmhost/sdk/timezones.hpp>
+
+#include <algorithm>
+#include <set>
+
+extern const char kClioManifest[];  // manifest.json, embedded at build time
+
+namespace clio {
+namespace json = boost::json;
+namespace sdk = crmhost::sdk;
+namespace js = crmhost::sdk::js;
+using sdk::contract::ObjectOf;
+using sdk::contract::ReturnMessage;
+using sdk::contract::Text;
+using sdk::contract::ValueOr;
+
+namespace {
+
+constexpr const char* kRedirectUri =
+    "https://ringcentral.github.io/ringcentral-embeddable/redirect.html";
+
+// The Clio hosts a user may connect to, by region setting prefix. Anything else is refused:
+// the host name comes from the client, and the user's token must only ever go to Clio.
+struct Region {
+  std::string_view host;
+  std::string_view setting_prefix;
+};
+constexpr Region kRegions[] = {{"app.clio.com", ""},
+                               {"eu.app.clio.com", "eu_"},
+                               {"ca.app.clio.com", "ca_"},
+                               {"au.app.clio.com", "au_"}};
+
+// "https://eu.app.clio.com/" or "eu.app.clio.com" -> the region, if it is one of Clio's.
+const Region* RegionOf(std::string_view hostname) {
+  if (auto p = hostname.find("://"); p != std::string_view::npos) hostname.remove_prefix(p + 3);
+  while (!hostname.empty() && hostname.back() == '/')
+    hostname.remove_suffix(1);
+  for (const Region& r : kRegions)
+    if (r.host == hostname) return &r;
+  return nullptr;
+}
+
+int64_t TimeOr(const json::value* v, int64_t fallback) {
+  if (v)
+    if (auto ms = sdk::time::ParseTimestamp(*v)) return *ms;
+  return fallback;
+}
+
+// "- Note: ..." (or "- Agent notes: ...") up to the next "- Label:" line of the plain-text body.
+std::string NoteOf(const std::string& body) {
+  size_t at = std::string::npos, skip = 0;
+  for (std::string_view label : {"- Note: ", "- Agent notes: "}) {
+    size_t p = body.find(label);
+    if (p < at) at = p, skip = label.size();
+  }
+  if (at == std::string::npos) return "";
+  size_t begin = at + skip, end = body.size();
+  for (size_t nl = body.find('\n', begin); nl != std::string::npos; nl = body.find('\n', nl + 1)) {
+    size_t p = nl + 1;
+    if (body.compare(p, 2, "- ") == 0 && p + 2 < body.size() && std::isupper(body[p + 2])) {
+      size_t q = p + 3;
+      while (q < body.size() && (std::isalpha(body[q]) || body[q] == ' ' || body[q] == '/'))
+        ++q;
+      if (q < body.size() && body[q] == ':') {
+        end = nl;
+        break;
+      }
+    }
+  }
+  std::string note = body.substr(begin, end - begin);
+  auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  while (!note.empty() && space(note.back()))
+    note.pop_back();
+  note.erase(note.begin(), std::find_if_not(note.begin(), note.end(), space));
+  return note;
+}
+
+// A setting's value as the reference tests it: true/"true" (any case) are on.
+bool SettingTrue(const json::value* v) {
+  if (!v) return false;
+  if (v->is_bool()) return v->get_bool();
+  if (v->is_string()) {
+    std::string s(v->get_string());
+    for (char& c : s)
+      c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s == "true";
+  }
+  return js::Truthy(v);
+}
+
+// Time entries for calls are on unless the user turned them off.
+bool TimeEntriesEnabled(const json::object& user) {
+  const json::value* v = sdk::contract::UserSetting(user, "clioTimeEntriesEnabled");
+  return !v || v->is_null() || SettingTrue(v);
+}
+
+// The stored log id: legacy ids carried a ".suffix".
+std::string CommunicationId(const json::object& existing) {
+  std::string id = Text(existing, "thirdPartyLogId");
+  return id.substr(0, id.find('.'));
+}
+
+// One operation's conversation with Clio: the user's host and token, and the rate-limit headers
+// of the last answer (returned to the host as extraDataTracking).
+class Session {
+ public:
+  Session(sdk::Call& call, std::string host, std::string auth)
+      : call_(call), host_(std::move(host)), auth_(std::move(auth)) {}
+  Session(sdk::Call& call, const json::object& in)
+      : Session(call, sdk::string_field(ObjectOf(in, "user"), "hostname"),
+                sdk::string_field(in, "authHeader")) {}
+
+  const std::string& host() const { return host_; }
+  sdk::Call& call() { return call_; }
+
+  // `path` below /api/v4 (with its query), or an absolute Clio URL (paging links).
+  json::value Request(std::string_view method, const std::string& path,
+                      const json::value* body = nullptr, bool track = true) {
+    if (!RegionOf(host_)) throw sdk::upstream_error(0, "not a Clio host: " + host_);
+    std::string url =
+        path.rfind("https://", 0) == 0 ? path : "https://" + host_ + "/api/v4/" + path;
+    if (url.rfind("https://" + host_ + "/", 0) != 0)
+      throw sdk::upstream_error(0, "Clio paging link leaves the user's host");
+    const std::string payload = body ? json::serialize(*body) : std::string();
+    std::vector<std::pair<std::string_view, std::string_view>> headers{
+        {"Authorization", auth_}, {"Accept", "application/json"}};
+    if (body) headers.emplace_back("Content-Type", "application/json");
+    auto resp = call_.http_headers(method, url, headers, payload);
+    if (!resp.ok())
+      throw sdk::upstream_error(resp.status, "Clio answered HTTP " + std::to_string(resp.status));
+    if (track) {
+      auto header = [&](std::string_view name) -> json::value {
+        std::string_view v = resp.header(name);
+        return v.empty() ? json::value() : json::value(v);
+      };
+      tracking_ = json::object{{"ratelimitRemaining", header("x-ratelimit-remaining")},
+                               {"ratelimitAmount", header("x-ratelimit-limit")},
+                               {"ratelimitReset", header("x-ratelimit-reset")}};
+    }
+    if (resp.body.empty()) return nullptr;
+    return resp.json();
+  }
+  json::value Get(const std::string& path, bool track = true) {
+    return Request("GET", path, nullptr, track);
+  }
+  json::value Send(std::string_view method, const std::string& path, json::object data) {
+    json::value body = json::object{{"data", std::move(data)}};
+    return Request(method, path, &body);
+  }
+  const json::object& tracking() const { return tracking_; }
+
+ private:
+  sdk::Call& call_;
+  std::string host_;
+  std::string auth_;
+  json::object tracking_;
+};
+
+// The first element of an array value, or null.
+const json::value* First(const json::value* v) {
+  return v && v->is_array() && !v->get_array().empty() ? &v->get_array()[0] : nullptr;
+}
+
+// response.data of a Clio answer.
+const json::value* Data(const json::value& v) {
+  return js::Get(&v, "data");
+}
+
+json::value IdOf(const json::value& answer) {
+  const json::value* id = js::Get(Data(answer), "id");
+  if (!id) throw sdk::upstream_error(200, "Clio did not return the new record's id");
+  return *id;
+}
+
+}  // namespace
+
+class Clio {
+ public:
+  static constexpr const char* kName = "clio";
+  static constexpr const char* kVersion = "1.0.0";
+  static constexpr const char* kManifest = kClioManifest;
+
+  json::value getAuthType(sdk::Call&, const json::object&) { return "oauth"; }
+  json::value getLogFormatType(sdk::Call&, const json::object&) { return "text/plain"; }
+
+  // Each region is its own Clio OAuth app; the token endpoint is the region's host.
+  json::value getOauthInfo(sdk::Call& call, const json::object& in) {
+    const Region* region = RegionOf(sdk::string_field(in, "hostname"));
+    if (!region) region = &kRegions[0];
+    const std::string prefix(region->setting_prefix);
+    return json::object{{"clientId", call.setting(prefix + "client_id").value_or("")},
+                        {"clientSecret", call.setting(prefix + "client_secret").value_or("")},
+                        {"accessTokenUri", "https://" + std::string(region->host) + "/oauth/token"},
+                        {"redirectUri", kRedirectUri}};
+  }
+
+  json::value getUserInfo(sdk::Call& call, const json::object& in) {
+    try {
+      const Region* region = RegionOf(sdk::string_field(in, "hostname"));
+      if (!region) throw sdk::upstream_error(0, "not a Clio host");
+      Session clio(call, std::string(region->host), sdk::string_field(in, "authHeader"));
+      json::value me = clio.Get("users/who_am_i.json?fields=id,name,time_zone");
+      const json::value* data = Data(me);
+      const json::value* id = js::Get(data, "id");
+      if (!id || id->is_null()) throw sdk::upstream_error(200, "no user id in who_am_i");
+      const std::string zone = js::TextOrEmpty(js::Get(data, "time_zone"));
+      const int offset = sdk::timezones::ZoneOffsetMinutes(zone, call.now_ms()).value_or(0);
+      json::object user{{"id", js::ToString(*id) + "-clio"},
+                        {"name", js::TextOrEmpty(js::Get(data, "name"))},
+                        {"timezoneName", zone},
+                        {"timezoneOffset",
+                         offset % 60 == 0 ? json::value(offset / 60) : json::value(offset / 60.0)},
+                        {"overridingHostname", std::string(region->host)},
+                        {"platformAdditionalInfo", json::object()}};
+      return json::object{{"successful", true},
+                          {"platformUserInfo", std::move(user)},
+                          {"returnMessage", ReturnMessage("Connected to Clio.", "success", 1000)}};
+    } catch (const std::exception& e) {
+      call.warn(std::string("Clio login failed: ") + e.what());
+      json::object item{
+          {"id", "1"},
+          {"type", "text"},
+          {"text",
+           "Clio was unable to fetch information for the currently logged in user. Please check "
+           "your permissions in Clio and make sure you have permission to access and read user "
+           "information."}};
+      return json::object{
+          {"successful", false},
+          {"returnMessage",
+           json::object{{"messageType", "warning"},
+                        {"message", "Could not load user information"},
+                        {"details", json::array{json::object{{"title", "Details"},
+                                                             {"items", json::array{item}}}}},
+                        {"ttl", 3000}}}};
+    }
+  }
+
+  json::value refreshUserInfo(sdk::Call&, const json::object&) {
+    return json::object{{"successful", true},
+                        {"returnMessage", ReturnMessage("User info refreshed", "success", 1000)}};
+  }
+
+  // Revokes the token at Clio; the host drops it whatever Clio answers.
+  json::value unAuthorize(sdk::Call& call, const json::object& in) {
+    const json::object& user = ObjectOf(in, "user");
+    const std::string token = sdk::string_field(user, "accessToken");
+    const Region* region = RegionOf(sdk::string_field(user, "hostname"));
+    if (region && !token.empty()) {
+      try {
+        auto resp = call.http("POST", "https://" + std::string(region->host) + "/oauth/deauthorize",
+                              {{"Authorization", "Bearer " + token},
+                               {"Content-Type", "application/x-www-form-urlencoded"}},
+                              "token=" + sdk::url_encode(token));
+        if (!resp.ok()) call.warn("Clio token revocation answered " + std::to_string(resp.status));
+      } catch (const sdk::upstream_error& e) {
+        call.warn(std::string("Clio token revocation failed: ") + e.what());
+      }
+    }
+    return json::object{{"returnMessage", ReturnMessage("Logged out of Clio", "success", 1000)},
+                        {"userUpdate", json::object{{"accessToken", ""}, {"refreshToken", ""}}}};
+  }
+
+  json::value getUserList(sdk::Call& call, const json::object& in) {
+    Session clio(call, in);
+    json::value users = clio.Get("users.json?enabled=true&order=name(asc)&fields=id,name,email");
+    json::array out;
+    if (const json::value* list = Data(users); list && list->is_array())
+      for (auto& u : list->get_array()) {
+        if (!u.is_object()) continue;
+        const json::object& o = u.get_object();
+        const json::value* name = sdk::field(o, "name");
+        out.push_back(
+            json::object{{"id", ValueOr(o, "id")},
+                         {"name", name ? js::ToString(*name)
+                                       : Text(o, "first_name") + " " + Text(o, "last_name")},
+                         {"email", ValueOr(o, "email")}});
+      }
+    return out;
+  }
+
+  // Each number form (E.164, then the client's overridingFormat ones), each contact once, with
+  // its matters: the ones it is the client of, then those it relates to (all pages).
+  json::value findContact(sdk::Call& call, const json::object& in) {
+    if (sdk::string_field(in, "isExtension") == "true")
+      return json::object{{"successful", false}, {"matchedContactInfo", json::array()}};
+    Session clio(call, in);
+    const json::object& user = ObjectOf(in, "user");
+    const std::string number = sdk::phone::FromQuery(sdk::string_field(in, "phoneNumber"));
+    std::vector<std::string> queries{number};
+    const std::string formats = sdk::string_field(in, "overridingFormat");
+    if (!formats.empty())
+      if (auto parsed = sdk::phone::Parse(number); parsed.valid)
+        for (auto& f : sdk::phone::Formatted(parsed.significant, formats))
+          queries.push_back(std::move(f));
+    const bool closed = js::Truthy(sdk::contract::UserSetting(user, "clioSeeClosedMatters"));
+    json::array matched;
+    std::set<std::string> seen;
+    for (const std::string& q : queries) {
+      json::value found = clio.Get("contacts.json?query=" + sdk::url_encode(q) +
+                                   "&fields=type,id,name,created_at,updated_at");
+      const json::value* list = Data(found);
+      if (!list || !list->is_array()) continue;
+      for (auto& c : list->get_array()) {
+        if (!c.is_object() || !seen.insert(Text(c.get_object(), "id")).second) continue;
+        const json::object& contact = c.get_object();
+        json::array matters = Matters(clio, contact, closed, true, true);
+        json::object additional{{"logTimeEntry", true}, {"billableStatus", BillableOptions()}};
+        if (!matters.empty()) additional["matters"] = std::move(matters);
+        matched.push_back(json::object{{"id", ValueOr(contact, "id")},
+                                       {"name", ValueOr(contact, "name")},
+                                       {"phone", number},
+                                       {"type", ValueOr(contact, "type")},
+                                       {"createdDate", ValueOr(contact, "created_at")},
+                                       {"mostRecentActivityDate", ValueOr(contact, "updated_at")},
+                                       {"additionalInfo", std::move(additional)}});
+      }
+    }
+    json::object placeholder = sdk::contract::NewContactPlaceholder();
+    placeholder["additionalInfo"] = json::object{{"logTimeEntry", true}};
+    matched.push_back(std::move(placeholder));
+    return json::object{{"successful", true},
+                        {"matchedContactInfo", std::move(matched)},
+                        {"extraDataTracking", clio.tracking()}};
+  }
+
+  // Clio's query matches first, last and full names; contacts with an email come first.
+  json::value findContactWithName(sdk::Call& call, const json::object& in) {
+    Session clio(call, in);
+    json::value found = clio.Get(
+        "contacts.json?query=" + sdk::url_encode(sdk::string_field(in, "name")) +
+        "&fields=id,name,created_at,updated_at,primary_email_address,primary_phone_number");
+    json::array with_email, without_email;
+    if (const json::value* list = Data(found); list && list->is_array())
+      for (auto& c : list->get_array()) {
+        if (!c.is_object()) continue;
+        const json::object& contact = c.get_object();
+        json::array matters = Matters(clio, contact, false, false, false);
+        json::object additional{{"logTimeEntry", true}};
+        if (!matters.empty()) {
+          additional["matters"] = std::move(matters);
+          additional["billableStatus"] = BillableOptions();
+        }
+        const std::string email = js::TextOrEmpty(sdk::field(contact, "primary_email_address"));
+        json::object entry{{"id", ValueOr(contact, "id")},
+                           {"name", ValueOr(contact, "name")},
+                           {"type", "contact"},
+                           {"phone", js::TextOrEmpty(sdk::field(contact, "primary_phone_number"))},
+                           {"email", email},
+                           {"createdDate", ValueOr(contact, "created_at")},
+                           {"mostRecentActivityDate", ValueOr(contact, "updated_at")},
+                           {"additionalInfo", std::move(additional)}};
+        (email.empty() ? without_email : with_email).push_back(std::move(entry));
+      }
+    for (auto& c : without_email)
+      with_email.push_back(std::move(c));
+    return json::object{{"successful", true},
+                        {"matchedContactInfo", std::move(with_email)},
+                        {"extraDataTracking", clio.tracking()}};
+  }
+
+  json::value createContact(sdk::Call& call, const json::object& in) {
+    Session clio(call, in);
+    std::string type = sdk::string_field(in, "newContactType");
+    if (type.empty()) type = "Person";
+    json::value made = clio.Send(
+        "POST", "contacts.json",
+        json::object{{"name", sdk::string_field(in, "newContactName")},
+                     {"type", type},
+                     {"phone_numbers",
+                      json::array{json::object{{"name", "Work"},
+                                               {"number", sdk::string_field(in, "phoneNumber")},
+                                               {"default_number", true}}}}});
+    const json::value* data = Data(made);
+    return json::object{
+        {"contactInfo",
+         json::object{{"id", IdOf(made)},
+                      {"name", js::Get(data, "name") ? *js::Get(data, "name") : json::value()}}},
+        {"returnMessage", ReturnMessage("Contact created.", "success", 2000)},
+        {"extraDataTracking", clio.tracking()}};
+  }
+
+  // A phone communication between the user and the contact (on the chosen matter), then a time
+  // entry for its duration unless the user turned time entries off.
+  json::value createCallLog(sdk::Call& call, const json::object& in) {
+    Session clio(call, in);
+    const json::object& user = ObjectOf(in, "user");
+    const json::object& log = ObjectOf(in, "callLog");
+    const json::object& contact = ObjectOf(in, "contactInfo");
+    const json::object& submission = ObjectOf(in, "additionalSubmission");
+    const std::string me = UserCrmId(user);
+    const bool outbound = Text(log, "direction") == "Outbound";
+    json::object user_side{{"id", me}, {"type", "User"}};
+    json::object contact_side{{"id", ValueOr(contact, "id")}, {"type", "Contact"}};
+    std::string details = sdk::string_field(in, "composedLogDetails");
+    if (details.empty()) details = "No details available";
+    const std::string subject = sdk::field(log, "customSubject")
+                                    ? js::ToString(log.at("customSubject"))
+                                    : "[Call] " + Text(log, "direction") + " Call " +
+                                          (outbound ? "to" : "from") + " " + Text(contact, "name") +
+                                          " [" + Text(contact, "phoneNumber") + "]";
+    const std::string when =
+        sdk::time::FormatIso8601(TimeOr(sdk::field(log, "startTime"), call.now_ms()));
+    json::object data{
+        {"subject", subject},
+        {"body", details},
+        {"type", "PhoneCommunication"},
+        {"received_at", when},
+        {"senders", json::array{outbound ? user_side : contact_side}},
+        {"receivers", json::array{outbound ? contact_side : user_side}},
+        {"notification_event_subscribers", json::array{json::object{{"user_id", me}}}}};
+    const json::value* matter = sdk::field(submission, "matters");
+    if (js::Truthy(matter)) data["matter"] = json::object{{"id", *matter}};
+    json::value made = clio.Send("POST", "communications.json", std::move(data));
+    const json::value id = IdOf(made);
+    json::object result{{"logId", id},
+                        {"returnMessage", ReturnMessage("Call logged", "success", 2000)}};
+    if (TimeEntriesEnabled(user)) {
+      // The communication exists: a failed time entry must not hide its id (a retry would log
+      // the call twice).
+      try {
+        json::object entry{{"communication", json::object{{"id", id}}},
+                           {"quantity", ValueOr(log, "duration", 0)},
+                           {"date", when},
+                           {"type", "TimeEntry"},
+                           {"non_billable", NonBillable(user, submission)},
+                           {"note", details}};
+        if (js::Truthy(matter)) entry["matter"] = json::object{{"id", *matter}};
+        clio.Send("POST", "activities.json", std::move(entry));
+      } catch (const sdk::upstream_error& e) {
+        call.warn("Clio communication created, but its time entry failed: " +
+                  std::string(e.what()));
+      }
+    }
+    result["extraDataTracking"] = clio.tracking();
+    return result;
+  }
+
+  json::value getCallLog(sdk::Call& call, const json::object& in) {
+    Session clio(call, in);
+    std::string id = Text(in, "callLogId");
+    id = id.substr(0, id.find('.'));
+    json::value found = clio.Get("communications/" + sdk::url_encode(id) +
+                                 ".json?fields=subject,body,matter,senders,receivers,id");
+    const json::value* data = Data(found);
+    if (!data || !data->is_object())
+      throw sdk::upstream_error(200, "Clio answered no communication");
+    const json::object& comm = data->get_object();
+    const std::string body = js::TextOrEmpty(sdk::field(comm, "body"));
+    json::object info{{"subject", ValueOr(comm, "subject")},
+                      {"note", NoteOf(body)},
+                      {"fullBody", body},
+                      {"fullLogResponse", comm}};
+    // The contact is whichever participant is not a user.
+    const json::value* contact_id = nullptr;
+    for (const char* side : {"senders", "receivers"}) {
+      const json::value* first = First(js::Get(comm, side));
+      if (!contact_id && first && first->is_object() &&
+          sdk::string_field(first->get_object(), "type") != "User")
+        contact_id = js::Get(first, "id");
+    }
+    if (contact_id) {
+      json::value person =
+          clio.Get("contacts/" + sdk::url_encode(js::ToString(*contact_id)) + ".json?fields=name");
+      if (const json::value* name = js::Get(Data(person), "name")) info["contactName"] = *name;
+    }
+    json::object dispositions;
+    if (const json::value* m = js::Get(js::Get(comm, "matter"), "id")) dispositions["matters"] = *m;
+    info["dispositions"] = std::move(dispositions);
+    return json::object{{"callLogInfo", std::move(info)}, {"extraDataTracking", clio.tracking()}};
+  }
+
+  // The re-composed body (lines typed in Clio survive: the host merges into what getCallLog
+  // read), and the time entry's duration and note.
+  json::value updateCallLog(sdk::Call& call, const json::object& in) {
+    Session clio(call, in);
+    const json::object& user = ObjectOf(in, "user");
+    const std::string id = CommunicationId(ObjectOf(in, "existingCallLog"));
+    const std::string details = sdk::string_field(in, "composedLogDetails");
+    json::object data{{"body", details}};
+    if (auto* s = sdk::field(in, "subject"); js::Truthy(s)) data["subject"] = *s;
+    const json::value* start = sdk::field(in, "startTime");
+    std::string when;
+    if (js::Truthy(start)) {
+      when = sdk::time::FormatIso8601(TimeOr(start, call.now_ms()));
+      data["received_at"] = when;
+    }
+    if (js::Truthy(sdk::field(in, "duration")) && TimeEntriesEnabled(user)) {
+      json::value entries = clio.Get("activities.json?communication_id=" + sdk::url_encode(id) +
+                                     "&fields=quantity,id");
+      if (const json::value* first = First(Data(entries)); first && first->is_object()) {
+        json::object patch{{"quantity", in.at("duration")}, {"note", details}};
+        if (!when.empty()) patch["date"] = when;
+        clio.Send("PATCH",
+                  "activities/" + sdk::url_encode(Text(first->get_object(), "id")) + ".json",
+                  std::move(patch));
+      }
+    }
+    clio.Send("PATCH", "communications/" + sdk::url_encode(id) + ".json", std::move(data));
+    return json::object{{"updatedNote", details},
+                        {"returnMessage", ReturnMessage("Call log updated.", "success", 2000)},
+                        {"extraDataTracking", clio.tracking()}};
+  }
+
+  // The matter is the disposition Clio has.
+  json::value upsertCallDisposition(sdk::Call& call, const json::object& in) {
+    const json::value* matter = js::Get(ObjectOf(in, "dispositions"), "matters");
+    if (!js::Truthy(matter)) return json::object{{"logId", nullptr}};
+    Session clio(call, in);
+    const std::string id = CommunicationId(ObjectOf(in, "existingCallLog"));
+    clio.Send("PATCH", "communications/" + sdk::url_encode(id) + ".json",
+              json::object{{"matter", json::object{{"id", *matter}}}});
+    return json::object{{"logId", id}, {"extraDataTracking", clio.tracking()}};
+  }
+
+  // One communication per conversation (per day): a plain-text summary that later messages are
+  // added to; voicemail, fax and media get their link.
+  json::value createMessageLog(sdk::Call& call, const json::object& in) {
+    Session clio(call, in);
+    const json::object& user = ObjectOf(in, "user");
+    const json::object& contact = ObjectOf(in, "contactInfo");
+    const json::object& message = ObjectOf(in, "message");
+    const json::object& shared = ObjectOf(in, "sharedSMSLogContent");
+    const json::object& submission = ObjectOf(in, "additionalSubmission");
+    const int offset = UserOffset(user);
+    const std::string user_name = UserName(clio);
+    const std::string name = Text(contact, "name");
+    int64_t when = TimeOr(sdk::field(message, "creationTime"), call.now_ms());
+    std::string subject, body;
+    if (js::Truthy(js::Get(shared, "subject")) && js::Truthy(js::Get(shared, "body"))) {
+      subject = Text(shared, "subject");
+      body = Text(shared, "body");
+      when = TimeOr(sdk::field(shared, "conversationCreatedDate"), when);
+    } else if (js::Truthy(sdk::field(in, "recordingLink"))) {
+      subject =
+          "Voicemail left by " + name + " - " + sdk::time::FormatMoment(when, offset, "MM/DD/YYYY");
+      body = "Voicemail recording link: " + Text(in, "recordingLink") +
+             " \n\n--- Created via RingCentral App Connect";
+    } else if (js::Truthy(sdk::field(in, "faxDocLink"))) {
+      // Fax PDFs are linked, not uploaded into Clio Documents (see docs/CRM_PLUGINS.md).
+      subject = "Fax document sent from " + name + " - " +
+                sdk::time::FormatMoment(when, offset, "YY/MM/DD");
+      body = "Fax document link: " + Text(in, "faxDocLink") +
+             " \n\n--- Created via RingCentral App Connect";
+    } else {
+      subject = "SMS conversation with " + name + " - " +
+                sdk::time::FormatMoment(when, offset, "MM/DD/YYYY");
+      std::string others;
+      if (auto* cs = sdk::field(in, "correspondents"); cs && cs->is_array())
+        for (auto& c : cs->get_array()) {
+          const json::value* who = c.is_array() && !c.get_array().empty() ? &c.get_array()[0] : &c;
+          const json::value* n = js::Get(who, "name");
+          if (!others.empty()) others += "\n";
+          others += "    " + (n ? js::ToString(*n) : std::string("Unknown"));
+        }
+      body = "\nConversation summary\n" +
+             sdk::time::FormatMoment(when, offset, "dddd, MMMM DD, YYYY") + "\nParticipants\n    " +
+             user_name + "\n    " + name + "\n" + others +
+             "\nConversation(1 messages)\nBEGIN\n------------\n" +
+             MessageLine(message, contact, user_name, offset) + "\n" + MessageText(in, message) +
+             "\n------------\nEND\n\n--- Created via RingCentral App Connect";
+    }
+    json::object data{
+        {"subject", subject},
+        {"body", body},
+        {"type", "PhoneCommunication"},
+        {"received_at", sdk::time::FormatIso8601(when)},
+        {"senders", json::array{json::object{{"id", ValueOr(contact, "id")}, {"type", "Contact"}}}},
+        {"receivers", json::array{json::object{{"id", UserCrmId(user)}, {"type", "User"}}}},
+        {"notification_event_subscribers",
+         json::array{json::object{{"user_id", UserCrmId(user)}}}}};
+    const json::value* matter = sdk::field(submission, "matters");
+    if (js::Truthy(matter)) data["matter"] = json::object{{"id", *matter}};
+    json::value made = clio.Send("POST", "communications.json", std::move(data));
+    const json::value id = IdOf(made);
+    json::object result{{"logId", id},
+                        {"returnMessage", ReturnMessage("Message logged", "success", 1000)},
+                        {"extraDataTracking", clio.tracking()}};
+    SmsTimeEntry(clio, in, js::ToString(id));
+    return result;
+  }
+
+  // Adds one message before the END marker and counts it (or takes a shared conversation's whole
+  // text).
+  json::value updateMessageLog(sdk::Call& call, const json::object& in) {
+    Session clio(call, in);
+    const json::object& user = ObjectOf(in, "user");
+    const json::object& message = ObjectOf(in, "message");
+    const json::object& shared = ObjectOf(in, "sharedSMSLogContent");
+    const std::string id = CommunicationId(ObjectOf(in, "existingMessageLog"));
+    std::string body;
+    if (js::Truthy(js::Get(shared, "body"))) {
+      body = Text(shared, "body");
+    } else {
+      json::value current = clio.Get("communications/" + sdk::url_encode(id) + ".json?fields=body");
+      body = js::TextOrEmpty(js::Get(Data(current), "body"));
+      const std::string line =
+          MessageLine(message, ObjectOf(in, "contactInfo"), UserName(clio), UserOffset(user)) +
+          "\n" + MessageText(in, message) + "\n\n";
+      if (auto at = body.find("------------\nEND"); at != std::string::npos) body.insert(at, line);
+      const std::string head = "Conversation(";
+      if (auto at = body.find(head); at != std::string::npos) {
+        const size_t num = at + head.size();
+        const size_t close = body.find(" messages)", num);
+        if (close != std::string::npos && close - num < 10)
+          body.replace(num, close - num,
+                       std::to_string(std::atoi(body.substr(num, close - num).c_str()) + 1));
+      }
+    }
+    clio.Send("PATCH", "communications/" + sdk::url_encode(id) + ".json",
+              json::object{{"body", body}});
+    json::object result{{"extraDataTracking", clio.tracking()}};
+    SmsTimeEntry(clio, in, id);
+    return result;
+  }
+
+  static constexpr auto operations() {
+    using Op = sdk::Operation<Clio>;
+    return std::array{
+        Op{"getAuthType", &Clio::getAuthType},
+        Op{"getLogFormatType", &Clio::getLogFormatType},
+        Op{"getOauthInfo", &Clio::getOauthInfo},
+        Op{"getUserInfo", &Clio::getUserInfo},
+        Op{"refreshUserInfo", &Clio::refreshUserInfo},
+        Op{"unAuthorize", &Clio::unAuthorize},
+        Op{"getUserList", &Clio::getUserList},
+        Op{"findContact", &Clio::findContact},
+        Op{"findContactWithName", &Clio::findContactWithName},
+        Op{"createContact", &Clio::createContact},
+        Op{"createCallLog", &Clio::createCallLog},
+        Op{"getCallLog", &Clio::getCallLog},
+        Op{"updateCallLog", &Clio::updateCallLog},
+        Op{"upsertCallDisposition", &Clio::upsertCallDisposition},
+        Op{"createMessageLog", &Clio::createMessageLog},
+        Op{"updateMessageLog", &Clio::updateMessageLog},
+    };
+  }
+
+ private:
+  static json::array BillableOptions() {
+    return json::array{json::object{{"const", "billable"}, {"title", "Billable"}},
+                       json::object{{"const", "non-billable"}, {"title", "Non-billable"}}};
+  }
+
+  // The contact's matters as log options: those it is the client of, then those it relates to.
+  // Closed matters are left out unless `closed`; `with_status` prefixes the description with the
+  // status; `all_pages` follows the relationships' paging.
+  static json::array Matters(Session& clio, const json::object& contact, bool closed,
+                             bool with_status, bool all_pages) {
+    const std::string id = sdk::url_encode(Text(contact, "id"));
+    json::array out;
+    auto add = [&](const json::value& m) {
+      if (!m.is_object()) return;
+      const json::object& o = m.get_object();
+      const std::string status = js::TextOrEmpty(sdk::field(o, "status"));
+      if (!closed && status == "Closed") return;
+      const std::string description = js::TextOrEmpty(sdk::field(o, "description"));
+      json::object option{
+          {"const", ValueOr(o, "id")},
+          {"title", ValueOr(o, "display_number")},
+          {"description", with_status ? status + " - " + description : description}};
+      if (with_status) option["status"] = ValueOr(o, "status");
+      out.push_back(std::move(option));
+    };
+    json::value direct = clio.Get(
+        "matters.json?client_id=" + id + "&fields=id,display_number,description,status", false);
+    if (const json::value* list = Data(direct); list && list->is_array())
+      for (auto& m : list->get_array())
+        add(m);
+    std::string next =
+        "relationships.json?contact_id=" + id +
+        "&fields=matter%7Bid,display_number,description,status%7D";  // braces: matter{...}
+    for (int page = 0; !next.empty() && page < 50; ++page) {
+      json::value related = clio.Get(next);
+      if (const json::value* list = Data(related); list && list->is_array())
+        for (auto& r : list->get_array())
+          if (const json::value* m = js::Get(&r, "matter")) add(*m);
+      const json::value* link = js::Get(js::Get(js::Get(&related, "meta"), "paging"), "next");
+      next = all_pages && link && link->is_string() ? std::string(link->get_string()) : "";
+    }
+    return out;
+  }
+
+  // The billable flag of a call's time entry: the form's choice, else the user's default
+  // setting (non-billable unless it says "billable", as the reference).
+  static bool NonBillable(const json::object& user, const json::object& submission) {
+    if (const json::value* v = submission.if_contains("nonBillable")) return js::Truthy(v);
+    if (const json::value* v = sdk::field(submission, "billableStatus"))
+      return js::ToString(*v) != "billable";
+    const json::value* setting = sdk::contract::UserSetting(user, "clioDefaultNonBillableTick");
+    if (!setting) return true;
+    if (setting->is_bool()) return setting->get_bool();
+    return js::ToString(*setting) != "billable";
+  }
+
+  // A time entry for an outbound SMS when the user tracks SMS time: the typing time, at least
+  // the configured minimum. A failure is logged; the message stays logged.
+  void SmsTimeEntry(Session& clio, const json::object& in, const std::string& communication_id) {
+    const json::object& user = ObjectOf(in, "user");
+    const json::object& message = ObjectOf(in, "message");
+    if (!js::Truthy(sdk::contract::UserSetting(user, "smsTimeTrackingEnabled")) ||
+        Text(message, "direction") != "Outbound")
+      return;
+    try {
+      const double typed = js::ToNumber(ValueOr(message, "typingDurationMs", 0)) / 1000.0;
+      const json::value* min_v = sdk::contract::UserSetting(user, "smsTimeTrackingMinimumDuration");
+      int minimum = min_v ? std::atoi(js::ToString(*min_v).c_str()) : 30;
+      if (minimum <= 0) minimum = 30;
+      const double quantity = std::max(std::isnan(typed) ? 0.0 : typed, double(minimum));
+      const int64_t when = TimeOr(sdk::field(message, "creationTime"), clio.call().now_ms());
+      const int offset = UserOffset(user);
+      const json::value* billable =
+          sdk::contract::UserSetting(user, "smsTimeTrackingDefaultBillable");
+      json::object entry{
+          {"type", "TimeEntry"},
+          {"date", sdk::time::FormatMoment(when, 0, "YYYY-MM-DD")},
+          {"quantity", quantity == std::floor(quantity) ? json::value(int64_t(quantity))
+                                                        : json::value(quantity)},
+          {"note", "SMS message with " + Text(ObjectOf(in, "contactInfo"), "name") + " sent on " +
+                       sdk::time::FormatMoment(when, offset, "MM/DD/YYYY") + " at " +
+                       sdk::time::FormatMoment(when, offset, "HH:mm:ss")},
+          {"communication", json::object{{"id", communication_id}}},
+          {"non_billable", billable && js::ToString(*billable) == "non-billable"}};
+      if (const json::value* matter = sdk::field(ObjectOf(in, "additionalSubmission"), "matters");
+          js::Truthy(matter))
+        entry["matter"] = json::object{{"id", *matter}};
+      clio.Send("POST", "activities.json", std::move(entry));
+    } catch (const sdk::upstream_error& e) {
+      clio.call().warn("Clio SMS time entry failed: " + std::string(e.what()));
+    }
+  }
+
+  static std::string UserCrmId(const json::object& user) {
+    const std::string id = Text(user, "id");
+    return id.substr(0, id.find('-'));
+  }
+  static int UserOffset(const json::object& user) {
+    const json::value* v = user.if_contains("timezoneOffset");
+    return v ? sdk::time::UtcOffsetMinutes(*v) : 0;
+  }
+  static std::string UserName(Session& clio) {
+    json::value me = clio.Get("users/who_am_i.json?fields=name", false);
+    return js::TextOrEmpty(js::Get(Data(me), "name"));
+  }
+
+  // "<who> hh:mm A": the contact (with number) for inbound, else the user.
+  static std::string MessageLine(const json::object& message, const json::object& contact,
+                                 const std::string& user_name, int offset) {
+    const bool inbound = Text(message, "direction") == "Inbound";
+    const int64_t when = TimeOr(sdk::field(message, "creationTime"), 0);
+    return (inbound ? Text(contact, "name") + " (" + Text(contact, "phoneNumber") + ")"
+                    : user_name) +
+           " " + sdk::time::FormatMoment(when, offset, "hh:mm A");
+  }
+
+  // The message's text; an image or video adds its link.
+  static std::string MessageText(const json::object& in, const json::object& message) {
+    const std::string subject = sdk::field(message, "subject") ? Text(message, "subject") : "N/A";
+    for (const char* key : {"imageLink", "videoLink"})
+      if (js::Truthy(sdk::field(in, key)))
+        return "[Message]: " + subject + "\n[Link]: " + Text(in, key);
+    return sdk::field(message, "subject") ? subject : "undefined";
+  }
+};
+
+}  // namespace clio
+
+CRMHOST_PLUGIN(clio::Clio)

@@ -1,0 +1,308 @@
+// The Clio plugin end to end: crmhostd with clio.so, two Clio regions faked on 127.0.0.1 through
+// --outbound-override (each with its own OAuth app), and what reached Clio checked byte by byte.
+#include <catch2/catch.hpp>
+
+#include "integration/crm_harness.h"
+#include "support/fake_clio.h"
+#include "support/fake_testcrm.h"
+
+namespace crmhost::testing {
+namespace json = boost::json;
+
+namespace {
+
+struct ClioHarness : CrmHarness {
+  FakeClio us{"app.clio.com", "clio-us-client", "clio-us-secret-77"};
+  FakeClio eu{"eu.app.clio.com", "clio-eu-client", "clio-eu-secret-88"};
+  explicit ClioHarness(std::vector<std::string> extra = {}) : CrmHarness(std::move(extra)) {
+    args.insert(args.end(), {"--plugin-setting", "clio.client_id=clio-us-client",
+                             "--plugin-setting", "clio.client_secret=clio-us-secret-77",
+                             "--plugin-setting", "clio.eu_client_id=clio-eu-client",
+                             "--plugin-setting", "clio.eu_client_secret=clio-eu-secret-88",
+                             "--outbound-override", us.origin() + "=" + us.base_url(),
+                             "--outbound-override", eu.origin() + "=" + eu.base_url()});
+    Start();
+  }
+  std::string LoginJwt(const std::string& host = "app.clio.com") const {
+    return JwtOf(OAuthLogin("clio", FakeClio::kCode, host));
+  }
+};
+
+json::object ClioCall(const std::string& session, json::object submission = {}) {
+  return json::object{
+      {"logInfo",
+       json::object{
+           {"id", "call-" + session},
+           {"sessionId", session},
+           {"telephonySessionId", "tel-" + session},
+           {"direction", "Inbound"},
+           {"from", json::object{{"name", "Atticus Finch"}, {"phoneNumber", "+14155550100"}}},
+           {"to", json::object{{"name", "Jane Doe"}, {"phoneNumber", "+14155550005"}}},
+           {"duration", 125},
+           {"result", "Completed"},
+           {"startTime", 1767323045000},
+           {"customSubject", "Robinson call"}}},
+      {"contactId", 71201},
+      {"contactName", "Atticus Finch"},
+      {"contactType", "Person"},
+      {"note", "Client asked about bail"},
+      {"hashedExtensionId", "hashed-ext-105"},
+      {"additionalSubmission", std::move(submission)}};
+}
+
+}  // namespace
+
+TEST_CASE("Clio: OAuth login per region, logout revokes the token", "[clio]") {
+  ClioHarness h;
+  const std::string jwt = h.LoginJwt();
+  CHECK(h.Get("/hostname", jwt).body == "app.clio.com");
+  CHECK(h.us.server().count("POST", "/oauth/token") == 1);
+
+  // The EU region is its own OAuth app and host: the US one is never asked.
+  const std::string eu_jwt = h.LoginJwt("eu.app.clio.com");
+  CHECK(h.Get("/hostname", eu_jwt).body == "eu.app.clio.com");
+  CHECK(h.us.server().count("POST", "/oauth/token") == 1);
+  CHECK(h.eu.server().count("GET", "/api/v4/users/who_am_i.json") == 1);
+
+  auto out = h.Send("POST", "/unAuthorize", jwt, json::object{});
+  INFO(out.body);
+  CHECK(out.status == 200);
+  INFO(h.daemon->Log());
+  CHECK(h.us.deauthorized() == 1);
+
+  // A host that is not Clio's never receives the user's token.
+  auto foreign = h.OAuthLogin("clio", FakeClio::kCode, "clio.attacker.example");
+  INFO(foreign.body);
+  CHECK(foreign.Json().at("returnMessage").at("message") == "Could not load user information");
+  CHECK(h.daemon->Log().find("clio-us-secret-77") == std::string::npos);
+}
+
+TEST_CASE("Clio: contacts by phone and name with their matters, new contacts", "[clio]") {
+  ClioHarness h;
+  const std::string jwt = h.LoginJwt();
+  auto one = h.Get("/contact?phoneNumber=%2B14155550100&overridingFormat=", jwt);
+  INFO(one.body);
+  ExpectSchema("/contact", "get", one);
+  auto found = one.Json().at("contact").as_array();
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].at("name") == "Atticus Finch");
+  CHECK(found[0].at("type") == "Person");
+  CHECK(found[0].at("phone") == "+14155550100");
+  // Open client matters, then related matters from both pages; the closed one is left out.
+  auto matters = found[0].at("additionalInfo").at("matters").as_array();
+  REQUIRE(matters.size() == 3);
+  CHECK(matters[0] == json::parse(R"({"const":9001,"title":"00001-Finch",
+      "description":"Open - Robinson defence","status":"Open"})"));
+  CHECK(matters[1].at("const") == 9003);
+  CHECK(matters[2].at("const") == 9004);
+  CHECK(found[0].at("additionalInfo").at("billableStatus").as_array().size() == 2);
+  CHECK(found[1].at("isNewContact") == true);
+
+  auto many = h.Get("/contact?phoneNumber=%2B14155550000&overridingFormat=", jwt);
+  CHECK(many.Json().at("contact").as_array().size() == 3);
+  auto formatted = h.Get(
+      "/contact?phoneNumber=%2B14155550199&overridingFormat=" + UrlEncode("(***) ***-****"), jwt);
+  INFO(formatted.body);
+  CHECK(formatted.Json().at("contact").at(0).at("name") == "Boo Radley");
+  auto none = h.Get("/contact?phoneNumber=%2B14155559999&overridingFormat=", jwt);
+  ExpectSchema("/contact", "get", none);
+  CHECK(none.Json().at("returnMessage").at("message") == "Contact not found");
+
+  // Closed matters appear when the user asks for them.
+  REQUIRE(h.Send("POST", "/user/settings", jwt,
+                 json::object{{"userSettings", json::object{{"clioSeeClosedMatters",
+                                                             json::object{{"value", true}}}}}})
+              .status == 200);
+  h.us.server().clear();
+  auto by_name = h.Get("/custom/contact/search?name=Finch", jwt);
+  INFO(by_name.body);
+  ExpectSchema("/custom/contact/search", "get", by_name);
+  auto named = by_name.Json().at("contact").as_array();
+  REQUIRE(named.size() == 2);
+  CHECK(named[0].at("email") == "atticus@example.test");
+  CHECK(named[0].at("additionalInfo").at("matters").at(0).at("description") == "Robinson defence");
+
+  auto made = h.Send("POST", "/contact", jwt,
+                     json::object{{"phoneNumber", "+14155550123"},
+                                  {"newContactName", "Calpurnia"},
+                                  {"newContactType", "Person"}});
+  INFO(made.body);
+  ExpectSchema("/contact", "post", made);
+  CHECK(made.Json().at("contact").at("name") == "Calpurnia");
+  auto created = h.us.created_contacts();
+  REQUIRE(created.size() == 1);
+  CHECK(created[0].at("phone_numbers") ==
+        json::parse(R"([{"name":"Work","number":"+14155550123","default_number":true}])"));
+}
+
+TEST_CASE("Clio: calls are communications with time entries, read back and updated", "[clio]") {
+  ClioHarness h;
+  const std::string jwt = h.LoginJwt();
+  auto logged =
+      h.Send("POST", "/callLog", jwt,
+             ClioCall("c1", json::object{{"matters", 9001}, {"billableStatus", "billable"}}));
+  INFO(logged.body);
+  ExpectSchema("/callLog", "post", logged);
+  REQUIRE(logged.Json().at("successful") == true);
+  const int64_t id = logged.Json().at("logId").to_number<int64_t>();
+  auto comm = h.us.communication(id);
+  CHECK(comm.at("subject") == "Robinson call");
+  CHECK(comm.at("type") == "PhoneCommunication");
+  CHECK(comm.at("received_at") == "2026-01-02T03:04:05.000Z");
+  CHECK(comm.at("senders") == json::parse(R"([{"id":71201,"type":"Contact"}])"));
+  CHECK(comm.at("receivers") == json::parse(R"([{"id":"345","type":"User"}])"));
+  CHECK(comm.at("matter") == json::parse(R"({"id":9001})"));
+  CHECK(std::string(comm.at("body").as_string()).rfind("- Note: Client asked about bail\n", 0) ==
+        0);
+  auto entries = h.us.activities();
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].at("quantity") == 125);
+  CHECK(entries[0].at("non_billable") == false);
+  CHECK(entries[0].at("communication").at("id") == id);
+
+  auto read =
+      h.Get("/callLog?sessionIds=c1&hashedExtensionId=hashed-ext-105&requireDetails=true", jwt);
+  INFO(read.body);
+  ExpectSchema("/callLog", "get", read);
+  auto data = read.Json().at("logs").at(0).at("logData").as_object();
+  CHECK(data.at("note") == "Client asked about bail");
+  CHECK(data.at("contactName") == "Atticus Finch");
+  CHECK(data.at("dispositions") == json::parse(R"({"matters":9001})"));
+
+  auto updated = h.Send("PATCH", "/callLog", jwt,
+                        json::object{{"sessionId", "c1"},
+                                     {"hashedExtensionId", "hashed-ext-105"},
+                                     {"note", "Bail hearing set"},
+                                     {"duration", 300},
+                                     {"recordingLink", "https://recordings.example.test/c1.wav"},
+                                     {"aiNote", "Discussed the hearing date"}});
+  INFO(updated.body);
+  ExpectSchema("/callLog", "patch", updated);
+  comm = h.us.communication(id);
+  const std::string body(comm.at("body").as_string());
+  CHECK(body.rfind("- Note: Bail hearing set\n", 0) == 0);
+  CHECK(body.find("https://recordings.example.test/c1.wav") != std::string::npos);
+  CHECK(body.find("Discussed the hearing date") != std::string::npos);
+  entries = h.us.activities();
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].at("quantity") == 300);
+  CHECK(entries[0].at("note") == comm.at("body"));
+
+  auto disp = h.Send("PUT", "/callDisposition", jwt,
+                     json::object{{"sessionId", "c1"},
+                                  {"hashedExtensionId", "hashed-ext-105"},
+                                  {"dispositions", json::object{{"matters", 9003}}}});
+  ExpectSchema("/callDisposition", "put", disp);
+  CHECK(disp.Json().at("successful") == true);
+  CHECK(h.us.communication(id).at("matter") == json::parse(R"({"id":9003})"));
+
+  // Without a billable choice and with no setting the entry is non-billable (as the reference);
+  // time entries switched off make none.
+  REQUIRE(h.Send("POST", "/callLog", jwt, ClioCall("c2")).Json().at("successful") == true);
+  CHECK(h.us.activities().at(1).at("non_billable") == true);
+  REQUIRE(h.Send("POST", "/user/settings", jwt,
+                 json::object{{"userSettings", json::object{{"clioTimeEntriesEnabled",
+                                                             json::object{{"value", false}}}}}})
+              .status == 200);
+  REQUIRE(h.Send("POST", "/callLog", jwt, ClioCall("c3")).Json().at("successful") == true);
+  CHECK(h.us.activities().size() == 2);
+  CHECK(h.us.communication_count() == 3);
+}
+
+TEST_CASE("Clio: message logs grow one communication per conversation", "[clio]") {
+  ClioHarness h;
+  const std::string jwt = h.LoginJwt();
+  REQUIRE(
+      h.Send("POST", "/user/settings", jwt,
+             json::object{
+                 {"userSettings",
+                  json::object{{"smsTimeTrackingEnabled", json::object{{"value", true}}},
+                               {"smsTimeTrackingMinimumDuration", json::object{{"value", "45"}}}}}})
+          .status == 200);
+  auto sms = [](const std::string& id, const std::string& text, const std::string& dir,
+                const std::string& at) {
+    return json::object{
+        {"id", id},           {"type", "SMS"},
+        {"direction", dir},   {"subject", text},
+        {"creationTime", at}, {"from", json::object{{"phoneNumber", "+14155550100"}}}};
+  };
+  auto body = [](json::array messages) {
+    return json::object{
+        {"logInfo", json::object{{"conversationId", "c1"},
+                                 {"conversationLogId", "c1-20261124"},
+                                 {"messages", std::move(messages)},
+                                 {"correspondents",
+                                  json::array{json::object{{"phoneNumber", "+14155550100"}}}}}},
+        {"contactId", 71201},
+        {"contactName", "Atticus Finch"},
+        {"contactType", "Person"},
+        {"additionalSubmission", json::object{{"matters", 9001}}}};
+  };
+  auto first = h.Send("POST", "/messageLog", jwt,
+                      body(json::array{sms("m1", "Hello", "Inbound", "2026-11-24T15:30:00.000Z")}));
+  INFO(first.body);
+  ExpectSchema("/messageLog", "post", first);
+  REQUIRE(h.us.communication_count() == 1);
+  const int64_t id = 8001;
+  auto comm = h.us.communication(id);
+  // The user's zone is New York (UTC-5 in November).
+  CHECK(comm.at("subject") == "SMS conversation with Atticus Finch - 11/24/2026");
+  CHECK(comm.at("body") ==
+        "\nConversation summary\nTuesday, November 24, 2026\nParticipants\n    Jane Doe\n"
+        "    Atticus Finch\n\nConversation(1 messages)\nBEGIN\n------------\n"
+        "Atticus Finch (+14155550100) 10:30 AM\nHello\n------------\nEND\n\n"
+        "--- Created via RingCentral App Connect");
+  CHECK(comm.at("matter") == json::parse(R"({"id":9001})"));
+  CHECK(h.us.activities().empty());  // inbound: no SMS time
+
+  auto second =
+      h.Send("POST", "/messageLog", jwt,
+             body(json::array{sms("m2", "Hi Atticus", "Outbound", "2026-11-24T15:35:00.000Z"),
+                              sms("m1", "Hello", "Inbound", "2026-11-24T15:30:00.000Z")}));
+  CHECK(second.Json().at("logIds") == json::array{"m2"});
+  CHECK(h.us.communication_count() == 1);
+  const std::string grown(h.us.communication(id).at("body").as_string());
+  CHECK(grown.find("Conversation(2 messages)") != std::string::npos);
+  CHECK(grown.find("Hello\nJane Doe 10:35 AM\nHi Atticus\n\n------------\nEND") !=
+        std::string::npos);
+  auto entries = h.us.activities();
+  REQUIRE(entries.size() == 1);  // the outbound SMS, at the configured minimum
+  CHECK(entries[0].at("quantity") == 45);
+  CHECK(entries[0].at("note") == "SMS message with Atticus Finch sent on 11/24/2026 at 10:35:00");
+}
+
+TEST_CASE("Clio: users feed admin user mapping", "[clio][admin]") {
+  FakeRingCentral rc;
+  ClioHarness h(
+      {"--outbound-override", std::string(FakeRingCentral::kServer) + "=" + rc.base_url()});
+  const std::string jwt = h.LoginJwt();
+  auto mapped = Request(
+      h.port(), "POST", "/admin/userMapping",
+      json::serialize(json::object{
+          {"rcExtensionList", json::array{json::object{{"id", "101"}, {"name", "Jane Doe"}}}}}),
+      {{"Authorization", "Bearer " + jwt},
+       {"Content-Type", "application/json"},
+       {"X-RC-Access-Token", FakeRingCentral::kAdminToken}});
+  INFO(mapped.body);
+  REQUIRE(mapped.status == 200);
+  auto m = mapped.Json().as_array();
+  REQUIRE(m.size() == 2);
+  CHECK(m[0].at("crmUser").at("id") == 345);
+  CHECK(m[0].at("rcUser").at(0).at("extensionId") == "101");
+}
+
+TEST_CASE("Clio: the CRM failing becomes the contract's returnMessage", "[clio]") {
+  ClioHarness h;
+  const std::string jwt = h.LoginJwt();
+  ExpectLookupFailuresReported(h, h.us.failures(), "/api/v4/contacts",
+                               "/contact?phoneNumber=%2B14155550100&overridingFormat=", jwt);
+  h.us.failures().Fail("/api/v4/communications", FakeFailure::kStatus, 500);
+  auto failed = h.Send("POST", "/callLog", jwt, ClioCall("down"));
+  CHECK(failed.Json().at("returnMessage").at("message") == "Error creating call log");
+  h.us.failures().Clear();
+  auto retried = h.Send("POST", "/callLog", jwt, ClioCall("down"));
+  CHECK(retried.Json().at("successful") == true);
+  CHECK(h.us.communication_count() == 1);
+}
+
+}  // namespace crmhost::testing

@@ -1,0 +1,251 @@
+#include "support/fake_clio.h"
+
+#include <crmhost/plugin.hpp>
+
+namespace crmhost::testing {
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kApi = "/api/v4/";
+
+FakeResponse Json(int status, const json::value& v) {
+  FakeResponse r;
+  r.status = status;
+  r.body = json::serialize(v);
+  r.headers = {
+      {"X-RateLimit-Limit", "100"}, {"X-RateLimit-Remaining", "99"}, {"X-RateLimit-Reset", "60"}};
+  return r;
+}
+
+json::object Contact(int64_t id, const char* name, const char* type, const char* phone,
+                     const char* email) {
+  return {{"id", id},
+          {"name", name},
+          {"type", type},
+          {"created_at", "2025-04-01T10:00:00-04:00"},
+          {"updated_at", "2026-10-01T10:00:00-04:00"},
+          {"primary_email_address", email ? json::value(email) : json::value()},
+          {"primary_phone_number", phone},
+          {"phone_numbers", json::array{json::object{{"number", phone}}}}};
+}
+
+json::object Matter(int64_t id, const char* number, const char* description, const char* status) {
+  return {{"id", id}, {"display_number", number}, {"description", description}, {"status", status}};
+}
+
+// An id as text, whether it was sent as a number or a string.
+std::string IdText(const json::value& v) {
+  return v.is_string() ? std::string(v.get_string()) : json::serialize(v);
+}
+
+std::map<std::string, std::string> Form(const std::string& body) {
+  std::map<std::string, std::string> out;
+  size_t pos = 0;
+  while (pos <= body.size()) {
+    size_t amp = body.find('&', pos);
+    std::string pair = body.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+    if (auto eq = pair.find('='); eq != std::string::npos)
+      out[pair.substr(0, eq)] = pair.substr(eq + 1);
+    if (amp == std::string::npos) break;
+    pos = amp + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+FakeClio::FakeClio(std::string host, std::string client_id, std::string client_secret)
+    : host_(std::move(host)),
+      client_id_(std::move(client_id)),
+      client_secret_(std::move(client_secret)) {
+  // +14155550100 is one person (two client matters, one of them closed, and two pages of
+  // related matters); (415) 555-0199 is stored in local format; +14155550000 is two contacts.
+  contacts_ =
+      json::array{Contact(71201, "Atticus Finch", "Person", "+14155550100", "atticus@example.test"),
+                  Contact(71202, "Maycomb Bank", "Company", "+14155550000", nullptr),
+                  Contact(71203, "Jean Finch", "Person", "+14155550000", "scout@example.test"),
+                  Contact(71204, "Boo Radley", "Person", "(415) 555-0199", nullptr)};
+  server_ =
+      std::make_unique<FakeHttpServer>([this](const RecordedRequest& r) { return Handle(r); });
+}
+
+json::object FakeClio::communication(int64_t id) const {
+  std::lock_guard lock(mu_);
+  auto it = communications_.find(id);
+  return it == communications_.end() ? json::object() : it->second;
+}
+size_t FakeClio::communication_count() const {
+  std::lock_guard lock(mu_);
+  return communications_.size();
+}
+json::array FakeClio::activities() const {
+  std::lock_guard lock(mu_);
+  return activities_;
+}
+json::array FakeClio::created_contacts() const {
+  std::lock_guard lock(mu_);
+  return created_contacts_;
+}
+std::string FakeClio::access_token() const {
+  std::lock_guard lock(mu_);
+  return access_;
+}
+size_t FakeClio::deauthorized() const {
+  std::lock_guard lock(mu_);
+  return deauthorized_;
+}
+
+FakeResponse FakeClio::Token(const RecordedRequest& req) {
+  if (req.Header("authorization").value_or("") !=
+      "Basic " + sdk::base64_encode(client_id_ + ":" + client_secret_))
+    return Json(401, json::object{{"error", "invalid_client"}});
+  auto form = Form(req.body);
+  std::lock_guard lock(mu_);
+  if (form["grant_type"] == "authorization_code" ? form["code"] != kCode
+                                                 : form["refresh_token"] != refresh_)
+    return Json(400, json::object{{"error", "invalid_grant"}});
+  ++serial_;
+  access_ = "clio-at-" + host_ + "-" + std::to_string(serial_);
+  refresh_ = "clio-rt-" + std::to_string(serial_);
+  return Json(200, json::object{{"access_token", access_},
+                                {"refresh_token", refresh_},
+                                {"token_type", "Bearer"},
+                                {"expires_in", 7200}});
+}
+
+FakeResponse FakeClio::Handle(const RecordedRequest& req) {
+  if (auto failure = failures_.Match(req.path)) return *failure;
+  if (req.path == "/oauth/token" && req.method == "POST") return Token(req);
+  std::unique_lock lock(mu_);
+  if (access_.empty() || req.Header("authorization").value_or("") != "Bearer " + access_)
+    return Json(401, json::object{{"error", json::object{{"type", "AuthorizationError"}}}});
+  if (req.path == "/oauth/deauthorize" && req.method == "POST") {
+    ++deauthorized_;
+    return Json(200, json::object{});
+  }
+  if (req.path.rfind(kApi, 0) != 0) return Json(404, json::object{{"error", "not found"}});
+  std::string path = req.path.substr(kApi.size());
+  if (path.size() > 5 && path.substr(path.size() - 5) == ".json") path.resize(path.size() - 5);
+  auto data = [&]() -> json::object {
+    boost::system::error_code ec;
+    json::value v = json::parse(req.body, ec);
+    const json::value* d = !ec && v.is_object() ? v.get_object().if_contains("data") : nullptr;
+    return d && d->is_object() ? d->get_object() : json::object();
+  };
+  auto id_after = [&](std::string_view prefix) -> int64_t {
+    return path.rfind(prefix, 0) == 0 ? std::atoll(path.substr(prefix.size()).c_str()) : 0;
+  };
+
+  if (path == "users/who_am_i")
+    return Json(200, json::object{{"data", json::object{{"id", host_ == "app.clio.com" ? 345 : 545},
+                                                        {"name", "Jane Doe"},
+                                                        {"time_zone", "America/New_York"}}}});
+  if (path == "users")
+    return Json(
+        200,
+        json::object{
+            {"data",
+             json::array{
+                 json::object{{"id", 345}, {"name", "Jane Doe"}, {"email", "jane@example.test"}},
+                 json::object{
+                     {"id", 346}, {"name", "Ada Lovelace"}, {"email", "ada@example.test"}}}}});
+  if (path == "contacts" && req.method == "GET") {
+    const std::string q = req.Query("query").value_or("");
+    json::array found;
+    for (auto& c : contacts_) {
+      const auto& o = c.get_object();
+      bool hit = std::string(o.at("name").as_string()).find(q) != std::string::npos;
+      for (auto& p : o.at("phone_numbers").as_array())
+        hit = hit || p.at("number") == q.c_str();
+      if (hit && !q.empty()) found.push_back(c);
+    }
+    return Json(200,
+                json::object{{"data", found}, {"meta", json::object{{"records", found.size()}}}});
+  }
+  if (path == "contacts" && req.method == "POST") {
+    json::object c = data();
+    if (!c.contains("name") || !c.contains("type"))
+      return Json(422, json::object{{"error", "name and type are required"}});
+    c["id"] = next_id_++;
+    created_contacts_.push_back(c);
+    return Json(201, json::object{{"data", c}});
+  }
+  if (int64_t id = id_after("contacts/")) {
+    for (auto& c : contacts_)
+      if (c.at("id") == id)
+        return Json(200, json::object{{"data", json::object{{"id", id}, {"name", c.at("name")}}}});
+    return Json(404, json::object{{"error", "not found"}});
+  }
+  if (path == "matters") {
+    json::array list;
+    if (req.Query("client_id") == "71201")
+      list = {Matter(9001, "00001-Finch", "Robinson defence", "Open"),
+              Matter(9002, "00002-Finch", "Old estate", "Closed")};
+    return Json(200, json::object{{"data", list}});
+  }
+  if (path == "relationships") {
+    json::array list;
+    json::object meta{{"paging", json::object()}};
+    if (req.Query("contact_id") == "71201") {
+      if (req.Query("page_token") == "2") {
+        list = {json::object{{"matter", Matter(9004, "00004-Town", "Zoning appeal", "Pending")}}};
+      } else {
+        list = {json::object{{"matter", Matter(9003, "00003-Town", "Mockingbird case", "Open")}}};
+        meta["paging"] = json::object{
+            {"next", origin() + "/api/v4/relationships.json?contact_id=71201&page_token=2"}};
+      }
+    }
+    return Json(200, json::object{{"data", list}, {"meta", meta}});
+  }
+  if (path == "communications" && req.method == "POST") {
+    json::object c = data();
+    if (!c.contains("subject") || !c.contains("type"))
+      return Json(422, json::object{{"error", "subject and type are required"}});
+    c["id"] = next_id_++;
+    communications_[c["id"].as_int64()] = c;
+    return Json(201, json::object{{"data", json::object{{"id", c["id"]}}}});
+  }
+  if (int64_t id = id_after("communications/")) {
+    auto it = communications_.find(id);
+    if (it == communications_.end()) return Json(404, json::object{{"error", "not found"}});
+    if (req.method == "PATCH") {
+      for (auto& [k, v] : data())
+        it->second[k] = v;
+      return Json(200, json::object{{"data", json::object{{"id", id}}}});
+    }
+    // Clio answers participants typed by what they are: a contact is a Person or Company.
+    json::object c = it->second;
+    for (const char* side : {"senders", "receivers"})
+      for (auto& p : c[side].as_array())
+        if (p.at("type") == "Contact") p.as_object()["type"] = "Person";
+    if (!c.contains("matter")) c["matter"] = nullptr;
+    return Json(200, json::object{{"data", c}});
+  }
+  if (path == "activities" && req.method == "POST") {
+    json::object a = data();
+    if (a["type"] != "TimeEntry") return Json(422, json::object{{"error", "type"}});
+    a["id"] = next_id_++;
+    activities_.push_back(a);
+    return Json(201, json::object{{"data", json::object{{"id", a["id"]}}}});
+  }
+  if (path == "activities" && req.method == "GET") {
+    json::array list;
+    for (auto& a : activities_)
+      if (IdText(a.at("communication").at("id")) == req.Query("communication_id"))
+        list.push_back(json::object{{"id", a.at("id")}, {"quantity", a.at("quantity")}});
+    return Json(200, json::object{{"data", list}});
+  }
+  if (int64_t id = id_after("activities/"); id && req.method == "PATCH") {
+    for (auto& a : activities_)
+      if (a.at("id") == id) {
+        for (auto& [k, v] : data())
+          a.as_object()[k] = v;
+        return Json(200, json::object{{"data", json::object{{"id", id}}}});
+      }
+    return Json(404, json::object{{"error", "not found"}});
+  }
+  return Json(404, json::object{{"error", "not found"}});
+}
+
+}  // namespace crmhost::testing
