@@ -44,6 +44,24 @@ http::HttpResponse ImplementedInterfaces(App& app, http::HttpRequest& req) {
   return http::HttpResponse::Json(200, out);
 }
 
+// A deployment registers its own OAuth app with the CRM: the client must then start the
+// authorization with that app's client id, URL and redirect, so the configured
+// `<platform>.oauth_client_id`, `oauth_authorization_url` and `oauth_redirect_uri` replace the
+// embedded manifest's (which names the reference deployment's app).
+void ApplyOAuthSettings(App& app, const std::string& platform, json::object& entry) {
+  auto s = app.plugin_settings.find(platform);
+  if (s == app.plugin_settings.end()) return;
+  json::value* auth = entry.if_contains("auth");
+  json::value* oauth =
+      auth && auth->is_object() ? auth->get_object().if_contains("oauth") : nullptr;
+  if (!oauth || !oauth->is_object()) return;
+  for (auto [setting, field] : {std::pair{"oauth_client_id", "clientId"},
+                                {"oauth_authorization_url", "authUrl"},
+                                {"oauth_redirect_uri", "redirectUri"}})
+    if (auto v = s->second.find(setting); v != s->second.end() && !v->second.empty())
+      oauth->get_object()[field] = v->second;
+}
+
 // The manifest's platform entry of every live plugin, by platform name.
 json::object PlatformEntries(App& app, std::string_view only) {
   json::object platforms;
@@ -51,7 +69,10 @@ json::object PlatformEntries(App& app, std::string_view only) {
     const std::string& name = version->info().name;
     if (!only.empty() && name != only) continue;
     const json::value& m = version->info().manifest;
-    if (m.is_object()) platforms[name] = m;
+    if (!m.is_object()) continue;
+    json::value entry = m;
+    ApplyOAuthSettings(app, name, entry.get_object());
+    platforms[name] = std::move(entry);
   }
   return platforms;
 }

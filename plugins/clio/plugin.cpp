@@ -4,8 +4,8 @@
 // optionally per outbound SMS), making the calls the reference connector makes
 // (docs/CRM_PLUGINS.md lists them and where we differ).
 //
-// Settings: clio.client_id / clio.client_secret for app.clio.com, and clio.eu_client_id,
-// clio.eu_client_secret (likewise ca_, au_) for the other regions.
+// Settings: clio.oauth_client_id / clio.oauth_client_secret for app.clio.com, and
+// clio.eu_oauth_client_id, clio.eu_oauth_client_secret (likewise ca_, au_) for the other regions.
 #include <crmhost/plugin.hpp>
 #include <crmhost/sdk/contract.hpp>
 #include <crmhost/sdk/js.hpp>
@@ -201,8 +201,8 @@ class Clio {
     const Region* region = RegionOf(sdk::string_field(in, "hostname"));
     if (!region) region = &kRegions[0];
     const std::string prefix(region->setting_prefix);
-    return json::object{{"clientId", call.setting(prefix + "client_id").value_or("")},
-                        {"clientSecret", call.setting(prefix + "client_secret").value_or("")},
+    return json::object{{"clientId", call.setting(prefix + "oauth_client_id").value_or("")},
+                        {"clientSecret", call.setting(prefix + "oauth_client_secret").value_or("")},
                         {"accessTokenUri", "https://" + std::string(region->host) + "/oauth/token"},
                         {"redirectUri", kRedirectUri}};
   }

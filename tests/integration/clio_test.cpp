@@ -15,10 +15,10 @@ struct ClioHarness : CrmHarness {
   FakeClio us{"app.clio.com", "clio-us-client", "clio-us-secret-77"};
   FakeClio eu{"eu.app.clio.com", "clio-eu-client", "clio-eu-secret-88"};
   explicit ClioHarness(std::vector<std::string> extra = {}) : CrmHarness(std::move(extra)) {
-    args.insert(args.end(), {"--plugin-setting", "clio.client_id=clio-us-client",
-                             "--plugin-setting", "clio.client_secret=clio-us-secret-77",
-                             "--plugin-setting", "clio.eu_client_id=clio-eu-client",
-                             "--plugin-setting", "clio.eu_client_secret=clio-eu-secret-88",
+    args.insert(args.end(), {"--plugin-setting", "clio.oauth_client_id=clio-us-client",
+                             "--plugin-setting", "clio.oauth_client_secret=clio-us-secret-77",
+                             "--plugin-setting", "clio.eu_oauth_client_id=clio-eu-client",
+                             "--plugin-setting", "clio.eu_oauth_client_secret=clio-eu-secret-88",
                              "--outbound-override", us.origin() + "=" + us.base_url(),
                              "--outbound-override", eu.origin() + "=" + eu.base_url()});
     Start();
@@ -57,6 +57,10 @@ TEST_CASE("Clio: OAuth login per region, logout revokes the token", "[clio]") {
   const std::string jwt = h.LoginJwt();
   CHECK(h.Get("/hostname", jwt).body == "app.clio.com");
   CHECK(h.us.server().count("POST", "/oauth/token") == 1);
+  // The manifest names this deployment's OAuth app, not the reference's.
+  auto manifest = Request(h.port(), "GET", "/crmManifest?platformName=clio");
+  CHECK(manifest.Json().at("platforms").at("clio").at("auth").at("oauth").at("clientId") ==
+        "clio-us-client");
 
   // The EU region is its own OAuth app and host: the US one is never asked.
   const std::string eu_jwt = h.LoginJwt("eu.app.clio.com");
