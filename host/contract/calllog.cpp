@@ -202,6 +202,7 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
   if (voicemail_id) input["voicemailMessageId"] = *voicemail_id;
   input["composedLogDetails"] = composed;
   input["hashedAccountId"] = HashedAccountId(app, req, js::Get(log_info, "accountId"));
+  input["adminConfig"] = AdminConfigInput(app, c.user, js::ToString(input["hashedAccountId"]));
   input["isFromSSCL"] = from_sscl;
   input["proxyConfig"] = nullptr;
 
@@ -415,6 +416,7 @@ http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Cal
   input["composedLogDetails"] = composed;
   input["existingCallLogDetails"] = existing_details;
   input["hashedAccountId"] = HashedAccountId(app, req, js::Get(body, "accountId"));
+  input["adminConfig"] = AdminConfigInput(app, c.user, js::ToString(input["hashedAccountId"]));
   input["isFromSSCL"] = req.Header("user-agent") == std::optional<std::string_view>("SSCL");
   input["proxyConfig"] = nullptr;
   // recordingDownloadLink may embed a RingCentral token: never let the plugin log it.

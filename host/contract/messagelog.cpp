@@ -138,6 +138,7 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
           ? std::string(*req.Header("rc-account-id"))
           : HashValue(c.user.rc_account_id.empty() ? "undefined" : c.user.rc_account_id,
                       app.hash_key);
+  base["adminConfig"] = AdminConfigInput(app, c.user, hashed_account);
 
   auto record = [&](const std::string& id, const json::value& log_id) {
     json::object row{{"id", id},

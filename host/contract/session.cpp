@@ -187,6 +187,20 @@ std::string AdminConfigKey(const App& app, std::string_view rc_account_id) {
   return HashValue(rc_account_id, app.hash_key);
 }
 
+json::value AdminConfigInput(App& app, const store::UserRecord& user,
+                             std::string_view hashed_account) {
+  const std::string key = !user.rc_account_id.empty() ? AdminConfigKey(app, user.rc_account_id)
+                                                      : std::string(hashed_account);
+  if (key.empty()) return nullptr;
+  auto row = app.store.Get(store::Table::kAdmin, key);
+  if (!row.ok() || !row.value() || !row.value()->is_object()) return nullptr;
+  const json::object& o = row.value()->get_object();
+  json::object out;
+  for (const char* k : {"userSettings", "userMappings"})
+    out[k] = o.contains(k) ? o.at(k) : json::value();
+  return out;
+}
+
 std::variant<CallerAndBody, http::HttpResponse> RequireCallerAndBody(
     const JwtState& jwt, const http::HttpRequest& req, std::string_view invalid_token_text) {
   auto who = RequireCaller(jwt, invalid_token_text);

@@ -100,6 +100,13 @@ std::variant<identity::RcIdentity, http::HttpResponse> RequireAdmin(
 // The admin configuration key of a RingCentral account: HashValue(account id).
 std::string AdminConfigKey(const App& app, std::string_view rc_account_id);
 
+// What logging operations receive as `adminConfig`: the account admin's {userSettings,
+// userMappings} (admin-chosen options such as an activity type, and the CRM user an extension
+// maps to for server-side logging's assignee); null when the account has none. The account is
+// the user's own, else `hashed_account` (the request's).
+boost::json::value AdminConfigInput(App& app, const store::UserRecord& user,
+                                    std::string_view hashed_account);
+
 // SHA-256 hex of "<value>:<hash_key>" (the reference's getHashValue).
 std::string HashValue(std::string_view value, std::string_view hash_key);
 

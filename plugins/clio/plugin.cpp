@@ -402,7 +402,9 @@ class Clio {
     const json::object& submission = ObjectOf(in, "additionalSubmission");
     const std::string me = UserCrmId(user);
     const bool outbound = Text(log, "direction") == "Outbound";
-    json::object user_side{{"id", me}, {"type", "User"}};
+    // Server-side logging for another extension: that user is the call's party.
+    const json::value* assignee = sdk::contract::AssignedCrmUser(in);
+    json::object user_side{{"id", assignee ? *assignee : json::value(me)}, {"type", "User"}};
     json::object contact_side{{"id", ValueOr(contact, "id")}, {"type", "Contact"}};
     std::string details = sdk::string_field(in, "composedLogDetails");
     if (details.empty()) details = "No details available";
@@ -491,6 +493,18 @@ class Clio {
     const std::string details = sdk::string_field(in, "composedLogDetails");
     json::object data{{"body", details}};
     if (auto* s = sdk::field(in, "subject"); js::Truthy(s)) data["subject"] = *s;
+    if (const json::value* assignee = sdk::contract::AssignedCrmUser(in)) {
+      // The user's side of the existing communication moves to the assigned user.
+      const json::object* existing = sdk::object_field(in, "existingCallLogDetails");
+      for (const char* side : {"senders", "receivers"}) {
+        const json::value* first = existing ? First(js::Get(*existing, side)) : nullptr;
+        if (first && first->is_object() &&
+            sdk::string_field(first->get_object(), "type") == "User") {
+          data[side] = json::array{json::object{{"id", *assignee}, {"type", "User"}}};
+          break;
+        }
+      }
+    }
     const json::value* start = sdk::field(in, "startTime");
     std::string when;
     if (js::Truthy(start)) {

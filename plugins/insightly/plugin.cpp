@@ -12,6 +12,7 @@
 #include <crmhost/sdk/time.hpp>
 #include <crmhost/sdk/timezones.hpp>
 
+#include <algorithm>
 #include <map>
 
 extern const char kInsightlyManifest[];  // manifest.json, embedded at build time
@@ -40,6 +41,14 @@ Person PersonOf(std::string_view type) {
   if (starts("contact")) return Person::kContact;
   if (starts("lead")) return Person::kLead;
   return Person::kNone;
+}
+
+// Insightly ids are integers; user mappings keep them as text.
+json::value IdNumber(const json::value& id) {
+  if (id.is_string() && !id.get_string().empty() &&
+      std::all_of(id.get_string().begin(), id.get_string().end(), ::isdigit))
+    return std::atoll(id.get_string().c_str());
+  return id;
 }
 
 std::string IsoOf(int64_t ms) {
@@ -293,6 +302,9 @@ class Insightly {
                       {"DETAILS", sdk::string_field(in, "composedLogDetails")},
                       {"START_DATE_UTC", IsoOf(start)},
                       {"END_DATE_UTC", IsoOf(start + std::max<int64_t>(0, duration_ms))}};
+    // Server-side logging for another extension: the event is that user's.
+    if (const json::value* owner = sdk::contract::AssignedCrmUser(in))
+      body["OWNER_USER_ID"] = IdNumber(*owner);
     json::value event = UserSend(call, in, "POST", "events", body);
     const json::value* id = js::Get(&event, "EVENT_ID");
     if (!id) throw sdk::upstream_error(200, "Insightly did not return the new event's id");
@@ -369,6 +381,8 @@ class Insightly {
       body["START_DATE_UTC"] = IsoOf(start);
       body["END_DATE_UTC"] = IsoOf(start + std::max<int64_t>(0, duration_ms));
     }
+    if (const json::value* owner = sdk::contract::AssignedCrmUser(in))
+      body["OWNER_USER_ID"] = IdNumber(*owner);
     UserSend(call, in, "PUT", "events", body);
     return json::object{{"updatedNote", body["DETAILS"]},
                         {"returnMessage", ReturnMessage("Call log updated.", "success", 2000)}};

@@ -10,11 +10,10 @@
 // Where we deliberately differ from the reference:
 // - Activity types are cached by the plugin (kv, 24 h, stale served when a refresh fails) since
 //   a plugin cannot reach the host's account-data cache; one operation fetches them at most once.
-// - The admin's activity-type choice and user mappings (AdminConfig) are read from an
-//   `adminConfig` input ({userSettings, userMappings}) that the host does not pass today; until
-//   it does, the type comes from the user's own settings (same ids) and an admin-assigned owner
-//   is not applied (a warning is logged). The adminAssignedUserToken path is not followed (the
-//   reference's gives no owner for Pipedrive users anyway).
+// - The admin's activity-type choice and user mappings come from the host's `adminConfig` input
+//   (the reference loads the same row itself); without an admin choice the user's own setting
+//   of the same id is used. The adminAssignedUserToken path is not followed (the reference's
+//   gives no owner for Pipedrive users anyway).
 // - getUserInfo keeps a given hostname only when it is a *.pipedrive.com host; anything else
 //   ("temp", empty, a foreign host) becomes "<company_domain>.pipedrive.com", so tokens are never
 //   sent elsewhere.
@@ -671,31 +670,15 @@ class Pipedrive {
   }
 
   // The owner an admin assigned the log to: the CRM user mapped to
-  // additionalSubmission.adminAssignedUserRcId in the account's user mappings. The host does
-  // not pass those today (only an `adminConfig` input would carry them); without them the
-  // activity stays the logging user's.
+  // additionalSubmission.adminAssignedUserRcId in the account's user mappings (adminConfig);
+  // without a mapping the activity stays the logging user's.
   static std::optional<json::value> AssignedOwner(sdk::Call& call, const json::object& in) {
-    const json::object& sub = ObjectOf(in, "additionalSubmission");
-    if (!js::Truthy(js::Get(sub, "isAssignedToUser"))) return std::nullopt;
-    const json::value* rc_id = js::Get(sub, "adminAssignedUserRcId");
-    const json::value* mappings = js::Get(ObjectOf(in, "adminConfig"), "userMappings");
-    if (rc_id && mappings && mappings->is_array()) {
-      const std::string wanted = js::ToString(*rc_id);
-      for (auto& m : mappings->get_array()) {
-        const json::value* ext = js::Get(&m, "rcExtensionId");
-        bool hit = false;
-        if (ext && ext->is_array()) {
-          for (auto& e : ext->get_array())
-            hit = hit || js::ToString(e) == wanted;
-        } else if (ext) {
-          hit = js::ToString(*ext) == wanted;
-        }
-        if (const json::value* crm = js::Get(&m, "crmUserId"); hit && crm) return NumberOf(*crm);
-      }
-    }
+    if (!js::Truthy(js::Get(ObjectOf(in, "additionalSubmission"), "isAssignedToUser")))
+      return std::nullopt;
+    if (const json::value* crm = sdk::contract::AssignedCrmUser(in)) return NumberOf(*crm);
     call.warn(
-        "Pipedrive: an admin-assigned owner was asked for, but no user mapping for it reached "
-        "the plugin; the activity keeps the logging user as owner");
+        "Pipedrive: no user mapping for the assigned extension; the activity keeps the "
+        "logging user as owner");
     return std::nullopt;
   }
 

@@ -293,6 +293,29 @@ TEST_CASE("Clio: users feed admin user mapping", "[clio][admin]") {
   REQUIRE(m.size() == 2);
   CHECK(m[0].at("crmUser").at("id") == 345);
   CHECK(m[0].at("rcUser").at(0).at("extensionId") == "101");
+
+  // A user of the admin's account (3001): a call server-side logging assigns to extension 102,
+  // mapped to Ada (346), has Ada as its user party.
+  const std::string callback =
+      "https://ringcentral.github.io/ringcentral-embeddable/redirect.html?code=" +
+      std::string(FakeClio::kCode) + "&state=" + UrlEncode("platform=clio&hostname=app.clio.com");
+  const std::string account_jwt = CrmHarness::JwtOf(Request(
+      h.port(), "GET", "/oauth-callback?rcAccountId=3001&callbackUri=" + UrlEncode(callback)));
+  auto remapped = Request(
+      h.port(), "POST", "/admin/userMapping",
+      json::serialize(json::object{
+          {"rcExtensionList", json::array{json::object{{"id", "102"}, {"name", "Ada Lovelace"}}}}}),
+      {{"Authorization", "Bearer " + account_jwt},
+       {"Content-Type", "application/json"},
+       {"X-RC-Access-Token", FakeRingCentral::kAdminToken}});
+  REQUIRE(remapped.status == 200);
+  auto logged = h.Send("POST", "/callLog", account_jwt,
+                       ClioCall("assigned", json::object{{"isAssignedToUser", true},
+                                                         {"adminAssignedUserRcId", "102"}}));
+  INFO(logged.body);
+  REQUIRE(logged.Json().at("successful") == true);
+  CHECK(h.us.communication(logged.Json().at("logId").to_number<int64_t>()).at("receivers") ==
+        json::parse(R"([{"id":"346","type":"User"}])"));
 }
 
 TEST_CASE("Clio: the CRM failing becomes the contract's returnMessage", "[clio]") {

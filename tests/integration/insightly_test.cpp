@@ -327,6 +327,30 @@ TEST_CASE("Insightly: users feed admin user mapping", "[insightly][admin]") {
   CHECK(m[0].at("crmUser").at("id") == 42);
   CHECK(m[0].at("rcUser").at(0).at("extensionId") == "101");
   CHECK(m[1].at("crmUser").at("name") == "Ada Lovelace");
+
+  // A user of the admin's account (3001) logs a call that server-side logging assigns to
+  // extension 102, which the admin maps to Ada: the event is Ada's.
+  auto login = Request(h.port(), "POST", "/apiKeyLogin?state=platform=insightly",
+                       json::serialize(json::object{
+                           {"platform", "insightly"},
+                           {"apiKey", FakeInsightly::kApiKey},
+                           {"additionalInfo", json::object{{"apiUrl", FakeInsightly::kApiUrl}}}}),
+                       {{"X-RC-Access-Token", FakeRingCentral::kAdminToken}});
+  const std::string account_jwt = CrmHarness::JwtOf(login);
+  auto remapped = Request(
+      h.port(), "POST", "/admin/userMapping",
+      json::serialize(json::object{
+          {"rcExtensionList", json::array{json::object{{"id", "102"}, {"name", "Ada Lovelace"}}}}}),
+      {{"Authorization", "Bearer " + account_jwt},
+       {"Content-Type", "application/json"},
+       {"X-RC-Access-Token", FakeRingCentral::kAdminToken}});
+  REQUIRE(remapped.status == 200);
+  auto logged = h.Send("POST", "/callLog", account_jwt,
+                       InsightlyCall("assigned", json::object{{"isAssignedToUser", true},
+                                                              {"adminAssignedUserRcId", "102"}}));
+  INFO(logged.body);
+  REQUIRE(logged.Json().at("successful") == true);
+  CHECK(h.fake.event(logged.Json().at("logId").to_number<int64_t>()).at("OWNER_USER_ID") == 43);
 }
 
 TEST_CASE("Insightly: the CRM failing becomes the contract's returnMessage", "[insightly]") {

@@ -519,6 +519,47 @@ TEST_CASE("Pipedrive: company users feed admin user mapping", "[pipedrive][admin
   CHECK(m[1].at("rcUser").as_array().empty());
 }
 
+TEST_CASE("Pipedrive: the account admin's activity type and user mappings apply to logs",
+          "[pipedrive][admin]") {
+  FakeRingCentral rc;
+  PipedriveHarness h(
+      {"--outbound-override", std::string(FakeRingCentral::kServer) + "=" + rc.base_url()});
+  // The user belongs to RingCentral account 3001, whose admin configures the CRM.
+  const std::string callback = std::string(kRedirectUri) + "?code=" + FakePipedrive::kCode +
+                               "&state=" + UrlEncode("platform=pipedrive&hostname=temp");
+  const std::string jwt = CrmHarness::JwtOf(Request(
+      h.port(), "GET", "/oauth-callback?rcAccountId=3001&callbackUri=" + UrlEncode(callback)));
+  const std::vector<std::pair<std::string, std::string>> admin{
+      {"Authorization", "Bearer " + jwt},
+      {"Content-Type", "application/json"},
+      {"X-RC-Access-Token", FakeRingCentral::kAdminToken}};
+  auto saved = Request(
+      h.port(), "POST", "/admin/settings",
+      json::serialize(json::object{
+          {"adminSettings",
+           json::object{{"userSettings", json::object{{"pipedriveCallActivityType",
+                                                       json::object{{"value", "meeting"}}}}}}}}),
+      admin);
+  REQUIRE(saved.status == 200);
+  auto mapped = Request(
+      h.port(), "POST", "/admin/userMapping",
+      json::serialize(json::object{
+          {"rcExtensionList", json::array{json::object{{"id", "102"}, {"name", "Ada Admin"}}}}}),
+      admin);
+  REQUIRE(mapped.status == 200);
+
+  // Server-side logging assigns the call to extension 102: its mapped Pipedrive user owns it,
+  // with the admin's activity type.
+  auto logged = h.Send(
+      "POST", "/callLog", jwt,
+      CallBody("adm", json::object{{"isAssignedToUser", true}, {"adminAssignedUserRcId", "102"}}));
+  INFO(logged.body);
+  REQUIRE(logged.Json().at("successful") == true);
+  auto posted = h.fake.activity(logged.Json().at("logId").to_number<int64_t>()).at("posted");
+  CHECK(posted.at("type") == "meeting");
+  CHECK(posted.at("owner_id") == 12346);
+}
+
 TEST_CASE("Pipedrive: logout revokes both tokens", "[pipedrive][oauth]") {
   PipedriveHarness h;
   const std::string jwt = h.LoginJwt();
@@ -611,6 +652,52 @@ TEST_CASE("Pipedrive: no active activity type refuses the log", "[pipedrive]") {
   INFO(logged.body);
   CHECK(logged.Json().at("logIds") == json::array{"n1"});
   CHECK(h.fake.activity(7001).at("type") == "sms");
+}
+
+}  // namespace crmhost::testing
+
+namespace crmhost::testing {
+
+TEST_CASE("Pipedrive: the redirect page and the uninstall webhook", "[pipedrive][oauth]") {
+  PipedriveHarness h;
+  auto install = Request(h.port(), "GET", "/pipedrive-redirect");
+  CHECK(install.status == 200);
+  CHECK(install.Header("content-type").value_or("").rfind("text/html", 0) == 0);
+  CHECK(install.body.find("Thank you for installing") != std::string::npos);
+  auto with_code = Request(h.port(), "GET", "/pipedrive-redirect?code=abc");
+  CHECK(with_code.body.find("RingCentral Extension for Pipedrive") != std::string::npos);
+
+  const std::string jwt = h.LoginJwt();
+  const std::string access = h.fake.access_token();
+  const std::string basic = "Basic " + sdk::base64_encode(std::string(FakePipedrive::kClientId) +
+                                                          ":" + FakePipedrive::kClientSecret);
+  auto uninstall = [&](const std::string& auth, const std::string& body) {
+    std::vector<std::pair<std::string, std::string>> headers{{"Content-Type", "application/json"}};
+    if (!auth.empty()) headers.emplace_back("Authorization", auth);
+    return Request(h.port(), "DELETE", "/pipedrive-redirect", body, headers);
+  };
+  auto anonymous = uninstall("", R"({"user_id":12345})");
+  CHECK(anonymous.status == 401);
+  CHECK(anonymous.body == "Unauthorized");
+  CHECK(uninstall("Basic " + sdk::base64_encode("pd-client-5d4736e3:wrong"), R"({"user_id":12345})")
+            .status == 401);
+  auto missing = uninstall(basic, R"({"company_id":1})");
+  CHECK(missing.status == 400);
+  CHECK(missing.body == "Missing user_id");
+  CHECK(h.Get("/hostname", jwt).status == 200);  // nothing deleted so far
+
+  // Pipedrive's numeric user id: the user is logged out (tokens revoked) and deleted.
+  auto deleted = uninstall(basic, R"({"user_id":12345,"company_id":1})");
+  INFO(deleted.body);
+  CHECK(deleted.status == 200);
+  CHECK(deleted.body == "User deleted");
+  auto revoked = h.fake.revoked();
+  CHECK(std::find(revoked.begin(), revoked.end(), access) != revoked.end());
+  auto gone = h.Get("/hostname", jwt);
+  CHECK(gone.status == 400);
+  CHECK(gone.body == "User not found");
+  // An unknown user is acknowledged too, so Pipedrive stops retrying.
+  CHECK(uninstall(basic, R"({"user_id":99999})").body == "User deleted");
 }
 
 }  // namespace crmhost::testing

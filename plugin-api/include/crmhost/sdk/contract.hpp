@@ -44,6 +44,30 @@ inline const json::value* UserSetting(const json::object& user, std::string_view
   return js::Get(js::Get(ObjectOf(user, "userSettings"), id), "value");
 }
 
+// Server-side logging may log a call for another extension of the account
+// (additionalSubmission.isAssignedToUser, adminAssignedUserRcId): the CRM user that extension
+// maps to in the admin's user mappings (input adminConfig.userMappings), or null.
+inline const json::value* AssignedCrmUser(const json::object& in) {
+  const json::object& submission = ObjectOf(in, "additionalSubmission");
+  if (!js::Truthy(js::Get(submission, "isAssignedToUser"))) return nullptr;
+  const json::value* rc_id = js::Get(submission, "adminAssignedUserRcId");
+  const json::value* mappings = js::Get(ObjectOf(in, "adminConfig"), "userMappings");
+  if (!rc_id || !mappings || !mappings->is_array()) return nullptr;
+  const std::string wanted = js::ToString(*rc_id);
+  for (auto& m : mappings->get_array()) {
+    const json::value* ext = js::Get(&m, "rcExtensionId");
+    bool hit = false;
+    if (ext && ext->is_array()) {
+      for (auto& e : ext->get_array())
+        hit = hit || js::ToString(e) == wanted;
+    } else if (ext) {
+      hit = js::ToString(*ext) == wanted;
+    }
+    if (hit) return js::Get(&m, "crmUserId");
+  }
+  return nullptr;
+}
+
 // The last entry of a findContact answer: picking it opens the "create contact" form. (The
 // reference connectors send additionalInfo null; the published OpenAPI schema requires an
 // object, which clients accept as well.)
