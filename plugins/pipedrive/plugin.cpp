@@ -236,8 +236,15 @@ class Pipedrive {
       // The login starts with hostname "temp": the company's own host replaces it.
       const std::string hostname = sdk::string_field(in, "hostname");
       const std::string domain = js::TextOrEmpty(js::Get(d, "company_domain"));
+      // The company host: users/me's company_domain, else the api_domain of the token answer.
+      std::string company = domain.empty() ? "" : domain + ".pipedrive.com";
+      if (company.empty()) {
+        std::string api = js::TextOrEmpty(js::Get(ObjectOf(in, "data"), "api_domain"));
+        if (auto p = api.find("://"); p != std::string::npos) api.erase(0, p + 3);
+        if (IsPipedriveHost(api)) company = api;
+      }
       json::value overriding = nullptr;
-      if (!domain.empty() && !IsPipedriveHost(hostname)) overriding = domain + ".pipedrive.com";
+      if (!company.empty() && !IsPipedriveHost(hostname)) overriding = company;
       json::object user{{"id", js::ToString(*id) + "-pipedrive"},
                         {"name", ValueOf(d, "name")},
                         {"timezoneName", ValueOf(d, "timezone_name")},

@@ -81,6 +81,17 @@ TEST_CASE("Insightly: API-key login against the user's pod", "[insightly]") {
   auto no_url = h.Login(FakeInsightly::kApiKey, "");
   CHECK(no_url.status == 400);
   CHECK(no_url.Json().at("returnMessage").at("messageType") == "warning");
+  // Every shipped CRM plugin embeds its manifest entry.
+  auto manifest = Request(h.port(), "GET", "/crmManifest");
+  INFO(manifest.body.substr(0, 300));
+  REQUIRE(manifest.status == 200);
+  const auto platforms = manifest.Json().at("platforms").as_object();
+  for (const char* name : {"insightly", "pipedrive", "clio", "redtail"})
+    CHECK(platforms.contains(name));
+  CHECK(platforms.at("insightly").at("auth").at("type") == "apiKey");
+  CHECK(platforms.at("pipedrive").at("auth").at("type") == "oauth");
+  CHECK(platforms.at("clio").at("contactTypes").as_array().size() == 2);
+
   // The key is the credential: never logged.
   CHECK(h.daemon->Log().find(FakeInsightly::kApiKey) == std::string::npos);
 }
