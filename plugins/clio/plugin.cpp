@@ -59,35 +59,6 @@ int64_t TimeOr(const json::value* v, int64_t fallback) {
   return fallback;
 }
 
-// "- Note: ..." (or "- Agent notes: ...") up to the next "- Label:" line of the plain-text body.
-std::string NoteOf(const std::string& body) {
-  size_t at = std::string::npos, skip = 0;
-  for (std::string_view label : {"- Note: ", "- Agent notes: "}) {
-    size_t p = body.find(label);
-    if (p < at) at = p, skip = label.size();
-  }
-  if (at == std::string::npos) return "";
-  size_t begin = at + skip, end = body.size();
-  for (size_t nl = body.find('\n', begin); nl != std::string::npos; nl = body.find('\n', nl + 1)) {
-    size_t p = nl + 1;
-    if (body.compare(p, 2, "- ") == 0 && p + 2 < body.size() && std::isupper(body[p + 2])) {
-      size_t q = p + 3;
-      while (q < body.size() && (std::isalpha(body[q]) || body[q] == ' ' || body[q] == '/'))
-        ++q;
-      if (q < body.size() && body[q] == ':') {
-        end = nl;
-        break;
-      }
-    }
-  }
-  std::string note = body.substr(begin, end - begin);
-  auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-  while (!note.empty() && space(note.back()))
-    note.pop_back();
-  note.erase(note.begin(), std::find_if_not(note.begin(), note.end(), space));
-  return note;
-}
-
 // A setting's value as the reference tests it: true/"true" (any case) are on.
 bool SettingTrue(const json::value* v) {
   if (!v) return false;
@@ -230,21 +201,7 @@ class Clio {
                           {"returnMessage", ReturnMessage("Connected to Clio.", "success", 1000)}};
     } catch (const std::exception& e) {
       call.warn(std::string("Clio login failed: ") + e.what());
-      json::object item{
-          {"id", "1"},
-          {"type", "text"},
-          {"text",
-           "Clio was unable to fetch information for the currently logged in user. Please check "
-           "your permissions in Clio and make sure you have permission to access and read user "
-           "information."}};
-      return json::object{
-          {"successful", false},
-          {"returnMessage",
-           json::object{{"messageType", "warning"},
-                        {"message", "Could not load user information"},
-                        {"details", json::array{json::object{{"title", "Details"},
-                                                             {"items", json::array{item}}}}},
-                        {"ttl", 3000}}}};
+      return sdk::contract::LoginFailed("Clio", "Could not load user information");
     }
   }
 
@@ -462,7 +419,7 @@ class Clio {
     const json::object& comm = data->get_object();
     const std::string body = js::TextOrEmpty(sdk::field(comm, "body"));
     json::object info{{"subject", ValueOr(comm, "subject")},
-                      {"note", NoteOf(body)},
+                      {"note", sdk::contract::PlainTextNote(body)},
                       {"fullBody", body},
                       {"fullLogResponse", comm}};
     // The contact is whichever participant is not a user.

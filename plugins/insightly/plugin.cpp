@@ -61,35 +61,6 @@ int64_t TimeOr(const json::value* v, int64_t fallback) {
   return fallback;
 }
 
-// "- Note: ..." (or "- Agent notes: ...") up to the next "- Label:" line of the plain-text body.
-std::string NoteOf(const std::string& body) {
-  size_t at = std::string::npos, skip = 0;
-  for (std::string_view label : {"- Note: ", "- Agent notes: "}) {
-    size_t p = body.find(label);
-    if (p < at) at = p, skip = label.size();
-  }
-  if (at == std::string::npos) return "";
-  size_t begin = at + skip, end = body.size();
-  for (size_t nl = body.find('\n', begin); nl != std::string::npos; nl = body.find('\n', nl + 1)) {
-    size_t p = nl + 1;
-    if (body.compare(p, 2, "- ") == 0 && p + 2 < body.size() && std::isupper(body[p + 2])) {
-      size_t q = p + 3;
-      while (q < body.size() && (std::isalpha(body[q]) || body[q] == ' ' || body[q] == '/'))
-        ++q;
-      if (q < body.size() && body[q] == ':') {
-        end = nl;
-        break;
-      }
-    }
-  }
-  std::string note = body.substr(begin, end - begin);
-  while (!note.empty() && std::isspace(static_cast<unsigned char>(note.back())))
-    note.pop_back();
-  while (!note.empty() && std::isspace(static_cast<unsigned char>(note.front())))
-    note.erase(note.begin());
-  return note;
-}
-
 // The linked objects Insightly offers as log options, keyed by the manifest's field consts.
 struct LinkKind {
   std::string_view link_name;  // LINK_OBJECT_NAME
@@ -155,23 +126,8 @@ class Insightly {
           {"returnMessage", ReturnMessage("Connected to Insightly.", "success", 1000)}};
     } catch (const std::exception& e) {
       call.warn(std::string("Insightly login failed: ") + e.what());
-      json::object item{
-          {"id", "1"},
-          {"type", "text"},
-          {"text",
-           "Insightly was unable to fetch information for the currently logged in user. Please "
-           "check your permissions in Insightly and make sure you have permission to access and "
-           "read user information."}};
-      return json::object{
-          {"successful", false},
-          {"returnMessage",
-           json::object{
-               {"messageType", "warning"},
-               {"message",
-                "Could not load user information Please check your API key and try again."},
-               {"details",
-                json::array{json::object{{"title", "Details"}, {"items", json::array{item}}}}},
-               {"ttl", 3000}}}};
+      return sdk::contract::LoginFailed(
+          "Insightly", "Could not load user information Please check your API key and try again.");
     }
   }
 
@@ -327,7 +283,7 @@ class Insightly {
     json::object info{{"subject", sdk::contract::ValueOr(e, "TITLE")},
                       {"fullBody", details},
                       {"fullLogResponse", e},
-                      {"note", NoteOf(details)}};
+                      {"note", sdk::contract::PlainTextNote(details)}};
     json::object dispositions;
     const json::value* links = js::Get(e, "LINKS");
     if (links && links->is_array()) {

@@ -257,21 +257,7 @@ class Pipedrive {
           {"returnMessage", ReturnMessage("Connected to Pipedrive.", "success", 1000)}};
     } catch (const std::exception& e) {
       call.warn(std::string("Pipedrive login failed: ") + e.what());
-      json::object item{
-          {"id", "1"},
-          {"type", "text"},
-          {"text",
-           "Pipedrive was unable to fetch information for the currently logged in user. Please "
-           "check your permissions in Pipedrive and make sure you have permission to access and "
-           "read user information."}};
-      return json::object{
-          {"successful", false},
-          {"returnMessage",
-           json::object{{"messageType", "warning"},
-                        {"message", "Could not load user information"},
-                        {"details", json::array{json::object{{"title", "Details"},
-                                                             {"items", json::array{item}}}}},
-                        {"ttl", 3000}}}};
+      return sdk::contract::LoginFailed("Pipedrive", "Could not load user information");
     }
   }
 

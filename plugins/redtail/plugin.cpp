@@ -5,6 +5,7 @@
 // Settings: redtail.api_key (the Redtail integration key; logins fail without it) and
 // redtail.api_server (default https://smf.crm3.redtailtechnology.com/api/public/v1).
 #include <crmhost/plugin.hpp>
+#include <crmhost/sdk/contract.hpp>
 #include <crmhost/sdk/js.hpp>
 #include <crmhost/sdk/phone.hpp>
 #include <crmhost/sdk/time.hpp>
@@ -21,26 +22,12 @@ extern const char kRedtailManifest[];  // manifest.json, embedded at build time
 namespace redtail {
 namespace sdk = crmhost::sdk;
 namespace js = crmhost::sdk::js;
+using sdk::contract::ObjectOf;
+using sdk::contract::Text;
 
 namespace {
 
 constexpr const char* kDefaultServer = "https://smf.crm3.redtailtechnology.com/api/public/v1";
-
-json::object Message(std::string_view text, std::string_view type, int ttl) {
-  return json::object{{"message", text}, {"messageType", type}, {"ttl", ttl}};
-}
-
-const json::object& ObjectOf(const json::object& in, std::string_view key) {
-  static const json::object kEmpty;
-  const json::object* o = sdk::object_field(in, key);
-  return o ? *o : kEmpty;
-}
-
-// `${value}` of a possibly absent field, as the reference's template strings produce it.
-std::string Text(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v ? js::ToString(*v) : "undefined";
-}
 
 }  // namespace
 
@@ -91,30 +78,19 @@ class Redtail {
                                  {"platformAdditionalInfo", std::move(info)}};
       return json::object{{"successful", true},
                           {"platformUserInfo", std::move(platform_user)},
-                          {"returnMessage", Message("Connected to Redtail.", "success", 3000)}};
+                          {"returnMessage",
+                           sdk::contract::ReturnMessage("Connected to Redtail.", "success", 3000)}};
     } catch (const sdk::upstream_error& e) {
       call.warn(std::string("Redtail login failed: ") + e.what());
-      json::object m = Message("Could not load user information Please check your credentials.",
-                               "warning", 3000);
-      json::object item{
-          {"id", "1"},
-          {"type", "text"},
-          {"text",
-           "Redtail was unable to fetch information for the currently logged in user. Please check "
-           "your permissions in Redtail and make sure you have permission to access and read user "
-           "information."}};
-      json::object ordered{{"messageType", m["messageType"]},
-                           {"message", m["message"]},
-                           {"details", json::array{json::object{{"title", "Details"},
-                                                                {"items", json::array{item}}}}},
-                           {"ttl", 3000}};
-      return json::object{{"successful", false}, {"returnMessage", std::move(ordered)}};
+      return sdk::contract::LoginFailed(
+          "Redtail", "Could not load user information Please check your credentials.");
     }
   }
 
   json::value unAuthorize(sdk::Call&, const json::object&) {
-    return json::object{{"returnMessage", Message("Logged out of Redtail", "success", 1000)},
-                        {"userUpdate", json::object{{"accessToken", ""}, {"refreshToken", ""}}}};
+    return json::object{
+        {"returnMessage", sdk::contract::ReturnMessage("Logged out of Redtail", "success", 1000)},
+        {"userUpdate", json::object{{"accessToken", ""}, {"refreshToken", ""}}}};
   }
 
   json::value findContact(sdk::Call& call, const json::object& in) {
@@ -170,9 +146,10 @@ class Redtail {
     const json::value* created_id = js::Get(js::Get(&created, "activity"), "id");
     if (!created_id) throw sdk::upstream_error(200, "Redtail did not return the new activity's id");
     const std::string id = sdk::url_encode(js::ToString(*created_id));
-    json::object result{{"logId", *created_id},
-                        {"returnMessage", Message("Call logged", "success", 2000)},
-                        {"extraDataTracking", json::object()}};
+    json::object result{
+        {"logId", *created_id},
+        {"returnMessage", sdk::contract::ReturnMessage("Call logged", "success", 2000)},
+        {"extraDataTracking", json::object()}};
     // The activity exists now. Whatever fails below must not hide its id: the host records the
     // link, so a retry can never create a second activity for the same call.
     try {
@@ -234,8 +211,9 @@ class Redtail {
     }
     api_.Send(call, "PUT", "/activities/" + sdk::url_encode(Text(existing, "thirdPartyLogId")),
               auth, body);
-    return json::object{{"updatedNote", body["description"]},
-                        {"returnMessage", Message("Call log updated.", "success", 2000)}};
+    return json::object{
+        {"updatedNote", body["description"]},
+        {"returnMessage", sdk::contract::ReturnMessage("Call log updated.", "success", 2000)}};
   }
 
   // Name search: Redtail's basic search matches first, last and full names alike.
@@ -283,7 +261,7 @@ class Redtail {
         {"contactInfo", json::object{{"id", contact->at("id")},
                                      {"name", Text(contact->get_object(), "first_name") + " " +
                                                   Text(contact->get_object(), "last_name")}}},
-        {"returnMessage", Message("Contact created.", "success", 2000)}};
+        {"returnMessage", sdk::contract::ReturnMessage("Contact created.", "success", 2000)}};
   }
 
   // Redtail database users, for admin user mapping.
@@ -381,8 +359,9 @@ class Redtail {
     } catch (const sdk::upstream_error& e) {
       call.warn("Redtail activity created, but completing it failed: " + std::string(e.what()));
     }
-    return json::object{{"logId", log_id},
-                        {"returnMessage", Message("Message logged", "success", 1000)}};
+    return json::object{
+        {"logId", log_id},
+        {"returnMessage", sdk::contract::ReturnMessage("Message logged", "success", 1000)}};
   }
 
   // Appends one message to the conversation's activity (or replaces a shared conversation's

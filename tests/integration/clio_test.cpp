@@ -280,13 +280,7 @@ TEST_CASE("Clio: users feed admin user mapping", "[clio][admin]") {
   ClioHarness h(
       {"--outbound-override", std::string(FakeRingCentral::kServer) + "=" + rc.base_url()});
   const std::string jwt = h.LoginJwt();
-  auto mapped = Request(
-      h.port(), "POST", "/admin/userMapping",
-      json::serialize(json::object{
-          {"rcExtensionList", json::array{json::object{{"id", "101"}, {"name", "Jane Doe"}}}}}),
-      {{"Authorization", "Bearer " + jwt},
-       {"Content-Type", "application/json"},
-       {"X-RC-Access-Token", FakeRingCentral::kAdminToken}});
+  auto mapped = h.PostUserMapping(jwt, {{"101", "Jane Doe"}});
   INFO(mapped.body);
   REQUIRE(mapped.status == 200);
   auto m = mapped.Json().as_array();
@@ -301,13 +295,7 @@ TEST_CASE("Clio: users feed admin user mapping", "[clio][admin]") {
       std::string(FakeClio::kCode) + "&state=" + UrlEncode("platform=clio&hostname=app.clio.com");
   const std::string account_jwt = CrmHarness::JwtOf(Request(
       h.port(), "GET", "/oauth-callback?rcAccountId=3001&callbackUri=" + UrlEncode(callback)));
-  auto remapped = Request(
-      h.port(), "POST", "/admin/userMapping",
-      json::serialize(json::object{
-          {"rcExtensionList", json::array{json::object{{"id", "102"}, {"name", "Ada Lovelace"}}}}}),
-      {{"Authorization", "Bearer " + account_jwt},
-       {"Content-Type", "application/json"},
-       {"X-RC-Access-Token", FakeRingCentral::kAdminToken}});
+  auto remapped = h.PostUserMapping(account_jwt, {{"102", "Ada Lovelace"}});
   REQUIRE(remapped.status == 200);
   auto logged = h.Send("POST", "/callLog", account_jwt,
                        ClioCall("assigned", json::object{{"isAssignedToUser", true},

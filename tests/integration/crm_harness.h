@@ -14,6 +14,7 @@
 #include "integration/redtail_harness.h"
 #include "support/daemon_process.h"
 #include "support/fake_failures.h"
+#include "support/fake_testcrm.h"
 #include "support/files.h"
 #include "support/http_client.h"
 
@@ -70,6 +71,21 @@ struct CrmHarness {
                   const boost::json::value& body) const {
     return Request(port(), method, target, boost::json::serialize(body),
                    {{"Authorization", "Bearer " + jwt}, {"Content-Type", "application/json"}});
+  }
+
+  // POST /admin/userMapping as the admin of RingCentral account 3001 (FakeRingCentral), for the
+  // extensions {id, name} listed.
+  HttpResult PostUserMapping(
+      const std::string& jwt,
+      const std::vector<std::pair<std::string, std::string>>& extensions) const {
+    boost::json::array list;
+    for (auto& [id, name] : extensions)
+      list.push_back(boost::json::object{{"id", id}, {"name", name}});
+    return Request(port(), "POST", "/admin/userMapping",
+                   boost::json::serialize(boost::json::object{{"rcExtensionList", list}}),
+                   {{"Authorization", "Bearer " + jwt},
+                    {"Content-Type", "application/json"},
+                    {"X-RC-Access-Token", FakeRingCentral::kAdminToken}});
   }
 };
 

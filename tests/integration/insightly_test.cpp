@@ -324,13 +324,7 @@ TEST_CASE("Insightly: users feed admin user mapping", "[insightly][admin]") {
   InsightlyHarness h(
       {"--outbound-override", std::string(FakeRingCentral::kServer) + "=" + rc.base_url()});
   const std::string jwt = h.LoginJwt();
-  auto mapped = Request(
-      h.port(), "POST", "/admin/userMapping",
-      json::serialize(json::object{
-          {"rcExtensionList", json::array{json::object{{"id", "101"}, {"name", "Jane Doe"}}}}}),
-      {{"Authorization", "Bearer " + jwt},
-       {"Content-Type", "application/json"},
-       {"X-RC-Access-Token", FakeRingCentral::kAdminToken}});
+  auto mapped = h.PostUserMapping(jwt, {{"101", "Jane Doe"}});
   INFO(mapped.body);
   REQUIRE(mapped.status == 200);
   auto m = mapped.Json().as_array();
@@ -348,13 +342,7 @@ TEST_CASE("Insightly: users feed admin user mapping", "[insightly][admin]") {
                            {"additionalInfo", json::object{{"apiUrl", FakeInsightly::kApiUrl}}}}),
                        {{"X-RC-Access-Token", FakeRingCentral::kAdminToken}});
   const std::string account_jwt = CrmHarness::JwtOf(login);
-  auto remapped = Request(
-      h.port(), "POST", "/admin/userMapping",
-      json::serialize(json::object{
-          {"rcExtensionList", json::array{json::object{{"id", "102"}, {"name", "Ada Lovelace"}}}}}),
-      {{"Authorization", "Bearer " + account_jwt},
-       {"Content-Type", "application/json"},
-       {"X-RC-Access-Token", FakeRingCentral::kAdminToken}});
+  auto remapped = h.PostUserMapping(account_jwt, {{"102", "Ada Lovelace"}});
   REQUIRE(remapped.status == 200);
   auto logged = h.Send("POST", "/callLog", account_jwt,
                        InsightlyCall("assigned", json::object{{"isAssignedToUser", true},

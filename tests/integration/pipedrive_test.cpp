@@ -501,13 +501,7 @@ TEST_CASE("Pipedrive: company users feed admin user mapping", "[pipedrive][admin
   PipedriveHarness h(
       {"--outbound-override", std::string(FakeRingCentral::kServer) + "=" + rc.base_url()});
   const std::string jwt = h.LoginJwt();
-  auto mapped = Request(
-      h.port(), "POST", "/admin/userMapping",
-      json::serialize(json::object{
-          {"rcExtensionList", json::array{json::object{{"id", "101"}, {"name", "Jane Doe"}}}}}),
-      {{"Authorization", "Bearer " + jwt},
-       {"Content-Type", "application/json"},
-       {"X-RC-Access-Token", FakeRingCentral::kAdminToken}});
+  auto mapped = h.PostUserMapping(jwt, {{"101", "Jane Doe"}});
   INFO(mapped.body);
   REQUIRE(mapped.status == 200);
   auto m = mapped.Json().as_array();

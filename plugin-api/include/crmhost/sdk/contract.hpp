@@ -68,6 +68,63 @@ inline const json::value* AssignedCrmUser(const json::object& in) {
   return nullptr;
 }
 
+// The agent's note in a plain-text log body the host composed: the text after "- Note: " (or
+// "- Agent notes: ") up to the next "- Label:" line, trimmed; "" when there is none.
+inline std::string PlainTextNote(const std::string& body) {
+  size_t at = std::string::npos, skip = 0;
+  for (std::string_view label : {"- Note: ", "- Agent notes: "}) {
+    const size_t p = body.find(label);
+    if (p < at) at = p, skip = label.size();
+  }
+  if (at == std::string::npos) return "";
+  const size_t begin = at + skip;
+  size_t end = body.size();
+  auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+  for (size_t nl = body.find('\n', begin); nl != std::string::npos; nl = body.find('\n', nl + 1)) {
+    size_t q = nl + 1;
+    if (body.compare(q, 2, "- ") != 0 || q + 2 >= body.size() ||
+        !(body[q + 2] >= 'A' && body[q + 2] <= 'Z'))
+      continue;
+    q += 3;
+    while (q < body.size() && (alpha(body[q]) || body[q] == ' ' || body[q] == '/'))
+      ++q;
+    if (q < body.size() && body[q] == ':') {
+      end = nl;
+      break;
+    }
+  }
+  std::string note = body.substr(begin, end - begin);
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!note.empty() && space(note.back()))
+    note.pop_back();
+  size_t lead = 0;
+  while (lead < note.size() && space(note[lead]))
+    ++lead;
+  return note.substr(lead);
+}
+
+// getUserInfo's answer when the CRM would not say who the user is: `message` with the
+// reference connectors' details text naming the CRM.
+inline json::object LoginFailed(std::string_view crm, std::string_view message) {
+  const std::string name(crm);
+  json::object item{{"id", "1"},
+                    {"type", "text"},
+                    {"text", name +
+                                 " was unable to fetch information for the currently logged in "
+                                 "user. Please check your permissions in " +
+                                 name +
+                                 " and make sure you have permission to access and read user "
+                                 "information."}};
+  return json::object{
+      {"successful", false},
+      {"returnMessage",
+       json::object{{"messageType", "warning"},
+                    {"message", message},
+                    {"details",
+                     json::array{json::object{{"title", "Details"}, {"items", json::array{item}}}}},
+                    {"ttl", 3000}}}};
+}
+
 // The last entry of a findContact answer: picking it opens the "create contact" form. (The
 // reference connectors send additionalInfo null; the published OpenAPI schema requires an
 // object, which clients accept as well.)
