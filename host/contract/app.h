@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/keyed_locks.h"
+#include "common/metrics.h"
 #include "crmhost/store/store.h"
 #include "http/router.h"
 #include "identity/jwt.h"
@@ -48,6 +49,8 @@ struct App {
   // One message-log writer per conversation log, so two requests for the same conversation
   // cannot both create a CRM log.
   KeyedLocks message_locks;
+  // Counters for GET /metrics (token refreshes); null in setups without metrics.
+  Metrics* metrics = nullptr;
 };
 
 void RegisterMetaRoutes(http::Router& router, App& app);

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <exception>
 #include <memory>
 
@@ -27,7 +28,7 @@ std::vector<std::string_view> Split(std::string_view path) {
 }  // namespace
 
 void Router::Add(std::string method, std::string pattern, Handler handler, Mode mode) {
-  Route r{std::move(method), {}, std::move(handler), mode};
+  Route r{std::move(method), pattern, {}, std::move(handler), mode};
   for (auto seg : Split(pattern))
     r.segments.emplace_back(seg);
   routes_.push_back(std::move(r));
@@ -77,7 +78,22 @@ HttpResponse Dispatcher::Run(const Router::Route& route, HttpRequest& req) const
   return resp;
 }
 
-void Dispatcher::Dispatch(HttpRequest&& req_in, Done done) const {
+void Dispatcher::Dispatch(HttpRequest&& req_in, Done done_in) const {
+  // Every way out goes through `done`, which reports the response to the observer.
+  const Router::Route* route = req_in.method == "OPTIONS" ? nullptr : router_.Find(req_in);
+  Done done = std::move(done_in);
+  if (observer_) {
+    done = [this, inner = std::move(done), started = std::chrono::steady_clock::now(),
+            label = req_in.method == "OPTIONS" ? std::string("preflight")
+                    : route                    ? route->pattern
+                                               : std::string("unmatched"),
+            method = req_in.method](HttpResponse&& resp) {
+      const int status = resp.status;
+      inner(std::move(resp));
+      observer_(label, method, status,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    };
+  }
   if (req_in.method == "OPTIONS") {
     // CORS preflight (the `cors` package's defaults with the reference's method list).
     HttpResponse resp;
@@ -91,7 +107,6 @@ void Dispatcher::Dispatch(HttpRequest&& req_in, Done done) const {
     done(std::move(resp));
     return;
   }
-  const Router::Route* route = router_.Find(req_in);
   if (!route) {
     auto resp = HttpResponse::Text(404, "Cannot " + req_in.method + " " + req_in.path);
     Decorate(resp);

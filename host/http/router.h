@@ -29,6 +29,7 @@ class Router {
 
   struct Route {
     std::string method;
+    std::string pattern;                // as registered: the label metrics use
     std::vector<std::string> segments;  // ":x" matches any one segment
     Handler handler;
     Mode mode;
@@ -50,6 +51,12 @@ class Dispatcher {
   // Produces exactly one response through `done`, possibly on another thread.
   void Dispatch(HttpRequest&& req, Done done) const;
 
+  // Called once per response with the route pattern ("unmatched" for 404s, "preflight" for
+  // CORS OPTIONS), the method, the status and the seconds since Dispatch. Set before serving.
+  using Observer = std::function<void(std::string_view route, std::string_view method, int status,
+                                      double seconds)>;
+  void SetObserver(Observer observer) { observer_ = std::move(observer); }
+
  private:
   HttpResponse Run(const Router::Route& route, HttpRequest& req) const;
   void Decorate(HttpResponse& resp) const;
@@ -57,6 +64,7 @@ class Dispatcher {
   const Router& router_;
   WorkerPool& workers_;
   std::string exposed_headers_;
+  Observer observer_;
 };
 
 }  // namespace crmhost::http

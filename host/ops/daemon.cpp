@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -28,7 +29,9 @@
 #include "identity/jwt.h"
 #include "identity/oauth.h"
 #include "identity/ringcentral.h"
+#include "ops/health.h"
 #include "ops/ops_api.h"
+#include "ops/sd_notify.h"
 #include "outbound/client.h"
 #include "plugins/host_services.h"
 #include "plugins/loader.h"
@@ -174,7 +177,14 @@ int RunDaemon(const Options& o) {
     return 1;
   }
 
-  plugins::HostServices services({store.get(), http_client.get(), o.plugin_settings, &NowMs});
+  const int64_t started_ms = NowMs();
+  Metrics metrics;
+  SystemdNotifier systemd;
+  HealthState health;
+  plugins::HostServices services({store.get(), http_client.get(), o.plugin_settings, &NowMs,
+                                  [&metrics](std::string_view plugin, int status, double seconds) {
+                                    metrics.ObserveCrmCall(plugin, status, seconds);
+                                  }});
   plugins::Registry registry;
   plugins::Loader loader({fs::path(o.data_dir) / "plugin-shadow"}, services);
   plugins::PluginManager::Options mo;
@@ -220,13 +230,18 @@ int RunDaemon(const Options& o) {
                     .manifest_top = std::move(manifest_top).value(),
                     .plugin_settings = o.plugin_settings,
                     .refresh_locks = {},
-                    .message_locks = {}};
+                    .message_locks = {},
+                    .metrics = &metrics};
   http::Router router;
   contract::RegisterRoutes(router, app);
   int exit_code = 0;
   {
     WorkerPool workers(o.workers, o.max_queued);
     http::Dispatcher dispatcher(router, workers, "x-refreshed-jwt-token");
+    dispatcher.SetObserver(
+        [&metrics](std::string_view route, std::string_view method, int status, double seconds) {
+          metrics.ObserveRequest(route, method, status, seconds);
+        });
     http::HttpServer::Options ho;
     ho.address = o.listen_address;
     ho.port = o.listen_port;
@@ -240,6 +255,7 @@ int RunDaemon(const Options& o) {
     WorkerPool ops_workers(2, 16);
     http::Router ops_router;
     RegisterOpsRoutes(ops_router, manager, ops_token);
+    RegisterHealthRoutes(ops_router, {store.get(), &manager, &metrics, &health, started_ms});
     http::Dispatcher ops_dispatcher(ops_router, ops_workers, "");
     http::HttpServer::Options opo;
     opo.address = o.ops_address;
@@ -264,17 +280,50 @@ int RunDaemon(const Options& o) {
       spdlog::info("crmhostd {} listening on http://{}:{}", kVersion, o.listen_address,
                    server.port());
       spdlog::set_level(spdlog::level::from_str(o.log_level));
+      auto serving_status = [&] {
+        return "STATUS=serving " + std::to_string(registry.Live().size()) + " plugins on " +
+               o.listen_address + ":" + std::to_string(server.port());
+      };
+      systemd.Notify("READY=1\n" + serving_status());
 
-      // SIGHUP rescans the plugin directory (as POST /plugins/reload does).
+      // SIGHUP reloads the plugin directory (as POST /plugins/reload does) and, under systemd
+      // (Type=notify-reload), reports RELOADING until the new plugins serve, so
+      // `systemctl reload` returns only then.
       asio::signal_set hangup(ioc, SIGHUP);
       std::function<void(const boost::system::error_code&, int)> on_hup =
           [&](const boost::system::error_code& hec, int) {
             if (hec) return;
-            spdlog::info("received SIGHUP; rescanning {}", o.plugin_dir);
-            manager.RequestRescan();
+            spdlog::info("received SIGHUP; reloading {}", o.plugin_dir);
+            systemd.NotifyReloading();
+            const bool queued = ops_workers.TrySubmit([&] {
+              auto report = manager.Reload();
+              spdlog::info("reload done: {} published, {} refused, {} removed",
+                           report.published.size(), report.refused.size(), report.removed.size());
+              systemd.Notify("READY=1\n" + serving_status());
+            });
+            if (!queued) {
+              manager.RequestRescan();
+              systemd.Notify("READY=1\n" + serving_status());
+            }
             hangup.async_wait(on_hup);
           };
       hangup.async_wait(on_hup);
+
+      // The watchdog ping comes from the event loop itself: a wedged loop stops it and systemd
+      // restarts the daemon.
+      asio::steady_timer watchdog(ioc);
+      std::function<void(const boost::system::error_code&)> on_watchdog =
+          [&](const boost::system::error_code& wec) {
+            if (wec) return;
+            systemd.Notify("WATCHDOG=1");
+            watchdog.expires_after(*systemd.watchdog_interval());
+            watchdog.async_wait(on_watchdog);
+          };
+      if (systemd.watchdog_interval()) {
+        systemd.Notify("WATCHDOG=1");
+        watchdog.expires_after(*systemd.watchdog_interval());
+        watchdog.async_wait(on_watchdog);
+      }
 
       // Housekeeping off the request path: a minute after start, then hourly.
       std::jthread sweeper([&store](std::stop_token stop) {
@@ -302,23 +351,32 @@ int RunDaemon(const Options& o) {
         if (!sec) stop_signal.set_value(signo);
       });
       const int signo = stop_signal.get_future().get();
+      // Readiness fails first (load balancers stop sending), then the App Connect listener
+      // stops accepting and drains; the ops listener answers /readyz 503 and /metrics until the
+      // drain is over.
+      health.draining = true;
       spdlog::info("received signal {}; draining {} requests in flight", signo,
                    server.requests_in_flight());
+      systemd.Notify("STOPPING=1\nSTATUS=draining " + std::to_string(server.requests_in_flight()) +
+                     " requests");
       server.BeginShutdown();
-      ops_server.BeginShutdown();
       // Drain on this thread while the network threads keep running: connections close as
       // their last response is written, and requests in flight (with their CRM calls) finish.
       const auto deadline = std::chrono::steady_clock::now() + kDrainDeadline;
-      while ((server.open_connections() > 0 || ops_server.open_connections() > 0) &&
-             std::chrono::steady_clock::now() < deadline)
+      while (server.open_connections() > 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(10ms);
       if (server.requests_in_flight() > 0)
         spdlog::warn("drain deadline passed with {} requests in flight",
                      server.requests_in_flight());
+      ops_server.BeginShutdown();
+      const auto ops_deadline = std::chrono::steady_clock::now() + 2s;
+      while (ops_server.open_connections() > 0 && std::chrono::steady_clock::now() < ops_deadline)
+        std::this_thread::sleep_for(10ms);
       std::promise<void> cancelled;
       asio::post(ioc, [&] {
         boost::system::error_code cec;
         hangup.cancel(cec);
+        watchdog.cancel();
         cancelled.set_value();
       });
       cancelled.get_future().wait();

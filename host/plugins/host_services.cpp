@@ -81,9 +81,11 @@ crmh_status Http(crmh_call* call, const crmh_http_request* req, crmh_http_respon
   auto* client = call->host->deps().http;
   const auto started = std::chrono::steady_clock::now();
   auto result = client->Send(std::move(out));
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - started)
-                      .count();
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+  if (call->host->deps().on_crm_call)
+    call->host->deps().on_crm_call(call->plugin, result.ok() ? result.value().status : 0,
+                                   std::chrono::duration<double>(elapsed).count());
   if (!result.ok()) {
     const auto& st = result.status();
     spdlog::info("[{}] plugin {}: {} {} failed after {} ms: {}", call->request_id, call->plugin,

@@ -58,6 +58,9 @@ class HostServices {
     outbound::OutboundClient* http = nullptr;
     PluginSettings settings;
     std::function<int64_t()> now_ms;  // wall clock, milliseconds since the epoch
+    // Told of every CRM request a plugin makes: the plugin, the HTTP status (0: no answer) and
+    // the seconds it took. Optional (metrics).
+    std::function<void(std::string_view plugin, int status, double seconds)> on_crm_call;
   };
 
   explicit HostServices(Deps deps);

@@ -531,4 +531,19 @@ Result<int64_t> Store::AccountDataUpdatedAt(std::string_view rc, std::string_vie
   return (u && u->is_int64()) ? u->get_int64() : int64_t(0);
 }
 
+Store::Stats Store::GetStats() const {
+  Stats st;
+  auto add = [&](rocksdb::ColumnFamilyHandle* cf, const std::string& name, uint64_t& into) {
+    uint64_t v = 0;
+    if (impl_->db->GetIntProperty(cf, name, &v)) into += v;
+  };
+  for (rocksdb::ColumnFamilyHandle* cf : impl_->handles) {
+    add(cf, rocksdb::DB::Properties::kEstimateNumKeys, st.estimated_keys);
+    add(cf, rocksdb::DB::Properties::kLiveSstFilesSize, st.sst_bytes);
+    add(cf, rocksdb::DB::Properties::kCurSizeAllMemTables, st.memtable_bytes);
+    add(cf, rocksdb::DB::Properties::kEstimatePendingCompactionBytes, st.pending_compaction_bytes);
+  }
+  return st;
+}
+
 }  // namespace crmhost::store

@@ -39,7 +39,8 @@ std::string DaemonProcess::PluginDir() {
   return CRMHOST_PLUGIN_DIR;
 }
 
-DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::string> args) {
+DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::string> args,
+                             std::vector<std::pair<std::string, std::string>> env) {
   fs::create_directories(data_dir);
   static int counter = 0;
   log_path_ = data_dir + "/../crmhostd-" + std::to_string(::getpid()) + "-" +
@@ -55,6 +56,10 @@ DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::strin
     int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
+    for (const char* name : {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"})
+      ::unsetenv(name);
+    for (auto& [name, value] : env)
+      ::setenv(name.c_str(), value.c_str(), 1);
     std::vector<char*> argv;
     for (auto& a : argv_s)
       argv.push_back(a.data());

@@ -30,7 +30,10 @@ class DaemonProcess {
   // Starts crmhostd --listen 127.0.0.1:0 --ops-listen 127.0.0.1:0 --data-dir <data_dir> <args...>
   // and waits (up to
   // 20 s) until it reports its port. Throws if it exits or never gets ready.
-  DaemonProcess(const std::string& data_dir, std::vector<std::string> args);
+  // `env` is added to the daemon's environment (NOTIFY_SOCKET and WATCHDOG_* of the test
+  // process are never passed on).
+  DaemonProcess(const std::string& data_dir, std::vector<std::string> args,
+                std::vector<std::pair<std::string, std::string>> env = {});
   ~DaemonProcess();  // SIGKILL if still running
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;

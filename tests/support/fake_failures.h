@@ -27,6 +27,18 @@ class FailureRules {
   void Clear() {
     std::lock_guard lock(mu_);
     rules_.clear();
+    delays_.clear();
+  }
+  // Makes answers to paths starting with `path_prefix` arrive `ms` late (a slow CRM).
+  void Delay(std::string path_prefix, int ms) {
+    std::lock_guard lock(mu_);
+    delays_[std::move(path_prefix)] = ms;
+  }
+  int DelayFor(const std::string& path) const {
+    std::lock_guard lock(mu_);
+    for (auto& [prefix, ms] : delays_)
+      if (path.rfind(prefix, 0) == 0) return ms;
+    return 0;
   }
 
   // The failure answer for `path`, if a rule matches it.
@@ -63,6 +75,7 @@ class FailureRules {
   };
   mutable std::mutex mu_;
   std::map<std::string, Rule> rules_;  // guarded by mu_
+  std::map<std::string, int> delays_;  // guarded by mu_
 };
 
 }  // namespace crmhost::testing

@@ -77,6 +77,12 @@ void FakeRedtail::SetActivityDescription(int64_t id, const std::string& descript
 }
 
 FakeResponse FakeRedtail::Handle(const RecordedRequest& req) {
+  FakeResponse r = Answer(req);
+  r.delay_ms = failures_.DelayFor(req.path);
+  return r;
+}
+
+FakeResponse FakeRedtail::Answer(const RecordedRequest& req) {
   if (auto failure = failures_.Match(req.path)) return *failure;
   std::unique_lock lock(mu_);
   if (req.path.rfind(kPrefix, 0) != 0) return Json(404, json::object{{"error", "not found"}});

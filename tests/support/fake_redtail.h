@@ -33,6 +33,7 @@ class FakeRedtail {
   void Fail(std::string path_prefix, Failure kind, int status = 500,
             std::vector<std::pair<std::string, std::string>> headers = {});
   void ClearFailures();
+  FailureRules& failures() { return failures_; }
 
   size_t activity_count() const;
   boost::json::array created_contacts() const;
@@ -41,6 +42,7 @@ class FakeRedtail {
 
  private:
   FakeResponse Handle(const RecordedRequest& req);
+  FakeResponse Answer(const RecordedRequest& req);
 
   mutable std::mutex mu_;
   std::map<int64_t, boost::json::object> activities_;  // guarded by mu_

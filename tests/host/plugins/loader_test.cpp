@@ -32,8 +32,8 @@ struct Harness {
     store = std::move(crmhost::store::Store::Open(o)).value();
     PluginSettings settings;
     settings["cminimal"]["greeting"] = "hello";
-    services =
-        std::make_unique<HostServices>(HostServices::Deps{store.get(), nullptr, settings, nullptr});
+    services = std::make_unique<HostServices>(
+        HostServices::Deps{store.get(), nullptr, settings, nullptr, nullptr});
     loader = std::make_unique<Loader>(Loader::Options{dir / "shadow"}, *services);
   }
 

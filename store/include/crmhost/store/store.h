@@ -125,6 +125,16 @@ class Store {
   Result<int64_t> AccountDataUpdatedAt(std::string_view rc_account_id, std::string_view platform,
                                        std::string_view data_key) const;
 
+  // RocksDB's own figures for monitoring, summed over every table: estimated keys, live SST
+  // bytes, memtable bytes, and bytes pending compaction.
+  struct Stats {
+    uint64_t estimated_keys = 0;
+    uint64_t sst_bytes = 0;
+    uint64_t memtable_bytes = 0;
+    uint64_t pending_compaction_bytes = 0;
+  };
+  Stats GetStats() const;
+
  private:
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);

@@ -1,0 +1,37 @@
+// Health and metrics on the ops listener, for load balancers, systemd and Prometheus (no ops
+// token: they reveal no secrets, and probes cannot carry one):
+//   GET /livez    200 "ok" from the network thread: the event loop is turning.
+//   GET /readyz   200 when the store answers, at least one plugin is live and the daemon is not
+//                 draining; else 503. ?verbose lists each check.
+//   GET /metrics  Prometheus text format: requests, CRM calls, token refreshes (Metrics), plugin
+//                 generations and retired versions, RocksDB figures, process memory.
+#ifndef CRMHOST_OPS_HEALTH_H
+#define CRMHOST_OPS_HEALTH_H
+
+#include <atomic>
+#include <cstdint>
+
+#include "common/metrics.h"
+#include "crmhost/store/store.h"
+#include "http/router.h"
+#include "plugins/manager.h"
+
+namespace crmhost::ops {
+
+struct HealthState {
+  std::atomic<bool> draining{false};  // set on SIGTERM: readiness fails first, then the drain
+};
+
+struct HealthDeps {
+  store::Store* store = nullptr;
+  plugins::PluginManager* manager = nullptr;
+  const Metrics* metrics = nullptr;
+  HealthState* state = nullptr;
+  int64_t started_ms = 0;  // wall clock at start
+};
+
+void RegisterHealthRoutes(http::Router& router, HealthDeps deps);
+
+}  // namespace crmhost::ops
+
+#endif  // CRMHOST_OPS_HEALTH_H

@@ -1,0 +1,215 @@
+// Running as a service: health and metrics on the ops listener, a graceful stop that fails
+// readiness first and lets requests in flight finish, and the systemd notification protocol
+// spoken to a fake NOTIFY_SOCKET (READY, RELOADING with MONOTONIC_USEC, STOPPING, WATCHDOG).
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <future>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "integration/redtail_harness.h"
+
+namespace crmhost::testing {
+namespace json = boost::json;
+
+namespace {
+
+std::string Lookup(const std::string& jwt) {
+  return "/contact?jwtToken=" + UrlEncode(jwt) + "&phoneNumber=%2B14155555678";
+}
+
+// One sample of the exposition format: name, labels as text, value.
+struct Sample {
+  std::string name, labels;
+  double value;
+};
+
+// Parses Prometheus text format strictly enough to fail on anything malformed: every family
+// has HELP and TYPE before its samples, every sample line is `name{labels} value`.
+std::vector<Sample> ParseMetrics(const std::string& text) {
+  static const std::regex sample(
+      R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? ([-+0-9.eE]+|\+Inf|NaN)$)");
+  static const std::regex type(R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram)$)");
+  std::vector<Sample> out;
+  std::map<std::string, std::string> types;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    INFO(line);
+    if (line.rfind("# HELP ", 0) == 0) continue;
+    std::smatch m;
+    if (std::regex_match(line, m, type)) {
+      CHECK(types.emplace(m[1], m[2]).second);  // one TYPE per family
+      continue;
+    }
+    REQUIRE(std::regex_match(line, m, sample));
+    std::string family = m[1];
+    for (const char* suffix : {"_bucket", "_sum", "_count"})
+      if (!types.count(family) && family.size() > std::strlen(suffix) &&
+          family.compare(family.size() - std::strlen(suffix), std::string::npos, suffix) == 0)
+        family.resize(family.size() - std::strlen(suffix));
+    CHECK(types.count(family) == 1);  // declared before use
+    out.push_back({m[1], m[3], std::stod(m[4])});
+  }
+  return out;
+}
+
+double Value(const std::vector<Sample>& samples, const std::string& name,
+             const std::string& labels) {
+  for (auto& s : samples)
+    if (s.name == name && s.labels == labels) return s.value;
+  return -1;
+}
+
+// A datagram socket standing in for systemd's notification socket.
+class FakeNotifySocket {
+ public:
+  explicit FakeNotifySocket(const std::string& path) : path_(path) {
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    timeval tv{0, 200000};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  ~FakeNotifySocket() { ::close(fd_); }
+  // The next message that contains `needle`, waiting up to `ms`; "" if none came.
+  std::string WaitFor(const std::string& needle, int ms = 5000) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+      char buf[4096];
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) continue;
+      std::string msg(buf, size_t(n));
+      all_.push_back(msg);
+      if (msg.find(needle) != std::string::npos) return msg;
+    }
+    return "";
+  }
+  const std::vector<std::string>& all() const { return all_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  std::vector<std::string> all_;
+};
+
+}  // namespace
+
+TEST_CASE("ops listener: /livez, /readyz and Prometheus /metrics", "[service]") {
+  RedtailHarness h;
+  h.Start();
+  const uint16_t ops = h.daemon->ops_port();
+  auto live = Request(ops, "GET", "/livez");
+  CHECK(live.status == 200);
+  CHECK(live.body == "ok");
+  CHECK(Request(ops, "GET", "/readyz").status == 200);
+  auto verbose = Request(ops, "GET", "/readyz?verbose");
+  INFO(verbose.body);
+  CHECK(verbose.body.find("[+]store ok") != std::string::npos);
+  CHECK(verbose.body.find("[+]plugins ok") != std::string::npos);
+  CHECK(verbose.body.find("readyz check passed") != std::string::npos);
+
+  const std::string jwt = h.LoginJwt();
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(Request(h.port(), "GET", Lookup(jwt)).status == 200);
+  CHECK(Request(h.port(), "GET", "/no/such/route").status == 404);
+
+  auto metrics = Request(ops, "GET", "/metrics");
+  REQUIRE(metrics.status == 200);
+  CHECK(metrics.Header("content-type").value_or("").rfind("text/plain; version=0.0.4", 0) == 0);
+  const auto samples = ParseMetrics(metrics.body);
+  CHECK(Value(samples, "crmhost_http_requests_total",
+              R"(route="/contact",method="GET",status="200")") == 3);
+  CHECK(Value(samples, "crmhost_http_requests_total",
+              R"(route="unmatched",method="GET",status="404")") == 1);
+  // Histograms: cumulative buckets, +Inf equal to the count.
+  const std::string series = R"(route="/contact",method="GET")";
+  double previous = 0;
+  for (auto& s : samples)
+    if (s.name == "crmhost_http_request_duration_seconds_bucket" &&
+        s.labels.rfind(series, 0) == 0) {
+      CHECK(s.value >= previous);
+      previous = s.value;
+    }
+  CHECK(Value(samples, "crmhost_http_request_duration_seconds_bucket", series + R"(,le="+Inf")") ==
+        3);
+  CHECK(Value(samples, "crmhost_http_request_duration_seconds_count", series) == 3);
+  // Each lookup is two Redtail calls; login one more.
+  CHECK(Value(samples, "crmhost_crm_requests_total", R"(plugin="redtail",outcome="ok")") >= 7);
+  CHECK(Value(samples, "crmhost_crm_request_duration_seconds_count", R"(plugin="redtail")") >= 7);
+  CHECK(Value(samples, "crmhost_plugin_generation", R"(plugin="redtail")") >= 1);
+  CHECK(Value(samples, "crmhost_up", "") == 1);
+  CHECK(Value(samples, "crmhost_draining", "") == 0);
+  CHECK(Value(samples, "crmhost_store_estimated_keys", "") >= 1);
+  CHECK(Value(samples, "process_resident_memory_bytes", "") > 1e6);
+  // No secret in the metrics: tokens, keys and ids stay out of labels.
+  CHECK(metrics.body.find(FakeRedtail::kUserKey) == std::string::npos);
+  CHECK(metrics.body.find(jwt) == std::string::npos);
+  CHECK(metrics.body.find("14155555678") == std::string::npos);
+}
+
+TEST_CASE("graceful stop: readiness fails, requests in flight complete, exit 0", "[service]") {
+  RedtailHarness h;
+  h.Start();
+  const std::string jwt = h.LoginJwt();
+  h.fake.failures().Delay("/api/public/v1/contacts", 1500);  // a slow CRM
+  std::vector<std::future<HttpResult>> inflight;
+  for (int i = 0; i < 4; ++i)
+    inflight.push_back(
+        std::async(std::launch::async, [&] { return Request(h.port(), "GET", Lookup(jwt)); }));
+  // Wait until all four are with Redtail (the fake holds each answer 1.5 s).
+  for (int i = 0;
+       i < 500 && h.fake.server().count("GET", "/api/public/v1/contacts/search_basic") < 4; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(h.fake.server().count("GET", "/api/public/v1/contacts/search_basic") == 4);
+  REQUIRE(::kill(h.daemon->pid(), SIGTERM) == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto ready = Request(h.daemon->ops_port(), "GET", "/readyz?verbose");
+  INFO(ready.body);
+  CHECK(ready.status == 503);
+  CHECK(ready.body.find("[-]not-draining failed: stopping") != std::string::npos);
+  auto draining = Request(h.daemon->ops_port(), "GET", "/metrics");
+  CHECK(draining.body.find("\ncrmhost_draining 1\n") != std::string::npos);
+  for (auto& f : inflight) {
+    HttpResult r = f.get();
+    INFO(r.body);
+    CHECK(r.status == 200);
+    CHECK(r.Json().at("successful") == true);
+  }
+  CHECK(h.daemon->Stop(SIGTERM) == 0);
+  CHECK_THAT(h.daemon->Log(), Catch::Contains("received signal 15; draining 4 requests"));
+}
+
+TEST_CASE("systemd: READY, RELOADING, WATCHDOG and STOPPING reach NOTIFY_SOCKET", "[service]") {
+  TempDir dir;
+  FakeNotifySocket notify(dir / "notify.sock");
+  std::ofstream(dir / "master.key") << kTestMasterKeyHex << "\n";
+  DaemonProcess daemon(
+      dir / "data",
+      {"--plugin-dir", DaemonProcess::PluginDir(), "--secret-key-file", dir / "master.key"},
+      {{"NOTIFY_SOCKET", dir / "notify.sock"}, {"WATCHDOG_USEC", "400000"}});
+  const std::string ready = notify.WaitFor("READY=1");
+  INFO(ready);
+  CHECK(ready.find("STATUS=serving ") != std::string::npos);
+  // Pings every half watchdog period, from the event loop.
+  CHECK_FALSE(notify.WaitFor("WATCHDOG=1").empty());
+  CHECK_FALSE(notify.WaitFor("WATCHDOG=1").empty());
+
+  REQUIRE(::kill(daemon.pid(), SIGHUP) == 0);
+  const std::string reloading = notify.WaitFor("RELOADING=1");
+  INFO(reloading);
+  CHECK(std::regex_search(reloading, std::regex(R"(MONOTONIC_USEC=\d+)")));
+  CHECK_FALSE(notify.WaitFor("READY=1").empty());  // the reload finished
+
+  CHECK(daemon.Stop(SIGTERM) == 0);
+  CHECK(notify.WaitFor("STOPPING=1").find("STATUS=draining") != std::string::npos);
+}
+
+}  // namespace crmhost::testing
