@@ -10,8 +10,11 @@ packages=(
   libssl-dev openssl        # AES-GCM, HMAC, TLS; `openssl` makes test certificates
   libspdlog-dev libfmt-dev  # logging
   libcli11-dev              # command line
+  libtomlplusplus-dev       # the configuration file
   catch2                    # tests (v2)
   wrk                       # benchmarks (bench/), never tests
+  dpkg-dev fakeroot         # the .deb (cpack -G DEB) and its test
+  systemd                   # systemd-analyze verify/security for the unit
   ca-certificates curl      # curl: the out-of-tree plugin test and benchmarks
 )
 

@@ -3,6 +3,8 @@
 //   crmhostctl plugins list [--json]
 //   crmhostctl plugins reload
 //   crmhostctl plugins rollback NAME
+//   crmhostctl status                  readiness checks and plugins
+//   crmhostctl check-config [--config FILE]
 //
 // Exit status: 0 done, 1 the daemon refused or could not be reached, 2 usage error.
 #include <CLI/CLI.hpp>
@@ -14,6 +16,8 @@
 #include <sstream>
 
 #include "ctl/ops_client.h"
+#include "ops/config_file.h"
+#include "ops/options.h"
 #include "version.h"
 
 namespace json = boost::json;
@@ -74,7 +78,28 @@ int main(int argc, char** argv) {
   auto* rollback =
       plugins->add_subcommand("rollback", "republish the previous good version of a plugin");
   rollback->add_option("name", name, "plugin name")->required();
+  auto* status = app.add_subcommand("status", "readiness checks (/readyz) and the plugins");
+  std::string config = crmhost::ops::kDefaultConfigFile;
+  auto* check = app.add_subcommand(
+      "check-config", "validate a configuration file as crmhostd would read it, and exit");
+  check->add_option("--config", config, "the TOML file")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+
+  if (check->parsed()) {
+    std::string a0 = "crmhostd", a1 = "--check-config", a2 = "--config";
+    std::vector<char*> args{a0.data(), a1.data(), a2.data(), config.data()};
+    auto parsed = crmhost::ops::ParseOptions(int(args.size()), args.data());
+    return std::holds_alternative<int>(parsed) ? std::get<int>(parsed) : 0;
+  }
+  if (status->parsed()) {
+    auto ready = crmhost::ctl::CallOps(ops, "GET", "/readyz?verbose", "");
+    if (!ready.ok()) {
+      std::cerr << "crmhostctl: " << ready.status().message() << "\n";
+      return 1;
+    }
+    std::cout << ready->body;
+    if (ready->status != 200) return 1;
+  }
 
   const std::string token = ReadToken(token_file);
   if (token.empty()) {

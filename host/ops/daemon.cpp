@@ -1,5 +1,6 @@
 #include "ops/daemon.h"
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -54,12 +55,61 @@ int64_t NowMs() {
       .count();
 }
 
+// JSON log lines need the message escaped; spdlog's %v is raw text.
+class JsonMessage final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    auto put = [&dest](std::string_view text) {
+      dest.append(text.data(), text.data() + text.size());
+    };
+    for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
+      switch (c) {
+        case '"':
+          put("\\\"");
+          break;
+        case '\\':
+          put("\\\\");
+          break;
+        case '\n':
+          put("\\n");
+          break;
+        case '\r':
+          put("\\r");
+          break;
+        case '\t':
+          put("\\t");
+          break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            put(buf);
+          } else {
+            dest.push_back(c);
+          }
+      }
+    }
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<JsonMessage>();
+  }
+};
+
 // Until the daemon listens, at least info is logged whatever --log-level says: an admin always
-// sees where it listens and which plugins it loaded or refused.
-void SetupLogging(const std::string& level) {
+// sees where it listens and which plugins it loaded or refused. Text lines for people, or one
+// JSON object per line ({"time","level","msg"}) for log shippers.
+void SetupLogging(const std::string& level, const std::string& format) {
   auto logger = spdlog::stdout_logger_mt("crmhostd");
   spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  if (format == "json") {
+    auto formatter = std::make_unique<spdlog::pattern_formatter>();
+    formatter->add_flag<JsonMessage>('*').set_pattern(
+        R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%*"})");
+    spdlog::set_formatter(std::move(formatter));
+  } else {
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  }
   spdlog::set_level(std::min(spdlog::level::info, spdlog::level::from_str(level)));
   spdlog::flush_on(spdlog::level::info);
 }
@@ -109,7 +159,7 @@ Result<boost::json::object> LoadManifestTop(const std::string& path) {
 }
 
 int RunDaemon(const Options& o) {
-  SetupLogging(o.log_level);
+  SetupLogging(o.log_level, o.log_format);
   std::error_code ec;
   fs::create_directories(o.data_dir, ec);
   if (ec) {

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "ops/config_file.h"
 #include "version.h"
 
 #ifndef CRMHOST_DEFAULT_PLUGIN_DIR
@@ -17,7 +18,38 @@ namespace crmhost::ops {
 std::variant<Options, int> ParseOptions(int argc, char** argv) {
   Options o;
   o.plugin_dir = CRMHOST_DEFAULT_PLUGIN_DIR;
+  // The configuration file comes first, so every flag can override it.
+  std::string config;
+  bool explicit_config = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--config" && i + 1 < argc) {
+      config = argv[i + 1];
+      explicit_config = true;
+    } else if (a.rfind("--config=", 0) == 0) {
+      config = std::string(a.substr(9));
+      explicit_config = true;
+    }
+  }
+  if (!explicit_config) {
+    std::ifstream probe(kDefaultConfigFile);
+    if (probe) config = kDefaultConfigFile;
+  }
+  if (!config.empty() && config != "none") {
+    Status read = ApplyConfigFile(config, o);
+    if (!read.ok()) {
+      std::cerr << "crmhostd: " << read.message() << "\n";
+      return 2;
+    }
+    o.config_file = config;
+  }
+  bool check_config = false;
   CLI::App app{"crmhostd: the App Connect CRM plugin host"};
+  app.add_option("--config", config,
+                 std::string("TOML configuration file (flags override it); default ") +
+                     kDefaultConfigFile + " when present, \"none\" for no file");
+  app.add_flag("--check-config", check_config,
+               "validate the configuration file and flags, print the result, and exit");
   app.set_version_flag("--version", std::string("crmhostd ") + kVersion);
   std::string listen = o.listen_address + ":" + std::to_string(o.listen_port);
   std::vector<std::string> overrides, settings;
@@ -50,7 +82,11 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn or error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
-  std::string ops_listen = o.ops_address + ":" + std::to_string(o.ops_port);
+  app.add_option("--log-format", o.log_format, "text or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  std::string ops_listen =
+      o.ops_enabled ? o.ops_address + ":" + std::to_string(o.ops_port) : std::string("off");
   app.add_option("--ops-listen", ops_listen, "ops API ADDR:PORT, or off")->capture_default_str();
   app.add_option("--ops-token-file", o.ops_token_file,
                  "ops API bearer token; default <data-dir>/ops.token, created if missing");
@@ -114,25 +150,20 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
     if (dot == std::string::npos || eq == std::string::npos || dot == 0 || dot + 1 >= eq)
       return fail(
           "--plugin-setting wants NAME.KEY=VALUE");  // never echo: the value may be a secret
-    std::string value = s.substr(eq + 1);
-    // "@FILE" reads the value from a file, so secrets stay out of the process's command line
-    // ("@@..." is a literal value starting with "@").
-    if (value.rfind("@@", 0) == 0) {
-      value.erase(0, 1);
-    } else if (!value.empty() && value[0] == '@') {
-      std::ifstream in(value.substr(1));
-      if (!in)
-        return fail("--plugin-setting " + s.substr(0, eq) + ": cannot read " + value.substr(1));
-      std::stringstream ss;
-      ss << in.rdbuf();
-      value = ss.str();
-      while (!value.empty() && (value.back() == '\n' || value.back() == '\r'))
-        value.pop_back();
-    }
-    o.plugin_settings[s.substr(0, dot)][s.substr(dot + 1, eq - dot - 1)] = std::move(value);
+    // "@FILE" reads the value from a file, so secrets stay out of the process's command line.
+    auto value = ResolveSettingValue(s.substr(eq + 1));
+    if (!value.ok())
+      return fail("--plugin-setting " + s.substr(0, eq) + ": " + value.status().message());
+    o.plugin_settings[s.substr(0, dot)][s.substr(dot + 1, eq - dot - 1)] = std::move(value).value();
   }
   if (o.secret_key_file.empty()) o.secret_key_file = o.data_dir + "/secret.key";
   if (o.ops_token_file.empty()) o.ops_token_file = o.data_dir + "/ops.token";
+  if (check_config) {
+    std::cout << "configuration OK"
+              << (o.config_file.empty() ? " (no configuration file)" : " (" + o.config_file + ")")
+              << "\n";
+    return 0;
+  }
   return o;
 }
 

@@ -71,6 +71,11 @@ struct Options {
   std::string manifest_file;
   // --log-level trace|debug|info|warn|error. Default: info.
   std::string log_level = "info";
+  // --log-format text|json: one line per event; json for log shippers. Default: text.
+  std::string log_format = "text";
+  // --config FILE: the TOML file read before the flags (which override it). Default:
+  // /etc/crmhost/crmhost.toml when it exists; "none" reads no file.
+  std::string config_file;
   // --no-sync: do not fsync the store's log on commits (faster; unsafe on power loss).
   bool no_sync = false;
 };

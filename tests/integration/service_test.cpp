@@ -213,3 +213,96 @@ TEST_CASE("systemd: READY, RELOADING, WATCHDOG and STOPPING reach NOTIFY_SOCKET"
 }
 
 }  // namespace crmhost::testing
+
+namespace crmhost::testing {
+
+TEST_CASE("config file: crmhostd runs from it, flags override it, JSON logs", "[service][config]") {
+  RedtailHarness h;
+  // The Redtail key and the log format come from the file; the harness's flags (listen on port
+  // 0, its own data dir) override the file's listen and data_dir.
+  std::ofstream(h.dir / "redtail.key") << FakeRedtail::kIntegrationKey << "\n";
+  std::ofstream(h.dir / "crmhost.toml")
+      << "listen = \"127.0.0.1:1\"\ndata_dir = \"/nonexistent/crmhost\"\n[log]\nformat = \"json\"\n"
+      << "[plugin.redtail]\napi_key = \"@" << (h.dir / "redtail.key") << "\"\n";
+  std::vector<std::string> args = h.Args();
+  for (size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "--plugin-setting" && args[i + 1].rfind("redtail.api_key=", 0) == 0)
+      args.erase(args.begin() + long(i), args.begin() + long(i) + 2);
+  args.insert(args.end(), {"--config", h.dir / "crmhost.toml"});
+  h.daemon = std::make_unique<DaemonProcess>(h.dir / "data", args);
+  auto login = h.Login();
+  INFO(login.body);
+  CHECK(login.status == 200);  // the key from the file reached the plugin
+  // Every line is one JSON object with time, level and msg.
+  std::istringstream log(h.daemon->Log());
+  std::string line;
+  size_t lines = 0;
+  while (std::getline(log, line)) {
+    INFO(line);
+    boost::system::error_code ec;
+    auto v = json::parse(line, ec);
+    REQUIRE_FALSE(ec);
+    CHECK(v.as_object().contains("time"));
+    CHECK(v.as_object().contains("level"));
+    CHECK(v.as_object().contains("msg"));
+    ++lines;
+  }
+  CHECK(lines >= 3);
+  CHECK(h.daemon->Log().find(FakeRedtail::kIntegrationKey) == std::string::npos);
+}
+
+TEST_CASE("config file: --check-config accepts a good file and names a bad key's line",
+          "[service][config]") {
+  TempDir dir;
+  auto run = [&](const std::string& text) {
+    std::ofstream(dir / "c.toml") << text;
+    const std::string cmd = DaemonProcess::Binary() + " --check-config --config " +
+                            (dir / "c.toml") + " > " + (dir / "out.txt") + " 2>&1";
+    const int rc = std::system(cmd.c_str());
+    std::ifstream in(dir / "out.txt");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return std::pair{WEXITSTATUS(rc), ss.str()};
+  };
+  auto [ok_rc, ok_out] = run("workers = 8\n[log]\nlevel = \"warn\"\n");
+  INFO(ok_out);
+  CHECK(ok_rc == 0);
+  CHECK_THAT(ok_out, Catch::Contains("configuration OK"));
+  auto [bad_rc, bad_out] = run("workers = 8\n\n[outbound]\ntimeout = 5\n");
+  INFO(bad_out);
+  CHECK(bad_rc == 2);
+  CHECK_THAT(bad_out, Catch::Contains("c.toml:4: outbound.timeout: unknown key"));
+}
+
+}  // namespace crmhost::testing
+
+namespace crmhost::testing {
+
+TEST_CASE("crmhostctl: status shows readiness and plugins, check-config validates a file",
+          "[service][config]") {
+  RedtailHarness h;
+  h.Start();
+  auto run = [&](const std::string& args) {
+    const std::string cmd = std::string(CRMHOSTCTL_PATH) +
+                            " --ops http://127.0.0.1:" + std::to_string(h.daemon->ops_port()) +
+                            " --token-file " + (h.dir / "data/ops.token") + " " + args + " > " +
+                            (h.dir / "ctl.out") + " 2>&1";
+    const int rc = std::system(cmd.c_str());
+    std::ifstream in(h.dir / "ctl.out");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return std::pair{WEXITSTATUS(rc), ss.str()};
+  };
+  auto [rc, out] = run("status");
+  INFO(out);
+  CHECK(rc == 0);
+  CHECK_THAT(out, Catch::Contains("[+]plugins ok") && Catch::Contains("readyz check passed") &&
+                      Catch::Contains("redtail"));
+  std::ofstream(h.dir / "bad.toml") << "[ops]\nlisten = 6067\n";
+  auto [bad_rc, bad_out] = run("check-config --config " + (h.dir / "bad.toml"));
+  INFO(bad_out);
+  CHECK(bad_rc == 2);
+  CHECK_THAT(bad_out, Catch::Contains("bad.toml:2: ops.listen: must be a string"));
+}
+
+}  // namespace crmhost::testing

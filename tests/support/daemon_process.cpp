@@ -1,4 +1,5 @@
 #include "support/daemon_process.h"
+#include <algorithm>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -48,6 +49,11 @@ DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::strin
   // Ephemeral ports for both listeners, so tests can run in parallel.
   std::vector<std::string> argv_s = {Binary(),      "--listen",   "127.0.0.1:0", "--ops-listen",
                                      "127.0.0.1:0", "--data-dir", data_dir};
+  // No machine-wide /etc/crmhost/crmhost.toml leaks into a test, unless it names its own file.
+  if (std::find(args.begin(), args.end(), "--config") == args.end()) {
+    argv_s.push_back("--config");
+    argv_s.push_back("none");
+  }
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   const auto started = std::chrono::steady_clock::now();
   pid_ = ::fork();

@@ -1,0 +1,26 @@
+// The configuration file (TOML, default /etc/crmhost/crmhost.toml): the same settings as the
+// command-line flags, which override it. A key we do not know, or a value of the wrong type or
+// range, is refused with the file, line, key and reason, so a typo never passes silently.
+// docs/OPERATIONS.md lists every key; packaging/crmhost.toml is the commented default.
+#ifndef CRMHOST_OPS_CONFIG_FILE_H
+#define CRMHOST_OPS_CONFIG_FILE_H
+
+#include <string>
+
+#include "crmhost/status.h"
+#include "ops/options.h"
+
+namespace crmhost::ops {
+
+inline constexpr const char* kDefaultConfigFile = "/etc/crmhost/crmhost.toml";
+
+// Reads `path` into `o` (keys absent from the file leave `o` as it was).
+Status ApplyConfigFile(const std::string& path, Options& o);
+
+// A plugin setting's value: "@FILE" is the file's contents (without trailing newlines), so
+// secrets stay out of command lines and the config file; "@@x" is the literal "@x".
+Result<std::string> ResolveSettingValue(const std::string& value);
+
+}  // namespace crmhost::ops
+
+#endif  // CRMHOST_OPS_CONFIG_FILE_H

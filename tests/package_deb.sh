@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The .deb an admin installs: built with CPack from this build tree, then its contents, control
+# fields, maintainer scripts and systemd unit checked (systemd-analyze verify must be clean and
+# the security exposure low). Nothing is installed on this machine.
+#   tests/package_deb.sh <crmhost build dir> <crmhost source dir>
+set -euo pipefail
+build=$(realpath "$1")
+src=$(realpath "$2")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "package: $*" >&2; exit 1; }
+
+(cd "$build" && cpack -G DEB -B "$work/out" > "$work/cpack.log") || { cat "$work/cpack.log"; exit 1; }
+deb=$(ls "$work"/out/crmhost_*_amd64.deb)
+echo "built $(basename "$deb"), $(stat -c %s "$deb") bytes"
+
+dpkg-deb -c "$deb" | awk '{print $6}' > "$work/files"
+for f in ./usr/sbin/crmhostd ./usr/bin/crmhostctl \
+         ./usr/lib/crmhost/plugins/redtail.so ./usr/lib/crmhost/plugins/insightly.so \
+         ./usr/lib/crmhost/plugins/pipedrive.so ./usr/lib/crmhost/plugins/clio.so \
+         ./usr/lib/crmhost/plugins/proxy.so ./usr/lib/systemd/system/crmhost.service \
+         ./usr/share/crmhost/crmhost.toml ./usr/share/crmhost/notify-reload.conf \
+         ./usr/share/doc/crmhost/OPERATIONS.md ./usr/include/crmhost/plugin.h; do
+  grep -qx "$f" "$work/files" || fail "missing $f"
+done
+# Test-only plugins and binaries stay out.
+! grep -E 'testcrm|fake_|integration_tests|unit_tests' "$work/files" || fail "test files packaged"
+
+dpkg-deb -f "$deb" Depends > "$work/depends"
+for d in adduser openssl librocksdb libssl3 libtomlplusplus; do
+  grep -q "$d" "$work/depends" || fail "Depends lacks $d: $(cat "$work/depends")"
+done
+
+mkdir "$work/control" "$work/root"
+dpkg-deb -e "$deb" "$work/control"
+dpkg-deb -x "$deb" "$work/root"
+for s in postinst prerm; do
+  [ -x "$work/control/$s" ] || fail "$s missing or not executable"
+  sh -n "$work/control/$s" || fail "$s: shell syntax"
+done
+# postinst creates the user and the key but enables and starts nothing new.
+grep -q "adduser --quiet --system" "$work/control/postinst" || fail "postinst does not create the user"
+grep -q "openssl rand -hex 32" "$work/control/postinst" || fail "postinst does not make the key"
+! grep -v "^ *#" "$work/control/postinst" | grep -Eq "systemctl (enable|start)" || fail "postinst enables or starts"
+cmp -s "$work/root/usr/lib/systemd/system/crmhost.service" "$src/packaging/crmhost.service" ||
+  fail "packaged unit differs from packaging/crmhost.service"
+# The packaged daemon reads the packaged default configuration.
+"$work/root/usr/sbin/crmhostd" --check-config --config "$work/root/usr/share/crmhost/crmhost.toml" ||
+  fail "default configuration refused"
+
+if command -v systemd-analyze > /dev/null; then
+  unit="$work/crmhost.service"
+  sed -e "s|/usr/sbin/crmhostd|$work/root/usr/sbin/crmhostd|" \
+      -e "s|/usr/bin/crmhostctl|$work/root/usr/bin/crmhostctl|" \
+      "$work/root/usr/lib/systemd/system/crmhost.service" > "$unit"
+  verify=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify: $verify"
+  [ -z "$verify" ] || fail "systemd-analyze verify: $verify"
+  exposure=$(systemd-analyze security --offline=yes "$unit" 2>&1 | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+  echo "systemd-analyze security exposure: $exposure"
+  awk -v e="$exposure" 'BEGIN { exit !(e != "" && e <= 2.0) }' || fail "exposure $exposure > 2.0"
+else
+  echo "systemd-analyze not installed: unit checks skipped"
+fi
+if command -v lintian > /dev/null; then
+  lintian --no-tag-display-limit "$deb" || true
+fi
+echo "package OK"
