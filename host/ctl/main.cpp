@@ -4,10 +4,18 @@
 //   crmhostctl plugins reload
 //   crmhostctl plugins rollback NAME
 //   crmhostctl status                  readiness checks and plugins
+//   crmhostctl users list | users delete ID
+//   crmhostctl backup [--to DIR]       online checkpoint of the store
+//   crmhostctl restore --from DIR --data-dir DIR   (crmhostd stopped)
 //   crmhostctl check-config [--config FILE]
 //
 // Exit status: 0 done, 1 the daemon refused or could not be reached, 2 usage error.
+#include <fcntl.h>
+#include <unistd.h>
 #include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <filesystem>
 
 #include <boost/json.hpp>
 #include <cstdio>
@@ -56,6 +64,51 @@ void PrintTable(const json::array& plugins) {
   }
 }
 
+// Offline restore: refuses while a daemon holds the store's lock, keeps the current store aside
+// as store.before-restore-<time>, and copies the backup in.
+int Restore(const std::string& from, const std::string& data_dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(fs::path(from) / "CURRENT", ec)) {
+    std::cerr << "crmhostctl: " << from << " is not a store backup (no CURRENT file)\n";
+    return 1;
+  }
+  const fs::path store = fs::path(data_dir) / "store";
+  if (fs::exists(store / "LOCK", ec)) {
+    const int fd = ::open((store / "LOCK").c_str(), O_RDWR | O_CLOEXEC);
+    struct flock lock {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    const bool free = fd >= 0 && ::fcntl(fd, F_SETLK, &lock) == 0;
+    if (fd >= 0) ::close(fd);
+    if (!free) {
+      std::cerr << "crmhostctl: a crmhostd is using " << store.string() << "; stop it first\n";
+      return 1;
+    }
+  }
+  if (fs::exists(store, ec)) {
+    const auto stamp = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    const fs::path aside = fs::path(data_dir) / ("store.before-restore-" + std::to_string(stamp));
+    fs::rename(store, aside, ec);
+    if (ec) {
+      std::cerr << "crmhostctl: cannot move " << store.string() << " aside: " << ec.message()
+                << "\n";
+      return 1;
+    }
+    std::printf("previous store kept in %s\n", aside.c_str());
+  }
+  fs::copy(from, store, fs::copy_options::recursive, ec);
+  if (ec) {
+    std::cerr << "crmhostctl: copying " << from << " failed: " << ec.message() << "\n";
+    return 1;
+  }
+  std::printf("restored %s into %s; start crmhostd with the same master key\n", from.c_str(),
+              store.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -83,8 +136,23 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand(
       "check-config", "validate a configuration file as crmhostd would read it, and exit");
   check->add_option("--config", config, "the TOML file")->capture_default_str();
+  auto* users = app.add_subcommand("users", "list users, or delete one with their secrets");
+  users->require_subcommand(1);
+  users->add_subcommand("list", "id, platform, host, credentials present, token expiry");
+  std::string user_id;
+  auto* del = users->add_subcommand("delete", "delete a user and their sealed tokens / API key");
+  del->add_option("id", user_id, "user id (as users list shows it)")->required();
+  std::string backup_dir;
+  auto* backup = app.add_subcommand("backup", "online, consistent copy of the store");
+  backup->add_option("--to", backup_dir, "target directory (default <data-dir>/backups/<time>)");
+  std::string from, data_dir;
+  auto* restore = app.add_subcommand(
+      "restore", "replace a stopped daemon's store with a backup (the old one is kept aside)");
+  restore->add_option("--from", from, "a directory `backup` wrote")->required();
+  restore->add_option("--data-dir", data_dir, "crmhostd's --data-dir")->required();
   CLI11_PARSE(app, argc, argv);
 
+  if (restore->parsed()) return Restore(from, data_dir);
   if (check->parsed()) {
     std::string a0 = "crmhostd", a1 = "--check-config", a2 = "--config";
     std::vector<char*> args{a0.data(), a1.data(), a2.data(), config.data()};
@@ -107,24 +175,34 @@ int main(int argc, char** argv) {
               << " (use --token-file)\n";
     return 2;
   }
-  std::string method = "GET", path = "/plugins";
-  if (plugins->got_subcommand("reload")) {
+  std::string method = "GET", path = "/plugins", body;
+  if (users->parsed()) {
+    path = "/users";
+    if (del->parsed()) {
+      method = "DELETE";
+      path = "/users/" + user_id;
+    }
+  } else if (backup->parsed()) {
+    method = "POST";
+    path = "/backup";
+    if (!backup_dir.empty()) body = json::serialize(json::object{{"dir", backup_dir}});
+  } else if (plugins->got_subcommand("reload")) {
     method = "POST";
     path = "/plugins/reload";
   } else if (plugins->got_subcommand("rollback")) {
     method = "POST";
     path = "/plugins/" + name + "/rollback";
   }
-  auto r = crmhost::ctl::CallOps(ops, method, path, token);
+  auto r = crmhost::ctl::CallOps(ops, method, path, token, body);
   if (!r.ok()) {
     std::cerr << "crmhostctl: " << r.status().message() << "\n";
     return 1;
   }
   boost::system::error_code ec;
-  json::value body = json::parse(r->body, ec);
+  json::value parsed = json::parse(r->body, ec);
   if (r->status != 200) {
-    std::string msg = !ec && body.is_object() && body.as_object().contains("error")
-                          ? std::string(body.as_object().at("error").as_string())
+    std::string msg = !ec && parsed.is_object() && parsed.as_object().contains("error")
+                          ? std::string(parsed.as_object().at("error").as_string())
                           : r->body;
     std::cerr << "crmhostctl: " << method << " " << path << " -> " << r->status << ": " << msg
               << "\n";
@@ -134,16 +212,38 @@ int main(int argc, char** argv) {
     std::cout << r->body << "\n";
     return 0;
   }
-  if (body.is_array()) {
-    PrintTable(body.as_array());
-  } else if (body.as_object().contains("plugins")) {
-    const auto& o = body.as_object();
+  auto list_users = [](const json::value& v) {
+    if (!v.is_array()) return false;
+    std::printf("%-32s %-10s %-28s %-5s %-24s %s\n", "ID", "PLATFORM", "HOST", "CREDS",
+                "TOKEN EXPIRY", "UPDATED");
+    for (auto& u : v.as_array()) {
+      const auto& o = u.as_object();
+      std::printf("%-32s %-10s %-28s %-5s %-24s %s\n", Field(o, "id").c_str(),
+                  Field(o, "platform").c_str(), Field(o, "hostname").c_str(),
+                  Field(o, "hasCredentials").c_str(), Field(o, "tokenExpiry").c_str(),
+                  Field(o, "updatedAt").c_str());
+    }
+    return true;
+  };
+  if (users->parsed() && list_users(parsed)) return 0;
+  if (parsed.is_object() && parsed.as_object().contains("path")) {
+    std::printf("backup written to %s\n", std::string(parsed.at("path").as_string()).c_str());
+    return 0;
+  }
+  if (parsed.is_object() && parsed.as_object().contains("deleted")) {
+    std::printf("deleted %s\n", std::string(parsed.at("deleted").as_string()).c_str());
+    return 0;
+  }
+  if (parsed.is_array()) {
+    PrintTable(parsed.as_array());
+  } else if (parsed.as_object().contains("plugins")) {
+    const auto& o = parsed.as_object();
     for (const char* k : {"published", "refused", "removed"})
       for (auto& line : o.at(k).as_array())
         std::printf("%s: %s\n", k, std::string(line.as_string()).c_str());
     PrintTable(o.at("plugins").as_array());
   } else {
-    PrintTable(json::array{body});
+    PrintTable(json::array{parsed});
   }
   return 0;
 }

@@ -12,7 +12,8 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 Result<OpsResponse> CallOps(const std::string& base, const std::string& method,
-                            const std::string& path, const std::string& token) {
+                            const std::string& path, const std::string& token,
+                            const std::string& body) {
   auto url = boost::urls::parse_uri(base);
   if (!url || url->scheme() != "http")
     return Status::InvalidArgument("--ops must be an http:// URL, got '" + base + "'");
@@ -33,6 +34,10 @@ Result<OpsResponse> CallOps(const std::string& base, const std::string& method,
   req.set(bhttp::field::host, host);
   req.set(bhttp::field::authorization, "Bearer " + token);
   req.set(bhttp::field::user_agent, "crmhostctl");
+  if (!body.empty()) {
+    req.set(bhttp::field::content_type, "application/json");
+    req.body() = body;
+  }
   req.prepare_payload();
   bhttp::write(stream, req, ec);
   beast::flat_buffer buf;

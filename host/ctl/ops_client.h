@@ -13,9 +13,11 @@ struct OpsResponse {
   std::string body;
 };
 
-// `base` like "http://127.0.0.1:6067"; `path` like "/plugins". Sends the bearer token.
+// `base` like "http://127.0.0.1:6067"; `path` like "/plugins". Sends the bearer token and, when
+// not empty, `body` as JSON.
 Result<OpsResponse> CallOps(const std::string& base, const std::string& method,
-                            const std::string& path, const std::string& token);
+                            const std::string& path, const std::string& token,
+                            const std::string& body = "");
 
 }  // namespace crmhost::ctl
 

@@ -33,6 +33,7 @@
 #include "ops/health.h"
 #include "ops/ops_api.h"
 #include "ops/sd_notify.h"
+#include "ops/store_api.h"
 #include "outbound/client.h"
 #include "plugins/host_services.h"
 #include "plugins/loader.h"
@@ -305,6 +306,7 @@ int RunDaemon(const Options& o) {
     WorkerPool ops_workers(2, 16);
     http::Router ops_router;
     RegisterOpsRoutes(ops_router, manager, ops_token);
+    RegisterStoreRoutes(ops_router, *store, o.data_dir, ops_token);
     RegisterHealthRoutes(ops_router, {store.get(), &manager, &metrics, &health, started_ms});
     http::Dispatcher ops_dispatcher(ops_router, ops_workers, "");
     http::HttpServer::Options opo;

@@ -53,9 +53,10 @@ json::array Strings(const std::vector<std::string>& v) {
   return a;
 }
 
-// Wraps a handler with the bearer-token check (constant-time comparison).
-http::Router::Handler Guarded(std::string token,
-                              std::function<http::HttpResponse(http::HttpRequest&)> h) {
+}  // namespace
+
+http::Router::Handler RequireOpsToken(std::string token,
+                                      std::function<http::HttpResponse(http::HttpRequest&)> h) {
   return [token = std::move(token), h = std::move(h)](http::HttpRequest& req) {
     std::string_view given;
     if (auto a = req.Header("authorization");
@@ -72,13 +73,11 @@ http::Router::Handler Guarded(std::string token,
   };
 }
 
-}  // namespace
-
 void RegisterOpsRoutes(http::Router& router, plugins::PluginManager& manager, std::string token) {
-  router.Add("GET", "/plugins", Guarded(token, [&manager](http::HttpRequest&) {
+  router.Add("GET", "/plugins", RequireOpsToken(token, [&manager](http::HttpRequest&) {
                return http::HttpResponse::Json(200, ListJson(manager.Snapshot()));
              }));
-  router.Add("POST", "/plugins/reload", Guarded(token, [&manager](http::HttpRequest&) {
+  router.Add("POST", "/plugins/reload", RequireOpsToken(token, [&manager](http::HttpRequest&) {
                auto report = manager.Reload();
                json::object o{{"published", Strings(report.published)},
                               {"refused", Strings(report.refused)},
@@ -86,7 +85,8 @@ void RegisterOpsRoutes(http::Router& router, plugins::PluginManager& manager, st
                               {"plugins", ListJson(manager.Snapshot())}};
                return http::HttpResponse::Json(200, o);
              }));
-  router.Add("POST", "/plugins/:name/rollback", Guarded(token, [&manager](http::HttpRequest& req) {
+  router.Add("POST", "/plugins/:name/rollback",
+             RequireOpsToken(token, [&manager](http::HttpRequest& req) {
                std::string name;
                for (auto& [k, v] : req.params)
                  if (k == "name") name = v;

@@ -4,6 +4,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/utilities/transaction.h>
 #include <rocksdb/utilities/transaction_db.h>
 
@@ -291,6 +292,21 @@ Status Store::DeleteUser(std::string_view id) {
   return FromRocks(impl_->db->Delete(impl_->Durable(), impl_->users, id), "deleting user");
 }
 
+Status Store::ForEachUser(const std::function<bool(const UserRecord&)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->users));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string id = it->key().ToString();
+    auto plain = impl_->cipher.Open(it->value().ToString(), Aad(kUsers, id));
+    if (!plain) return Status::Corruption("user record " + id + " failed authentication");
+    auto user = DecodeUser(*plain);
+    OPENSSL_cleanse(plain->data(), plain->size());
+    if (!user.ok()) return user.status();
+    if (!visit(user.value())) break;
+  }
+  return FromRocks(it->status(), "listing users");
+}
+
 // ---- call logs -----------------------------------------------------------------------------
 
 Result<std::optional<CallLogRow>> Store::FindCallLog(const CallLogIdentity& who) const {
@@ -544,6 +560,14 @@ Store::Stats Store::GetStats() const {
     add(cf, rocksdb::DB::Properties::kEstimatePendingCompactionBytes, st.pending_compaction_bytes);
   }
   return st;
+}
+
+Status Store::Checkpoint(const std::string& dir) const {
+  rocksdb::Checkpoint* raw = nullptr;
+  auto s = rocksdb::Checkpoint::Create(impl_->db.get(), &raw);
+  if (!s.ok()) return FromRocks(s, "preparing a checkpoint");
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  return FromRocks(checkpoint->CreateCheckpoint(dir), "writing checkpoint " + dir);
 }
 
 }  // namespace crmhost::store

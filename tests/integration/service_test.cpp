@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <future>
 #include <map>
 #include <regex>
@@ -303,6 +304,67 @@ TEST_CASE("crmhostctl: status shows readiness and plugins, check-config validate
   INFO(bad_out);
   CHECK(bad_rc == 2);
   CHECK_THAT(bad_out, Catch::Contains("bad.toml:2: ops.listen: must be a string"));
+}
+
+}  // namespace crmhost::testing
+
+namespace crmhost::testing {
+
+TEST_CASE("crmhostctl: users list and delete, online backup, offline restore", "[service][store]") {
+  RedtailHarness h;
+  h.Start();
+  const std::string jwt = h.LoginJwt();
+  auto ctl = [&](const std::string& args) {
+    const std::string cmd = std::string(CRMHOSTCTL_PATH) +
+                            " --ops http://127.0.0.1:" + std::to_string(h.daemon->ops_port()) +
+                            " --token-file " + (h.dir / "data/ops.token") + " " + args + " > " +
+                            (h.dir / "ctl.out") + " 2>&1";
+    const int rc = std::system(cmd.c_str());
+    std::ifstream in(h.dir / "ctl.out");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return std::pair{WEXITSTATUS(rc), ss.str()};
+  };
+  auto [list_rc, listed] = ctl("users list");
+  INFO(listed);
+  CHECK(list_rc == 0);
+  CHECK_THAT(listed, Catch::Contains("jdoe-redtail") && Catch::Contains("redtail"));
+  CHECK(listed.find(FakeRedtail::kUserKey) == std::string::npos);  // never a credential
+  auto api = Request(h.daemon->ops_port(), "GET", "/users", {},
+                     {{"Authorization", "Bearer " + h.OpsToken()}});
+  REQUIRE(api.status == 200);
+  CHECK(api.Json().at(0).at("hasCredentials") == true);
+  CHECK(Request(h.daemon->ops_port(), "GET", "/users").status == 401);
+
+  // A backup while serving, then the user is deleted: their session is gone.
+  auto [backup_rc, backed] = ctl("backup --to " + (h.dir / "backup1"));
+  INFO(backed);
+  CHECK(backup_rc == 0);
+  CHECK(std::filesystem::exists(h.dir / "backup1/CURRENT"));
+  auto [del_rc, deleted] = ctl("users delete jdoe-redtail");
+  INFO(deleted);
+  CHECK(del_rc == 0);
+  auto gone = Request(h.port(), "GET", "/hostname", {}, {{"Authorization", "Bearer " + jwt}});
+  CHECK(gone.body == "User not found");
+  CHECK(ctl("users delete jdoe-redtail").first == 1);  // 404: no such user
+
+  // Restore refuses while the daemon runs, then brings the user back after a stop.
+  auto [busy_rc, busy] =
+      ctl("restore --from " + (h.dir / "backup1") + " --data-dir " + (h.dir / "data"));
+  INFO(busy);
+  CHECK(busy_rc == 1);
+  CHECK_THAT(busy, Catch::Contains("stop it first"));
+  REQUIRE(h.daemon->Stop(SIGTERM) == 0);
+  auto [restore_rc, restored] =
+      ctl("restore --from " + (h.dir / "backup1") + " --data-dir " + (h.dir / "data"));
+  INFO(restored);
+  CHECK(restore_rc == 0);
+  h.Start();
+  auto back = Request(h.port(), "GET", "/hostname", {}, {{"Authorization", "Bearer " + jwt}});
+  CHECK(back.status == 200);
+  // The user's sealed key came back too: a lookup through Redtail works.
+  auto lookup = Request(h.port(), "GET", Lookup(jwt));
+  CHECK(lookup.Json().at("successful") == true);
 }
 
 }  // namespace crmhost::testing

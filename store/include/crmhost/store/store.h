@@ -72,7 +72,11 @@ class Store {
   // ---- users -----------------------------------------------------------------------------
   Result<std::optional<UserRecord>> GetUser(std::string_view id) const;
   Status PutUser(const UserRecord& user);
+  // Deletes the user record and with it the user's sealed tokens and API key.
   Status DeleteUser(std::string_view id);
+  // Visits every user in id order (secrets decrypted: callers decide what to show); `visit`
+  // returns false to stop.
+  Status ForEachUser(const std::function<bool(const UserRecord&)>& visit) const;
 
   // ---- call logs ---------------------------------------------------------------------------
   // The completed link for `who`, chosen by MatchCallLog among this session's completed rows.
@@ -134,6 +138,11 @@ class Store {
     uint64_t pending_compaction_bytes = 0;
   };
   Stats GetStats() const;
+
+  // An online, consistent copy of the whole store in `dir` (which must not exist): RocksDB's
+  // checkpoint, hard links where the file system allows. Records stay sealed: restoring needs
+  // the same master key.
+  Status Checkpoint(const std::string& dir) const;
 
  private:
   struct Impl;
