@@ -19,6 +19,7 @@ for f in ./usr/sbin/crmhostd ./usr/bin/crmhostctl \
          ./usr/lib/crmhost/plugins/redtail.so ./usr/lib/crmhost/plugins/insightly.so \
          ./usr/lib/crmhost/plugins/pipedrive.so ./usr/lib/crmhost/plugins/clio.so \
          ./usr/lib/crmhost/plugins/proxy.so ./usr/lib/systemd/system/crmhost.service \
+         ./usr/lib/systemd/system/crmhost.socket \
          ./usr/share/crmhost/crmhost.toml ./usr/share/crmhost/notify-reload.conf \
          ./usr/share/doc/crmhost/OPERATIONS.md ./usr/include/crmhost/plugin.h; do
   grep -qx "$f" "$work/files" || fail "missing $f"
@@ -53,7 +54,8 @@ if command -v systemd-analyze > /dev/null; then
   sed -e "s|/usr/sbin/crmhostd|$work/root/usr/sbin/crmhostd|" \
       -e "s|/usr/bin/crmhostctl|$work/root/usr/bin/crmhostctl|" \
       "$work/root/usr/lib/systemd/system/crmhost.service" > "$unit"
-  verify=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify: $verify"
+  cp "$work/root/usr/lib/systemd/system/crmhost.socket" "$work/crmhost.socket"
+  verify=$(systemd-analyze verify "$unit" "$work/crmhost.socket" 2>&1) || fail "systemd-analyze verify: $verify"
   [ -z "$verify" ] || fail "systemd-analyze verify: $verify"
   exposure=$(systemd-analyze security --offline=yes "$unit" 2>&1 | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
   echo "systemd-analyze security exposure: $exposure"

@@ -3,6 +3,7 @@
 #include "http/server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
@@ -231,6 +232,18 @@ HttpServer::~HttpServer() {
 
 Status HttpServer::Listen() {
   beast::error_code ec;
+  if (impl_->opts.inherited_fd >= 0) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (::getsockname(impl_->opts.inherited_fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0 ||
+        (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
+      return Status::InvalidArgument("the inherited socket is not a TCP socket");
+    impl_->acceptor.assign(ss.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(),
+                           impl_->opts.inherited_fd, ec);
+    if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return Status::IOError("cannot use the inherited socket: " + ec.message());
+    return Status::OK();
+  }
   auto addr = asio::ip::make_address(impl_->opts.address, ec);
   if (ec) return Status::InvalidArgument("bad listen address '" + impl_->opts.address + "'");
   tcp::endpoint ep(addr, impl_->opts.port);
@@ -250,6 +263,12 @@ uint16_t HttpServer::port() const {
   beast::error_code ec;
   auto ep = impl_->acceptor.local_endpoint(ec);
   return ec ? 0 : ep.port();
+}
+
+std::string HttpServer::address() const {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? std::string() : ep.address().to_string();
 }
 
 void HttpServer::Start() {

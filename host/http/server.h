@@ -40,6 +40,9 @@ class HttpServer {
     std::chrono::milliseconds read_timeout{30000};  // reading one request after its first byte
     std::chrono::milliseconds write_timeout{30000};
     size_t max_connections = 10000;
+    // A listening socket handed over by systemd (socket activation); address and port above
+    // are then ignored. The port stays open across daemon restarts because systemd holds it.
+    int inherited_fd = -1;
   };
   using Done = std::function<void(HttpResponse&&)>;
   using DispatchFn = std::function<void(HttpRequest&&, Done)>;
@@ -49,8 +52,9 @@ class HttpServer {
 
   // Binds and listens. Fails with a clear message if the address is in use or invalid.
   Status Listen();
-  uint16_t port() const;  // the bound port (after Listen)
-  void Start();           // starts accepting; returns immediately
+  uint16_t port() const;        // the bound port (after Listen)
+  std::string address() const;  // the bound address (after Listen)
+  void Start();                 // starts accepting; returns immediately
 
   // Stops accepting and closes idle keep-alive connections; requests in flight finish and
   // their connections then close. Safe to call from any thread, more than once.

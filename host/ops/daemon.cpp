@@ -285,6 +285,18 @@ int RunDaemon(const Options& o) {
                     .metrics = &metrics};
   http::Router router;
   contract::RegisterRoutes(router, app);
+  // Socket activation: systemd holds the App Connect port (and optionally the ops port) open
+  // across restarts; connections wait in the backlog while the daemon restarts.
+  int app_fd = -1, ops_fd = -1;
+  for (auto& [name, fd] : TakeInheritedSockets()) {
+    if (name == "ops") {
+      ops_fd = fd;
+    } else if (app_fd < 0) {
+      app_fd = fd;
+    } else {
+      spdlog::warn("ignoring extra inherited socket {} ({})", fd, name);
+    }
+  }
   int exit_code = 0;
   {
     WorkerPool workers(o.workers, o.max_queued);
@@ -296,6 +308,7 @@ int RunDaemon(const Options& o) {
     http::HttpServer::Options ho;
     ho.address = o.listen_address;
     ho.port = o.listen_port;
+    ho.inherited_fd = app_fd;
     ho.max_body_bytes = o.max_body_bytes;
     http::HttpServer server(ioc, ho,
                             [&dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
@@ -312,6 +325,7 @@ int RunDaemon(const Options& o) {
     http::HttpServer::Options opo;
     opo.address = o.ops_address;
     opo.port = o.ops_port;
+    opo.inherited_fd = ops_fd;
     opo.max_body_bytes = 64 * 1024;
     http::HttpServer ops_server(
         ioc, opo, [&ops_dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
@@ -329,8 +343,8 @@ int RunDaemon(const Options& o) {
         spdlog::info("ops API on http://{}:{} (token in {})", o.ops_address, ops_server.port(),
                      o.ops_token_file);
       }
-      spdlog::info("crmhostd {} listening on http://{}:{}", kVersion, o.listen_address,
-                   server.port());
+      spdlog::info("crmhostd {} listening on http://{}:{}{}", kVersion, server.address(),
+                   server.port(), app_fd >= 0 ? " (socket from systemd)" : "");
       spdlog::set_level(spdlog::level::from_str(o.log_level));
       auto serving_status = [&] {
         return "STATUS=serving " + std::to_string(registry.Live().size()) + " plugins on " +

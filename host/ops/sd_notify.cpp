@@ -1,5 +1,6 @@
 #include "ops/sd_notify.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -42,6 +43,32 @@ bool SystemdNotifier::NotifyReloading() const {
   ::clock_gettime(CLOCK_MONOTONIC, &ts);
   const long long usec = (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
   return Notify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(usec));
+}
+
+std::vector<std::pair<std::string, int>> TakeInheritedSockets() {
+  std::vector<std::pair<std::string, int>> out;
+  const char* pid = std::getenv("LISTEN_PID");
+  const char* fds = std::getenv("LISTEN_FDS");
+  const std::string names = std::getenv("LISTEN_FDNAMES") ? std::getenv("LISTEN_FDNAMES") : "";
+  if (pid && fds && std::strtoll(pid, nullptr, 10) == ::getpid()) {
+    const long n = std::strtol(fds, nullptr, 10);
+    size_t pos = 0;
+    for (long i = 0; i < n && i < 16; ++i) {
+      const size_t colon = names.find(':', pos);
+      std::string name =
+          pos <= names.size()
+              ? names.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos)
+              : std::string();
+      pos = colon == std::string::npos ? names.size() + 1 : colon + 1;
+      const int fd = 3 + int(i);
+      ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+      out.emplace_back(std::move(name), fd);
+    }
+  }
+  ::unsetenv("LISTEN_PID");
+  ::unsetenv("LISTEN_FDS");
+  ::unsetenv("LISTEN_FDNAMES");
+  return out;
 }
 
 }  // namespace crmhost::ops

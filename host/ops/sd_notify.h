@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace crmhost::ops {
 
@@ -30,6 +32,11 @@ class SystemdNotifier {
   std::string socket_path_;
   std::optional<std::chrono::microseconds> watchdog_interval_;
 };
+
+// Sockets systemd passed to this process (socket activation: $LISTEN_PID is ours, $LISTEN_FDS
+// descriptors from 3 on, named by $LISTEN_FDNAMES, colon-separated). The variables are removed
+// so nothing the daemon starts inherits them. Empty when not socket-activated.
+std::vector<std::pair<std::string, int>> TakeInheritedSockets();
 
 }  // namespace crmhost::ops
 

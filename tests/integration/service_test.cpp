@@ -1,6 +1,8 @@
 // Running as a service: health and metrics on the ops listener, a graceful stop that fails
 // readiness first and lets requests in flight finish, and the systemd notification protocol
 // spoken to a fake NOTIFY_SOCKET (READY, RELOADING with MONOTONIC_USEC, STOPPING, WATCHDOG).
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -365,6 +367,47 @@ TEST_CASE("crmhostctl: users list and delete, online backup, offline restore", "
   // The user's sealed key came back too: a lookup through Redtail works.
   auto lookup = Request(h.port(), "GET", Lookup(jwt));
   CHECK(lookup.Json().at("successful") == true);
+}
+
+}  // namespace crmhost::testing
+
+namespace crmhost::testing {
+
+TEST_CASE("socket activation: the port stays open across a daemon restart", "[service]") {
+  // The test plays systemd's socket unit: it owns the listening socket and hands it to each
+  // daemon it starts.
+  const int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(s >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(s, 128) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const uint16_t port = ntohs(addr.sin_port);
+
+  RedtailHarness h;
+  h.daemon = std::make_unique<DaemonProcess>(h.dir / "data", h.Args(),
+                                             std::vector<std::pair<std::string, std::string>>{}, s);
+  CHECK(h.daemon->port() == port);
+  CHECK_THAT(h.daemon->Log(), Catch::Contains("(socket from systemd)"));
+  const std::string jwt = h.LoginJwt();
+  REQUIRE(Request(port, "GET", Lookup(jwt)).Json().at("successful") == true);
+
+  // Stopped: the port is still bound (the kernel queues connections); a request sent now is
+  // answered by the next daemon.
+  REQUIRE(h.daemon->Stop(SIGTERM) == 0);
+  auto during_restart =
+      std::async(std::launch::async, [&] { return Request(port, "GET", Lookup(jwt)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  h.daemon = std::make_unique<DaemonProcess>(h.dir / "data", h.Args(),
+                                             std::vector<std::pair<std::string, std::string>>{}, s);
+  HttpResult r = during_restart.get();
+  INFO(r.body);
+  CHECK(r.status == 200);
+  CHECK(r.Json().at("successful") == true);
+  ::close(s);
 }
 
 }  // namespace crmhost::testing

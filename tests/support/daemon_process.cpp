@@ -41,7 +41,7 @@ std::string DaemonProcess::PluginDir() {
 }
 
 DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::string> args,
-                             std::vector<std::pair<std::string, std::string>> env) {
+                             std::vector<std::pair<std::string, std::string>> env, int listen_fd) {
   fs::create_directories(data_dir);
   static int counter = 0;
   log_path_ = data_dir + "/../crmhostd-" + std::to_string(::getpid()) + "-" +
@@ -66,6 +66,13 @@ DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::strin
       ::unsetenv(name);
     for (auto& [name, value] : env)
       ::setenv(name.c_str(), value.c_str(), 1);
+    if (listen_fd >= 0) {
+      if (listen_fd != 3) ::dup2(listen_fd, 3);
+      ::fcntl(3, F_SETFD, 0);  // dup2 onto itself would keep close-on-exec
+      ::setenv("LISTEN_FDS", "1", 1);
+      ::setenv("LISTEN_PID", std::to_string(::getpid()).c_str(), 1);
+      ::setenv("LISTEN_FDNAMES", "appconnect", 1);
+    }
     std::vector<char*> argv;
     for (auto& a : argv_s)
       argv.push_back(a.data());

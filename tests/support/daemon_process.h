@@ -32,8 +32,10 @@ class DaemonProcess {
   // 20 s) until it reports its port. Throws if it exits or never gets ready.
   // `env` is added to the daemon's environment (NOTIFY_SOCKET and WATCHDOG_* of the test
   // process are never passed on).
+  // `listen_fd`, when set, is handed over as systemd's socket activation does (fd 3,
+  // LISTEN_FDS=1, LISTEN_PID=<the daemon>).
   DaemonProcess(const std::string& data_dir, std::vector<std::string> args,
-                std::vector<std::pair<std::string, std::string>> env = {});
+                std::vector<std::pair<std::string, std::string>> env = {}, int listen_fd = -1);
   ~DaemonProcess();  // SIGKILL if still running
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;
