@@ -224,23 +224,10 @@ TEST_CASE("Clio: message logs grow one communication per conversation", "[clio]"
                                {"smsTimeTrackingMinimumDuration", json::object{{"value", "45"}}}}}})
           .status == 200);
   auto sms = [](const std::string& id, const std::string& text, const std::string& dir,
-                const std::string& at) {
-    return json::object{
-        {"id", id},           {"type", "SMS"},
-        {"direction", dir},   {"subject", text},
-        {"creationTime", at}, {"from", json::object{{"phoneNumber", "+14155550100"}}}};
-  };
+                const std::string& at) { return SmsFrom("+14155550100", id, text, dir, at); };
   auto body = [](json::array messages) {
-    return json::object{
-        {"logInfo", json::object{{"conversationId", "c1"},
-                                 {"conversationLogId", "c1-20261124"},
-                                 {"messages", std::move(messages)},
-                                 {"correspondents",
-                                  json::array{json::object{{"phoneNumber", "+14155550100"}}}}}},
-        {"contactId", 71201},
-        {"contactName", "Atticus Finch"},
-        {"contactType", "Person"},
-        {"additionalSubmission", json::object{{"matters", 9001}}}};
+    return ConversationBody(std::move(messages), "+14155550100", 71201, "Atticus Finch", "Person",
+                            json::object{{"matters", 9001}});
   };
   auto first = h.Send("POST", "/messageLog", jwt,
                       body(json::array{sms("m1", "Hello", "Inbound", "2026-11-24T15:30:00.000Z")}));

@@ -257,22 +257,9 @@ TEST_CASE("Insightly: message logs grow one event per conversation", "[insightly
   InsightlyHarness h;
   const std::string jwt = h.LoginJwt();
   auto sms = [](const std::string& id, const std::string& text, const std::string& dir,
-                const std::string& at) {
-    return json::object{
-        {"id", id},           {"type", "SMS"},
-        {"direction", dir},   {"subject", text},
-        {"creationTime", at}, {"from", json::object{{"phoneNumber", "+14155550642"}}}};
-  };
+                const std::string& at) { return SmsFrom("+14155550642", id, text, dir, at); };
   auto body = [](json::array messages) {
-    return json::object{
-        {"logInfo", json::object{{"conversationId", "c1"},
-                                 {"conversationLogId", "c1-20261124"},
-                                 {"messages", std::move(messages)},
-                                 {"correspondents",
-                                  json::array{json::object{{"phoneNumber", "+14155550642"}}}}}},
-        {"contactId", 101},
-        {"contactName", "Ada Lovelace"},
-        {"contactType", "Contact"}};
+    return ConversationBody(std::move(messages), "+14155550642", 101, "Ada Lovelace", "Contact");
   };
   auto first = h.Send("POST", "/messageLog", jwt,
                       body(json::array{sms("m1", "Hello", "Inbound", "2026-11-24T15:30:00.000Z")}));

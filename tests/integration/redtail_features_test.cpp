@@ -72,23 +72,10 @@ TEST_CASE("Redtail: message logs append to one activity per conversation", "[red
   h.Start();
   const std::string jwt = h.LoginJwt();
   auto sms = [](const std::string& id, const std::string& text, const std::string& dir) {
-    return json::object{{"id", id},
-                        {"type", "SMS"},
-                        {"direction", dir},
-                        {"subject", text},
-                        {"creationTime", "2026-11-24T15:30:00.000Z"},
-                        {"from", json::object{{"phoneNumber", "+14155555678"}}}};
+    return SmsFrom("+14155555678", id, text, dir);
   };
   auto body = [](json::array messages) {
-    return json::object{
-        {"logInfo", json::object{{"conversationId", "c1"},
-                                 {"conversationLogId", "c1-20261124"},
-                                 {"messages", std::move(messages)},
-                                 {"correspondents",
-                                  json::array{json::object{{"phoneNumber", "+14155555678"}}}}}},
-        {"contactId", 201},
-        {"contactName", "Redtail Contact"},
-        {"contactType", "contact"}};
+    return ConversationBody(std::move(messages), "+14155555678", 201, "Redtail Contact", "contact");
   };
   const size_t before = h.fake.activity_count();
   auto first =

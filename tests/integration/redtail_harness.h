@@ -124,6 +124,38 @@ inline void ExpectSchema(const std::string& path, const std::string& method, con
   CHECK(errors.empty());
 }
 
+// One SMS of a conversation as the App Connect client sends it in logInfo.messages.
+inline boost::json::object SmsFrom(const std::string& phone, const std::string& id,
+                                   const std::string& text, const std::string& direction,
+                                   const std::string& at = "2026-11-24T15:30:00.000Z") {
+  return boost::json::object{{"id", id},
+                             {"type", "SMS"},
+                             {"direction", direction},
+                             {"subject", text},
+                             {"creationTime", at},
+                             {"from", boost::json::object{{"phoneNumber", phone}}}};
+}
+
+// POST /messageLog for conversation c1 (log id c1-20261124) with one contact.
+inline boost::json::object ConversationBody(boost::json::array messages, const std::string& phone,
+                                            boost::json::value contact_id,
+                                            const std::string& contact_name,
+                                            const std::string& contact_type,
+                                            boost::json::object submission = {}) {
+  boost::json::object body{
+      {"logInfo",
+       boost::json::object{
+           {"conversationId", "c1"},
+           {"conversationLogId", "c1-20261124"},
+           {"messages", std::move(messages)},
+           {"correspondents", boost::json::array{boost::json::object{{"phoneNumber", phone}}}}}},
+      {"contactId", std::move(contact_id)},
+      {"contactName", contact_name},
+      {"contactType", contact_type}};
+  if (!submission.empty()) body["additionalSubmission"] = std::move(submission);
+  return body;
+}
+
 inline boost::json::object CallBody(const std::string& session,
                                     const std::string& note = "Discussed renewal") {
   return boost::json::object{

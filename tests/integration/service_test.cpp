@@ -103,6 +103,23 @@ class FakeNotifySocket {
   std::vector<std::string> all_;
 };
 
+// Runs a shell command with its output in `out_file`: exit status and output.
+std::pair<int, std::string> RunAndRead(const std::string& command, const std::string& out_file) {
+  const int rc = std::system((command + " > " + out_file + " 2>&1").c_str());
+  std::ifstream in(out_file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return {WEXITSTATUS(rc), ss.str()};
+}
+
+// crmhostctl against the harness's daemon, as an admin on the machine runs it.
+std::pair<int, std::string> Ctl(const RedtailHarness& h, const std::string& args) {
+  return RunAndRead(std::string(CRMHOSTCTL_PATH) +
+                        " --ops http://127.0.0.1:" + std::to_string(h.daemon->ops_port()) +
+                        " --token-file " + (h.dir / "data/ops.token") + " " + args,
+                    h.dir / "ctl.out");
+}
+
 }  // namespace
 
 TEST_CASE("ops listener: /livez, /readyz and Prometheus /metrics", "[service]") {
@@ -215,10 +232,6 @@ TEST_CASE("systemd: READY, RELOADING, WATCHDOG and STOPPING reach NOTIFY_SOCKET"
   CHECK(notify.WaitFor("STOPPING=1").find("STATUS=draining") != std::string::npos);
 }
 
-}  // namespace crmhost::testing
-
-namespace crmhost::testing {
-
 TEST_CASE("config file: crmhostd runs from it, flags override it, JSON logs", "[service][config]") {
   RedtailHarness h;
   // The Redtail key and the log format come from the file; the harness's flags (listen on port
@@ -259,13 +272,8 @@ TEST_CASE("config file: --check-config accepts a good file and names a bad key's
   TempDir dir;
   auto run = [&](const std::string& text) {
     std::ofstream(dir / "c.toml") << text;
-    const std::string cmd = DaemonProcess::Binary() + " --check-config --config " +
-                            (dir / "c.toml") + " > " + (dir / "out.txt") + " 2>&1";
-    const int rc = std::system(cmd.c_str());
-    std::ifstream in(dir / "out.txt");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return std::pair{WEXITSTATUS(rc), ss.str()};
+    return RunAndRead(DaemonProcess::Binary() + " --check-config --config " + (dir / "c.toml"),
+                      dir / "out.txt");
   };
   auto [ok_rc, ok_out] = run("workers = 8\n[log]\nlevel = \"warn\"\n");
   INFO(ok_out);
@@ -277,25 +285,11 @@ TEST_CASE("config file: --check-config accepts a good file and names a bad key's
   CHECK_THAT(bad_out, Catch::Contains("c.toml:4: outbound.timeout: unknown key"));
 }
 
-}  // namespace crmhost::testing
-
-namespace crmhost::testing {
-
 TEST_CASE("crmhostctl: status shows readiness and plugins, check-config validates a file",
           "[service][config]") {
   RedtailHarness h;
   h.Start();
-  auto run = [&](const std::string& args) {
-    const std::string cmd = std::string(CRMHOSTCTL_PATH) +
-                            " --ops http://127.0.0.1:" + std::to_string(h.daemon->ops_port()) +
-                            " --token-file " + (h.dir / "data/ops.token") + " " + args + " > " +
-                            (h.dir / "ctl.out") + " 2>&1";
-    const int rc = std::system(cmd.c_str());
-    std::ifstream in(h.dir / "ctl.out");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return std::pair{WEXITSTATUS(rc), ss.str()};
-  };
+  auto run = [&](const std::string& args) { return Ctl(h, args); };
   auto [rc, out] = run("status");
   INFO(out);
   CHECK(rc == 0);
@@ -308,25 +302,11 @@ TEST_CASE("crmhostctl: status shows readiness and plugins, check-config validate
   CHECK_THAT(bad_out, Catch::Contains("bad.toml:2: ops.listen: must be a string"));
 }
 
-}  // namespace crmhost::testing
-
-namespace crmhost::testing {
-
 TEST_CASE("crmhostctl: users list and delete, online backup, offline restore", "[service][store]") {
   RedtailHarness h;
   h.Start();
   const std::string jwt = h.LoginJwt();
-  auto ctl = [&](const std::string& args) {
-    const std::string cmd = std::string(CRMHOSTCTL_PATH) +
-                            " --ops http://127.0.0.1:" + std::to_string(h.daemon->ops_port()) +
-                            " --token-file " + (h.dir / "data/ops.token") + " " + args + " > " +
-                            (h.dir / "ctl.out") + " 2>&1";
-    const int rc = std::system(cmd.c_str());
-    std::ifstream in(h.dir / "ctl.out");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return std::pair{WEXITSTATUS(rc), ss.str()};
-  };
+  auto ctl = [&](const std::string& args) { return Ctl(h, args); };
   auto [list_rc, listed] = ctl("users list");
   INFO(listed);
   CHECK(list_rc == 0);
@@ -368,10 +348,6 @@ TEST_CASE("crmhostctl: users list and delete, online backup, offline restore", "
   auto lookup = Request(h.port(), "GET", Lookup(jwt));
   CHECK(lookup.Json().at("successful") == true);
 }
-
-}  // namespace crmhost::testing
-
-namespace crmhost::testing {
 
 TEST_CASE("socket activation: the port stays open across a daemon restart", "[service]") {
   // The test plays systemd's socket unit: it owns the listening socket and hands it to each
