@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -120,6 +121,31 @@ inline void ExpectLookupFailuresReported(const CrmHarness& h, FailureRules& fail
   auto r = h.Get(target, jwt);
   INFO(r.body);
   CHECK(r.Json().at("successful") == true);
+}
+
+// The CRM refusing to create the call's record (500): the contract's "Error creating call log"
+// and nothing recorded; the client's retry then logs it, exactly once (`records` counts what the
+// fake holds).
+inline void ExpectCallLogRetriedOnce(const CrmHarness& h, FailureRules& failures,
+                                     const std::string& path_prefix,
+                                     const boost::json::object& call, const std::string& jwt,
+                                     const std::function<size_t()>& records) {
+  const size_t before = records();
+  failures.Fail(path_prefix, FakeFailure::kStatus, 500);
+  auto failed = h.Send("POST", "/callLog", jwt, call);
+  INFO(failed.body);
+  CHECK(failed.Json().at("successful") == false);
+  CHECK(failed.Json().at("returnMessage").at("message") == "Error creating call log");
+  CHECK(records() == before);
+  failures.Clear();
+  auto retried = h.Send("POST", "/callLog", jwt, call);
+  INFO(retried.body);
+  CHECK(retried.Json().at("successful") == true);
+  auto again = h.Send("POST", "/callLog", jwt, call);  // already logged: no second record
+  CHECK(again.Json().at("successful") == false);
+  CHECK_THAT(std::string(again.Json().at("returnMessage").at("message").as_string()),
+             Catch::StartsWith("Existing log for session"));
+  CHECK(records() == before + 1);
 }
 
 }  // namespace crmhost::testing

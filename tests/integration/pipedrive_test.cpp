@@ -609,20 +609,9 @@ TEST_CASE("Pipedrive: the CRM failing becomes the contract's returnMessage", "[p
   h.fake.failures().Clear();
 
   // Creating the activity fails: the contract's message, and the retry logs the call once.
-  h.fake.failures().Fail("/api/v2/activities", FakeFailure::kStatus, 500);
-  auto failed = h.Send("POST", "/callLog", jwt, CallBody("down", json::object{{"deals", 501}}));
-  INFO(failed.body);
-  CHECK(failed.Json().at("successful") == false);
-  CHECK(failed.Json().at("returnMessage").at("message") == "Error creating call log");
-  CHECK(h.fake.activity_count() == 0);
-  h.fake.failures().Clear();
-  auto retried = h.Send("POST", "/callLog", jwt, CallBody("down", json::object{{"deals", 501}}));
-  INFO(retried.body);
-  CHECK(retried.Json().at("successful") == true);
-  auto again = h.Send("POST", "/callLog", jwt, CallBody("down", json::object{{"deals", 501}}));
-  CHECK(again.Json().at("successful") == false);
-  CHECK(again.Json().at("returnMessage").at("message") == "Existing log for session down");
-  CHECK(h.fake.activity_count() == 1);
+  ExpectCallLogRetriedOnce(h, h.fake.failures(), "/api/v2/activities",
+                           CallBody("down", json::object{{"deals", 501}}), jwt,
+                           [&] { return h.fake.activity_count(); });
   CHECK(Count(h.fake.server().requests(), "POST", "/api/v2/activities") == 2);
 }
 
