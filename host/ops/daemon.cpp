@@ -360,6 +360,11 @@ int RunDaemon(const Options& o) {
           [&](const boost::system::error_code& hec, int) {
             if (hec) return;
             spdlog::info("received SIGHUP; reloading {}", o.plugin_dir);
+            if (!systemd.enabled()) {
+              manager.RequestRescan();
+              hangup.async_wait(on_hup);
+              return;
+            }
             systemd.NotifyReloading();
             const bool queued = ops_workers.TrySubmit([&] {
               auto report = manager.Reload();
