@@ -268,6 +268,9 @@ PluginManager::ReloadReport PluginManager::Reload() {
         }
       }
       Rescan(/*force=*/true, &report);
+      // The caller (POST /plugins/reload, a synchronous `systemctl reload`) must find the new
+      // state in GET /plugins the moment it returns, not after RunTasks gets round to it.
+      PublishSnapshot();
       done->set_value(std::move(report));
     });
   }
@@ -318,6 +321,7 @@ Result<PluginStatus> PluginManager::Rollback(const std::string& name) {
       slot.pinned_sha = rolled_back_from;
       spdlog::info("rolled {} back to {} (generation {})", name, slot.info.version,
                    slot.info.generation);
+      PublishSnapshot();  // as in Reload: visible before the caller hears back
       done->set_value(StatusOf(name, slot));
     });
   }
