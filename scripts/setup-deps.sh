@@ -13,7 +13,8 @@ packages=(
   libtomlplusplus-dev       # the configuration file
   catch2                    # tests (v2)
   wrk                       # benchmarks (bench/), never tests
-  dpkg-dev fakeroot         # the .deb (cpack -G DEB) and its test
+  dpkg-dev fakeroot lintian # the .deb (cpack -G DEB) and its test
+  g++-mingw-w64-x86-64-posix  # compiles the Windows service and .dll loader (never run here)
   systemd                   # systemd-analyze verify/security for the unit
   ca-certificates curl      # curl: the out-of-tree plugin test and benchmarks
 )
