@@ -91,8 +91,7 @@ http::HttpResponse AccountData(App& app, http::HttpRequest& req, const JwtState&
         req.request_id, c.secrets);
     if (!out.ok()) {
       if (cached) {  // stale beats nothing
-        spdlog::warn("[{}] refreshing account data {} failed; serving the cached value",
-                     req.request_id, k);
+        spdlog::warn("refreshing account data {} failed; serving the cached value", k);
         data[k] = *cached;
         continue;
       }

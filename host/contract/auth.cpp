@@ -62,8 +62,7 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   if (std::string rc_token = RcAccessTokenOf(req, &body); !rc_token.empty() && app.ringcentral) {
     auto who = app.ringcentral->Identify(rc_token);
     if (!who.ok()) {
-      spdlog::warn("[{}] RingCentral identity check failed: {}", req.request_id,
-                   who.status().message());
+      spdlog::warn("RingCentral identity check failed: {}", who.status().message());
       return http::HttpResponse::Error(400, "RingCentral identity check failed");
     }
     rc = std::move(who).value();
@@ -133,7 +132,7 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   auto saved = SaveUserInfo(app, pui, save);
   if (saved.ok()) RecordManagedLogin(app, plugin, platform, rc, submitted, true, rc.admin);
   if (!saved.ok()) {
-    spdlog::error("[{}] saving user failed: {}", req.request_id, saved.status().ToString());
+    spdlog::error("saving user failed: {}", saved.status().ToString());
     json::object fail;
     fail["returnMessage"] = DatabaseErrorMessage();
     return http::HttpResponse::Json(400, fail);
@@ -174,7 +173,7 @@ http::HttpResponse UnAuthorize(App& app, http::HttpRequest& req, const JwtState&
     if (!app.store.PutUser(user).ok())
       return http::HttpResponse::Error(400, "Database operation failed");
   }
-  spdlog::info("[{}] user {} logged out of {}", req.request_id, user.id, platform);
+  spdlog::info("user {} logged out of {}", user.id, platform);
   if (obj && obj->contains("returnMessage") && !obj->at("returnMessage").is_null())
     return http::HttpResponse::Json(200, obj->at("returnMessage"));
   http::HttpResponse empty;

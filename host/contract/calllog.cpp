@@ -101,8 +101,7 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
   row.contact_id = js::TextOrEmpty(js::Get(body, "contactId"));
   auto reserved = app.store.ReserveCallLog(row, app.now_ms());
   if (!reserved.ok()) {
-    spdlog::error("[{}] call log reservation failed: {}", req.request_id,
-                  reserved.status().ToString());
+    spdlog::error("call log reservation failed: {}", reserved.status().ToString());
     return Failure(DatabaseErrorMessage());
   }
   if (reserved.value() == store::Store::Reservation::kExists)
@@ -112,8 +111,7 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
   // From here every early answer gives the reservation back.
   auto release = [&](http::HttpResponse resp) {
     if (Status st = app.store.ReleaseCallLog(row.identity); !st.ok())
-      spdlog::error("[{}] releasing call log reservation failed: {}", req.request_id,
-                    st.ToString());
+      spdlog::error("releasing call log reservation failed: {}", st.ToString());
     return resp;
   };
 
@@ -208,8 +206,7 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
 
   auto out = plugin.Invoke("createCallLog", input, req.request_id, c.secrets);
   if (!out.ok()) {
-    spdlog::warn("[{}] createCallLog failed: {}", req.request_id,
-                 plugins::HostServices::Mask(out.message, c.secrets));
+    spdlog::warn("createCallLog failed: {}", plugins::HostServices::Mask(out.message, c.secrets));
     return release(Failure(ApiErrorMessage("createCallLog", caller.platform, out)));
   }
   ApplyUserUpdate(app, c.user, out.value);
@@ -224,14 +221,14 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
   row.third_party_log_id = js::ToString(*log_id);
   if (Status st = app.store.CompleteCallLog(row, app.now_ms()); !st.ok()) {
     // The activity exists in the CRM; the pending reservation stays so no duplicate follows.
-    spdlog::error("[{}] recording call log link failed: {}", req.request_id, st.ToString());
+    spdlog::error("recording call log link failed: {}", st.ToString());
     return Failure(DatabaseErrorMessage());
   }
   resp["successful"] = true;
   resp["logId"] = *log_id;
   if (auto* m = result.if_contains("returnMessage")) resp["returnMessage"] = *m;
-  spdlog::info("[{}] call {} logged as {} activity {}", req.request_id, row.identity.session_id,
-               caller.platform, row.third_party_log_id);
+  spdlog::info("call {} logged as {} activity {}", row.identity.session_id, caller.platform,
+               row.third_party_log_id);
   return http::HttpResponse::Json(200, resp);
 }
 
@@ -372,8 +369,7 @@ http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Cal
         existing_body = js::ToString(*note);
       }
     } else {
-      spdlog::warn("[{}] reading the current activity failed; composing from an empty body",
-                   req.request_id);
+      spdlog::warn("reading the current activity failed; composing from an empty body");
     }
     json::object call_log{{"sessionId", row.identity.session_id}, {"legs", legs}};
     for (const char* k : {"startTime", "duration", "result", "direction", "from", "to"})
@@ -425,8 +421,7 @@ http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Cal
 
   auto out = plugin.Invoke("updateCallLog", input, req.request_id, secrets);
   if (!out.ok()) {
-    spdlog::warn("[{}] updateCallLog failed: {}", req.request_id,
-                 plugins::HostServices::Mask(out.message, secrets));
+    spdlog::warn("updateCallLog failed: {}", plugins::HostServices::Mask(out.message, secrets));
     return Failure(ApiErrorMessage("updateCallLog", caller.platform, out));
   }
   ApplyUserUpdate(app, c.user, out.value);

@@ -81,8 +81,7 @@ http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Calle
   input["isForceRefreshAccountData"] = force;
   auto out = plugin.Invoke("findContact", input, req.request_id, c.secrets);
   if (!out.ok()) {
-    spdlog::warn("[{}] findContact failed: {}", req.request_id,
-                 plugins::HostServices::Mask(out.message, c.secrets));
+    spdlog::warn("findContact failed: {}", plugins::HostServices::Mask(out.message, c.secrets));
     return Failure(ApiErrorMessage("findContact", caller.platform, out));
   }
   ApplyUserUpdate(app, c.user, out.value);
@@ -100,8 +99,7 @@ http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Calle
     if (!c.user.rc_account_id.empty()) {
       auto st = app.store.PutAccountData(c.user.rc_account_id, caller.platform, cache_key, *matched,
                                          app.now_ms());
-      if (!st.ok())
-        spdlog::warn("[{}] contact cache write failed: {}", req.request_id, st.ToString());
+      if (!st.ok()) spdlog::warn("contact cache write failed: {}", st.ToString());
     }
     if (message) resp["returnMessage"] = *message;
     resp["contact"] = *matched;

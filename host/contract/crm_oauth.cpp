@@ -147,13 +147,12 @@ std::optional<ConnectFailure> EnsureFreshToken(App& app, const plugins::PluginVe
         user = std::move(*again.value());
         return std::nullopt;
       }
-      spdlog::warn("[{}] CRM refused the refresh token of user {} (invalid_grant): session revoked",
-                   request_id, user.id);
+      spdlog::warn("CRM refused the refresh token of user {} (invalid_grant): session revoked",
+                   user.id);
       if (app.metrics) app.metrics->CountTokenRefresh(user.platform, "revoked");
       return ConnectFailure{Kind::kRevoked, {}};
     }
-    spdlog::warn("[{}] token refresh for user {} failed: {}", request_id, user.id,
-                 refreshed.status().message());
+    spdlog::warn("token refresh for user {} failed: {}", user.id, refreshed.status().message());
     if (app.metrics) app.metrics->CountTokenRefresh(user.platform, "failed");
     plugins::OpOutcome o;
     o.kind = plugins::OpOutcome::Kind::kUpstream;
@@ -166,7 +165,7 @@ std::optional<ConnectFailure> EnsureFreshToken(App& app, const plugins::PluginVe
   user.token_expiry_ms = refreshed->expires_at_ms;
   user.updated_at_ms = app.now_ms();
   if (!app.store.PutUser(user).ok()) return ConnectFailure{Kind::kStore, {}};
-  spdlog::info("[{}] refreshed the CRM token of user {}", request_id, user.id);
+  spdlog::info("refreshed the CRM token of user {}", user.id);
   if (app.metrics) app.metrics->CountTokenRefresh(user.platform, "ok");
   return std::nullopt;
 }

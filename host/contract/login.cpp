@@ -65,7 +65,7 @@ http::HttpResponse CompleteLogin(App& app, const plugins::PluginVersion& plugin,
   resp["jwtToken"] = app.jwt.Sign(claims, app.now_ms() / 1000, kJwtLifetimeS);
   if (auto* name = uio.if_contains("name")) resp["name"] = *name;
   if (return_message) resp["returnMessage"] = *return_message;
-  spdlog::info("[{}] user {} logged in to {}", request_id, saved.id, platform);
+  spdlog::info("user {} logged in to {}", saved.id, platform);
   return http::HttpResponse::Json(200, resp);
 }
 

@@ -123,7 +123,7 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
   }
   auto tokens = app.oauth->ExchangeCode(oauth.app, callback_uri, has_extra ? &extra : nullptr);
   if (!tokens.ok()) {
-    spdlog::warn("[{}] OAuth code exchange for {} failed: {}", req.request_id, state.platform,
+    spdlog::warn("OAuth code exchange for {} failed: {}", state.platform,
                  tokens.status().message());
     return http::HttpResponse::Error(400, tokens.status().message());
   }
@@ -177,7 +177,7 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
   if (auto h = req.Header("rc-extension-id")) save.hashed_rc_extension_id = std::string(*h);
   auto saved = SaveUserInfo(app, pui, save);
   if (!saved.ok()) {
-    spdlog::error("[{}] saving user failed: {}", req.request_id, saved.status().ToString());
+    spdlog::error("saving user failed: {}", saved.status().ToString());
     return http::HttpResponse::Json(400, json::object{{"returnMessage", DatabaseErrorMessage()}});
   }
   // The admin's pending managed OAuth app worked: it becomes the account's app for this CRM.

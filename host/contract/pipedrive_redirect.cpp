@@ -76,11 +76,10 @@ http::HttpResponse Uninstall(App& app, http::HttpRequest& req) {
     auto out = plugin.Invoke("unAuthorize", json::object{{"user", user.ToConnectorJson(true)}},
                              req.request_id, SecretsOf(user));
     if (!out.ok())
-      spdlog::warn("[{}] Pipedrive uninstall: logging {} out failed: {}", req.request_id, user.id,
-                   out.message);
+      spdlog::warn("Pipedrive uninstall: logging {} out failed: {}", user.id, out.message);
     if (!app.store.DeleteUser(user.id).ok())
       return http::HttpResponse::Text(500, "Database operation failed");
-    spdlog::info("[{}] Pipedrive uninstall: user {} deleted", req.request_id, user.id);
+    spdlog::info("Pipedrive uninstall: user {} deleted", user.id);
     break;
   }
   return http::HttpResponse::Text(200, "User deleted");

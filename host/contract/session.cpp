@@ -164,8 +164,7 @@ std::variant<identity::RcIdentity, http::HttpResponse> RequireRcIdentity(
     return http::HttpResponse::Error(400, "RingCentral checks are not configured");
   auto who = app.ringcentral->Identify(token);
   if (!who.ok()) {
-    spdlog::warn("[{}] RingCentral identity check failed: {}", req.request_id,
-                 who.status().message());
+    spdlog::warn("RingCentral identity check failed: {}", who.status().message());
     return http::HttpResponse::Error(400, who.status().message());
   }
   return std::move(who).value();
@@ -176,8 +175,7 @@ std::variant<identity::RcIdentity, http::HttpResponse> RequireAdmin(App& app,
                                                                     const json::object* body) {
   auto who = RequireRcIdentity(app, req, body);
   if (auto* id = std::get_if<identity::RcIdentity>(&who); id && !id->admin) {
-    spdlog::warn("[{}] admin route refused: extension {} is not an admin", req.request_id,
-                 id->extension_id);
+    spdlog::warn("admin route refused: extension {} is not an admin", id->extension_id);
     return http::HttpResponse::Text(403, "Admin validation failed");
   }
   return who;
@@ -241,7 +239,7 @@ std::variant<Connected, ConnectFailure> Connect(App& app, const plugins::PluginV
                                                 const std::string& request_id) {
   auto loaded = app.store.GetUser(user_id);
   if (!loaded.ok()) {
-    spdlog::error("[{}] loading user failed: {}", request_id, loaded.status().ToString());
+    spdlog::error("loading user failed: {}", loaded.status().ToString());
     return ConnectFailure{ConnectFailure::Kind::kStore, {}};
   }
   auto& maybe = loaded.value();

@@ -6,6 +6,8 @@
 #include <exception>
 #include <memory>
 
+#include "common/logging.h"
+
 namespace crmhost::http {
 namespace {
 
@@ -66,12 +68,13 @@ void Dispatcher::Decorate(HttpResponse& resp) const {
 }
 
 HttpResponse Dispatcher::Run(const Router::Route& route, HttpRequest& req) const {
+  RequestLogScope log_scope(req.request_id);
   HttpResponse resp;
   try {
     resp = route.handler(req);
   } catch (const std::exception& e) {
     // A route must not throw; if one does, answer like the reference's catch-all.
-    spdlog::error("[{}] {} {} failed: {}", req.request_id, req.method, req.path, e.what());
+    spdlog::error("{} {} failed: {}", req.method, req.path, e.what());
     resp = HttpResponse::Error(400, e.what());
   }
   Decorate(resp);

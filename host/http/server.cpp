@@ -12,6 +12,7 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "common/logging.h"
 #include "crmhost/encoding.h"
 
 namespace crmhost::http {
@@ -64,7 +65,11 @@ HttpRequest Convert(bhttp::request<bhttp::string_body>& in, const std::string& r
     out.headers.emplace_back(ToLower(f.name_string()), std::string(f.value()));
   out.body = std::move(in.body());
   out.remote = remote;
-  out.request_id = std::move(request_id);
+  // A load balancer's or client's X-Request-Id is kept, so one id follows the request across
+  // their logs and ours; anything that could forge a log line is replaced by our own.
+  auto forwarded = out.Header("x-request-id");
+  out.request_id = forwarded && IsAcceptableRequestId(*forwarded) ? std::string(*forwarded)
+                                                                  : std::move(request_id);
   return out;
 }
 

@@ -134,6 +134,7 @@ class Reader {
         {"outbound.ca_file", Text(o.outbound_ca_file)},
         {"log.level", OneOf(o.log_level, {"trace", "debug", "info", "warn", "error"})},
         {"log.format", OneOf(o.log_format, {"text", "json"})},
+        {"log.file", Text(o.log_file)},
     };
   }
 

@@ -1,7 +1,5 @@
 #include "ops/daemon.h"
 
-#include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
@@ -19,6 +17,7 @@
 #include <stop_token>
 #include <thread>
 
+#include "common/logging.h"
 #include "common/worker_pool.h"
 #include "contract/app.h"
 #include "contract/housekeeping.h"
@@ -30,6 +29,7 @@
 #include "identity/jwt.h"
 #include "identity/oauth.h"
 #include "identity/ringcentral.h"
+#include "ops/daemon_control.h"
 #include "ops/health.h"
 #include "ops/ops_api.h"
 #include "ops/sd_notify.h"
@@ -54,65 +54,6 @@ int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// JSON log lines need the message escaped; spdlog's %v is raw text.
-class JsonMessage final : public spdlog::custom_flag_formatter {
- public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&,
-              spdlog::memory_buf_t& dest) override {
-    auto put = [&dest](std::string_view text) {
-      dest.append(text.data(), text.data() + text.size());
-    };
-    for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
-      switch (c) {
-        case '"':
-          put("\\\"");
-          break;
-        case '\\':
-          put("\\\\");
-          break;
-        case '\n':
-          put("\\n");
-          break;
-        case '\r':
-          put("\\r");
-          break;
-        case '\t':
-          put("\\t");
-          break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            put(buf);
-          } else {
-            dest.push_back(c);
-          }
-      }
-    }
-  }
-  std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<JsonMessage>();
-  }
-};
-
-// Until the daemon listens, at least info is logged whatever --log-level says: an admin always
-// sees where it listens and which plugins it loaded or refused. Text lines for people, or one
-// JSON object per line ({"time","level","msg"}) for log shippers.
-void SetupLogging(const std::string& level, const std::string& format) {
-  auto logger = spdlog::stdout_logger_mt("crmhostd");
-  spdlog::set_default_logger(logger);
-  if (format == "json") {
-    auto formatter = std::make_unique<spdlog::pattern_formatter>();
-    formatter->add_flag<JsonMessage>('*').set_pattern(
-        R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%*"})");
-    spdlog::set_formatter(std::move(formatter));
-  } else {
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
-  }
-  spdlog::set_level(std::min(spdlog::level::info, spdlog::level::from_str(level)));
-  spdlog::flush_on(spdlog::level::info);
 }
 
 Result<store::Key256> LoadOrCreateKey(const std::string& path) {
@@ -159,8 +100,15 @@ Result<boost::json::object> LoadManifestTop(const std::string& path) {
   return top;
 }
 
-int RunDaemon(const Options& o) {
-  SetupLogging(o.log_level, o.log_format);
+int RunDaemon(const Options& o, DaemonControl* control) {
+  if (!SetupLogging(o.log_level, o.log_format, o.log_file)) return 1;
+  // Progress for a service manager that wants it (the Windows SCM); systemd gets its own
+  // notifications below.
+  auto report = [control](ServicePhase phase, std::string status,
+                          std::chrono::milliseconds wait_hint = {}) {
+    if (control) control->Report(phase, std::move(status), wait_hint);
+  };
+  report(ServicePhase::kStarting, "opening the store", 30s);
   std::error_code ec;
   fs::create_directories(o.data_dir, ec);
   if (ec) {
@@ -256,6 +204,7 @@ int RunDaemon(const Options& o) {
     ops_token = std::move(token).value();
   }
 
+  report(ServicePhase::kStarting, "loading plugins from " + o.plugin_dir, 60s);
   // Network threads first: a plugin's init may already make outbound calls.
   for (unsigned i = 0; i < o.io_threads; ++i)
     io_threads.emplace_back([&ioc] { ioc.run(); });
@@ -331,6 +280,37 @@ int RunDaemon(const Options& o) {
         ioc, opo, [&ops_dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
           ops_dispatcher.Dispatch(std::move(req), std::move(done));
         });
+    auto serving_status = [&] {
+      return "STATUS=serving " + std::to_string(registry.Live().size()) + " plugins on " +
+             o.listen_address + ":" + std::to_string(server.port());
+    };
+    // A reload rescans the plugin directory (as POST /plugins/reload does). When a service
+    // manager waits for it (systemd's Type=notify-reload, the Windows SCM) it runs
+    // synchronously between RELOADING and READY, so `systemctl reload` returns only when the
+    // new plugins serve; otherwise it is queued like a change the watcher saw.
+    auto reload = [&](bool manager_waits) {
+      spdlog::info("reloading {}", o.plugin_dir);
+      if (!manager_waits) {
+        manager.RequestRescan();
+        return;
+      }
+      systemd.NotifyReloading();
+      report(ServicePhase::kReloading, "reloading plugins", 60s);
+      auto ready = [&] {
+        systemd.Notify("READY=1\n" + serving_status());
+        report(ServicePhase::kReady, serving_status().substr(7));
+      };
+      const bool queued = ops_workers.TrySubmit([&manager, ready] {
+        auto done = manager.Reload();
+        spdlog::info("reload done: {} published, {} refused, {} removed", done.published.size(),
+                     done.refused.size(), done.removed.size());
+        ready();
+      });
+      if (!queued) {
+        manager.RequestRescan();
+        ready();
+      }
+    };
     Status listening = server.Listen();
     if (listening.ok() && o.ops_enabled) listening = ops_server.Listen();
     if (!listening.ok()) {
@@ -346,39 +326,20 @@ int RunDaemon(const Options& o) {
       spdlog::info("crmhostd {} listening on http://{}:{}{}", kVersion, server.address(),
                    server.port(), app_fd >= 0 ? " (socket from systemd)" : "");
       spdlog::set_level(spdlog::level::from_str(o.log_level));
-      auto serving_status = [&] {
-        return "STATUS=serving " + std::to_string(registry.Live().size()) + " plugins on " +
-               o.listen_address + ":" + std::to_string(server.port());
-      };
       systemd.Notify("READY=1\n" + serving_status());
+      report(ServicePhase::kReady, serving_status().substr(7));
 
-      // SIGHUP reloads the plugin directory (as POST /plugins/reload does) and, under systemd
-      // (Type=notify-reload), reports RELOADING until the new plugins serve, so
-      // `systemctl reload` returns only then.
+#ifdef SIGHUP
       asio::signal_set hangup(ioc, SIGHUP);
       std::function<void(const boost::system::error_code&, int)> on_hup =
           [&](const boost::system::error_code& hec, int) {
             if (hec) return;
-            spdlog::info("received SIGHUP; reloading {}", o.plugin_dir);
-            if (!systemd.enabled()) {
-              manager.RequestRescan();
-              hangup.async_wait(on_hup);
-              return;
-            }
-            systemd.NotifyReloading();
-            const bool queued = ops_workers.TrySubmit([&] {
-              auto report = manager.Reload();
-              spdlog::info("reload done: {} published, {} refused, {} removed",
-                           report.published.size(), report.refused.size(), report.removed.size());
-              systemd.Notify("READY=1\n" + serving_status());
-            });
-            if (!queued) {
-              manager.RequestRescan();
-              systemd.Notify("READY=1\n" + serving_status());
-            }
+            spdlog::info("received SIGHUP");
+            reload(systemd.enabled());
             hangup.async_wait(on_hup);
           };
       hangup.async_wait(on_hup);
+#endif
 
       // The watchdog ping comes from the event loop itself: a wedged loop stops it and systemd
       // restarts the daemon.
@@ -416,12 +377,21 @@ int RunDaemon(const Options& o) {
         }
       });
 
+      // A stop comes as SIGINT/SIGTERM or from the control (the Windows SCM), whichever first.
       std::promise<int> stop_signal;
+      std::once_flag stop_once;
+      auto request_stop = [&](int signo) {
+        std::call_once(stop_once, [&] { stop_signal.set_value(signo); });
+      };
       asio::signal_set signals(ioc, SIGINT, SIGTERM);
       signals.async_wait([&](const boost::system::error_code& sec, int signo) {
-        if (!sec) stop_signal.set_value(signo);
+        if (!sec) request_stop(signo);
       });
+      if (control)
+        control->Attach([&] { request_stop(SIGTERM); },
+                        [&] { asio::post(ioc, [&] { reload(true); }); });
       const int signo = stop_signal.get_future().get();
+      if (control) control->Detach();
       // Readiness fails first (load balancers stop sending), then the App Connect listener
       // stops accepting and drains; the ops listener answers /readyz 503 and /metrics until the
       // drain is over.
@@ -430,12 +400,24 @@ int RunDaemon(const Options& o) {
                    server.requests_in_flight());
       systemd.Notify("STOPPING=1\nSTATUS=draining " + std::to_string(server.requests_in_flight()) +
                      " requests");
+      report(ServicePhase::kStopping, "stopping", kDrainDeadline + 5s);
       server.BeginShutdown();
       // Drain on this thread while the network threads keep running: connections close as
       // their last response is written, and requests in flight (with their CRM calls) finish.
       const auto deadline = std::chrono::steady_clock::now() + kDrainDeadline;
-      while (server.open_connections() > 0 && std::chrono::steady_clock::now() < deadline)
+      auto next_report = std::chrono::steady_clock::now() + 1s;
+      while (server.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+        if (std::chrono::steady_clock::now() >= next_report) {
+          // The SCM's wait hint: the rest of the drain, the ops drain and the shutdown after.
+          report(ServicePhase::kStopping,
+                 "draining " + std::to_string(server.requests_in_flight()) + " requests",
+                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                     deadline - std::chrono::steady_clock::now()) +
+                     5s);
+          next_report += 1s;
+        }
         std::this_thread::sleep_for(10ms);
+      }
       if (server.requests_in_flight() > 0)
         spdlog::warn("drain deadline passed with {} requests in flight",
                      server.requests_in_flight());
@@ -445,8 +427,10 @@ int RunDaemon(const Options& o) {
         std::this_thread::sleep_for(10ms);
       std::promise<void> cancelled;
       asio::post(ioc, [&] {
+#ifdef SIGHUP
         boost::system::error_code cec;
         hangup.cancel(cec);
+#endif
         watchdog.cancel();
         cancelled.set_value();
       });

@@ -11,7 +11,11 @@
 
 namespace crmhost::ops {
 
-int RunDaemon(const Options& options);
+class DaemonControl;
+
+// `control`, when given, receives progress reports and can stop or reload the daemon (the
+// Windows service uses it); signals and systemd work either way.
+int RunDaemon(const Options& options, DaemonControl* control = nullptr);
 
 }  // namespace crmhost::ops
 

@@ -51,6 +51,15 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
   app.add_flag("--check-config", check_config,
                "validate the configuration file and flags, print the result, and exit");
   app.set_version_flag("--version", std::string("crmhostd ") + kVersion);
+#if defined(_WIN32)
+  app.add_flag("--windows-service", o.windows_service,
+               "run under the Service Control Manager (the installed service passes it)");
+  app.add_flag("--install-service", o.install_service,
+               "register crmhostd as a Windows service with the other flags given, and exit");
+  app.add_flag("--uninstall-service", o.uninstall_service,
+               "stop and remove the Windows service, and exit");
+  app.add_option("--service-name", o.service_name, "Windows service name")->capture_default_str();
+#endif
   std::string listen = o.listen_address + ":" + std::to_string(o.listen_port);
   std::vector<std::string> overrides, settings;
   app.add_option("--listen", listen, "App Connect listener ADDR:PORT")->capture_default_str();
@@ -85,6 +94,7 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
   app.add_option("--log-format", o.log_format, "text or json")
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--log-file", o.log_file, "append the log to this file instead of stdout");
   std::string ops_listen =
       o.ops_enabled ? o.ops_address + ":" + std::to_string(o.ops_port) : std::string("off");
   app.add_option("--ops-listen", ops_listen, "ops API ADDR:PORT, or off")->capture_default_str();

@@ -73,11 +73,22 @@ struct Options {
   std::string log_level = "info";
   // --log-format text|json: one line per event; json for log shippers. Default: text.
   std::string log_format = "text";
+  // --log-file FILE: append log lines to FILE instead of stdout (journald reads stdout under
+  // systemd; a Windows service has no stdout). Default: stdout, or <data-dir>/crmhostd.log for
+  // a Windows service.
+  std::string log_file;
   // --config FILE: the TOML file read before the flags (which override it). Default:
   // /etc/crmhost/crmhost.toml when it exists; "none" reads no file.
   std::string config_file;
   // --no-sync: do not fsync the store's log on commits (faster; unsafe on power loss).
   bool no_sync = false;
+  // Windows only (the flags exist only there): --windows-service (started by the SCM; the
+  // installed service's command line has it), --install-service / --uninstall-service
+  // (register or remove the service with the other flags given, then exit), --service-name.
+  bool windows_service = false;
+  bool install_service = false;
+  bool uninstall_service = false;
+  std::string service_name = "crmhost";
 };
 
 // Parses argv. On --help/--version or an error, returns the exit code (0 or 2) after printing.

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "common/logging.h"
 #include "crmhost/store/store.h"
 #include "outbound/client.h"
 
@@ -48,7 +49,9 @@ void Log(crmh_call* call, int32_t level, const char* msg, size_t len) {
              : level == CRMH_LOG_INFO ? spdlog::level::info
              : level == CRMH_LOG_WARN ? spdlog::level::warn
                                       : spdlog::level::err;
-  spdlog::log(lvl, "[{}] plugin {}: {}", call->request_id, call->plugin, text);
+  // A plugin may log from a thread of its own; the call still knows its request.
+  RequestLogScope log_scope(call->request_id);
+  spdlog::log(lvl, "plugin {}: {}", call->plugin, text);
 }
 
 crmh_status Fail(crmh_call* call, crmh_http_response* resp, crmh_status st, std::string why) {
@@ -88,8 +91,8 @@ crmh_status Http(crmh_call* call, const crmh_http_request* req, crmh_http_respon
                                    std::chrono::duration<double>(elapsed).count());
   if (!result.ok()) {
     const auto& st = result.status();
-    spdlog::info("[{}] plugin {}: {} {} failed after {} ms: {}", call->request_id, call->plugin,
-                 Sv(req->method), "request", ms, HostServices::Mask(st.message(), call->secrets));
+    spdlog::info("plugin {}: {} {} failed after {} ms: {}", call->plugin, Sv(req->method),
+                 "request", ms, HostServices::Mask(st.message(), call->secrets));
     crmh_status code = CRMH_E_TRANSPORT;
     switch (st.code()) {
       case Status::Code::kTimeout:
@@ -110,8 +113,7 @@ crmh_status Http(crmh_call* call, const crmh_http_request* req, crmh_http_respon
     return Fail(call, resp, code, HostServices::Mask(st.message(), call->secrets));
   }
   auto& r = result.value();
-  spdlog::debug("[{}] plugin {}: {} -> {} in {} ms", call->request_id, call->plugin,
-                Sv(req->method), r.status, ms);
+  spdlog::debug("plugin {}: {} -> {} in {} ms", call->plugin, Sv(req->method), r.status, ms);
   std::vector<crmh_header> headers;
   headers.reserve(r.headers.size());
   for (auto& [k, v] : r.headers)
@@ -131,8 +133,7 @@ crmh_status KvGet(crmh_call* call, crmh_view key, crmh_view* value) {
   auto& deps = call->host->deps();
   auto r = deps.store->KvGet(call->plugin, Sv(key), deps.now_ms());
   if (!r.ok()) {
-    spdlog::error("[{}] plugin {}: kv_get failed: {}", call->request_id, call->plugin,
-                  r.status().ToString());
+    spdlog::error("plugin {}: kv_get failed: {}", call->plugin, r.status().ToString());
     return CRMH_E_INTERNAL;
   }
   if (!r.value()) return CRMH_E_NOT_FOUND;
@@ -147,8 +148,7 @@ crmh_status KvPut(crmh_call* call, crmh_view key, crmh_view value, int64_t ttl_m
   int64_t expires = ttl_ms > 0 ? deps.now_ms() + ttl_ms : 0;
   auto st = deps.store->KvPut(call->plugin, Sv(key), Sv(value), expires);
   if (!st.ok()) {
-    spdlog::error("[{}] plugin {}: kv_put failed: {}", call->request_id, call->plugin,
-                  st.ToString());
+    spdlog::error("plugin {}: kv_put failed: {}", call->plugin, st.ToString());
     return CRMH_E_INTERNAL;
   }
   return CRMH_OK;

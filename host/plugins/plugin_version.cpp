@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/logging.h"
 #include "plugins/host_services.h"
 
 namespace crmhost::plugins {
@@ -34,6 +35,7 @@ OpOutcome PluginVersion::Invoke(std::string_view op, const json::object& input,
     out.message = info_.name + " does not implement " + std::string(op);
     return out;
   }
+  RequestLogScope log_scope(request_id);
   const std::string in = json::serialize(input);
   crmh_call call = host_.NewCall(info_.name, request_id, std::move(secrets));
   crmh_writer writer;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <condition_variable>
 #include <filesystem>
 #include <future>
 #include <map>
@@ -16,6 +17,10 @@
 #include <sstream>
 
 #include "integration/redtail_harness.h"
+#include "ops/daemon.h"
+#include "ops/daemon_control.h"
+#include "ops/options.h"
+#include "support/secret_ledger.h"
 
 namespace crmhost::testing {
 namespace json = boost::json;
@@ -249,7 +254,7 @@ TEST_CASE("config file: crmhostd runs from it, flags override it, JSON logs", "[
   auto login = h.Login();
   INFO(login.body);
   CHECK(login.status == 200);  // the key from the file reached the plugin
-  // Every line is one JSON object with time, level and msg.
+  // Every line is one JSON object with time, level, request_id and msg.
   std::istringstream log(h.daemon->Log());
   std::string line;
   size_t lines = 0;
@@ -261,10 +266,49 @@ TEST_CASE("config file: crmhostd runs from it, flags override it, JSON logs", "[
     CHECK(v.as_object().contains("time"));
     CHECK(v.as_object().contains("level"));
     CHECK(v.as_object().contains("msg"));
+    CHECK(v.as_object().contains("request_id"));
     ++lines;
   }
   CHECK(lines >= 3);
   CHECK(h.daemon->Log().find(FakeRedtail::kIntegrationKey) == std::string::npos);
+}
+
+TEST_CASE("logs: every line carries the request id, a forwarded X-Request-Id is kept when sane",
+          "[service][logs]") {
+  RedtailHarness h;
+  h.Start();
+  const std::string jwt = h.LoginJwt();
+  h.fake.Fail("/contacts", FakeRedtail::Failure::kStatus, 500);
+  // The load balancer's id is used for the request's lines (host and plugin alike)...
+  auto forwarded = Request(h.port(), "GET", Lookup(jwt), {}, {{"X-Request-Id", "lb-7f3a.91"}});
+  CHECK(forwarded.Json().at("successful") == false);
+  // ...an id that could forge a line or a JSON field is replaced by our own.
+  auto forged = Request(h.port(), "GET", Lookup(jwt), {}, {{"X-Request-Id", "x\"] error forged"}});
+  CHECK(forged.Json().at("successful") == false);
+  h.fake.ClearFailures();
+
+  const std::string log = h.daemon->Log();
+  INFO(log);
+  std::istringstream lines(log);
+  static const std::regex shape(
+      R"(^\S+ (trace|debug|info|warning|error|critical) \[([^\] ]+)\] .+$)");
+  std::map<std::string, std::vector<std::string>> by_id;
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::smatch m;
+    INFO(line);
+    REQUIRE(std::regex_match(line, m, shape));
+    by_id[m[2]].push_back(line);
+  }
+  CHECK(by_id.count("-") == 1);  // start-up lines belong to no request
+  REQUIRE(by_id.count("lb-7f3a.91") == 1);
+  CHECK_THAT(by_id["lb-7f3a.91"].front(), Catch::Contains("findContact failed"));
+  CHECK(log.find("forged") == std::string::npos);
+  // The login and the forged-id lookup got ids of our own: "<pid>-<n>".
+  size_t own = 0;
+  for (auto& [id, ls] : by_id)
+    if (std::regex_match(id, std::regex(R"(\d+-\d+)"))) ++own;
+  CHECK(own >= 2);
 }
 
 TEST_CASE("config file: --check-config accepts a good file and names a bad key's line",
@@ -384,6 +428,118 @@ TEST_CASE("socket activation: the port stays open across a daemon restart", "[se
   CHECK(r.status == 200);
   CHECK(r.Json().at("successful") == true);
   ::close(s);
+}
+
+}  // namespace crmhost::testing
+
+namespace crmhost::testing {
+
+// The Windows service drives the daemon through ops::DaemonControl (see windows_service.cpp);
+// here the same control runs the real daemon in this process, as the SCM would.
+using namespace std::chrono_literals;
+
+TEST_CASE("service control: progress reports, reload and a draining stop through DaemonControl",
+          "[service][windows]") {
+  RedtailHarness h;
+  std::vector<std::string> args = {
+      "crmhostd", "--config",   "none",         "--listen",   "127.0.0.1:0",         "--ops-listen",
+      "off",      "--data-dir", h.dir / "data", "--log-file", h.dir / "crmhostd.log"};
+  for (auto& a : h.Args())
+    args.push_back(a);
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  auto parsed = ops::ParseOptions(int(argv.size()), argv.data());
+  REQUIRE(std::holds_alternative<ops::Options>(parsed));
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<ops::ServiceReport> reports;
+  ops::DaemonControl control;
+  control.SetReporter([&](const ops::ServiceReport& r) {
+    std::lock_guard lock(mu);
+    reports.push_back(r);
+    cv.notify_all();
+  });
+  // Waits for a report of `phase` after the first `after` reports; returns its index.
+  auto wait_for = [&](ops::ServicePhase phase, size_t after) -> std::optional<size_t> {
+    std::unique_lock lock(mu);
+    std::optional<size_t> found;
+    cv.wait_for(lock, 20s, [&] {
+      for (size_t i = after; i < reports.size(); ++i)
+        if (reports[i].phase == phase) return (found = i).has_value();
+      return false;
+    });
+    return found;
+  };
+
+  std::future<int> exited = std::async(
+      std::launch::async, [&] { return ops::RunDaemon(std::get<ops::Options>(parsed), &control); });
+  auto ready = wait_for(ops::ServicePhase::kReady, 0);
+  REQUIRE(ready);
+  std::string status;
+  {
+    std::lock_guard lock(mu);
+    // START_PENDING steps came first, each with a wait hint for the SCM.
+    REQUIRE(*ready >= 2);
+    for (size_t i = 0; i < *ready; ++i) {
+      CHECK(reports[i].phase == ops::ServicePhase::kStarting);
+      CHECK(reports[i].wait_hint.count() > 0);
+    }
+    status = reports[*ready].status;
+  }
+  std::smatch m;
+  REQUIRE(std::regex_search(status, m, std::regex(R"(serving \d+ plugins on 127\.0\.0\.1:(\d+))")));
+  const uint16_t port = uint16_t(std::stoi(m[1]));
+  auto login =
+      Request(port, "POST", "/apiKeyLogin?state=platform=redtail",
+              json::serialize(json::object{
+                  {"platform", "redtail"},
+                  {"apiKey", "apiKey"},
+                  {"additionalInfo", json::object{{"username", FakeRedtail::kUsername},
+                                                  {"password", FakeRedtail::kPassword}}}}));
+  CHECK(login.status == 200);
+
+  // Reload (the SCM's PARAMCHANGE or control code 128): reloading, then ready again.
+  size_t before_reload;
+  {
+    std::lock_guard lock(mu);
+    before_reload = reports.size();
+  }
+  control.RequestReload();
+  auto reloading = wait_for(ops::ServicePhase::kReloading, before_reload);
+  REQUIRE(reloading);
+  CHECK(wait_for(ops::ServicePhase::kReady, *reloading + 1));
+
+  // Stop (STOP or PRESHUTDOWN) with a request in flight against a slow CRM: it completes, the
+  // drain is reported with a wait hint, and RunDaemon returns 0.
+  const std::string jwt = std::string(login.Json().at("jwtToken").get_string());
+  h.fake.failures().Delay("/api/public/v1/contacts", 1500);
+  auto in_flight = std::async(std::launch::async, [&] {
+    return Request(port, "GET",
+                   "/contact?jwtToken=" + UrlEncode(jwt) + "&phoneNumber=%2B14155555678");
+  });
+  std::this_thread::sleep_for(300ms);
+  control.RequestStop();
+  auto stopping = wait_for(ops::ServicePhase::kStopping, 0);
+  REQUIRE(stopping);
+  {
+    std::lock_guard lock(mu);
+    CHECK(reports[*stopping].wait_hint >= 20s);
+  }
+  CHECK(in_flight.get().status == 200);
+  REQUIRE(exited.wait_for(30s) == std::future_status::ready);
+  CHECK(exited.get() == 0);
+
+  // --log-file: the whole run, request ids included, went to the file.
+  std::ifstream in(h.dir / "crmhostd.log");
+  std::stringstream log;
+  log << in.rdbuf();
+  CHECK_THAT(log.str(), Catch::Contains("listening on") && Catch::Contains("reload done") &&
+                            Catch::Contains("crmhostd stopped"));
+  CHECK(log.str().find(FakeRedtail::kPassword) == std::string::npos);
+  if (!LogArchiveDir().empty())  // for the end-of-run secret scan, like every daemon's log
+    std::ofstream(LogArchiveDir() + "/in-process-service-control.log") << log.str();
 }
 
 }  // namespace crmhost::testing

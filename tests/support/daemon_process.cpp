@@ -1,4 +1,5 @@
 #include "support/daemon_process.h"
+
 #include <algorithm>
 
 #include <fcntl.h>
@@ -14,6 +15,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "support/secret_ledger.h"
 
 namespace crmhost::testing {
 namespace fs = std::filesystem;
@@ -55,6 +58,14 @@ DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::strin
     argv_s.push_back("none");
   }
   argv_s.insert(argv_s.end(), args.begin(), args.end());
+  // Settings such as redtail.api_key=... are secrets the daemon must never log.
+  for (size_t i = 0; i + 1 < argv_s.size(); ++i) {
+    const std::string& setting = argv_s[i + 1];
+    const size_t eq = setting.find('=');
+    if (argv_s[i] == "--plugin-setting" && eq != std::string::npos &&
+        IsSecretName(setting.substr(0, eq)) && setting.compare(eq + 1, 1, "@") != 0)
+      NoteSecret(setting.substr(eq + 1));
+  }
   const auto started = std::chrono::steady_clock::now();
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -103,6 +114,12 @@ DaemonProcess::~DaemonProcess() {
   if (Running()) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
+  }
+  // Kept for the end-of-run secret scan (see secret_ledger.h).
+  if (!LogArchiveDir().empty()) {
+    std::error_code ec;
+    fs::copy_file(log_path_, LogArchiveDir() + "/" + fs::path(log_path_).filename().string(),
+                  fs::copy_options::overwrite_existing, ec);
   }
 }
 

@@ -17,6 +17,7 @@
 
 #include "support/fake_http_server.h"
 #include "support/http_client.h"
+#include "support/secret_ledger.h"
 
 namespace crmhost::testing {
 namespace asio = boost::asio;
@@ -113,11 +114,15 @@ struct FakeHttpServer::Impl {
       bhttp::read(stream, buf, req, ec);
       if (ec) return;
       RecordedRequest rec = Record(req);
+      NoteSecretsInTarget(rec.target);
+      NoteSecretsInHeaders(rec.headers);
+      NoteSecretsInBody(rec.body);
       if (recording) {
         std::lock_guard lock(mu);
         log.push_back(rec);
       }
       FakeResponse fr = handler(rec);
+      NoteSecretsInBody(fr.body);  // tokens the fake CRM issues
       if (fr.delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(fr.delay_ms));
       if (fr.no_answer) return;
       bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(fr.status), req.version()};
@@ -267,6 +272,9 @@ HttpResult Exchange(beast::tcp_stream& stream, beast::flat_buffer& buf, std::str
                     std::string_view target, std::string_view body,
                     const std::vector<std::pair<std::string, std::string>>& headers,
                     bool keep_alive) {
+  NoteSecretsInTarget(target);
+  NoteSecretsInHeaders(headers);
+  NoteSecretsInBody(body);
   HttpResult out;
   bhttp::request<bhttp::string_body> req;
   req.method_string(method);
@@ -299,6 +307,8 @@ HttpResult Exchange(beast::tcp_stream& stream, beast::flat_buffer& buf, std::str
   for (auto& f : res)
     out.headers.emplace_back(Lower(f.name_string()), std::string(f.value()));
   out.body = std::move(res.body());
+  NoteSecretsInHeaders(out.headers);  // a renewed JWT
+  NoteSecretsInBody(out.body);        // the JWT a login answers
   return out;
 }
 
