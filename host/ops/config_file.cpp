@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <sstream>
+#include "outbound/client.h"
 
 namespace crmhost::ops {
 namespace {
@@ -132,6 +133,27 @@ class Reader {
         {"plugins.max_resident_versions", Integer(o.max_resident_versions, 1, 1024)},
         {"outbound.timeout_ms", Integer(o.outbound_timeout_ms, 100, 600000)},
         {"outbound.ca_file", Text(o.outbound_ca_file)},
+        {"outbound.proxy",
+         [&o](const toml::node& n) -> std::string {
+           if (!n.is_string()) return "must be a string \"http://[user:password@]host:port\"";
+           const std::string url = n.value<std::string>().value_or("");
+           if (std::string why = outbound::OutboundClient::CheckProxyUrl(url); !why.empty())
+             return why;
+           o.outbound_proxy = url;
+           return "";
+         }},
+        {"outbound.no_proxy",
+         [&o](const toml::node& n) -> std::string {
+           const toml::array* a = n.as_array();
+           if (!a) return "must be an array of strings";
+           std::vector<std::string> hosts;
+           for (auto& e : *a) {
+             if (!e.is_string()) return "must be an array of strings";
+             hosts.push_back(e.value<std::string>().value_or(""));
+           }
+           o.outbound_no_proxy = std::move(hosts);
+           return "";
+         }},
         {"log.level", OneOf(o.log_level, {"trace", "debug", "info", "warn", "error"})},
         {"log.format", OneOf(o.log_format, {"text", "json"})},
         {"log.file", Text(o.log_file)},

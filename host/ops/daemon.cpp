@@ -166,13 +166,16 @@ int RunDaemon(const Options& o, DaemonControl* control) {
   co.ca_file = o.outbound_ca_file;
   co.default_timeout = std::chrono::milliseconds(o.outbound_timeout_ms);
   co.user_agent = std::string("crmhost/") + kVersion;
+  co.proxy = o.outbound_proxy;
+  co.no_proxy = o.outbound_no_proxy;
+  if (!co.proxy.empty()) spdlog::info("CRM calls go through an HTTP proxy");
   for (auto& [from, to] : o.outbound_overrides)
     spdlog::warn("outbound override active: {} -> {} (test setups only)", from, to);
   std::unique_ptr<outbound::OutboundClient> http_client;
   try {
     http_client = std::make_unique<outbound::OutboundClient>(ioc, co);
   } catch (const std::exception& e) {
-    spdlog::error("cannot set up outbound TLS: {}", e.what());
+    spdlog::error("cannot set up the outbound client: {}", e.what());
     return 1;
   }
 

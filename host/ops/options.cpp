@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "ops/config_file.h"
+#include "outbound/client.h"
 #include "version.h"
 
 #ifndef CRMHOST_DEFAULT_PLUGIN_DIR
@@ -77,6 +78,11 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
   app.add_option("--outbound-timeout-ms", o.outbound_timeout_ms, "deadline of one CRM request")
       ->capture_default_str()
       ->check(CLI::Range(100u, 600000u));
+  app.add_option("--outbound-proxy", o.outbound_proxy,
+                 "http://[user:password@]host:port: HTTP proxy for CRM calls");
+  app.add_option("--outbound-no-proxy", o.outbound_no_proxy,
+                 "hosts reached without the proxy: host, .suffix or * (comma-separated)")
+      ->delimiter(',');
   app.add_option("--plugin-setting", settings, "NAME.KEY=VALUE: a setting for plugin NAME");
   app.add_option("--io-threads", o.io_threads, "network threads")
       ->capture_default_str()
@@ -153,6 +159,10 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
     if (eq == std::string::npos || eq == 0 || eq + 1 == ov.size())
       return fail("--outbound-override wants FROM=TO, got '" + ov + "'");
     o.outbound_overrides.emplace_back(ov.substr(0, eq), ov.substr(eq + 1));
+  }
+  if (!o.outbound_proxy.empty()) {
+    if (std::string why = outbound::OutboundClient::CheckProxyUrl(o.outbound_proxy); !why.empty())
+      return fail("--outbound-proxy: " + why);  // never echo the URL: it may hold a password
   }
   for (auto& s : settings) {
     size_t dot = s.find('.');

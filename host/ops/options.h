@@ -31,6 +31,11 @@ struct Options {
   std::string outbound_ca_file;
   // --outbound-timeout-ms N: default deadline of one CRM request. Default: 30000.
   uint32_t outbound_timeout_ms = 30000;
+  // --outbound-proxy URL: "http://[user:password@]host:port", the HTTP proxy for CRM calls
+  // (CONNECT for https). Put credentials in the config file, not on the command line.
+  std::string outbound_proxy;
+  // --outbound-no-proxy HOSTS (comma-separated): "host", ".suffix" or "*" reached directly.
+  std::vector<std::string> outbound_no_proxy;
   // --plugin-setting NAME.KEY=VALUE (repeatable): settings plugins read through the host.
   plugins::PluginSettings plugin_settings;
   // --io-threads N: network threads. Default: 1.

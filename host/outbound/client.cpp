@@ -12,6 +12,9 @@
 #include <boost/url/url.hpp>
 #include <future>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <tuple>
 #include <unordered_map>
 
 #include "crmhost/encoding.h"
@@ -83,6 +86,36 @@ struct Outcome {
   OutboundResponse response;
 };
 
+// The HTTP proxy CRM calls go through, parsed once.
+struct Proxy {
+  std::string host, port;
+  std::string authorization;  // "Basic ..." or empty
+  std::string where() const { return host + ":" + port; }
+};
+
+Result<Proxy> ParseProxy(std::string_view url) {
+  auto r = boost::urls::parse_uri(url);
+  if (!r) return Status::InvalidArgument("the proxy must be an absolute http:// URL");
+  if (ToLower(r->scheme()) != "http")
+    return Status::InvalidArgument("only http:// proxies are supported (CONNECT for https)");
+  Proxy p;
+  p.host = std::string(r->encoded_host());
+  if (p.host.empty()) return Status::InvalidArgument("the proxy URL has no host");
+  if (p.host.front() == '[' && p.host.back() == ']') p.host = p.host.substr(1, p.host.size() - 2);
+  p.port = r->has_port() ? std::string(r->port()) : "80";
+  if (r->has_userinfo())
+    p.authorization =
+        "Basic " + Base64Encode(std::string(r->user()) + ":" + std::string(r->password()));
+  if (r->encoded_path().size() > 1 || r->has_query())
+    return Status::InvalidArgument("the proxy URL must not have a path or query");
+  return p;
+}
+
+// "host:port" as CONNECT and the Host header want it (IPv6 literals bracketed).
+std::string Authority(const Target& t) {
+  return (t.host.find(':') != std::string::npos ? "[" + t.host + "]" : t.host) + ":" + t.port;
+}
+
 }  // namespace
 
 struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
@@ -91,11 +124,57 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
     tls_ctx.set_default_verify_paths();
     if (!opts.ca_file.empty()) tls_ctx.load_verify_file(opts.ca_file);
     tls_ctx.set_verify_mode(ssl::verify_peer);
+    if (!opts.proxy.empty()) {
+      auto p = ParseProxy(opts.proxy);
+      if (!p.ok()) throw std::invalid_argument("outbound proxy: " + p.status().message());
+      proxy = std::move(p).value();
+    }
   }
 
   asio::io_context& ioc;
   Options opts;
   ssl::context tls_ctx;
+  std::optional<Proxy> proxy;
+
+  bool ViaProxy(const Target& t) const {
+    if (!proxy) return false;
+    const std::string host = ToLower(t.host);
+    for (const std::string& entry : opts.no_proxy) {
+      const std::string e = ToLower(entry);
+      if (e == "*" || e == host) return false;
+      if (!e.empty() && e.front() == '.' && host.size() > e.size() &&
+          host.compare(host.size() - e.size(), e.size(), e) == 0)
+        return false;
+    }
+    return true;
+  }
+
+  // Opens the tunnel to `t` through the proxy on an already connected stream.
+  asio::awaitable<Status> Tunnel(beast::tcp_stream& low, const Target& t) {
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::connect, Authority(t), 11};
+    req.set(bhttp::field::host, Authority(t));
+    if (!proxy->authorization.empty())
+      req.set(bhttp::field::proxy_authorization, proxy->authorization);
+    auto [wec, n] = co_await bhttp::async_write(low, req, kUseTuple);
+    beast::flat_buffer buf;
+    bhttp::response_parser<bhttp::empty_body> parser;
+    parser.skip(true);  // a CONNECT answer has no body; what follows belongs to the tunnel
+    beast::error_code rec = wec;
+    if (!rec) std::tie(rec, n) = co_await bhttp::async_read(low, buf, parser, kUseTuple);
+    if (rec) {
+      if (rec == beast::error::timeout)
+        co_return Status::Timeout("the proxy " + proxy->where() + " did not open a tunnel to " +
+                                  Authority(t) + " in time");
+      co_return Status::Unavailable("CONNECT through the proxy " + proxy->where() +
+                                    " failed: " + rec.message());
+    }
+    const auto& res = parser.get();
+    if (res.result_int() / 100 != 2)
+      co_return Status::Unavailable("the proxy " + proxy->where() + " refused CONNECT to " +
+                                    Authority(t) + ": " + std::to_string(res.result_int()) + " " +
+                                    std::string(res.reason()));
+    co_return Status::OK();
+  }
   mutable std::mutex mu;
   std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle;  // guarded by mu
 
@@ -127,9 +206,13 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
                                                                Clock::time_point deadline) {
     auto c = std::make_unique<Connection>();
     c->origin = t.origin();
+    const bool via_proxy = ViaProxy(t);
+    const std::string& host = via_proxy ? proxy->host : t.host;
+    const std::string& port = via_proxy ? proxy->port : t.port;
+    const std::string peer = via_proxy ? "the proxy " + proxy->where() : t.origin();
     tcp::resolver resolver(ioc);
-    auto [rec, endpoints] = co_await resolver.async_resolve(t.host, t.port, kUseTuple);
-    if (rec) co_return Status::Unavailable("cannot resolve " + t.host + ": " + rec.message());
+    auto [rec, endpoints] = co_await resolver.async_resolve(host, port, kUseTuple);
+    if (rec) co_return Status::Unavailable("cannot resolve " + host + ": " + rec.message());
     if (t.tls) {
       c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc, tls_ctx);
     } else {
@@ -140,11 +223,14 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
     auto [cec, ep] = co_await low.async_connect(endpoints, kUseTuple);
     if (cec) {
       if (cec == beast::error::timeout)
-        co_return Status::Timeout("connecting to " + t.origin() + " timed out");
-      co_return Status::Unavailable("connect to " + t.origin() + " failed: " + cec.message());
+        co_return Status::Timeout("connecting to " + peer + " timed out");
+      co_return Status::Unavailable("connect to " + peer + " failed: " + cec.message());
     }
     beast::error_code nodelay_ec;
     low.socket().set_option(tcp::no_delay(true), nodelay_ec);
+    if (via_proxy && t.tls) {
+      if (Status st = co_await Tunnel(low, t); !st.ok()) co_return st;
+    }
     if (t.tls) {
       if (!SSL_set_tlsext_host_name(c->tls->native_handle(), t.host.c_str()))
         co_return Status::Unavailable("TLS: cannot set SNI for " + t.host);
@@ -192,12 +278,19 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
 
       bhttp::request<bhttp::string_body> req;
       req.method_string(method);
-      req.target(t.path_and_query);
+      // Plain http through the proxy: absolute-form target and the proxy's credentials on each
+      // request (https goes through a CONNECT tunnel and looks direct from here on).
+      const bool proxied_plain = !t.tls && ViaProxy(t);
+      req.target(proxied_plain ? "http://" + Authority(t) + t.path_and_query : t.path_and_query);
+      if (proxied_plain && !proxy->authorization.empty())
+        req.set(bhttp::field::proxy_authorization, proxy->authorization);
       req.version(11);
       req.set(bhttp::field::host, t.host_header());
       req.set(bhttp::field::user_agent, opts.user_agent);
       for (auto& [k, v] : in.headers) {
-        if (EqualsIgnoreCase(k, "host") || EqualsIgnoreCase(k, "content-length")) continue;
+        if (EqualsIgnoreCase(k, "host") || EqualsIgnoreCase(k, "content-length") ||
+            EqualsIgnoreCase(k, "proxy-authorization"))
+          continue;
         req.set(k, v);
       }
       req.body() = body;
@@ -267,6 +360,11 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
     return std::string(url);
   }
 };
+
+std::string OutboundClient::CheckProxyUrl(std::string_view url) {
+  auto p = ParseProxy(url);
+  return p.ok() ? "" : p.status().message();
+}
 
 OutboundClient::OutboundClient(asio::io_context& ioc, Options options)
     : impl_(std::make_shared<Impl>(ioc, std::move(options))) {}

@@ -1,7 +1,9 @@
 // OutboundClient: the one HTTP(S) client crmhost uses to reach CRMs (plugins reach it through
 // the host services table, never directly).
 //
-// What it does for every request: applies test-time URL overrides (--outbound-override),
+// What it does for every request: applies test-time URL overrides (--outbound-override), goes
+// through the configured HTTP proxy unless the host is exempt (CONNECT tunnels for https,
+// absolute-form requests for http),
 // verifies TLS against the system CAs (plus an optional extra CA file) with SNI and host-name
 // checks, reuses keep-alive connections per origin, enforces one deadline for the whole
 // exchange and a response size limit, and follows up to max_redirects redirects. Only
@@ -57,8 +59,20 @@ class OutboundClient {
     std::chrono::milliseconds max_idle_age{4000};
     int max_redirects = 5;
     std::string user_agent = "crmhost";
+    // "http://[user:password@]host:port": CRM calls go through this HTTP proxy. Empty: direct.
+    // The credentials (percent-decoded) become Proxy-Authorization: Basic; they never appear in
+    // an error message.
+    std::string proxy;
+    // Hosts reached directly even with a proxy: "crm.example.com" (that host), ".example.com"
+    // (any host under it), "*" (every host).
+    std::vector<std::string> no_proxy;
   };
 
+  // Checks a proxy URL as Options::proxy takes it; "" if usable, else why not (no credentials
+  // quoted).
+  static std::string CheckProxyUrl(std::string_view url);
+
+  // Throws std::invalid_argument for an unusable proxy URL, std::exception for a bad CA file.
   OutboundClient(boost::asio::io_context& ioc, Options options);
   ~OutboundClient();
 

@@ -40,6 +40,8 @@ max_resident_versions = 4
 [outbound]
 timeout_ms = 15000
 ca_file = "/etc/crmhost/ca.pem"
+proxy = "http://crm:pw@proxy.corp.example:3128"
+no_proxy = ["localhost", ".corp.example"]
 [outbound.overrides]
 "https://api.crm.example" = "http://127.0.0.1:9000"
 
@@ -72,6 +74,8 @@ retries = 3
   CHECK(o.max_resident_versions == 4);
   CHECK(o.outbound_timeout_ms == 15000);
   CHECK(o.outbound_ca_file == "/etc/crmhost/ca.pem");
+  CHECK(o.outbound_proxy == "http://crm:pw@proxy.corp.example:3128");
+  CHECK(o.outbound_no_proxy == std::vector<std::string>{"localhost", ".corp.example"});
   REQUIRE(o.outbound_overrides.size() == 1);
   CHECK(o.outbound_overrides[0].second == "http://127.0.0.1:9000");
   CHECK(o.log_level == "debug");
@@ -97,7 +101,11 @@ TEST_CASE("config file: mistakes are refused with file, line, key and reason", "
        ":2: plugin.clio.secret: cannot read /nonexistent/file"},
       {"[plugin.clio]\nlist = [1, 2]\n",
        ":2: plugin.clio.list: must be a string, integer or boolean"},
-      {"[outbound]\nproxy = \"http://proxy:3128\"\n", ":2: outbound.proxy: unknown key"},
+      {"[outbound]\n\nproxy = \"socks5://proxy:1080\"\n",
+       ":3: outbound.proxy: only http:// proxies are supported"},
+      {"[outbound]\nno_proxy = \"localhost\"\n",
+       ":2: outbound.no_proxy: must be an array of strings"},
+      {"[outbound]\nproxy_url = \"http://proxy:3128\"\n", ":2: outbound.proxy_url: unknown key"},
       {"listen = \"127.0.0.1:6066\n", ":1: "},  // TOML syntax error: unterminated string
   };
   for (auto& c : cases) {
