@@ -37,7 +37,7 @@ int RunWindows(crmhost::ops::Options o, int argc, char** argv) {
     for (const std::string& p : {o.data_dir, o.plugin_dir, o.secret_key_file}) {
       if (!p.empty() && !fs::path(p).is_absolute()) {
         std::cerr << "--install-service: " << p
-                  << " is relative; give absolute --data-dir, --plugin-dir and --key-file\n";
+                  << " is relative; give absolute --data-dir, --plugin-dir and --secret-key-file\n";
         return 2;
       }
     }
