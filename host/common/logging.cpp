@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 namespace crmhost {
 namespace {
@@ -73,6 +74,34 @@ class RequestIdFlag final : public spdlog::custom_flag_formatter {
   }
 };
 
+// %J : "<N>", the line's syslog priority, which journald reads from the start of a stdout line
+// (SyslogLevelPrefix=, on by default), so `journalctl -p warning` finds warnings and errors.
+class JournalPriorityFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    switch (msg.level) {
+      case spdlog::level::critical:
+        Append(dest, "<2>");
+        break;
+      case spdlog::level::err:
+        Append(dest, "<3>");
+        break;
+      case spdlog::level::warn:
+        Append(dest, "<4>");
+        break;
+      case spdlog::level::info:
+        Append(dest, "<6>");
+        break;
+      default:
+        Append(dest, "<7>");
+    }
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<JournalPriorityFlag>();
+  }
+};
+
 }  // namespace
 
 bool SetupLogging(const std::string& level, const std::string& format, const std::string& file) {
@@ -94,9 +123,14 @@ bool SetupLogging(const std::string& level, const std::string& format, const std
   spdlog::set_default_logger(logger);
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
   formatter->add_flag<RequestIdFlag>('&');
+  // systemd sets $JOURNAL_STREAM when stdout is the journal: text lines then start with their
+  // priority (JSON lines stay pure JSON for shippers that read the journal's MESSAGE).
+  const bool journal = file.empty() && std::getenv("JOURNAL_STREAM") != nullptr;
   if (format == "json") {
     formatter->add_flag<JsonMessageFlag>('*').set_pattern(
         R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","request_id":"%&","msg":"%*"})");
+  } else if (journal) {
+    formatter->add_flag<JournalPriorityFlag>('J').set_pattern("%J%Y-%m-%dT%H:%M:%S.%e %l [%&] %v");
   } else {
     formatter->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l [%&] %v");
   }

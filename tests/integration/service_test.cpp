@@ -311,6 +311,30 @@ TEST_CASE("logs: every line carries the request id, a forwarded X-Request-Id is 
   CHECK(own >= 2);
 }
 
+TEST_CASE("logs: under journald each text line starts with its syslog priority",
+          "[service][logs]") {
+  RedtailHarness h;
+  // systemd sets JOURNAL_STREAM when stdout is the journal.
+  h.daemon = std::make_unique<DaemonProcess>(
+      h.dir / "data", h.Args(),
+      std::vector<std::pair<std::string, std::string>>{{"JOURNAL_STREAM", "8:123456"}});
+  const std::string jwt = h.LoginJwt();
+  h.fake.Fail("/contacts", FakeRedtail::Failure::kStatus, 500);
+  CHECK(Request(h.port(), "GET", Lookup(jwt)).Json().at("successful") == false);
+  std::istringstream lines(h.daemon->Log());
+  std::string line;
+  size_t info = 0, warning = 0;
+  while (std::getline(lines, line)) {
+    INFO(line);
+    REQUIRE(std::regex_search(line, std::regex(R"(^<[2-7]>\S+ )")));
+    if (line.rfind("<6>", 0) == 0) ++info;
+    if (line.rfind("<4>", 0) == 0 && line.find("findContact failed") != std::string::npos)
+      ++warning;
+  }
+  CHECK(info >= 2);
+  CHECK(warning == 1);
+}
+
 TEST_CASE("config file: --check-config accepts a good file and names a bad key's line",
           "[service][config]") {
   TempDir dir;

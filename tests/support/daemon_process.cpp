@@ -73,7 +73,7 @@ DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::strin
     int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
-    for (const char* name : {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"})
+    for (const char* name : {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"})
       ::unsetenv(name);
     for (auto& [name, value] : env)
       ::setenv(name.c_str(), value.c_str(), 1);

@@ -30,8 +30,8 @@ class DaemonProcess {
   // Starts crmhostd --listen 127.0.0.1:0 --ops-listen 127.0.0.1:0 --data-dir <data_dir> <args...>
   // and waits (up to
   // 20 s) until it reports its port. Throws if it exits or never gets ready.
-  // `env` is added to the daemon's environment (NOTIFY_SOCKET and WATCHDOG_* of the test
-  // process are never passed on).
+  // `env` is added to the daemon's environment (NOTIFY_SOCKET, WATCHDOG_* and JOURNAL_STREAM of
+  // the test process are never passed on).
   // `listen_fd`, when set, is handed over as systemd's socket activation does (fd 3,
   // LISTEN_FDS=1, LISTEN_PID=<the daemon>).
   DaemonProcess(const std::string& data_dir, std::vector<std::string> args,
