@@ -53,7 +53,7 @@ TEST_CASE("outbound proxy: https CRM calls tunnel through CONNECT with the proxy
   }
 }
 
-TEST_CASE("outbound proxy: plain http goes in absolute form; no_proxy hosts go direct",
+TEST_CASE("outbound proxy: plain http goes in absolute form and no_proxy hosts go direct",
           "[proxy][e2e]") {
   FakeProxy proxy;
   {
