@@ -66,6 +66,19 @@ class Reader {
       return "";
     };
   }
+  static Setter StringList(std::vector<std::string>& into) {
+    return [&into](const toml::node& n) -> std::string {
+      const toml::array* a = n.as_array();
+      if (!a) return "must be an array of strings";
+      std::vector<std::string> values;
+      for (auto& e : *a) {
+        if (!e.is_string()) return "must be an array of strings";
+        values.push_back(e.value<std::string>().value_or(""));
+      }
+      into = std::move(values);
+      return "";
+    };
+  }
   static Setter OneOf(std::string& into, std::vector<std::string> allowed) {
     return [&into, allowed](const toml::node& n) -> std::string {
       const auto v = n.value<std::string>();
@@ -115,18 +128,7 @@ class Reader {
            o.no_sync = n.value<bool>().value_or(false);
            return "";
          }},
-        {"admin_extension_ids",
-         [&o](const toml::node& n) -> std::string {
-           const toml::array* a = n.as_array();
-           if (!a) return "must be an array of strings";
-           std::vector<std::string> ids;
-           for (auto& e : *a) {
-             if (!e.is_string()) return "must be an array of strings";
-             ids.push_back(e.value<std::string>().value_or(""));
-           }
-           o.admin_extension_ids = std::move(ids);
-           return "";
-         }},
+        {"admin_extension_ids", StringList(o.admin_extension_ids)},
         {"ops.listen", Address(o.ops_address, o.ops_port, &o.ops_enabled)},
         {"ops.token_file", Text(o.ops_token_file)},
         {"plugins.watch", OneOf(o.plugin_watch, {"inotify", "poll", "off"})},
@@ -142,18 +144,7 @@ class Reader {
            o.outbound_proxy = url;
            return "";
          }},
-        {"outbound.no_proxy",
-         [&o](const toml::node& n) -> std::string {
-           const toml::array* a = n.as_array();
-           if (!a) return "must be an array of strings";
-           std::vector<std::string> hosts;
-           for (auto& e : *a) {
-             if (!e.is_string()) return "must be an array of strings";
-             hosts.push_back(e.value<std::string>().value_or(""));
-           }
-           o.outbound_no_proxy = std::move(hosts);
-           return "";
-         }},
+        {"outbound.no_proxy", StringList(o.outbound_no_proxy)},
         {"log.level", OneOf(o.log_level, {"trace", "debug", "info", "warn", "error"})},
         {"log.format", OneOf(o.log_format, {"text", "json"})},
         {"log.file", Text(o.log_file)},

@@ -9,6 +9,20 @@
 #include "support/secret_ledger.h"
 
 namespace crmhost::testing {
+namespace {
+
+// Starts the harness's daemon, logs in (which must work) and returns what the proxy saw.
+std::vector<FakeProxy::Seen> LoginThrough(RedtailHarness& h, const FakeProxy& proxy) {
+  h.Start();
+  auto login = h.Login();
+  INFO(login.body << h.daemon->Log());
+  REQUIRE(login.status == 200);
+  auto seen = proxy.seen();
+  REQUIRE_FALSE(seen.empty());
+  return seen;
+}
+
+}  // namespace
 
 TEST_CASE("outbound proxy: https CRM calls tunnel through CONNECT with the proxy's credentials",
           "[proxy][tls][e2e]") {
@@ -21,12 +35,7 @@ TEST_CASE("outbound proxy: https CRM calls tunnel through CONNECT with the proxy
   {
     RedtailHarness h(files,
                      {"--outbound-ca-file", certs / "ca.pem", "--outbound-proxy", proxy_url});
-    h.Start();
-    auto login = h.Login();
-    INFO(login.body << h.daemon->Log());
-    REQUIRE(login.status == 200);
-    auto seen = proxy.seen();
-    REQUIRE_FALSE(seen.empty());
+    auto seen = LoginThrough(h, proxy);
     CHECK(seen.front().method == "CONNECT");
     CHECK(seen.front().target == "127.0.0.1:" + std::to_string(h.fake.server().port()));
     CHECK(seen.front().proxy_authorization == "Basic " + Base64Encode("crm bot:pr0xy-s3cret-77"));
@@ -58,12 +67,7 @@ TEST_CASE("outbound proxy: plain http goes in absolute form and no_proxy hosts g
   FakeProxy proxy;
   {
     RedtailHarness h(std::nullopt, {"--outbound-proxy", proxy.url()});
-    h.Start();
-    auto login = h.Login();
-    INFO(login.body << h.daemon->Log());
-    REQUIRE(login.status == 200);
-    auto seen = proxy.seen();
-    REQUIRE_FALSE(seen.empty());
+    auto seen = LoginThrough(h, proxy);
     CHECK(seen.front().method != "CONNECT");
     CHECK(seen.front().target.rfind(
               "http://127.0.0.1:" + std::to_string(h.fake.server().port()) + "/api/public/v1/",
