@@ -10,6 +10,8 @@
 #include <crmhost/sdk/phone.hpp>
 #include <crmhost/sdk/time.hpp>
 
+#include <charconv>
+
 #include "api.h"
 #include "mapping.h"
 
@@ -142,6 +144,7 @@ class Redtail {
         {"linked_contacts",
          json::array{json::object{
              {"contact_id", contact.contains("id") ? contact.at("id") : json::value()}}}}};
+    AddAssignee(in, body);
     json::value created = api_.Send(call, "POST", "/activities", auth, body);
     const json::value* created_id = js::Get(js::Get(&created, "activity"), "id");
     if (!created_id) throw sdk::upstream_error(200, "Redtail did not return the new activity's id");
@@ -193,6 +196,20 @@ class Redtail {
     return json::object{{"callLogInfo", std::move(info)}};
   }
 
+  // Server-side logging's assignee (the admin's user mapping for adminAssignedUserRcId) attends
+  // the activity as its Redtail database user, as the reference does. A mapping whose crmUserId
+  // is not a number adds nobody (the reference would send user_id NaN).
+  static void AddAssignee(const json::object& in, json::object& body) {
+    const json::value* assignee = sdk::contract::AssignedCrmUser(in);
+    if (!assignee) return;
+    int64_t user_id = 0;
+    const std::string text = js::ToString(*assignee);
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), user_id);
+    if (ec != std::errc() || end != text.data() + text.size()) return;
+    body["attendees"] =
+        json::array{json::object{{"type", "Crm::Activity::Attendee::User"}, {"user_id", user_id}}};
+  }
+
   // Updates subject, the re-composed description and, when the call's times are known, the
   // activity's start and end.
   json::value updateCallLog(sdk::Call& call, const json::object& in) {
@@ -209,6 +226,7 @@ class Redtail {
       body["start_date"] = IsoStart(start);
       body["end_date"] = IsoEnd(start, in.if_contains("duration"));
     }
+    AddAssignee(in, body);
     api_.Send(call, "PUT", "/activities/" + sdk::url_encode(Text(existing, "thirdPartyLogId")),
               auth, body);
     return json::object{

@@ -120,6 +120,51 @@ TEST_CASE("Redtail: database users feed admin user mapping", "[redtail][admin]")
   CHECK(m[0].at("crmUser").at("name") == "Jane Doe");
   CHECK(m[0].at("rcUser").at(0).at("extensionId") == "101");
   CHECK(m[1].at("rcUser").as_array().empty());
+
+  // A user of the admin's RingCentral account (3001) logs a call that server-side logging
+  // assigns to extension 102, which the admin maps to Ada (database user 78): Ada attends the
+  // activity, on creation and on every update.
+  auto login = Request(h.port(), "POST", "/apiKeyLogin?state=platform=redtail",
+                       json::serialize(json::object{
+                           {"platform", "redtail"},
+                           {"apiKey", "apiKey"},
+                           {"additionalInfo", json::object{{"username", FakeRedtail::kUsername},
+                                                           {"password", FakeRedtail::kPassword}}}}),
+                       {{"X-RC-Access-Token", FakeRingCentral::kAdminToken}});
+  REQUIRE(login.status == 200);
+  const std::string account_jwt(login.Json().at("jwtToken").get_string());
+  json::object remap{
+      {"rcExtensionList", json::array{json::object{{"id", "102"}, {"name", "Ada Lovelace"}}}}};
+  REQUIRE(Send(h, "POST", "/admin/userMapping", account_jwt, remap,
+               {{"X-RC-Access-Token", FakeRingCentral::kAdminToken}})
+              .status == 200);
+  const json::object assigned{
+      {"category", 1}, {"isAssignedToUser", true}, {"adminAssignedUserRcId", "102"}};
+  json::object call = CallBody("rt-assigned");
+  call["additionalSubmission"] = assigned;
+  auto logged = Send(h, "POST", "/callLog", account_jwt, call);
+  INFO(logged.body);
+  REQUIRE(logged.Json().at("successful") == true);
+  const json::value attendees =
+      json::array{json::object{{"type", "Crm::Activity::Attendee::User"}, {"user_id", 78}}};
+  CHECK(h.fake.activity(logged.Json().at("logId").to_number<int64_t>()).at("attendees") ==
+        attendees);
+  json::object patch{
+      {"sessionId", "rt-assigned"}, {"note", "Follow-up"}, {"additionalSubmission", assigned}};
+  auto updated = Send(h, "PATCH", "/callLog", account_jwt, patch);
+  INFO(updated.status << " " << updated.body);
+  REQUIRE(updated.Json().at("successful") == true);
+  const auto requests = h.fake.server().requests();
+  const RecordedRequest* put = nullptr;
+  for (auto& r : requests)
+    if (r.method == "PUT" && r.body.find("description") != std::string::npos) put = &r;
+  REQUIRE(put);
+  CHECK(json::parse(put->body).at("attendees") == attendees);
+
+  // Not assigned (a user logging their own call): nobody is added.
+  auto own = Send(h, "POST", "/callLog", account_jwt, CallBody("rt-own"));
+  REQUIRE(own.Json().at("successful") == true);
+  CHECK_FALSE(h.fake.activity(own.Json().at("logId").to_number<int64_t>()).contains("attendees"));
 }
 
 }  // namespace crmhost::testing
