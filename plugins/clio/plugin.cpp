@@ -4,6 +4,8 @@
 // optionally per outbound SMS), making the calls the reference connector makes
 // (docs/CRM_PLUGINS.md lists them and where we differ).
 //
+// Appointments are Clio calendar entries (list, create, update, refresh, cancel = delete).
+//
 // Settings: clio.oauth_client_id / clio.oauth_client_secret for app.clio.com, and
 // clio.eu_oauth_client_id, clio.eu_oauth_client_secret (likewise ca_, au_) for the other regions.
 #include <crmhost/plugin.hpp>
@@ -14,6 +16,9 @@
 #include <crmhost/sdk/timezones.hpp>
 
 #include <algorithm>
+#include <charconv>
+#include <map>
+#include <optional>
 #include <set>
 
 extern const char kClioManifest[];  // manifest.json, embedded at build time
@@ -597,6 +602,143 @@ class Clio {
     return result;
   }
 
+  // ---- appointments: Clio calendar entries ----------------------------------------------
+
+  // Every entry the user can see (Clio applies no date filter here), as appointments; with a
+  // range {startDate, endDate} (YYYY-MM-DD, UTC days) only those starting within it.
+  json::value listAppointments(sdk::Call& call, const json::object& in) {
+    Session clio(call, in);
+    json::value listed =
+        clio.Get("calendar_entries.json?fields=" +
+                 sdk::url_encode("id,summary,start_at,end_at,description,attendees{id,name,type}"));
+    std::optional<int64_t> from, to;
+    if (const json::value* range = sdk::field(in, "range"); range && range->is_object()) {
+      const json::object& r = range->get_object();
+      from = sdk::time::ParseIso8601(sdk::string_field(r, "startDate"));
+      to = sdk::time::ParseIso8601(sdk::string_field(r, "endDate"));
+      if (to) *to += 86400000 - 1;  // through the end of that day
+    }
+    json::array appointments;
+    const json::value* entries = Data(listed);
+    if (entries && entries->is_array()) {
+      for (const json::value& e : entries->get_array()) {
+        if (!e.is_object()) continue;
+        const json::object& o = e.get_object();
+        const auto start = sdk::time::ParseIso8601(sdk::string_field(o, "start_at"));
+        const auto end = sdk::time::ParseIso8601(sdk::string_field(o, "end_at"));
+        if (from && to && (!start || *start < *from || *start > *to)) continue;
+        const json::value id = o.contains("id") && !o.at("id").is_null()
+                                   ? json::value(js::ToString(o.at("id")))
+                                   : json::value();
+        json::array attendees;
+        if (const json::value* list = sdk::field(o, "attendees"); list && list->is_array())
+          for (const json::value& a : list->get_array())
+            if (const json::value* aid = js::Get(&a, "id"); aid && !aid->is_null())
+              attendees.push_back(json::object{{"id", *aid},
+                                               {"name", ValueOr(a.get_object(), "name")},
+                                               {"type", ValueOr(a.get_object(), "type")}});
+        appointments.push_back(json::object{
+            {"thirdPartyAppointmentId", id},
+            {"id", id},
+            {"title", js::TextOrEmpty(sdk::field(o, "summary"))},
+            {"description", js::TextOrEmpty(sdk::field(o, "description"))},
+            {"participantName", ""},
+            {"startTimeUtc", start ? json::value(sdk::time::FormatIso8601(*start)) : json::value()},
+            {"durationMinutes", start && end ? DurationMinutes(*start, *end) : 0},
+            {"status", "scheduled"},
+            {"contactId", ""},
+            {"attendees", std::move(attendees)}});
+      }
+    }
+    return json::object{{"appointments", std::move(appointments)}};
+  }
+
+  // A calendar entry on the user's own writeable calendar (else any writeable one), with the
+  // payload's contacts as attendees and no email notification.
+  json::value createAppointment(sdk::Call& call, const json::object& in) {
+    Session clio(call, in);
+    const json::object& payload = ObjectOf(in, "payload");
+    const json::value calendar = WriteableCalendarId(clio);
+    if (calendar.is_null()) return Refusal("No writeable calendar found in Clio.");
+    const std::string start = sdk::string_field(payload, "startTimeUtc");
+    json::object data{
+        {"calendar_owner", json::object{{"id", calendar}}},
+        {"summary", payload.contains("title") ? payload.at("title") : ValueOr(payload, "summary")},
+        {"description", js::TextOrEmpty(sdk::field(payload, "summary"))},
+        {"start_at", start.empty() ? json::value() : json::value(start)},
+        {"end_at", EndAt(start, sdk::field(payload, "durationMinutes"))},
+        {"send_email_notification", false}};
+    if (data["summary"].is_null()) data["summary"] = "Appointment";
+    json::array attendees = ContactAttendees(sdk::field(payload, "contacts"));
+    if (!attendees.empty()) data["attendees"] = std::move(attendees);
+    json::value created = clio.Send("POST", "calendar_entries.json?fields=" + kEntryFields, data);
+    json::object appointment = Appointment(Data(created));
+    return json::object{{"appointmentId", appointment["id"]}, {"appointment", appointment}};
+  }
+
+  // Title, summary, time and attendees, each only if the patch names it; attendees not in the
+  // new list are removed (_destroy), the rest kept or added. Clio has no appointment status.
+  json::value updateAppointment(sdk::Call& call, const json::object& in) {
+    Session clio(call, in);
+    const json::object& patch = ObjectOf(in, "patchBody");
+    const bool other_fields = std::any_of(patch.begin(), patch.end(),
+                                          [](const auto& kv) { return kv.key() != "status"; });
+    if (patch.contains("status") && !other_fields)
+      return Refusal("Clio does not support appointment status changes.");
+    const std::string path = "calendar_entries/" + sdk::url_encode(Text(in, "appointmentId"));
+    json::value existing = clio.Get(path + ".json?fields=" + kEntryReadFields);
+    if (!Data(existing) || !Data(existing)->is_object())
+      return Refusal("Appointment not found in Clio.");
+    json::object data;
+    if (patch.contains("title")) data["summary"] = patch.at("title");
+    if (patch.contains("summary")) data["description"] = patch.at("summary");
+    if (patch.contains("startTimeUtc")) {
+      const std::string start = sdk::string_field(patch, "startTimeUtc");
+      data["start_at"] = patch.at("startTimeUtc");
+      data["end_at"] = EndAt(start, sdk::field(patch, "durationMinutes"));
+    }
+    if (const json::value* contacts = sdk::field(patch, "contacts");
+        contacts && contacts->is_array()) {
+      json::array wanted = ContactAttendees(contacts);
+      std::set<std::string> keep;
+      for (auto& a : wanted)
+        keep.insert(js::ToString(a.at("id")));
+      json::array attendees;
+      std::set<std::string> removed;
+      if (const json::value* had = js::Get(Data(existing), "attendees"); had && had->is_array())
+        for (const json::value& a : had->get_array())
+          if (const json::value* aid = js::Get(&a, "id"); aid && !aid->is_null()) {
+            const std::string key = js::ToString(*aid);
+            if (!keep.count(key) && removed.insert(key).second)
+              attendees.push_back(
+                  json::object{{"id", *aid}, {"type", "Contact"}, {"_destroy", true}});
+          }
+      for (auto& a : wanted)
+        attendees.push_back(std::move(a));
+      data["attendees"] = std::move(attendees);
+    }
+    json::value updated = clio.Send("PATCH", path + ".json?fields=" + kEntryFields, data);
+    return json::object{{"appointment", Appointment(Data(updated))}};
+  }
+
+  json::value refreshAppointment(sdk::Call& call, const json::object& in) {
+    Session clio(call, in);
+    json::value found = clio.Get("calendar_entries/" + sdk::url_encode(Text(in, "appointmentId")) +
+                                 ".json?fields=" + kEntryReadFields);
+    if (!Data(found) || !Data(found)->is_object()) return Refusal("Appointment not found in Clio.");
+    return json::object{{"appointment", Appointment(Data(found))}};
+  }
+
+  // Clio has no cancelled state: the entry is deleted.
+  json::value cancelAppointment(sdk::Call& call, const json::object& in) {
+    Session clio(call, in);
+    clio.Request("DELETE",
+                 "calendar_entries/" + sdk::url_encode(Text(in, "appointmentId")) + ".json");
+    return json::object{
+        {"successful", true},
+        {"returnMessage", ReturnMessage("Appointment cancelled successfully.", "success", 5000)}};
+  }
+
   static constexpr auto operations() {
     using Op = sdk::Operation<Clio>;
     return std::array{
@@ -616,10 +758,116 @@ class Clio {
         Op{"upsertCallDisposition", &Clio::upsertCallDisposition},
         Op{"createMessageLog", &Clio::createMessageLog},
         Op{"updateMessageLog", &Clio::updateMessageLog},
+        Op{"listAppointments", &Clio::listAppointments},
+        Op{"createAppointment", &Clio::createAppointment},
+        Op{"updateAppointment", &Clio::updateAppointment},
+        Op{"refreshAppointment", &Clio::refreshAppointment},
+        Op{"cancelAppointment", &Clio::cancelAppointment},
     };
   }
 
  private:
+  // Fields asked for when writing and when reading one calendar entry (percent-encoded).
+  static inline const std::string kEntryFields = sdk::url_encode(
+      "id,summary,description,start_at,end_at,attendees,external_properties,calendar_owner_id");
+  static inline const std::string kEntryReadFields = sdk::url_encode(
+      "id,summary,description,start_at,end_at,attendees{id,name,type},"
+      "external_properties,calendar_owner_id");
+
+  static json::object Refusal(std::string message) {
+    return json::object{{"successful", false},
+                        {"returnMessage", ReturnMessage(std::move(message), "warning", 5000)}};
+  }
+
+  static int64_t DurationMinutes(int64_t start_ms, int64_t end_ms) {
+    return std::max<int64_t>(0, (end_ms - start_ms + 30000) / 60000);  // rounded, never negative
+  }
+
+  // start + duration minutes, as an ISO instant; null without a start.
+  static json::value EndAt(const std::string& start, const json::value* duration) {
+    const auto start_ms = sdk::time::ParseIso8601(start);
+    if (!start_ms) return nullptr;
+    double minutes = 0;
+    if (duration && duration->is_number()) minutes = duration->to_number<double>();
+    return json::value(sdk::time::FormatIso8601(*start_ms + int64_t(minutes * 60000)));
+  }
+
+  // Contact ids (numbers, numeric strings or {id}) as Clio attendees; anything else is dropped.
+  static json::array ContactAttendees(const json::value* contacts) {
+    json::array out;
+    if (!contacts || !contacts->is_array()) return out;
+    std::set<int64_t> seen;
+    for (const json::value& c : contacts->get_array()) {
+      const json::value* id = c.is_object() ? js::Get(&c, "id") : &c;
+      if (!id) continue;
+      const std::string text = js::ToString(*id);
+      int64_t n = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+      if (ec != std::errc() || end != text.data() + text.size() || !seen.insert(n).second) continue;
+      out.push_back(json::object{{"id", n}, {"type", "Contact"}});
+    }
+    return out;
+  }
+
+  // The user's own writeable calendar, else any writeable one; null when there is none.
+  static json::value WriteableCalendarId(Session& clio) {
+    const std::string fields = "&order=" + sdk::url_encode("id(desc)") +
+                               "&limit=1&fields=" + sdk::url_encode("id,type,permission,visible");
+    json::value own = clio.Get("calendars.json?owner=true&writeable=true&visible=true&type=" +
+                               std::string("UserCalendar") + fields);
+    if (const json::value* id = js::Get(First(Data(own)), "id"); id && !id->is_null()) return *id;
+    json::value any = clio.Get("calendars.json?writeable=true&visible=true" + fields);
+    const json::value* id = js::Get(First(Data(any)), "id");
+    return id ? *id : json::value();
+  }
+
+  // A calendar entry as an App Connect appointment; the rc* external properties (set by other
+  // App Connect clients) win over the entry's own fields, as in the reference.
+  static json::object Appointment(const json::value* entry) {
+    const json::object empty;
+    const json::object& e = entry && entry->is_object() ? entry->get_object() : empty;
+    std::map<std::string, json::value> props;
+    if (const json::value* list = sdk::field(e, "external_properties"); list && list->is_array())
+      for (const json::value& p : list->get_array())
+        if (const json::value* name = js::Get(&p, "name"); name && name->is_string())
+          props[std::string(name->get_string())] = ValueOr(p.get_object(), "value");
+    auto prop = [&](const char* name) -> const json::value* {
+      auto it = props.find(name);
+      return it == props.end() || it->second.is_null() ? nullptr : &it->second;
+    };
+    const json::value* attendee = First(sdk::field(e, "attendees"));
+    json::array attendee_ids;
+    if (const json::value* list = sdk::field(e, "attendees"); list && list->is_array())
+      for (const json::value& a : list->get_array())
+        if (const json::value* aid = js::Get(&a, "id"); aid && !aid->is_null())
+          attendee_ids.push_back(json::value(js::ToString(*aid)));
+    const json::value* attendee_id = js::Get(attendee, "id");
+    auto or_attendee = [&](const char* property, const json::value* fallback) -> json::value {
+      if (const json::value* p = prop(property)) return *p;
+      return fallback && !fallback->is_null() ? *fallback : json::value();
+    };
+    const auto start = sdk::time::ParseIso8601(sdk::string_field(e, "start_at"));
+    const auto end = sdk::time::ParseIso8601(sdk::string_field(e, "end_at"));
+    const json::value* id = sdk::field(e, "id");
+    json::value contact_id =
+        prop("rcAppointmentContactId")
+            ? *prop("rcAppointmentContactId")
+            : (attendee_id && !attendee_id->is_null() ? json::value(js::ToString(*attendee_id))
+                                                      : json::value());
+    return json::object{
+        {"id", id && !id->is_null() ? json::value(js::ToString(*id)) : json::value()},
+        {"participantName", or_attendee("rcAppointmentParticipantName", js::Get(attendee, "name"))},
+        {"contactId", contact_id},
+        {"contactType", or_attendee("rcAppointmentContactType", js::Get(attendee, "type"))},
+        {"attendeeIds", std::move(attendee_ids)},
+        {"title", or_attendee("rcAppointmentTitle", sdk::field(e, "summary"))},
+        {"summary", ValueOr(e, "description")},
+        {"startTimeUtc", ValueOr(e, "start_at")},
+        {"durationMinutes", start && end ? json::value(DurationMinutes(*start, *end)) : nullptr},
+        {"status",
+         prop("rcAppointmentStatus") ? *prop("rcAppointmentStatus") : json::value("tentative")}};
+  }
+
   static json::array BillableOptions() {
     return json::array{json::object{{"const", "billable"}, {"title", "Billable"}},
                        json::object{{"const", "non-billable"}, {"title", "Non-billable"}}};

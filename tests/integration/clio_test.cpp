@@ -302,4 +302,122 @@ TEST_CASE("Clio: the CRM failing becomes the contract's returnMessage", "[clio]"
                            [&] { return h.us.communication_count(); });
 }
 
+TEST_CASE("Clio: appointments are calendar entries (list, create, update, refresh, cancel)",
+          "[clio][appointments]") {
+  ClioHarness h;
+  const std::string jwt = h.LoginJwt();
+  json::object payload{{"title", "Robinson meeting"},
+                       {"summary", "Discuss the appeal"},
+                       {"startTimeUtc", "2026-12-01T15:00:00Z"},
+                       {"durationMinutes", 45},
+                       {"contacts", json::array{71201, json::object{{"id", "71203"}}}}};
+  auto created = h.Send("POST", "/appointments", jwt, payload);
+  INFO(created.body);
+  REQUIRE(created.status == 200);
+  ExpectSchema("/appointments", "post", created);
+  const json::object made = created.Json().as_object();
+  CHECK(made.at("successful") == true);
+  const json::object& a = made.at("appointment").as_object();
+  const std::string id(made.at("appointmentId").as_string());
+  CHECK(a.at("id") == id.c_str());
+  CHECK(a.at("title") == "Robinson meeting");
+  CHECK(a.at("summary") == "Discuss the appeal");
+  CHECK(a.at("durationMinutes") == 45);
+  CHECK(a.at("attendeeIds") == json::array{"71201", "71203"});
+  CHECK(a.at("contactId") == "71201");
+  CHECK(a.at("participantName") == "Atticus Finch");
+  CHECK(a.at("status") == "tentative");
+  // On the user's own calendar, ending 45 minutes later, with no email to the attendees.
+  json::object entry = h.us.calendar_entry(std::stoll(id));
+  CHECK(entry.at("calendar_owner_id") == 51);
+  CHECK(entry.at("end_at") == "2026-12-01T15:45:00.000Z");
+  bool quiet = false;
+  for (auto& r : h.us.server().requests())
+    if (r.method == "POST" && r.path == "/api/v4/calendar_entries.json")
+      quiet = json::parse(r.body).at("data").at("send_email_notification") == false;
+  CHECK(quiet);
+
+  // Without a calendar of their own, a shared writeable one; with none, Clio's refusal.
+  h.us.SetCalendars(false, true);
+  auto shared = h.Send("POST", "/appointments", jwt, payload);
+  REQUIRE(shared.Json().at("successful") == true);
+  CHECK(h.us.calendar_entry(std::stoll(std::string(shared.Json().at("appointmentId").as_string())))
+            .at("calendar_owner_id") == 61);
+  h.us.SetCalendars(false, false);
+  auto nowhere = h.Send("POST", "/appointments", jwt, payload);
+  CHECK(nowhere.Json().at("successful") == false);
+  CHECK(nowhere.Json().at("returnMessage").at("message") == "No writeable calendar found in Clio.");
+  h.us.SetCalendars(true, true);
+
+  // Listing: every entry, or those starting within the days asked for.
+  auto all = h.Get("/appointments", jwt);
+  ExpectSchema("/appointments", "get", all);
+  CHECK(all.Json().at("appointments").as_array().size() == 2);
+  auto that_day = h.Get("/appointments?startDate=2026-12-01&endDate=2026-12-01", jwt);
+  const json::value day = that_day.Json();
+  REQUIRE(day.at("appointments").as_array().size() == 2);
+  const json::value& listed = day.at("appointments").at(0);
+  CHECK(listed.at("thirdPartyAppointmentId") == id.c_str());
+  CHECK(listed.at("startTimeUtc") == "2026-12-01T15:00:00.000Z");
+  CHECK(listed.at("durationMinutes") == 45);
+  CHECK(listed.at("attendees").at(0).at("name") == "Atticus Finch");
+  CHECK(h.Get("/appointments?startDate=2026-12-02&endDate=2026-12-31", jwt)
+            .Json()
+            .at("appointments")
+            .as_array()
+            .empty());
+
+  // An update moves it and replaces the attendees: Atticus is removed, Boo is added.
+  json::object patch{{"patch", json::object{{"title", "Moved"},
+                                            {"startTimeUtc", "2026-12-02T10:00:00Z"},
+                                            {"durationMinutes", 30},
+                                            {"contacts", json::array{71203, 71204}}}}};
+  auto patched = h.Send("PATCH", "/appointments/" + id, jwt, patch);
+  INFO(patched.body);
+  ExpectSchema("/appointments/{appointmentId}", "patch", patched);
+  const json::value moved = patched.Json().at("appointment");
+  CHECK(moved.at("title") == "Moved");
+  CHECK(moved.at("durationMinutes") == 30);
+  CHECK(moved.at("attendeeIds") == json::array{"71203", "71204"});
+  json::value sent;
+  for (auto& r : h.us.server().requests())
+    if (r.method == "PATCH" && r.path == "/api/v4/calendar_entries/" + id + ".json")
+      sent = json::parse(r.body).at("data");
+  CHECK(sent.at("attendees").at(0) ==
+        json::object{{"id", 71201}, {"type", "Contact"}, {"_destroy", true}});
+  CHECK(sent.at("end_at") == "2026-12-02T10:30:00.000Z");
+  CHECK_FALSE(sent.as_object().contains("description"));  // not in the patch: left alone
+
+  // Clio has no appointment status.
+  auto status =
+      h.Send("POST", "/appointments/" + id + "/status", jwt, json::object{{"status", "confirmed"}});
+  CHECK(status.Json().at("successful") == false);
+  CHECK(status.Json().at("returnMessage").at("message") ==
+        "Clio does not support appointment status changes.");
+
+  // App Connect's own properties on an entry win over Clio's fields.
+  const int64_t seeded = h.us.AddCalendarEntry(json::object{
+      {"summary", "Clio title"},
+      {"start_at", "2026-12-05T09:00:00Z"},
+      {"end_at", "2026-12-05T09:20:00Z"},
+      {"external_properties",
+       json::array{
+           json::object{{"id", 1}, {"name", "rcAppointmentTitle"}, {"value", "RC title"}},
+           json::object{{"id", 2}, {"name", "rcAppointmentStatus"}, {"value", "confirmed"}}}}});
+  auto refreshed = h.Get("/appointments/" + std::to_string(seeded) + "/refresh", jwt);
+  ExpectSchema("/appointments/{appointmentId}/refresh", "get", refreshed);
+  CHECK(refreshed.Json().at("appointment").at("title") == "RC title");
+  CHECK(refreshed.Json().at("appointment").at("status") == "confirmed");
+  CHECK(refreshed.Json().at("appointment").at("durationMinutes") == 20);
+
+  // Cancelling deletes the entry.
+  auto cancelled = h.Send("POST", "/appointments/" + id + "/cancel", jwt, json::object{});
+  ExpectSchema("/appointments/{appointmentId}/cancel", "post", cancelled);
+  CHECK(cancelled.Json().at("successful") == true);
+  CHECK(cancelled.Json().at("returnMessage").at("message") ==
+        "Appointment cancelled successfully.");
+  CHECK(h.us.calendar_entry(std::stoll(id)).empty());
+  CHECK(h.Get("/appointments/" + id + "/refresh", jwt).Json().at("successful") == false);
+}
+
 }  // namespace crmhost::testing

@@ -2,6 +2,8 @@
 
 #include <crmhost/plugin.hpp>
 
+#include <algorithm>
+
 namespace crmhost::testing {
 namespace json = boost::json;
 
@@ -112,6 +114,104 @@ FakeResponse FakeClio::Token(const RecordedRequest& req) {
                                 {"refresh_token", refresh_},
                                 {"token_type", "Bearer"},
                                 {"expires_in", 7200}});
+}
+
+json::object FakeClio::calendar_entry(int64_t id) const {
+  std::lock_guard lock(mu_);
+  auto it = calendar_entries_.find(id);
+  return it == calendar_entries_.end() ? json::object() : it->second;
+}
+
+int64_t FakeClio::AddCalendarEntry(json::object entry) {
+  std::lock_guard lock(mu_);
+  const int64_t id = next_id_++;
+  entry["id"] = id;
+  if (!entry.contains("attendees")) entry["attendees"] = json::array();
+  if (!entry.contains("external_properties")) entry["external_properties"] = json::array();
+  calendar_entries_[id] = std::move(entry);
+  return id;
+}
+
+void FakeClio::SetCalendars(bool own, bool shared) {
+  std::lock_guard lock(mu_);
+  own_calendar_ = own;
+  shared_calendar_ = shared;
+}
+
+// calendars, calendar_entries, calendar_entries/{id}: Clio answers attendees with the contact's
+// name and type, takes {id, type, _destroy} to remove one, and DELETE answers 204.
+FakeResponse FakeClio::Calendar(const RecordedRequest& req, const std::string& path,
+                                const json::object& data) {
+  auto attendee = [&](const json::value& id) -> json::object {
+    for (auto& c : contacts_)
+      if (c.at("id") == id)
+        return json::object{{"id", id}, {"name", c.at("name")}, {"type", "Person"}};
+    return json::object{{"id", id}, {"name", "Contact " + IdText(id)}, {"type", "Person"}};
+  };
+  if (path == "calendars" && req.method == "GET") {
+    json::array list;
+    const bool own = req.Query("owner") == "true";
+    if (own ? own_calendar_ : shared_calendar_)
+      list.push_back(json::object{{"id", own ? 51 : 61},
+                                  {"type", own ? "UserCalendar" : "AdhocCalendar"},
+                                  {"permission", own ? "owner" : "editor"},
+                                  {"visible", true}});
+    return Json(200, json::object{{"data", list}});
+  }
+  if (path == "calendar_entries" && req.method == "GET") {
+    json::array list;
+    for (auto& [id, e] : calendar_entries_)
+      list.push_back(e);
+    return Json(200, json::object{{"data", list}});
+  }
+  if (path == "calendar_entries" && req.method == "POST") {
+    json::object e = data;
+    if (!e.contains("summary") || !e.contains("start_at") || !e.contains("end_at") ||
+        !e.contains("calendar_owner"))
+      return Json(422, json::object{{"error", "summary, start_at, end_at, calendar_owner"}});
+    json::array attendees;
+    if (auto* list = e.if_contains("attendees"))
+      for (auto& a : list->as_array())
+        attendees.push_back(attendee(a.at("id")));
+    e["attendees"] = std::move(attendees);
+    e["external_properties"] = json::array();
+    e["calendar_owner_id"] = e.at("calendar_owner").at("id");
+    e.erase("calendar_owner");
+    e.erase("send_email_notification");
+    e["id"] = next_id_++;
+    calendar_entries_[e["id"].as_int64()] = e;
+    return Json(201, json::object{{"data", e}});
+  }
+  const int64_t id = path.rfind("calendar_entries/", 0) == 0
+                         ? std::atoll(path.substr(std::string("calendar_entries/").size()).c_str())
+                         : 0;
+  auto it = calendar_entries_.find(id);
+  if (it == calendar_entries_.end()) return Json(404, json::object{{"error", "not found"}});
+  if (req.method == "DELETE") {
+    calendar_entries_.erase(it);
+    FakeResponse r;
+    r.status = 204;
+    r.content_type.clear();
+    return r;
+  }
+  if (req.method == "PATCH") {
+    json::object& e = it->second;
+    for (const char* k : {"summary", "description", "start_at", "end_at"})
+      if (auto* v = data.if_contains(k)) e[k] = *v;
+    if (auto* list = data.if_contains("attendees")) {
+      json::array& have = e["attendees"].as_array();
+      for (auto& a : list->as_array()) {
+        const json::value& aid = a.at("id");
+        auto same = [&](const json::value& h) { return h.at("id") == aid; };
+        if (a.as_object().contains("_destroy")) {
+          have.erase(std::remove_if(have.begin(), have.end(), same), have.end());
+        } else if (std::none_of(have.begin(), have.end(), same)) {
+          have.push_back(attendee(aid));
+        }
+      }
+    }
+  }
+  return Json(200, json::object{{"data", it->second}});
 }
 
 FakeResponse FakeClio::Handle(const RecordedRequest& req) {
@@ -236,6 +336,7 @@ FakeResponse FakeClio::Handle(const RecordedRequest& req) {
         list.push_back(json::object{{"id", a.at("id")}, {"quantity", a.at("quantity")}});
     return Json(200, json::object{{"data", list}});
   }
+  if (path.rfind("calendar", 0) == 0) return Calendar(req, path, data());
   if (int64_t id = id_after("activities/"); id && req.method == "PATCH") {
     for (auto& a : activities_)
       if (a.at("id") == id) {

@@ -1,6 +1,7 @@
 // FakeClio: one region of Clio's API v4 and OAuth endpoints as the Clio plugin uses them, on
 // 127.0.0.1: contacts matched by the stored phone text or by name, matters (direct and through
-// paged relationships), communications, time entries (activities), users. Requests need the
+// paged relationships), communications, time entries (activities), users, calendars and calendar
+// entries (appointments; attendees resolved to contacts' names). Requests need the
 // bearer token it issued; answers carry Clio's rate-limit headers. FailureRules make it fail.
 #ifndef CRMHOST_TESTS_FAKE_CLIO_H
 #define CRMHOST_TESTS_FAKE_CLIO_H
@@ -36,20 +37,30 @@ class FakeClio {
   std::string access_token() const;
   size_t deauthorized() const;
 
+  boost::json::object calendar_entry(int64_t id) const;  // {} if absent (deleted)
+  // Seeds an entry as another client left it (e.g. with rc* external_properties); returns its id.
+  int64_t AddCalendarEntry(boost::json::object entry);
+  // Which calendars the user has: their own writeable one (id 51) and a shared one (id 61).
+  void SetCalendars(bool own, bool shared);
+
  private:
   FakeResponse Handle(const RecordedRequest& req);
   FakeResponse Token(const RecordedRequest& req);
 
   std::string host_, client_id_, client_secret_;
   mutable std::mutex mu_;
-  std::map<int64_t, boost::json::object> communications_;  // guarded by mu_
-  boost::json::array activities_;                          // guarded by mu_
-  boost::json::array contacts_;                            // guarded by mu_
-  boost::json::array created_contacts_;                    // guarded by mu_
-  int64_t next_id_ = 8001;                                 // guarded by mu_
-  int serial_ = 0;                                         // guarded by mu_
-  std::string access_, refresh_;                           // guarded by mu_
-  size_t deauthorized_ = 0;                                // guarded by mu_
+  std::map<int64_t, boost::json::object> communications_;    // guarded by mu_
+  boost::json::array activities_;                            // guarded by mu_
+  boost::json::array contacts_;                              // guarded by mu_
+  boost::json::array created_contacts_;                      // guarded by mu_
+  int64_t next_id_ = 8001;                                   // guarded by mu_
+  int serial_ = 0;                                           // guarded by mu_
+  std::string access_, refresh_;                             // guarded by mu_
+  size_t deauthorized_ = 0;                                  // guarded by mu_
+  std::map<int64_t, boost::json::object> calendar_entries_;  // guarded by mu_
+  bool own_calendar_ = true, shared_calendar_ = true;        // guarded by mu_
+  FakeResponse Calendar(const RecordedRequest& req, const std::string& path,
+                        const boost::json::object& data);  // mu_ held
   FailureRules failures_;
   std::unique_ptr<FakeHttpServer> server_;
 };
