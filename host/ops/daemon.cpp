@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -158,6 +159,10 @@ int RunDaemon(const Options& o, DaemonControl* control) {
   std::unique_ptr<store::Store> store = std::move(opened).value();
 
   asio::io_context ioc;
+  // SIGINT/SIGTERM are caught from the moment the daemon serves until it returns: a second
+  // signal during the drain or the shutdown after it (an impatient admin, a test) must not kill
+  // the process with the default action halfway through. Function scope for that reason.
+  asio::signal_set stop_signals(ioc);
   auto work = asio::make_work_guard(ioc);
   std::vector<std::thread> io_threads;
 
@@ -383,13 +388,21 @@ int RunDaemon(const Options& o, DaemonControl* control) {
       // A stop comes as SIGINT/SIGTERM or from the control (the Windows SCM), whichever first.
       std::promise<int> stop_signal;
       std::once_flag stop_once;
+      std::atomic<bool> stop_signal_seen{false};
       auto request_stop = [&](int signo) {
         std::call_once(stop_once, [&] { stop_signal.set_value(signo); });
       };
-      asio::signal_set signals(ioc, SIGINT, SIGTERM);
-      signals.async_wait([&](const boost::system::error_code& sec, int signo) {
-        if (!sec) request_stop(signo);
-      });
+      stop_signals.add(SIGINT);
+      stop_signals.add(SIGTERM);
+      std::function<void(const boost::system::error_code&, int)> on_stop_signal =
+          [&](const boost::system::error_code& sec, int signo) {
+            if (sec) return;
+            if (stop_signal_seen.exchange(true))
+              spdlog::info("received signal {} while stopping; the drain goes on", signo);
+            request_stop(signo);
+            stop_signals.async_wait(on_stop_signal);
+          };
+      stop_signals.async_wait(on_stop_signal);
       if (control)
         control->Attach([&] { request_stop(SIGTERM); },
                         [&] { asio::post(ioc, [&] { reload(true); }); });
@@ -430,10 +443,11 @@ int RunDaemon(const Options& o, DaemonControl* control) {
         std::this_thread::sleep_for(10ms);
       std::promise<void> cancelled;
       asio::post(ioc, [&] {
-#ifdef SIGHUP
         boost::system::error_code cec;
+#ifdef SIGHUP
         hangup.cancel(cec);
 #endif
+        stop_signals.cancel(cec);  // its handler refers to this block; the set stays registered
         watchdog.cancel();
         cancelled.set_value();
       });

@@ -4,7 +4,8 @@
 // optionally per outbound SMS), making the calls the reference connector makes
 // (docs/CRM_PLUGINS.md lists them and where we differ).
 //
-// Appointments are Clio calendar entries (list, create, update, refresh, cancel = delete).
+// Appointments are Clio calendar entries (list, create, update, refresh, cancel = delete); MMS
+// images and fax PDFs are uploaded into Clio Documents and linked from the log.
 //
 // Settings: clio.oauth_client_id / clio.oauth_client_secret for app.clio.com, and
 // clio.eu_oauth_client_id, clio.eu_oauth_client_secret (likewise ca_, au_) for the other regions.
@@ -525,11 +526,29 @@ class Clio {
       body = "Voicemail recording link: " + Text(in, "recordingLink") +
              " \n\n--- Created via RingCentral App Connect";
     } else if (js::Truthy(sdk::field(in, "faxDocLink"))) {
-      // Fax PDFs are linked, not uploaded into Clio Documents (see docs/CRM_PLUGINS.md).
+      // The fax PDF goes into Clio Documents (under the matter, else the contact); the log
+      // links to it, or to RingCentral's copy when the upload fails.
       subject = "Fax document sent from " + name + " - " +
                 sdk::time::FormatMoment(when, offset, "YY/MM/DD");
-      body = "Fax document link: " + Text(in, "faxDocLink") +
-             " \n\n--- Created via RingCentral App Connect";
+      const std::optional<std::string> doc =
+          UploadDocument(clio, Text(in, "faxDownloadLink"),
+                         Text(message, "direction") + " Fax - " + name + " - " +
+                             sdk::time::FormatMoment(when, 0, "MM/DD/YYYY") + ".pdf",
+                         in, when);
+      if (doc) {
+        const bool inbound = Text(message, "direction") == "Inbound";
+        const json::value* location = inbound ? js::Get(js::Get(message, "from"), "location")
+                                              : js::Get(First(js::Get(message, "to")), "location");
+        body = "Fax uploaded to Clio successfully.\nFax Status: " +
+               js::TextOrEmpty(sdk::field(message, "messageStatus")) +
+               "\nPage count: " + js::TextOrEmpty(sdk::field(message, "faxPageCount")) +
+               "\nFax document link: " + DocumentLink(clio, *doc) +
+               "\nLocation: " + js::TextOrEmpty(location) +
+               " \n\n--- Created via RingCentral App Connect";
+      } else {
+        body = "Fax failed to be uploaded to Clio.\nFax document link: " + Text(in, "faxDocLink") +
+               " \n\n--- Created via RingCentral App Connect";
+      }
     } else {
       subject = "SMS conversation with " + name + " - " +
                 sdk::time::FormatMoment(when, offset, "MM/DD/YYYY");
@@ -545,7 +564,8 @@ class Clio {
              sdk::time::FormatMoment(when, offset, "dddd, MMMM DD, YYYY") + "\nParticipants\n    " +
              user_name + "\n    " + name + "\n" + others +
              "\nConversation(1 messages)\nBEGIN\n------------\n" +
-             MessageLine(message, contact, user_name, offset) + "\n" + MessageText(in, message) +
+             MessageLine(message, contact, user_name, offset) + "\n" +
+             MessageText(clio, in, message) +
              "\n------------\nEND\n\n--- Created via RingCentral App Connect";
     }
     json::object data{
@@ -584,7 +604,7 @@ class Clio {
       body = js::TextOrEmpty(js::Get(Data(current), "body"));
       const std::string line =
           MessageLine(message, ObjectOf(in, "contactInfo"), UserName(clio), UserOffset(user)) +
-          "\n" + MessageText(in, message) + "\n\n";
+          "\n" + MessageText(clio, in, message) + "\n\n";
       if (auto at = body.find("------------\nEND"); at != std::string::npos) body.insert(at, line);
       const std::string head = "Conversation(";
       if (auto at = body.find(head); at != std::string::npos) {
@@ -984,13 +1004,93 @@ class Clio {
            " " + sdk::time::FormatMoment(when, offset, "hh:mm A");
   }
 
-  // The message's text; an image or video adds its link.
-  static std::string MessageText(const json::object& in, const json::object& message) {
+  // The message's text. An MMS image is uploaded into Clio Documents and linked (RingCentral's
+  // viewer link if the upload fails); a video adds its link.
+  static std::string MessageText(Session& clio, const json::object& in,
+                                 const json::object& message) {
     const std::string subject = sdk::field(message, "subject") ? Text(message, "subject") : "N/A";
+    if (js::Truthy(sdk::field(in, "imageDownloadLink"))) {
+      const int64_t when = TimeOr(sdk::field(message, "creationTime"), clio.call().now_ms());
+      const std::string type = Text(in, "imageContentType");
+      const std::optional<std::string> doc =
+          UploadDocument(clio, Text(in, "imageDownloadLink"),
+                         Text(message, "direction") + " Image Message - " +
+                             Text(ObjectOf(in, "contactInfo"), "name") + " - " +
+                             sdk::time::FormatMoment(when, 0, "MM/DD/YYYY") + "." +
+                             type.substr(type.find('/') + 1),
+                         in, when);
+      if (doc) return "[Message]: " + subject + "\n[Link]: " + DocumentLink(clio, *doc);
+      return "[Message]: " + subject + "\n[Link - failed to upload]: " + Text(in, "imageLink");
+    }
     for (const char* key : {"imageLink", "videoLink"})
       if (js::Truthy(sdk::field(in, key)))
         return "[Message]: " + subject + "\n[Link]: " + Text(in, key);
     return sdk::field(message, "subject") ? subject : "undefined";
+  }
+
+  static std::string DocumentLink(const Session& clio, const std::string& document_id) {
+    return "https://" + clio.host() + "/nc/#/documents/" + document_id + "/details";
+  }
+
+  // Clio's three-step upload: fetch the media from RingCentral first (its access token may not
+  // outlive a slow upload), create the document under the matter chosen on the form (else the
+  // contact), PUT the bytes to the storage URL Clio hands out with its headers, then mark the
+  // version fully uploaded. Returns the document id once Clio says it is complete; nullopt
+  // (having said why in the log) on any failure, so the log is still written.
+  static std::optional<std::string> UploadDocument(Session& clio, const std::string& download,
+                                                   const std::string& name, const json::object& in,
+                                                   int64_t when) {
+    sdk::Call& call = clio.call();
+    if (download.empty()) return std::nullopt;
+    try {
+      auto media = call.http_headers("GET", download, {});
+      if (!media.ok())
+        throw sdk::upstream_error(
+            media.status,
+            "RingCentral answered HTTP " + std::to_string(media.status) + " for the media");
+      const json::value* matter = sdk::field(ObjectOf(in, "additionalSubmission"), "matters");
+      const bool on_matter = js::Truthy(matter);
+      json::object parent{{"id", on_matter ? *matter : ValueOr(ObjectOf(in, "contactInfo"), "id")},
+                          {"type", on_matter ? "Matter" : "Contact"}};
+      json::value created = clio.Send(
+          "POST",
+          "documents.json?fields=" + sdk::url_encode("id,latest_document_version{uuid,put_url,"
+                                                     "put_headers}"),
+          json::object{{"name", name},
+                       {"parent", std::move(parent)},
+                       {"received_at", sdk::time::FormatIso8601(when)}});
+      const json::value* doc = Data(created);
+      const json::value* version = js::Get(doc, "latest_document_version");
+      const json::value* id = js::Get(doc, "id");
+      const std::string put_url = js::TextOrEmpty(js::Get(version, "put_url"));
+      if (!id || put_url.rfind("https://", 0) != 0)
+        throw sdk::upstream_error(200, "Clio gave no document id or upload URL");
+      std::vector<std::string> header_text;  // owns what the views below point at
+      if (const json::value* hs = js::Get(version, "put_headers"); hs && hs->is_array())
+        for (const json::value& h : hs->get_array()) {
+          header_text.push_back(js::TextOrEmpty(js::Get(&h, "name")));
+          header_text.push_back(js::TextOrEmpty(js::Get(&h, "value")));
+        }
+      std::vector<std::pair<std::string_view, std::string_view>> headers;
+      for (size_t i = 0; i + 1 < header_text.size(); i += 2)
+        if (!header_text[i].empty()) headers.emplace_back(header_text[i], header_text[i + 1]);
+      auto put = call.http_headers("PUT", put_url, headers, media.body);
+      if (!put.ok())
+        throw sdk::upstream_error(put.status,
+                                  "document storage answered HTTP " + std::to_string(put.status));
+      const std::string doc_id = js::ToString(*id);
+      json::value done = clio.Send(
+          "PATCH",
+          "documents/" + sdk::url_encode(doc_id) +
+              ".json?fields=" + sdk::url_encode("id,latest_document_version{fully_uploaded}"),
+          json::object{{"uuid", ValueOr(version->get_object(), "uuid")}, {"fully_uploaded", true}});
+      if (!js::Truthy(js::Get(js::Get(Data(done), "latest_document_version"), "fully_uploaded")))
+        throw sdk::upstream_error(200, "Clio did not mark the document uploaded");
+      return doc_id;
+    } catch (const std::exception& e) {
+      call.warn(std::string("uploading ") + name + " into Clio Documents failed: " + e.what());
+      return std::nullopt;
+    }
   }
 };
 

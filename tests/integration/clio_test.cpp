@@ -20,6 +20,7 @@ struct ClioHarness : CrmHarness {
                              "--plugin-setting", "clio.eu_oauth_client_id=clio-eu-client",
                              "--plugin-setting", "clio.eu_oauth_client_secret=clio-eu-secret-88",
                              "--outbound-override", us.origin() + "=" + us.base_url(),
+                             "--outbound-override", us.storage_origin() + "=" + us.base_url(),
                              "--outbound-override", eu.origin() + "=" + eu.base_url()});
     Start();
   }
@@ -418,6 +419,124 @@ TEST_CASE("Clio: appointments are calendar entries (list, create, update, refres
         "Appointment cancelled successfully.");
   CHECK(h.us.calendar_entry(std::stoll(id)).empty());
   CHECK(h.Get("/appointments/" + id + "/refresh", jwt).Json().at("successful") == false);
+}
+
+TEST_CASE("Clio: MMS images and fax PDFs are uploaded into Clio Documents and linked",
+          "[clio][documents]") {
+  // RingCentral's media store: content only with the access token the client sent.
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(3000, '\x07');
+  const std::string pdf = "%PDF-1.4 two pages of fax";
+  const std::string token = "rc-media-token-1234567";
+  FakeHttpServer media([&](const RecordedRequest& r) {
+    FakeResponse out;
+    const bool image = r.path.find("/content/6") != std::string::npos;
+    const bool fax = r.path.find("/content/7") != std::string::npos;
+    if (r.Query("access_token") != token || !(image || fax)) {
+      out.status = r.Query("access_token") != token ? 401 : 404;
+      out.body = "{}";
+      return out;
+    }
+    out.content_type = image ? "image/png" : "application/pdf";
+    out.body = image ? png : pdf;
+    return out;
+  });
+  const std::string media_origin = "https://media.ringcentral.test";
+  ClioHarness h({"--outbound-override", media_origin + "=" + media.base_url()});
+  const std::string jwt = h.LoginJwt();
+  const std::string store = media_origin + "/restapi/v1.0/account/~/extension/~/message-store";
+  // An MMS image on the matter chosen in the form.
+  json::object mms =
+      SmsFrom("+14155550100", "m5", "See photo", "Inbound", "2026-11-24T15:30:00.000Z");
+  mms["type"] = "MMS";
+  mms["attachments"] = json::array{json::object{
+      {"type", "MmsAttachment"}, {"uri", store + "/5/content/6"}, {"contentType", "image/png"}}};
+  json::object body = ConversationBody(json::array{mms}, "+14155550100", 71201, "Atticus Finch",
+                                       "Person", json::object{{"matters", 9001}});
+  body["logInfo"].as_object()["rcAccessToken"] = token;
+  auto logged = h.Send("POST", "/messageLog", jwt, body);
+  INFO(logged.body);
+  REQUIRE(logged.Json().at("successful") == true);
+  REQUIRE(h.us.document_count() == 1);
+  // Ids: the communication and the document come from one counter; find the document.
+  int64_t doc_id = 0;
+  for (int64_t id = 8001; id < 8010 && !doc_id; ++id)
+    if (!h.us.document(id).empty()) doc_id = id;
+  REQUIRE(doc_id);
+  const json::object doc = h.us.document(doc_id);
+  CHECK(doc.at("name") == "Inbound Image Message - Atticus Finch - 11/24/2026.png");
+  CHECK(doc.at("parent") == json::object{{"id", 9001}, {"type", "Matter"}});
+  CHECK(doc.at("fully_uploaded") == true);
+  CHECK(h.us.document_bytes(doc_id) == png);  // byte for byte through the storage host
+  const json::object comm = h.us.communication(doc_id == 8001 ? 8002 : 8001);
+  const std::string text(comm.at("body").as_string());
+  CHECK_THAT(text, Catch::Contains("Atticus Finch (+14155550100) 10:30 AM\n[Message]: See photo\n"
+                                   "[Link]: https://app.clio.com/nc/#/documents/" +
+                                   std::to_string(doc_id) + "/details\n"));
+  CHECK(text.find(token) == std::string::npos);
+
+  // A fax in another conversation, no matter: filed under the contact.
+  json::object fax = SmsFrom("+14155550100", "f7", "", "Inbound", "2026-11-24T16:00:00.000Z");
+  fax["type"] = "Fax";
+  fax["messageStatus"] = "Received";
+  fax["faxPageCount"] = 2;
+  fax["from"] = json::object{{"phoneNumber", "+14155550100"}, {"location", "San Francisco, CA"}};
+  fax["attachments"] = json::array{json::object{{"type", "RenderedDocument"},
+                                                {"uri", store + "/7/content/7"},
+                                                {"contentType", "application/pdf"},
+                                                {"link", "https://app.ringcentral.test/fax/7"}}};
+  json::object fax_body =
+      ConversationBody(json::array{fax}, "+14155550100", 71201, "Atticus Finch", "Person");
+  fax_body["logInfo"].as_object()["conversationId"] = "c2";
+  fax_body["logInfo"].as_object()["conversationLogId"] = "c2-20261124";
+  fax_body["logInfo"].as_object()["rcAccessToken"] = token;
+  auto faxed = h.Send("POST", "/messageLog", jwt, fax_body);
+  INFO(faxed.body);
+  REQUIRE(faxed.Json().at("successful") == true);
+  REQUIRE(h.us.document_count() == 2);
+  int64_t fax_doc = 0;
+  for (int64_t id = doc_id + 1; id < doc_id + 10 && !fax_doc; ++id)
+    if (!h.us.document(id).empty()) fax_doc = id;
+  REQUIRE(fax_doc);
+  CHECK(h.us.document(fax_doc).at("name") == "Inbound Fax - Atticus Finch - 11/24/2026.pdf");
+  CHECK(h.us.document(fax_doc).at("parent") == json::object{{"id", 71201}, {"type", "Contact"}});
+  CHECK(h.us.document_bytes(fax_doc) == pdf);
+  const json::object fax_comm = h.us.communication(fax_doc + 1);
+  CHECK(fax_comm.at("subject") == "Fax document sent from Atticus Finch - 26/11/24");
+  CHECK(std::string(fax_comm.at("body").as_string()) ==
+        "Fax uploaded to Clio successfully.\nFax Status: Received\nPage count: 2\n"
+        "Fax document link: https://app.clio.com/nc/#/documents/" +
+            std::to_string(fax_doc) +
+            "/details\nLocation: San Francisco, CA \n\n--- Created via RingCentral App Connect");
+
+  // The media cannot be fetched: the log still gets written, linking RingCentral's viewer,
+  // never the download link that carries the access token.
+  json::object lost =
+      SmsFrom("+14155550100", "m9", "Blurry", "Inbound", "2026-11-24T17:00:00.000Z");
+  lost["type"] = "MMS";
+  lost["attachments"] = json::array{json::object{
+      {"type", "MmsAttachment"}, {"uri", store + "/9/content/404"}, {"contentType", "image/jpeg"}}};
+  json::object lost_body =
+      ConversationBody(json::array{lost}, "+14155550100", 71201, "Atticus Finch", "Person");
+  lost_body["logInfo"].as_object()["conversationId"] = "c3";
+  lost_body["logInfo"].as_object()["conversationLogId"] = "c3-20261124";
+  lost_body["logInfo"].as_object()["rcAccessToken"] = token;
+  auto partial = h.Send("POST", "/messageLog", jwt, lost_body);
+  INFO(partial.body);
+  REQUIRE(partial.Json().at("successful") == true);
+  CHECK(h.us.document_count() == 2);
+  bool linked = false;
+  for (int64_t id = 8001; id < 8020; ++id) {
+    const json::object c = h.us.communication(id);
+    if (c.empty()) continue;
+    const std::string b(c.at("body").as_string());
+    CHECK(b.find(token) == std::string::npos);
+    linked = linked || b.find(
+                           "[Message]: Blurry\n[Link - failed to upload]: "
+                           "https://ringcentral.github.io/ringcentral-media-reader/?media=") !=
+                           std::string::npos;
+  }
+  CHECK(linked);
+  CHECK(h.daemon->Log().find(token) == std::string::npos);
 }
 
 }  // namespace crmhost::testing

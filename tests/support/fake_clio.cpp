@@ -37,6 +37,11 @@ json::object Matter(int64_t id, const char* number, const char* description, con
 }
 
 // An id as text, whether it was sent as a number or a string.
+bool IsTrue(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_bool() && v->get_bool();
+}
+
 std::string IdText(const json::value& v) {
   return v.is_string() ? std::string(v.get_string()) : json::serialize(v);
 }
@@ -214,10 +219,81 @@ FakeResponse FakeClio::Calendar(const RecordedRequest& req, const std::string& p
   return Json(200, json::object{{"data", it->second}});
 }
 
+json::object FakeClio::document(int64_t id) const {
+  std::lock_guard lock(mu_);
+  auto it = documents_.find(id);
+  return it == documents_.end() ? json::object() : it->second;
+}
+
+std::string FakeClio::document_bytes(int64_t id) const {
+  std::lock_guard lock(mu_);
+  auto it = documents_.find(id);
+  if (it == documents_.end()) return "";
+  auto up = uploads_.find(std::string(it->second.at("uuid").as_string()));
+  return up == uploads_.end() ? "" : up->second;
+}
+
+size_t FakeClio::document_count() const {
+  std::lock_guard lock(mu_);
+  return documents_.size();
+}
+
+// documents (POST: a new document with an upload URL) and documents/{id} (PATCH: mark the
+// version fully uploaded, which only holds once its bytes arrived).
+FakeResponse FakeClio::Documents(const RecordedRequest& req, const std::string& path,
+                                 const json::object& data) {
+  if (path == "documents" && req.method == "POST") {
+    if (!data.contains("name") || !data.contains("parent"))
+      return Json(422, json::object{{"error", "name and parent are required"}});
+    json::object d = data;
+    const int64_t id = next_id_++;
+    d["id"] = id;
+    d["uuid"] = "uuid-" + std::to_string(id);
+    d["fully_uploaded"] = false;
+    documents_[id] = d;
+    return Json(
+        201, json::object{
+                 {"data",
+                  json::object{
+                      {"id", id},
+                      {"latest_document_version",
+                       json::object{
+                           {"uuid", d["uuid"]},
+                           {"put_url", storage_origin() + "/upload/uuid-" + std::to_string(id)},
+                           {"put_headers",
+                            json::array{json::object{{"name", "x-amz-server-side-encryption"},
+                                                     {"value", "AES256"}},
+                                        json::object{{"name", "Content-Type"},
+                                                     {"value", "application/octet-stream"}}}}}}}}});
+  }
+  const int64_t id = path.rfind("documents/", 0) == 0 ? std::atoll(path.c_str() + 10) : 0;
+  auto it = documents_.find(id);
+  if (it == documents_.end() || req.method != "PATCH")
+    return Json(404, json::object{{"error", "not found"}});
+  json::object& d = it->second;
+  const bool complete = data.contains("uuid") && data.at("uuid") == d.at("uuid") &&
+                        IsTrue(data, "fully_uploaded") &&
+                        uploads_.count(std::string(d.at("uuid").as_string()));
+  d["fully_uploaded"] = complete;
+  return Json(200,
+              json::object{{"data", json::object{{"id", id},
+                                                 {"latest_document_version",
+                                                  json::object{{"fully_uploaded", complete}}}}}});
+}
+
 FakeResponse FakeClio::Handle(const RecordedRequest& req) {
   if (auto failure = failures_.Match(req.path)) return *failure;
   if (req.path == "/oauth/token" && req.method == "POST") return Token(req);
   std::unique_lock lock(mu_);
+  // The storage host: no Clio token, but the headers Clio said to send.
+  if (req.path.rfind("/upload/", 0) == 0 && req.method == "PUT") {
+    if (req.Header("x-amz-server-side-encryption") != "AES256" || req.Header("authorization"))
+      return Json(403, json::object{{"error", "SignatureDoesNotMatch"}});
+    uploads_[req.path.substr(8)] = req.body;
+    FakeResponse ok;
+    ok.content_type.clear();
+    return ok;
+  }
   if (access_.empty() || req.Header("authorization").value_or("") != "Bearer " + access_)
     return Json(401, json::object{{"error", json::object{{"type", "AuthorizationError"}}}});
   if (req.path == "/oauth/deauthorize" && req.method == "POST") {
@@ -337,6 +413,7 @@ FakeResponse FakeClio::Handle(const RecordedRequest& req) {
     return Json(200, json::object{{"data", list}});
   }
   if (path.rfind("calendar", 0) == 0) return Calendar(req, path, data());
+  if (path.rfind("documents", 0) == 0) return Documents(req, path, data());
   if (int64_t id = id_after("activities/"); id && req.method == "PATCH") {
     for (auto& a : activities_)
       if (a.at("id") == id) {

@@ -1,7 +1,9 @@
 // FakeClio: one region of Clio's API v4 and OAuth endpoints as the Clio plugin uses them, on
 // 127.0.0.1: contacts matched by the stored phone text or by name, matters (direct and through
 // paged relationships), communications, time entries (activities), users, calendars and calendar
-// entries (appointments; attendees resolved to contacts' names). Requests need the
+// entries (appointments; attendees resolved to contacts' names), and documents with Clio's
+// three-step upload (create, PUT to a storage URL on another host, mark fully uploaded). API
+// requests need the
 // bearer token it issued; answers carry Clio's rate-limit headers. FailureRules make it fail.
 #ifndef CRMHOST_TESTS_FAKE_CLIO_H
 #define CRMHOST_TESTS_FAKE_CLIO_H
@@ -43,6 +45,12 @@ class FakeClio {
   // Which calendars the user has: their own writeable one (id 51) and a shared one (id 61).
   void SetCalendars(bool own, bool shared);
 
+  // Where document bytes are PUT (a storage host apart from Clio's; map it to base_url()).
+  std::string storage_origin() const { return "https://clio-documents.storage.test"; }
+  boost::json::object document(int64_t id) const;  // {} if absent
+  std::string document_bytes(int64_t id) const;    // what was PUT for it
+  size_t document_count() const;
+
  private:
   FakeResponse Handle(const RecordedRequest& req);
   FakeResponse Token(const RecordedRequest& req);
@@ -59,6 +67,10 @@ class FakeClio {
   size_t deauthorized_ = 0;                                  // guarded by mu_
   std::map<int64_t, boost::json::object> calendar_entries_;  // guarded by mu_
   bool own_calendar_ = true, shared_calendar_ = true;        // guarded by mu_
+  std::map<int64_t, boost::json::object> documents_;         // guarded by mu_
+  std::map<std::string, std::string> uploads_;               // guarded by mu_: uuid -> bytes
+  FakeResponse Documents(const RecordedRequest& req, const std::string& path,
+                         const boost::json::object& data);  // mu_ held
   FakeResponse Calendar(const RecordedRequest& req, const std::string& path,
                         const boost::json::object& data);  // mu_ held
   FailureRules failures_;
