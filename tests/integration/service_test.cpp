@@ -202,6 +202,8 @@ TEST_CASE("graceful stop: readiness fails, requests in flight complete, exit 0",
   CHECK(ready.body.find("[-]not-draining failed: stopping") != std::string::npos);
   auto draining = Request(h.daemon->ops_port(), "GET", "/metrics");
   CHECK(draining.body.find("\ncrmhost_draining 1\n") != std::string::npos);
+  // A second SIGTERM (an impatient admin) neither kills the drain nor the shutdown after it.
+  REQUIRE(::kill(h.daemon->pid(), SIGTERM) == 0);
   for (auto& f : inflight) {
     HttpResult r = f.get();
     INFO(r.body);
@@ -209,7 +211,8 @@ TEST_CASE("graceful stop: readiness fails, requests in flight complete, exit 0",
     CHECK(r.Json().at("successful") == true);
   }
   CHECK(h.daemon->Stop(SIGTERM) == 0);
-  CHECK_THAT(h.daemon->Log(), Catch::Contains("received signal 15; draining 4 requests"));
+  CHECK_THAT(h.daemon->Log(), Catch::Contains("received signal 15; draining 4 requests") &&
+                                  Catch::Contains("received signal 15 while stopping"));
 }
 
 TEST_CASE("systemd: READY, RELOADING, WATCHDOG and STOPPING reach NOTIFY_SOCKET", "[service]") {
