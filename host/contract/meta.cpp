@@ -1,5 +1,6 @@
 // Meta routes: liveness and capability discovery (contract §3.1).
 #include <boost/json.hpp>
+#include <crmhost/sdk/js.hpp>
 
 #include "contract/app.h"
 #include "contract/errors.h"
@@ -7,6 +8,7 @@
 
 namespace crmhost::contract {
 namespace json = boost::json;
+namespace js = crmhost::sdk::js;
 
 namespace {
 
@@ -47,7 +49,10 @@ http::HttpResponse ImplementedInterfaces(App& app, http::HttpRequest& req) {
 // A deployment registers its own OAuth app with the CRM: the client must then start the
 // authorization with that app's client id, URL and redirect, so the configured
 // `<platform>.oauth_client_id`, `oauth_authorization_url` and `oauth_redirect_uri` replace the
-// embedded manifest's (which names the reference deployment's app).
+// embedded manifest's (which names the reference deployment's app). A hostname `override`
+// (a CRM region with an app of its own, e.g. eu.app.clio.com) takes
+// `<platform>.<first label>_oauth_client_id` / `_oauth_authorization_url` (`clio.eu_...`), the
+// names the plugin itself reads for that region's token exchange.
 void ApplyOAuthSettings(App& app, const std::string& platform, json::object& entry) {
   auto s = app.plugin_settings.find(platform);
   if (s == app.plugin_settings.end()) return;
@@ -60,6 +65,26 @@ void ApplyOAuthSettings(App& app, const std::string& platform, json::object& ent
                                 {"oauth_redirect_uri", "redirectUri"}})
     if (auto v = s->second.find(setting); v != s->second.end() && !v->second.empty())
       oauth->get_object()[field] = v->second;
+  json::value* overrides = entry.if_contains("override");
+  if (!overrides || !overrides->is_array()) return;
+  for (json::value& o : overrides->get_array()) {
+    if (!o.is_object() || js::TextOrEmpty(js::Get(o.get_object(), "triggerType")) != "hostname")
+      continue;
+    const std::string host = js::TextOrEmpty(js::Get(o.get_object(), "triggerValue"));
+    const std::string prefix = host.substr(0, host.find('.')) + "_";
+    json::value* objects = o.get_object().if_contains("overrideObjects");
+    if (host.empty() || !objects || !objects->is_array()) continue;
+    for (json::value& obj : objects->get_array()) {
+      if (!obj.is_object()) continue;
+      const std::string path = js::TextOrEmpty(js::Get(obj.get_object(), "path"));
+      const char* setting = path == "auth.oauth.clientId"  ? "oauth_client_id"
+                            : path == "auth.oauth.authUrl" ? "oauth_authorization_url"
+                                                           : nullptr;
+      if (!setting) continue;
+      if (auto v = s->second.find(prefix + setting); v != s->second.end() && !v->second.empty())
+        obj.get_object()["value"] = v->second;
+    }
+  }
 }
 
 // The manifest's platform entry of every live plugin, by platform name.

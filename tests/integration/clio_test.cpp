@@ -1,6 +1,7 @@
 // The Clio plugin end to end: crmhostd with clio.so, two Clio regions faked on 127.0.0.1 through
 // --outbound-override (each with its own OAuth app), and what reached Clio checked byte by byte.
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "integration/crm_harness.h"
 #include "support/fake_clio.h"
@@ -60,8 +61,18 @@ TEST_CASE("Clio: OAuth login per region, logout revokes the token", "[clio]") {
   CHECK(h.us.server().count("POST", "/oauth/token") == 1);
   // The manifest names this deployment's OAuth app, not the reference's.
   auto manifest = Request(h.port(), "GET", "/crmManifest?platformName=clio");
-  CHECK(manifest.Json().at("platforms").at("clio").at("auth").at("oauth").at("clientId") ==
-        "clio-us-client");
+  const json::value clio_entry = manifest.Json().at("platforms").at("clio");
+  CHECK(clio_entry.at("auth").at("oauth").at("clientId") == "clio-us-client");
+  // Region overrides: the deployment's EU app (clio.eu_oauth_client_id) replaces the reference's;
+  // regions it has no app for keep what the manifest says.
+  std::map<std::string, std::string> region_client;
+  for (auto& o : clio_entry.at("override").as_array())
+    for (auto& obj : o.at("overrideObjects").as_array())
+      if (obj.at("path") == "auth.oauth.clientId")
+        region_client[std::string(o.at("triggerValue").as_string())] =
+            std::string(obj.at("value").as_string());
+  CHECK(region_client.at("eu.app.clio.com") == "clio-eu-client");
+  CHECK(region_client.at("au.app.clio.com") == "74rCbGWW1bUIMd2Zgz07baA29dAtZoH1Wsu7xgkb");
 
   // The EU region is its own OAuth app and host: the US one is never asked.
   const std::string eu_jwt = h.LoginJwt("eu.app.clio.com");
