@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package crmhost needs to build, test and benchmark.
+# Installs the Debian 12 packages crmhost needs to build and run it; with --for-tests also what
+# the tests and benchmarks use (the .deb and its checks, the Windows cross-compile, wrk).
 # Idempotent: packages already present are skipped, so running it twice costs ~1 s.
 set -euo pipefail
 
@@ -11,13 +12,18 @@ packages=(
   libspdlog-dev libfmt-dev  # logging
   libcli11-dev              # command line
   libtomlplusplus-dev       # the configuration file
-  catch2                    # tests (v2)
-  wrk                       # benchmarks (bench/), never tests
-  dpkg-dev fakeroot lintian # the .deb (cpack -G DEB) and its test
-  g++-mingw-w64-x86-64-posix  # compiles the Windows service and .dll loader (never run here)
-  systemd                   # systemd-analyze verify/security for the unit
-  ca-certificates curl      # curl: the out-of-tree plugin test and benchmarks
+  catch2                    # tests (v2; the build compiles them)
+  ca-certificates
 )
+if [ "${1:-}" = "--for-tests" ]; then
+  packages+=(
+    wrk                         # benchmarks (bench/), never tests
+    dpkg-dev fakeroot lintian   # the .deb (cpack -G DEB) and its test
+    g++-mingw-w64-x86-64-posix  # compiles the Windows service and .dll loader (never run here)
+    systemd                     # systemd-analyze verify/security for the unit
+    curl                        # the out-of-tree plugin test and benchmarks
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do
