@@ -261,16 +261,7 @@ class Insightly {
     // Server-side logging for another extension: the event is that user's.
     if (const json::value* owner = sdk::contract::AssignedCrmUser(in))
       body["OWNER_USER_ID"] = IdNumber(*owner);
-    json::value event = UserSend(call, in, "POST", "events", body);
-    const json::value* id = js::Get(&event, "EVENT_ID");
-    if (!id) throw sdk::upstream_error(200, "Insightly did not return the new event's id");
-    // The event exists: a failed link must not hide its id (a retry would log the call twice).
-    try {
-      LinkPerson(call, in, js::ToString(*id), contact, ObjectOf(in, "additionalSubmission"));
-    } catch (const sdk::upstream_error& e) {
-      call.warn("Insightly event created, but linking it failed: " + std::string(e.what()));
-    }
-    return json::object{{"logId", *id},
+    return json::object{{"logId", CreateLinkedEvent(call, in, contact, std::move(body))},
                         {"returnMessage", ReturnMessage("Call logged", "success", 2000)},
                         {"extraDataTracking", json::object()}};
   }
@@ -423,19 +414,12 @@ class Insightly {
                   "\n------------\nEND\n\n--- Created via RingCentral App Connect";
       }
     }
-    json::value event = UserSend(call, in, "POST", "events",
-                                 json::object{{"TITLE", title},
-                                              {"DETAILS", details},
-                                              {"START_DATE_UTC", IsoOf(when)},
-                                              {"END_DATE_UTC", IsoOf(when)}});
-    const json::value* id = js::Get(&event, "EVENT_ID");
-    if (!id) throw sdk::upstream_error(200, "Insightly did not return the new event's id");
-    try {
-      LinkPerson(call, in, js::ToString(*id), contact, ObjectOf(in, "additionalSubmission"));
-    } catch (const sdk::upstream_error& e) {
-      call.warn("Insightly event created, but linking it failed: " + std::string(e.what()));
-    }
-    return json::object{{"logId", *id},
+    json::value id = CreateLinkedEvent(call, in, contact,
+                                       json::object{{"TITLE", title},
+                                                    {"DETAILS", details},
+                                                    {"START_DATE_UTC", IsoOf(when)},
+                                                    {"END_DATE_UTC", IsoOf(when)}});
+    return json::object{{"logId", std::move(id)},
                         {"returnMessage", ReturnMessage("Message logged", "success", 1000)}};
   }
 
@@ -610,6 +594,21 @@ class Insightly {
     if (!js::Truthy(recent)) recent = sdk::field(r, "DATE_UPDATED_UTC");
     if (recent) out["mostRecentActivityDate"] = *recent;
     return out;
+  }
+
+  // POST events, then the links to the person; returns the new event's id. Once the event
+  // exists a failed link must not hide its id (a retry would log it twice), so that is a warning.
+  json::value CreateLinkedEvent(sdk::Call& call, const json::object& in,
+                                const json::object& contact, json::object body) const {
+    json::value event = UserSend(call, in, "POST", "events", body);
+    const json::value* id = js::Get(&event, "EVENT_ID");
+    if (!id) throw sdk::upstream_error(200, "Insightly did not return the new event's id");
+    try {
+      LinkPerson(call, in, js::ToString(*id), contact, ObjectOf(in, "additionalSubmission"));
+    } catch (const sdk::upstream_error& e) {
+      call.warn("Insightly event created, but linking it failed: " + std::string(e.what()));
+    }
+    return *id;
   }
 
   // Links the event to its contact (and the organisation, opportunity and project the user

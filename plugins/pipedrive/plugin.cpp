@@ -391,16 +391,7 @@ class Pipedrive {
 
     const std::optional<std::string> type =
         ResolveActivityType(s, in, "pipedriveCallActivityType", "call");
-    if (!type)
-      return json::object{
-          {"logId", nullptr},
-          {"returnMessage",
-           json::object{{"messageType", "error"},
-                        {"message",
-                         "Call logging requires an active activity type containing the word "
-                         "\"call\" (case insensitive), or one explicitly assigned by an admin "
-                         "under Admin > Account settings."},
-                        {"ttl", 2000}}}};
+    if (!type) return NoActivityType("Call", "call");
     body["type"] = *type;
     const json::value payload = body;
     json::value created = s.Send("POST", "/api/v2/activities", &payload);
@@ -489,16 +480,7 @@ class Pipedrive {
 
     const std::optional<std::string> type =
         ResolveActivityType(s, in, "pipedriveSMSActivityType", "sms");
-    if (!type)
-      return json::object{
-          {"logId", nullptr},
-          {"returnMessage",
-           json::object{{"messageType", "error"},
-                        {"message",
-                         "Message logging requires an active activity type containing the word "
-                         "\"sms\" (case insensitive), or one explicitly assigned by an admin "
-                         "under Admin > Account settings."},
-                        {"ttl", 2000}}}};
+    if (!type) return NoActivityType("Message", "sms");
 
     std::string subject, note;
     if (js::Truthy(js::Get(shared, "body")) && js::Truthy(js::Get(shared, "subject"))) {
@@ -789,6 +771,22 @@ class Pipedrive {
                     e.what());
       return *cached;
     }
+  }
+
+  // The answer when no activity type fits `kind` ("Call", "Message"): the reference's message,
+  // naming the `word` a type must contain.
+  static json::object NoActivityType(const std::string& kind, const std::string& word) {
+    return json::object{
+        {"logId", nullptr},
+        {"returnMessage",
+         json::object{{"messageType", "error"},
+                      {"message", kind +
+                                      " logging requires an active activity type containing the "
+                                      "word \"" +
+                                      word +
+                                      "\" (case insensitive), or one explicitly assigned by an "
+                                      "admin under Admin > Account settings."},
+                      {"ttl", 2000}}}};
   }
 
   // The key_string to log with: the configured one when it is active, else the first type whose

@@ -31,25 +31,10 @@ struct ClioHarness : CrmHarness {
 };
 
 json::object ClioCall(const std::string& session, json::object submission = {}) {
-  return json::object{
-      {"logInfo",
-       json::object{
-           {"id", "call-" + session},
-           {"sessionId", session},
-           {"telephonySessionId", "tel-" + session},
-           {"direction", "Inbound"},
-           {"from", json::object{{"name", "Atticus Finch"}, {"phoneNumber", "+14155550100"}}},
-           {"to", json::object{{"name", "Jane Doe"}, {"phoneNumber", "+14155550005"}}},
-           {"duration", 125},
-           {"result", "Completed"},
-           {"startTime", 1767323045000},
-           {"customSubject", "Robinson call"}}},
-      {"contactId", 71201},
-      {"contactName", "Atticus Finch"},
-      {"contactType", "Person"},
-      {"note", "Client asked about bail"},
-      {"hashedExtensionId", "hashed-ext-105"},
-      {"additionalSubmission", std::move(submission)}};
+  json::object body = InboundCallBody(session, {71201, "Atticus Finch", "+14155550100", "Person"},
+                                      "Client asked about bail", std::move(submission));
+  body["logInfo"].as_object()["customSubject"] = "Robinson call";
+  return body;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,38 @@
 #include "support/http_client.h"
 
 namespace crmhost::testing {
+
+// Who called in a POST /callLog body, and as what kind of CRM record.
+struct CallContact {
+  boost::json::value id;
+  std::string name, phone, type;
+};
+
+// A POST /callLog body: a completed 125 s inbound call from `contact` to the user (Jane Doe) at
+// 2026-01-02T03:04:05Z, with the agent's `note` and, when given, the form's `submission`.
+inline boost::json::object InboundCallBody(const std::string& session, const CallContact& contact,
+                                           const std::string& note,
+                                           std::optional<boost::json::object> submission) {
+  boost::json::object body{
+      {"logInfo",
+       boost::json::object{
+           {"id", "call-" + session},
+           {"sessionId", session},
+           {"telephonySessionId", "tel-" + session},
+           {"direction", "Inbound"},
+           {"from", boost::json::object{{"name", contact.name}, {"phoneNumber", contact.phone}}},
+           {"to", boost::json::object{{"name", "Jane Doe"}, {"phoneNumber", "+14155550005"}}},
+           {"duration", 125},
+           {"result", "Completed"},
+           {"startTime", 1767323045000}}},
+      {"contactId", contact.id},
+      {"contactName", contact.name},
+      {"contactType", contact.type},
+      {"note", note},
+      {"hashedExtensionId", "hashed-ext-105"}};
+  if (submission) body["additionalSubmission"] = std::move(*submission);
+  return body;
+}
 
 struct CrmHarness {
   TempDir dir;

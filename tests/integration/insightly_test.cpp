@@ -40,24 +40,8 @@ size_t CountLinks(const json::object& event, const char* name) {
 }
 
 json::object InsightlyCall(const std::string& session, json::object submission = {}) {
-  return json::object{
-      {"logInfo",
-       json::object{
-           {"id", "call-" + session},
-           {"sessionId", session},
-           {"telephonySessionId", "tel-" + session},
-           {"direction", "Inbound"},
-           {"from", json::object{{"name", "Ada Lovelace"}, {"phoneNumber", "+14155550642"}}},
-           {"to", json::object{{"name", "Jane Doe"}, {"phoneNumber", "+14155550005"}}},
-           {"duration", 125},
-           {"result", "Completed"},
-           {"startTime", 1767323045000}}},
-      {"contactId", 101},
-      {"contactName", "Ada Lovelace"},
-      {"contactType", "Contact"},
-      {"note", "Asked about the engine"},
-      {"hashedExtensionId", "hashed-ext-105"},
-      {"additionalSubmission", std::move(submission)}};
+  return InboundCallBody(session, {101, "Ada Lovelace", "+14155550642", "Contact"},
+                         "Asked about the engine", std::move(submission));
 }
 
 }  // namespace

@@ -69,24 +69,8 @@ std::string Str(const json::value& v) {
 
 json::object CallBody(const std::string& session, std::optional<json::object> submission = {},
                       int64_t contact = 101, const std::string& name = "Ada Lovelace") {
-  json::object body{
-      {"logInfo",
-       json::object{{"id", "call-" + session},
-                    {"sessionId", session},
-                    {"telephonySessionId", "tel-" + session},
-                    {"direction", "Inbound"},
-                    {"from", json::object{{"name", name}, {"phoneNumber", "+14155550642"}}},
-                    {"to", json::object{{"name", "Jane Doe"}, {"phoneNumber", "+14155550005"}}},
-                    {"duration", 125},
-                    {"result", "Completed"},
-                    {"startTime", 1767323045000}}},  // 2026-01-02T03:04:05Z
-      {"contactId", contact},
-      {"contactName", name},
-      {"contactType", "contact"},
-      {"note", "Asked about the engine"},
-      {"hashedExtensionId", "hashed-ext-105"}};
-  if (submission) body["additionalSubmission"] = std::move(*submission);
-  return body;
+  return InboundCallBody(session, {contact, name, "+14155550642", "contact"},
+                         "Asked about the engine", std::move(submission));
 }
 
 json::object Sms(const std::string& id, const std::string& text, const std::string& direction,

@@ -11,10 +11,9 @@ namespace {
 
 constexpr std::string_view kApi = "/api/v4/";
 
+// Every Clio answer carries its rate-limit headers.
 FakeResponse Json(int status, const json::value& v) {
-  FakeResponse r;
-  r.status = status;
-  r.body = json::serialize(v);
+  FakeResponse r = JsonReply(status, v);
   r.headers = {
       {"X-RateLimit-Limit", "100"}, {"X-RateLimit-Remaining", "99"}, {"X-RateLimit-Reset", "60"}};
   return r;
@@ -44,20 +43,6 @@ bool IsTrue(const json::object& o, const char* key) {
 
 std::string IdText(const json::value& v) {
   return v.is_string() ? std::string(v.get_string()) : json::serialize(v);
-}
-
-std::map<std::string, std::string> Form(const std::string& body) {
-  std::map<std::string, std::string> out;
-  size_t pos = 0;
-  while (pos <= body.size()) {
-    size_t amp = body.find('&', pos);
-    std::string pair = body.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
-    if (auto eq = pair.find('='); eq != std::string::npos)
-      out[pair.substr(0, eq)] = pair.substr(eq + 1);
-    if (amp == std::string::npos) break;
-    pos = amp + 1;
-  }
-  return out;
 }
 
 }  // namespace
@@ -107,7 +92,7 @@ FakeResponse FakeClio::Token(const RecordedRequest& req) {
   if (req.Header("authorization").value_or("") !=
       "Basic " + sdk::base64_encode(client_id_ + ":" + client_secret_))
     return Json(401, json::object{{"error", "invalid_client"}});
-  auto form = Form(req.body);
+  auto form = ParseForm(req.body);
   std::lock_guard lock(mu_);
   if (form["grant_type"] == "authorization_code" ? form["code"] != kCode
                                                  : form["refresh_token"] != refresh_)

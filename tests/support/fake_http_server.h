@@ -6,8 +6,10 @@
 #define CRMHOST_TESTS_FAKE_HTTP_SERVER_H
 
 #include <atomic>
+#include <boost/json.hpp>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -39,6 +41,11 @@ struct FakeResponse {
   int delay_ms = 0;        // sleep before answering
   bool no_answer = false;  // close the connection without a response
 };
+
+// A JSON answer with `status`.
+FakeResponse JsonReply(int status, const boost::json::value& body);
+// An application/x-www-form-urlencoded body (or a query string) as name -> value, decoded.
+std::map<std::string, std::string> ParseForm(std::string_view body);
 
 struct TlsFiles {
   std::string cert_pem;  // server certificate chain file

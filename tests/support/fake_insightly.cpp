@@ -9,13 +9,6 @@ namespace {
 
 constexpr std::string_view kVersion = "/v3.1";
 
-FakeResponse Json(int status, const json::value& v) {
-  FakeResponse r;
-  r.status = status;
-  r.body = json::serialize(v);
-  return r;
-}
-
 json::object Link(int64_t id, const char* name, int64_t object) {
   return {{"LINK_ID", id},
           {"OBJECT_NAME", "Contact"},
@@ -118,8 +111,9 @@ FakeResponse FakeInsightly::Handle(const RecordedRequest& req) {
   if (auto failure = failures_.Match(req.path)) return *failure;
   if (req.Header("authorization").value_or("") !=
       "Basic " + sdk::base64_encode(std::string(kApiKey) + ":"))
-    return Json(401, json::object{{"Message", "Unauthorized"}});
-  if (req.path.rfind(kVersion, 0) != 0) return Json(404, json::object{{"Message", "Not found"}});
+    return JsonReply(401, json::object{{"Message", "Unauthorized"}});
+  if (req.path.rfind(kVersion, 0) != 0)
+    return JsonReply(404, json::object{{"Message", "Not found"}});
   const std::string path = req.path.substr(kVersion.size());
   std::lock_guard lock(mu_);
   auto body = [&]() -> json::object {
@@ -129,49 +123,49 @@ FakeResponse FakeInsightly::Handle(const RecordedRequest& req) {
   };
 
   if (path == "/users/me")
-    return Json(200, json::object{{"USER_ID", 42},
-                                  {"FIRST_NAME", "Jane"},
-                                  {"LAST_NAME", "Doe"},
-                                  {"EMAIL_ADDRESS", "jane@example.test"},
-                                  {"TIMEZONE_ID", "Eastern Standard Time"}});
+    return JsonReply(200, json::object{{"USER_ID", 42},
+                                       {"FIRST_NAME", "Jane"},
+                                       {"LAST_NAME", "Doe"},
+                                       {"EMAIL_ADDRESS", "jane@example.test"},
+                                       {"TIMEZONE_ID", "Eastern Standard Time"}});
   if (path == "/users")
-    return Json(200, json::array{json::object{{"USER_ID", 42},
-                                              {"FIRST_NAME", "Jane"},
-                                              {"LAST_NAME", "Doe"},
-                                              {"EMAIL_ADDRESS", "jane@example.test"}},
-                                 json::object{{"USER_ID", 43},
-                                              {"FIRST_NAME", "Ada"},
-                                              {"LAST_NAME", "Lovelace"},
-                                              {"EMAIL_ADDRESS", "ada@example.test"}}});
+    return JsonReply(200, json::array{json::object{{"USER_ID", 42},
+                                                   {"FIRST_NAME", "Jane"},
+                                                   {"LAST_NAME", "Doe"},
+                                                   {"EMAIL_ADDRESS", "jane@example.test"}},
+                                      json::object{{"USER_ID", 43},
+                                                   {"FIRST_NAME", "Ada"},
+                                                   {"LAST_NAME", "Lovelace"},
+                                                   {"EMAIL_ADDRESS", "ada@example.test"}}});
   for (const std::string collection : {"contacts", "leads"}) {
     if (path == "/" + collection + "/search" && req.method == "GET") {
       const std::string field = req.Query("field_name").value_or("");
       const std::string value = req.Query("field_value").value_or("");
       if (field.find("__c") != std::string::npos && field != "Other_Phone__c")
-        return Json(400, json::object{{"Message", "Invalid field_name"}});
+        return JsonReply(400, json::object{{"Message", "Invalid field_name"}});
       json::array found;
       for (auto& p : people_[collection])
         if (FieldText(p.get_object(), field) == value) found.push_back(p);
-      return Json(200, found);
+      return JsonReply(200, found);
     }
     if (path == "/" + collection && req.method == "POST") {
       json::object p = body();
       if (!p.contains("LAST_NAME"))
-        return Json(400, json::object{{"Message", "LAST_NAME required"}});
+        return JsonReply(400, json::object{{"Message", "LAST_NAME required"}});
       p[collection == "contacts" ? "CONTACT_ID" : "LEAD_ID"] = next_person_++;
       p["LINKS"] = json::array();
       created_[collection].push_back(p);
       people_[collection].push_back(p);
-      return Json(201, p);
+      return JsonReply(201, p);
     }
     if (path.rfind("/" + collection + "/", 0) == 0 && req.method == "GET") {
       const std::string id = path.substr(collection.size() + 2);
       for (auto& p : people_[collection]) {
         auto& o = p.get_object();
         const auto& key = o.at(collection == "contacts" ? "CONTACT_ID" : "LEAD_ID");
-        if (json::serialize(key) == id) return Json(200, o);
+        if (json::serialize(key) == id) return JsonReply(200, o);
       }
-      return Json(404, json::object{{"Message", "Not found"}});
+      return JsonReply(404, json::object{{"Message", "Not found"}});
     }
   }
   struct Named {
@@ -186,15 +180,15 @@ FakeResponse FakeInsightly::Handle(const RecordedRequest& req) {
       {"/projects/", "PROJECT_ID", "PROJECT_NAME", 501, "Notes on the Engine"}};
   for (auto& n : named)
     if (path == n.path + std::to_string(n.id))
-      return Json(200, json::object{{n.id_field, n.id}, {n.name_field, n.name}});
+      return JsonReply(200, json::object{{n.id_field, n.id}, {n.name_field, n.name}});
 
   if (path == "/events" && req.method == "POST") {
     json::object e = body();
-    if (!e.contains("TITLE")) return Json(400, json::object{{"Message", "TITLE required"}});
+    if (!e.contains("TITLE")) return JsonReply(400, json::object{{"Message", "TITLE required"}});
     e["EVENT_ID"] = next_event_++;
     e["LINKS"] = json::array();
     events_[e["EVENT_ID"].as_int64()] = e;
-    return Json(201, e);
+    return JsonReply(201, e);
   }
   if (path == "/events" && req.method == "PUT") {
     json::object patch = body();
@@ -202,12 +196,12 @@ FakeResponse FakeInsightly::Handle(const RecordedRequest& req) {
     if (auto* v = patch.if_contains("EVENT_ID"))
       id = v->is_string() ? std::atoll(v->get_string().c_str()) : v->to_number<int64_t>();
     auto it = events_.find(id);
-    if (it == events_.end()) return Json(404, json::object{{"Message", "Not found"}});
+    if (it == events_.end()) return JsonReply(404, json::object{{"Message", "Not found"}});
     for (auto& [k, v] : patch)
       if (k != "EVENT_ID") it->second[k] = v;
     it->second["put_count"] =
         it->second.contains("put_count") ? it->second["put_count"].as_int64() + 1 : 1;
-    return Json(200, it->second);
+    return JsonReply(200, it->second);
   }
   if (path.rfind("/events/", 0) == 0) {
     std::string rest = path.substr(8);
@@ -217,14 +211,14 @@ FakeResponse FakeInsightly::Handle(const RecordedRequest& req) {
       rest = rest.substr(0, slash);
     }
     auto it = events_.find(std::atoll(rest.c_str()));
-    if (it == events_.end()) return Json(404, json::object{{"Message", "Not found"}});
+    if (it == events_.end()) return JsonReply(404, json::object{{"Message", "Not found"}});
     json::array& links = it->second["LINKS"].as_array();
-    if (tail.empty() && req.method == "GET") return Json(200, it->second);
+    if (tail.empty() && req.method == "GET") return JsonReply(200, it->second);
     if (tail == "/links" && req.method == "POST") {
       json::object l = body();
       l["LINK_ID"] = next_link_++;
       links.push_back(l);
-      return Json(201, l);
+      return JsonReply(201, l);
     }
     if (tail.rfind("/links/", 0) == 0 && req.method == "DELETE") {
       const int64_t link = std::atoll(tail.substr(7).c_str());
@@ -232,11 +226,11 @@ FakeResponse FakeInsightly::Handle(const RecordedRequest& req) {
       links.erase(std::remove_if(links.begin(), links.end(),
                                  [&](const json::value& l) { return l.at("LINK_ID") == link; }),
                   links.end());
-      return n == links.size() ? Json(404, json::object{{"Message", "Not found"}})
+      return n == links.size() ? JsonReply(404, json::object{{"Message", "Not found"}})
                                : FakeResponse{202, "", "application/json", {}, 0, false};
     }
   }
-  return Json(404, json::object{{"Message", "Not found"}});
+  return JsonReply(404, json::object{{"Message", "Not found"}});
 }
 
 }  // namespace crmhost::testing

@@ -11,46 +11,8 @@ namespace json = boost::json;
 
 namespace {
 
-FakeResponse Json(int status, const json::value& v) {
-  FakeResponse r;
-  r.status = status;
-  r.body = json::serialize(v);
-  return r;
-}
-
 FakeResponse Error(int status, const std::string& message) {
-  return Json(status, json::object{{"success", false}, {"error", message}, {"data", nullptr}});
-}
-
-std::string FormDecode(std::string_view in) {
-  std::string out;
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') {
-      out += ' ';
-    } else if (in[i] == '%' && i + 2 < in.size() &&
-               std::isxdigit(static_cast<unsigned char>(in[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
-      out += char(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += in[i];
-    }
-  }
-  return out;
-}
-
-std::map<std::string, std::string> Form(std::string_view body) {
-  std::map<std::string, std::string> out;
-  while (!body.empty()) {
-    const size_t amp = body.find('&');
-    const std::string_view pair = body.substr(0, amp);
-    const size_t eq = pair.find('=');
-    if (eq != std::string_view::npos)
-      out[FormDecode(pair.substr(0, eq))] = FormDecode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    body.remove_prefix(amp + 1);
-  }
-  return out;
+  return JsonReply(status, json::object{{"success", false}, {"error", message}, {"data", nullptr}});
 }
 
 std::string Digits(std::string_view s) {
@@ -201,42 +163,44 @@ FakeResponse FakePipedrive::OAuth(const RecordedRequest& req) {
   if (req.method != "POST") return Error(405, "Method not allowed");
   if (req.Header("authorization").value_or("") !=
       "Basic " + sdk::base64_encode(std::string(kClientId) + ":" + kClientSecret))
-    return Json(401, json::object{{"success", false}, {"message", "Invalid client credentials"}});
+    return JsonReply(401,
+                     json::object{{"success", false}, {"message", "Invalid client credentials"}});
   if (req.Header("content-type").value_or("").rfind("application/x-www-form-urlencoded", 0) != 0)
-    return Json(400, json::object{{"success", false}, {"message", "form body expected"}});
-  auto form = Form(req.body);
+    return JsonReply(400, json::object{{"success", false}, {"message", "form body expected"}});
+  auto form = ParseForm(req.body);
   std::lock_guard lock(mu_);
   if (req.path == "/oauth/revoke") {
     const std::string token = form["token"];
     if (token.empty())
-      return Json(400, json::object{{"success", false}, {"message", "token missing"}});
+      return JsonReply(400, json::object{{"success", false}, {"message", "token missing"}});
     revoked_.push_back(token);
     live_access_.erase(token);
     if (token == refresh_) refresh_.clear();
-    return Json(200, json::object());
+    return JsonReply(200, json::object());
   }
   if (req.path != "/oauth/token") return Error(404, "Not found");
   if (form["grant_type"] == "authorization_code") {
     ++code_calls_;
     if (form["code"] != kCode)
-      return Json(400, json::object{{"error", "invalid_grant"}, {"error_description", "bad code"}});
+      return JsonReply(400,
+                       json::object{{"error", "invalid_grant"}, {"error_description", "bad code"}});
   } else if (form["grant_type"] == "refresh_token") {
     ++refresh_calls_;
     if (refresh_.empty() || form["refresh_token"] != refresh_)
-      return Json(400, json::object{{"error", "invalid_grant"}});
+      return JsonReply(400, json::object{{"error", "invalid_grant"}});
   } else {
-    return Json(400, json::object{{"error", "unsupported_grant_type"}});
+    return JsonReply(400, json::object{{"error", "unsupported_grant_type"}});
   }
   ++serial_;
   access_ = "pd-at-" + std::to_string(serial_) + "-7f3e";
   refresh_ = "pd-rt-" + std::to_string(serial_) + "-9b1c";
   live_access_.insert(access_);
-  return Json(200, json::object{{"access_token", access_},
-                                {"token_type", "Bearer"},
-                                {"expires_in", int(expires_in)},
-                                {"refresh_token", refresh_},
-                                {"scope", "base,deals:full,activities:full,contacts:full"},
-                                {"api_domain", kCompanyOrigin}});
+  return JsonReply(200, json::object{{"access_token", access_},
+                                     {"token_type", "Bearer"},
+                                     {"expires_in", int(expires_in)},
+                                     {"refresh_token", refresh_},
+                                     {"scope", "base,deals:full,activities:full,contacts:full"},
+                                     {"api_domain", kCompanyOrigin}});
 }
 
 FakeResponse FakePipedrive::Api(const RecordedRequest& req) {
@@ -247,7 +211,7 @@ FakeResponse FakePipedrive::Api(const RecordedRequest& req) {
   const std::string& p = req.path;
   const std::string& m = req.method;
   auto ok = [](json::value data) {
-    return Json(200, json::object{{"success", true}, {"data", std::move(data)}});
+    return JsonReply(200, json::object{{"success", true}, {"data", std::move(data)}});
   };
   auto body = [&]() -> std::optional<json::object> {
     if (req.Header("content-type").value_or("").rfind("application/json", 0) != 0)
@@ -307,7 +271,8 @@ FakeResponse FakePipedrive::Api(const RecordedRequest& req) {
       }
       if (hit) items.push_back(json::object{{"result_score", 1.5}, {"item", SearchItem(person)}});
     }
-    return Json(200, json::object{{"success", true},
+    return JsonReply(200,
+                     json::object{{"success", true},
                                   {"data", json::object{{"items", std::move(items)}}},
                                   {"additional_data", json::object{{"next_cursor", nullptr}}}});
   }
@@ -330,7 +295,7 @@ FakeResponse FakePipedrive::Api(const RecordedRequest& req) {
                                       {"value", phone}, {"primary", true}, {"label", "work"}}}},
                         {"org_id", nullptr},
                         {"add_time", "2026-11-24 12:00:00"}};
-    return Json(201, json::object{{"success", true}, {"data", std::move(answer)}});
+    return JsonReply(201, json::object{{"success", true}, {"data", std::move(answer)}});
   }
   if (p.rfind("/api/v2/persons/", 0) == 0 && m == "GET") {
     auto it = persons_.find(std::atoll(p.c_str() + 16));
@@ -399,7 +364,7 @@ FakeResponse FakePipedrive::Api(const RecordedRequest& req) {
     activities_[id] = stored;
     json::object answer = stored;
     answer.erase("posted");
-    return Json(201, json::object{{"success", true}, {"data", std::move(answer)}});
+    return JsonReply(201, json::object{{"success", true}, {"data", std::move(answer)}});
   }
   if (p.rfind("/api/v2/activities/", 0) == 0) {
     auto it = activities_.find(std::atoll(p.c_str() + 19));
@@ -426,7 +391,7 @@ FakeResponse FakePipedrive::Api(const RecordedRequest& req) {
           {"person",
            json::object{{std::to_string(person),
                          json::object{{"id", person}, {"name", pit->second.at("name")}}}}}};
-    return Json(200, answer);
+    return JsonReply(200, answer);
   }
   return Error(404, "Not found");
 }

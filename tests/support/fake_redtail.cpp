@@ -9,13 +9,6 @@ namespace {
 
 const char* kPrefix = "/api/public/v1";
 
-FakeResponse Json(int status, const json::value& v) {
-  FakeResponse r;
-  r.status = status;
-  r.body = json::serialize(v);
-  return r;
-}
-
 json::object Contact(int64_t id, const char* first, const char* last, const char* phone,
                      const char* created) {
   return {{"id", id},
@@ -85,22 +78,22 @@ FakeResponse FakeRedtail::Handle(const RecordedRequest& req) {
 FakeResponse FakeRedtail::Answer(const RecordedRequest& req) {
   if (auto failure = failures_.Match(req.path)) return *failure;
   std::unique_lock lock(mu_);
-  if (req.path.rfind(kPrefix, 0) != 0) return Json(404, json::object{{"error", "not found"}});
+  if (req.path.rfind(kPrefix, 0) != 0) return JsonReply(404, json::object{{"error", "not found"}});
   const std::string path = req.path.substr(std::string(kPrefix).size());
   const std::string auth = req.Header("authorization").value_or("");
 
   if (path == "/authentication" && req.method == "GET") {
     const std::string good = "Basic " + sdk::base64_encode(std::string(kIntegrationKey) + ":" +
                                                            kUsername + ":" + kPassword);
-    if (auth != good) return Json(401, json::object{{"error", "Invalid credentials"}});
-    return Json(200, json::object{{"authenticated_user", json::object{{"id", 77},
-                                                                      {"user_key", kUserKey},
-                                                                      {"database_id", 9001},
-                                                                      {"first_name", "Jane"},
-                                                                      {"last_name", "Doe"}}}});
+    if (auth != good) return JsonReply(401, json::object{{"error", "Invalid credentials"}});
+    return JsonReply(200, json::object{{"authenticated_user", json::object{{"id", 77},
+                                                                           {"user_key", kUserKey},
+                                                                           {"database_id", 9001},
+                                                                           {"first_name", "Jane"},
+                                                                           {"last_name", "Doe"}}}});
   }
   if (auth != sdk::base64_encode(std::string(kIntegrationKey) + ":" + kUserKey))
-    return Json(401, json::object{{"error", "Unauthorized"}});
+    return JsonReply(401, json::object{{"error", "Unauthorized"}});
 
   if (path == "/contacts/search_basic" && req.method == "GET") {
     json::array found;
@@ -120,23 +113,23 @@ FakeResponse FakeRedtail::Answer(const RecordedRequest& req) {
       }
       if (hit) found.push_back(c);
     }
-    return Json(200, json::object{{"contacts", found}});
+    return JsonReply(200, json::object{{"contacts", found}});
   }
   if (path == "/contacts" && req.method == "POST") {
     boost::system::error_code ec;
     json::value body = json::parse(req.body, ec);
     if (ec || !body.is_object() || !body.get_object().contains("last_name"))
-      return Json(422, json::object{{"error", "last_name is required"}});
+      return JsonReply(422, json::object{{"error", "last_name is required"}});
     json::object c = body.get_object();
     c["id"] = int64_t(500 + created_contacts_.size());
     c["full_name"] = json::string(std::string(c["first_name"].as_string()) + " " +
                                   std::string(c["last_name"].as_string()));
     c["middle_name"] = "";
     created_contacts_.push_back(c);
-    return Json(201, json::object{{"contact", c}});
+    return JsonReply(201, json::object{{"contact", c}});
   }
   if (path == "/lists/database_users" && req.method == "GET") {
-    return Json(
+    return JsonReply(
         200,
         json::object{
             {"database_users",
@@ -145,7 +138,7 @@ FakeResponse FakeRedtail::Answer(const RecordedRequest& req) {
                  json::object{{"id", 78}, {"first_name", "Ada"}, {"last_name", "Lovelace"}}}}});
   }
   if (path == "/lists/categories" && req.method == "GET") {
-    return Json(
+    return JsonReply(
         200,
         json::object{{"categories",
                       json::array{json::object{{"id", 1}, {"name", "Client"}, {"deleted", false}},
@@ -155,12 +148,12 @@ FakeResponse FakeRedtail::Answer(const RecordedRequest& req) {
   if (path == "/activities" && req.method == "POST") {
     boost::system::error_code ec;
     json::value body = json::parse(req.body, ec);
-    if (ec || !body.is_object()) return Json(400, json::object{{"error", "bad JSON"}});
+    if (ec || !body.is_object()) return JsonReply(400, json::object{{"error", "bad JSON"}});
     json::object a = body.get_object();
     a["id"] = next_activity_++;
     a["completed"] = false;
     activities_[a["id"].get_int64()] = a;
-    return Json(201, json::object{{"activity", a}});
+    return JsonReply(201, json::object{{"activity", a}});
   }
   // /activities/{id}[/notes]
   if (path.rfind("/activities/", 0) == 0) {
@@ -174,22 +167,22 @@ FakeResponse FakeRedtail::Answer(const RecordedRequest& req) {
     try {
       id = std::stoll(rest);
     } catch (...) {
-      return Json(404, json::object{{"error", "no such activity"}});
+      return JsonReply(404, json::object{{"error", "no such activity"}});
     }
     auto it = activities_.find(id);
-    if (it == activities_.end()) return Json(404, json::object{{"error", "no such activity"}});
+    if (it == activities_.end()) return JsonReply(404, json::object{{"error", "no such activity"}});
     if (notes && req.method == "POST") {
       it->second["note_count"] =
           it->second.contains("note_count") ? it->second["note_count"].as_int64() + 1 : 1;
-      return Json(201, json::object{{"note", json::object{{"id", 401}}}});
+      return JsonReply(201, json::object{{"note", json::object{{"id", 401}}}});
     }
     if (req.method == "PUT" || req.method == "PATCH") {
       boost::system::error_code ec;
       json::value body = json::parse(req.body, ec);
-      if (ec || !body.is_object()) return Json(400, json::object{{"error", "bad JSON"}});
+      if (ec || !body.is_object()) return JsonReply(400, json::object{{"error", "bad JSON"}});
       for (auto& [k, v] : body.get_object())
         it->second[k] = v;
-      return Json(200, json::object{{"activity", it->second}});
+      return JsonReply(200, json::object{{"activity", it->second}});
     }
     if (req.method == "GET") {
       json::object a = it->second;
@@ -206,10 +199,10 @@ FakeResponse FakeRedtail::Answer(const RecordedRequest& req) {
                                             {"last_name", c.get_object().at("last_name")}});
         }
       a["linked_contacts"] = linked;
-      return Json(200, json::object{{"activity", a}});
+      return JsonReply(200, json::object{{"activity", a}});
     }
   }
-  return Json(404, json::object{{"error", "not found"}});
+  return JsonReply(404, json::object{{"error", "not found"}});
 }
 
 }  // namespace crmhost::testing

@@ -8,28 +8,7 @@ namespace json = boost::json;
 
 namespace {
 
-FakeResponse JsonResponse(int status, const json::value& v) {
-  FakeResponse r;
-  r.status = status;
-  r.body = json::serialize(v);
-  return r;
-}
-
 // Form fields of a token request.
-std::map<std::string, std::string> Form(const std::string& body) {
-  std::map<std::string, std::string> out;
-  size_t pos = 0;
-  while (pos <= body.size()) {
-    size_t amp = body.find('&', pos);
-    std::string pair = body.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
-    auto eq = pair.find('=');
-    if (eq != std::string::npos) out[pair.substr(0, eq)] = pair.substr(eq + 1);
-    if (amp == std::string::npos) break;
-    pos = amp + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 FakeTestCrm::FakeTestCrm() {
@@ -69,55 +48,55 @@ FakeResponse FakeTestCrm::Handle(const RecordedRequest& req) {
     json::value body = json::parse(req.body);
     std::lock_guard<std::mutex> g(mu_);
     if (invalid_grant || body.at("refreshToken") != refresh_.c_str())
-      return JsonResponse(401, json::object{{"error", "session expired"}});
+      return JsonReply(401, json::object{{"error", "session expired"}});
     ++serial_;
     access_ = "at-" + std::to_string(serial_);
     refresh_ = "rt-" + std::to_string(serial_);
     valid_access_.insert(access_);
-    return JsonResponse(200, json::object{{"accessToken", access_}, {"refreshToken", refresh_}});
+    return JsonReply(200, json::object{{"accessToken", access_}, {"refreshToken", refresh_}});
   }
   if (req.path == "/api/keycheck") {
     if (req.Header("x-api-key").value_or("") == kApiKey &&
         req.Header("x-team").value_or("") == kTeam)
-      return JsonResponse(200, json::object{{"id", 88}});
-    return JsonResponse(401, json::object{{"error", "bad key"}});
+      return JsonReply(200, json::object{{"id", 88}});
+    return JsonReply(401, json::object{{"error", "bad key"}});
   }
   if (req.path.rfind("/api/", 0) == 0) return Api(req);
-  return JsonResponse(404, json::object{{"error", "not found"}});
+  return JsonReply(404, json::object{{"error", "not found"}});
 }
 
 FakeResponse FakeTestCrm::Token(const RecordedRequest& req) {
   if (token_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(token_delay_ms));
-  auto form = Form(req.body);
+  auto form = ParseForm(req.body);
   const std::string expected_basic = "Basic dGVzdGNybS1jbGllbnQ6dGVzdGNybS1zZWNyZXQtOWY4ZTdk";
   if (req.Header("authorization").value_or("") != expected_basic)
-    return JsonResponse(401, json::object{{"error", "invalid_client"}});
+    return JsonReply(401, json::object{{"error", "invalid_client"}});
   std::lock_guard<std::mutex> g(mu_);
   if (form["grant_type"] == "authorization_code") {
     ++code_calls_;
     if (form["code"] != kCode)
-      return JsonResponse(
-          400, json::object{{"error", "invalid_grant"}, {"error_description", "bad code"}});
+      return JsonReply(400,
+                       json::object{{"error", "invalid_grant"}, {"error_description", "bad code"}});
   } else if (form["grant_type"] == "refresh_token") {
     if (refresh_status != 0)
-      return JsonResponse(refresh_status, json::object{{"message", "token service trouble"}});
+      return JsonReply(refresh_status, json::object{{"message", "token service trouble"}});
     if (invalid_grant || form["refresh_token"] != refresh_)
-      return JsonResponse(400, json::object{{"error", "invalid_grant"}});
+      return JsonReply(400, json::object{{"error", "invalid_grant"}});
   } else {
-    return JsonResponse(400, json::object{{"error", "unsupported_grant_type"}});
+    return JsonReply(400, json::object{{"error", "unsupported_grant_type"}});
   }
   ++serial_;
   access_ = "at-" + std::to_string(serial_);
   refresh_ = "rt-" + std::to_string(serial_);
   valid_access_.insert(access_);
-  return JsonResponse(200, json::object{{"access_token", access_},
-                                        {"refresh_token", refresh_},
-                                        {"token_type", "Bearer"},
-                                        {"expires_in", int(expires_in)}});
+  return JsonReply(200, json::object{{"access_token", access_},
+                                     {"refresh_token", refresh_},
+                                     {"token_type", "Bearer"},
+                                     {"expires_in", int(expires_in)}});
 }
 
 FakeResponse FakeTestCrm::Api(const RecordedRequest& req) {
-  if (api_status != 0) return JsonResponse(api_status, json::object{{"error", "forced"}});
+  if (api_status != 0) return JsonReply(api_status, json::object{{"error", "forced"}});
   if (api_garbage) {
     FakeResponse r;
     r.body = "<html>upstream proxy error";
@@ -132,21 +111,20 @@ FakeResponse FakeTestCrm::Api(const RecordedRequest& req) {
   const std::string auth = req.Header("authorization").value_or("");
   if (auth.rfind("Bearer ", 0) != 0 || !valid_access_.count(auth.substr(7)) ||
       auth.substr(7) != access_)
-    return JsonResponse(401, json::object{{"error", "invalid token"}});
+    return JsonReply(401, json::object{{"error", "invalid token"}});
   const std::string& p = req.path;
   if (p == "/api/me")
-    return JsonResponse(200,
-                        json::object{{"id", 77}, {"name", "Grace Hopper"}, {"companyId", "c-9"}});
+    return JsonReply(200, json::object{{"id", 77}, {"name", "Grace Hopper"}, {"companyId", "c-9"}});
   if (p == "/api/license")
-    return JsonResponse(200, json::object{{"isLicenseValid", true},
-                                          {"licenseStatus", "Basic"},
-                                          {"licenseStatusDescription", "Paid plan"}});
-  if (p == "/api/activity-types") return JsonResponse(200, json::array{"Call", "Meeting", "Email"});
+    return JsonReply(200, json::object{{"isLicenseValid", true},
+                                       {"licenseStatus", "Basic"},
+                                       {"licenseStatusDescription", "Paid plan"}});
+  if (p == "/api/activity-types") return JsonReply(200, json::array{"Call", "Meeting", "Email"});
   if (p == "/api/appointments" && req.method == "GET") {
     json::array all;
     for (auto& [id, a] : appointments_)
       all.push_back(a);
-    return JsonResponse(200, all);
+    return JsonReply(200, all);
   }
   if (p == "/api/appointments" && req.method == "POST") {
     json::object a = json::parse(req.body).as_object();
@@ -154,7 +132,7 @@ FakeResponse FakeTestCrm::Api(const RecordedRequest& req) {
     a["id"] = id;
     a["status"] = "scheduled";
     appointments_[id] = a;
-    return JsonResponse(201, a);
+    return JsonReply(201, a);
   }
   if (p.rfind("/api/appointments/", 0) == 0) {
     std::string rest = p.substr(18);
@@ -164,8 +142,7 @@ FakeResponse FakeTestCrm::Api(const RecordedRequest& req) {
       rest = rest.substr(0, slash);
     }
     auto it = appointments_.find(rest);
-    if (it == appointments_.end())
-      return JsonResponse(404, json::object{{"error", "no appointment"}});
+    if (it == appointments_.end()) return JsonReply(404, json::object{{"error", "no appointment"}});
     if (req.method == "PATCH") {
       const json::value patch = json::parse(req.body);
       for (auto& [k, v] : patch.as_object())
@@ -173,10 +150,10 @@ FakeResponse FakeTestCrm::Api(const RecordedRequest& req) {
     }
     if (action == "confirm") it->second["status"] = "confirmed";
     if (action == "cancel") it->second["status"] = "cancelled";
-    return JsonResponse(200, it->second);
+    return JsonReply(200, it->second);
   }
   if (p == "/api/users")
-    return JsonResponse(
+    return JsonReply(
         200,
         json::array{
             json::object{{"id", "u1"}, {"name", "Grace Hopper"}, {"email", "grace@example.com"}},
@@ -190,55 +167,55 @@ FakeResponse FakeTestCrm::Api(const RecordedRequest& req) {
       if (name && std::string(c.at("name").as_string()).find(*name) != std::string::npos)
         found.push_back(c);
     }
-    return JsonResponse(200, found);
+    return JsonReply(200, found);
   }
   if (p == "/api/contacts" && req.method == "POST") {
     json::object c = json::parse(req.body).as_object();
     const int64_t id = next_id_++;
     c["id"] = id;
     contacts_[id] = c;
-    return JsonResponse(201, c);
+    return JsonReply(201, c);
   }
   if (p == "/api/activities" && req.method == "POST") {
     json::object a = json::parse(req.body).as_object();
     const int64_t id = next_id_++;
     a["id"] = id;
     activities_[id] = a;
-    return JsonResponse(201, a);
+    return JsonReply(201, a);
   }
   if (p.rfind("/api/activities/", 0) == 0) {
     const int64_t id = std::atoll(p.c_str() + 16);
     auto it = activities_.find(id);
-    if (it == activities_.end()) return JsonResponse(404, json::object{{"error", "no activity"}});
+    if (it == activities_.end()) return JsonReply(404, json::object{{"error", "no activity"}});
     if (req.method == "PATCH") {
       const json::value patch = json::parse(req.body);
       for (auto& [k, v] : patch.as_object())
         it->second[k] = v;
     }
-    return JsonResponse(200, it->second);
+    return JsonReply(200, it->second);
   }
   if (p == "/api/messages" && req.method == "POST") {
     json::object m = json::parse(req.body).as_object();
     const int64_t id = next_id_++;
     m["id"] = id;
     messages_[id] = m;
-    return JsonResponse(201, m);
+    return JsonReply(201, m);
   }
   if (p.rfind("/api/messages/", 0) == 0 && req.method == "POST") {
     const int64_t id = std::atoll(p.c_str() + 14);
     auto it = messages_.find(id);
-    if (it == messages_.end()) return JsonResponse(404, json::object{{"error", "no message log"}});
+    if (it == messages_.end()) return JsonReply(404, json::object{{"error", "no message log"}});
     const json::value added = json::parse(req.body);
     it->second["lines"].as_array().push_back(added.at("line"));
-    return JsonResponse(200, it->second);
+    return JsonReply(200, it->second);
   }
-  return JsonResponse(404, json::object{{"error", "not found"}});
+  return JsonReply(404, json::object{{"error", "not found"}});
 }
 
 FakeRingCentral::FakeRingCentral() {
   server_ = std::make_unique<FakeHttpServer>([](const RecordedRequest& req) {
     if (req.path != "/restapi/v1.0/account/~/extension/~")
-      return JsonResponse(404, json::object{{"errorCode", "CMN-102"}});
+      return JsonReply(404, json::object{{"errorCode", "CMN-102"}});
     const std::string auth = req.Header("authorization").value_or("");
     struct Who {
       const char* token;
@@ -248,7 +225,7 @@ FakeRingCentral::FakeRingCentral() {
     for (const Who& w : {Who{kAdminToken, 3001, 101, true}, Who{kUserToken, 3001, 102, false},
                          Who{kOtherAccountToken, 4001, 201, false}}) {
       if (auth == std::string("Bearer ") + w.token)
-        return JsonResponse(
+        return JsonReply(
             200, json::object{
                      {"id", w.extension},
                      {"extensionNumber", std::to_string(w.extension)},
@@ -258,8 +235,8 @@ FakeRingCentral::FakeRingCentral() {
                       json::object{{"admin", json::object{{"enabled", w.admin}}},
                                    {"internationalCalling", json::object{{"enabled", false}}}}}});
     }
-    return JsonResponse(401,
-                        json::object{{"errorCode", "TokenInvalid"}, {"message", "Invalid token"}});
+    return JsonReply(401,
+                     json::object{{"errorCode", "TokenInvalid"}, {"message", "Invalid token"}});
   });
 }
 

@@ -89,6 +89,26 @@ std::optional<std::string> RecordedRequest::Query(std::string_view name) const {
   return std::nullopt;
 }
 
+FakeResponse JsonReply(int status, const boost::json::value& body) {
+  FakeResponse r;
+  r.status = status;
+  r.body = boost::json::serialize(body);
+  return r;
+}
+
+std::map<std::string, std::string> ParseForm(std::string_view body) {
+  std::map<std::string, std::string> out;
+  while (!body.empty()) {
+    const size_t amp = body.find('&');
+    const std::string_view pair = body.substr(0, amp);
+    const size_t eq = pair.find('=');
+    if (eq != std::string_view::npos) out[Decode(pair.substr(0, eq))] = Decode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    body.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
 // ---- FakeHttpServer ---------------------------------------------------------------------
 
 struct FakeHttpServer::Impl {

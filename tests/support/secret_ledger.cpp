@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "crmhost/encoding.h"
+#include "support/fake_http_server.h"
 
 namespace crmhost::testing {
 namespace json = boost::json;
@@ -31,31 +32,9 @@ std::string Hex(std::string_view s) {
   return out;
 }
 
-std::string FormDecode(std::string_view in) {
-  std::string out;
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') {
-      out.push_back(' ');
-    } else if (in[i] == '%' && i + 2 < in.size()) {
-      out.push_back(char(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(in[i]);
-    }
-  }
-  return out;
-}
-
 void NoteFormPairs(std::string_view text) {
-  while (!text.empty()) {
-    size_t amp = text.find('&');
-    std::string_view pair = text.substr(0, amp);
-    size_t eq = pair.find('=');
-    if (eq != std::string_view::npos && IsSecretName(FormDecode(pair.substr(0, eq))))
-      NoteSecret(FormDecode(pair.substr(eq + 1)));
-    if (amp == std::string_view::npos) break;
-    text.remove_prefix(amp + 1);
-  }
+  for (auto& [name, value] : ParseForm(text))
+    if (IsSecretName(name)) NoteSecret(value);
 }
 
 void NoteJson(const json::value& v, bool secret_field) {
