@@ -288,9 +288,13 @@ int RunDaemon(const Options& o, DaemonControl* control) {
         ioc, opo, [&ops_dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
           ops_dispatcher.Dispatch(std::move(req), std::move(done));
         });
-    auto serving_status = [&] {
-      return "STATUS=serving " + std::to_string(registry.Live().size()) + " plugins on " +
-             o.listen_address + ":" + std::to_string(server.port());
+    // READY for systemd and the Windows SCM, with what now serves.
+    auto announce_ready = [&] {
+      const std::string status = "serving " + std::to_string(registry.Live().size()) +
+                                 " plugins on " + o.listen_address + ":" +
+                                 std::to_string(server.port());
+      systemd.Notify("READY=1\nSTATUS=" + status);
+      report(ServicePhase::kReady, status);
     };
     // A reload rescans the plugin directory (as POST /plugins/reload does). When a service
     // manager waits for it (systemd's Type=notify-reload, the Windows SCM) it runs
@@ -304,19 +308,15 @@ int RunDaemon(const Options& o, DaemonControl* control) {
       }
       systemd.NotifyReloading();
       report(ServicePhase::kReloading, "reloading plugins", 60s);
-      auto ready = [&] {
-        systemd.Notify("READY=1\n" + serving_status());
-        report(ServicePhase::kReady, serving_status().substr(7));
-      };
-      const bool queued = ops_workers.TrySubmit([&manager, ready] {
+      const bool queued = ops_workers.TrySubmit([&manager, &announce_ready] {
         auto done = manager.Reload();
         spdlog::info("reload done: {} published, {} refused, {} removed", done.published.size(),
                      done.refused.size(), done.removed.size());
-        ready();
+        announce_ready();
       });
       if (!queued) {
         manager.RequestRescan();
-        ready();
+        announce_ready();
       }
     };
     Status listening = server.Listen();
@@ -334,8 +334,7 @@ int RunDaemon(const Options& o, DaemonControl* control) {
       spdlog::info("crmhostd {} listening on http://{}:{}{}", kVersion, server.address(),
                    server.port(), app_fd >= 0 ? " (socket from systemd)" : "");
       spdlog::set_level(spdlog::level::from_str(o.log_level));
-      systemd.Notify("READY=1\n" + serving_status());
-      report(ServicePhase::kReady, serving_status().substr(7));
+      announce_ready();
 
 #ifdef SIGHUP
       asio::signal_set hangup(ioc, SIGHUP);

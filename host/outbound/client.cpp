@@ -129,6 +129,8 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
       if (!p.ok()) throw std::invalid_argument("outbound proxy: " + p.status().message());
       proxy = std::move(p).value();
     }
+    for (std::string& entry : opts.no_proxy)  // compared case-insensitively on every request
+      entry = ToLower(entry);
   }
 
   asio::io_context& ioc;
@@ -139,8 +141,7 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
   bool ViaProxy(const Target& t) const {
     if (!proxy) return false;
     const std::string host = ToLower(t.host);
-    for (const std::string& entry : opts.no_proxy) {
-      const std::string e = ToLower(entry);
+    for (const std::string& e : opts.no_proxy) {
       if (e == "*" || e == host) return false;
       if (!e.empty() && e.front() == '.' && host.size() > e.size() &&
           host.compare(host.size() - e.size(), e.size(), e) == 0)
