@@ -140,10 +140,6 @@ bool SetupLogging(const std::string& level, const std::string& format, const std
   return opened;
 }
 
-std::string_view CurrentRequestId() {
-  return current_request_id;
-}
-
 RequestLogScope::RequestLogScope(std::string_view id) : previous_(current_request_id) {
   current_request_id = id.empty() ? std::string_view("-") : id;
 }

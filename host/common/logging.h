@@ -18,9 +18,6 @@ namespace crmhost {
 // whatever `level` says. Returns false (having said why on stdout) if `file` cannot be opened.
 bool SetupLogging(const std::string& level, const std::string& format, const std::string& file);
 
-// The id of the request the calling thread works for, or "-".
-std::string_view CurrentRequestId();
-
 // Sets the calling thread's request id for its lifetime, then restores the previous one (scopes
 // nest: a plugin call inside a route handler). `id` must outlive the scope.
 class RequestLogScope {
