@@ -10,14 +10,14 @@ conns=${2:-4}
 build=${BUILD_DIR:-build}
 v1="$build/plugins-out/redtail.so"
 v2="$build/test-plugins/redtail-1.0.1.so"
-[ -x "$build/bin/fake_redtail_server" ] && [ -f "$v2" ] || { echo "build first (scripts/build.sh)" >&2; exit 1; }
+[ -x "$build/bin/bench_fake_crm" ] && [ -f "$v2" ] || { echo "build first (scripts/build.sh)" >&2; exit 1; }
 
 work=$(mktemp -d)
 cleanup() { kill "${swapper:-}" "${fake_pid:-}" "${daemon_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 mkdir -p "$work/plugins" && cp "$v1" "$work/plugins/redtail.so"
 
-"$build/bin/fake_redtail_server" > "$work/fake.out" &
+"$build/bin/bench_fake_crm" > "$work/fake.out" &
 fake_pid=$!
 for _ in $(seq 100); do grep -q port "$work/fake.out" 2>/dev/null && break; sleep 0.05; done
 fake_port=$(awk '/port/ {print $2}' "$work/fake.out")

@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev          # Asio, Beast, JSON, URL (header-only use)
+  libboost-context1.81-dev  # the stack switch under the fibers plugin operations run on
   librocksdb-dev            # the store
   libssl-dev openssl        # AES-GCM, HMAC, TLS; `openssl` makes test certificates
   libspdlog-dev libfmt-dev  # logging

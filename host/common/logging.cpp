@@ -9,10 +9,19 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/fiber_pool.h"
+
 namespace crmhost {
 namespace {
 
-thread_local std::string_view current_request_id = "-";
+thread_local std::string_view thread_request_id = "-";
+
+// The request id slot of the code running now: its fiber's (a fiber carries its request across
+// the threads' interleaving) or else its thread's.
+std::string_view& RequestIdSlot() {
+  if (std::string_view* slot = FiberRequestIdSlot()) return *slot;
+  return thread_request_id;
+}
 
 void Append(spdlog::memory_buf_t& dest, std::string_view text) {
   dest.append(text.data(), text.data() + text.size());
@@ -61,13 +70,13 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
   }
 };
 
-// %& : the request id of the thread that logs. spdlog formats on the calling thread (the
-// logger is synchronous), so the thread-local is the caller's.
+// %& : the request id of the fiber or thread that logs. spdlog formats on the calling thread
+// (the logger is synchronous), so the slot is the caller's.
 class RequestIdFlag final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg&, const std::tm&,
               spdlog::memory_buf_t& dest) override {
-    Append(dest, current_request_id);
+    Append(dest, RequestIdSlot());
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
     return std::make_unique<RequestIdFlag>();
@@ -140,12 +149,12 @@ bool SetupLogging(const std::string& level, const std::string& format, const std
   return opened;
 }
 
-RequestLogScope::RequestLogScope(std::string_view id) : previous_(current_request_id) {
-  current_request_id = id.empty() ? std::string_view("-") : id;
+RequestLogScope::RequestLogScope(std::string_view id) : slot_(&RequestIdSlot()), previous_(*slot_) {
+  *slot_ = id.empty() ? std::string_view("-") : id;
 }
 
 RequestLogScope::~RequestLogScope() {
-  current_request_id = previous_;
+  *slot_ = previous_;
 }
 
 bool IsAcceptableRequestId(std::string_view id) {

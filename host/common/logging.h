@@ -1,9 +1,10 @@
 // Logging set-up for crmhostd: text or JSON lines on stdout (journald reads stdout under
 // systemd), and the request id on every line.
 //
-// The request id lives in a thread-local set by RequestLogScope: the dispatcher opens one around
-// every route handler and every plugin call, so host, plugin and outbound lines written for a
-// request all carry its id without each call site passing it. Lines written outside a request
+// The request id lives in a fiber-local (or, off the fibers, a thread-local) slot set by
+// RequestLogScope: the dispatcher opens one around every route handler and every plugin call, so
+// host, plugin and outbound lines written for a request all carry its id without each call site
+// passing it. Lines written outside a request
 // (start-up, plugin loading, housekeeping) carry "-".
 #ifndef CRMHOST_HOST_COMMON_LOGGING_H
 #define CRMHOST_HOST_COMMON_LOGGING_H
@@ -18,8 +19,8 @@ namespace crmhost {
 // whatever `level` says. Returns false (having said why on stdout) if `file` cannot be opened.
 bool SetupLogging(const std::string& level, const std::string& format, const std::string& file);
 
-// Sets the calling thread's request id for its lifetime, then restores the previous one (scopes
-// nest: a plugin call inside a route handler). `id` must outlive the scope.
+// Sets the calling fiber's (or thread's) request id for its lifetime, then restores the previous
+// one (scopes nest: a plugin call inside a route handler). `id` must outlive the scope.
 class RequestLogScope {
  public:
   explicit RequestLogScope(std::string_view id);
@@ -28,6 +29,7 @@ class RequestLogScope {
   RequestLogScope& operator=(const RequestLogScope&) = delete;
 
  private:
+  std::string_view* slot_;
   std::string_view previous_;
 };
 

@@ -122,7 +122,18 @@ void Metrics::Render(std::string& out) const {
 
 void Metrics::RenderGauge(std::string& out, std::string_view name, std::string_view help,
                           const std::vector<std::pair<Labels, double>>& samples) {
-  Header(out, name, help, "gauge");
+  RenderFamily(out, name, help, "gauge", samples);
+}
+
+void Metrics::RenderCounter(std::string& out, std::string_view name, std::string_view help,
+                            const std::vector<std::pair<Labels, double>>& samples) {
+  RenderFamily(out, name, help, "counter", samples);
+}
+
+void Metrics::RenderFamily(std::string& out, std::string_view name, std::string_view help,
+                           std::string_view type,
+                           const std::vector<std::pair<Labels, double>>& samples) {
+  Header(out, name, help, type);
   for (auto& [labels, value] : samples) {
     out.append(name);
     if (!labels.empty()) {

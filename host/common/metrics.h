@@ -32,12 +32,18 @@ class Metrics {
   using Labels = std::vector<std::pair<std::string, std::string>>;
   static void RenderGauge(std::string& out, std::string_view name, std::string_view help,
                           const std::vector<std::pair<Labels, double>>& samples);
+  // The same for a counter family (a value that only grows; Prometheus computes rates).
+  static void RenderCounter(std::string& out, std::string_view name, std::string_view help,
+                            const std::vector<std::pair<Labels, double>>& samples);
 
   // Upper bounds of the latency histogram buckets, in seconds.
   static constexpr std::array<double, 12> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                       0.1,   0.25,   0.5,   1,    2.5,   10};
 
  private:
+  static void RenderFamily(std::string& out, std::string_view name, std::string_view help,
+                           std::string_view type,
+                           const std::vector<std::pair<Labels, double>>& samples);
   struct Histogram {
     std::array<uint64_t, kBuckets.size()> counts{};  // per bucket, not cumulative
     uint64_t count = 0;

@@ -10,6 +10,7 @@
 
 #include "contract/app.h"
 #include "contract/errors.h"
+#include "contract/plugin_call.h"
 #include "contract/session.h"
 
 namespace crmhost::contract {
@@ -45,13 +46,14 @@ http::HttpResponse AccountData(App& app, http::HttpRequest& req, const JwtState&
   const std::vector<std::string> keys = keys_q ? SplitKeys(*keys_q) : std::vector<std::string>{};
   if (keys.empty()) return http::HttpResponse::Text(400, "Missing keys");
   const bool force = req.Query("forceRefresh") == std::optional<std::string_view>("true");
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease) return UnknownPlatform(caller.platform);
-  const auto& plugin = **lease;
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
 
   json::object declared;
-  if (plugin.Implements("getAccountDataKeys")) {
-    auto d = plugin.Invoke("getAccountDataKeys", json::object{}, req.request_id, {});
+  if (call.Implements("getAccountDataKeys")) {
+    auto d = call.Invoke("getAccountDataKeys", json::object{});
     if (d.ok() && d.value.is_object()) declared = d.value.get_object();
   }
   std::string unknown;
@@ -63,11 +65,11 @@ http::HttpResponse AccountData(App& app, http::HttpRequest& req, const JwtState&
                           {"returnMessage", ReturnMessage("Unknown account data key(s): " + unknown,
                                                           "warning", 5000)}});
 
-  auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
+  auto connected = call.Connect(caller.user_id, true);
   if (auto* fail = std::get_if<ConnectFailure>(&connected))
     return ConnectFailureResponse(*fail, "fetchAccountData", caller.platform,
                                   ReturnMessage("User not found", "warning", 5000));
-  auto& c = std::get<Connected>(connected);
+  Connected& c = *std::get<Connected*>(connected);
   const std::string& account = c.user.rc_account_id;
   json::object data;
   for (auto& k : keys) {
@@ -85,24 +87,27 @@ http::HttpResponse AccountData(App& app, http::HttpRequest& req, const JwtState&
         }
       }
     }
-    auto out = plugin.Invoke(
-        "fetchAccountData",
-        json::object{{"key", k}, {"user", c.user_json}, {"authHeader", c.auth_header}},
-        req.request_id, c.secrets);
+    auto out =
+        call.Invoke("fetchAccountData",
+                    json::object{{"key", k}, {"user", c.user_json}, {"authHeader", c.auth_header}});
     if (!out.ok()) {
       if (cached) {  // stale beats nothing
         spdlog::warn("refreshing account data {} failed; serving the cached value", k);
         data[k] = *cached;
         continue;
       }
-      return Served(Failure(ApiErrorMessage("fetchAccountData", caller.platform, out)), plugin);
+      return call.Failed("fetchAccountData", out);
     }
-    if (!account.empty())
-      (void)app.store.PutAccountData(account, caller.platform, k, out.value, app.now_ms());
+    if (!account.empty()) {
+      if (Status st =
+              app.store.PutAccountData(account, caller.platform, k, out.value, app.now_ms());
+          !st.ok())
+        spdlog::warn("account data cache write failed: {}", st.ToString());
+    }
     data[k] = out.value;
   }
-  return Served(http::HttpResponse::Json(200, json::object{{"successful", true}, {"data", data}}),
-                plugin);
+  return call.Served(
+      http::HttpResponse::Json(200, json::object{{"successful", true}, {"data", data}}));
 }
 
 }  // namespace

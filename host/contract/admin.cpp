@@ -13,6 +13,7 @@
 #include "contract/app.h"
 #include "contract/crm_oauth.h"
 #include "contract/errors.h"
+#include "contract/plugin_call.h"
 #include "contract/session.h"
 
 namespace crmhost::contract {
@@ -109,20 +110,20 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
   const auto& [caller, body] = std::get<CallerAndBody>(request);
   auto admin = RequireAdmin(app, req, &body);
   if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease) return UnknownPlatform(caller.platform);
-  const auto& plugin = **lease;
-  if (!plugin.Implements("getUserList")) return http::HttpResponse::Json(200, json::array());
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  if (!call.Implements("getUserList")) return http::HttpResponse::Json(200, json::array());
 
-  auto connected = Connect(app, plugin, caller.user_id, caller.platform, false, req.request_id);
+  auto connected = call.Connect(caller.user_id, false);
   if (auto* fail = std::get_if<ConnectFailure>(&connected))
     return ConnectFailureResponse(*fail, "getUserList", caller.platform,
                                   ReturnMessage("User not found", "warning", 5000));
-  auto& c = std::get<Connected>(connected);
-  auto out = plugin.Invoke(
+  Connected& c = *std::get<Connected*>(connected);
+  auto out = call.Invoke(
       "getUserList",
-      json::object{{"user", c.user_json}, {"authHeader", c.auth_header}, {"proxyConfig", nullptr}},
-      req.request_id, c.secrets);
+      json::object{{"user", c.user_json}, {"authHeader", c.auth_header}, {"proxyConfig", nullptr}});
   if (!out.ok()) return Failure(ApiErrorMessage("getUserList", caller.platform, out));
   if (!out.value.is_array()) return http::HttpResponse::Error(400, "getUserList returned no list");
 
@@ -190,7 +191,7 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
   }
   row["userMappings"] = std::move(mappings);
   if (!SaveAdminConfig(app, key, std::move(row)).ok()) return Failure(DatabaseErrorMessage());
-  return Served(http::HttpResponse::Json(200, result), plugin);
+  return call.Served(http::HttpResponse::Json(200, result));
 }
 
 // ---- /admin/serverLoggingSettings
@@ -200,15 +201,18 @@ http::HttpResponse GetServerLogging(App& app, http::HttpRequest& req, const JwtS
   auto who = RequireCaller(jwt);
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
   const auto& caller = std::get<Caller>(who);
-  auto loaded = app.store.GetUser(caller.user_id);
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened);
+      refused && refused->kind == PluginCall::Refused::Kind::kBusy)
+    return std::move(refused->response);
+  PluginCall* call = std::get_if<PluginCall>(&opened);
+  auto loaded = PluginCall::UserOf(app, call, caller.user_id);  // checked even without a plugin
   if (!loaded.ok()) return http::HttpResponse::Error(400, "Database operation failed");
   if (!loaded.value()) return http::HttpResponse::Text(400, "User not found");
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease || !(*lease)->Implements("getServerLoggingSettings"))
+  if (!call || !call->Implements("getServerLoggingSettings"))
     return http::HttpResponse::Json(200, json::object());
-  auto out = (*lease)->Invoke("getServerLoggingSettings",
-                              json::object{{"user", loaded.value()->ToConnectorJson(true)}},
-                              req.request_id, SecretsOf(*loaded.value()));
+  auto out = call->Invoke("getServerLoggingSettings",
+                          json::object{{"user", loaded.value()->ToConnectorJson(true)}});
   if (!out.ok()) return http::HttpResponse::Error(400, out.message);
   return http::HttpResponse::Json(200, out.value.is_object() ? out.value : json::object());
 }
@@ -224,30 +228,31 @@ http::HttpResponse PostServerLogging(App& app, http::HttpRequest& req, const Jwt
       {"returnMessage", json::object{{"messageType", "warning"},
                                      {"message", "Server logging settings update failed"},
                                      {"ttl", 5000}}}};
-  auto loaded = app.store.GetUser(caller.user_id);
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened);
+      refused && refused->kind == PluginCall::Refused::Kind::kBusy)
+    return std::move(refused->response);
+  PluginCall* call = std::get_if<PluginCall>(&opened);
+  auto loaded = PluginCall::UserOf(app, call, caller.user_id);  // checked even without a plugin
   if (!loaded.ok() || !loaded.value()) return http::HttpResponse::Json(400, failed);
-  store::UserRecord user = std::move(*loaded.value());
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease || !(*lease)->Implements("updateServerLoggingSettings"))
+  const store::UserRecord user = std::move(*loaded.value());
+  if (!call || !call->Implements("updateServerLoggingSettings"))
     return http::HttpResponse::Json(200, json::object());
-  const auto& plugin = **lease;
   json::value oauth_app;
-  if (plugin.Implements("getOauthInfo")) {
+  if (call->Implements("getOauthInfo")) {
     auto resolved =
-        ResolveOAuthApp(app, plugin, caller.platform, user.rc_account_id,
+        ResolveOAuthApp(app, call->plugin(), caller.platform, user.rc_account_id,
                         json::object{{"hostname", user.hostname}}, req.request_id, SecretsOf(user));
     if (auto* r = std::get_if<ResolvedOAuthApp>(&resolved)) oauth_app = r->app.ToJson();
   }
-  auto out = plugin.Invoke("updateServerLoggingSettings",
-                           json::object{{"user", user.ToConnectorJson(true)},
-                                        {"additionalFieldValues", *values},
-                                        {"oauthApp", oauth_app}},
-                           req.request_id, SecretsOf(user));
-  if (!out.ok()) return http::HttpResponse::Json(400, failed);
-  if (!ApplyUserUpdate(app, user, out.value)) return http::HttpResponse::Json(400, failed);
+  auto out =
+      call->Invoke("updateServerLoggingSettings", json::object{{"user", user.ToConnectorJson(true)},
+                                                               {"additionalFieldValues", *values},
+                                                               {"oauthApp", oauth_app}});
+  if (!out.ok() || out.user_update_failed) return http::HttpResponse::Json(400, failed);
   json::object resp{{"successful", js::Truthy(js::Get(&out.value, "successful"))}};
   if (auto* m = js::Get(&out.value, "returnMessage")) resp["returnMessage"] = *m;
-  return Served(http::HttpResponse::Json(200, resp), plugin);
+  return call->Served(http::HttpResponse::Json(200, resp));
 }
 
 // ---- /admin/managedOAuth

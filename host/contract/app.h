@@ -14,6 +14,7 @@
 #include "crmhost/store/store.h"
 #include "http/router.h"
 #include "identity/jwt.h"
+#include "plugins/bulkhead.h"
 #include "plugins/host_services.h"
 #include "plugins/registry.h"
 
@@ -51,6 +52,8 @@ struct App {
   KeyedLocks message_locks;
   // Counters for GET /metrics (token refreshes); null in setups without metrics.
   Metrics* metrics = nullptr;
+  // Per-plugin bounds on requests in flight and waiting (503 beyond); null: unbounded.
+  plugins::Bulkheads* bulkheads = nullptr;
 };
 
 void RegisterMetaRoutes(http::Router& router, App& app);

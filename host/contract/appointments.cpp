@@ -7,6 +7,7 @@
 
 #include "contract/app.h"
 #include "contract/errors.h"
+#include "contract/plugin_call.h"
 #include "contract/session.h"
 
 namespace crmhost::contract {
@@ -98,22 +99,22 @@ std::string PathId(const http::HttpRequest& req) {
 // Connects, calls `op` with `args` (plus user/authHeader/proxyConfig) and shapes the answer.
 http::HttpResponse Run(App& app, http::HttpRequest& req, const Caller& caller, std::string_view op,
                        json::object args, const std::string& appointment_id) {
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease) return UnknownPlatform(caller.platform);
-  const auto& plugin = **lease;
-  if (!plugin.Implements(op))
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  if (!call.Implements(op))
     return http::HttpResponse::Error(400, "connector." + std::string(op) + " is not a function");
-  auto connected = Connect(app, plugin, caller.user_id, caller.platform, false, req.request_id);
+  auto connected = call.Connect(caller.user_id, false);
   if (auto* fail = std::get_if<ConnectFailure>(&connected))
     return ConnectFailureResponse(*fail, op, caller.platform,
                                   ReturnMessage("User not found", "warning", 5000));
-  auto& c = std::get<Connected>(connected);
+  Connected& c = *std::get<Connected*>(connected);
   args["user"] = c.user_json;
   args["authHeader"] = c.auth_header;
   args["proxyConfig"] = nullptr;
-  auto out = plugin.Invoke(op, args, req.request_id, c.secrets);
-  if (!out.ok()) return Served(Failure(ApiErrorMessage(op, caller.platform, out)), plugin);
-  ApplyUserUpdate(app, c.user, out.value);
+  auto out = call.Invoke(op, args);
+  if (!out.ok()) return call.Failed(op, out);
   json::object result = out.value.is_object() ? out.value.get_object() : json::object();
   const json::value* successful = result.if_contains("successful");
   if (successful && !successful->is_bool())
@@ -124,7 +125,7 @@ http::HttpResponse Run(App& app, http::HttpRequest& req, const Caller& caller, s
         result.contains("returnMessage")
             ? result.at("returnMessage")
             : json::value(ReturnMessage("Error performing " + std::string(op), "warning", 5000));
-    return Served(http::HttpResponse::Json(200, failed), plugin);
+    return call.Served(http::HttpResponse::Json(200, failed));
   }
   result["successful"] = true;
   if (op == "listAppointments") {
@@ -133,7 +134,7 @@ http::HttpResponse Run(App& app, http::HttpRequest& req, const Caller& caller, s
     const json::value* id = js::Get(js::Get(result, "appointment"), "id");
     result["appointmentId"] = id ? *id : json::value(appointment_id);
   }
-  return Served(http::HttpResponse::Json(200, result), plugin);
+  return call.Served(http::HttpResponse::Json(200, result));
 }
 
 http::HttpResponse List(App& app, http::HttpRequest& req, const Caller& caller) {

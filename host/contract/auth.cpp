@@ -9,6 +9,7 @@
 #include "contract/errors.h"
 #include "contract/login.h"
 #include "contract/managed_auth.h"
+#include "contract/plugin_call.h"
 #include "contract/session.h"
 #include "identity/ringcentral.h"
 
@@ -44,9 +45,11 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   auto* platform_v = js::Get(body, "platform");
   if (!js::Truthy(platform_v)) return http::HttpResponse::Text(400, "Missing platform name");
   const std::string platform = js::ToString(*platform_v);
-  auto lease = AcquirePlatform(app, platform);
-  if (!lease) return UnknownPlatform(platform);
-  const auto& plugin = **lease;
+  auto opened = PluginCall::Open(app, req, platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  const auto& plugin = call.plugin();
 
   json::object additional;
   if (auto* a = js::Get(body, "additionalInfo"); a && a->is_object()) additional = a->get_object();
@@ -85,9 +88,8 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   const json::value api_key =
       additional.contains("apiKey") ? additional.at("apiKey") : json::value();
 
-  auto basic =
-      plugin.Invoke("getBasicAuth", json::object{{"apiKey", api_key}, {"platform", platform}},
-                    req.request_id, secrets);
+  auto basic = call.Invoke("getBasicAuth",
+                           json::object{{"apiKey", api_key}, {"platform", platform}}, secrets);
   if (!basic.ok() && basic.kind != plugins::OpOutcome::Kind::kUnsupported)
     return http::HttpResponse::Error(400, basic.message);
   std::string auth_header =
@@ -102,7 +104,7 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   input["additionalInfo"] = additional;
   input["apiKey"] = api_key;
   input["proxyId"] = body.contains("proxyId") ? body.at("proxyId") : json::value();
-  auto info = plugin.Invoke("getUserInfo", input, req.request_id, secrets);
+  auto info = call.Invoke("getUserInfo", input, secrets);
   if (!info.ok())
     return http::HttpResponse::Error(400,
                                      info.message.empty() ? "getUserInfo failed" : info.message);
@@ -145,16 +147,22 @@ http::HttpResponse UnAuthorize(App& app, http::HttpRequest& req, const JwtState&
   auto who = RequireCaller(jwt, "User not found");
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
   const auto& caller = std::get<Caller>(who);
-  auto loaded = app.store.GetUser(caller.user_id);
+  const std::string platform = caller.platform.empty() ? "Unknown" : caller.platform;
+  auto opened = PluginCall::Open(app, req, platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened);
+      refused && refused->kind == PluginCall::Refused::Kind::kBusy)
+    return std::move(refused->response);
+  PluginCall* call = std::get_if<PluginCall>(&opened);
+  auto loaded = PluginCall::UserOf(app, call, caller.user_id);  // "User not found" comes first
   if (!loaded.ok()) return http::HttpResponse::Error(400, "Database operation failed");
   if (!loaded.value()) return http::HttpResponse::Text(400, "User not found");
   store::UserRecord user = std::move(*loaded.value());
-  const std::string platform = caller.platform.empty() ? "Unknown" : caller.platform;
-  auto lease = AcquirePlatform(app, platform);
-  if (!lease) return UnknownPlatform(platform);
+  if (!call) return UnknownPlatform(platform);
 
-  auto result = (*lease)->Invoke("unAuthorize", json::object{{"user", user.ToConnectorJson(true)}},
-                                 req.request_id, SecretsOf(user));
+  // Not PluginCall::Invoke: the credentials go whatever the plugin's userUpdate says (below).
+  auto result =
+      call->plugin().Invoke("unAuthorize", json::object{{"user", user.ToConnectorJson(true)}},
+                            req.request_id, SecretsOf(user));
   if (!result.ok()) return http::HttpResponse::Error(400, result.message);
   // Logging out must drop the credentials whatever the plugin did; a plugin may also delete
   // the user through userUpdate.
@@ -186,22 +194,22 @@ http::HttpResponse AuthValidation(App& app, http::HttpRequest& req, const JwtSta
   auto who = RequireCaller(jwt, "Invalid JWT token");
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
   const auto& caller = std::get<Caller>(who);
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease) return UnknownPlatform(caller.platform);
-  const auto& plugin = **lease;
-  if (!plugin.Implements("authValidation"))
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  if (!call.Implements("authValidation"))
     return http::HttpResponse::Error(400, "connector.authValidation is not a function");
-  auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
+  auto connected = call.Connect(caller.user_id, true);
   if (auto* fail = std::get_if<ConnectFailure>(&connected))
     return ConnectFailureResponse(*fail, "authValidation", caller.platform, {});
-  auto& c = std::get<Connected>(connected);
-  auto out = plugin.Invoke("authValidation",
-                           json::object{{"user", c.user_json}, {"authHeader", c.auth_header}},
-                           req.request_id, c.secrets);
+  Connected& c = *std::get<Connected*>(connected);
+  auto out = call.Invoke("authValidation",
+                         json::object{{"user", c.user_json}, {"authHeader", c.auth_header}});
   if (!out.ok()) return Failure(ApiErrorMessage("authValidation", caller.platform, out));
   json::object resp{{"successful", js::Truthy(js::Get(&out.value, "successful"))}};
   if (auto* rm = js::Get(&out.value, "returnMessage")) resp["returnMessage"] = *rm;
-  return Served(http::HttpResponse::Json(200, resp), plugin);
+  return call.Served(http::HttpResponse::Json(200, resp));
 }
 
 // GET /hostname: the CRM host saved at login, as a bare string.
@@ -227,21 +235,23 @@ http::HttpResponse LicenseStatus(App& app, http::HttpRequest& req, const JwtStat
   auto who = RequireCaller(jwt, "Invalid JWT token");
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
   const auto& caller = std::get<Caller>(who);
-  auto loaded = app.store.GetUser(caller.user_id);
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened);
+      refused && refused->kind == PluginCall::Refused::Kind::kBusy)
+    return std::move(refused->response);
+  PluginCall* call = std::get_if<PluginCall>(&opened);
+  auto loaded = PluginCall::UserOf(app, call, caller.user_id);
   if (loaded.ok() && !loaded.value())
     return http::HttpResponse::Json(200, License("Invalid (User not found)"));
   const json::object fallback = License("Invalid (Connect to get license status)");
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!loaded.ok() || !lease || !(*lease)->Implements("getLicenseStatus"))
+  if (!loaded.ok() || !call || !call->Implements("getLicenseStatus"))
     return http::HttpResponse::Json(200, fallback);
   const store::UserRecord& user = *loaded.value();
-  auto out = (*lease)->Invoke(
-      "getLicenseStatus",
-      json::object{
-          {"userId", user.id}, {"platform", caller.platform}, {"user", user.ToConnectorJson(true)}},
-      req.request_id, SecretsOf(user));
+  auto out = call->Invoke("getLicenseStatus", json::object{{"userId", user.id},
+                                                           {"platform", caller.platform},
+                                                           {"user", user.ToConnectorJson(true)}});
   if (!out.ok() || !out.value.is_object()) return http::HttpResponse::Json(200, fallback);
-  return Served(http::HttpResponse::Json(200, out.value), **lease);
+  return call->Served(http::HttpResponse::Json(200, out.value));
 }
 
 }  // namespace

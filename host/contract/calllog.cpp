@@ -11,8 +11,8 @@
 #include "contract/app.h"
 #include "contract/errors.h"
 #include "contract/log_composer.h"
+#include "contract/plugin_call.h"
 #include "contract/session.h"
-#include "plugins/host_services.h"
 
 namespace crmhost::contract {
 namespace json = boost::json;
@@ -60,8 +60,7 @@ std::string HashedAccountId(const App& app, const http::HttpRequest& req,
 // ---- POST /callLog ---------------------------------------------------------------------------
 
 http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
-                                     const plugins::PluginVersion& plugin,
-                                     const json::object& body);
+                                     PluginCall& call, const json::object& body);
 
 http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtState& jwt) {
   auto who = RequireCaller(jwt);
@@ -79,14 +78,15 @@ http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtStat
   if (!session_id || !(session_id->is_string() || session_id->is_number()))
     return http::HttpResponse::Error(400, "logInfo.sessionId is required");
 
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease) return UnknownPlatform(caller.platform);
-  return Served(CreateCallLogWith(app, req, caller, **lease, body), **lease);
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  return call.Served(CreateCallLogWith(app, req, caller, call, body));
 }
 
 http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
-                                     const plugins::PluginVersion& plugin,
-                                     const json::object& body) {
+                                     PluginCall& call, const json::object& body) {
   const json::value* log_info_v = js::Get(body, "logInfo");
   const json::object& log_info = log_info_v->get_object();
   const json::value* session_id = js::Get(log_info, "sessionId");
@@ -115,11 +115,11 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
     return resp;
   };
 
-  auto connected = Connect(app, plugin, caller.user_id, caller.platform, false, req.request_id);
+  auto connected = call.Connect(caller.user_id, false);
   if (auto* fail = std::get_if<ConnectFailure>(&connected))
     return release(ConnectFailureResponse(*fail, "createCallLog", caller.platform,
                                           ReturnMessage("User not found", "warning", 5000)));
-  auto& c = std::get<Connected>(connected);
+  Connected& c = *std::get<Connected*>(connected);
 
   const bool inbound = js::TextOrEmpty(js::Get(log_info, "direction")) == "Inbound";
   const json::value* contact_number =
@@ -162,7 +162,7 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
   }
 
   std::string composed;
-  if (auto format = FormatOf(plugin, caller.platform, req.request_id)) {
+  if (auto format = call.Format()) {
     ComposeInput ci;
     ci.format = *format;
     ci.call_log = log_info_v;
@@ -204,12 +204,8 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
   input["isFromSSCL"] = from_sscl;
   input["proxyConfig"] = nullptr;
 
-  auto out = plugin.Invoke("createCallLog", input, req.request_id, c.secrets);
-  if (!out.ok()) {
-    spdlog::warn("createCallLog failed: {}", plugins::HostServices::Mask(out.message, c.secrets));
-    return release(Failure(ApiErrorMessage("createCallLog", caller.platform, out)));
-  }
-  ApplyUserUpdate(app, c.user, out.value);
+  auto out = call.Invoke("createCallLog", input);
+  if (!out.ok()) return release(Failure(ApiErrorMessage("createCallLog", caller.platform, out)));
   const json::object result = out.value.is_object() ? out.value.get_object() : json::object();
   const json::value* log_id = js::Get(result, "logId");
   json::object resp;
@@ -235,22 +231,24 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
 // ---- GET /callLog -----------------------------------------------------------------------------
 
 http::HttpResponse GetCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
-                                  const plugins::PluginVersion& plugin);
+                                  PluginCall& call);
 
 http::HttpResponse GetCallLog(App& app, http::HttpRequest& req, const JwtState& jwt) {
   auto who = RequireCaller(jwt);
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
   const auto& caller = std::get<Caller>(who);
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease) return UnknownPlatform(caller.platform);
-  return Served(GetCallLogWith(app, req, caller, **lease), **lease);
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  return call.Served(GetCallLogWith(app, req, caller, call));
 }
 
 http::HttpResponse GetCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
-                                  const plugins::PluginVersion& plugin) {
+                                  PluginCall& call) {
   const json::object unsuccessful{{"successful", false}};
 
-  auto user = app.store.GetUser(caller.user_id);
+  auto user = call.User(caller.user_id);
   if (!user.ok()) return Failure(DatabaseErrorMessage());
   if (!user.value() || user.value()->access_token.empty())
     return http::HttpResponse::Json(200, unsuccessful);
@@ -268,12 +266,12 @@ http::HttpResponse GetCallLogWith(App& app, http::HttpRequest& req, const Caller
   const std::string ext(req.Query("extensionNumber").value_or(""));
   const std::string hash(req.Query("hashedExtensionId").value_or(""));
 
-  std::optional<Connected> connected;
+  Connected* connected = nullptr;
   if (details) {
-    auto c = Connect(app, plugin, caller.user_id, caller.platform, false, req.request_id);
+    auto c = call.Connect(caller.user_id, false);
     if (auto* fail = std::get_if<ConnectFailure>(&c))
       return ConnectFailureResponse(*fail, "getCallLog", caller.platform, {});
-    connected = std::move(std::get<Connected>(c));
+    connected = std::get<Connected*>(c);
   }
 
   json::array logs;
@@ -297,7 +295,7 @@ http::HttpResponse GetCallLogWith(App& app, http::HttpRequest& req, const Caller
       json::object input{{"user", connected->user_json},         {"telephonySessionId", row.id},
                          {"callLogId", row.third_party_log_id},  {"contactId", row.contact_id},
                          {"authHeader", connected->auth_header}, {"proxyConfig", nullptr}};
-      auto out = plugin.Invoke("getCallLog", input, req.request_id, connected->secrets);
+      auto out = call.Invoke("getCallLog", input);
       if (!out.ok()) return Failure(ApiErrorMessage("getCallLog", caller.platform, out));
       const json::object result = out.value.is_object() ? out.value.get_object() : json::object();
       return_message =
@@ -314,8 +312,7 @@ http::HttpResponse GetCallLogWith(App& app, http::HttpRequest& req, const Caller
 // ---- PATCH /callLog ---------------------------------------------------------------------------
 
 http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
-                                     const plugins::PluginVersion& plugin,
-                                     const json::object& body);
+                                     PluginCall& call, const json::object& body);
 
 http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtState& jwt) {
   auto who = RequireCaller(jwt);
@@ -327,30 +324,31 @@ http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtStat
   const json::value* session_id = js::Get(body, "sessionId");
   if (!session_id || !(session_id->is_string() || session_id->is_number()))
     return http::HttpResponse::Error(400, "sessionId is required");
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease) return UnknownPlatform(caller.platform);
-  return Served(UpdateCallLogWith(app, req, caller, **lease, body), **lease);
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  return call.Served(UpdateCallLogWith(app, req, caller, call, body));
 }
 
 http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
-                                     const plugins::PluginVersion& plugin,
-                                     const json::object& body) {
+                                     PluginCall& call, const json::object& body) {
   const json::value* session_id = js::Get(body, "sessionId");
   auto found = app.store.FindCallLog(IdentityOf(app, body, *session_id));
   if (!found.ok()) return Failure(DatabaseErrorMessage());
   if (!found.value()) return http::HttpResponse::Json(200, json::object{{"successful", false}});
   const store::CallLogRow row = std::move(*found.value());
 
-  auto connected = Connect(app, plugin, caller.user_id, caller.platform, false, req.request_id);
+  auto connected = call.Connect(caller.user_id, false);
   if (auto* fail = std::get_if<ConnectFailure>(&connected))
     return ConnectFailureResponse(*fail, "updateCallLog", caller.platform, {});
-  auto& c = std::get<Connected>(connected);
+  Connected& c = *std::get<Connected*>(connected);
 
   const json::value legs =
       body.contains("legs") && js::Truthy(body.at("legs")) ? body.at("legs") : json::array();
   json::value existing_details;
   std::string composed;
-  if (auto format = FormatOf(plugin, caller.platform, req.request_id)) {
+  if (auto format = call.Format()) {
     // Upsert into what the CRM holds now, so user edits made in the CRM survive.
     std::string existing_body;
     json::object get_in{{"user", c.user_json},
@@ -359,7 +357,7 @@ http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Cal
                         {"contactId", row.contact_id},
                         {"authHeader", c.auth_header},
                         {"proxyConfig", nullptr}};
-    auto current = plugin.Invoke("getCallLog", get_in, req.request_id, c.secrets);
+    auto current = call.Invoke("getCallLog", get_in);
     if (current.ok()) {
       const json::value* info = js::Get(&current.value, "callLogInfo");
       if (auto* full = js::Get(info, "fullLogResponse")) existing_details = *full;
@@ -416,15 +414,11 @@ http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Cal
   input["isFromSSCL"] = req.Header("user-agent") == std::optional<std::string_view>("SSCL");
   input["proxyConfig"] = nullptr;
   // recordingDownloadLink may embed a RingCentral token: never let the plugin log it.
-  auto secrets = c.secrets;
-  if (auto* dl = js::Get(body, "recordingDownloadLink")) secrets.push_back(js::ToString(*dl));
+  std::vector<std::string> extra_secrets;
+  if (auto* dl = js::Get(body, "recordingDownloadLink")) extra_secrets.push_back(js::ToString(*dl));
 
-  auto out = plugin.Invoke("updateCallLog", input, req.request_id, secrets);
-  if (!out.ok()) {
-    spdlog::warn("updateCallLog failed: {}", plugins::HostServices::Mask(out.message, secrets));
-    return Failure(ApiErrorMessage("updateCallLog", caller.platform, out));
-  }
-  ApplyUserUpdate(app, c.user, out.value);
+  auto out = call.Invoke("updateCallLog", input, extra_secrets);
+  if (!out.ok()) return Failure(ApiErrorMessage("updateCallLog", caller.platform, out));
   const json::object result = out.value.is_object() ? out.value.get_object() : json::object();
   json::object resp{{"successful", true}, {"logId", row.third_party_log_id}};
   if (auto* n = result.if_contains("updatedNote")) resp["updatedNote"] = *n;
@@ -441,19 +435,20 @@ http::HttpResponse UpsertDisposition(App& app, http::HttpRequest& req, const Jwt
   const json::value* session_id = js::Get(body, "sessionId");
   if (!session_id || !(session_id->is_string() || session_id->is_number()))
     return http::HttpResponse::Error(400, "sessionId is required");
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease) return UnknownPlatform(caller.platform);
-  const auto& plugin = **lease;
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
   auto found = app.store.FindCallLog(IdentityOf(app, body, *session_id));
   if (!found.ok()) return Failure(DatabaseErrorMessage());
   if (!found.value()) return Failure(ReturnMessage("Cannot find log", "warning", 3000));
   const store::CallLogRow row = std::move(*found.value());
-  auto connected = Connect(app, plugin, caller.user_id, caller.platform, false, req.request_id);
+  auto connected = call.Connect(caller.user_id, false);
   if (auto* fail = std::get_if<ConnectFailure>(&connected))
     return ConnectFailureResponse(*fail, "upsertCallDisposition", caller.platform,
                                   ReturnMessage("Cannot find user", "warning", 3000));
-  auto& c = std::get<Connected>(connected);
-  if (!plugin.Implements("upsertCallDisposition"))
+  Connected& c = *std::get<Connected*>(connected);
+  if (!call.Implements("upsertCallDisposition"))
     return http::HttpResponse::Error(400, "connector.upsertCallDisposition is not a function");
   json::object existing{{"id", row.id},
                         {"sessionId", row.identity.session_id},
@@ -461,21 +456,18 @@ http::HttpResponse UpsertDisposition(App& app, http::HttpRequest& req, const Jwt
                         {"thirdPartyLogId", row.third_party_log_id},
                         {"userId", row.user_id},
                         {"contactId", row.contact_id}};
-  auto out = plugin.Invoke(
+  auto out = call.Invoke(
       "upsertCallDisposition",
       json::object{
           {"user", c.user_json},
           {"existingCallLog", existing},
           {"authHeader", c.auth_header},
           {"dispositions", body.contains("dispositions") ? body.at("dispositions") : json::value()},
-          {"proxyConfig", nullptr}},
-      req.request_id, c.secrets);
-  if (!out.ok())
-    return Served(Failure(ApiErrorMessage("upsertCallDisposition", caller.platform, out)), plugin);
-  ApplyUserUpdate(app, c.user, out.value);
+          {"proxyConfig", nullptr}});
+  if (!out.ok()) return call.Failed("upsertCallDisposition", out);
   json::object resp{{"successful", js::Truthy(js::Get(&out.value, "logId"))}};
   if (auto* m = js::Get(&out.value, "returnMessage")) resp["returnMessage"] = *m;
-  return Served(http::HttpResponse::Json(200, resp), plugin);
+  return call.Served(http::HttpResponse::Json(200, resp));
 }
 
 // ---- POST /callLog/cacheNote --------------------------------------------------------------------

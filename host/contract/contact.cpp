@@ -6,8 +6,8 @@
 
 #include "contract/app.h"
 #include "contract/errors.h"
+#include "contract/plugin_call.h"
 #include "contract/session.h"
-#include "plugins/host_services.h"
 
 namespace crmhost::contract {
 namespace json = boost::json;
@@ -21,8 +21,7 @@ bool IsRealContact(const json::value& c) {
 }
 
 http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Caller& caller,
-                                   const plugins::PluginVersion& plugin, const std::string& phone,
-                                   bool force);
+                                   PluginCall& call, const std::string& phone, bool force);
 
 http::HttpResponse FindContact(App& app, http::HttpRequest& req, const JwtState& jwt) {
   auto who = RequireCaller(jwt);
@@ -36,24 +35,25 @@ http::HttpResponse FindContact(App& app, http::HttpRequest& req, const JwtState&
   const bool force =
       req.Query("isForceRefreshAccountData") == std::optional<std::string_view>("true");
 
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease) return UnknownPlatform(caller.platform);
-  return Served(FindContactWith(app, req, caller, **lease, phone, force), **lease);
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  return call.Served(FindContactWith(app, req, caller, call, phone, force));
 }
 
 http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Caller& caller,
-                                   const plugins::PluginVersion& plugin, const std::string& phone,
-                                   bool force) {
+                                   PluginCall& call, const std::string& phone, bool force) {
   // The account-level cache (shared by every user of the RingCentral account) answers before any
   // CRM work: a hit needs neither the plugin nor a token refresh.
-  auto loaded = app.store.GetUser(caller.user_id);
+  auto loaded = call.User(caller.user_id);
   if (!loaded.ok()) return Failure(DatabaseErrorMessage());
-  const std::string rc_account = loaded.value() && loaded.value()->platform == caller.platform
-                                     ? loaded.value()->rc_account_id
-                                     : std::string();
+  const store::UserRecord* user = loaded.value();
+  const std::string rc_account =
+      user && user->platform == caller.platform ? user->rc_account_id : std::string();
   const std::string cache_key = "contact-" + phone;
   std::optional<json::value> cached;
-  if (!rc_account.empty() && !loaded.value()->access_token.empty()) {
+  if (!rc_account.empty() && !user->access_token.empty()) {
     auto hit = app.store.GetAccountData(rc_account, caller.platform, cache_key);
     if (hit.ok()) cached = std::move(hit.value());
     if (cached && !force)
@@ -61,11 +61,11 @@ http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Calle
                                       json::object{{"successful", true}, {"contact", *cached}});
   }
 
-  auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
+  auto connected = call.Connect(caller.user_id, true);
   if (auto* fail = std::get_if<ConnectFailure>(&connected))
     return ConnectFailureResponse(*fail, "findContact", caller.platform,
                                   ReturnMessage("Contact not found", "warning", 5000));
-  auto& c = std::get<Connected>(connected);
+  Connected& c = *std::get<Connected*>(connected);
 
   json::object input;
   input["user"] = c.user_json;
@@ -79,12 +79,8 @@ http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Calle
   }
   input["proxyConfig"] = nullptr;
   input["isForceRefreshAccountData"] = force;
-  auto out = plugin.Invoke("findContact", input, req.request_id, c.secrets);
-  if (!out.ok()) {
-    spdlog::warn("findContact failed: {}", plugins::HostServices::Mask(out.message, c.secrets));
-    return Failure(ApiErrorMessage("findContact", caller.platform, out));
-  }
-  ApplyUserUpdate(app, c.user, out.value);
+  auto out = call.Invoke("findContact", input);
+  if (!out.ok()) return Failure(ApiErrorMessage("findContact", caller.platform, out));
   json::object result = out.value.is_object() ? out.value.get_object() : json::object();
 
   json::object resp;
@@ -105,8 +101,11 @@ http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Calle
     resp["contact"] = *matched;
     return http::HttpResponse::Json(200, resp);
   }
-  if (force && cached)
-    app.store.DeleteAccountData(c.user.rc_account_id, caller.platform, cache_key);
+  if (force && cached) {
+    if (Status st = app.store.DeleteAccountData(c.user.rc_account_id, caller.platform, cache_key);
+        !st.ok())
+      spdlog::warn("contact cache delete failed: {}", st.ToString());
+  }
   if (message) {
     resp["returnMessage"] = *message;
   } else {
@@ -131,27 +130,26 @@ http::HttpResponse CreateContact(App& app, http::HttpRequest& req, const JwtStat
   auto request = RequireCallerAndBody(jwt, req);
   if (auto* resp = std::get_if<http::HttpResponse>(&request)) return std::move(*resp);
   const auto& [caller, body] = std::get<CallerAndBody>(request);
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease) return UnknownPlatform(caller.platform);
-  const auto& plugin = **lease;
-  auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  auto connected = call.Connect(caller.user_id, true);
   if (auto* fail = std::get_if<ConnectFailure>(&connected))
     return ConnectFailureResponse(*fail, "createContact", caller.platform, {});
-  auto& c = std::get<Connected>(connected);
+  Connected& c = *std::get<Connected*>(connected);
   json::object input{
       {"user", c.user_json}, {"authHeader", c.auth_header}, {"proxyConfig", nullptr}};
   for (const char* k : {"phoneNumber", "newContactName", "newContactType", "additionalSubmission"})
     input[k] = body.contains(k) ? body.at(k) : json::value();
-  auto out = plugin.Invoke("createContact", input, req.request_id, c.secrets);
-  if (!out.ok())
-    return Served(Failure(ApiErrorMessage("createContact", caller.platform, out)), plugin);
-  ApplyUserUpdate(app, c.user, out.value);
+  auto out = call.Invoke("createContact", input);
+  if (!out.ok()) return call.Failed("createContact", out);
   const json::value* info = js::Get(&out.value, "contactInfo");
   const json::value* message = js::Get(&out.value, "returnMessage");
   json::object resp{{"successful", info && info->is_object()}};
   if (message) resp["returnMessage"] = *message;
   if (info && info->is_object()) resp["contact"] = *info;
-  return Served(http::HttpResponse::Json(200, resp), plugin);
+  return call.Served(http::HttpResponse::Json(200, resp));
 }
 
 // GET /custom/contact/search?name=: findContactWithName.
@@ -161,26 +159,23 @@ http::HttpResponse SearchContact(App& app, http::HttpRequest& req, const JwtStat
   const auto& caller = std::get<Caller>(who);
   auto name_q = req.Query("name");
   const std::string name = name_q ? std::string(*name_q) : "undefined";
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease) return UnknownPlatform(caller.platform);
-  const auto& plugin = **lease;
-  if (!plugin.Implements("findContactWithName"))
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  if (!call.Implements("findContactWithName"))
     return http::HttpResponse::Error(400, "connector.findContactWithName is not a function");
-  auto connected = Connect(app, plugin, caller.user_id, caller.platform, true, req.request_id);
+  auto connected = call.Connect(caller.user_id, true);
   if (auto* fail = std::get_if<ConnectFailure>(&connected))
     return ConnectFailureResponse(
         *fail, "findContactWithName", caller.platform,
         ReturnMessage("No contact found with name " + name, "warning", 5000));
-  auto& c = std::get<Connected>(connected);
-  auto out = plugin.Invoke("findContactWithName",
-                           json::object{{"user", c.user_json},
-                                        {"authHeader", c.auth_header},
-                                        {"name", name},
-                                        {"proxyConfig", nullptr}},
-                           req.request_id, c.secrets);
-  if (!out.ok())
-    return Served(Failure(ApiErrorMessage("findContactWithName", caller.platform, out)), plugin);
-  ApplyUserUpdate(app, c.user, out.value);
+  Connected& c = *std::get<Connected*>(connected);
+  auto out = call.Invoke("findContactWithName", json::object{{"user", c.user_json},
+                                                             {"authHeader", c.auth_header},
+                                                             {"name", name},
+                                                             {"proxyConfig", nullptr}});
+  if (!out.ok()) return call.Failed("findContactWithName", out);
   const json::value* matched = js::Get(&out.value, "matchedContactInfo");
   const json::value* message = js::Get(&out.value, "returnMessage");
   const bool found = matched && matched->is_array() && !matched->get_array().empty();
@@ -193,7 +188,7 @@ http::HttpResponse SearchContact(App& app, http::HttpRequest& req, const JwtStat
         ReturnMessage("No contact found with name " + name + " ", "warning", 5000);
   }
   resp["contact"] = matched ? *matched : json::value(json::array());
-  return Served(http::HttpResponse::Json(200, resp), plugin);
+  return call.Served(http::HttpResponse::Json(200, resp));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "contract/crm_oauth.h"
 #include "contract/errors.h"
+#include "contract/plugin_call.h"
 #include "contract/session.h"
 
 namespace crmhost::contract {
@@ -67,9 +68,11 @@ http::HttpResponse ApiKeyState(App& app, http::HttpRequest& req) {
   auto who = RequireRcIdentity(app, req, nullptr, "Missing RingCentral access token");
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
   const auto& rc = std::get<identity::RcIdentity>(who);
-  auto lease = AcquirePlatform(app, platform);
-  if (!lease) return UnknownPlatform(platform);
-  const auto fields = LoginFields(**lease);
+  auto opened = PluginCall::Open(app, req, platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  const auto fields = LoginFields(call.plugin());
   std::vector<std::string> required;
   for (auto& f : fields)
     if (f.required) required.push_back(f.id);
@@ -170,9 +173,11 @@ http::HttpResponse GetManagedAuth(App& app, http::HttpRequest& req, const JwtSta
   auto admin = RequireAdmin(app, req, nullptr);
   if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
   const auto& rc = std::get<identity::RcIdentity>(admin);
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease) return UnknownPlatform(caller.platform);
-  const auto fields = LoginFields(**lease);
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  const auto fields = LoginFields(call.plugin());
   json::array user_values;
   auto rows =
       app.store.Scan(store::Table::kAccountData, store::KeyOf({rc.account_id, caller.platform}));
@@ -213,9 +218,11 @@ http::HttpResponse PostManagedAuth(App& app, http::HttpRequest& req, const JwtSt
       js::Get(body, "rcExtensionId") ? js::ToString(*js::Get(body, "rcExtensionId")) : "";
   if (scope == "user" && ext.empty())
     return http::HttpResponse::Error(400, "rcExtensionId is required for user scope");
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease) return UnknownPlatform(caller.platform);
-  const auto fields = LoginFields(**lease);
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  const auto fields = LoginFields(call.plugin());
   const std::string key = scope == "org" ? std::string(kOrgKey) : UserKey(ext);
   auto existing = app.store.GetAccountData(rc.account_id, caller.platform, key);
   json::object record = existing.ok() && existing.value() && existing.value()->is_object()
@@ -253,16 +260,18 @@ http::HttpResponse ManagedAuthOptions(App& app, http::HttpRequest& req) {
   auto admin = RequireAdmin(app, req, &body);
   if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
   const auto& rc = std::get<identity::RcIdentity>(admin);
-  auto lease = AcquirePlatform(app, platform);
-  if (!lease) return UnknownPlatform(platform);
-  const auto fields = LoginFields(**lease);
+  auto opened = PluginCall::Open(app, req, platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  const auto fields = LoginFields(call.plugin());
   const std::string field =
       js::Get(body, "fieldConst") ? js::ToString(*js::Get(body, "fieldConst")) : "";
   const bool dynamic = std::any_of(fields.begin(), fields.end(), [&](const LoginField& f) {
     return f.id == field && f.managed && f.scope == "user" && f.field_type == "dynamic";
   });
   if (!dynamic) return http::HttpResponse::Text(400, "Missing managed auth field");
-  if (!(*lease)->Implements("getManagedAuthOptions"))
+  if (!call.plugin().Implements("getManagedAuthOptions"))
     return http::HttpResponse::Json(200, json::array());
   // Stored account values, overlaid with what the admin is typing (never saved by this call).
   json::object account_values = OrgValues(app, rc.account_id, platform);
@@ -273,9 +282,8 @@ http::HttpResponse ManagedAuthOptions(App& app, http::HttpRequest& req) {
   for (auto& [k, v] : account_values)
     if (v.is_string()) secrets.emplace_back(v.get_string());
   auto out =
-      (*lease)->Invoke("getManagedAuthOptions",
-                       json::object{{"fieldConst", field}, {"accountValues", account_values}},
-                       req.request_id, secrets);
+      call.Invoke("getManagedAuthOptions",
+                  json::object{{"fieldConst", field}, {"accountValues", account_values}}, secrets);
   if (!out.ok()) return http::HttpResponse::Error(400, out.message);
   json::array options;
   if (auto* a = out.value.if_array())

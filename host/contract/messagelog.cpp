@@ -11,6 +11,7 @@
 
 #include "contract/app.h"
 #include "contract/errors.h"
+#include "contract/plugin_call.h"
 #include "contract/session.h"
 #include "contract/shared_sms.h"
 #include "crmhost/encoding.h"
@@ -72,15 +73,15 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
   const json::object& log_info = log_info_v->get_object();
   const json::array& messages = messages_v->get_array();
 
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease) return UnknownPlatform(caller.platform);
-  const auto& plugin = **lease;
-  auto connected = Connect(app, plugin, caller.user_id, caller.platform, false, req.request_id);
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  auto connected = call.Connect(caller.user_id, false);
   if (auto* fail = std::get_if<ConnectFailure>(&connected))
-    return Served(ConnectFailureResponse(*fail, "createMessageLog", caller.platform,
-                                         ReturnMessage("Contact not found", "warning", 5000)),
-                  plugin);
-  auto& c = std::get<Connected>(connected);
+    return call.Served(ConnectFailureResponse(*fail, "createMessageLog", caller.platform,
+                                              ReturnMessage("Contact not found", "warning", 5000)));
+  Connected& c = *std::get<Connected*>(connected);
 
   const json::value* correspondents = js::Get(log_info, "correspondents");
   const json::value* first =
@@ -109,7 +110,8 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
   const bool shared = !owner.empty();
   // The RingCentral token for attachment download links: used in this request only.
   std::string rc_token = js::TextOrEmpty(js::Get(log_info, "rcAccessToken"));
-  if (!rc_token.empty()) c.secrets.push_back(rc_token);
+  std::vector<std::string> extra_secrets;
+  if (!rc_token.empty()) extra_secrets.push_back(rc_token);
 
   std::string conversation_id = js::TextOrEmpty(js::Get(log_info, "conversationId"));
   std::string conversation_log_id = js::TextOrEmpty(js::Get(log_info, "conversationLogId"));
@@ -158,26 +160,23 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
   json::value return_message;
   if (shared) {
     json::object in = base;
-    in["sharedSMSLogContent"] = ComposeSharedSms(
-        FormatOf(plugin, caller.platform, req.request_id).value_or(LogFormat::kPlainText), log_info,
-        contact_name, c.user.timezone_offset, app.now_ms());
+    in["sharedSMSLogContent"] =
+        ComposeSharedSms(call.Format().value_or(LogFormat::kPlainText), log_info, contact_name,
+                         c.user.timezone_offset, app.now_ms());
     plugins::OpOutcome out;
     if (conversation.value()) {
       in["existingMessageLog"] = *conversation.value();
-      out = plugin.Invoke("updateMessageLog", in, req.request_id, c.secrets);
-      if (!out.ok())
-        return Served(Failure(ApiErrorMessage("updateMessageLog", caller.platform, out)), plugin);
+      out = call.Invoke("updateMessageLog", in, extra_secrets);
+      if (!out.ok()) return call.Failed("updateMessageLog", out);
     } else {
       in["hashedAccountId"] = hashed_account;
-      out = plugin.Invoke("createMessageLog", in, req.request_id, c.secrets);
-      if (!out.ok())
-        return Served(Failure(ApiErrorMessage("createMessageLog", caller.platform, out)), plugin);
+      out = call.Invoke("createMessageLog", in, extra_secrets);
+      if (!out.ok()) return call.Failed("createMessageLog", out);
       if (const json::value* log_id = js::Get(&out.value, "logId"); js::Truthy(log_id)) {
         if (!record(conversation_log_id, *log_id).ok()) return Failure(DatabaseErrorMessage());
         log_ids.push_back(json::value(conversation_log_id));
       }
     }
-    ApplyUserUpdate(app, c.user, out.value);
     if (auto* m = js::Get(&out.value, "returnMessage")) return_message = *m;
   } else {
     // Oldest first: the client sends newest first.
@@ -197,19 +196,16 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
       json::value log_id;
       if (conversation.value()) {
         in["existingMessageLog"] = *conversation.value();
-        out = plugin.Invoke("updateMessageLog", in, req.request_id, c.secrets);
-        if (!out.ok())
-          return Served(Failure(ApiErrorMessage("updateMessageLog", caller.platform, out)), plugin);
+        out = call.Invoke("updateMessageLog", in, extra_secrets);
+        if (!out.ok()) return call.Failed("updateMessageLog", out);
         log_id = conversation.value()->at("thirdPartyLogId");
       } else {
         if (group && correspondents) in["correspondents"] = *correspondents;
         in["hashedAccountId"] = hashed_account;
-        out = plugin.Invoke("createMessageLog", in, req.request_id, c.secrets);
-        if (!out.ok())
-          return Served(Failure(ApiErrorMessage("createMessageLog", caller.platform, out)), plugin);
+        out = call.Invoke("createMessageLog", in, extra_secrets);
+        if (!out.ok()) return call.Failed("createMessageLog", out);
         if (auto* l = js::Get(&out.value, "logId")) log_id = *l;
       }
-      ApplyUserUpdate(app, c.user, out.value);
       if (auto* m = js::Get(&out.value, "returnMessage")) return_message = *m;
       if (js::Truthy(&log_id)) {
         if (!record(id, log_id).ok()) return Failure(DatabaseErrorMessage());
@@ -218,7 +214,7 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
     }
   }
   json::object resp{{"successful", true}, {"returnMessage", return_message}, {"logIds", log_ids}};
-  return Served(http::HttpResponse::Json(200, resp), plugin);
+  return call.Served(http::HttpResponse::Json(200, resp));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "contract/app.h"
 #include "contract/errors.h"
+#include "contract/plugin_call.h"
 #include "contract/session.h"
 
 namespace crmhost::contract {
@@ -18,11 +19,13 @@ http::HttpResponse ImplementedInterfaces(App& app, http::HttpRequest& req) {
   auto platform = req.Query("platform");
   if (!platform || platform->empty())
     return http::HttpResponse::Text(400, "Please provide platform.");
-  auto lease = AcquirePlatform(app, *platform);
-  if (!lease) return UnknownPlatform(*platform);
-  const auto& plugin = **lease;
-  auto auth =
-      plugin.Invoke("getAuthType", json::object{{"platform", *platform}}, req.request_id, {});
+  auto opened = PluginCall::Open(app, req, *platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  const auto& plugin = call.plugin();
+  auto auth = plugin.InvokeConstant("getAuthType", json::object{{"platform", *platform}}, *platform,
+                                    req.request_id);
   const std::string type =
       auth.ok() && auth.value.is_string() ? std::string(auth.value.get_string()) : "";
   json::object out;

@@ -11,6 +11,7 @@
 #include "contract/crm_oauth.h"
 #include "contract/errors.h"
 #include "contract/login.h"
+#include "contract/plugin_call.h"
 #include "contract/session.h"
 #include "identity/oauth.h"
 
@@ -78,9 +79,11 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
   if (callback_uri.find("code=") == std::string::npos)
     callback_uri += (callback_uri.find('?') == std::string::npos ? "?code=" : "&code=") + code;
 
-  auto lease = AcquirePlatform(app, state.platform);
-  if (!lease) return UnknownPlatform(state.platform);
-  const auto& plugin = **lease;
+  auto opened = PluginCall::Open(app, req, state.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  const auto& plugin = call.plugin();
   if (!app.oauth) return http::HttpResponse::Error(400, "OAuth is not configured");
 
   const std::string hostname =
@@ -105,9 +108,8 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
   identity::TokenRequestOverride extra;
   bool has_extra = false;
   if (plugin.Implements("getOverridingOAuthOption")) {
-    auto o = plugin.Invoke("getOverridingOAuthOption",
-                           json::object{{"code", code}, {"oauthInfo", oauth.app.ToJson()}},
-                           req.request_id, secrets);
+    auto o = call.Invoke("getOverridingOAuthOption",
+                         json::object{{"code", code}, {"oauthInfo", oauth.app.ToJson()}}, secrets);
     if (!o.ok()) return http::HttpResponse::Error(400, o.message);
     if (auto* obj = o.value.if_object()) {
       has_extra = true;
@@ -145,7 +147,7 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
                          {"proxyConfig", nullptr},
                          {"userEmail", QueryValue(req, "userEmail")},
                          {"data", tokens->raw}};
-  auto info = plugin.Invoke("getUserInfo", info_args, req.request_id, secrets);
+  auto info = call.Invoke("getUserInfo", info_args, secrets);
   if (!info.ok())
     return http::HttpResponse::Error(400,
                                      info.message.empty() ? "getUserInfo failed" : info.message);

@@ -7,6 +7,7 @@
 #include "contract/app.h"
 #include "contract/crm_oauth.h"
 #include "contract/errors.h"
+#include "contract/plugin_call.h"
 #include "contract/session.h"
 #include "crmhost/encoding.h"
 
@@ -45,9 +46,11 @@ http::HttpResponse RedirectPage(App&, http::HttpRequest& req) {
 // the tokens) and deleted with their secrets. Answers "User deleted" even for an unknown user,
 // so Pipedrive stops retrying.
 http::HttpResponse Uninstall(App& app, http::HttpRequest& req) {
-  auto lease = AcquirePlatform(app, kPlatform);
-  if (!lease) return UnknownPlatform(kPlatform);
-  const auto& plugin = **lease;
+  auto opened = PluginCall::Open(app, req, kPlatform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  const auto& plugin = call.plugin();
   auto resolved = ResolveOAuthApp(app, plugin, kPlatform, "", json::object{{"hostname", ""}},
                                   req.request_id, {});
   const auto* oauth = std::get_if<ResolvedOAuthApp>(&resolved);
@@ -73,6 +76,7 @@ http::HttpResponse Uninstall(App& app, http::HttpRequest& req) {
     if (!loaded.ok()) return http::HttpResponse::Text(500, "Database operation failed");
     if (!loaded.value() || loaded.value()->platform != kPlatform) continue;
     const store::UserRecord& user = *loaded.value();
+    // Straight to the plugin: the user is deleted below whatever its userUpdate says.
     auto out = plugin.Invoke("unAuthorize", json::object{{"user", user.ToConnectorJson(true)}},
                              req.request_id, SecretsOf(user));
     if (!out.ok())

@@ -113,9 +113,9 @@ std::variant<json::object, http::HttpResponse> ParseJsonBody(const http::HttpReq
 std::optional<LogFormat> FormatOf(const plugins::PluginVersion& plugin, const std::string& platform,
                                   const std::string& request_id) {
   if (!plugin.Implements("getLogFormatType")) return LogFormat::kPlainText;
-  auto out =
-      plugin.Invoke("getLogFormatType",
-                    json::object{{"platform", platform}, {"proxyConfig", nullptr}}, request_id, {});
+  auto out = plugin.InvokeConstant("getLogFormatType",
+                                   json::object{{"platform", platform}, {"proxyConfig", nullptr}},
+                                   platform, request_id);
   if (!out.ok() || !out.value.is_string()) return LogFormat::kPlainText;
   return ParseLogFormat(out.value.get_string());
 }
@@ -232,49 +232,6 @@ std::vector<std::string> SecretsOf(const store::UserRecord& user) {
   return s;
 }
 
-std::variant<Connected, ConnectFailure> Connect(App& app, const plugins::PluginVersion& plugin,
-                                                const std::string& user_id,
-                                                const std::string& platform,
-                                                bool require_platform_match,
-                                                const std::string& request_id) {
-  auto loaded = app.store.GetUser(user_id);
-  if (!loaded.ok()) {
-    spdlog::error("loading user failed: {}", loaded.status().ToString());
-    return ConnectFailure{ConnectFailure::Kind::kStore, {}};
-  }
-  auto& maybe = loaded.value();
-  if (!maybe || maybe->access_token.empty() ||
-      (require_platform_match && maybe->platform != platform))
-    return ConnectFailure{ConnectFailure::Kind::kNoUser, {}};
-  Connected c;
-  c.user = std::move(*maybe);
-  c.secrets = SecretsOf(c.user);
-
-  auto auth_type = plugin.Invoke(
-      "getAuthType",
-      json::object{{"proxyId", nullptr}, {"proxyConfig", nullptr}, {"platform", platform}},
-      request_id, c.secrets);
-  if (!auth_type.ok()) return ConnectFailure{ConnectFailure::Kind::kPlugin, std::move(auth_type)};
-  const std::string type =
-      auth_type.value.is_string() ? std::string(auth_type.value.get_string()) : "";
-  if (type == "oauth") {
-    if (auto failed = EnsureFreshToken(app, plugin, c.user, request_id)) return std::move(*failed);
-    c.secrets = SecretsOf(c.user);
-    c.auth_header = "Bearer " + c.user.access_token;
-  } else {
-    auto basic = plugin.Invoke(
-        "getBasicAuth", json::object{{"apiKey", c.user.access_token}, {"platform", platform}},
-        request_id, c.secrets);
-    if (!basic.ok()) return ConnectFailure{ConnectFailure::Kind::kPlugin, std::move(basic)};
-    c.auth_header = "Basic " + (basic.value.is_string() ? std::string(basic.value.get_string())
-                                                        : std::string());
-  }
-  c.secrets.push_back(c.auth_header);
-  c.secrets.push_back(c.auth_header.substr(c.auth_header.find(' ') + 1));
-  c.user_json = c.user.ToConnectorJson(true);
-  return c;
-}
-
 http::HttpResponse ConnectFailureResponse(const ConnectFailure& f, std::string_view op,
                                           const std::string& platform,
                                           json::object no_user_message) {
@@ -305,6 +262,9 @@ bool ApplyUserUpdate(App& app, store::UserRecord& user, json::value& result) {
   if (auto* del = u->if_contains("delete"); del && del->is_bool() && del->get_bool()) {
     return app.store.DeleteUser(user.id).ok();
   }
+  // Many plugins hand back the same settings on every call (Redtail's category setting): only a
+  // real change costs a synced write.
+  const std::string before = store::EncodeUser(user);
   auto str = [&](std::string_view k, std::string& field) {
     if (auto* v = u->if_contains(k); v && v->is_string()) field = std::string(v->get_string());
   };
@@ -324,6 +284,7 @@ bool ApplyUserUpdate(App& app, store::UserRecord& user, json::value& result) {
   };
   merge("platformAdditionalInfo", user.platform_additional_info);
   merge("userSettings", user.user_settings);
+  if (store::EncodeUser(user) == before) return true;
   user.updated_at_ms = app.now_ms();
   return app.store.PutUser(user).ok();
 }

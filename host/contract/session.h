@@ -110,7 +110,8 @@ boost::json::value AdminConfigInput(App& app, const store::UserRecord& user,
 // SHA-256 hex of "<value>:<hash_key>" (the reference's getHashValue).
 std::string HashValue(std::string_view value, std::string_view hash_key);
 
-// A user ready for plugin calls.
+// A user ready for plugin calls (PluginCall::Connect): the CRM auth header is
+// "Basic " + getBasicAuth for API-key plugins, "Bearer " + the (fresh) access token for OAuth.
 struct Connected {
   store::UserRecord user;
   std::string auth_header;
@@ -124,14 +125,6 @@ struct ConnectFailure {
   plugins::OpOutcome outcome;  // for kPlugin
 };
 
-// Loads `user_id` (optionally requiring `platform` to match) and builds its CRM auth header
-// with the plugin: apiKey -> "Basic " + getBasicAuth; oauth -> "Bearer " + access token.
-std::variant<Connected, ConnectFailure> Connect(App& app, const plugins::PluginVersion& plugin,
-                                                const std::string& user_id,
-                                                const std::string& platform,
-                                                bool require_platform_match,
-                                                const std::string& request_id);
-
 // What the client sees when Connect fails: no user -> `no_user_message` as a 200 failure (or
 // {successful:false} when empty); revoked -> 401 CRM_SESSION_REVOKED; store -> "Database
 // operation failed"; plugin or refresh failure -> handleApiError's message for `op`.
@@ -141,7 +134,7 @@ http::HttpResponse ConnectFailureResponse(const ConnectFailure& f, std::string_v
 
 // Applies a plugin result's "userUpdate" member (see docs/PLUGIN_ABI.md) and removes it from
 // the result. Returns false if the store refused the write.
-bool ApplyUserUpdate(App& app, store::UserRecord& user, boost::json::value& result);
+[[nodiscard]] bool ApplyUserUpdate(App& app, store::UserRecord& user, boost::json::value& result);
 
 // The user credentials a plugin call may log: masked.
 std::vector<std::string> SecretsOf(const store::UserRecord& user);

@@ -6,6 +6,7 @@
 
 #include "contract/app.h"
 #include "contract/errors.h"
+#include "contract/plugin_call.h"
 #include "contract/session.h"
 
 namespace crmhost::contract {
@@ -150,7 +151,13 @@ http::HttpResponse PostSettings(App& app, http::HttpRequest& req, const JwtState
   auto parsed = ParseJsonBody(req);
   if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
   const json::object& body = std::get<json::object>(parsed);
-  auto loaded = app.store.GetUser(caller.user_id);
+  // The plugin's hook is optional: a platform without a live plugin still saves its settings.
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened);
+      refused && refused->kind == PluginCall::Refused::Kind::kBusy)
+    return std::move(refused->response);
+  PluginCall* call = std::get_if<PluginCall>(&opened);
+  auto loaded = PluginCall::UserOf(app, call, caller.user_id);
   if (!loaded.ok()) return Failure(DatabaseErrorMessage());
   if (!loaded.value()) return http::HttpResponse::Text(400, "User not found");
   store::UserRecord user = std::move(*loaded.value());
@@ -164,14 +171,15 @@ http::HttpResponse PostSettings(App& app, http::HttpRequest& req, const JwtState
     for (auto& k : remove->get_array())
       if (k.is_string()) merged.erase(k.get_string());
 
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (lease && (*lease)->Implements("onUpdateUserSettings")) {
-    auto out = (*lease)->Invoke("onUpdateUserSettings",
-                                json::object{{"user", user.ToConnectorJson(true)},
-                                             {"userSettings", merged},
-                                             {"updatedSettings", updated}},
-                                req.request_id, SecretsOf(user));
+  if (call && call->Implements("onUpdateUserSettings")) {
+    auto out =
+        call->Invoke("onUpdateUserSettings", json::object{{"user", user.ToConnectorJson(true)},
+                                                          {"userSettings", merged},
+                                                          {"updatedSettings", updated}});
     if (!out.ok()) return http::HttpResponse::Error(400, out.message);
+    if (out.user_update_failed) return Failure(DatabaseErrorMessage());
+    // The hook may have changed the user (its userUpdate is saved already): build on that.
+    if (auto again = call->User(caller.user_id); again.ok() && again.value()) user = *again.value();
     if (!js::Truthy(js::Get(&out.value, "successful"))) {
       // The plugin refused: nothing is saved. (The reference answers {} either way; saying
       // why costs clients nothing.)
@@ -194,12 +202,13 @@ http::HttpResponse RefreshInfo(App& app, http::HttpRequest& req, const JwtState&
   auto who = RequireCaller(jwt);
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
   const auto& caller = std::get<Caller>(who);
-  auto lease = AcquirePlatform(app, caller.platform);
-  if (!lease) return UnknownPlatform(caller.platform);
-  const auto& plugin = **lease;
-  if (!plugin.Implements("refreshUserInfo"))
+  auto opened = PluginCall::Open(app, req, caller.platform);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  if (!call.Implements("refreshUserInfo"))
     return http::HttpResponse::Json(200, json::object{{"successful", true}});
-  auto connected = Connect(app, plugin, caller.user_id, caller.platform, false, req.request_id);
+  auto connected = call.Connect(caller.user_id, false);
   if (auto* fail = std::get_if<ConnectFailure>(&connected)) {
     // A revoked session is a 200 warning here, not the 401 other routes give.
     if (fail->kind == ConnectFailure::Kind::kRevoked)
@@ -207,16 +216,15 @@ http::HttpResponse RefreshInfo(App& app, http::HttpRequest& req, const JwtState&
     return ConnectFailureResponse(*fail, "refreshUserInfo", caller.platform,
                                   ReturnMessage("User not found", "warning", 5000));
   }
-  auto& c = std::get<Connected>(connected);
-  auto out = plugin.Invoke(
+  Connected& c = *std::get<Connected*>(connected);
+  auto out = call.Invoke(
       "refreshUserInfo",
-      json::object{{"user", c.user_json}, {"authHeader", c.auth_header}, {"proxyConfig", nullptr}},
-      req.request_id, c.secrets);
+      json::object{{"user", c.user_json}, {"authHeader", c.auth_header}, {"proxyConfig", nullptr}});
   if (!out.ok()) return Failure(ApiErrorMessage("refreshUserInfo", caller.platform, out));
-  if (!ApplyUserUpdate(app, c.user, out.value)) return Failure(DatabaseErrorMessage());
+  if (out.user_update_failed) return Failure(DatabaseErrorMessage());
   json::object resp{{"successful", js::Truthy(js::Get(&out.value, "successful"))}};
   if (auto* m = js::Get(&out.value, "returnMessage")) resp["returnMessage"] = *m;
-  return Served(http::HttpResponse::Json(200, resp), plugin);
+  return call.Served(http::HttpResponse::Json(200, resp));
 }
 
 }  // namespace

@@ -57,8 +57,8 @@ const Router::Route* Router::Find(HttpRequest& req) const {
   return nullptr;
 }
 
-Dispatcher::Dispatcher(const Router& router, WorkerPool& workers, std::string exposed_headers)
-    : router_(router), workers_(workers), exposed_headers_(std::move(exposed_headers)) {}
+Dispatcher::Dispatcher(const Router& router, Submit submit, std::string exposed_headers)
+    : router_(router), submit_(std::move(submit)), exposed_headers_(std::move(exposed_headers)) {}
 
 void Dispatcher::Decorate(HttpResponse& resp) const {
   // CORS as the reference's `cors` middleware: any origin, and the renewed JWT readable.
@@ -122,8 +122,7 @@ void Dispatcher::Dispatch(HttpRequest&& req_in, Done done_in) const {
   }
   auto req = std::make_shared<HttpRequest>(std::move(req_in));
   auto shared_done = std::make_shared<Done>(std::move(done));
-  bool queued =
-      workers_.TrySubmit([this, route, req, shared_done] { (*shared_done)(Run(*route, *req)); });
+  bool queued = submit_([this, route, req, shared_done] { (*shared_done)(Run(*route, *req)); });
   if (!queued) {
     auto resp = HttpResponse::Error(503, "Service busy, retry shortly");
     resp.headers.emplace_back("Retry-After", "1");

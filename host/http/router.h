@@ -4,7 +4,8 @@
 // Patterns are literal paths with optional ":name" segments ("/appointments/:appointmentId").
 // Handlers are plain functions from HttpRequest to HttpResponse. A handler registered with
 // Mode::kInline runs on the network thread and must not block (health checks, static answers);
-// every other handler runs on the WorkerPool, where plugin operations may wait on a CRM.
+// every other handler is handed to the Dispatcher's submit function: for App Connect routes a
+// fiber of the FiberPool, where plugin operations wait on CRMs without holding a thread.
 //
 // Thread safety: register all routes before serving; lookups are then read-only.
 #ifndef CRMHOST_HTTP_ROUTER_H
@@ -15,7 +16,6 @@
 #include <string>
 #include <vector>
 
-#include "common/worker_pool.h"
 #include "http/message.h"
 
 namespace crmhost::http {
@@ -44,9 +44,12 @@ class Router {
 class Dispatcher {
  public:
   using Done = std::function<void(HttpResponse&&)>;
+  // Runs a job where handlers belong (a fiber, a worker thread); false when saturated, and the
+  // client then gets 503 with Retry-After.
+  using Submit = std::function<bool(std::function<void()>)>;
 
   // `exposed_headers`: response headers browsers may read (Access-Control-Expose-Headers).
-  Dispatcher(const Router& router, WorkerPool& workers, std::string exposed_headers);
+  Dispatcher(const Router& router, Submit submit, std::string exposed_headers);
 
   // Produces exactly one response through `done`, possibly on another thread.
   void Dispatch(HttpRequest&& req, Done done) const;
@@ -62,7 +65,7 @@ class Dispatcher {
   void Decorate(HttpResponse& resp) const;
 
   const Router& router_;
-  WorkerPool& workers_;
+  Submit submit_;
   std::string exposed_headers_;
   Observer observer_;
 };

@@ -119,8 +119,13 @@ class Reader {
         {"manifest_file", Text(o.manifest_file)},
         {"ringcentral_server", Text(o.ringcentral_server)},
         {"io_threads", Integer(o.io_threads, 1, 64)},
-        {"workers", Integer(o.workers, 1, 4096)},
-        {"max_queued", Integer(o.max_queued, 1, 1 << 20)},
+        {"workers", Integer(o.workers, 0, 64)},
+        {"max_inflight", Integer(o.max_inflight, 1, 1 << 20)},
+        {"max_queued", Integer(o.max_inflight, 1, 1 << 20)},  // the name before fibers
+        {"fiber_stack_kib", Integer(o.fiber_stack_kib, 64, 65536)},
+        {"plugins.max_inflight", Integer(o.plugin_max_inflight, 1, 1 << 20)},
+        {"plugins.max_waiting", Integer(o.plugin_max_waiting, 0, 1 << 20)},
+        {"outbound.max_per_host", Integer(o.outbound_max_per_host, 1, 1 << 16)},
         {"max_body_bytes", Integer(o.max_body_bytes, 1024, int64_t(1) << 30)},
         {"no_sync",
          [&o](const toml::node& n) -> std::string {

@@ -18,6 +18,7 @@
 #include <stop_token>
 #include <thread>
 
+#include "common/fiber_pool.h"
 #include "common/logging.h"
 #include "common/worker_pool.h"
 #include "contract/app.h"
@@ -173,6 +174,7 @@ int RunDaemon(const Options& o, DaemonControl* control) {
   co.user_agent = std::string("crmhost/") + kVersion;
   co.proxy = o.outbound_proxy;
   co.no_proxy = o.outbound_no_proxy;
+  co.max_per_origin = o.outbound_max_per_host;
   if (!co.proxy.empty()) spdlog::info("CRM calls go through an HTTP proxy");
   for (auto& [from, to] : o.outbound_overrides)
     spdlog::warn("outbound override active: {} -> {} (test setups only)", from, to);
@@ -193,6 +195,7 @@ int RunDaemon(const Options& o, DaemonControl* control) {
                                     metrics.ObserveCrmCall(plugin, status, seconds);
                                   }});
   plugins::Registry registry;
+  plugins::Bulkheads bulkheads({o.plugin_max_inflight, o.plugin_max_waiting});
   plugins::Loader loader({fs::path(o.data_dir) / "plugin-shadow"}, services);
   plugins::PluginManager::Options mo;
   mo.plugin_dir = o.plugin_dir;
@@ -239,7 +242,8 @@ int RunDaemon(const Options& o, DaemonControl* control) {
                     .plugin_settings = o.plugin_settings,
                     .refresh_locks = {},
                     .message_locks = {},
-                    .metrics = &metrics};
+                    .metrics = &metrics,
+                    .bulkheads = &bulkheads};
   http::Router router;
   contract::RegisterRoutes(router, app);
   // Socket activation: systemd holds the App Connect port (and optionally the ops port) open
@@ -256,8 +260,18 @@ int RunDaemon(const Options& o, DaemonControl* control) {
   }
   int exit_code = 0;
   {
-    WorkerPool workers(o.workers, o.max_queued);
-    http::Dispatcher dispatcher(router, workers, "x-refreshed-jwt-token");
+    // App Connect handlers run on fibers: a request waiting on a slow CRM parks its fiber and
+    // the thread serves the next one (see common/fiber_pool.h).
+    FiberPool::Options fo;
+    fo.threads = o.workers;
+    fo.stack_bytes = size_t(o.fiber_stack_kib) * 1024;
+    fo.max_fibers = o.max_inflight;
+    FiberPool fibers(fo);
+    spdlog::info("request handlers on {} fiber threads ({} KiB stacks, up to {} in flight)",
+                 fibers.stats().threads, fo.stack_bytes / 1024, fo.max_fibers);
+    http::Dispatcher dispatcher(
+        router, [&fibers](std::function<void()> job) { return fibers.TrySpawn(std::move(job)); },
+        "x-refreshed-jwt-token");
     dispatcher.SetObserver(
         [&metrics](std::string_view route, std::string_view method, int status, double seconds) {
           metrics.ObserveRequest(route, method, status, seconds);
@@ -277,8 +291,18 @@ int RunDaemon(const Options& o, DaemonControl* control) {
     http::Router ops_router;
     RegisterOpsRoutes(ops_router, manager, ops_token);
     RegisterStoreRoutes(ops_router, *store, o.data_dir, ops_token);
-    RegisterHealthRoutes(ops_router, {store.get(), &manager, &metrics, &health, started_ms});
-    http::Dispatcher ops_dispatcher(ops_router, ops_workers, "");
+    RegisterHealthRoutes(ops_router, {.store = store.get(),
+                                      .manager = &manager,
+                                      .metrics = &metrics,
+                                      .state = &health,
+                                      .started_ms = started_ms,
+                                      .fibers = &fibers,
+                                      .bulkheads = &bulkheads,
+                                      .outbound = http_client.get()});
+    http::Dispatcher ops_dispatcher(
+        ops_router,
+        [&ops_workers](std::function<void()> job) { return ops_workers.TrySubmit(std::move(job)); },
+        "");
     http::HttpServer::Options opo;
     opo.address = o.ops_address;
     opo.port = o.ops_port;
@@ -454,7 +478,7 @@ int RunDaemon(const Options& o, DaemonControl* control) {
     }
     // Finish queued plugin operations while the network threads still run, so their outbound
     // calls complete or time out; only then stop the network and the plugin control thread.
-    workers.Shutdown();
+    fibers.Shutdown();
     ops_workers.Shutdown();
     manager.Stop();
     work.reset();

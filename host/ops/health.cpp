@@ -17,8 +17,15 @@ struct Check {
 
 std::vector<Check> RunChecks(const HealthDeps& d) {
   std::vector<Check> checks;
+  // Reads answering is not enough: a full disk leaves reads working while every write fails,
+  // and a load balancer must stop sending requests that would fail.
   auto probe = d.store->Get(store::Table::kCache, "readyz-probe");
-  checks.push_back({"store", probe.ok(), probe.ok() ? "" : probe.status().message()});
+  const store::Store::Health health = d.store->GetHealth();
+  const bool store_ok = probe.ok() && health.writable;
+  checks.push_back({"store", store_ok,
+                    !probe.ok()        ? probe.status().message()
+                    : !health.writable ? "not writable: " + health.last_error
+                                       : ""});
   size_t active = 0;
   for (auto& p : d.manager->Snapshot())
     if (p.state == "active") ++active;
@@ -82,6 +89,84 @@ http::HttpResponse Metrics(const HealthDeps& d) {
   crmhost::Metrics::RenderGauge(out, "crmhost_store_pending_compaction_bytes",
                                 "Bytes RocksDB estimates it still has to compact.",
                                 {{{}, double(st.pending_compaction_bytes)}});
+  const store::Store::Health sh = d.store->GetHealth();
+  crmhost::Metrics::RenderGauge(out, "crmhost_store_writable",
+                                "1 while the store takes writes; 0 from a failed write (a full "
+                                "disk) until it has recovered by itself.",
+                                {{{}, sh.writable ? 1.0 : 0.0}});
+  crmhost::Metrics::RenderCounter(out, "crmhost_store_write_errors_total",
+                                  "Store writes and log syncs that failed.",
+                                  {{{}, double(sh.write_errors)}});
+  crmhost::Metrics::RenderCounter(out, "crmhost_store_recoveries_total",
+                                  "Times the store became writable again without a restart.",
+                                  {{{}, double(sh.recoveries)}});
+  crmhost::Metrics::RenderCounter(out, "crmhost_store_log_syncs_total",
+                                  "Syncs of the store's write-ahead log (group commits).",
+                                  {{{}, double(sh.syncs)}});
+  crmhost::Metrics::RenderCounter(out, "crmhost_store_durable_writes_total",
+                                  "Durable writes those syncs made safe (writes per sync = how "
+                                  "well commits are grouped).",
+                                  {{{}, double(sh.synced_waits)}});
+  if (d.fibers) {
+    const FiberPool::Stats fs = d.fibers->stats();
+    crmhost::Metrics::RenderGauge(out, "crmhost_fiber_threads",
+                                  "Threads running request handlers and plugin operations.",
+                                  {{{}, double(fs.threads)}});
+    crmhost::Metrics::RenderGauge(out, "crmhost_fibers_live",
+                                  "Requests on fibers now, running or waiting on a CRM.",
+                                  {{{}, double(fs.live)}});
+    crmhost::Metrics::RenderGauge(out, "crmhost_fiber_stacks_mapped_bytes",
+                                  "Bytes of fiber stacks mapped (in use and pooled; touched "
+                                  "pages only count as resident).",
+                                  {{{}, double(fs.stacks_mapped * fs.stack_bytes)}});
+    crmhost::Metrics::RenderCounter(out, "crmhost_fibers_refused_total",
+                                    "Requests refused with 503 because --max-inflight were "
+                                    "already being handled.",
+                                    {{{}, double(fs.refused)}});
+  }
+  if (d.bulkheads) {
+    Samples waiting, waited, rejected;
+    for (auto& f : d.bulkheads->Snapshot()) {
+      waiting.push_back({{{"plugin", f.plugin}}, double(f.waiting)});
+      waited.push_back({{{"plugin", f.plugin}}, double(f.waited)});
+      rejected.push_back({{{"plugin", f.plugin}}, double(f.refused)});
+    }
+    crmhost::Metrics::RenderGauge(out, "crmhost_plugin_waiting",
+                                  "Requests waiting for a place in the plugin's bulkhead.",
+                                  waiting);
+    crmhost::Metrics::RenderCounter(out, "crmhost_plugin_waited_total",
+                                    "Requests that had to wait for a place in the plugin's "
+                                    "bulkhead.",
+                                    waited);
+    crmhost::Metrics::RenderCounter(out, "crmhost_plugin_rejected_total",
+                                    "Requests answered 503 because the plugin's bulkhead and its "
+                                    "waiting line were full.",
+                                    rejected);
+  }
+  if (d.outbound) {
+    const outbound::OutboundClient::Stats os = d.outbound->stats();
+    crmhost::Metrics::RenderGauge(out, "crmhost_outbound_in_flight", "CRM exchanges under way.",
+                                  {{{}, double(os.in_flight)}});
+    crmhost::Metrics::RenderGauge(out, "crmhost_outbound_connections_in_use",
+                                  "Outbound connections checked out or connecting.",
+                                  {{{}, double(os.connections_in_use)}});
+    crmhost::Metrics::RenderGauge(out, "crmhost_outbound_idle_connections",
+                                  "Outbound connections kept alive for reuse.",
+                                  {{{}, double(os.idle)}});
+    crmhost::Metrics::RenderGauge(out, "crmhost_outbound_waiting",
+                                  "Requests waiting for a connection slot of a busy CRM host.",
+                                  {{{}, double(os.waiting)}});
+    crmhost::Metrics::RenderCounter(out, "crmhost_outbound_waits_total",
+                                    "Requests that waited for a connection slot.",
+                                    {{{}, double(os.waits_total)}});
+    crmhost::Metrics::RenderCounter(out, "crmhost_outbound_wait_seconds_total",
+                                    "Seconds requests spent waiting for connection slots.",
+                                    {{{}, os.wait_seconds_total}});
+    crmhost::Metrics::RenderCounter(out, "crmhost_outbound_wait_refusals_total",
+                                    "Requests refused because too many already waited for one "
+                                    "CRM host.",
+                                    {{{}, double(os.wait_refusals)}});
+  }
   crmhost::Metrics::RenderGauge(out, "process_resident_memory_bytes",
                                 "Resident memory of the daemon.", {{{}, double(ResidentBytes())}});
   http::HttpResponse resp = http::HttpResponse::Text(200, std::move(out));

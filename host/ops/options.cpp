@@ -87,11 +87,29 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
   app.add_option("--io-threads", o.io_threads, "network threads")
       ->capture_default_str()
       ->check(CLI::Range(1u, 64u));
-  app.add_option("--workers", o.workers, "threads running plugin operations")
+  app.add_option("--workers", o.workers,
+                 "threads running handlers and plugin operations on fibers (0: cores, max 16)")
       ->capture_default_str()
-      ->check(CLI::Range(1u, 4096u));
-  app.add_option("--max-queued", o.max_queued, "queued plugin operations before 503")
-      ->capture_default_str();
+      ->check(CLI::Range(0u, 64u));
+  app.add_option("--max-inflight,--max-queued", o.max_inflight,
+                 "requests handled at once (running or waiting on a CRM) before 503")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1u << 20));
+  app.add_option("--plugin-max-inflight", o.plugin_max_inflight,
+                 "requests one plugin serves at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1u << 20));
+  app.add_option("--plugin-max-waiting", o.plugin_max_waiting,
+                 "requests waiting for one plugin before 503")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 1u << 20));
+  app.add_option("--outbound-max-per-host", o.outbound_max_per_host,
+                 "connections to one CRM host in use at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1u << 16));
+  app.add_option("--fiber-stack-kib", o.fiber_stack_kib, "usable stack of each fiber (KiB)")
+      ->capture_default_str()
+      ->check(CLI::Range(64u, 65536u));
   app.add_option("--max-body-bytes", o.max_body_bytes, "largest request body")
       ->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn or error")

@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/fiber_pool.h"
 #include "plugins/host_services.h"
 
 namespace crmhost::ops {
@@ -40,10 +41,24 @@ struct Options {
   plugins::PluginSettings plugin_settings;
   // --io-threads N: network threads. Default: 1.
   unsigned io_threads = 1;
-  // --workers N: threads running plugin operations (they may wait on CRMs). Default: 32.
-  unsigned workers = 32;
-  // --max-queued N: plugin operations waiting for a worker before requests get 503. Default: 1024.
-  unsigned max_queued = 1024;
+  // --workers N: threads running request handlers and plugin operations, on fibers (a request
+  // waiting on a CRM holds a parked fiber, not a thread). Default: 0 = the number of cores, at
+  // most 16.
+  unsigned workers = 0;
+  // --max-inflight N (formerly --max-queued): requests handled at once, running or waiting on a
+  // CRM, before new ones get 503 with Retry-After. Default: 10000.
+  unsigned max_inflight = 10000;
+  // --plugin-max-inflight N / --plugin-max-waiting N: each plugin's bulkhead: requests it
+  // serves at once, and requests that may wait for one of those places; beyond both, 503 with
+  // Retry-After. Defaults: 2000 / 2000.
+  unsigned plugin_max_inflight = 2000;
+  unsigned plugin_max_waiting = 2000;
+  // --outbound-max-per-host N: connections to one CRM origin in use at once; more requests
+  // wait for one until their deadline. Default: 1024.
+  unsigned outbound_max_per_host = 1024;
+  // --fiber-stack-kib N: usable stack of each fiber, above a guard page. Default: 256 KiB
+  // (1 MiB in AddressSanitizer builds).
+  unsigned fiber_stack_kib = unsigned(kDefaultFiberStackBytes / 1024);
   // --max-body-bytes N: largest request body accepted (413 above). Default: 8 MiB.
   size_t max_body_bytes = 8 * 1024 * 1024;
   // --ops-listen ADDR:PORT: the ops API (plugins list/reload/rollback). "off" disables it.

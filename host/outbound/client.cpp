@@ -3,6 +3,8 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -10,7 +12,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
-#include <future>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -18,6 +20,7 @@
 #include <unordered_map>
 
 #include "crmhost/encoding.h"
+#include "crmhost/suspend.h"
 
 namespace crmhost::outbound {
 namespace asio = boost::asio;
@@ -136,6 +139,7 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
   asio::io_context& ioc;
   Options opts;
   ssl::context tls_ctx;
+  std::atomic<int64_t> in_flight{0};  // exchanges between slot and answer
   std::optional<Proxy> proxy;
 
   bool ViaProxy(const Target& t) const {
@@ -176,17 +180,31 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
                                     std::string(res.reason()));
     co_return Status::OK();
   }
-  mutable std::mutex mu;
-  std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle;  // guarded by mu
+  // ---- the connection pool: per origin, at most max_per_origin connections in use ---------------
 
-  std::unique_ptr<Connection> TakeIdle(const std::string& origin) {
-    std::lock_guard lock(mu);
-    auto it = idle.find(origin);
-    if (it == idle.end()) return nullptr;
-    auto& list = it->second;
-    while (!list.empty()) {
-      auto c = std::move(list.back());
-      list.pop_back();
+  // A request waiting for a connection slot of a busy origin.
+  struct Waiter {
+    explicit Waiter(asio::any_io_executor ex) : timer(ex) {}
+    asio::steady_timer timer;  // expires at the request's deadline; cancelled when granted
+    bool granted = false;      // guarded by mu
+    std::unique_ptr<Connection> handed;  // an idle connection handed over, or null: connect
+  };
+  struct OriginPool {
+    size_t in_use = 0;  // checked out or connecting
+    std::vector<std::unique_ptr<Connection>> idle;
+    std::deque<std::shared_ptr<Waiter>> waiters;
+  };
+  mutable std::mutex mu;
+  std::unordered_map<std::string, OriginPool> pools;  // guarded by mu
+  uint64_t waits_total = 0;                           // guarded by mu
+  double wait_seconds_total = 0;                      // guarded by mu
+  uint64_t wait_refusals = 0;                         // guarded by mu
+
+  // A fresh-enough idle connection of `p`, or null. Caller holds mu.
+  std::unique_ptr<Connection> PopIdle(OriginPool& p) {
+    while (!p.idle.empty()) {
+      auto c = std::move(p.idle.back());
+      p.idle.pop_back();
       if (Clock::now() - c->idle_since < opts.max_idle_age) {
         c->reused = true;
         return c;
@@ -196,11 +214,61 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
     return nullptr;
   }
 
-  void GiveBack(std::unique_ptr<Connection> c) {
-    c->idle_since = Clock::now();
+  // Takes a slot for `origin`: an idle connection, or null meaning "connect a new one". Waits
+  // (until `deadline`) while the origin has max_per_origin connections in use.
+  asio::awaitable<Result<std::unique_ptr<Connection>>> Acquire(const std::string& origin,
+                                                               Clock::time_point deadline) {
+    auto ex = co_await asio::this_coro::executor;
+    std::shared_ptr<Waiter> w;
+    {
+      std::lock_guard lock(mu);
+      OriginPool& p = pools[origin];
+      if (p.in_use < opts.max_per_origin) {
+        ++p.in_use;
+        co_return PopIdle(p);
+      }
+      if (p.waiters.size() >= opts.max_waiters_per_origin) {
+        ++wait_refusals;
+        co_return Status::ResourceExhausted("too many requests waiting for a connection to " +
+                                            origin);
+      }
+      w = std::make_shared<Waiter>(ex);
+      w->timer.expires_at(deadline);
+      p.waiters.push_back(w);
+    }
+    const auto started = Clock::now();
+    co_await w->timer.async_wait(kUseTuple);
     std::lock_guard lock(mu);
-    auto& list = idle[c->origin];
-    if (list.size() < opts.max_idle_per_origin) list.push_back(std::move(c));
+    ++waits_total;
+    wait_seconds_total += std::chrono::duration<double>(Clock::now() - started).count();
+    if (w->granted) co_return std::move(w->handed);
+    auto& q = pools[origin].waiters;
+    q.erase(std::remove(q.begin(), q.end(), w), q.end());
+    co_return Status::Timeout("no connection to " + origin + " became free in time (" +
+                              std::to_string(opts.max_per_origin) + " in use)");
+  }
+
+  // Gives a slot back: `c` (reusable, or null when it was closed) goes to the first waiter, else
+  // to the idle list.
+  void Release(const std::string& origin, std::unique_ptr<Connection> c) {
+    if (c) c->idle_since = Clock::now();
+    std::shared_ptr<Waiter> next;
+    {
+      std::lock_guard lock(mu);
+      OriginPool& p = pools[origin];
+      if (!p.waiters.empty()) {
+        next = std::move(p.waiters.front());
+        p.waiters.pop_front();
+        next->granted = true;
+        next->handed = std::move(c);
+        if (next->handed) next->handed->reused = true;
+      } else {
+        --p.in_use;
+        if (c && p.idle.size() < opts.max_idle_per_origin) p.idle.push_back(std::move(c));
+      }
+    }
+    // The timer belongs to the waiter's strand: cancel it there.
+    if (next) asio::post(next->timer.get_executor(), [next] { next->timer.cancel(); });
   }
 
   asio::awaitable<Result<std::unique_ptr<Connection>>> Connect(const Target& t,
@@ -298,7 +366,21 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
       req.prepare_payload();
       req.keep_alive(true);
 
-      std::unique_ptr<Connection> conn = TakeIdle(t.origin());
+      auto slot = co_await Acquire(t.origin(), deadline);
+      if (!slot.ok()) co_return Outcome{slot.status(), {}};
+      std::unique_ptr<Connection> conn = std::move(slot).value();
+      // Whatever happens below, the slot goes back (with the connection when it is reusable).
+      struct SlotReturn {
+        Impl* impl;
+        std::string origin;
+        std::unique_ptr<Connection>* conn;
+        ~SlotReturn() { impl->Release(origin, std::move(*conn)); }
+      } slot_return{this, t.origin(), &conn};
+      in_flight.fetch_add(1, std::memory_order_relaxed);
+      struct InFlight {
+        std::atomic<int64_t>& n;
+        ~InFlight() { n.fetch_sub(1, std::memory_order_relaxed); }
+      } in_flight_scope{in_flight};
       for (int attempt = 0;; ++attempt) {
         if (!conn) {
           auto made = co_await Connect(t, deadline);
@@ -332,9 +414,7 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
         for (auto& f : res)
           out.headers.emplace_back(ToLower(f.name_string()), std::string(f.value()));
         out.body = std::move(res.body());
-        if (res.keep_alive()) {
-          GiveBack(std::move(conn));
-        }
+        if (!res.keep_alive()) conn.reset();  // SlotReturn pools it otherwise
         const bool redirect = out.status == 301 || out.status == 302 || out.status == 303 ||
                               out.status == 307 || out.status == 308;
         auto location = res[bhttp::field::location];
@@ -372,23 +452,33 @@ OutboundClient::OutboundClient(asio::io_context& ioc, Options options)
 
 OutboundClient::~OutboundClient() {
   std::lock_guard lock(impl_->mu);
-  impl_->idle.clear();
+  for (auto& [origin, p] : impl_->pools)
+    p.idle.clear();
 }
 
 Result<OutboundResponse> OutboundClient::Send(OutboundRequest request) {
-  const auto timeout = request.timeout.count() > 0 ? request.timeout : impl_->opts.default_timeout;
-  std::future<Outcome> fut = asio::co_spawn(asio::make_strand(impl_->ioc),
-                                            impl_->Run(std::move(request)), asio::use_future);
-  // The exchange enforces its own deadline; this bound only matters if the network threads
-  // stopped underneath it (shutdown), so a worker can never wait forever.
-  if (fut.wait_for(timeout + std::chrono::seconds(5)) != std::future_status::ready)
-    return Status::Timeout("outbound request did not complete (network stopped?)");
+  // The exchange runs on the network threads; the caller's fiber is parked meanwhile (a plain
+  // thread blocks). The exchange enforces its own deadline, so the wait ends.
   Outcome out;
-  try {
-    out = fut.get();
-  } catch (const std::exception& e) {
-    return Status::Unavailable(std::string("outbound request failed: ") + e.what());
-  }
+  std::string failure;
+  SuspendUntil([&](Resume resume) {
+    asio::co_spawn(asio::make_strand(impl_->ioc), impl_->Run(std::move(request)),
+                   [&out, &failure, resume = std::move(resume)](std::exception_ptr e, Outcome o) {
+                     if (e) {
+                       try {
+                         std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                         failure = ex.what();
+                       } catch (...) {
+                         failure = "unknown error";
+                       }
+                     } else {
+                       out = std::move(o);
+                     }
+                     resume();
+                   });
+  });
+  if (!failure.empty()) return Status::Unavailable("outbound request failed: " + failure);
   if (!out.status.ok()) return out.status;
   return std::move(out.response);
 }
@@ -398,11 +488,22 @@ std::string OutboundClient::ApplyOverrides(std::string_view url) const {
 }
 
 size_t OutboundClient::idle_connections() const {
+  return stats().idle;
+}
+
+OutboundClient::Stats OutboundClient::stats() const {
+  Stats st;
+  st.in_flight = size_t(std::max<int64_t>(0, impl_->in_flight.load(std::memory_order_relaxed)));
   std::lock_guard lock(impl_->mu);
-  size_t n = 0;
-  for (auto& [k, v] : impl_->idle)
-    n += v.size();
-  return n;
+  for (auto& [origin, p] : impl_->pools) {
+    st.idle += p.idle.size();
+    st.waiting += p.waiters.size();
+    st.connections_in_use += p.in_use;
+  }
+  st.waits_total = impl_->waits_total;
+  st.wait_seconds_total = impl_->wait_seconds_total;
+  st.wait_refusals = impl_->wait_refusals;
+  return st;
 }
 
 }  // namespace crmhost::outbound

@@ -10,9 +10,9 @@
 // idempotent requests are retried, once, and only when a reused keep-alive connection turned
 // out to be closed before any answer arrived; a POST is never sent twice.
 //
-// Threading: Send() blocks its caller and must be called from a worker thread, never from a
-// thread that runs the io_context (it would wait on itself). Thread-safe. Beast lives only in
-// client.cpp.
+// Threading: Send() parks the calling fiber (or blocks a plain thread) until the exchange, which
+// runs on the io_context's threads, is over; never call it from a thread that runs that
+// io_context (it would wait on itself). Thread-safe. Beast lives only in client.cpp.
 #ifndef CRMHOST_OUTBOUND_CLIENT_H
 #define CRMHOST_OUTBOUND_CLIENT_H
 
@@ -55,6 +55,11 @@ class OutboundClient {
     size_t max_response_bytes = 32 * 1024 * 1024;
     std::string ca_file;  // extra trusted CA certificates (PEM); the system store is always used
     size_t max_idle_per_origin = 32;
+    // Connections to one origin in use at once (a bulkhead: one slow CRM host cannot take every
+    // file descriptor); further requests wait for a free one until their deadline.
+    size_t max_per_origin = 1024;
+    // Requests allowed to wait for a connection to one origin; beyond it they fail at once.
+    size_t max_waiters_per_origin = 4096;
     // Idle connections older than this are not reused (servers commonly close after 5 s).
     std::chrono::milliseconds max_idle_age{4000};
     int max_redirects = 5;
@@ -83,6 +88,18 @@ class OutboundClient {
 
   std::string ApplyOverrides(std::string_view url) const;
   size_t idle_connections() const;
+
+  // Pool figures for /metrics, summed over origins.
+  struct Stats {
+    size_t in_flight = 0;           // exchanges under way
+    size_t connections_in_use = 0;  // checked out or connecting
+    size_t idle = 0;                // kept alive for reuse
+    size_t waiting = 0;             // requests waiting for a connection slot
+    uint64_t waits_total = 0;       // requests that had to wait, since start
+    double wait_seconds_total = 0;  // how long they waited, summed
+    uint64_t wait_refusals = 0;     // refused because too many were waiting
+  };
+  Stats stats() const;
 
  private:
   struct Impl;

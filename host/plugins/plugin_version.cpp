@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/fiber_pool.h"
 #include "common/logging.h"
 #include "plugins/host_services.h"
 
@@ -12,7 +13,32 @@ namespace json = boost::json;
 
 PluginVersion::PluginVersion(PluginInfo info, const crmh_plugin_descriptor* descriptor,
                              crmh_instance* instance, HostServices& host)
-    : info_(std::move(info)), descriptor_(descriptor), instance_(instance), host_(host) {}
+    : info_(std::move(info)),
+      descriptor_(descriptor),
+      instance_(instance),
+      host_(host),
+      cacheable_(!Implements("listPlatforms")) {}
+
+OpOutcome PluginVersion::InvokeConstant(std::string_view op, const json::object& input,
+                                        std::string_view platform,
+                                        const std::string& request_id) const {
+  std::string key = std::string(op) + '\0' + std::string(platform);
+  if (cacheable_) {
+    std::lock_guard lock(constants_mu_);
+    if (auto it = constants_.find(key); it != constants_.end()) {
+      OpOutcome hit;
+      hit.kind = OpOutcome::Kind::kOk;
+      hit.value = it->second;
+      return hit;
+    }
+  }
+  OpOutcome out = Invoke(op, input, request_id, {});
+  if (cacheable_ && out.ok()) {
+    std::lock_guard lock(constants_mu_);
+    constants_.emplace(std::move(key), out.value);
+  }
+  return out;
+}
 
 PluginVersion::~PluginVersion() {
   if (!shut_down_) {
@@ -36,6 +62,7 @@ OpOutcome PluginVersion::Invoke(std::string_view op, const json::object& input,
     return out;
   }
   RequestLogScope log_scope(request_id);
+  FiberLabel label({"plugin ", info_.name, " operation ", op});
   const std::string in = json::serialize(input);
   crmh_call call = host_.NewCall(info_.name, request_id, std::move(secrets));
   crmh_writer writer;

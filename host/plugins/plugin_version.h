@@ -13,6 +13,7 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -36,6 +37,9 @@ struct OpOutcome {
   boost::json::value value;
   int status_code = 0;
   std::string message;
+  // The operation succeeded but the store refused the user changes it handed back
+  // (contract::PluginCall::Invoke).
+  bool user_update_failed = false;
 
   bool ok() const { return kind == Kind::kOk; }
 };
@@ -69,8 +73,18 @@ class PluginVersion {
   bool Implements(std::string_view op) const;
 
   // Runs one operation. `secrets` are masked in anything the plugin logs during the call.
-  OpOutcome Invoke(std::string_view op, const boost::json::object& input,
-                   const std::string& request_id, std::vector<std::string> secrets) const;
+  [[nodiscard]] OpOutcome Invoke(std::string_view op, const boost::json::object& input,
+                                 const std::string& request_id,
+                                 std::vector<std::string> secrets) const;
+
+  // For operations whose answer depends only on the plugin build and the platform
+  // (getAuthType, getLogFormatType): the first successful answer per platform is kept and
+  // returned from then on, without calling the plugin. Not for a plugin that serves several
+  // platforms from definitions it reloads itself (it implements listPlatforms): that one is
+  // always asked.
+  [[nodiscard]] OpOutcome InvokeConstant(std::string_view op, const boost::json::object& input,
+                                         std::string_view platform,
+                                         const std::string& request_id) const;
 
   // Calls the plugin's shutdown hook, once; later calls do nothing. Control thread only,
   // and only when no request holds this version.
@@ -87,6 +101,9 @@ class PluginVersion {
   HostServices& host_;
   bool shut_down_ = false;
   mutable std::atomic<int64_t> inflight_{0};
+  const bool cacheable_;  // no listPlatforms: one platform, fixed answers
+  mutable std::mutex constants_mu_;
+  mutable std::map<std::string, boost::json::value, std::less<>> constants_;  // op '\0' platform
 };
 
 }  // namespace crmhost::plugins

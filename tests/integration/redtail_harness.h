@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -48,9 +49,11 @@ struct RedtailHarness {
         "--plugin-setting",
         std::string("redtail.api_key=") + FakeRedtail::kIntegrationKey,
         "--outbound-override",
-        std::string(kRedtailServer) + "=" + fake.base_url() + "/api/public/v1",
-        "--outbound-timeout-ms",
-        "2000"};
+        std::string(kRedtailServer) + "=" + fake.base_url() + "/api/public/v1"};
+    // Failure tests want a quick timeout; a test may set its own.
+    if (std::find(extra_args.begin(), extra_args.end(), "--outbound-timeout-ms") ==
+        extra_args.end())
+      a.insert(a.end(), {"--outbound-timeout-ms", "2000"});
     a.insert(a.end(), extra_args.begin(), extra_args.end());
     return a;
   }

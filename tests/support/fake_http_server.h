@@ -65,6 +65,9 @@ class FakeHttpServer {
   size_t count(std::string_view method, std::string_view path) const;  // exact path
   void clear();
   void set_recording(bool on);  // off for benchmarks: no unbounded request log
+  // Called on the connection's thread before each request is answered; it may block (a CRM that
+  // holds its answers until the test lets them go). Empty: no hold.
+  void set_hold(std::function<void(const RecordedRequest&)> hold);
 
  private:
   struct Impl;

@@ -81,8 +81,11 @@ std::string FieldText(const json::object& record, const std::string& field) {
 FakeInsightly::FakeInsightly() {
   people_["contacts"] = Contacts();
   people_["leads"] = Leads();
-  server_ =
-      std::make_unique<FakeHttpServer>([this](const RecordedRequest& r) { return Handle(r); });
+  server_ = std::make_unique<FakeHttpServer>([this](const RecordedRequest& r) {
+    FakeResponse answer = Handle(r);
+    answer.delay_ms = failures_.DelayFor(r.path);
+    return answer;
+  });
 }
 
 json::object FakeInsightly::event(int64_t id) const {

@@ -120,6 +120,7 @@ struct FakeHttpServer::Impl {
   std::thread accept_thread;
   std::atomic<bool> stopping{false};
   std::atomic<bool> recording{true};
+  std::shared_ptr<const std::function<void(const RecordedRequest&)>> hold;  // guarded by mu
   mutable std::mutex mu;
   std::vector<RecordedRequest> log;                // guarded by mu
   std::vector<std::shared_ptr<tcp::socket>> open;  // guarded by mu
@@ -141,6 +142,12 @@ struct FakeHttpServer::Impl {
         std::lock_guard lock(mu);
         log.push_back(rec);
       }
+      std::shared_ptr<const std::function<void(const RecordedRequest&)>> hold_now;
+      {
+        std::lock_guard lock(mu);
+        hold_now = hold;
+      }
+      if (hold_now && *hold_now) (*hold_now)(rec);
       FakeResponse fr = handler(rec);
       NoteSecretsInBody(fr.body);  // tokens the fake CRM issues
       if (fr.delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(fr.delay_ms));
@@ -247,6 +254,12 @@ size_t FakeHttpServer::count(std::string_view method, std::string_view path) con
 
 void FakeHttpServer::set_recording(bool on) {
   impl_->recording = on;
+}
+
+void FakeHttpServer::set_hold(std::function<void(const RecordedRequest&)> hold) {
+  std::lock_guard lock(impl_->mu);
+  impl_->hold =
+      std::make_shared<const std::function<void(const RecordedRequest&)>>(std::move(hold));
 }
 
 void FakeHttpServer::clear() {

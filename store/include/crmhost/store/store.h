@@ -13,7 +13,9 @@
 //
 // Secrets are sealed with AES-256-GCM (see cipher.h); the associated data binds each blob to
 // its column family and key. Writes that must survive a power loss (users, call-log links,
-// plugin kv) are synced when Options::sync is true.
+// plugin kv, admin, call-down, message logs) return only once they are synced, when
+// Options::sync is true; concurrent writers share one sync (group commit, see
+// src/durability.h), and the waiting caller's fiber is parked meanwhile, not its thread.
 //
 // Thread safety: a Store is safe to use from many threads at once. Opening the same directory
 // twice fails (RocksDB's LOCK file), which keeps two daemons off one data directory.
@@ -138,6 +140,19 @@ class Store {
     uint64_t pending_compaction_bytes = 0;
   };
   Stats GetStats() const;
+
+  // Whether writes work. After a failed write (a full disk, an I/O error) the store is not
+  // writable until it has recovered by itself: a background thread retries every half second
+  // (RocksDB's Resume, then a synced probe write), so freeing space is enough, no restart.
+  struct Health {
+    bool writable = true;
+    std::string last_error;     // the failure that made it not writable (kept after recovery)
+    uint64_t write_errors = 0;  // failed writes and syncs since start
+    uint64_t recoveries = 0;    // times it became writable again
+    uint64_t syncs = 0;         // WAL syncs of the group commit
+    uint64_t synced_waits = 0;  // durable writes those syncs answered
+  };
+  Health GetHealth() const;
 
   // An online, consistent copy of the whole store in `dir` (which must not exist): RocksDB's
   // checkpoint, hard links where the file system allows. Records stay sealed: restoring needs

@@ -1,0 +1,424 @@
+#include "common/fiber_pool.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/context/fiber.hpp>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "crmhost/suspend.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#define CRMHOST_FIBER_ASAN 1
+#endif
+
+namespace crmhost {
+namespace asio = boost::asio;
+namespace ctx = boost::context;
+
+namespace {
+
+// Announces stack switches to AddressSanitizer (Debian's Boost.Context is the assembler
+// backend, which has no sanitizer hooks of its own). No-ops in other builds.
+inline void StartSwitch([[maybe_unused]] void** fake_stack_save,
+                        [[maybe_unused]] const void* bottom, [[maybe_unused]] size_t size) {
+#ifdef CRMHOST_FIBER_ASAN
+  __sanitizer_start_switch_fiber(fake_stack_save, bottom, size);
+#endif
+}
+inline void FinishSwitch([[maybe_unused]] void* fake_stack_save,
+                         [[maybe_unused]] const void** bottom_old,
+                         [[maybe_unused]] size_t* size_old) {
+#ifdef CRMHOST_FIBER_ASAN
+  __sanitizer_finish_switch_fiber(fake_stack_save, bottom_old, size_old);
+#endif
+}
+
+size_t PageSize() {
+  static const size_t page = size_t(::sysconf(_SC_PAGESIZE));
+  return page;
+}
+
+}  // namespace
+
+// ---- stacks ------------------------------------------------------------------------------------
+
+// mmap'ed stacks with a guard page at the low end (stacks grow down), kept for reuse.
+namespace fiber_internal {
+
+class StackPool {
+ public:
+  StackPool(size_t usable, size_t max_pooled)
+      : usable_((usable + PageSize() - 1) / PageSize() * PageSize()), max_pooled_(max_pooled) {}
+  ~StackPool() {
+    for (void* base : free_)
+      ::munmap(base, mapping());
+  }
+
+  // The lowest address of the mapping (the guard page), or null when out of memory.
+  void* Take() {
+    {
+      std::lock_guard lock(mu_);
+      ++in_use_;
+      if (!free_.empty()) {
+        void* base = free_.back();
+        free_.pop_back();
+        return base;
+      }
+    }
+    void* base = ::mmap(nullptr, mapping(), PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED || ::mprotect(base, PageSize(), PROT_NONE) != 0) {
+      if (base != MAP_FAILED) ::munmap(base, mapping());
+      std::lock_guard lock(mu_);
+      --in_use_;
+      return nullptr;
+    }
+    return base;
+  }
+
+  void Give(void* base) {
+    std::unique_lock lock(mu_);
+    --in_use_;
+    if (free_.size() < max_pooled_) {
+      free_.push_back(base);
+      return;
+    }
+    lock.unlock();
+    ::munmap(base, mapping());
+  }
+
+  size_t usable() const { return usable_; }
+  size_t mapping() const { return usable_ + PageSize(); }
+  size_t in_use() const {
+    std::lock_guard lock(mu_);
+    return in_use_;
+  }
+  size_t pooled() const {
+    std::lock_guard lock(mu_);
+    return free_.size();
+  }
+
+ private:
+  const size_t usable_;
+  const size_t max_pooled_;
+  mutable std::mutex mu_;
+  std::vector<void*> free_;  // guarded by mu_
+  size_t in_use_ = 0;        // guarded by mu_
+};
+
+// ---- fibers and their threads -------------------------------------------------------------------
+
+struct Worker {
+  asio::io_context loop{1};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{
+      asio::make_work_guard(loop)};
+  std::thread thread;
+};
+
+struct Fiber final : Suspender {
+  FiberPool* pool = nullptr;
+  Worker* home = nullptr;
+  std::function<void()> fn;
+  ctx::fiber self;    // the parked fiber (scheduler side)
+  ctx::fiber caller;  // the scheduler (fiber side, while running)
+  bool finished = false;
+  // The stack: [base, base + page) is the guard, the rest is usable.
+  char* base = nullptr;
+  size_t usable = 0;
+  // The thread's own stack, for ASan's switch annotations.
+  const void* thread_stack_bottom = nullptr;
+  size_t thread_stack_size = 0;
+  // Fiber-locals.
+  std::string_view request_id = "-";
+  char label[128] = "";
+
+  // Scheduler side, on the home thread: runs the fiber until it parks or returns.
+  void RunSlice();
+  // Fiber side: the fiber's whole life.
+  ctx::fiber Main(ctx::fiber&& from);
+  void Suspend(const StartFn& start) override;
+};
+
+}  // namespace fiber_internal
+
+using fiber_internal::Fiber;
+using fiber_internal::StackPool;
+using fiber_internal::Worker;
+
+namespace {
+
+thread_local Fiber* tl_fiber = nullptr;
+
+// The stack allocator Boost.Context calls while building the fiber: hands out the stack the
+// pool already mapped for it, and gives it back when the fiber has ended.
+struct GivenStack {
+  Fiber* fiber;
+  StackPool* pool;
+  ctx::stack_context allocate() {
+    ctx::stack_context sc;
+    sc.size = fiber->usable;
+    sc.sp = fiber->base + PageSize() + fiber->usable;
+    return sc;
+  }
+  void deallocate(ctx::stack_context&) noexcept;
+};
+
+}  // namespace
+
+void Fiber::RunSlice() {
+  tl_fiber = this;
+  SetCurrentSuspender(this);
+  void* fake = nullptr;
+  StartSwitch(&fake, base + PageSize(), usable);
+  self = std::move(self).resume();
+  FinishSwitch(fake, nullptr, nullptr);
+  SetCurrentSuspender(nullptr);
+  tl_fiber = nullptr;
+  if (finished) {
+    FiberPool* p = pool;
+    delete this;  // the stack went back to the pool when the fiber returned
+    p->FiberDone();
+  }
+}
+
+ctx::fiber Fiber::Main(ctx::fiber&& from) {
+  FinishSwitch(nullptr, &thread_stack_bottom, &thread_stack_size);
+  caller = std::move(from);
+  try {
+    fn();
+  } catch (const ctx::detail::forced_unwind&) {
+    throw;  // Boost.Context unwinding a fiber that is destroyed unfinished: let it through
+  } catch (const std::exception& e) {
+    spdlog::error("a fiber ended with an exception: {}", e.what());
+  } catch (...) {
+    spdlog::error("a fiber ended with an unknown exception");
+  }
+  fn = nullptr;  // captures die on the fiber, while its locals are still valid
+  finished = true;
+  StartSwitch(nullptr, thread_stack_bottom, thread_stack_size);  // this stack is done
+  return std::move(caller);
+}
+
+void Fiber::Suspend(const StartFn& start) {
+  Fiber* me = this;
+  // The resume is posted to the home loop, which this thread runs only after the switch below,
+  // so a completion that arrives early (even inside start) cannot resume us before we parked.
+  start([me] { asio::post(me->home->loop, [me] { me->RunSlice(); }); });
+  void* fake = nullptr;
+  StartSwitch(&fake, thread_stack_bottom, thread_stack_size);
+  caller = std::move(caller).resume();
+  FinishSwitch(fake, &thread_stack_bottom, &thread_stack_size);
+}
+
+void GivenStack::deallocate(ctx::stack_context&) noexcept {
+  pool->Give(fiber->base);
+}
+
+// ---- stack overflow report
+// ------------------------------------------------------------------------
+
+namespace {
+
+struct sigaction previous_segv;
+struct sigaction previous_bus;
+
+void WriteAll(const char* s, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(STDERR_FILENO, s, n);
+    if (w <= 0) return;
+    s += w;
+    n -= size_t(w);
+  }
+}
+void WriteText(std::string_view s) {
+  WriteAll(s.data(), s.size());
+}
+
+// Async-signal-safe: only reads the faulting thread's own fiber and calls write(2).
+void OnFault(int sig, siginfo_t* info, void* uctx) {
+  Fiber* f = tl_fiber;
+  const char* addr = static_cast<const char*>(info->si_addr);
+  if (f && addr >= f->base && addr < f->base + PageSize()) {
+    WriteText("crmhostd: fatal: fiber stack overflow (");
+    WriteText(std::to_string(f->usable / 1024));  // may allocate; we are dying anyway
+    WriteText(" KiB) in ");
+    WriteText(f->label[0] ? std::string_view(f->label) : std::string_view("a request handler"));
+    WriteText(", request ");
+    WriteText(f->request_id);
+    WriteText("; raise --fiber-stack-kib if the plugin legitimately needs more\n");
+    ::signal(sig, SIG_DFL);  // returning re-runs the access, which now kills the process
+    return;
+  }
+  const struct sigaction& prev = sig == SIGBUS ? previous_bus : previous_segv;
+  if ((prev.sa_flags & SA_SIGINFO) && prev.sa_sigaction) {
+    prev.sa_sigaction(sig, info, uctx);
+    return;
+  }
+  if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN && prev.sa_handler) {
+    prev.sa_handler(sig);
+    return;
+  }
+  ::signal(sig, SIG_DFL);
+}
+
+// Installed by every pool that starts (idempotent): whoever replaced the handler since (a test
+// framework, a sanitizer) becomes the previous handler that non-guard faults are passed to.
+void InstallFaultHandler() {
+  static std::mutex mu;
+  std::lock_guard lock(mu);
+  for (auto [sig, previous] : {std::pair{SIGSEGV, &previous_segv}, {SIGBUS, &previous_bus}}) {
+    struct sigaction current {};
+    ::sigaction(sig, nullptr, &current);
+    if ((current.sa_flags & SA_SIGINFO) && current.sa_sigaction == &OnFault) continue;
+    struct sigaction sa {};
+    sa.sa_sigaction = &OnFault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(sig, &sa, previous);
+  }
+}
+
+// The handler runs on an alternate stack: the fiber's own stack is the one that overflowed.
+void EnsureAltStack() {
+  stack_t current{};
+  if (::sigaltstack(nullptr, &current) == 0 && !(current.ss_flags & SS_DISABLE)) return;
+  static constexpr size_t kAltStack = 64 * 1024;
+  stack_t ss{};
+  ss.ss_sp = ::mmap(nullptr, kAltStack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+                    0);  // lives as long as the thread (the pool's threads live until exit)
+  if (ss.ss_sp == MAP_FAILED) return;
+  ss.ss_size = kAltStack;
+  ::sigaltstack(&ss, nullptr);
+}
+
+}  // namespace
+
+// ---- the pool
+// ----------------------------------------------------------------------------------------
+
+unsigned FiberPool::DefaultThreads() {
+  unsigned n = std::thread::hardware_concurrency();
+  return std::clamp(n == 0 ? 2u : n, 1u, 16u);
+}
+
+FiberPool::FiberPool(Options options) : options_(options) {
+  if (options_.threads == 0) options_.threads = DefaultThreads();
+  stacks_ = std::make_unique<StackPool>(options_.stack_bytes, options_.max_pooled_stacks);
+  InstallFaultHandler();
+  for (unsigned i = 0; i < options_.threads; ++i) {
+    auto w = std::make_unique<Worker>();
+    Worker* raw = w.get();
+    w->thread = std::thread([raw] {
+      EnsureAltStack();
+      raw->loop.run();
+    });
+    workers_.push_back(std::move(w));
+  }
+}
+
+FiberPool::~FiberPool() {
+  Shutdown();
+}
+
+bool FiberPool::TrySpawn(std::function<void()> fn) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ || live_ >= options_.max_fibers) {
+      refused_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+    ++live_;
+  }
+  auto* f = new Fiber;
+  f->pool = this;
+  f->home = workers_[next_worker_.fetch_add(1, std::memory_order_relaxed) % workers_.size()].get();
+  f->fn = std::move(fn);
+  f->usable = stacks_->usable();
+  f->base = static_cast<char*>(stacks_->Take());
+  if (!f->base) {
+    spdlog::error("cannot map a {} KiB fiber stack", f->usable / 1024);
+    delete f;
+    FiberDone();
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  f->self = ctx::fiber(std::allocator_arg, GivenStack{f, stacks_.get()},
+                       [f](ctx::fiber&& from) { return f->Main(std::move(from)); });
+  spawned_.fetch_add(1, std::memory_order_relaxed);
+  asio::post(f->home->loop, [f] { f->RunSlice(); });
+  return true;
+}
+
+void FiberPool::FiberDone() {
+  std::lock_guard lock(mu_);
+  if (--live_ == 0) idle_cv_.notify_all();
+}
+
+void FiberPool::Shutdown() {
+  std::unique_lock lock(mu_);
+  stopping_ = true;
+  if (joined_) return;
+  idle_cv_.wait(lock, [this] { return live_ == 0; });
+  joined_ = true;
+  lock.unlock();
+  for (auto& w : workers_)
+    w->work.reset();
+  for (auto& w : workers_)
+    if (w->thread.joinable()) w->thread.join();
+}
+
+FiberPool::Stats FiberPool::stats() const {
+  Stats s;
+  s.threads = workers_.size();
+  {
+    std::lock_guard lock(mu_);
+    s.live = live_;
+  }
+  s.stacks_pooled = stacks_->pooled();
+  s.stacks_mapped = stacks_->in_use() + s.stacks_pooled;
+  s.spawned = spawned_.load(std::memory_order_relaxed);
+  s.refused = refused_.load(std::memory_order_relaxed);
+  s.stack_bytes = stacks_->usable();
+  return s;
+}
+
+bool OnFiber() {
+  return tl_fiber != nullptr;
+}
+
+std::string_view* FiberRequestIdSlot() {
+  return tl_fiber ? &tl_fiber->request_id : nullptr;
+}
+
+FiberLabel::FiberLabel(std::initializer_list<std::string_view> parts) {
+  Fiber* f = tl_fiber;
+  if (!f) return;
+  active_ = true;
+  std::memcpy(previous_, f->label, sizeof previous_);
+  size_t n = 0;
+  for (std::string_view part : parts) {
+    const size_t take = std::min(part.size(), sizeof f->label - 1 - n);
+    std::memcpy(f->label + n, part.data(), take);
+    n += take;
+  }
+  f->label[n] = '\0';
+}
+
+FiberLabel::~FiberLabel() {
+  if (!active_) return;
+  // The same fiber that opened the scope closes it (scopes are stack objects on that fiber).
+  if (Fiber* f = tl_fiber) std::memcpy(f->label, previous_, sizeof previous_);
+}
+
+}  // namespace crmhost
