@@ -321,7 +321,16 @@ FiberPool::FiberPool(Options options) : options_(options) {
     Worker* raw = w.get();
     w->thread = std::thread([raw] {
       EnsureAltStack();
-      raw->loop.run();
+      for (;;) {  // a throwing handler must not end the thread its fibers live on
+        try {
+          raw->loop.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("fiber thread: a handler threw: {}; going on", e.what());
+        } catch (...) {
+          spdlog::error("fiber thread: a handler threw; going on");
+        }
+      }
     });
     workers_.push_back(std::move(w));
   }

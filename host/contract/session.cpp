@@ -99,17 +99,6 @@ std::variant<Caller, http::HttpResponse> RequireCaller(const JwtState& jwt,
   return c;
 }
 
-std::variant<json::object, http::HttpResponse> ParseJsonBody(const http::HttpRequest& req) {
-  if (req.body.empty()) return json::object();  // Express leaves req.body = {} for no body
-  boost::system::error_code ec;
-  json::parse_options opts;
-  opts.max_depth = 64;  // deep nesting is never legitimate here and costs stack
-  json::value v = json::parse(req.body, ec, {}, opts);
-  if (ec) return http::HttpResponse::Error(400, "Invalid JSON body: " + ec.message());
-  if (!v.is_object()) return http::HttpResponse::Error(400, "Request body must be a JSON object");
-  return std::move(v.get_object());
-}
-
 std::optional<LogFormat> FormatOf(const plugins::PluginVersion& plugin, const std::string& platform,
                                   const std::string& request_id) {
   if (!plugin.Implements("getLogFormatType")) return LogFormat::kPlainText;

@@ -15,6 +15,7 @@
 
 #include "contract/app.h"
 #include "contract/errors.h"
+#include "contract/json_body.h"
 #include "contract/log_composer.h"
 #include "http/message.h"
 #include "identity/ringcentral.h"
@@ -44,9 +45,6 @@ struct Caller {
 // answers "User not found").
 std::variant<Caller, http::HttpResponse> RequireCaller(
     const JwtState& jwt, std::string_view invalid_token_text = kAuthorizeMessage);
-
-// A JSON object body, or the 400 the client gets for anything else.
-std::variant<boost::json::object, http::HttpResponse> ParseJsonBody(const http::HttpRequest& req);
 
 // Both of the above, in that order: most routes with a body start here.
 struct CallerAndBody {

@@ -36,25 +36,44 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Mode 
   routes_.push_back(std::move(r));
 }
 
-const Router::Route* Router::Find(HttpRequest& req) const {
-  auto segs = Split(req.path);
+const Router::Route* Router::Match(std::string_view method, std::string_view path) const {
+  auto segs = Split(path);
   for (const auto& r : routes_) {
-    if (r.method != req.method || r.segments.size() != segs.size()) continue;
-    Fields params;
+    if (r.method != method || r.segments.size() != segs.size()) continue;
     bool ok = true;
-    for (size_t i = 0; i < segs.size() && ok; ++i) {
-      if (!r.segments[i].empty() && r.segments[i][0] == ':') {
-        params.emplace_back(r.segments[i].substr(1), std::string(segs[i]));
-      } else {
-        ok = r.segments[i] == segs[i];
-      }
-    }
-    if (ok) {
-      req.params = std::move(params);
-      return &r;
-    }
+    for (size_t i = 0; i < segs.size() && ok; ++i)
+      ok = (!r.segments[i].empty() && r.segments[i][0] == ':') || r.segments[i] == segs[i];
+    if (ok) return &r;
   }
   return nullptr;
+}
+
+const Router::Route* Router::Find(HttpRequest& req) const {
+  const Route* r = Match(req.method, req.path);
+  if (!r) return nullptr;
+  auto segs = Split(req.path);
+  Fields params;
+  for (size_t i = 0; i < segs.size(); ++i)
+    if (!r->segments[i].empty() && r->segments[i][0] == ':')
+      params.emplace_back(r->segments[i].substr(1), std::string(segs[i]));
+  req.params = std::move(params);
+  return r;
+}
+
+bool Router::SetBodyLimit(std::string_view method, std::string_view pattern, size_t bytes) {
+  for (auto& r : routes_) {
+    if (r.method == method && r.pattern == pattern) {
+      r.max_body_bytes = bytes;
+      return true;
+    }
+  }
+  return false;
+}
+
+size_t Router::BodyLimitFor(std::string_view method, std::string_view target) const {
+  const std::string path = PercentDecode(target.substr(0, target.find('?')), false);
+  const Route* r = Match(method, path);
+  return r ? r->max_body_bytes : kDefaultBodyLimit;
 }
 
 Dispatcher::Dispatcher(const Router& router, Submit submit, std::string exposed_headers)
@@ -72,10 +91,16 @@ HttpResponse Dispatcher::Run(const Router::Route& route, HttpRequest& req) const
   HttpResponse resp;
   try {
     resp = route.handler(req);
+  } catch (const std::bad_alloc&) {
+    spdlog::error("{} {} failed: out of memory", req.method, req.path);
+    resp = HttpResponse::Error(500, "Internal error");
   } catch (const std::exception& e) {
     // A route must not throw; if one does, answer like the reference's catch-all.
     spdlog::error("{} {} failed: {}", req.method, req.path, e.what());
     resp = HttpResponse::Error(400, e.what());
+  } catch (...) {
+    spdlog::error("{} {} failed with an unknown exception", req.method, req.path);
+    resp = HttpResponse::Error(500, "Internal error");
   }
   Decorate(resp);
   return resp;

@@ -11,6 +11,7 @@
 #ifndef CRMHOST_HTTP_ROUTER_H
 #define CRMHOST_HTTP_ROUTER_H
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,8 +25,12 @@ class Router {
  public:
   enum class Mode { kInline, kWorker };
   using Handler = std::function<HttpResponse(HttpRequest&)>;
+  // The body limit of a route nobody gave one: what a small JSON request needs.
+  static constexpr size_t kDefaultBodyLimit = 64 * 1024;
 
   void Add(std::string method, std::string pattern, Handler handler, Mode mode = Mode::kWorker);
+  // Sets the largest body `method pattern` accepts (413 above); false if no such route.
+  bool SetBodyLimit(std::string_view method, std::string_view pattern, size_t bytes);
 
   struct Route {
     std::string method;
@@ -33,9 +38,14 @@ class Router {
     std::vector<std::string> segments;  // ":x" matches any one segment
     Handler handler;
     Mode mode;
+    size_t max_body_bytes = kDefaultBodyLimit;
   };
   // Finds the route and fills req.params; nullptr when nothing matches.
   const Route* Find(HttpRequest& req) const;
+  // Finds the route of a decoded path without touching a request; nullptr when none matches.
+  const Route* Match(std::string_view method, std::string_view path) const;
+  // The body limit for a request line's target as received (the route's, or the default).
+  size_t BodyLimitFor(std::string_view method, std::string_view target) const;
 
  private:
   std::vector<Route> routes_;

@@ -14,6 +14,7 @@
 
 #include "common/logging.h"
 #include "crmhost/encoding.h"
+#include "http/request_reader.h"
 
 namespace crmhost::http {
 namespace asio = boost::asio;
@@ -52,27 +53,6 @@ auto AsyncDispatch(const HttpServer::DispatchFn& fn, HttpRequest req, Completion
       token, std::move(req));
 }
 
-HttpRequest Convert(bhttp::request<bhttp::string_body>& in, const std::string& remote,
-                    std::string request_id) {
-  HttpRequest out;
-  out.method = std::string(in.method_string());
-  out.target = std::string(in.target());
-  std::string_view target = in.target();
-  size_t q = target.find('?');
-  out.path = PercentDecode(target.substr(0, q), false);
-  if (q != std::string_view::npos) out.query = ParseQuery(target.substr(q + 1));
-  for (auto& f : in)
-    out.headers.emplace_back(ToLower(f.name_string()), std::string(f.value()));
-  out.body = std::move(in.body());
-  out.remote = remote;
-  // A load balancer's or client's X-Request-Id is kept, so one id follows the request across
-  // their logs and ours; anything that could forge a log line is replaced by our own.
-  auto forwarded = out.Header("x-request-id");
-  out.request_id = forwarded && IsAcceptableRequestId(*forwarded) ? std::string(*forwarded)
-                                                                  : std::move(request_id);
-  return out;
-}
-
 bhttp::response<bhttp::string_body> ToBeast(HttpResponse&& r, unsigned version) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
   if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
@@ -80,6 +60,21 @@ bhttp::response<bhttp::string_body> ToBeast(HttpResponse&& r, unsigned version) 
     res.insert(k, v);
   res.body() = std::move(r.body);
   return res;
+}
+
+// A coroutine's completion: an exception that ended it is logged (never rethrown into the
+// event loop, where it would stop a network thread).
+auto LogFailure(const char* what) {
+  return [what](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      spdlog::error("{} ended with an exception: {}", what, ex.what());
+    } catch (...) {
+      spdlog::error("{} ended with an unknown exception", what);
+    }
+  };
 }
 
 }  // namespace
@@ -124,6 +119,78 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // Reads the next request with the reader (see request_reader.h: every limit, no exception
+  // from the parser), checking the route's body limit and the body budget once the head is in.
+  // On success `reserved` holds the budget bytes the request took.
+  struct ReadOutcome {
+    enum class Kind { kRequest, kClose, kAnswerAndClose } kind = Kind::kClose;
+    HttpResponse answer;  // for kAnswerAndClose
+  };
+  asio::awaitable<ReadOutcome> ReadRequest(beast::tcp_stream& stream, RequestReader& reader,
+                                           size_t& reserved) {
+    using State = RequestReader::State;
+    stream.expires_after(opts.idle_timeout);
+    bool reading = reader.started();
+    if (reading) stream.expires_after(opts.read_timeout);
+    for (;;) {
+      switch (reader.Advance()) {
+        case State::kComplete:
+          co_return ReadOutcome{ReadOutcome::Kind::kRequest, {}};
+        case State::kClosed:
+          co_return ReadOutcome{};
+        case State::kFailed:
+          co_return ReadOutcome{
+              ReadOutcome::Kind::kAnswerAndClose,
+              HttpResponse::Error(reader.failure().status, reader.failure().message)};
+        case State::kHeaderDone: {
+          const RequestReader::Head head = reader.head();
+          size_t limit = opts.max_body_bytes;
+          if (opts.body_limit) limit = std::min(limit, opts.body_limit(head.method, head.target));
+          reader.SetBodyLimit(limit);
+          const size_t want = head.content_length
+                                  ? size_t(std::min<uint64_t>(*head.content_length, limit))
+                              : head.chunked ? limit
+                                             : 0;
+          if (want > 0 && opts.budget) {
+            if (!opts.budget->TryTake(want)) {
+              spdlog::warn("request bodies in flight reached the budget ({} bytes): 503",
+                           opts.budget->limit());
+              auto busy = HttpResponse::Error(503, "Service busy, retry shortly");
+              busy.headers.emplace_back("Retry-After", "1");
+              co_return ReadOutcome{ReadOutcome::Kind::kAnswerAndClose, std::move(busy)};
+            }
+            reserved = want;
+          }
+          if (head.expect_continue && want > 0 &&
+              (!head.content_length || *head.content_length <= limit)) {
+            bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+            stream.expires_after(opts.write_timeout);
+            auto [wec, n] = co_await bhttp::async_write(stream, cont, kUseTuple);
+            if (wec) co_return ReadOutcome{};
+            stream.expires_after(opts.read_timeout);
+          }
+          continue;
+        }
+        case State::kNeedMore:
+          break;
+      }
+      std::span<char> space = reader.ReadSpace();
+      if (space.empty()) continue;  // Advance reports the overflow
+      auto [rec, n] =
+          co_await stream.async_read_some(asio::buffer(space.data(), space.size()), kUseTuple);
+      reader.Commit(n);
+      if (!reading && reader.started()) {
+        reading = true;  // the first byte came: the whole request now has the read deadline
+        stream.expires_after(opts.read_timeout);
+      }
+      if (rec == asio::error::eof) {
+        reader.EndOfStream();
+      } else if (rec) {
+        co_return ReadOutcome{};  // timeout, reset, cancelled by shutdown
+      }
+    }
+  }
+
   asio::awaitable<void> Session(std::shared_ptr<Conn> conn) {
     auto self = shared_from_this();  // the server outlives every session
     auto& stream = conn->stream;
@@ -131,55 +198,46 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     auto ep = stream.socket().remote_endpoint(ec);
     const std::string remote =
         ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
-    beast::flat_buffer buffer;
-    for (;;) {
-      if (stopping) break;
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(uint32_t(opts.max_header_bytes));
-      parser.body_limit(opts.max_body_bytes);
-      stream.expires_after(opts.idle_timeout);
-      auto [rec, header_bytes] =
-          co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
-      if (!rec) {
-        const auto& h = parser.get();
-        auto expect = h[bhttp::field::expect];
-        if (beast::iequals(expect, "100-continue")) {
-          bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
-          stream.expires_after(opts.write_timeout);
-          co_await bhttp::async_write(stream, cont, kUseTuple);
+    RequestReader reader(opts.max_header_bytes, opts.max_body_bytes);
+    size_t reserved = 0;  // body budget held by the request being handled
+    auto give_back = [&] {
+      if (reserved && opts.budget) opts.budget->Give(reserved);
+      reserved = 0;
+    };
+    try {
+      for (;;) {
+        if (stopping) break;
+        reader.Start();
+        ReadOutcome read = co_await ReadRequest(stream, reader, reserved);
+        if (read.kind == ReadOutcome::Kind::kAnswerAndClose) {
+          give_back();
+          co_await RespondAndLinger(stream, std::move(read.answer));
+          break;
         }
-        stream.expires_after(opts.read_timeout);
-        std::tie(rec, std::ignore) = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
+        if (read.kind == ReadOutcome::Kind::kClose) break;
+        const RequestReader::Head head = reader.head();
+        const unsigned version = head.version;
+        const bool keep_alive = head.keep_alive;
+        HttpRequest req = reader.TakeRequest(remote, NextRequestId());
+        conn->busy = true;
+        ++inflight;
+        HttpResponse resp = co_await AsyncDispatch(dispatch, std::move(req), asio::use_awaitable);
+        --inflight;
+        conn->busy = false;
+        auto res = ToBeast(std::move(resp), version);
+        res.keep_alive(keep_alive && !stopping);
+        res.prepare_payload();
+        stream.expires_after(opts.write_timeout);
+        auto [wec, written] = co_await bhttp::async_write(stream, res, kUseTuple);
+        give_back();
+        if (wec || !res.keep_alive()) break;
       }
-      if (rec) {
-        if (rec == bhttp::error::body_limit) {
-          co_await RespondAndLinger(stream, HttpResponse::Error(413, "request entity too large"));
-        } else if (rec == bhttp::error::header_limit) {
-          co_await RespondAndLinger(stream,
-                                    HttpResponse::Error(431, "request header fields too large"));
-        } else if (rec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
-                   rec != bhttp::error::end_of_stream && rec != bhttp::error::partial_message &&
-                   parser.got_some()) {
-          co_await RespondAndLinger(stream, HttpResponse::Error(400, "malformed HTTP request"));
-        }
-        break;  // end of stream, timeout, reset, or an answered error
-      }
-      auto& breq = parser.get();
-      const unsigned version = breq.version();
-      const bool keep_alive = breq.keep_alive();
-      HttpRequest req = Convert(breq, remote, NextRequestId());
-      conn->busy = true;
-      ++inflight;
-      HttpResponse resp = co_await AsyncDispatch(dispatch, std::move(req), asio::use_awaitable);
-      --inflight;
-      conn->busy = false;
-      auto res = ToBeast(std::move(resp), version);
-      res.keep_alive(keep_alive && !stopping);
-      res.prepare_payload();
-      stream.expires_after(opts.write_timeout);
-      auto [wec, written] = co_await bhttp::async_write(stream, res, kUseTuple);
-      if (wec || !res.keep_alive()) break;
+    } catch (const std::exception& e) {
+      // Nothing a client sends may take the daemon down: this connection ends, the rest serve.
+      spdlog::error("connection from {} dropped: {}", remote, e.what());
     }
+    give_back();
+    conn->busy = false;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream.close();
     std::lock_guard lock(mu);
@@ -207,10 +265,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
       }
       auto ex = conn->stream.get_executor();
       if (open > opts.max_connections) {
-        asio::co_spawn(ex, RejectBusy(conn), asio::detached);
+        asio::co_spawn(ex, RejectBusy(conn), LogFailure("rejecting a connection"));
         continue;
       }
-      asio::co_spawn(ex, Session(conn), asio::detached);
+      asio::co_spawn(ex, Session(conn), LogFailure("a connection"));
     }
   }
 
@@ -277,7 +335,8 @@ std::string HttpServer::address() const {
 }
 
 void HttpServer::Start() {
-  asio::co_spawn(impl_->acceptor.get_executor(), impl_->AcceptLoop(), asio::detached);
+  asio::co_spawn(impl_->acceptor.get_executor(), impl_->AcceptLoop(),
+                 LogFailure("the accept loop"));
 }
 
 void HttpServer::BeginShutdown() {

@@ -1,10 +1,12 @@
 // HttpServer: the App Connect listener (Boost.Beast, C++20 coroutines, keep-alive).
 //
-// Reads each request with limits (header and body size; deadlines for idle, read and write),
+// Reads each request with limits (header and body size, the route's body limit, a budget of
+// body bytes over all connections; deadlines for idle, read and write) through RequestReader,
 // turns it into an HttpRequest and hands it to a dispatch function, then writes the
-// HttpResponse it gets back. A body over the limit gets 413 and a malformed request 400,
-// before any handler runs. Accept errors (e.g. out of file descriptors) are logged and retried
-// after a pause; the listener never gives up.
+// HttpResponse it gets back. A body over the limit gets 413, oversized headers or trailers 431,
+// a malformed request 400, an exhausted body budget 503, all before any handler runs; no
+// exception from parsing or handling ends more than the one connection. Accept errors (e.g. out of
+// file descriptors) are logged and retried after a pause; the listener never gives up.
 //
 // Threading: all socket work runs on the io_context given to the constructor (any number of
 // threads may run it; each connection is on its own strand). The dispatch function may
@@ -20,6 +22,7 @@
 #include <string>
 
 #include "crmhost/status.h"
+#include "http/body_budget.h"
 #include "http/message.h"
 
 namespace boost::asio {
@@ -43,6 +46,11 @@ class HttpServer {
     // A listening socket handed over by systemd (socket activation); address and port above
     // are then ignored. The port stays open across daemon restarts because systemd holds it.
     int inherited_fd = -1;
+    // The body limit of one request, by method and target (the route's; see
+    // contract/body_limits.cpp); capped by max_body_bytes. Empty: max_body_bytes for all.
+    std::function<size_t(std::string_view method, std::string_view target)> body_limit;
+    // Bytes of request bodies held at once over all connections; null: unbounded.
+    BodyBudget* budget = nullptr;
   };
   using Done = std::function<void(HttpResponse&&)>;
   using DispatchFn = std::function<void(HttpRequest&&, Done)>;

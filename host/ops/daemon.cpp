@@ -20,8 +20,10 @@
 
 #include "common/fiber_pool.h"
 #include "common/logging.h"
+#include "common/memory_trim.h"
 #include "common/worker_pool.h"
 #include "contract/app.h"
+#include "contract/body_limits.h"
 #include "contract/housekeeping.h"
 #include "crmhost/encoding.h"
 #include "crmhost/store/cipher.h"
@@ -51,6 +53,7 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr auto kDrainDeadline = 20s;
+constexpr size_t kTrimThreshold = 8 * 1024 * 1024;  // free bytes in malloc before it is trimmed
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -72,6 +75,21 @@ Result<store::Key256> LoadOrCreateKey(const std::string& path) {
 
 std::string KeyString(const store::Key256& k) {
   return std::string(reinterpret_cast<const char*>(k.data()), k.size());
+}
+
+// Runs an event loop until it stops. A handler that throws would end run() and with it the
+// thread: the exception is logged and the loop goes on (Asio allows run() to be called again).
+void RunLoop(asio::io_context& ioc, const char* name) {
+  for (;;) {
+    try {
+      ioc.run();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("{} thread: a handler threw: {}; going on", name, e.what());
+    } catch (...) {
+      spdlog::error("{} thread: a handler threw; going on", name);
+    }
+  }
 }
 
 }  // namespace
@@ -196,6 +214,8 @@ int RunDaemon(const Options& o, DaemonControl* control) {
                                   }});
   plugins::Registry registry;
   plugins::Bulkheads bulkheads({o.plugin_max_inflight, o.plugin_max_waiting});
+  http::BodyBudget body_budget(o.max_body_budget_bytes);
+  http::BodyBudget ops_body_budget(4 * 1024 * 1024);  // ops requests are small
   plugins::Loader loader({fs::path(o.data_dir) / "plugin-shadow"}, services);
   plugins::PluginManager::Options mo;
   mo.plugin_dir = o.plugin_dir;
@@ -218,7 +238,7 @@ int RunDaemon(const Options& o, DaemonControl* control) {
   report(ServicePhase::kStarting, "loading plugins from " + o.plugin_dir, 60s);
   // Network threads first: a plugin's init may already make outbound calls.
   for (unsigned i = 0; i < o.io_threads; ++i)
-    io_threads.emplace_back([&ioc] { ioc.run(); });
+    io_threads.emplace_back([&ioc] { RunLoop(ioc, "network"); });
   manager.Start();
   if (registry.Live().empty()) spdlog::warn("no plugins loaded from {}", o.plugin_dir);
 
@@ -246,6 +266,8 @@ int RunDaemon(const Options& o, DaemonControl* control) {
                     .bulkheads = &bulkheads};
   http::Router router;
   contract::RegisterRoutes(router, app);
+  for (const std::string& bad : contract::ApplyBodyLimits(router))
+    spdlog::error("body limit for {}: no such route", bad);
   // Socket activation: systemd holds the App Connect port (and optionally the ops port) open
   // across restarts; connections wait in the backlog while the daemon restarts.
   int app_fd = -1, ops_fd = -1;
@@ -281,6 +303,10 @@ int RunDaemon(const Options& o, DaemonControl* control) {
     ho.port = o.listen_port;
     ho.inherited_fd = app_fd;
     ho.max_body_bytes = o.max_body_bytes;
+    ho.body_limit = [&router](std::string_view method, std::string_view target) {
+      return router.BodyLimitFor(method, target);
+    };
+    ho.budget = &body_budget;
     http::HttpServer server(ioc, ho,
                             [&dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
                               dispatcher.Dispatch(std::move(req), std::move(done));
@@ -308,6 +334,7 @@ int RunDaemon(const Options& o, DaemonControl* control) {
     opo.port = o.ops_port;
     opo.inherited_fd = ops_fd;
     opo.max_body_bytes = 64 * 1024;
+    opo.budget = &ops_body_budget;
     http::HttpServer ops_server(
         ioc, opo, [&ops_dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
           ops_dispatcher.Dispatch(std::move(req), std::move(done));
@@ -387,6 +414,19 @@ int RunDaemon(const Options& o, DaemonControl* control) {
         watchdog.expires_after(*systemd.watchdog_interval());
         watchdog.async_wait(on_watchdog);
       }
+
+      // Memory a burst left free in malloc's arenas goes back to the system within a second.
+      asio::steady_timer trim(ioc);
+      std::function<void(const boost::system::error_code&)> on_trim =
+          [&](const boost::system::error_code& tec) {
+            if (tec) return;
+            if (size_t freed = TrimFreeMemory(kTrimThreshold))
+              spdlog::debug("returned {} MB of free memory to the system", freed >> 20);
+            trim.expires_after(1s);
+            trim.async_wait(on_trim);
+          };
+      trim.expires_after(1s);
+      trim.async_wait(on_trim);
 
       // Housekeeping off the request path: a minute after start, then hourly.
       std::jthread sweeper([&store](std::stop_token stop) {
@@ -472,6 +512,7 @@ int RunDaemon(const Options& o, DaemonControl* control) {
 #endif
         stop_signals.cancel(cec);  // its handler refers to this block; the set stays registered
         watchdog.cancel();
+        trim.cancel();
         cancelled.set_value();
       });
       cancelled.get_future().wait();

@@ -110,8 +110,13 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
   app.add_option("--fiber-stack-kib", o.fiber_stack_kib, "usable stack of each fiber (KiB)")
       ->capture_default_str()
       ->check(CLI::Range(64u, 65536u));
-  app.add_option("--max-body-bytes", o.max_body_bytes, "largest request body")
-      ->capture_default_str();
+  app.add_option("--max-body-bytes", o.max_body_bytes, "largest request body of any route")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t(1024), size_t(1) << 30));
+  app.add_option("--max-body-budget-bytes", o.max_body_budget_bytes,
+                 "request body bytes held at once over all connections (503 beyond)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t(64 * 1024), size_t(1) << 34));
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn or error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));

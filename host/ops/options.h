@@ -59,8 +59,12 @@ struct Options {
   // --fiber-stack-kib N: usable stack of each fiber, above a guard page. Default: 256 KiB
   // (1 MiB in AddressSanitizer builds).
   unsigned fiber_stack_kib = unsigned(kDefaultFiberStackBytes / 1024);
-  // --max-body-bytes N: largest request body accepted (413 above). Default: 8 MiB.
+  // --max-body-bytes N: largest request body any route accepts (413 above); each route has its
+  // own, smaller limit (contract/body_limits.cpp). Default: 8 MiB.
   size_t max_body_bytes = 8 * 1024 * 1024;
+  // --max-body-budget-bytes N: request body bytes held at once over all connections; a request
+  // that would exceed it gets 503 with Retry-After before its body is read. Default: 64 MiB.
+  size_t max_body_budget_bytes = 64 * 1024 * 1024;
   // --ops-listen ADDR:PORT: the ops API (plugins list/reload/rollback). "off" disables it.
   // Default: 127.0.0.1:6067. Never the App Connect port.
   std::string ops_address = "127.0.0.1";

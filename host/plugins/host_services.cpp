@@ -175,6 +175,24 @@ int64_t NowMs(crmh_call* call) {
   return call ? call->host->deps().now_ms() : 0;
 }
 
+// Host services are called from plugin code through a C table: nothing may escape them (an
+// exception crossing the ABI is undefined behaviour). Each entry runs its work under this guard;
+// an allocation failure or a bug becomes CRMH_E_INTERNAL for the plugin and one log line.
+template <class F>
+crmh_status Guarded(crmh_call* call, const char* service, F&& work) noexcept {
+  try {
+    return work();
+  } catch (const std::exception& e) {
+    try {
+      spdlog::error("plugin {}: host service {} failed: {}", call ? call->plugin : "?", service,
+                    e.what());
+    } catch (...) {
+    }
+  } catch (...) {
+  }
+  return CRMH_E_INTERNAL;
+}
+
 }  // namespace
 
 HostServices::HostServices(Deps deps) : deps_(std::move(deps)) {
@@ -188,14 +206,40 @@ HostServices::HostServices(Deps deps) : deps_(std::move(deps)) {
   api_.struct_size = sizeof(crmh_host_api);
   api_.abi_major = CRMH_ABI_MAJOR;
   api_.abi_minor = CRMH_ABI_MINOR;
-  api_.write = &Write;
-  api_.log = &Log;
-  api_.http = &Http;
-  api_.kv_get = &KvGet;
-  api_.kv_put = &KvPut;
-  api_.kv_delete = &KvDelete;
-  api_.setting = &Setting;
-  api_.now_ms = &NowMs;
+  api_.write = [](crmh_writer* w, const char* ptr, size_t len) noexcept {
+    (void)Guarded(nullptr, "write", [&] {
+      Write(w, ptr, len);
+      return CRMH_OK;
+    });
+  };
+  api_.log = [](crmh_call* call, int32_t level, const char* msg, size_t len) noexcept {
+    (void)Guarded(call, "log", [&] {
+      Log(call, level, msg, len);
+      return CRMH_OK;
+    });
+  };
+  api_.http = [](crmh_call* call, const crmh_http_request* req, crmh_http_response* resp) noexcept {
+    return Guarded(call, "http", [&] { return Http(call, req, resp); });
+  };
+  api_.kv_get = [](crmh_call* call, crmh_view key, crmh_view* value) noexcept {
+    return Guarded(call, "kv_get", [&] { return KvGet(call, key, value); });
+  };
+  api_.kv_put = [](crmh_call* call, crmh_view key, crmh_view value, int64_t ttl_ms) noexcept {
+    return Guarded(call, "kv_put", [&] { return KvPut(call, key, value, ttl_ms); });
+  };
+  api_.kv_delete = [](crmh_call* call, crmh_view key) noexcept {
+    return Guarded(call, "kv_delete", [&] { return KvDelete(call, key); });
+  };
+  api_.setting = [](crmh_call* call, crmh_view name, crmh_view* value) noexcept {
+    return Guarded(call, "setting", [&] { return Setting(call, name, value); });
+  };
+  api_.now_ms = [](crmh_call* call) noexcept -> int64_t {
+    try {
+      return NowMs(call);
+    } catch (...) {
+      return 0;
+    }
+  };
 }
 
 crmh_call HostServices::NewCall(std::string plugin, std::string request_id,

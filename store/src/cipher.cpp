@@ -89,13 +89,14 @@ Result<Key256> CreateKeyFile(const std::string& path) {
   return key;
 }
 
-std::string Cipher::Seal(std::string_view plaintext, std::string_view associated_data) const {
+Result<std::string> Cipher::Seal(std::string_view plaintext,
+                                 std::string_view associated_data) const {
   std::string out(1 + kIvLen + plaintext.size() + kTagLen, '\0');
   auto* p = reinterpret_cast<unsigned char*>(out.data());
   p[0] = kFormatVersion;
   unsigned char* iv = p + 1;
   unsigned char* ct = iv + kIvLen;
-  if (RAND_bytes(iv, kIvLen) != 1) throw std::runtime_error("RAND_bytes failed");
+  if (RAND_bytes(iv, kIvLen) != 1) return Status::Internal("no random bytes for the IV");
   CtxPtr ctx(EVP_CIPHER_CTX_new());
   int len = 0;
   if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), iv) != 1 ||
@@ -107,7 +108,7 @@ std::string Cipher::Seal(std::string_view plaintext, std::string_view associated
                         int(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), ct + len, &len) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagLen, ct + plaintext.size()) != 1) {
-    throw std::runtime_error("AES-256-GCM encryption failed");
+    return Status::Internal("AES-256-GCM encryption failed");
   }
   return out;
 }

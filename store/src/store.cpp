@@ -272,8 +272,9 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options_in) {
                                       " was created with (wrong --secret-key-file?)");
     }
   } else if (s.IsNotFound()) {
-    s = impl->db->Put(impl->SyncedNow(), impl->meta, "key_check",
-                      impl->cipher.Seal(kKeyCheckPlaintext, aad));
+    auto sealed = impl->cipher.Seal(kKeyCheckPlaintext, aad);
+    if (!sealed.ok()) return sealed.status();
+    s = impl->db->Put(impl->SyncedNow(), impl->meta, "key_check", sealed.value());
     if (!s.ok()) return FromRocks(s, "writing key check");
   } else {
     return FromRocks(s, "reading key check");
@@ -300,9 +301,10 @@ Result<std::optional<UserRecord>> Store::GetUser(std::string_view id) const {
 Status Store::PutUser(const UserRecord& user) {
   if (user.id.empty()) return Status::InvalidArgument("user id is empty");
   std::string plain = EncodeUser(user);
-  std::string blob = impl_->cipher.Seal(plain, Aad(kUsers, user.id));
+  auto blob = impl_->cipher.Seal(plain, Aad(kUsers, user.id));
   OPENSSL_cleanse(plain.data(), plain.size());
-  return impl_->Durable(impl_->db->Put({}, impl_->users, user.id, blob), "writing user");
+  if (!blob.ok()) return blob.status();
+  return impl_->Durable(impl_->db->Put({}, impl_->users, user.id, blob.value()), "writing user");
 }
 
 Status Store::DeleteUser(std::string_view id) {
@@ -442,9 +444,10 @@ Status Store::KvPut(std::string_view plugin, std::string_view key, std::string_v
     expires_at_ms >>= 8;
   }
   plain.append(value);
-  std::string blob = impl_->cipher.Seal(plain, Aad(kPluginKv, k));
+  auto blob = impl_->cipher.Seal(plain, Aad(kPluginKv, k));
   OPENSSL_cleanse(plain.data(), plain.size());
-  return impl_->Durable(impl_->db->Put({}, impl_->plugin_kv, k, blob), "writing plugin kv");
+  if (!blob.ok()) return blob.status();
+  return impl_->Durable(impl_->db->Put({}, impl_->plugin_kv, k, blob.value()), "writing plugin kv");
 }
 
 Status Store::KvDelete(std::string_view plugin, std::string_view key) {
@@ -490,9 +493,10 @@ Status Store::Put(Table table, std::string_view key, const json::value& value) {
   const auto t = impl_->Info(table);
   std::string text = json::serialize(value);
   if (t.sealed) {
-    std::string blob = impl_->cipher.Seal(text, Aad(t.name, key));
+    auto blob = impl_->cipher.Seal(text, Aad(t.name, key));
     OPENSSL_cleanse(text.data(), text.size());
-    text = std::move(blob);
+    if (!blob.ok()) return blob.status();
+    text = std::move(blob).value();
   }
   auto s = impl_->db->Put({}, t.handle, key, text);
   const std::string what = std::string("writing ") + t.name;

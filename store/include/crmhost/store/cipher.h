@@ -36,7 +36,8 @@ class Cipher {
  public:
   explicit Cipher(const Key256& key) : key_(key) {}
 
-  std::string Seal(std::string_view plaintext, std::string_view associated_data) const;
+  // Fails only when OpenSSL does (no randomness, no cipher): never throws.
+  Result<std::string> Seal(std::string_view plaintext, std::string_view associated_data) const;
   std::optional<std::string> Open(std::string_view blob, std::string_view associated_data) const;
 
  private:
