@@ -34,22 +34,27 @@ std::variant<ResolvedOAuthApp, plugins::OpOutcome> ResolveOAuthApp(
     App& app, const plugins::PluginVersion& plugin, const std::string& platform,
     const std::string& rc_account_id, json::object args, const std::string& request_id,
     const std::vector<std::string>& secrets) {
+  auto owned = [&](identity::OAuthApp a) {
+    a.plugin = plugin.name();
+    return a;
+  };
   if (!rc_account_id.empty()) {
     auto account = app.store.GetAccountData(rc_account_id, platform, kManagedOAuthKey);
     if (account.ok() && account.value())
       if (const json::object* fields = FieldsOf(*account.value()))
         return ResolvedOAuthApp{
-            identity::OAuthApp::FromJson(*fields), OAuthAppSource::kManagedAccount, {}};
+            owned(identity::OAuthApp::FromJson(*fields)), OAuthAppSource::kManagedAccount, {}};
     auto pending = app.store.Get(store::Table::kCache, PendingManagedOAuthKey(rc_account_id));
     if (pending.ok() && pending.value()) {
       const json::value* expiry = js::Get(&*pending.value(), "expiry");
       if (expiry && js::ToNumber(*expiry) > double(app.now_ms()))
         if (const json::object* fields = FieldsOf(*pending.value()))
           return ResolvedOAuthApp{
-              identity::OAuthApp::FromJson(*fields), OAuthAppSource::kManagedPending, {}};
+              owned(identity::OAuthApp::FromJson(*fields)), OAuthAppSource::kManagedPending, {}};
     }
   }
   ResolvedOAuthApp r{{}, OAuthAppSource::kPlugin, {}};
+  r.app.plugin = plugin.name();
   if (plugin.Implements("getOauthInfo")) {
     args["rcAccountId"] = rc_account_id.empty() ? json::value() : json::value(rc_account_id);
     args["platform"] = platform;
@@ -61,7 +66,7 @@ std::variant<ResolvedOAuthApp, plugins::OpOutcome> ResolveOAuthApp(
       info.message = "getOauthInfo returned no object";
       return info;
     }
-    r.app = identity::OAuthApp::FromJson(*o);
+    r.app = owned(identity::OAuthApp::FromJson(*o));
     if (auto* fail = js::Get(*o, "failMessage"); js::Truthy(fail))
       r.fail_message = js::ToString(*fail);
   }

@@ -110,7 +110,10 @@ plugins::OpOutcome PluginCall::Invoke(std::string_view op, const json::object& i
     secrets = SecretsOf(*user_);
   }
   secrets.insert(secrets.end(), extra_secrets.begin(), extra_secrets.end());
-  plugins::OpOutcome out = lease_->Invoke(op, input, req_->request_id, secrets);
+  const store::UserRecord* who = connected_ ? &connected_->user : user_ ? &*user_ : nullptr;
+  std::string user_ref = who ? HashValue(who->id, app_->hash_key).substr(0, 16) : std::string();
+  plugins::OpOutcome out =
+      lease_->Invoke(op, input, req_->request_id, secrets, std::move(user_ref));
   if (!out.ok()) {
     spdlog::warn("{} {} failed: {}", lease_->name(), op,
                  plugins::HostServices::Mask(out.message, secrets));

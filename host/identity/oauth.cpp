@@ -68,6 +68,7 @@ Result<TokenResponse> OAuthClient::Post(const OAuthApp& app, std::string url, ht
   req.url = std::move(url);
   req.headers = std::move(headers);
   req.body = std::move(body);
+  req.plugin = app.plugin;
   auto resp = http_.Send(std::move(req));
   if (!resp.ok())
     return Status::Unavailable("token endpoint unreachable: " + resp.status().message());

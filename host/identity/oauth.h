@@ -31,6 +31,10 @@ struct OAuthApp {
   std::string redirect_uri;
   std::string hostname;  // optional: overrides the user's hostname at login
   boost::json::value scopes;
+  // The plugin whose app this is: its egress allowlist judges the token URL (an admin-managed
+  // app's token URL comes from a RingCentral account admin, not from the daemon's admin).
+  // Not part of the JSON forms.
+  std::string plugin;
 
   static OAuthApp FromJson(const boost::json::object& o);
   boost::json::object ToJson() const;  // with the secret: for plugins only

@@ -2,11 +2,15 @@
 
 #include <toml++/toml.h>
 
+#include <boost/asio/ip/address.hpp>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
+
+#include "crmhost/encoding.h"
 #include "outbound/client.h"
+#include "outbound/egress_policy.h"
 
 namespace crmhost::ops {
 namespace {
@@ -75,6 +79,17 @@ class Reader {
         if (!e.is_string()) return "must be an array of strings";
         values.push_back(e.value<std::string>().value_or(""));
       }
+      into = std::move(values);
+      return "";
+    };
+  }
+  static Setter Patterns(std::vector<std::string>& into) {
+    return [&into](const toml::node& n) -> std::string {
+      std::vector<std::string> values;
+      if (std::string why = StringList(values)(n); !why.empty()) return why;
+      for (auto& v : values)
+        if (std::string why = outbound::EgressPolicy::CheckPattern(v); !why.empty())
+          return "'" + v + "': " + why;
       into = std::move(values);
       return "";
     };
@@ -151,6 +166,8 @@ class Reader {
            return "";
          }},
         {"outbound.no_proxy", StringList(o.outbound_no_proxy)},
+        {"outbound.allow_private", Patterns(o.outbound_allow_private)},
+        {"outbound.allow_http", Patterns(o.outbound_allow_http)},
         {"log.level", OneOf(o.log_level, {"trace", "debug", "info", "warn", "error"})},
         {"log.format", OneOf(o.log_format, {"text", "json"})},
         {"log.file", Text(o.log_file)},
@@ -168,6 +185,10 @@ class Reader {
         Walk(*node.as_table(), key + ".");
       } else if (key == "outbound.overrides") {
         Overrides(node, key);
+      } else if (key == "outbound.allow_hosts") {
+        AllowHosts(node, key);
+      } else if (key == "outbound.resolve") {
+        Resolve(node, key);
       } else if (prefix.empty() && key == "plugin") {
         PluginSettings(node, key);
       } else if (auto it = setters.find(key); it != setters.end()) {
@@ -186,6 +207,32 @@ class Reader {
       if (!to.is_string() || from.str().empty() || to.value<std::string>()->empty())
         return Fail(to, key + "." + std::string(from.str()), "must be a non-empty string");
       o_.outbound_overrides.emplace_back(std::string(from.str()), *to.value<std::string>());
+    }
+  }
+
+  // [outbound.allow_hosts] redtail = ["crm.internal.example", "*.corp.example:8443"]
+  void AllowHosts(const toml::node& node, const std::string& key) {
+    const toml::table* t = node.as_table();
+    if (!t) return Fail(node, key, "must be a table of plugin = [\"pattern\", ...]");
+    for (auto& [plugin, list] : *t) {
+      std::vector<std::string> patterns;
+      if (std::string why = Patterns(patterns)(list); !why.empty())
+        return Fail(list, key + "." + std::string(plugin.str()), why);
+      auto& into = o_.outbound_allow_hosts[std::string(plugin.str())];
+      into.insert(into.end(), patterns.begin(), patterns.end());
+    }
+  }
+
+  // [outbound.resolve] "crm.example.com" = "10.0.0.7"
+  void Resolve(const toml::node& node, const std::string& key) {
+    const toml::table* t = node.as_table();
+    if (!t) return Fail(node, key, "must be a table of \"HOST\" = \"ADDRESS\"");
+    for (auto& [host, address] : *t) {
+      boost::system::error_code ec;
+      if (!address.is_string() || host.str().empty() ||
+          (boost::asio::ip::make_address(*address.value<std::string>(), ec), ec))
+        return Fail(address, key + "." + std::string(host.str()), "must be an IP address");
+      o_.outbound_resolve[ToLower(host.str())] = *address.value<std::string>();
     }
   }
 

@@ -39,6 +39,7 @@
 #include "ops/sd_notify.h"
 #include "ops/store_api.h"
 #include "outbound/client.h"
+#include "outbound/egress_policy.h"
 #include "plugins/host_services.h"
 #include "plugins/loader.h"
 #include "plugins/manager.h"
@@ -193,6 +194,15 @@ int RunDaemon(const Options& o, DaemonControl* control) {
   co.proxy = o.outbound_proxy;
   co.no_proxy = o.outbound_no_proxy;
   co.max_per_origin = o.outbound_max_per_host;
+  outbound::EgressPolicy::Rules egress_rules;
+  egress_rules.allow_hosts.insert(o.outbound_allow_hosts.begin(), o.outbound_allow_hosts.end());
+  egress_rules.allow_private = o.outbound_allow_private;
+  egress_rules.allow_http = o.outbound_allow_http;
+  auto egress = std::make_shared<outbound::EgressPolicy>(std::move(egress_rules));
+  co.policy = egress;
+  co.resolve = o.outbound_resolve;
+  for (auto& [host, address] : o.outbound_resolve)
+    spdlog::warn("outbound name pinned: {} -> {} (no DNS for it)", host, address);
   if (!co.proxy.empty()) spdlog::info("CRM calls go through an HTTP proxy");
   for (auto& [from, to] : o.outbound_overrides)
     spdlog::warn("outbound override active: {} -> {} (test setups only)", from, to);
@@ -216,7 +226,8 @@ int RunDaemon(const Options& o, DaemonControl* control) {
   plugins::Bulkheads bulkheads({o.plugin_max_inflight, o.plugin_max_waiting});
   http::BodyBudget body_budget(o.max_body_budget_bytes);
   http::BodyBudget ops_body_budget(4 * 1024 * 1024);  // ops requests are small
-  plugins::Loader loader({fs::path(o.data_dir) / "plugin-shadow"}, services);
+  plugins::Loader loader({.shadow_dir = fs::path(o.data_dir) / "plugin-shadow", .egress = egress},
+                         services);
   plugins::PluginManager::Options mo;
   mo.plugin_dir = o.plugin_dir;
   mo.watch = o.plugin_watch == "off"    ? plugins::DirectoryWatcher::Mode::kOff

@@ -6,8 +6,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "crmhost/encoding.h"
 #include "ops/config_file.h"
 #include "outbound/client.h"
+#include "outbound/egress_policy.h"
 #include "version.h"
 
 #ifndef CRMHOST_DEFAULT_PLUGIN_DIR
@@ -83,6 +85,16 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
   app.add_option("--outbound-no-proxy", o.outbound_no_proxy,
                  "hosts reached without the proxy: host, .suffix or * (comma-separated)")
       ->delimiter(',');
+  std::vector<std::string> allow_hosts, resolve;
+  app.add_option("--outbound-allow", allow_hosts,
+                 "PLUGIN=PATTERN: a host the plugin may reach beyond its manifest's list");
+  app.add_option("--outbound-allow-private", o.outbound_allow_private,
+                 "hosts that may resolve to private/loopback addresses (comma-separated)")
+      ->delimiter(',');
+  app.add_option("--outbound-allow-http", o.outbound_allow_http,
+                 "hosts that may get credentials over plain http (comma-separated)")
+      ->delimiter(',');
+  app.add_option("--outbound-resolve", resolve, "HOST=ADDRESS: answer HOST without DNS");
   app.add_option("--plugin-setting", settings, "NAME.KEY=VALUE: a setting for plugin NAME");
   app.add_option("--io-threads", o.io_threads, "network threads")
       ->capture_default_str()
@@ -182,6 +194,27 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
     if (eq == std::string::npos || eq == 0 || eq + 1 == ov.size())
       return fail("--outbound-override wants FROM=TO, got '" + ov + "'");
     o.outbound_overrides.emplace_back(ov.substr(0, eq), ov.substr(eq + 1));
+  }
+  for (auto& a : allow_hosts) {
+    const size_t eq = a.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == a.size())
+      return fail("--outbound-allow wants PLUGIN=PATTERN, got '" + a + "'");
+    const std::string pattern = a.substr(eq + 1);
+    if (std::string why = outbound::EgressPolicy::CheckPattern(pattern); !why.empty())
+      return fail("--outbound-allow " + a + ": " + why);
+    o.outbound_allow_hosts[a.substr(0, eq)].push_back(pattern);
+  }
+  for (const auto* list : {&o.outbound_allow_private, &o.outbound_allow_http})
+    for (const auto& pattern : *list)
+      if (std::string why = outbound::EgressPolicy::CheckPattern(pattern); !why.empty())
+        return fail("host pattern '" + pattern + "': " + why);
+  for (auto& r : resolve) {
+    const size_t eq = r.find('=');
+    boost::system::error_code ec;
+    if (eq == std::string::npos || eq == 0 ||
+        (boost::asio::ip::make_address(r.substr(eq + 1), ec), ec))
+      return fail("--outbound-resolve wants HOST=ADDRESS, got '" + r + "'");
+    o.outbound_resolve[ToLower(r.substr(0, eq))] = r.substr(eq + 1);
   }
   if (!o.outbound_proxy.empty()) {
     if (std::string why = outbound::OutboundClient::CheckProxyUrl(o.outbound_proxy); !why.empty())

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <variant>
@@ -37,6 +38,19 @@ struct Options {
   std::string outbound_proxy;
   // --outbound-no-proxy HOSTS (comma-separated): "host", ".suffix" or "*" reached directly.
   std::vector<std::string> outbound_no_proxy;
+  // The egress policy (outbound/egress_policy.h; docs/OPERATIONS.md "Security"):
+  // --outbound-allow PLUGIN=PATTERN (repeatable): a host a plugin may reach beyond its
+  // manifest's list ([outbound.allow_hosts] plugin = ["pattern", ...]).
+  std::map<std::string, std::vector<std::string>, std::less<>> outbound_allow_hosts;
+  // --outbound-allow-private PATTERNS (comma-separated): hosts that may resolve to private,
+  // loopback or link-local addresses (an on-premises CRM). Default: none.
+  std::vector<std::string> outbound_allow_private;
+  // --outbound-allow-http PATTERNS (comma-separated): hosts that may be sent credentials over
+  // plain http. Default: none.
+  std::vector<std::string> outbound_allow_http;
+  // --outbound-resolve HOST=ADDRESS (repeatable): answer HOST without DNS (like curl --resolve);
+  // the policy judges ADDRESS. For tests and pinning; logged as a warning.
+  std::map<std::string, std::string> outbound_resolve;
   // --plugin-setting NAME.KEY=VALUE (repeatable): settings plugins read through the host.
   plugins::PluginSettings plugin_settings;
   // --io-threads N: network threads. Default: 1.

@@ -19,6 +19,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include <spdlog/spdlog.h>
+
 #include "crmhost/encoding.h"
 #include "crmhost/suspend.h"
 
@@ -65,6 +67,22 @@ Result<Target> ParseTarget(std::string_view url) {
   if (t.path_and_query.empty()) t.path_and_query = "/";
   if (r->has_query()) t.path_and_query += "?" + std::string(r->encoded_query());
   return t;
+}
+
+// "scheme://host:port" of a URL (lower-cased, default ports explicit); "" if unparsable.
+std::string OriginOf(std::string_view url) {
+  auto r = boost::urls::parse_uri(url);
+  if (!r) return {};
+  const std::string scheme = ToLower(r->scheme());
+  std::string port = r->has_port() ? std::string(r->port()) : scheme == "https" ? "443" : "80";
+  return scheme + "://" + ToLower(r->encoded_host()) + ":" + port;
+}
+
+bool IsCredentialHeader(std::string_view name) {
+  for (std::string_view c :
+       {"authorization", "cookie", "proxy-authorization", "x-api-key", "api-key", "x-auth-token"})
+    if (EqualsIgnoreCase(name, c)) return true;
+  return false;
 }
 
 bool Idempotent(std::string_view method) {
@@ -123,7 +141,7 @@ std::string Authority(const Target& t) {
 
 struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::io_context& io, Options o)
-      : ioc(io), opts(std::move(o)), tls_ctx(ssl::context::tls_client) {
+      : ioc(io), opts(std::move(o)), policy(opts.policy), tls_ctx(ssl::context::tls_client) {
     tls_ctx.set_default_verify_paths();
     if (!opts.ca_file.empty()) tls_ctx.load_verify_file(opts.ca_file);
     tls_ctx.set_verify_mode(ssl::verify_peer);
@@ -138,6 +156,7 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
 
   asio::io_context& ioc;
   Options opts;
+  std::shared_ptr<const EgressPolicy> policy;  // null: no checks (setups without plugins)
   ssl::context tls_ctx;
   std::atomic<int64_t> in_flight{0};  // exchanges between slot and answer
   std::optional<Proxy> proxy;
@@ -271,17 +290,54 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
     if (next) asio::post(next->timer.get_executor(), [next] { next->timer.cancel(); });
   }
 
+  // The name's addresses: from --outbound-resolve when the administrator pinned it (the tests'
+  // DNS), else from the system's resolver.
+  asio::awaitable<std::tuple<boost::system::error_code, tcp::resolver::results_type>> Resolve(
+      const std::string& host, const std::string& port) {
+    tcp::resolver resolver(ioc);
+    auto pinned = opts.resolve.find(ToLower(host));
+    const std::string& name = pinned != opts.resolve.end() ? pinned->second : host;
+    co_return co_await resolver.async_resolve(name, port, kUseTuple);
+  }
+
+  static Status Refused(const std::string& host, const asio::ip::address& a) {
+    return Status::PermissionDenied(host + " resolves to a " +
+                                    std::string(EgressPolicy::ForbiddenRange(a)) + " address");
+  }
+
   asio::awaitable<Result<std::unique_ptr<Connection>>> Connect(const Target& t,
-                                                               Clock::time_point deadline) {
+                                                               Clock::time_point deadline,
+                                                               bool check_addresses) {
     auto c = std::make_unique<Connection>();
     c->origin = t.origin();
     const bool via_proxy = ViaProxy(t);
     const std::string& host = via_proxy ? proxy->host : t.host;
     const std::string& port = via_proxy ? proxy->port : t.port;
     const std::string peer = via_proxy ? "the proxy " + proxy->where() : t.origin();
-    tcp::resolver resolver(ioc);
-    auto [rec, endpoints] = co_await resolver.async_resolve(host, port, kUseTuple);
+    // The policy judges the addresses the target's name resolves to, and only those are
+    // connected to (no second lookup an attacker's DNS could answer differently). Through a
+    // proxy the proxy connects; the check is then made on our own lookup of the name.
+    if (check_addresses && via_proxy) {
+      auto [tec, target_eps] = co_await Resolve(t.host, t.port);
+      if (tec) co_return Status::Unavailable("cannot resolve " + t.host + ": " + tec.message());
+      for (const auto& e : target_eps)
+        if (!policy->AddressAllowed(e.endpoint().address(), t.host))
+          co_return Refused(t.host, e.endpoint().address());
+    }
+    auto [rec, resolved] = co_await Resolve(host, port);
     if (rec) co_return Status::Unavailable("cannot resolve " + host + ": " + rec.message());
+    std::vector<tcp::endpoint> endpoints;
+    std::optional<asio::ip::address> refused;
+    for (const auto& e : resolved) {
+      if (check_addresses && !via_proxy &&
+          !policy->AddressAllowed(e.endpoint().address(), t.host)) {
+        refused = e.endpoint().address();
+        continue;
+      }
+      endpoints.push_back(e.endpoint());
+    }
+    if (endpoints.empty() && refused) co_return Refused(t.host, *refused);
+    if (endpoints.empty()) co_return Status::Unavailable("cannot resolve " + host);
     if (t.tls) {
       c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc, tls_ctx);
     } else {
@@ -337,10 +393,25 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
     auto self = shared_from_this();
     const auto timeout = in.timeout.count() > 0 ? in.timeout : opts.default_timeout;
     const auto deadline = Clock::now() + timeout;
-    std::string url = ApplyOverrides(in.url);
+    // `logical` is the URL as the plugin (or a redirect) named it: what the policy judges.
+    // `url` is where the request really goes, after --outbound-override.
+    std::string logical = in.url;
     std::string method = in.method;
     std::string body = std::move(in.body);
     for (int hop = 0;; ++hop) {
+      if (policy) {
+        auto judged = policy->CheckUrl(in.plugin, logical, in.headers);
+        if (!judged.ok()) {
+          const auto parsed = boost::urls::parse_uri(logical);
+          spdlog::warn("outbound request refused: plugin {}, user {}, host {}: {}",
+                       in.plugin.empty() ? "-" : in.plugin, in.user_ref.empty() ? "-" : in.user_ref,
+                       parsed ? std::string(parsed->encoded_host()) : std::string("?"),
+                       judged.status().message());
+          co_return Outcome{judged.status(), {}};
+        }
+      }
+      const std::string url = ApplyOverrides(logical);
+      const bool overridden = url != logical;  // the override's target is the admin's choice
       auto target = ParseTarget(url);
       if (!target.ok()) co_return Outcome{target.status(), {}};
       const Target& t = target.value();
@@ -383,8 +454,15 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
       } in_flight_scope{in_flight};
       for (int attempt = 0;; ++attempt) {
         if (!conn) {
-          auto made = co_await Connect(t, deadline);
-          if (!made.ok()) co_return Outcome{made.status(), {}};
+          auto made = co_await Connect(t, deadline, policy && !overridden);
+          if (!made.ok()) {
+            if (made.status().code() == Status::Code::kPermissionDenied)
+              spdlog::warn("outbound request refused: plugin {}, user {}, host {}: {}",
+                           in.plugin.empty() ? "-" : in.plugin,
+                           in.user_ref.empty() ? "-" : in.user_ref, t.host,
+                           made.status().message());
+            co_return Outcome{made.status(), {}};
+          }
           conn = std::move(made).value();
         }
         bhttp::response_parser<bhttp::string_body> parser;
@@ -418,13 +496,20 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
         const bool redirect = out.status == 301 || out.status == 302 || out.status == 303 ||
                               out.status == 307 || out.status == 308;
         auto location = res[bhttp::field::location];
-        if (!redirect || location.empty() || hop >= opts.max_redirects)
+        // Redirects are followed only when the plugin asked for it; each hop is judged by the
+        // policy again.
+        if (!redirect || location.empty() || !in.follow_redirects || hop >= opts.max_redirects)
           co_return Outcome{Status::OK(), std::move(out)};
         // Follow: resolve relative locations; 303 (and 301/302 after POST) become GET.
         auto ref = boost::urls::parse_uri_reference(location);
-        boost::urls::url next(url);
+        boost::urls::url next(logical);
         if (!ref || !next.resolve(*ref)) co_return Outcome{Status::OK(), std::move(out)};
-        url = ApplyOverrides(std::string(next.buffer()));
+        const std::string next_origin = OriginOf(next.buffer());
+        if (next_origin != OriginOf(logical)) {
+          // A credential goes only to the origin it was meant for.
+          std::erase_if(in.headers, [](const auto& h) { return IsCredentialHeader(h.first); });
+        }
+        logical = std::string(next.buffer());
         if (out.status == 303 || ((out.status == 301 || out.status == 302) && method == "POST")) {
           method = "GET";
           body.clear();

@@ -17,6 +17,7 @@
 #define CRMHOST_OUTBOUND_CLIENT_H
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 
 #include "crmhost/status.h"
 #include "http/message.h"
+#include "outbound/egress_policy.h"
 
 namespace boost::asio {
 class io_context;
@@ -38,6 +40,14 @@ struct OutboundRequest {
   http::Fields headers;
   std::string body;
   std::chrono::milliseconds timeout{0};  // 0 = Options::default_timeout
+  // Whose request this is, for the egress policy: the plugin (its allowlist applies), or empty
+  // for the daemon's own request to a URL from its configuration (RingCentral identity).
+  std::string plugin;
+  // Names the user in a refusal's log line (a hash, never a secret); may be empty.
+  std::string user_ref;
+  // Redirects are followed only when asked (each hop judged again; credentials never go to
+  // another origin). Otherwise the 3xx is the answer.
+  bool follow_redirects = false;
 };
 
 struct OutboundResponse {
@@ -71,6 +81,11 @@ class OutboundClient {
     // Hosts reached directly even with a proxy: "crm.example.com" (that host), ".example.com"
     // (any host under it), "*" (every host).
     std::vector<std::string> no_proxy;
+    // Where plugins may go (egress_policy.h); null: anywhere (unit setups only).
+    std::shared_ptr<const EgressPolicy> policy;
+    // Names answered without DNS ("crm.example.com" -> "10.0.0.7"), like curl --resolve: the
+    // tests' DNS, and an administrator's pin. The policy judges the pinned address.
+    std::map<std::string, std::string> resolve;
   };
 
   // Checks a proxy URL as Options::proxy takes it; "" if usable, else why not (no credentials
@@ -83,7 +98,7 @@ class OutboundClient {
 
   // Sends one request and waits for the answer. Any HTTP status is a success here.
   // Errors: InvalidArgument (bad URL), Timeout, Unavailable (DNS, connect, TLS, protocol),
-  // ResourceExhausted (response over the size limit).
+  // ResourceExhausted (response over the size limit), PermissionDenied (the egress policy).
   Result<OutboundResponse> Send(OutboundRequest request);
 
   std::string ApplyOverrides(std::string_view url) const;

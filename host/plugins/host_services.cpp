@@ -76,6 +76,11 @@ crmh_status Http(crmh_call* call, const crmh_http_request* req, crmh_http_respon
   out.url = std::string(Sv(req->url));
   out.body = std::string(Sv(req->body));
   out.timeout = std::chrono::milliseconds(req->timeout_ms);
+  out.plugin = call->plugin;
+  out.user_ref = call->user_ref;
+  // ABI 1.1 flags, read only when the plugin's struct has them.
+  if (req->struct_size >= offsetof(crmh_http_request, flags) + sizeof(req->flags))
+    out.follow_redirects = (req->flags & CRMH_HTTP_FOLLOW_REDIRECTS) != 0;
   for (size_t i = 0; i < req->header_count; ++i) {
     if (!ValidView(req->headers[i].name) || !ValidView(req->headers[i].value))
       return Fail(call, resp, CRMH_E_INVALID, "malformed header view");

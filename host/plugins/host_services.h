@@ -38,6 +38,7 @@ struct crmh_call {
   crmhost::plugins::HostServices* host = nullptr;
   std::string plugin;      // the calling plugin's name (kv namespace, settings, log prefix)
   std::string request_id;  // the App Connect request this call serves, for logs
+  std::string user_ref;    // a hash naming the user (outbound refusals), or empty
   std::vector<std::string> secrets;  // masked in anything the plugin logs
   std::deque<std::string> arena;     // owns the bytes behind returned views
   std::deque<std::vector<crmh_header>> header_arena;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "crmhost/encoding.h"
+#include "outbound/egress_policy.h"
 #include "plugins/descriptor.h"
 #include "plugins/dynlib.h"
 #include "plugins/elf_check.h"
@@ -125,7 +126,37 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
     info.manifest = json::parse(d->manifest_json, jec);
     if (jec || !info.manifest.is_object())
       return Refuse(file, "embedded manifest_json is not a JSON object");
+    json::object& m = info.manifest.get_object();
+    if (auto it = m.find(kEgressKey); it != m.end()) {
+      const json::array* list = it->value().if_array();
+      if (!list)
+        return Refuse(file, std::string(kEgressKey) + " must be an array of host patterns");
+      std::vector<std::string> hosts;
+      for (const json::value& h : *list) {
+        if (!h.is_string())
+          return Refuse(file, std::string(kEgressKey) + " must be an array of host patterns");
+        if (std::string why = outbound::EgressPolicy::CheckPattern(h.get_string()); !why.empty())
+          return Refuse(file, std::string(kEgressKey) + ": " + why);
+        hosts.emplace_back(h.get_string());
+      }
+      info.egress_hosts = std::move(hosts);
+      m.erase(it);  // ours, not App Connect's: /crmManifest shows the rest
+    }
   }
+  if (!info.egress_hosts)
+    spdlog::warn("plugin {} declares no outbound hosts ({}): it may reach any public host",
+                 info.name, kEgressKey);
+
+  // The allowlist applies from init on; a refusal puts the previous version's back.
+  std::optional<std::optional<std::vector<std::string>>> previous_hosts;
+  if (options_.egress) {
+    previous_hosts = options_.egress->PluginHosts(info.name);
+    options_.egress->SetPluginHosts(info.name, info.egress_hosts);
+  }
+  auto refuse = [&](std::string why) {
+    if (previous_hosts) options_.egress->SetPluginHosts(info.name, *previous_hosts);
+    return Refuse(file, std::move(why));
+  };
 
   // 5. init, then self_check. From here a refusal must shut the instance down.
   crmh_call call = host_.NewCall(info.name, "init");
@@ -133,8 +164,7 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
   crmh_instance* instance = nullptr;
   crmh_status st = d->init(host_.api(), &call, &instance, &error);
   if (st != CRMH_OK) {
-    return Refuse(
-        file, "init failed (status " + std::to_string(st) + ")" +
+    return refuse("init failed (status " + std::to_string(st) + ")" +
                   (error.data.empty() ? "" : ": " + HostServices::Mask(error.data, call.secrets)));
   }
   auto version = std::make_shared<PluginVersion>(std::move(info), d, instance, host_);
@@ -144,11 +174,10 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
     st = d->self_check(instance, &check_call, &check_error);
     if (st != CRMH_OK) {
       version->Shutdown();
-      return Refuse(file,
-                    "self-check failed" +
-                        (check_error.data.empty()
-                             ? ""
-                             : ": " + HostServices::Mask(check_error.data, check_call.secrets)));
+      return refuse("self-check failed" +
+                    (check_error.data.empty()
+                         ? ""
+                         : ": " + HostServices::Mask(check_error.data, check_call.secrets)));
     }
   }
   spdlog::debug("loaded {} from {} (sha256 {})", version->name(), file.string(), sha);

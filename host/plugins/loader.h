@@ -4,8 +4,10 @@
 // shadow path named by that hash (so nothing the admin does to the original file can touch the
 // mapped code, and one content is mapped once); open it with immediate binding; find the single
 // entry symbol; check the descriptor (magic, ABI major/minor, struct size, name, semver,
-// operations); run init; run self_check; parse the embedded manifest. A plugin whose init
-// succeeded but which is refused later is shut down before the refusal returns.
+// operations); parse the embedded manifest and take its egress allowlist ("x-crmhost-egress",
+// removed from the manifest clients see) to the outbound policy; run init; run self_check. A
+// plugin whose init succeeded but which is refused later is shut down before the refusal
+// returns, and the allowlist of the version before it is put back.
 //
 // Control thread only.
 #ifndef CRMHOST_PLUGINS_LOADER_H
@@ -18,6 +20,10 @@
 #include "crmhost/status.h"
 #include "plugins/plugin_version.h"
 
+namespace crmhost::outbound {
+class EgressPolicy;
+}
+
 namespace crmhost::plugins {
 
 class HostServices;
@@ -27,6 +33,9 @@ class Loader {
   struct Options {
     std::filesystem::path shadow_dir;  // private, created if missing
     size_t max_file_bytes = 512u * 1024 * 1024;
+    // Told the hosts each loaded plugin declares (its manifest's "x-crmhost-egress"), before
+    // its init runs; may be null.
+    std::shared_ptr<outbound::EgressPolicy> egress;
   };
 
   Loader(Options options, HostServices& host);

@@ -53,8 +53,8 @@ bool PluginVersion::Implements(std::string_view op) const {
 }
 
 OpOutcome PluginVersion::Invoke(std::string_view op, const json::object& input,
-                                const std::string& request_id,
-                                std::vector<std::string> secrets) const {
+                                const std::string& request_id, std::vector<std::string> secrets,
+                                std::string user_ref) const {
   OpOutcome out;
   if (!Implements(op)) {
     out.kind = OpOutcome::Kind::kUnsupported;
@@ -65,6 +65,7 @@ OpOutcome PluginVersion::Invoke(std::string_view op, const json::object& input,
   FiberLabel label({"plugin ", info_.name, " operation ", op});
   const std::string in = json::serialize(input);
   crmh_call call = host_.NewCall(info_.name, request_id, std::move(secrets));
+  call.user_ref = std::move(user_ref);
   crmh_writer writer;
   crmh_status st = descriptor_->invoke(instance_, &call, {op.data(), op.size()},
                                        {in.data(), in.size()}, &writer);

@@ -24,6 +24,9 @@ namespace crmhost::plugins {
 
 class HostServices;
 
+// The manifest member where a plugin declares the hosts it reaches (outbound/egress_policy.h).
+inline constexpr const char* kEgressKey = "x-crmhost-egress";
+
 // The result of one operation, whatever went wrong.
 struct OpOutcome {
   enum class Kind {
@@ -56,6 +59,8 @@ struct PluginInfo {
   uint64_t generation = 0;  // per platform, +1 on every publish (set before publishing)
   std::vector<std::string> operations;
   boost::json::value manifest;  // the platform's manifest entry, or null
+  // The hosts the plugin may reach (its manifest's "x-crmhost-egress"); nullopt: undeclared.
+  std::optional<std::vector<std::string>> egress_hosts;
 };
 
 class PluginVersion {
@@ -72,10 +77,11 @@ class PluginVersion {
   const std::string& name() const { return info_.name; }
   bool Implements(std::string_view op) const;
 
-  // Runs one operation. `secrets` are masked in anything the plugin logs during the call.
+  // Runs one operation. `secrets` are masked in anything the plugin logs during the call;
+  // `user_ref` (a hash) names the user in the log line of a refused outbound request.
   [[nodiscard]] OpOutcome Invoke(std::string_view op, const boost::json::object& input,
-                                 const std::string& request_id,
-                                 std::vector<std::string> secrets) const;
+                                 const std::string& request_id, std::vector<std::string> secrets,
+                                 std::string user_ref = {}) const;
 
   // For operations whose answer depends only on the plugin build and the platform
   // (getAuthType, getLogFormatType): the first successful answer per platform is kept and

@@ -1043,7 +1043,8 @@ class Clio {
     sdk::Call& call = clio.call();
     if (download.empty()) return std::nullopt;
     try {
-      auto media = call.http_headers("GET", download, {});
+      // RingCentral may send the bytes from its media host: follow (the policy judges each hop).
+      auto media = call.http_headers("GET", download, {}, {}, 0, CRMH_HTTP_FOLLOW_REDIRECTS);
       if (!media.ok())
         throw sdk::upstream_error(
             media.status,

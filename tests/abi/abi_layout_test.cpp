@@ -1,4 +1,4 @@
-// Pins the ABI 1.0 layout: a reordered, resized or inserted field fails here, not at a
+// Pins the ABI 1.x layout: a reordered, resized or inserted field fails here, not at a
 // customer's site. Offsets are for LP64 (x86-64, aarch64 Linux); see docs/PLUGIN_ABI.md.
 #include <crmhost/plugin.h>
 #include <catch2/catch.hpp>
@@ -12,7 +12,8 @@ static_assert(sizeof(void*) == 8, "layout pinned for LP64");
 
 TEST_CASE("abi: version, magic and status codes are frozen", "[abi]") {
   CHECK(CRMH_ABI_MAJOR == 1);
-  CHECK(CRMH_ABI_MINOR == 0);
+  CHECK(CRMH_ABI_MINOR == 1);
+  CHECK(CRMH_HTTP_FOLLOW_REDIRECTS == 1u);
   CHECK(CRMH_PLUGIN_MAGIC == 0x43524D48504C5547ull);
   CHECK(CRMH_OK == 0);
   CHECK(CRMH_E_UNSUPPORTED == 1);
@@ -40,7 +41,9 @@ TEST_CASE("abi: struct layouts of ABI 1.0", "[abi]") {
   CHECK(offsetof(crmh_http_request, headers) == 40);
   CHECK(offsetof(crmh_http_request, header_count) == 48);
   CHECK(offsetof(crmh_http_request, body) == 56);
-  CHECK(sizeof(crmh_http_request) == 72);
+  // ABI 1.1 appended flags: 1.0 plugins pass struct_size 72 and the host never reads it.
+  CHECK(offsetof(crmh_http_request, flags) == 72);
+  CHECK(sizeof(crmh_http_request) == 80);
 
   CHECK(offsetof(crmh_http_response, struct_size) == 0);
   CHECK(offsetof(crmh_http_response, status) == 4);

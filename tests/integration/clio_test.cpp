@@ -436,7 +436,7 @@ TEST_CASE("Clio: MMS images and fax PDFs are uploaded into Clio Documents and li
     out.body = image ? png : pdf;
     return out;
   });
-  const std::string media_origin = "https://media.ringcentral.test";
+  const std::string media_origin = "https://media.ringcentral.com";
   ClioHarness h({"--outbound-override", media_origin + "=" + media.base_url()});
   const std::string jwt = h.LoginJwt();
   const std::string store = media_origin + "/restapi/v1.0/account/~/extension/~/message-store";

@@ -46,7 +46,7 @@ class FakeClio {
   void SetCalendars(bool own, bool shared);
 
   // Where document bytes are PUT (a storage host apart from Clio's; map it to base_url()).
-  std::string storage_origin() const { return "https://clio-documents.storage.test"; }
+  std::string storage_origin() const { return "https://clio-documents.s3.amazonaws.com"; }
   boost::json::object document(int64_t id) const;  // {} if absent
   std::string document_bytes(int64_t id) const;    // what was PUT for it
   size_t document_count() const;

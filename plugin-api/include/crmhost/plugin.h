@@ -1,5 +1,5 @@
 /*
- * crmhost/plugin.h -- the crmhost plugin ABI, version 1.0.
+ * crmhost/plugin.h -- the crmhost plugin ABI, version 1.1.
  *
  * A crmhost plugin is a shared library (.so / .dll) that teaches the crmhost daemon one or
  * more CRMs. The daemon loads it at run time, hands it App Connect connector operations
@@ -61,7 +61,7 @@ extern "C" {
  * ------------------------------------------------------------------------------------- */
 
 #define CRMH_ABI_MAJOR 1
-#define CRMH_ABI_MINOR 0
+#define CRMH_ABI_MINOR 1
 
 /* First 8 bytes of every descriptor: the ASCII text "CRMHPLUG" read as a big-endian number.
  * A wrong magic means "this library is not a crmhost plugin" (or is corrupt). */
@@ -147,7 +147,18 @@ typedef struct crmh_http_request {
   size_t header_count;
   crmh_view body; /* may be empty */
   /* ABI 1.0 ends here. */
+
+  /* ABI 1.1 */
+  /* CRMH_HTTP_* bits. The host reads this field only when struct_size covers it, so a request
+   * built against 1.0 has no flags set. */
+  uint32_t flags;
 } crmh_http_request;
+
+/* crmh_http_request.flags (ABI 1.1): */
+/* Follow 301/302/303/307/308 answers (at most 5). Without it the redirect is the answer. Each
+ * hop is judged by the host's outbound policy again, and credential headers (Authorization,
+ * Cookie, API-key headers) are dropped when a hop leaves the original origin. */
+#define CRMH_HTTP_FOLLOW_REDIRECTS UINT32_C(1)
 
 /* The answer to an outbound request, filled by the host.
  * The plugin sets struct_size before the call; the host writes no field beyond it.
@@ -184,7 +195,15 @@ typedef struct crmh_host_api {
 
   /* Performs one outbound HTTP(S) request through the host's client (TLS with system CAs,
    * keep-alive pools, timeouts, size limits, test-time URL overrides). Blocks the calling
-   * plugin function until the answer arrives (see convention 9).
+   * plugin function until the answer arrives (see convention 9); the host may run other
+   * invocations on the same thread meanwhile (it suspends this one), so a plugin must not hold
+   * a lock of its own across this call.
+   * The host's outbound policy judges every request first: the URL's host must be in the
+   * plugin's allowlist (its manifest's "x-crmhost-egress" plus the administrator's additions),
+   * it must resolve to a public address (unless allowed), credentials go over https, and no
+   * credentials may sit in the URL. A refused request returns CRMH_E_DENIED without any
+   * connection being made. Redirects are not followed unless the request asks
+   * (CRMH_HTTP_FOLLOW_REDIRECTS, ABI 1.1).
    * @param req  the request; OWNERSHIP: plugin.
    * @param resp filled by the host; the plugin sets resp->struct_size first.
    * @return CRMH_OK when an HTTP response arrived, whatever its status code;

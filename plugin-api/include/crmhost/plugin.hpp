@@ -169,20 +169,21 @@ class Call {
  public:
   Call(const crmh_host_api* host, crmh_call* call) : host_(host), call_(call) {}
 
-  // One outbound request. Returns any HTTP answer; throws upstream_error(0, reason) when
-  // none arrived (timeout, connection or TLS failure, refused by policy).
+  // One outbound request. Returns any HTTP answer (a redirect too: see http_headers' flags);
+  // throws upstream_error(0, reason) when none arrived (timeout, connection or TLS failure,
+  // refused by the host's outbound policy).
   HttpResponse http(std::string_view method, std::string_view url,
                     std::initializer_list<std::pair<std::string_view, std::string_view>> headers,
                     std::string_view body = {}, uint32_t timeout_ms = 0) const {
-    return http_vec(method, url, {headers.begin(), headers.end()}, body, timeout_ms);
+    return http_vec(method, url, {headers.begin(), headers.end()}, body, timeout_ms, 0);
   }
 
-  // The same, with headers built at run time.
+  // The same, with headers built at run time. `flags`: CRMH_HTTP_* (CRMH_HTTP_FOLLOW_REDIRECTS).
   HttpResponse http_headers(
       std::string_view method, std::string_view url,
       const std::vector<std::pair<std::string_view, std::string_view>>& headers,
-      std::string_view body = {}, uint32_t timeout_ms = 0) const {
-    return http_vec(method, url, headers, body, timeout_ms);
+      std::string_view body = {}, uint32_t timeout_ms = 0, uint32_t flags = 0) const {
+    return http_vec(method, url, headers, body, timeout_ms, flags);
   }
 
   // A JSON request that must succeed: throws upstream_error on a non-2xx status and returns
@@ -195,7 +196,7 @@ class Call {
     std::vector<std::pair<std::string_view, std::string_view>> hs(headers);
     hs.emplace_back("Accept", "application/json");
     if (body) hs.emplace_back("Content-Type", "application/json");
-    auto resp = http_vec(method, url, hs, payload, 0);
+    auto resp = http_vec(method, url, hs, payload, 0, 0);
     if (!resp.ok())
       throw upstream_error(resp.status, "CRM answered HTTP " + std::to_string(resp.status));
     if (resp.body.empty()) return nullptr;
@@ -230,7 +231,7 @@ class Call {
  private:
   HttpResponse http_vec(std::string_view method, std::string_view url,
                         const std::vector<std::pair<std::string_view, std::string_view>>& hs,
-                        std::string_view body, uint32_t timeout_ms) const {
+                        std::string_view body, uint32_t timeout_ms, uint32_t flags) const {
     std::vector<crmh_header> raw;
     raw.reserve(hs.size());
     for (auto& [n, v] : hs)
@@ -243,6 +244,7 @@ class Call {
     req.headers = raw.data();
     req.header_count = raw.size();
     req.body = to_view(body);
+    req.flags = flags;
     crmh_http_response resp{};
     resp.struct_size = sizeof(resp);
     if (host_->http(call_, &req, &resp) != CRMH_OK) {
