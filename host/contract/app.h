@@ -11,6 +11,7 @@
 
 #include "common/keyed_locks.h"
 #include "common/metrics.h"
+#include "contract/unsaved_links.h"
 #include "crmhost/store/store.h"
 #include "http/router.h"
 #include "identity/jwt.h"
@@ -54,6 +55,8 @@ struct App {
   Metrics* metrics = nullptr;
   // Per-plugin bounds on requests in flight and waiting (503 beyond); null: unbounded.
   plugins::Bulkheads* bulkheads = nullptr;
+  // Call-log links the store could not take yet (a full disk); null: not kept (unit setups).
+  UnsavedLinks* unsaved_links = nullptr;
 };
 
 void RegisterMetaRoutes(http::Router& router, App& app);

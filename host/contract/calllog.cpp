@@ -57,6 +57,14 @@ std::string HashedAccountId(const App& app, const http::HttpRequest& req,
   return HashValue(account_id ? js::ToString(*account_id) : "undefined", app.hash_key);
 }
 
+// The link of a call: the store's, else one held while the store could not take it.
+Result<std::optional<store::CallLogRow>> FindLink(App& app, const store::CallLogIdentity& who) {
+  auto found = app.store.FindCallLog(who);
+  if (found.ok() && !found.value() && app.unsaved_links)
+    if (auto held = app.unsaved_links->Find(who)) return held;
+  return found;
+}
+
 // ---- POST /callLog ---------------------------------------------------------------------------
 
 http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
@@ -107,11 +115,15 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
   if (reserved.value() == store::Store::Reservation::kExists)
     return Failure(
         ReturnMessage("Existing log for session " + row.identity.session_id, "warning", 3000));
+  // A process that died held this call: it may have created the activity. Until the CRM has
+  // been asked (Reconcile below) a failure must leave that doubt for the next attempt.
+  bool in_doubt = reserved.value() == store::Store::Reservation::kReservedAfterCrash;
 
-  // From here every early answer gives the reservation back.
+  // From here every early answer gives the reservation back (or, in doubt, abandons it again).
   auto release = [&](http::HttpResponse resp) {
-    if (Status st = app.store.ReleaseCallLog(row.identity); !st.ok())
-      spdlog::error("releasing call log reservation failed: {}", st.ToString());
+    Status st =
+        in_doubt ? app.store.AbandonCallLog(row.identity) : app.store.ReleaseCallLog(row.identity);
+    if (!st.ok()) spdlog::error("releasing call log reservation failed: {}", st.ToString());
     return resp;
   };
 
@@ -204,8 +216,34 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
   input["isFromSSCL"] = from_sscl;
   input["proxyConfig"] = nullptr;
 
-  auto out = call.Invoke("createCallLog", input);
-  if (!out.ok()) return release(Failure(ApiErrorMessage("createCallLog", caller.platform, out)));
+  // 2. After a crash, ask the CRM before creating (see docs/PLUGIN_ABI.md
+  //    "findCallLogForSession"): it may hold the activity the dead process created.
+  plugins::OpOutcome out;
+  bool reconciled = false;
+  if (in_doubt) {
+    if (call.Implements("findCallLogForSession")) {
+      out = call.Invoke("findCallLogForSession", input);
+      if (!out.ok())
+        return release(Failure(ApiErrorMessage("createCallLog", caller.platform, out)));
+      reconciled = js::Truthy(js::Get(&out.value, "logId"));
+      in_doubt = false;  // the CRM answered: no activity for this call, or this one
+      if (reconciled)
+        spdlog::warn("call {}: linked to the {} activity {} created before a restart",
+                     row.identity.session_id, caller.platform,
+                     js::ToString(*js::Get(&out.value, "logId")));
+    } else {
+      spdlog::warn(
+          "call {}: the process that held it stopped, and {} cannot look up an activity "
+          "it may have created; creating one (it may be a duplicate)",
+          row.identity.session_id, caller.platform);
+      in_doubt = false;
+    }
+  }
+  // 3. Create.
+  if (!reconciled) {
+    out = call.Invoke("createCallLog", input);
+    if (!out.ok()) return release(Failure(ApiErrorMessage("createCallLog", caller.platform, out)));
+  }
   const json::object result = out.value.is_object() ? out.value.get_object() : json::object();
   const json::value* log_id = js::Get(result, "logId");
   json::object resp;
@@ -214,11 +252,18 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
     if (auto* m = result.if_contains("returnMessage")) resp["returnMessage"] = *m;
     return release(http::HttpResponse::Json(200, resp));
   }
+  // 4. Link (the one synced write of the call).
   row.third_party_log_id = js::ToString(*log_id);
   if (Status st = app.store.CompleteCallLog(row, app.now_ms()); !st.ok()) {
-    // The activity exists in the CRM; the pending reservation stays so no duplicate follows.
-    spdlog::error("recording call log link failed: {}", st.ToString());
-    return Failure(DatabaseErrorMessage());
+    // The activity exists in the CRM. The pending reservation stays (no duplicate can follow)
+    // and the link is held until the store takes it; the client is told the truth: logged.
+    if (!app.unsaved_links) {
+      spdlog::error("recording call log link failed: {}", st.ToString());
+      return Failure(DatabaseErrorMessage());
+    }
+    spdlog::error("recording call log link failed: {}; held until the store takes writes again",
+                  st.ToString());
+    app.unsaved_links->Add(row);
   }
   resp["successful"] = true;
   resp["logId"] = *log_id;
@@ -281,7 +326,7 @@ http::HttpResponse GetCallLogWith(App& app, http::HttpRequest& req, const Caller
       logs.push_back(json::object{{"sessionId", sid}, {"matched", false}});
       continue;
     }
-    auto found = app.store.FindCallLog({sid, ext, hash});
+    auto found = FindLink(app, {sid, ext, hash});
     if (!found.ok()) return Failure(DatabaseErrorMessage());
     if (!found.value()) {
       logs.push_back(json::object{{"sessionId", sid}, {"matched", false}});
@@ -334,7 +379,7 @@ http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtStat
 http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
                                      PluginCall& call, const json::object& body) {
   const json::value* session_id = js::Get(body, "sessionId");
-  auto found = app.store.FindCallLog(IdentityOf(app, body, *session_id));
+  auto found = FindLink(app, IdentityOf(app, body, *session_id));
   if (!found.ok()) return Failure(DatabaseErrorMessage());
   if (!found.value()) return http::HttpResponse::Json(200, json::object{{"successful", false}});
   const store::CallLogRow row = std::move(*found.value());
@@ -439,7 +484,7 @@ http::HttpResponse UpsertDisposition(App& app, http::HttpRequest& req, const Jwt
   if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
     return std::move(refused->response);
   auto& call = std::get<PluginCall>(opened);
-  auto found = app.store.FindCallLog(IdentityOf(app, body, *session_id));
+  auto found = FindLink(app, IdentityOf(app, body, *session_id));
   if (!found.ok()) return Failure(DatabaseErrorMessage());
   if (!found.value()) return Failure(ReturnMessage("Cannot find log", "warning", 3000));
   const store::CallLogRow row = std::move(*found.value());

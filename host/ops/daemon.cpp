@@ -171,6 +171,13 @@ int RunDaemon(const Options& o, DaemonControl* control) {
   so.path = (fs::path(o.data_dir) / "store").string();
   so.key = store_key;
   so.sync = !o.no_sync;
+  so.on_writable_change = [](bool writable, std::string_view why) {
+    if (writable) {
+      spdlog::warn("the store takes writes again ({}); /readyz is ready again", why);
+    } else {
+      spdlog::error("the store cannot write ({}); /readyz fails until it recovers by itself", why);
+    }
+  };
   auto opened = store::Store::Open(so);
   if (!opened.ok()) {
     spdlog::error("{}", opened.status().message());
@@ -224,10 +231,13 @@ int RunDaemon(const Options& o, DaemonControl* control) {
                                   }});
   plugins::Registry registry;
   plugins::Bulkheads bulkheads({o.plugin_max_inflight, o.plugin_max_waiting});
+  contract::UnsavedLinks unsaved_links;
   http::BodyBudget body_budget(o.max_body_budget_bytes);
   http::BodyBudget ops_body_budget(4 * 1024 * 1024);  // ops requests are small
-  plugins::Loader loader({.shadow_dir = fs::path(o.data_dir) / "plugin-shadow", .egress = egress},
-                         services);
+  plugins::Loader::Options lo;
+  lo.shadow_dir = fs::path(o.data_dir) / "plugin-shadow";
+  lo.egress = egress;
+  plugins::Loader loader(lo, services);
   plugins::PluginManager::Options mo;
   mo.plugin_dir = o.plugin_dir;
   mo.watch = o.plugin_watch == "off"    ? plugins::DirectoryWatcher::Mode::kOff
@@ -274,7 +284,8 @@ int RunDaemon(const Options& o, DaemonControl* control) {
                     .refresh_locks = {},
                     .message_locks = {},
                     .metrics = &metrics,
-                    .bulkheads = &bulkheads};
+                    .bulkheads = &bulkheads,
+                    .unsaved_links = &unsaved_links};
   http::Router router;
   contract::RegisterRoutes(router, app);
   for (const std::string& bad : contract::ApplyBodyLimits(router))
@@ -335,7 +346,8 @@ int RunDaemon(const Options& o, DaemonControl* control) {
                                       .started_ms = started_ms,
                                       .fibers = &fibers,
                                       .bulkheads = &bulkheads,
-                                      .outbound = http_client.get()});
+                                      .outbound = http_client.get(),
+                                      .unsaved_links = &unsaved_links});
     http::Dispatcher ops_dispatcher(
         ops_router,
         [&ops_workers](std::function<void()> job) { return ops_workers.TrySubmit(std::move(job)); },
@@ -440,14 +452,20 @@ int RunDaemon(const Options& o, DaemonControl* control) {
       trim.async_wait(on_trim);
 
       // Housekeeping off the request path: a minute after start, then hourly.
-      std::jthread sweeper([&store](std::stop_token stop) {
+      // Housekeeping off the request path: every second, links the store could not take yet
+      // (a full disk) are saved again; a minute after start, then hourly, expired rows go.
+      std::jthread sweeper([&store, &unsaved_links](std::stop_token stop) {
         std::mutex mu;
         std::condition_variable_any cv;
-        auto wait = std::chrono::minutes(1);
+        auto next_sweep = std::chrono::steady_clock::now() + std::chrono::minutes(1);
         while (true) {
           std::unique_lock lock(mu);
-          if (cv.wait_for(lock, stop, wait, [] { return false; })) return;
+          if (cv.wait_for(lock, stop, 1s, [] { return false; })) return;
           if (stop.stop_requested()) return;
+          lock.unlock();
+          if (unsaved_links.size() > 0) unsaved_links.SaveAll(*store, NowMs());
+          if (std::chrono::steady_clock::now() < next_sweep) continue;
+          next_sweep = std::chrono::steady_clock::now() + std::chrono::hours(1);
           auto swept = contract::SweepExpired(*store, NowMs());
           if (!swept.ok()) {
             spdlog::warn("housekeeping failed: {}", swept.status().message());
@@ -455,7 +473,6 @@ int RunDaemon(const Options& o, DaemonControl* control) {
             spdlog::info("housekeeping removed {} expired cache rows and {} stale contact entries",
                          swept->expired_cache_rows, swept->stale_contact_entries);
           }
-          wait = std::chrono::hours(1);
         }
       });
 

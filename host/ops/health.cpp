@@ -22,10 +22,13 @@ std::vector<Check> RunChecks(const HealthDeps& d) {
   auto probe = d.store->Get(store::Table::kCache, "readyz-probe");
   const store::Store::Health health = d.store->GetHealth();
   const bool store_ok = probe.ok() && health.writable;
-  checks.push_back({"store", store_ok,
-                    !probe.ok()        ? probe.status().message()
-                    : !health.writable ? "not writable: " + health.last_error
-                                       : ""});
+  checks.push_back(
+      {"store", store_ok,
+       !probe.ok() ? probe.status().message()
+       : !health.writable
+           ? "not writable: " + health.last_error +
+                 (health.recovery_error.empty() ? "" : " (recovery: " + health.recovery_error + ")")
+           : ""});
   size_t active = 0;
   for (auto& p : d.manager->Snapshot())
     if (p.state == "active") ++active;
@@ -107,6 +110,11 @@ http::HttpResponse Metrics(const HealthDeps& d) {
                                   "Durable writes those syncs made safe (writes per sync = how "
                                   "well commits are grouped).",
                                   {{{}, double(sh.synced_waits)}});
+  if (d.unsaved_links)
+    crmhost::Metrics::RenderGauge(out, "crmhost_store_unsaved_call_links",
+                                  "Call-log links whose CRM activity exists but which the store "
+                                  "could not record yet (saved again every second).",
+                                  {{{}, double(d.unsaved_links->size())}});
   if (d.fibers) {
     const FiberPool::Stats fs = d.fibers->stats();
     crmhost::Metrics::RenderGauge(out, "crmhost_fiber_threads",

@@ -14,6 +14,7 @@
 
 #include "common/fiber_pool.h"
 #include "common/metrics.h"
+#include "contract/unsaved_links.h"
 #include "crmhost/store/store.h"
 #include "http/router.h"
 #include "outbound/client.h"
@@ -36,6 +37,7 @@ struct HealthDeps {
   const FiberPool* fibers = nullptr;
   const plugins::Bulkheads* bulkheads = nullptr;
   const outbound::OutboundClient* outbound = nullptr;
+  const contract::UnsavedLinks* unsaved_links = nullptr;
 };
 
 void RegisterHealthRoutes(http::Router& router, HealthDeps deps);

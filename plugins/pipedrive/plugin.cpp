@@ -367,14 +367,7 @@ class Pipedrive {
     const int64_t start = TimeOr(js::Get(log, "startTime"), call.now_ms());
     const std::optional<json::value> assignee = AssignedOwner(call, in);
 
-    json::value subject;
-    if (const json::value* custom = js::Get(log, "customSubject")) {
-      subject = *custom;
-    } else {
-      const std::string direction = Text(log, "direction");
-      subject = direction + " Call " + (direction == "Outbound" ? "to" : "from") + " " +
-                Text(contact, "name");
-    }
+    const json::value subject = CallSubject(log, contact);
     json::object body{{"owner_id", assignee ? *assignee : OwnerId(user)},
                       {"subject", subject},
                       {"duration", Duration(js::Get(log, "duration"))}};
@@ -400,6 +393,36 @@ class Pipedrive {
     return json::object{{"logId", *id},
                         {"returnMessage", ReturnMessage("Call logged", "success", 2000)},
                         {"extraDataTracking", s.tracking()}};
+  }
+
+  // After a crash (docs/PLUGIN_ABI.md, findCallLogForSession): the activity createCallLog made
+  // for this call, if Pipedrive holds it. What createCallLog writes identifies it: the person,
+  // the subject, the due date and minute, and the duration.
+  json::value findCallLogForSession(sdk::Call& call, const json::object& in) {
+    Session s(call, in);
+    const json::object& log = ObjectOf(in, "callLog");
+    const json::object& contact = ObjectOf(in, "contactInfo");
+    const json::value* start_v = js::Get(log, "startTime");
+    if (!start_v) return json::object{{"logId", nullptr}};  // created "now": nothing to match
+    const int64_t start = TimeOr(start_v, call.now_ms());
+    const std::string subject = js::ToString(CallSubject(log, contact));
+    const std::string date = sdk::time::FormatMoment(start, 0, "YYYY-MM-DD");
+    const std::string time = sdk::time::FormatMoment(start, 0, "HH:mm");
+    const std::string duration = Duration(js::Get(log, "duration"));
+    json::value listed = s.Get(
+        "/api/v2/activities?person_id=" + sdk::url_encode(Text(contact, "id")) + "&limit=100");
+    const json::value* data = DataOf(listed);
+    if (data && data->is_array())
+      for (const json::value& a : data->get_array()) {
+        if (js::TextOrEmpty(js::Get(&a, "subject")) == subject &&
+            js::TextOrEmpty(js::Get(&a, "due_date")) == date &&
+            js::TextOrEmpty(js::Get(&a, "due_time")) == time &&
+            js::TextOrEmpty(js::Get(&a, "duration")) == duration && js::Get(&a, "id"))
+          return json::object{{"logId", *js::Get(&a, "id")},
+                              {"returnMessage", ReturnMessage("Call logged", "success", 2000)},
+                              {"extraDataTracking", s.tracking()}};
+      }
+    return json::object{{"logId", nullptr}};
   }
 
   json::value getCallLog(sdk::Call& call, const json::object& in) {
@@ -595,6 +618,7 @@ class Pipedrive {
         Op{"createContact", &Pipedrive::createContact},
         Op{"createCallLog", &Pipedrive::createCallLog},
         Op{"getCallLog", &Pipedrive::getCallLog},
+        Op{"findCallLogForSession", &Pipedrive::findCallLogForSession},
         Op{"updateCallLog", &Pipedrive::updateCallLog},
         Op{"upsertCallDisposition", &Pipedrive::upsertCallDisposition},
         Op{"createMessageLog", &Pipedrive::createMessageLog},
@@ -603,6 +627,15 @@ class Pipedrive {
   }
 
  private:
+  // The activity subject of a call: the client's custom subject (as sent), else "<Direction>
+  // Call to/from <contact>".
+  static json::value CallSubject(const json::object& log, const json::object& contact) {
+    if (const json::value* custom = js::Get(log, "customSubject")) return *custom;
+    const std::string direction = Text(log, "direction");
+    return json::value(direction + " Call " + (direction == "Outbound" ? "to" : "from") + " " +
+                       Text(contact, "name"));
+  }
+
   static std::string ClientId(sdk::Call& call) {
     return call.setting("oauth_client_id").value_or("");
   }

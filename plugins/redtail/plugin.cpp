@@ -122,11 +122,7 @@ class Redtail {
     const json::object& contact = ObjectOf(in, "contactInfo");
     const json::object& submission = ObjectOf(in, "additionalSubmission");
     const json::object& user = ObjectOf(in, "user");
-    const std::string direction = Text(log, "direction");
-    std::string subject = sdk::field(log, "customSubject")
-                              ? js::ToString(log.at("customSubject"))
-                              : direction + " Call " + (direction == "Outbound" ? "to" : "from") +
-                                    " " + Text(contact, "name");
+    const std::string subject = CallSubject(log, contact);
     const int64_t start = StartMs(call, sdk::field(log, "startTime"));
     std::string description = sdk::string_field(in, "composedLogDetails");
     description = OverrideDateTime(std::move(description), start, TimezoneSetting(user));
@@ -169,6 +165,41 @@ class Redtail {
       call.warn("Redtail activity " + id + " created, but finishing it failed: " + e.what());
     }
     return result;
+  }
+
+  // After a crash (docs/PLUGIN_ABI.md, findCallLogForSession): the activity createCallLog made
+  // for this call, if Redtail holds it. What createCallLog writes identifies it: the linked
+  // contact, the subject and the start to the second.
+  json::value findCallLogForSession(sdk::Call& call, const json::object& in) {
+    const json::object& log = ObjectOf(in, "callLog");
+    const json::object& contact = ObjectOf(in, "contactInfo");
+    const json::value* start_v = sdk::field(log, "startTime");
+    if (!start_v) return json::object{{"logId", nullptr}};  // created "now": nothing to match
+    const int64_t start = StartMs(call, start_v);
+    const json::value start_iso = IsoStart(start);
+    const std::string subject = CallSubject(log, contact);
+    const std::string contact_id = Text(contact, "id");
+    json::value listed = api_.Get(
+        call,
+        "/activities?start_date=" + sdk::url_encode(js::ToString(IsoStart(start - 60000))) +
+            "&end_date=" + sdk::url_encode(js::ToString(IsoStart(start + 60000))),
+        UserAuth(in));
+    const json::value* activities = js::Get(&listed, "activities");
+    if (activities && activities->is_array())
+      for (const json::value& a : activities->get_array()) {
+        if (js::TextOrEmpty(js::Get(&a, "subject")) != subject ||
+            js::TextOrEmpty(js::Get(&a, "start_date")) != js::ToString(start_iso))
+          continue;
+        bool linked = false;
+        if (const json::value* lc = js::Get(&a, "linked_contacts"); lc && lc->is_array())
+          for (const json::value& l : lc->get_array())
+            linked = linked || js::TextOrEmpty(js::Get(&l, "contact_id")) == contact_id;
+        if (!linked) continue;
+        return json::object{
+            {"logId", *js::Get(&a, "id")},
+            {"returnMessage", sdk::contract::ReturnMessage("Call logged", "success", 2000)}};
+      }
+    return json::object{{"logId", nullptr}};
   }
 
   json::value getCallLog(sdk::Call& call, const json::object& in) {
@@ -431,6 +462,7 @@ class Redtail {
         Op{"findContact", &Redtail::findContact},
         Op{"createCallLog", &Redtail::createCallLog},
         Op{"getCallLog", &Redtail::getCallLog},
+        Op{"findCallLogForSession", &Redtail::findCallLogForSession},
         Op{"updateCallLog", &Redtail::updateCallLog},
         Op{"findContactWithName", &Redtail::findContactWithName},
         Op{"createContact", &Redtail::createContact},
@@ -474,6 +506,15 @@ class Redtail {
   }
 
   // moment(startTime): epoch ms or ISO text; "now" when absent, as moment(undefined) is.
+  // The activity subject of a call: the client's custom subject, else "<Direction> Call to/from
+  // <contact>".
+  static std::string CallSubject(const json::object& log, const json::object& contact) {
+    if (sdk::field(log, "customSubject")) return js::ToString(log.at("customSubject"));
+    const std::string direction = Text(log, "direction");
+    return direction + " Call " + (direction == "Outbound" ? "to" : "from") + " " +
+           Text(contact, "name");
+  }
+
   static int64_t StartMs(sdk::Call& call, const json::value* start) {
     if (start)
       if (auto ms = sdk::time::ParseTimestamp(*start)) return *ms;

@@ -7,8 +7,13 @@ namespace crmhost::store {
 
 using namespace std::chrono_literals;
 
-Durability::Durability(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* probe_family, bool sync)
-    : db_(db), probe_family_(probe_family), sync_(sync), thread_([this] { Run(); }) {}
+Durability::Durability(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* probe_family, bool sync,
+                       std::function<void(bool, std::string_view)> on_change)
+    : db_(db),
+      probe_family_(probe_family),
+      sync_(sync),
+      on_change_(std::move(on_change)),
+      thread_([this] { Run(); }) {}
 
 Durability::~Durability() {
   {
@@ -46,13 +51,16 @@ void Durability::Note(const rocksdb::Status& s, std::string_view what) {
 }
 
 void Durability::Fail(std::string why) {
+  bool was_writable;
   {
     std::lock_guard lock(mu_);
     ++health_.write_errors;
+    was_writable = health_.writable;
     health_.writable = false;
-    health_.last_error = std::move(why);
+    health_.last_error = why;
   }
   cv_.notify_all();
+  if (was_writable && on_change_) on_change_(false, why);  // once per outage, not per write
 }
 
 Durability::Health Durability::health() const {
@@ -106,18 +114,26 @@ void Durability::Run() {
 }
 
 void Durability::Recover() {
-  // RocksDB stops taking writes after a background error (no space, I/O error); Resume clears it
-  // once the cause is gone. The probe proves a synced write really works again.
-  rocksdb::Status s = db_->Resume();
-  if (s.ok()) {
-    rocksdb::WriteOptions w;
-    w.sync = true;
-    s = db_->Put(w, probe_family_, "health-probe", std::to_string(std::time(nullptr)));
+  // RocksDB stops taking writes after a background error (no space, an I/O error). Resume
+  // clears it once the cause is gone; it answers Busy while RocksDB's own automatic recovery is
+  // under way, which may succeed by itself. Either way the synced probe write is what decides:
+  // the store is writable again when a write really reaches the disk.
+  const rocksdb::Status resumed = db_->Resume();
+  rocksdb::WriteOptions w;
+  w.sync = true;
+  const rocksdb::Status probe =
+      db_->Put(w, probe_family_, "health-probe", std::to_string(std::time(nullptr)));
+  {
+    std::lock_guard lock(mu_);
+    if (!probe.ok()) {
+      health_.recovery_error = (resumed.ok() || resumed.IsBusy() ? probe : resumed).ToString();
+      return;
+    }
+    health_.writable = true;
+    health_.recovery_error.clear();
+    ++health_.recoveries;
   }
-  if (!s.ok()) return;
-  std::lock_guard lock(mu_);
-  health_.writable = true;
-  ++health_.recoveries;
+  if (on_change_) on_change_(true, "a synced write succeeded again");
 }
 
 }  // namespace crmhost::store

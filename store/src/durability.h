@@ -19,6 +19,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -32,7 +33,8 @@ namespace crmhost::store {
 class Durability {
  public:
   // `probe_family` receives the probe record ("health-probe") while recovering.
-  Durability(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* probe_family, bool sync);
+  Durability(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* probe_family, bool sync,
+             std::function<void(bool writable, std::string_view why)> on_change = {});
   ~Durability();  // stops the thread; waiters still queued are answered with an error
   Durability(const Durability&) = delete;
   Durability& operator=(const Durability&) = delete;
@@ -46,11 +48,12 @@ class Durability {
 
   struct Health {
     bool writable = true;
-    std::string last_error;     // of the failure that made it not writable; kept after
-    uint64_t write_errors = 0;  // failed writes and syncs since start
-    uint64_t recoveries = 0;    // times it became writable again by itself
-    uint64_t syncs = 0;         // WAL syncs done
-    uint64_t synced_waits = 0;  // WaitDurable calls they answered (syncs / waits = grouping)
+    std::string last_error;      // of the failure that made it not writable; kept after
+    std::string recovery_error;  // why the last attempt to recover failed ("" when none)
+    uint64_t write_errors = 0;   // failed writes and syncs since start
+    uint64_t recoveries = 0;     // times it became writable again by itself
+    uint64_t syncs = 0;          // WAL syncs done
+    uint64_t synced_waits = 0;   // WaitDurable calls they answered (syncs / waits = grouping)
   };
   Health health() const;
 
@@ -66,6 +69,7 @@ class Durability {
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* probe_family_;
   const bool sync_;
+  const std::function<void(bool, std::string_view)> on_change_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Waiter> waiting_;  // guarded by mu_

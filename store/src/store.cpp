@@ -279,7 +279,9 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options_in) {
   } else {
     return FromRocks(s, "reading key check");
   }
-  impl->durability = std::make_unique<Durability>(impl->db.get(), impl->meta, options.sync);
+  // The base DB: a TransactionDB (a StackableDB) does not pass Resume() on.
+  impl->durability = std::make_unique<Durability>(impl->db->GetBaseDB(), impl->meta, options.sync,
+                                                  options.on_writable_change);
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
@@ -365,16 +367,17 @@ Result<Store::Reservation> Store::ReserveCallLog(CallLogRow row, int64_t now_ms)
         txn->GetIterator(rocksdb::ReadOptions(), impl_->call_logs));
     auto rows = impl_->ScanSession(it.get(), row.identity.session_id);
     if (!rows.ok()) return rows.status();
-    std::vector<CallLogRow> live;
+    std::vector<CallLogRow> live, abandoned;
     for (auto& r : rows.value()) {
       // A pending row from another process is abandoned (that process died mid-call).
       bool alive = r.state == CallLogRow::State::kDone || r.owner == impl_->options.instance_id;
-      if (alive) live.push_back(std::move(r));
+      (alive ? live : abandoned).push_back(std::move(r));
     }
     if (MatchCallLog(live, row.identity)) return Reservation::kExists;
+    const bool after_crash = MatchCallLog(abandoned, row.identity) != nullptr;
     s = txn->Put(impl_->call_logs, key, EncodeCallLog(row));
     if (s.ok()) s = txn->Commit();
-    if (s.ok()) return Reservation::kReserved;
+    if (s.ok()) return after_crash ? Reservation::kReservedAfterCrash : Reservation::kReserved;
     last = impl_->Written(s, "reserving call log");
     if (!last.IsBusy()) return last;
   }
@@ -405,6 +408,23 @@ Status Store::ReleaseCallLog(const CallLogIdentity& who) {
   s = txn->Delete(impl_->call_logs, key);
   if (s.ok()) s = txn->Commit();
   return impl_->Written(s, "releasing call log");
+}
+
+Status Store::AbandonCallLog(const CallLogIdentity& who) {
+  const std::string key = CallLogKey(who);
+  std::unique_ptr<rocksdb::Transaction> txn(impl_->db->BeginTransaction({}));
+  std::string value;
+  auto s = txn->GetForUpdate(rocksdb::ReadOptions(), impl_->call_logs, key, &value);
+  if (s.IsNotFound()) return Status::OK();
+  if (!s.ok()) return FromRocks(s, "abandoning call log");
+  auto row = DecodeCallLog(value);
+  if (!row.ok()) return row.status();
+  if (row->state != CallLogRow::State::kPending || row->owner != impl_->options.instance_id)
+    return Status::OK();
+  row->owner = "abandoned";  // no process has this id: the next reservation reconciles
+  s = txn->Put(impl_->call_logs, key, EncodeCallLog(row.value()));
+  if (s.ok()) s = txn->Commit();
+  return impl_->Durable(s, "abandoning call log");
 }
 
 // ---- plugin kv ------------------------------------------------------------------------------
@@ -587,7 +607,8 @@ Store::Stats Store::GetStats() const {
 
 Store::Health Store::GetHealth() const {
   const Durability::Health h = impl_->durability->health();
-  return {h.writable, h.last_error, h.write_errors, h.recoveries, h.syncs, h.synced_waits};
+  return {h.writable,   h.last_error, h.recovery_error, h.write_errors,
+          h.recoveries, h.syncs,      h.synced_waits};
 }
 
 Status Store::Checkpoint(const std::string& dir) const {

@@ -6,7 +6,9 @@
 #include <crmhost/plugin.hpp>
 
 #include <algorithm>
+#include <csignal>
 #include <optional>
+#include <thread>
 
 #include "integration/crm_harness.h"
 #include "support/fake_pipedrive.h"
@@ -665,6 +667,57 @@ TEST_CASE("Pipedrive: the redirect page and the uninstall webhook", "[pipedrive]
   CHECK(gone.body == "User not found");
   // An unknown user is acknowledged too, so Pipedrive stops retrying.
   CHECK(uninstall(basic, R"({"user_id":99999})").body == "User deleted");
+}
+
+}  // namespace crmhost::testing
+
+namespace crmhost::testing {
+
+TEST_CASE("exactly once across kill -9: Pipedrive activities of retried calls are not duplicated",
+          "[crash][pipedrive]") {
+  constexpr int kCalls = 30;
+  PipedriveHarness h;
+  const std::string jwt = h.LoginJwt();
+  const std::string target = "/callLog?jwtToken=" + UrlEncode(jwt);
+  auto call = [](int i) {
+    json::object body = InboundCallBody("pd-crash-" + std::to_string(i),
+                                        {101, "Ada Lovelace", "+14155550642", "contact"},
+                                        "Asked about the engine", std::nullopt);
+    body["logInfo"].as_object()["startTime"] = int64_t(1767323045000) + int64_t(i) * 60000;
+    return body;
+  };
+  // Pipedrive stores each activity at once but answers late: the kill lands between the CRM's
+  // create and crmhostd's link.
+  h.fake.failures().Delay("/api/v2/activities", 1500);
+  std::vector<HttpResult> first(kCalls);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kCalls; ++i)
+    clients.emplace_back(
+        [&, i] { first[size_t(i)] = Request(h.port(), "POST", target, json::serialize(call(i))); });
+  for (int i = 0; i < 400 && h.fake.activity_count() < size_t(kCalls); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(h.fake.activity_count() == size_t(kCalls));
+  h.daemon->Stop(SIGKILL);
+  for (auto& c : clients)
+    c.join();
+  for (auto& r : first)
+    CHECK(r.status == 0);  // none was acknowledged: all died in flight
+
+  h.fake.failures().Clear();
+  h.Start();
+  for (int i = 0; i < kCalls; ++i) {
+    auto r = Request(h.port(), "POST", target, json::serialize(call(i)));
+    INFO("call " << i << ": " << r.body);
+    REQUIRE(r.status == 200);
+    CHECK(r.body.find("\"successful\":true") != std::string::npos);
+  }
+  CHECK(h.fake.activity_count() == size_t(kCalls));  // reconciled, not created again
+  for (int i = 0; i < kCalls; ++i) {
+    auto g = Request(
+        h.port(), "GET",
+        "/callLog?jwtToken=" + UrlEncode(jwt) + "&sessionIds=pd-crash-" + std::to_string(i));
+    CHECK(g.Json().at("logs").at(0).at("matched") == true);
+  }
 }
 
 }  // namespace crmhost::testing

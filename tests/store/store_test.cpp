@@ -155,10 +155,16 @@ TEST_CASE("store: a released reservation can be taken again, another process's i
     REQUIRE(s->ReleaseCallLog({"s2", "", "h"}).ok());
     REQUIRE(s->ReserveCallLog(Row("s2", "h"), 2).value() == Store::Reservation::kReserved);
   }
-  // instance-A died with the reservation pending; instance-B may log the call.
+  // instance-A died with the reservation pending; instance-B may log the call, after asking
+  // the CRM whether A got that far.
   auto s = OpenStore(dir.path(), "instance-B");
-  CHECK(s->ReserveCallLog(Row("s2", "h"), 3).value() == Store::Reservation::kReserved);
+  CHECK(s->ReserveCallLog(Row("s2", "h"), 3).value() == Store::Reservation::kReservedAfterCrash);
   CHECK(s->ReserveCallLog(Row("s2", "h"), 4).value() == Store::Reservation::kExists);
+  // A reconciliation that could not reach the CRM gives the doubt back, not the session.
+  REQUIRE(s->AbandonCallLog({"s2", "", "h"}).ok());
+  CHECK(s->ReserveCallLog(Row("s2", "h"), 5).value() == Store::Reservation::kReservedAfterCrash);
+  // A fresh session has nothing to reconcile.
+  CHECK(s->ReserveCallLog(Row("s3", "h"), 6).value() == Store::Reservation::kReserved);
 }
 
 TEST_CASE("store: call-log identity matching follows the reference's order", "[store]") {

@@ -100,8 +100,11 @@ FakePipedrive::FakePipedrive() {
   activity_types_ =
       json::array{type(1, "Legacy call", "legacy_call", false), type(2, "Call", "call", true),
                   type(3, "Meeting", "meeting", true), type(4, "SMS", "sms", true)};
-  server_ =
-      std::make_unique<FakeHttpServer>([this](const RecordedRequest& r) { return Handle(r); });
+  server_ = std::make_unique<FakeHttpServer>([this](const RecordedRequest& r) {
+    FakeResponse answer = Handle(r);  // the effect happens now; the answer may come late
+    answer.delay_ms = failures_.DelayFor(r.path);
+    return answer;
+  });
 }
 
 std::string FakePipedrive::access_token() const {
@@ -327,6 +330,22 @@ FakeResponse FakePipedrive::Api(const RecordedRequest& req) {
     return ok(std::move(leads));
   }
 
+  if (p == "/api/v2/activities" && m == "GET") {  // filtered by person, as the API allows
+    const int64_t person = std::atoll(req.Query("person_id").value_or("0").c_str());
+    json::array list;
+    for (auto& [id, a] : activities_) {
+      if (person && !(a.at("person_id").is_int64() && a.at("person_id").as_int64() == person))
+        continue;
+      json::object item = a;
+      item.erase("posted");
+      item.erase("patch_count");
+      list.push_back(std::move(item));
+    }
+    return JsonReply(200,
+                     json::object{{"success", true},
+                                  {"data", std::move(list)},
+                                  {"additional_data", json::object{{"next_cursor", nullptr}}}});
+  }
   if (p == "/api/v2/activities" && m == "POST") {
     auto b = body();
     if (!b) return Error(400, "JSON body expected");

@@ -145,6 +145,19 @@ FakeResponse FakeRedtail::Answer(const RecordedRequest& req) {
                                   json::object{{"id", 2}, {"name", "Prospect"}, {"deleted", false}},
                                   json::object{{"id", 3}, {"name", "Old"}, {"deleted", true}}}}});
   }
+  // The activities whose start lies in [start_date, end_date] (ISO 8601 UTC, compared as text:
+  // the fake's dates all have one format), as Redtail lists a date range.
+  if (path == "/activities" && req.method == "GET") {
+    const std::string from = req.Query("start_date").value_or("");
+    const std::string to = req.Query("end_date").value_or("~");
+    json::array list;
+    for (auto& [id, a] : activities_) {
+      const auto* start = a.if_contains("start_date");
+      const std::string at = start && start->is_string() ? std::string(start->get_string()) : "";
+      if (at >= from && at <= to) list.push_back(a);
+    }
+    return JsonReply(200, json::object{{"activities", std::move(list)}});
+  }
   if (path == "/activities" && req.method == "POST") {
     boost::system::error_code ec;
     json::value body = json::parse(req.body, ec);

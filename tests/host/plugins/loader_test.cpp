@@ -34,7 +34,9 @@ struct Harness {
     settings["cminimal"]["greeting"] = "hello";
     services = std::make_unique<HostServices>(
         HostServices::Deps{store.get(), nullptr, settings, nullptr, nullptr});
-    loader = std::make_unique<Loader>(Loader::Options{.shadow_dir = dir / "shadow"}, *services);
+    Loader::Options options;
+    options.shadow_dir = dir / "shadow";
+    loader = std::make_unique<Loader>(options, *services);
   }
 
   std::string Refusal(const std::string& file) {

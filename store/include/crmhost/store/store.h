@@ -59,6 +59,9 @@ class Store {
     // Identifies this process's pending call-log reservations; reservations left by an earlier
     // process (a crash during the CRM call) are treated as abandoned. Default: random.
     std::string instance_id;
+    // Told when writes stop working (false, with why) and when they work again (true): for the
+    // daemon's log. Called from the store's own thread or a writer's; may be empty.
+    std::function<void(bool writable, std::string_view why)> on_writable_change;
   };
 
   // Opens (creating if needed) the store. Fails if another process holds the directory, if
@@ -84,16 +87,29 @@ class Store {
   // The completed link for `who`, chosen by MatchCallLog among this session's completed rows.
   Result<std::optional<CallLogRow>> FindCallLog(const CallLogIdentity& who) const;
 
-  enum class Reservation { kReserved, kExists };
+  enum class Reservation {
+    kReserved,  // ours now: the CRM may be called
+    kExists,    // a completed link, or a reservation of this process, already covers it
+    // Ours now, but it takes over a pending reservation that a process which died left behind:
+    // that process may have created the CRM activity before dying, so the caller must ask the
+    // CRM first (reconcile) before creating anything.
+    kReservedAfterCrash,
+  };
   // Atomically: if a completed row, or a live pending reservation, already belongs to
   // `row.identity` (MatchCallLog), answers kExists and writes nothing; otherwise writes `row`
-  // as a pending reservation owned by this process. Concurrent callers for the same session
-  // are serialised by a row lock, so exactly one of them gets kReserved.
+  // as a pending reservation owned by this process (replacing an abandoned one of the same
+  // identity). Concurrent callers for the same session are serialised by a row lock, so exactly
+  // one of them gets kReserved or kReservedAfterCrash. Not synced: a reservation lost with the
+  // machine's power belonged to a call never acknowledged, and a surviving one is reconciled.
   Result<Reservation> ReserveCallLog(CallLogRow row, int64_t now_ms);
   // Turns this process's pending reservation into the completed link (synced).
   Status CompleteCallLog(CallLogRow row, int64_t now_ms);
   // Drops this process's pending reservation (the CRM call failed); no-op if not ours.
   Status ReleaseCallLog(const CallLogIdentity& who);
+  // Gives this process's pending reservation up as abandoned, as if this process had died: the
+  // next reservation gets kReservedAfterCrash and reconciles. For a reconciliation that could
+  // not ask the CRM (it failed): the doubt must survive for the next attempt.
+  Status AbandonCallLog(const CallLogIdentity& who);
 
   // ---- plugin key/value ------------------------------------------------------------------------
   Result<std::optional<std::string>> KvGet(std::string_view plugin, std::string_view key,
@@ -146,11 +162,12 @@ class Store {
   // (RocksDB's Resume, then a synced probe write), so freeing space is enough, no restart.
   struct Health {
     bool writable = true;
-    std::string last_error;     // the failure that made it not writable (kept after recovery)
-    uint64_t write_errors = 0;  // failed writes and syncs since start
-    uint64_t recoveries = 0;    // times it became writable again
-    uint64_t syncs = 0;         // WAL syncs of the group commit
-    uint64_t synced_waits = 0;  // durable writes those syncs answered
+    std::string last_error;      // the failure that made it not writable (kept after recovery)
+    std::string recovery_error;  // why the last attempt to recover failed, while not writable
+    uint64_t write_errors = 0;   // failed writes and syncs since start
+    uint64_t recoveries = 0;     // times it became writable again
+    uint64_t syncs = 0;          // WAL syncs of the group commit
+    uint64_t synced_waits = 0;   // durable writes those syncs answered
   };
   Health GetHealth() const;
 
