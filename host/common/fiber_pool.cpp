@@ -406,6 +406,10 @@ bool OnFiber() {
   return tl_fiber != nullptr;
 }
 
+asio::io_context* CurrentFiberLoop() {
+  return tl_fiber ? &tl_fiber->home->loop : nullptr;
+}
+
 std::string_view* FiberRequestIdSlot() {
   return tl_fiber ? &tl_fiber->request_id : nullptr;
 }

@@ -28,6 +28,10 @@
 #include <string_view>
 #include <vector>
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace crmhost {
 
 namespace fiber_internal {
@@ -94,6 +98,10 @@ class FiberPool {
 
 // True when the calling code runs on a FiberPool fiber.
 bool OnFiber();
+
+// The event loop of the thread the calling fiber runs on (null off a fiber): work started on it
+// completes on the fiber's own thread, so waiting on it costs no thread hop.
+boost::asio::io_context* CurrentFiberLoop();
 
 // Fiber-local slot for the request id the log lines of this fiber carry (see logging.h); null
 // outside a fiber.

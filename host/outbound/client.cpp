@@ -21,6 +21,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/fiber_pool.h"
 #include "crmhost/encoding.h"
 #include "crmhost/suspend.h"
 
@@ -85,6 +86,11 @@ bool IsCredentialHeader(std::string_view name) {
   return false;
 }
 
+// Identifies the event loop behind an executor (a fiber thread's own loop, or the network one).
+const void* LoopOf(const asio::any_io_executor& ex) {
+  return &asio::query(ex, asio::execution::context);
+}
+
 bool Idempotent(std::string_view method) {
   return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
          method == "OPTIONS";
@@ -98,6 +104,7 @@ struct Connection {
   beast::flat_buffer buffer;
   Clock::time_point idle_since;
   bool reused = false;
+  const void* loop = nullptr;  // the event loop its socket belongs to
 
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 };
@@ -203,9 +210,10 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
 
   // A request waiting for a connection slot of a busy origin.
   struct Waiter {
-    explicit Waiter(asio::any_io_executor ex) : timer(ex) {}
+    explicit Waiter(asio::any_io_executor ex) : timer(ex), loop(LoopOf(ex)) {}
     asio::steady_timer timer;  // expires at the request's deadline; cancelled when granted
-    bool granted = false;      // guarded by mu
+    const void* loop;
+    bool granted = false;                // guarded by mu
     std::unique_ptr<Connection> handed;  // an idle connection handed over, or null: connect
   };
   struct OriginPool {
@@ -219,16 +227,20 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
   double wait_seconds_total = 0;                      // guarded by mu
   uint64_t wait_refusals = 0;                         // guarded by mu
 
-  // A fresh-enough idle connection of `p`, or null. Caller holds mu.
-  std::unique_ptr<Connection> PopIdle(OriginPool& p) {
-    while (!p.idle.empty()) {
-      auto c = std::move(p.idle.back());
-      p.idle.pop_back();
-      if (Clock::now() - c->idle_since < opts.max_idle_age) {
-        c->reused = true;
-        return c;
-      }
-      // Too old: the server has probably closed it; dropping it closes the socket.
+  // A fresh-enough idle connection of `p` on event loop `loop`, or null. Caller holds mu.
+  // Connections are kept per loop: a socket is served by the thread of the loop it was made on,
+  // and a fiber's exchanges stay on its own thread.
+  std::unique_ptr<Connection> PopIdle(OriginPool& p, const void* loop) {
+    const auto now = Clock::now();
+    std::erase_if(p.idle, [&](const std::unique_ptr<Connection>& c) {
+      return now - c->idle_since >= opts.max_idle_age;  // probably closed by the server by now
+    });
+    for (auto it = p.idle.rbegin(); it != p.idle.rend(); ++it) {
+      if ((*it)->loop != loop) continue;
+      auto c = std::move(*it);
+      p.idle.erase(std::next(it).base());
+      c->reused = true;
+      return c;
     }
     return nullptr;
   }
@@ -238,13 +250,14 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<Result<std::unique_ptr<Connection>>> Acquire(const std::string& origin,
                                                                Clock::time_point deadline) {
     auto ex = co_await asio::this_coro::executor;
+    const void* loop = LoopOf(ex);
     std::shared_ptr<Waiter> w;
     {
       std::lock_guard lock(mu);
       OriginPool& p = pools[origin];
       if (p.in_use < opts.max_per_origin) {
         ++p.in_use;
-        co_return PopIdle(p);
+        co_return PopIdle(p, loop);
       }
       if (p.waiters.size() >= opts.max_waiters_per_origin) {
         ++wait_refusals;
@@ -279,8 +292,14 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
         next = std::move(p.waiters.front());
         p.waiters.pop_front();
         next->granted = true;
-        next->handed = std::move(c);
-        if (next->handed) next->handed->reused = true;
+        // The slot passes on; the connection only if it is on the waiter's loop (else it is
+        // kept idle and the waiter connects on its own loop).
+        if (c && c->loop == next->loop) {
+          next->handed = std::move(c);
+          next->handed->reused = true;
+        } else if (c && p.idle.size() < opts.max_idle_per_origin) {
+          p.idle.push_back(std::move(c));
+        }
       } else {
         --p.in_use;
         if (c && p.idle.size() < opts.max_idle_per_origin) p.idle.push_back(std::move(c));
@@ -294,7 +313,7 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
   // DNS), else from the system's resolver.
   asio::awaitable<std::tuple<boost::system::error_code, tcp::resolver::results_type>> Resolve(
       const std::string& host, const std::string& port) {
-    tcp::resolver resolver(ioc);
+    tcp::resolver resolver(co_await asio::this_coro::executor);
     auto pinned = opts.resolve.find(ToLower(host));
     const std::string& name = pinned != opts.resolve.end() ? pinned->second : host;
     co_return co_await resolver.async_resolve(name, port, kUseTuple);
@@ -338,10 +357,13 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
     }
     if (endpoints.empty() && refused) co_return Refused(t.host, *refused);
     if (endpoints.empty()) co_return Status::Unavailable("cannot resolve " + host);
+    // The socket lives on the loop the exchange runs on (the calling fiber's own thread).
+    auto ex = co_await asio::this_coro::executor;
+    c->loop = LoopOf(ex);
     if (t.tls) {
-      c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc, tls_ctx);
+      c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ex, tls_ctx);
     } else {
-      c->plain = std::make_unique<beast::tcp_stream>(ioc);
+      c->plain = std::make_unique<beast::tcp_stream>(ex);
     }
     auto& low = c->lowest();
     low.expires_at(deadline);
@@ -542,12 +564,16 @@ OutboundClient::~OutboundClient() {
 }
 
 Result<OutboundResponse> OutboundClient::Send(OutboundRequest request) {
-  // The exchange runs on the network threads; the caller's fiber is parked meanwhile (a plain
-  // thread blocks). The exchange enforces its own deadline, so the wait ends.
+  // On a fiber the exchange runs on the fiber's own thread (its loop serves the socket while the
+  // fiber is parked: no thread hop); elsewhere on the network threads, and the caller blocks.
+  // The exchange enforces its own deadline, so the wait ends.
   Outcome out;
   std::string failure;
+  asio::io_context* own = CurrentFiberLoop();
+  asio::any_io_executor where =
+      own ? asio::any_io_executor(own->get_executor()) : asio::make_strand(impl_->ioc);
   SuspendUntil([&](Resume resume) {
-    asio::co_spawn(asio::make_strand(impl_->ioc), impl_->Run(std::move(request)),
+    asio::co_spawn(where, impl_->Run(std::move(request)),
                    [&out, &failure, resume = std::move(resume)](std::exception_ptr e, Outcome o) {
                      if (e) {
                        try {
