@@ -202,9 +202,7 @@ http::HttpResponse GetServerLogging(App& app, http::HttpRequest& req, const JwtS
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
   const auto& caller = std::get<Caller>(who);
   auto opened = PluginCall::Open(app, req, caller.platform);
-  if (auto* refused = std::get_if<PluginCall::Refused>(&opened);
-      refused && refused->kind == PluginCall::Refused::Kind::kBusy)
-    return std::move(refused->response);
+  if (auto* busy = PluginCall::BusyOf(opened)) return std::move(*busy);
   PluginCall* call = std::get_if<PluginCall>(&opened);
   auto loaded = PluginCall::UserOf(app, call, caller.user_id);  // checked even without a plugin
   if (!loaded.ok()) return http::HttpResponse::Error(400, "Database operation failed");
@@ -229,9 +227,7 @@ http::HttpResponse PostServerLogging(App& app, http::HttpRequest& req, const Jwt
                                      {"message", "Server logging settings update failed"},
                                      {"ttl", 5000}}}};
   auto opened = PluginCall::Open(app, req, caller.platform);
-  if (auto* refused = std::get_if<PluginCall::Refused>(&opened);
-      refused && refused->kind == PluginCall::Refused::Kind::kBusy)
-    return std::move(refused->response);
+  if (auto* busy = PluginCall::BusyOf(opened)) return std::move(*busy);
   PluginCall* call = std::get_if<PluginCall>(&opened);
   auto loaded = PluginCall::UserOf(app, call, caller.user_id);  // checked even without a plugin
   if (!loaded.ok() || !loaded.value()) return http::HttpResponse::Json(400, failed);

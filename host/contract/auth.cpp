@@ -149,9 +149,7 @@ http::HttpResponse UnAuthorize(App& app, http::HttpRequest& req, const JwtState&
   const auto& caller = std::get<Caller>(who);
   const std::string platform = caller.platform.empty() ? "Unknown" : caller.platform;
   auto opened = PluginCall::Open(app, req, platform);
-  if (auto* refused = std::get_if<PluginCall::Refused>(&opened);
-      refused && refused->kind == PluginCall::Refused::Kind::kBusy)
-    return std::move(refused->response);
+  if (auto* busy = PluginCall::BusyOf(opened)) return std::move(*busy);
   PluginCall* call = std::get_if<PluginCall>(&opened);
   auto loaded = PluginCall::UserOf(app, call, caller.user_id);  // "User not found" comes first
   if (!loaded.ok()) return http::HttpResponse::Error(400, "Database operation failed");
@@ -236,9 +234,7 @@ http::HttpResponse LicenseStatus(App& app, http::HttpRequest& req, const JwtStat
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
   const auto& caller = std::get<Caller>(who);
   auto opened = PluginCall::Open(app, req, caller.platform);
-  if (auto* refused = std::get_if<PluginCall::Refused>(&opened);
-      refused && refused->kind == PluginCall::Refused::Kind::kBusy)
-    return std::move(refused->response);
+  if (auto* busy = PluginCall::BusyOf(opened)) return std::move(*busy);
   PluginCall* call = std::get_if<PluginCall>(&opened);
   auto loaded = PluginCall::UserOf(app, call, caller.user_id);
   if (loaded.ok() && !loaded.value())

@@ -41,6 +41,12 @@ class PluginCall {
   [[nodiscard]] static std::variant<PluginCall, Refused> Open(App& app,
                                                               const http::HttpRequest& req,
                                                               std::string_view platform);
+  // For routes whose plugin is optional (an unknown platform is not an error there): the 503
+  // to answer when the plugin is full, else null.
+  static http::HttpResponse* BusyOf(std::variant<PluginCall, Refused>& opened) {
+    auto* refused = std::get_if<Refused>(&opened);
+    return refused && refused->kind == Refused::Kind::kBusy ? &refused->response : nullptr;
+  }
 
   PluginCall(PluginCall&&) = default;
   PluginCall& operator=(PluginCall&&) = delete;

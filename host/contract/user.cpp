@@ -153,9 +153,7 @@ http::HttpResponse PostSettings(App& app, http::HttpRequest& req, const JwtState
   const json::object& body = std::get<json::object>(parsed);
   // The plugin's hook is optional: a platform without a live plugin still saves its settings.
   auto opened = PluginCall::Open(app, req, caller.platform);
-  if (auto* refused = std::get_if<PluginCall::Refused>(&opened);
-      refused && refused->kind == PluginCall::Refused::Kind::kBusy)
-    return std::move(refused->response);
+  if (auto* busy = PluginCall::BusyOf(opened)) return std::move(*busy);
   PluginCall* call = std::get_if<PluginCall>(&opened);
   auto loaded = PluginCall::UserOf(app, call, caller.user_id);
   if (!loaded.ok()) return Failure(DatabaseErrorMessage());

@@ -161,6 +161,27 @@ struct Store::Impl {
     return FromRocks(s, what);
   }
 
+  // Under the row's lock, applies `change` to this process's pending reservation of `who` (no-op
+  // when the row is gone, done or another process's): it returns true to keep the changed row,
+  // false to delete it. Keeping is synced (a doubt must survive), deleting is not.
+  template <class Change>
+  Status ChangeOwnReservation(const CallLogIdentity& who, std::string_view what, Change change) {
+    const std::string key = CallLogKey(who);
+    std::unique_ptr<rocksdb::Transaction> txn(db->BeginTransaction({}));
+    std::string value;
+    auto s = txn->GetForUpdate(rocksdb::ReadOptions(), call_logs, key, &value);
+    if (s.IsNotFound()) return Status::OK();
+    if (!s.ok()) return FromRocks(s, what);
+    auto row = DecodeCallLog(value);
+    if (!row.ok()) return row.status();
+    if (row->state != CallLogRow::State::kPending || row->owner != options.instance_id)
+      return Status::OK();
+    const bool keep = change(row.value());
+    s = keep ? txn->Put(call_logs, key, EncodeCallLog(row.value())) : txn->Delete(call_logs, key);
+    if (s.ok()) s = txn->Commit();
+    return keep ? Durable(s, what) : Written(s, what);
+  }
+
   // Rows of one session, in key order.
   Result<std::vector<CallLogRow>> ScanSession(rocksdb::Iterator* it,
                                               std::string_view session_id) const {
@@ -395,36 +416,16 @@ Status Store::CompleteCallLog(CallLogRow row, int64_t now_ms) {
 }
 
 Status Store::ReleaseCallLog(const CallLogIdentity& who) {
-  const std::string key = CallLogKey(who);
-  std::unique_ptr<rocksdb::Transaction> txn(impl_->db->BeginTransaction({}));
-  std::string value;
-  auto s = txn->GetForUpdate(rocksdb::ReadOptions(), impl_->call_logs, key, &value);
-  if (s.IsNotFound()) return Status::OK();
-  if (!s.ok()) return FromRocks(s, "releasing call log");
-  auto row = DecodeCallLog(value);
-  if (!row.ok()) return row.status();
-  if (row->state != CallLogRow::State::kPending || row->owner != impl_->options.instance_id)
-    return Status::OK();
-  s = txn->Delete(impl_->call_logs, key);
-  if (s.ok()) s = txn->Commit();
-  return impl_->Written(s, "releasing call log");
+  return impl_->ChangeOwnReservation(who, "releasing call log", [](CallLogRow&) {
+    return false;  // delete it: the CRM call failed, the session is free again
+  });
 }
 
 Status Store::AbandonCallLog(const CallLogIdentity& who) {
-  const std::string key = CallLogKey(who);
-  std::unique_ptr<rocksdb::Transaction> txn(impl_->db->BeginTransaction({}));
-  std::string value;
-  auto s = txn->GetForUpdate(rocksdb::ReadOptions(), impl_->call_logs, key, &value);
-  if (s.IsNotFound()) return Status::OK();
-  if (!s.ok()) return FromRocks(s, "abandoning call log");
-  auto row = DecodeCallLog(value);
-  if (!row.ok()) return row.status();
-  if (row->state != CallLogRow::State::kPending || row->owner != impl_->options.instance_id)
-    return Status::OK();
-  row->owner = "abandoned";  // no process has this id: the next reservation reconciles
-  s = txn->Put(impl_->call_logs, key, EncodeCallLog(row.value()));
-  if (s.ok()) s = txn->Commit();
-  return impl_->Durable(s, "abandoning call log");
+  return impl_->ChangeOwnReservation(who, "abandoning call log", [](CallLogRow& row) {
+    row.owner = "abandoned";  // no process has this id: the next reservation reconciles
+    return true;
+  });
 }
 
 // ---- plugin kv ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <filesystem>
 #include <vector>
 
 #include "integration/crm_harness.h"
@@ -171,6 +172,30 @@ TEST_CASE("a CRM that never answers fills only its own plugin's bulkhead", "[con
   }
   CHECK(ok == 150);  // the 100 held and the 50 that waited for their places
   CHECK(busy == 150);
+}
+
+TEST_CASE("a plugin that runs off its fiber's stack is named in the log before the daemon dies",
+          "[concurrency][fiber]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "plugins");
+  std::filesystem::copy_file(std::string(CRMHOST_TEST_PLUGIN_DIR) + "/stackhog.so",
+                             dir / "plugins/stackhog.so");
+  DaemonProcess daemon(dir / "data", {"--plugin-dir", dir / "plugins"});
+  auto login = Request(daemon.port(), "POST", "/apiKeyLogin",
+                       R"({"platform":"stackhog","apiKey":"k","additionalInfo":{}})");
+  REQUIRE(login.status == 200);
+  const std::string jwt(login.Json().at("jwtToken").as_string());
+  auto r = Request(daemon.port(), "GET", "/contact?jwtToken=" + jwt + "&phoneNumber=%2B1415555",
+                   {}, {{"X-Request-Id", "overflow-42"}});
+  CHECK(r.status == 0);  // no answer: the process is gone
+  for (int i = 0; i < 100 && daemon.Running(); ++i)
+    std::this_thread::sleep_for(50ms);
+  REQUIRE_FALSE(daemon.Running());
+  const std::string log = daemon.Log();
+  INFO(log.substr(log.size() > 2000 ? log.size() - 2000 : 0));
+  CHECK(log.find("fatal: fiber stack overflow (") != std::string::npos);
+  CHECK(log.find("KiB) in plugin stackhog operation findContact, request overflow-42") !=
+        std::string::npos);
 }
 
 }  // namespace crmhost::testing
