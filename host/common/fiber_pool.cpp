@@ -159,6 +159,7 @@ using fiber_internal::Worker;
 namespace {
 
 thread_local Fiber* tl_fiber = nullptr;
+thread_local Worker* tl_worker = nullptr;  // the pool thread this is, if any
 
 // The stack allocator Boost.Context calls while building the fiber: hands out the stack the
 // pool already mapped for it, and gives it back when the fiber has ended.
@@ -320,6 +321,7 @@ FiberPool::FiberPool(Options options) : options_(options) {
     auto w = std::make_unique<Worker>();
     Worker* raw = w.get();
     w->thread = std::thread([raw] {
+      tl_worker = raw;
       EnsureAltStack();
       for (;;) {  // a throwing handler must not end the thread its fibers live on
         try {
@@ -351,7 +353,15 @@ bool FiberPool::TrySpawn(std::function<void()> fn) {
   }
   auto* f = new Fiber;
   f->pool = this;
-  f->home = workers_[next_worker_.fetch_add(1, std::memory_order_relaxed) % workers_.size()].get();
+  // On one of our threads (a connection served there): stay on it. Only a thread of this pool
+  // counts: a worker of another pool is not ours.
+  Worker* here = tl_worker;
+  const bool ours =
+      std::any_of(workers_.begin(), workers_.end(),
+                  [here](const std::unique_ptr<Worker>& w) { return w.get() == here; });
+  f->home =
+      ours ? here
+           : workers_[next_worker_.fetch_add(1, std::memory_order_relaxed) % workers_.size()].get();
   f->fn = std::move(fn);
   f->usable = stacks_->usable();
   f->base = static_cast<char*>(stacks_->Take());
@@ -367,6 +377,10 @@ bool FiberPool::TrySpawn(std::function<void()> fn) {
   spawned_.fetch_add(1, std::memory_order_relaxed);
   asio::post(f->home->loop, [f] { f->RunSlice(); });
   return true;
+}
+
+asio::io_context& FiberPool::NextLoop() {
+  return workers_[next_worker_.fetch_add(1, std::memory_order_relaxed) % workers_.size()]->loop;
 }
 
 void FiberPool::FiberDone() {

@@ -60,8 +60,15 @@ class FiberPool {
   FiberPool(const FiberPool&) = delete;
   FiberPool& operator=(const FiberPool&) = delete;
 
-  // Starts fn on a new fiber; false when max_fibers are live or the pool is stopping.
+  // Starts fn on a new fiber; false when max_fibers are live or the pool is stopping. Called
+  // from one of the pool's own threads (a connection served there), the fiber starts on that
+  // same thread: the request never changes thread. Elsewhere the threads take turns.
   bool TrySpawn(std::function<void()> fn);
+
+  // The pool's threads' event loops, for work that should live beside the fibers (the App
+  // Connect connections: then a request is read, handled and answered on one thread). Taking
+  // turns over the threads.
+  boost::asio::io_context& NextLoop();
   // Refuses new fibers, waits until every live fiber has returned, joins the threads. Fibers
   // parked on work of other threads (the network) need those threads running meanwhile.
   void Shutdown();

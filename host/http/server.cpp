@@ -247,7 +247,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<void> AcceptLoop() {
     auto self = shared_from_this();
     while (!stopping) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kUseTuple);
+      const asio::any_io_executor where =
+          opts.connection_loop ? asio::any_io_executor(opts.connection_loop().get_executor())
+                               : asio::any_io_executor(asio::make_strand(ioc));
+      auto [ec, socket] = co_await acceptor.async_accept(where, kUseTuple);
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) co_return;
         // EMFILE and friends: keep listening, just not in a tight loop.

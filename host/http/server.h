@@ -51,6 +51,10 @@ class HttpServer {
     std::function<size_t(std::string_view method, std::string_view target)> body_limit;
     // Bytes of request bodies held at once over all connections; null: unbounded.
     BodyBudget* budget = nullptr;
+    // Where each accepted connection lives (its socket, its reads and writes): an event loop of
+    // the threads that will handle its requests, so a request does not change thread. Empty: a
+    // strand of the server's io_context.
+    std::function<boost::asio::io_context&()> connection_loop;
   };
   using Done = std::function<void(HttpResponse&&)>;
   using DispatchFn = std::function<void(HttpRequest&&, Done)>;

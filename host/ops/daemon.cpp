@@ -329,6 +329,8 @@ int RunDaemon(const Options& o, DaemonControl* control) {
       return router.BodyLimitFor(method, target);
     };
     ho.budget = &body_budget;
+    // Connections live on the fiber threads: read, handled and answered on one thread.
+    ho.connection_loop = [&fibers]() -> asio::io_context& { return fibers.NextLoop(); };
     http::HttpServer server(ioc, ho,
                             [&dispatcher](http::HttpRequest&& req, http::HttpServer::Done done) {
                               dispatcher.Dispatch(std::move(req), std::move(done));
