@@ -65,8 +65,9 @@ JwtState ReadJwt(const http::HttpRequest& req, const App& app) {
   st.route_token = token;
   st.claims = std::move(*claims);
   if (auto* exp = st.claims->if_contains("exp"); exp && exp->is_number()) {
-    const int64_t left = exp->to_number<int64_t>() - now_s;
-    if (left <= kJwtRenewWithinS) {
+    // As a double: an exp beyond int64 must neither throw nor overflow the subtraction.
+    const double left = exp->to_number<double>() - double(now_s);
+    if (left <= double(kJwtRenewWithinS)) {
       json::object fresh;
       fresh["id"] = IdString(st.claims->at("id"));
       if (auto* p = st.claims->if_contains("platform")) fresh["platform"] = *p;

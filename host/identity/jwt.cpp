@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <limits>
+
 #include "crmhost/encoding.h"
 
 namespace crmhost::identity {
@@ -25,9 +27,18 @@ std::optional<json::object> ParseObject(std::string_view b64) {
 std::optional<int64_t> NumericClaim(const json::object& o, std::string_view k, bool* bad) {
   auto* v = o.if_contains(k);
   if (!v) return std::nullopt;
+  // Numbers beyond int64 (1e300, 2^64-1) are clamped, as a date that far away behaves in
+  // jsonwebtoken: converting them directly would be undefined behaviour (found by fuzzing).
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
   if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64()) return int64_t(v->get_uint64());
-  if (v->is_double()) return int64_t(v->get_double());
+  if (v->is_uint64()) return v->get_uint64() > uint64_t(kMax) ? kMax : int64_t(v->get_uint64());
+  if (v->is_double()) {
+    const double d = v->get_double();
+    if (d >= 9.2e18) return kMax;
+    if (d <= -9.2e18) return kMin;
+    return int64_t(d);
+  }
   *bad = true;  // present but not a number: jsonwebtoken rejects "invalid exp value"
   return std::nullopt;
 }

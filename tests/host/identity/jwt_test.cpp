@@ -81,3 +81,16 @@ TEST_CASE("jwt: alg none and other algorithms are refused whatever the header sa
     CHECK_FALSE(codec.Verify(header + "." + payload + "." + sig, kNow));
   }
 }
+
+TEST_CASE("jwt: exp and nbf beyond 64 bits are clamped, not converted (found by fuzzing)",
+          "[jwt]") {
+  // int64_t(1e300) is undefined behaviour; UBSan caught it in the fuzz target with the payload
+  // {"exp":1e300}. A date that far away simply lies in the future (and 1e300 in the past).
+  const std::string header = R"({"alg":"HS256","typ":"JWT"})";
+  JwtCodec codec("k1");
+  auto far = codec.Verify(HandSigned("k1", header, R"({"id":"a","exp":1e300})"), kNow);
+  CHECK(far);
+  CHECK_FALSE(codec.Verify(HandSigned("k1", header, R"({"id":"a","exp":-1e300})"), kNow));
+  CHECK(codec.Verify(HandSigned("k1", header, R"({"id":"a","exp":18446744073709551615})"), kNow));
+  CHECK_FALSE(codec.Verify(HandSigned("k1", header, R"({"id":"a","nbf":1e300})"), kNow));
+}
