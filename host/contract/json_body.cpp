@@ -2,6 +2,8 @@
 
 #include <new>
 
+#include "crmhost/json_safety.h"
+
 namespace crmhost::contract {
 namespace json = boost::json;
 
@@ -50,6 +52,7 @@ std::variant<json::object, http::HttpResponse> ParseJsonBody(const http::HttpReq
   }
   if (ec) return http::HttpResponse::Error(400, "Invalid JSON body: " + ec.message());
   if (!v.is_object()) return http::HttpResponse::Error(400, "Request body must be a JSON object");
+  ReplaceNonFinite(v);  // 1e400 is null, as the reference's JSON.stringify would store it
   return std::move(v.get_object());
 }
 

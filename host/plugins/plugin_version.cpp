@@ -6,6 +6,7 @@
 
 #include "common/fiber_pool.h"
 #include "common/logging.h"
+#include "crmhost/json_safety.h"
 #include "plugins/host_services.h"
 
 namespace crmhost::plugins {
@@ -77,6 +78,7 @@ OpOutcome PluginVersion::Invoke(std::string_view op, const json::object& input,
   boost::system::error_code ec;
   json::value parsed = writer.data.empty() ? json::value() : json::parse(writer.data, ec);
   if (ec) parsed = nullptr;
+  ReplaceNonFinite(parsed);  // what a plugin hands back may be stored (userUpdate)
   auto message_of = [&](const json::value& v) -> std::string {
     if (auto* o = v.if_object())
       if (auto* m = o->if_contains("message"); m && m->is_string())

@@ -1,5 +1,7 @@
 #include "crmhost/store/records.h"
 
+#include "crmhost/json_safety.h"
+
 namespace crmhost::store {
 namespace json = boost::json;
 namespace {
@@ -53,10 +55,11 @@ json::object UserRecord::ToConnectorJson(bool include_secrets) const {
 }
 
 std::string EncodeUser(const UserRecord& u) {
-  json::object o = u.ToConnectorJson(true);
-  o["createdAt"] = u.created_at_ms;
-  o["updatedAt"] = u.updated_at_ms;
-  return json::serialize(o);
+  json::value v = u.ToConnectorJson(true);
+  v.get_object()["createdAt"] = u.created_at_ms;
+  v.get_object()["updatedAt"] = u.updated_at_ms;
+  ReplaceNonFinite(v);  // an `Infinity` token would make the record unreadable
+  return json::serialize(v);
 }
 
 Result<UserRecord> DecodeUser(std::string_view text) {

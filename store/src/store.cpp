@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "crmhost/encoding.h"
+#include "crmhost/json_safety.h"
 #include "durability.h"
 
 namespace crmhost::store {
@@ -512,7 +513,9 @@ Result<std::optional<json::value>> Store::Get(Table table, std::string_view key)
 
 Status Store::Put(Table table, std::string_view key, const json::value& value) {
   const auto t = impl_->Info(table);
-  std::string text = json::serialize(value);
+  json::value safe = value;  // no `Infinity` token may reach the disk: it would not read back
+  ReplaceNonFinite(safe);
+  std::string text = json::serialize(safe);
   if (t.sealed) {
     auto blob = impl_->cipher.Seal(text, Aad(t.name, key));
     OPENSSL_cleanse(text.data(), text.size());

@@ -218,3 +218,24 @@ TEST_CASE("outbound TLS: a CRM behind HTTPS with a test CA is reached only when 
     CHECK(h.fake.server().requests().empty());
   }
 }
+
+TEST_CASE(
+    "bad input: a number beyond double's range is stored as null, never as an unreadable "
+    "record (found by fuzzing)",
+    "[bad-input][e2e]") {
+  // 1e400 parses as infinity; serialised as the token `Infinity` it made the user's record
+  // unreadable: every later request of that user failed with "Database operation failed".
+  RedtailHarness h;
+  h.Start();
+  const std::string jwt = h.LoginJwt();
+  auto post = Request(h.port(), "POST", "/user/settings?" + Q(jwt),
+                      R"({"userSettings":{"huge":{"value":1e400},"fine":{"value":2}}})");
+  CHECK(post.status == 200);
+  auto get = Request(h.port(), "GET", "/user/settings?" + Q(jwt));
+  REQUIRE(get.status == 200);
+  CHECK(get.Json().at("huge") == json::parse(R"({"value":null})"));
+  CHECK(get.Json().at("fine") == json::parse(R"({"value":2})"));
+  auto lookup = Request(h.port(), "GET", "/contact?" + Q(jwt) + "&phoneNumber=%2B14155555678");
+  CHECK(lookup.status == 200);
+  CHECK(lookup.body.find("\"successful\":true") != std::string::npos);
+}
