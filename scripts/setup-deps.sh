@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages crmhost needs to build and run it; with --for-tests also what
-# the tests and benchmarks use (the .deb and its checks, the Windows cross-compile, wrk).
+# the tests and benchmarks use (the .deb and its checks, the Windows cross-compile, wrk, clang for
+# the fuzz targets).
 # Idempotent: packages already present are skipped, so running it twice costs ~1 s.
 set -euo pipefail
 
@@ -23,6 +24,7 @@ if [ "${1:-}" = "--for-tests" ]; then
     g++-mingw-w64-x86-64-posix  # compiles the Windows service and .dll loader (never run here)
     systemd                     # systemd-analyze verify/security for the unit
     curl                        # the out-of-tree plugin test and benchmarks
+    clang-14 libclang-rt-14-dev # libFuzzer targets (scripts/fuzz.sh, tests/fuzz/)
   )
 fi
 

@@ -63,7 +63,10 @@ void AttachmentLinks(const json::object& message, const std::string& rc_token, j
 http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState& jwt) {
   auto request = RequireCallerAndBody(jwt, req);
   if (auto* resp = std::get_if<http::HttpResponse>(&request)) return std::move(*resp);
-  const auto& [caller, body] = std::get<CallerAndBody>(request);
+  // Named references, not a structured binding: the lambdas below capture them (clang before
+  // 16 cannot capture a structured binding, and the fuzz build uses clang).
+  const Caller& caller = std::get<CallerAndBody>(request).caller;
+  const json::object& body = std::get<CallerAndBody>(request).body;
   const json::value* log_info_v = js::Get(body, "logInfo");
   if (log_info_v && !log_info_v->is_object())
     return http::HttpResponse::Error(400, "logInfo must be an object");

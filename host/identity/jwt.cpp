@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <cmath>
 #include <limits>
 
 #include "crmhost/encoding.h"
@@ -35,6 +36,10 @@ std::optional<int64_t> NumericClaim(const json::object& o, std::string_view k, b
   if (v->is_uint64()) return v->get_uint64() > uint64_t(kMax) ? kMax : int64_t(v->get_uint64());
   if (v->is_double()) {
     const double d = v->get_double();
+    if (std::isnan(d)) {  // Boost.JSON reads 0e7300 as NaN: not a time
+      *bad = true;
+      return std::nullopt;
+    }
     if (d >= 9.2e18) return kMax;
     if (d <= -9.2e18) return kMin;
     return int64_t(d);

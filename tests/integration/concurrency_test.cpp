@@ -7,9 +7,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <thread>
-#include <filesystem>
 #include <vector>
 
 #include "integration/crm_harness.h"
@@ -185,8 +185,8 @@ TEST_CASE("a plugin that runs off its fiber's stack is named in the log before t
                        R"({"platform":"stackhog","apiKey":"k","additionalInfo":{}})");
   REQUIRE(login.status == 200);
   const std::string jwt(login.Json().at("jwtToken").as_string());
-  auto r = Request(daemon.port(), "GET", "/contact?jwtToken=" + jwt + "&phoneNumber=%2B1415555",
-                   {}, {{"X-Request-Id", "overflow-42"}});
+  auto r = Request(daemon.port(), "GET", "/contact?jwtToken=" + jwt + "&phoneNumber=%2B1415555", {},
+                   {{"X-Request-Id", "overflow-42"}});
   CHECK(r.status == 0);  // no answer: the process is gone
   for (int i = 0; i < 100 && daemon.Running(); ++i)
     std::this_thread::sleep_for(50ms);
