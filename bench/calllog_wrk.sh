@@ -43,3 +43,4 @@ LUA
 echo "== POST /callLog (a new session each request)"
 wrk -t"$threads" -c"$conns" -d"$duration" --latency -s "$work/calllog.lua" "$base/callLog"
 echo "RSS after run: $(awk '/VmRSS/ {print $2, $3}' /proc/$daemon_pid/status)"
+echo "store: $(metric crmhost_store_durable_writes_total) durable writes in $(metric crmhost_store_log_syncs_total) log syncs"

@@ -24,7 +24,8 @@ start_fake redtail --crm redtail --delay-ms "${FAKE_DELAY_MS:-0}"
 
 start_ns=$(date +%s%N)
 # shellcheck disable=SC2086  # DAEMON_ARGS is a list of flags
-"$build/bin/crmhostd" --listen 127.0.0.1:0 --data-dir "$work/data" --plugin-dir "$build/plugins-out" \
+"$build/bin/crmhostd" --listen 127.0.0.1:0 --ops-listen 127.0.0.1:0 --data-dir "$work/data" \
+  --plugin-dir "$build/plugins-out" \
   --plugin-setting redtail.api_key=rt-integration-key-5f1e2d3c --log-level warn \
   --outbound-override "https://smf.crm3.redtailtechnology.com/api/public/v1=http://127.0.0.1:$redtail_port/api/public/v1" \
   ${DAEMON_ARGS:-} > "$work/daemon.log" 2>&1 &
@@ -32,6 +33,9 @@ daemon_pid=$!
 for _ in $(seq 400); do grep -q "listening on" "$work/daemon.log" 2>/dev/null && break; sleep 0.005; done
 ready_ns=$(date +%s%N)
 port=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$work/daemon.log" | grep -o '[0-9]*$')
+ops_port=$(grep -o 'ops API on http://[0-9.]*:[0-9]*' "$work/daemon.log" | grep -o '[0-9]*$')
+# metric NAME: one unlabelled value from crmhostd's /metrics.
+metric() { curl -s "http://127.0.0.1:$ops_port/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 echo "crmhostd ready in $(( (ready_ns - start_ns) / 1000000 )) ms (spawn to listening)"
 sleep 0.5
 echo "idle RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$daemon_pid/status), threads: $(ls /proc/$daemon_pid/task | wc -l)"

@@ -142,6 +142,7 @@ class Reader {
         {"plugins.max_waiting", Integer(o.plugin_max_waiting, 0, 1 << 20)},
         {"outbound.max_per_host", Integer(o.outbound_max_per_host, 1, 1 << 16)},
         {"max_body_bytes", Integer(o.max_body_bytes, 1024, int64_t(1) << 30)},
+        {"store_min_free_mib", Integer(o.store_min_free_mib, 0, 1 << 20)},
         {"max_body_budget_bytes", Integer(o.max_body_budget_bytes, 64 * 1024, int64_t(1) << 34)},
         {"no_sync",
          [&o](const toml::node& n) -> std::string {

@@ -171,6 +171,7 @@ int RunDaemon(const Options& o, DaemonControl* control) {
   so.path = (fs::path(o.data_dir) / "store").string();
   so.key = store_key;
   so.sync = !o.no_sync;
+  so.min_free_bytes = uint64_t(o.store_min_free_mib) << 20;
   so.on_writable_change = [](bool writable, std::string_view why) {
     if (writable) {
       spdlog::warn("the store takes writes again ({}); /readyz is ready again", why);

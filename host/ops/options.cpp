@@ -157,6 +157,10 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
                  "RingCentral extension treated as an admin");
   app.add_option("--manifest-file", o.manifest_file, "top-level /crmManifest fields (JSON)");
   app.add_flag("--no-sync", o.no_sync, "do not fsync the store on commits (unsafe on power loss)");
+  app.add_option("--store-min-free-mib", o.store_min_free_mib,
+                 "free space kept in reserve on the store's disk; writes wait below it")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 1u << 20));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

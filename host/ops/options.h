@@ -120,6 +120,10 @@ struct Options {
   std::string config_file;
   // --no-sync: do not fsync the store's log on commits (faster; unsafe on power loss).
   bool no_sync = false;
+  // --store-min-free-mib N: free space kept in reserve on the store's file system; below it the
+  // store refuses writes (503s from /readyz, "Database operation failed") until space is back.
+  // 0 disables the reserve. Default: 64.
+  unsigned store_min_free_mib = 64;
   // Windows only (the flags exist only there): --windows-service (started by the SCM; the
   // installed service's command line has it), --install-service / --uninstall-service
   // (register or remove the service with the other flags given, then exit), --service-name.

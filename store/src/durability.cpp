@@ -3,15 +3,20 @@
 #include <chrono>
 #include <ctime>
 
+#include <sys/statvfs.h>
+
 namespace crmhost::store {
 
 using namespace std::chrono_literals;
 
 Durability::Durability(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* probe_family, bool sync,
+                       std::string dir, uint64_t min_free_bytes,
                        std::function<void(bool, std::string_view)> on_change)
     : db_(db),
       probe_family_(probe_family),
       sync_(sync),
+      dir_(std::move(dir)),
+      min_free_bytes_(min_free_bytes),
       on_change_(std::move(on_change)),
       thread_([this] { Run(); }) {}
 
@@ -24,12 +29,42 @@ Durability::~Durability() {
   thread_.join();
 }
 
+std::string Durability::SpaceShortage() {
+  if (min_free_bytes_ == 0) return {};
+  struct statvfs fs {};
+  if (::statvfs(dir_.c_str(), &fs) != 0) return {};  // cannot tell: let RocksDB try
+  const uint64_t free_bytes = uint64_t(fs.f_bavail) * uint64_t(fs.f_frsize);
+  if (free_bytes >= min_free_bytes_) return {};
+  std::string why = "the disk holding the store has " + std::to_string(free_bytes >> 20) +
+                    " MiB free, less than the " + std::to_string(min_free_bytes_ >> 20) +
+                    " MiB kept in reserve";
+  Fail(why);
+  return why;
+}
+
+Status Durability::WriteNow(rocksdb::WriteBatch batch, std::string_view what) {
+  if (std::string why = SpaceShortage(); !why.empty())
+    return Status::IOError(std::string(what) + ": " + why);
+  const rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+  Note(s, what);
+  return s.ok() ? Status::OK() : Status::IOError(std::string(what) + ": " + s.ToString());
+}
+
+Status Durability::Commit(rocksdb::WriteBatch batch) {
+  if (!sync_) return WriteNow(std::move(batch), "writing to the store");
+  return Enqueue(std::move(batch));
+}
+
 Status Durability::WaitDurable() {
   if (!sync_) {
     std::lock_guard lock(mu_);
     if (!health_.writable) return Status::IOError("store is not writable: " + health_.last_error);
     return Status::OK();
   }
+  return Enqueue(std::nullopt);
+}
+
+Status Durability::Enqueue(std::optional<rocksdb::WriteBatch> batch) {
   Status result = Status::IOError("the store is closing");
   SuspendUntil([&](Resume resume) {
     std::unique_lock lock(mu_);
@@ -38,11 +73,44 @@ Status Durability::WaitDurable() {
       resume();
       return;
     }
-    waiting_.push_back({std::move(resume), &result});
+    waiting_.push_back({std::move(resume), &result, std::move(batch)});
     lock.unlock();
     cv_.notify_all();
   });
   return result;
+}
+
+// One round: every batch written in arrival order, the last write synced (which syncs the log
+// up to it: the earlier batches and every unsynced write made before). A round of barriers only
+// writes a marker to have something to sync.
+void Durability::CommitRound(std::vector<Waiter>& round) {
+  if (std::string why = SpaceShortage(); !why.empty()) {
+    for (auto& w : round)
+      *w.result = Status::IOError("committing to the store: " + why);
+    return;
+  }
+  size_t last = round.size();
+  for (size_t i = 0; i < round.size(); ++i)
+    if (round[i].batch) last = i;
+  rocksdb::WriteBatch marker;
+  if (last == round.size()) marker.Put(probe_family_, "sync-marker", "");
+  rocksdb::Status round_status;
+  std::vector<rocksdb::Status> own(round.size());
+  for (size_t i = 0; i < round.size(); ++i) {
+    if (!round[i].batch || i == last) continue;
+    own[i] = db_->Write(rocksdb::WriteOptions(), &*round[i].batch);
+  }
+  rocksdb::WriteOptions synced;
+  synced.sync = true;
+  round_status = db_->Write(synced, last == round.size() ? &marker : &*round[last].batch);
+  if (last < round.size()) own[last] = round_status;
+  for (size_t i = 0; i < round.size(); ++i) {
+    // A batch is durable only if it was written and the round's sync succeeded.
+    const rocksdb::Status& s = !own[i].ok() ? own[i] : round_status;
+    if (!s.ok()) Note(s, "committing to the store");
+    *round[i].result =
+        s.ok() ? Status::OK() : Status::IOError("committing to the store: " + s.ToString());
+  }
 }
 
 void Durability::Note(const rocksdb::Status& s, std::string_view what) {
@@ -84,23 +152,17 @@ void Durability::Run() {
       lock.lock();
     }
     if (waiting_.empty()) continue;
-    // Everything written before these callers asked is in the WAL file; one sync covers all of
-    // them. Later arrivals wait for the next round (this sync may not include their bytes).
-    std::vector<Waiter> batch;
-    batch.swap(waiting_);
+    // Everyone who asked so far shares this round's one sync; later arrivals wait for the next.
+    std::vector<Waiter> round;
+    round.swap(waiting_);
     lock.unlock();
-    rocksdb::Status s = db_->SyncWAL();
-    Status result =
-        s.ok() ? Status::OK() : Status::IOError("syncing the store's log: " + s.ToString());
-    if (!s.ok()) Fail("syncing the store's log: " + s.ToString());
+    CommitRound(round);
     lock.lock();
     ++health_.syncs;
-    health_.synced_waits += batch.size();
+    health_.synced_waits += round.size();
     lock.unlock();
-    for (auto& w : batch) {
-      *w.result = result;
+    for (auto& w : round)
       w.resume();
-    }
     lock.lock();
   }
   // Closing: nobody may be left parked.
@@ -118,6 +180,11 @@ void Durability::Recover() {
   // clears it once the cause is gone; it answers Busy while RocksDB's own automatic recovery is
   // under way, which may succeed by itself. Either way the synced probe write is what decides:
   // the store is writable again when a write really reaches the disk.
+  if (std::string why = SpaceShortage(); !why.empty()) {
+    std::lock_guard lock(mu_);
+    health_.recovery_error = why;
+    return;
+  }
   const rocksdb::Status resumed = db_->Resume();
   rocksdb::WriteOptions w;
   w.sync = true;

@@ -5,11 +5,11 @@
 #include <rocksdb/db.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
-#include <rocksdb/utilities/transaction.h>
-#include <rocksdb/utilities/transaction_db.h>
 
+#include <array>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 
 #include "crmhost/encoding.h"
 #include "crmhost/json_safety.h"
@@ -32,7 +32,6 @@ constexpr const char* kAllFamilies[] = {kMeta,        kUsers, kCallLogs, kMessag
                                         kAccountData, kAdmin, kCache,    kCallDown};
 
 constexpr std::string_view kKeyCheckPlaintext = "crmhost key check v1";
-constexpr int kReserveAttempts = 8;
 
 // Keys made of several user-supplied parts are length-prefixed (4-byte big-endian) so no
 // value can forge a boundary; a prefix of whole parts is a valid range-scan prefix.
@@ -83,7 +82,14 @@ std::string RandomInstanceId() {
 struct Store::Impl {
   Options options;
   Cipher cipher;
-  std::unique_ptr<rocksdb::TransactionDB> db;
+  std::unique_ptr<rocksdb::DB> db;
+  // Reservations of one call session are serialised by one of these (the session's hash picks
+  // it). In-process locks suffice: RocksDB's LOCK file keeps every other process out of the
+  // store, and a critical section never waits (no sync, no I/O beyond RocksDB's own).
+  std::array<std::mutex, 64> session_locks;
+  std::mutex& SessionLock(std::string_view session_id) {
+    return session_locks[std::hash<std::string_view>{}(session_id) % session_locks.size()];
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::ColumnFamilyHandle* meta = nullptr;
   rocksdb::ColumnFamilyHandle* users = nullptr;
@@ -152,14 +158,11 @@ struct Store::Impl {
 
   // Every write goes to RocksDB unsynced; Durable then waits for the group commit (see
   // durability.h), Written only notes the outcome (caches, reservations: see ReserveCallLog).
-  Status Durable(const rocksdb::Status& s, std::string_view what) {
-    durability->Note(s, what);
-    if (!s.ok()) return FromRocks(s, what);
-    return durability->WaitDurable();
-  }
-  Status Written(const rocksdb::Status& s, std::string_view what) {
-    durability->Note(s, what);
-    return FromRocks(s, what);
+  // A write that must survive a power loss: written and synced by the group commit.
+  Status Commit(rocksdb::WriteBatch batch) { return durability->Commit(std::move(batch)); }
+  // A write that need not be synced (a reservation, a cache entry); refused when space is short.
+  Status WriteNow(rocksdb::WriteBatch batch, std::string_view what) {
+    return durability->WriteNow(std::move(batch), what);
   }
 
   // Under the row's lock, applies `change` to this process's pending reservation of `who` (no-op
@@ -168,19 +171,29 @@ struct Store::Impl {
   template <class Change>
   Status ChangeOwnReservation(const CallLogIdentity& who, std::string_view what, Change change) {
     const std::string key = CallLogKey(who);
-    std::unique_ptr<rocksdb::Transaction> txn(db->BeginTransaction({}));
-    std::string value;
-    auto s = txn->GetForUpdate(rocksdb::ReadOptions(), call_logs, key, &value);
-    if (s.IsNotFound()) return Status::OK();
-    if (!s.ok()) return FromRocks(s, what);
-    auto row = DecodeCallLog(value);
-    if (!row.ok()) return row.status();
-    if (row->state != CallLogRow::State::kPending || row->owner != options.instance_id)
-      return Status::OK();
-    const bool keep = change(row.value());
-    s = keep ? txn->Put(call_logs, key, EncodeCallLog(row.value())) : txn->Delete(call_logs, key);
-    if (s.ok()) s = txn->Commit();
-    return keep ? Durable(s, what) : Written(s, what);
+    rocksdb::Status s;
+    bool keep = false;
+    {
+      std::lock_guard lock(SessionLock(who.session_id));
+      std::string value;
+      s = db->Get(rocksdb::ReadOptions(), call_logs, key, &value);
+      if (s.IsNotFound()) return Status::OK();
+      if (!s.ok()) return FromRocks(s, what);
+      auto row = DecodeCallLog(value);
+      if (!row.ok()) return row.status();
+      if (row->state != CallLogRow::State::kPending || row->owner != options.instance_id)
+        return Status::OK();
+      keep = change(row.value());
+      rocksdb::WriteBatch b;
+      if (keep) {
+        b.Put(call_logs, key, EncodeCallLog(row.value()));
+      } else {
+        b.Delete(call_logs, key);
+      }
+      Status written = WriteNow(std::move(b), what);
+      if (!written.ok() || !keep) return written;
+    }
+    return durability->WaitDurable();  // a kept change must survive: synced, waited unlocked
   }
 
   // Rows of one session, in key order.
@@ -244,11 +257,10 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options_in) {
     if (!known) descs.emplace_back(name, cf_opts);
   }
 
-  rocksdb::TransactionDBOptions txn_opts;
-  txn_opts.transaction_lock_timeout = 2000;  // ms; a reservation holds its lock for one commit
-  rocksdb::TransactionDB* raw = nullptr;
-  auto s =
-      rocksdb::TransactionDB::Open(db_opts, txn_opts, options.path, descs, &impl->handles, &raw);
+  // A plain DB: the only multi-step update (a reservation) is serialised in process (see
+  // SessionLock), which costs far less than a TransactionDB's lock manager on every write.
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(db_opts, options.path, descs, &impl->handles, &raw);
   if (!s.ok()) return FromRocks(s, "opening store at " + options.path);
   impl->db.reset(raw);
   for (auto* h : impl->handles) {
@@ -301,9 +313,9 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options_in) {
   } else {
     return FromRocks(s, "reading key check");
   }
-  // The base DB: a TransactionDB (a StackableDB) does not pass Resume() on.
-  impl->durability = std::make_unique<Durability>(impl->db->GetBaseDB(), impl->meta, options.sync,
-                                                  options.on_writable_change);
+  impl->durability =
+      std::make_unique<Durability>(impl->db.get(), impl->meta, options.sync, options.path,
+                                   options.min_free_bytes, options.on_writable_change);
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
@@ -328,11 +340,15 @@ Status Store::PutUser(const UserRecord& user) {
   auto blob = impl_->cipher.Seal(plain, Aad(kUsers, user.id));
   OPENSSL_cleanse(plain.data(), plain.size());
   if (!blob.ok()) return blob.status();
-  return impl_->Durable(impl_->db->Put({}, impl_->users, user.id, blob.value()), "writing user");
+  rocksdb::WriteBatch b;
+  b.Put(impl_->users, user.id, blob.value());
+  return impl_->Commit(std::move(b));
 }
 
 Status Store::DeleteUser(std::string_view id) {
-  return impl_->Durable(impl_->db->Delete({}, impl_->users, id), "deleting user");
+  rocksdb::WriteBatch b;
+  b.Delete(impl_->users, id);
+  return impl_->Commit(std::move(b));
 }
 
 Status Store::ForEachUser(const std::function<bool(const UserRecord&)>& visit) const {
@@ -369,41 +385,30 @@ Result<Store::Reservation> Store::ReserveCallLog(CallLogRow row, int64_t now_ms)
   row.state = CallLogRow::State::kPending;
   row.owner = impl_->options.instance_id;
   row.created_at_ms = row.updated_at_ms = now_ms;
-  const std::string lock_key = SessionPrefix(row.identity.session_id);
   const std::string key = CallLogKey(row.identity);
-  Status last = Status::Busy("call log reservation");
-  for (int attempt = 0; attempt < kReserveAttempts; ++attempt) {
-    // Not synced: a reservation that a power loss erases belonged to a request that was never
-    // answered, and the next process treats a surviving one as abandoned anyway. The link that
-    // completes it is synced (CompleteCallLog), so an acknowledged call costs one sync.
-    std::unique_ptr<rocksdb::Transaction> txn(impl_->db->BeginTransaction({}));
-    std::string ignored;
-    // Locks the whole session: every reservation for it goes through this key.
-    auto s = txn->GetForUpdate(rocksdb::ReadOptions(), impl_->call_logs, lock_key, &ignored);
-    if (!s.ok() && !s.IsNotFound()) {
-      last = FromRocks(s, "locking call session");
-      if (last.IsBusy()) continue;
-      return last;
-    }
-    std::unique_ptr<rocksdb::Iterator> it(
-        txn->GetIterator(rocksdb::ReadOptions(), impl_->call_logs));
-    auto rows = impl_->ScanSession(it.get(), row.identity.session_id);
-    if (!rows.ok()) return rows.status();
-    std::vector<CallLogRow> live, abandoned;
-    for (auto& r : rows.value()) {
-      // A pending row from another process is abandoned (that process died mid-call).
-      bool alive = r.state == CallLogRow::State::kDone || r.owner == impl_->options.instance_id;
-      (alive ? live : abandoned).push_back(std::move(r));
-    }
-    if (MatchCallLog(live, row.identity)) return Reservation::kExists;
-    const bool after_crash = MatchCallLog(abandoned, row.identity) != nullptr;
-    s = txn->Put(impl_->call_logs, key, EncodeCallLog(row));
-    if (s.ok()) s = txn->Commit();
-    if (s.ok()) return after_crash ? Reservation::kReservedAfterCrash : Reservation::kReserved;
-    last = impl_->Written(s, "reserving call log");
-    if (!last.IsBusy()) return last;
+  // Every reservation of this session goes through its lock: read the session's rows, decide,
+  // write; no other reservation can slip in between.
+  std::lock_guard lock(impl_->SessionLock(row.identity.session_id));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->call_logs));
+  auto rows = impl_->ScanSession(it.get(), row.identity.session_id);
+  if (!rows.ok()) return rows.status();
+  std::vector<CallLogRow> live, abandoned;
+  for (auto& r : rows.value()) {
+    // A pending row from another process is abandoned (that process died mid-call).
+    bool alive = r.state == CallLogRow::State::kDone || r.owner == impl_->options.instance_id;
+    (alive ? live : abandoned).push_back(std::move(r));
   }
-  return last;
+  if (MatchCallLog(live, row.identity)) return Reservation::kExists;
+  const bool after_crash = MatchCallLog(abandoned, row.identity) != nullptr;
+  // Not synced: a reservation that a power loss erases belonged to a request that was never
+  // answered, and the next process treats a surviving one as abandoned anyway. The link that
+  // completes it is synced (CompleteCallLog), so an acknowledged call costs one sync.
+  rocksdb::WriteBatch b;
+  b.Put(impl_->call_logs, key, EncodeCallLog(row));
+  Status st = impl_->WriteNow(std::move(b), "reserving call log");
+  if (!st.ok()) return st;
+  return after_crash ? Reservation::kReservedAfterCrash : Reservation::kReserved;
 }
 
 Status Store::CompleteCallLog(CallLogRow row, int64_t now_ms) {
@@ -411,9 +416,9 @@ Status Store::CompleteCallLog(CallLogRow row, int64_t now_ms) {
   row.owner.clear();
   row.updated_at_ms = now_ms;
   if (!row.created_at_ms) row.created_at_ms = now_ms;
-  return impl_->Durable(
-      impl_->db->Put({}, impl_->call_logs, CallLogKey(row.identity), EncodeCallLog(row)),
-      "completing call log");
+  rocksdb::WriteBatch b;
+  b.Put(impl_->call_logs, CallLogKey(row.identity), EncodeCallLog(row));
+  return impl_->Commit(std::move(b));
 }
 
 Status Store::ReleaseCallLog(const CallLogIdentity& who) {
@@ -469,12 +474,15 @@ Status Store::KvPut(std::string_view plugin, std::string_view key, std::string_v
   auto blob = impl_->cipher.Seal(plain, Aad(kPluginKv, k));
   OPENSSL_cleanse(plain.data(), plain.size());
   if (!blob.ok()) return blob.status();
-  return impl_->Durable(impl_->db->Put({}, impl_->plugin_kv, k, blob.value()), "writing plugin kv");
+  rocksdb::WriteBatch b;
+  b.Put(impl_->plugin_kv, k, blob.value());
+  return impl_->Commit(std::move(b));
 }
 
 Status Store::KvDelete(std::string_view plugin, std::string_view key) {
-  return impl_->Durable(impl_->db->Delete({}, impl_->plugin_kv, KvKey(plugin, key)),
-                        "deleting plugin kv");
+  rocksdb::WriteBatch b;
+  b.Delete(impl_->plugin_kv, KvKey(plugin, key));
+  return impl_->Commit(std::move(b));
 }
 
 // ---- JSON tables -----------------------------------------------------------------------------
@@ -522,16 +530,26 @@ Status Store::Put(Table table, std::string_view key, const json::value& value) {
     if (!blob.ok()) return blob.status();
     text = std::move(blob).value();
   }
-  auto s = impl_->db->Put({}, t.handle, key, text);
-  const std::string what = std::string("writing ") + t.name;
-  return t.durable ? impl_->Durable(s, what) : impl_->Written(s, what);
+  if (t.durable) {
+    rocksdb::WriteBatch b;
+    b.Put(t.handle, key, text);
+    return impl_->Commit(std::move(b));
+  }
+  rocksdb::WriteBatch b;
+  b.Put(t.handle, key, text);
+  return impl_->WriteNow(std::move(b), std::string("writing ") + t.name);
 }
 
 Status Store::Delete(Table table, std::string_view key) {
   const auto t = impl_->Info(table);
-  auto s = impl_->db->Delete({}, t.handle, key);
-  const std::string what = std::string("deleting from ") + t.name;
-  return t.durable ? impl_->Durable(s, what) : impl_->Written(s, what);
+  if (t.durable) {
+    rocksdb::WriteBatch b;
+    b.Delete(t.handle, key);
+    return impl_->Commit(std::move(b));
+  }
+  rocksdb::WriteBatch b;
+  b.Delete(t.handle, key);
+  return impl_->WriteNow(std::move(b), std::string("deleting from ") + t.name);
 }
 
 Status Store::ForEach(

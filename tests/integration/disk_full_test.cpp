@@ -99,7 +99,8 @@ TEST_CASE(
     "[disk-full][redtail]") {
   SmallDisk disk(64);
   REQUIRE(disk.mounted());
-  RedtailHarness h;
+  // A 64 MiB disk: keep 8 MiB in reserve (the default 64 MiB would refuse writes from the start).
+  RedtailHarness h(std::nullopt, {"--store-min-free-mib", "8"});
   // Redtail holds the answer to a create until the test has filled the disk (no timing).
   std::mutex gate_mu;
   std::condition_variable gate_cv;
@@ -112,7 +113,10 @@ TEST_CASE(
     gate_cv.wait_for(lock, 60s, [&] { return open; });
   });
   std::ofstream(h.dir / "master.key") << kTestMasterKeyHex << "\n";
-  h.daemon = std::make_unique<DaemonProcess>(disk / "data", h.Args());
+  // The log stays off the small disk: it must show what happened while the disk was full.
+  h.daemon = std::make_unique<DaemonProcess>(disk / "data", h.Args(),
+                                             std::vector<std::pair<std::string, std::string>>{}, -1,
+                                             h.dir.path());
   const std::string jwt = h.LoginJwt();
   const std::string target = "/callLog?jwtToken=" + UrlEncode(jwt);
   REQUIRE(Ready(*h.daemon));
@@ -136,6 +140,8 @@ TEST_CASE(
   // Its activity exists and its link could not be stored: it is held, and the client is told
   // the truth (logged), so it does not retry into a duplicate.
   INFO(during.body);
+  const std::string log_now = h.daemon->Log();
+  INFO("daemon log (tail): " << log_now.substr(log_now.size() > 3000 ? log_now.size() - 3000 : 0));
   CHECK(during.status == 200);
   CHECK(during.body.find("\"successful\":true") != std::string::npos);
   const size_t activities = h.fake.activity_count();
@@ -177,7 +183,9 @@ TEST_CASE(
   CHECK(h.fake.activity_count() == activities + 1);
   // And the link survives a restart: it reached the disk.
   h.daemon->Stop();
-  h.daemon = std::make_unique<DaemonProcess>(disk / "data", h.Args());
+  h.daemon = std::make_unique<DaemonProcess>(disk / "data", h.Args(),
+                                             std::vector<std::pair<std::string, std::string>>{}, -1,
+                                             h.dir.path());
   auto after = Request(h.port(), "GET", target + "&sessionIds=full-during");
   CHECK(after.Json().at("logs").at(0).at("matched") == true);
 }

@@ -44,11 +44,12 @@ std::string DaemonProcess::PluginDir() {
 }
 
 DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::string> args,
-                             std::vector<std::pair<std::string, std::string>> env, int listen_fd) {
+                             std::vector<std::pair<std::string, std::string>> env, int listen_fd,
+                             const std::string& log_dir) {
   fs::create_directories(data_dir);
   static int counter = 0;
-  log_path_ = data_dir + "/../crmhostd-" + std::to_string(::getpid()) + "-" +
-              std::to_string(counter++) + ".log";
+  log_path_ = (log_dir.empty() ? data_dir + "/.." : log_dir) + "/crmhostd-" +
+              std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".log";
   // Ephemeral ports for both listeners, so tests can run in parallel.
   std::vector<std::string> argv_s = {Binary(),      "--listen",   "127.0.0.1:0", "--ops-listen",
                                      "127.0.0.1:0", "--data-dir", data_dir};

@@ -34,8 +34,10 @@ class DaemonProcess {
   // the test process are never passed on).
   // `listen_fd`, when set, is handed over as systemd's socket activation does (fd 3,
   // LISTEN_FDS=1, LISTEN_PID=<the daemon>).
+  // `log_dir`: where its log file goes; default: beside the data dir.
   DaemonProcess(const std::string& data_dir, std::vector<std::string> args,
-                std::vector<std::pair<std::string, std::string>> env = {}, int listen_fd = -1);
+                std::vector<std::pair<std::string, std::string>> env = {}, int listen_fd = -1,
+                const std::string& log_dir = {});
   ~DaemonProcess();  // SIGKILL if still running
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;

@@ -59,6 +59,10 @@ class Store {
     // Identifies this process's pending call-log reservations; reservations left by an earlier
     // process (a crash during the CRM call) are treated as abandoned. Default: random.
     std::string instance_id;
+    // Writes are refused (the store is "not writable") while the file system holding `path`
+    // has less free space than this, so RocksDB never meets a full disk in the middle of a
+    // write; they resume by themselves once space is back. 0: no reserve. Default: 64 MiB.
+    uint64_t min_free_bytes = 64ull << 20;
     // Told when writes stop working (false, with why) and when they work again (true): for the
     // daemon's log. Called from the store's own thread or a writer's; may be empty.
     std::function<void(bool writable, std::string_view why)> on_writable_change;
@@ -98,7 +102,7 @@ class Store {
   // Atomically: if a completed row, or a live pending reservation, already belongs to
   // `row.identity` (MatchCallLog), answers kExists and writes nothing; otherwise writes `row`
   // as a pending reservation owned by this process (replacing an abandoned one of the same
-  // identity). Concurrent callers for the same session are serialised by a row lock, so exactly
+  // identity). Concurrent callers for the same session are serialised by a session lock, so exactly
   // one of them gets kReserved or kReservedAfterCrash. Not synced: a reservation lost with the
   // machine's power belonged to a call never acknowledged, and a surviving one is reconciled.
   Result<Reservation> ReserveCallLog(CallLogRow row, int64_t now_ms);
