@@ -19,6 +19,9 @@ namespace {
 // Beyond the header limit, room for one read of body bytes; a chunk header or trailer that does
 // not fit in this is refused, whatever it is.
 constexpr size_t kSlackBytes = 64 * 1024;
+// Reads start small (a request is usually a few hundred bytes, and a thousand idle keep-alive
+// connections each holding a large buffer add up) and grow while a large request streams in.
+constexpr size_t kFirstRead = 2 * 1024;
 constexpr size_t kReadChunk = 16 * 1024;
 // Once the head is in, what the parser cannot consume yet is only framing: a chunk-size line with
 // its extensions, or the trailer. Both are refused beyond this (chunk data never accumulates: the
@@ -48,6 +51,9 @@ RequestReader::RequestReader(size_t max_header_bytes, size_t max_body_bytes)
 RequestReader::~RequestReader() = default;
 
 void RequestReader::Start() {
+  // Between requests a connection keeps only what the last one needed to hold on to.
+  if (impl_->buffer.size() == 0 && impl_->buffer.capacity() > kFirstRead)
+    impl_->buffer.shrink_to_fit();
   impl_->parser.emplace();
   impl_->parser->header_limit(uint32_t(std::min<size_t>(impl_->max_header, UINT32_MAX)));
   impl_->parser->body_limit(impl_->max_body);
@@ -62,7 +68,8 @@ std::span<char> RequestReader::ReadSpace() {
   auto& b = impl_->buffer;
   const size_t room = b.max_size() - b.size();
   if (room == 0) return {};
-  auto mb = b.prepare(std::min(room, kReadChunk));  // within max_size: cannot throw
+  const size_t want = impl_->parser->got_some() || b.size() > 0 ? kReadChunk : kFirstRead;
+  auto mb = b.prepare(std::min(room, want));  // within max_size: cannot throw
   return {static_cast<char*>(mb.data()), mb.size()};
 }
 

@@ -551,6 +551,9 @@ int RunDaemon(const Options& o, DaemonControl* control) {
     // Finish queued plugin operations while the network threads still run, so their outbound
     // calls complete or time out; only then stop the network and the plugin control thread.
     fibers.Shutdown();
+    // Pooled connections opened on the fiber threads' loops close while those loops exist (the
+    // pool above goes out of scope before the client does).
+    if (http_client) http_client->CloseIdle();
     ops_workers.Shutdown();
     manager.Stop();
     work.reset();

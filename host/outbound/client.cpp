@@ -558,6 +558,10 @@ OutboundClient::OutboundClient(asio::io_context& ioc, Options options)
     : impl_(std::make_shared<Impl>(ioc, std::move(options))) {}
 
 OutboundClient::~OutboundClient() {
+  CloseIdle();
+}
+
+void OutboundClient::CloseIdle() {
   std::lock_guard lock(impl_->mu);
   for (auto& [origin, p] : impl_->pools)
     p.idle.clear();

@@ -96,6 +96,12 @@ class OutboundClient {
   OutboundClient(boost::asio::io_context& ioc, Options options);
   ~OutboundClient();
 
+  // Closes every idle pooled connection. Idle sockets belong to the event loop that opened them
+  // (a fiber thread's loop, or the network threads'): the daemon calls this once the fiber
+  // threads have finished and before their loops are destroyed, since closing a socket needs its
+  // loop alive.
+  void CloseIdle();
+
   // Sends one request and waits for the answer. Any HTTP status is a success here.
   // Errors: InvalidArgument (bad URL), Timeout, Unavailable (DNS, connect, TLS, protocol),
   // ResourceExhausted (response over the size limit), PermissionDenied (the egress policy).
