@@ -2,6 +2,8 @@
 # plugin, logs in, and leaves $port, $jwt, $daemon_pid and $work set (cleaned up on exit).
 #   FAKE_DELAY_MS=N   the fake Redtail answers N ms late (default 0)
 #   DAEMON_ARGS="..." extra crmhostd flags
+#   DAEMON_WRAPPER="..." a command crmhostd runs under (heaptrack, valgrind --tool=massif);
+#                     $daemon_pid is then the wrapper's
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}
@@ -23,14 +25,14 @@ start_fake() {
 start_fake redtail --crm redtail --delay-ms "${FAKE_DELAY_MS:-0}"
 
 start_ns=$(date +%s%N)
-# shellcheck disable=SC2086  # DAEMON_ARGS is a list of flags
-"$build/bin/crmhostd" --listen 127.0.0.1:0 --ops-listen 127.0.0.1:0 --data-dir "$work/data" \
+# shellcheck disable=SC2086  # DAEMON_ARGS and DAEMON_WRAPPER are lists of words
+${DAEMON_WRAPPER:-} "$build/bin/crmhostd" --listen 127.0.0.1:0 --ops-listen 127.0.0.1:0 --data-dir "$work/data" \
   --plugin-dir "$build/plugins-out" \
   --plugin-setting redtail.api_key=rt-integration-key-5f1e2d3c --log-level warn \
   --outbound-override "https://smf.crm3.redtailtechnology.com/api/public/v1=http://127.0.0.1:$redtail_port/api/public/v1" \
   ${DAEMON_ARGS:-} > "$work/daemon.log" 2>&1 &
 daemon_pid=$!
-for _ in $(seq 400); do grep -q "listening on" "$work/daemon.log" 2>/dev/null && break; sleep 0.005; done
+for _ in $(seq 2000); do grep -q "listening on" "$work/daemon.log" 2>/dev/null && break; sleep 0.005; done
 ready_ns=$(date +%s%N)
 port=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$work/daemon.log" | grep -o '[0-9]*$')
 ops_port=$(grep -o 'ops API on http://[0-9.]*:[0-9]*' "$work/daemon.log" | grep -o '[0-9]*$')

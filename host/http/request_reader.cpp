@@ -163,6 +163,9 @@ void RequestReader::SetBodyLimit(size_t bytes) {
 
 HttpRequest RequestReader::TakeRequest(const std::string& remote, std::string request_id) {
   auto msg = impl_->parser->release();
+  // The request may now wait on a CRM for seconds: the read buffer is not kept meanwhile unless
+  // it holds the start of a pipelined next request (a thousand parked requests, 2 MB).
+  if (impl_->buffer.size() == 0) impl_->buffer.shrink_to_fit();
   HttpRequest out;
   out.method = std::string(msg.method_string());
   out.target = std::string(msg.target());

@@ -577,21 +577,27 @@ Result<OutboundResponse> OutboundClient::Send(OutboundRequest request) {
   asio::any_io_executor where =
       own ? asio::any_io_executor(own->get_executor()) : asio::make_strand(impl_->ioc);
   SuspendUntil([&](Resume resume) {
-    asio::co_spawn(where, impl_->Run(std::move(request)),
-                   [&out, &failure, resume = std::move(resume)](std::exception_ptr e, Outcome o) {
-                     if (e) {
-                       try {
-                         std::rethrow_exception(e);
-                       } catch (const std::exception& ex) {
-                         failure = ex.what();
-                       } catch (...) {
-                         failure = "unknown error";
+    // Posted, not started here: this runs on the fiber's stack, and an exchange started inline
+    // would run its first steps (egress check, URL parsing, connect) there too, several KiB
+    // deeper on every one of thousands of parked stacks. Posted, it runs on the thread's own
+    // stack once the fiber has parked.
+    asio::post(where, [&, where, resume = std::move(resume)]() mutable {
+      asio::co_spawn(where, impl_->Run(std::move(request)),
+                     [&out, &failure, resume = std::move(resume)](std::exception_ptr e, Outcome o) {
+                       if (e) {
+                         try {
+                           std::rethrow_exception(e);
+                         } catch (const std::exception& ex) {
+                           failure = ex.what();
+                         } catch (...) {
+                           failure = "unknown error";
+                         }
+                       } else {
+                         out = std::move(o);
                        }
-                     } else {
-                       out = std::move(o);
-                     }
-                     resume();
-                   });
+                       resume();
+                     });
+    });
   });
   if (!failure.empty()) return Status::Unavailable("outbound request failed: " + failure);
   if (!out.status.ok()) return out.status;
