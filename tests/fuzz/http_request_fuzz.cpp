@@ -6,12 +6,15 @@
 // input-chosen value), a complete request is taken apart (path decoding, query splitting, route
 // matching) and pipelined requests follow on the same reader. It also checks two promises the
 // server loop relies on: a failure is always 400/413/431, and the reader never asks for more
-// bytes while it has no room to take them (the server would spin).
+// bytes while it has no room to take them (the server would spin). Each complete request then goes
+// through the Dispatcher as the server hands it over: CORS preflights, 404s, the busy answer and
+// the route call, with exactly one response each and no header value that could split a response.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -52,6 +55,28 @@ const Router& Routes() {
 }
 
 constexpr size_t kMaxRequests = 8;  // pipelined requests per input
+
+// Runs jobs at once, as a fiber would, or refuses them (the saturated pool) when told to.
+bool g_refuse = false;
+const crmhost::http::Dispatcher& Dispatch() {
+  static const auto* d = new crmhost::http::Dispatcher(
+      Routes(),
+      [](std::function<void()> job) {
+        if (g_refuse) return false;
+        job();
+        return true;
+      },
+      "x-refreshed-jwt");
+  return *d;
+}
+
+void CheckResponse(const HttpResponse& r) {
+  if (r.status < 100 || r.status > 599) Broken("response status out of range");
+  for (const auto& [name, value] : r.headers)
+    if (name.find_first_of("\r\n:") != std::string::npos ||
+        value.find_first_of("\r\n") != std::string::npos)
+      Broken("a response header could split the response");
+}
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -106,11 +131,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case RequestReader::State::kComplete: {
         const bool keep_alive = reader.head().keep_alive;
         HttpRequest req = reader.TakeRequest("192.0.2.1:5555", "fuzz-request-id");
-        Routes().Find(req);
         (void)crmhost::http::PercentDecode(req.target, true);
         const size_t q = req.target.find('?');
         if (q != std::string::npos)
           (void)crmhost::http::ParseQuery(std::string_view(req.target).substr(q + 1));
+        g_refuse = (split_seed >> requests) & 1;
+        int responses = 0;
+        Dispatch().Dispatch(std::move(req), [&](HttpResponse&& r) {
+          ++responses;
+          CheckResponse(r);
+        });
+        if (responses != 1) Broken("a request did not get exactly one response");
         if (!keep_alive || ++requests == kMaxRequests) return 0;
         reader.Start();
         break;
