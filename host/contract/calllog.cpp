@@ -4,6 +4,8 @@
 // Exactly once: POST /callLog reserves (session, extension identity) in a store transaction
 // *before* the plugin runs, so concurrent identical requests reach the CRM once; the others
 // get "Existing log for session ...". A failed CRM call releases the reservation.
+#include <optional>
+
 #include <spdlog/spdlog.h>
 
 #include <crmhost/sdk/js.hpp>
@@ -320,7 +322,9 @@ http::HttpResponse GetCallLogWith(App& app, http::HttpRequest& req, const Caller
   }
 
   json::array logs;
-  json::value return_message;
+  // null unless a getCallLog answered; then what the last one answered, left out when it gave
+  // none (as the reference: it starts from null and takes each connector answer's value).
+  std::optional<json::value> return_message = json::value(nullptr);
   for (const auto& sid : ids) {
     if (details && js::ToNumber(json::value(sid)) == 0) {  // the reference's `sId == 0`
       logs.push_back(json::object{{"sessionId", sid}, {"matched", false}});
@@ -343,14 +347,15 @@ http::HttpResponse GetCallLogWith(App& app, http::HttpRequest& req, const Caller
       auto out = call.Invoke("getCallLog", input);
       if (!out.ok()) return Failure(ApiErrorMessage("getCallLog", caller.platform, out));
       const json::object result = out.value.is_object() ? out.value.get_object() : json::object();
-      return_message =
-          result.contains("returnMessage") ? result.at("returnMessage") : json::value();
+      return_message = result.contains("returnMessage")
+                           ? std::optional<json::value>(result.at("returnMessage"))
+                           : std::nullopt;
       if (auto* info = result.if_contains("callLogInfo")) item["logData"] = *info;
     }
     logs.push_back(std::move(item));
   }
   json::object resp{{"successful", true}, {"logs", std::move(logs)}};
-  if (!return_message.is_null()) resp["returnMessage"] = return_message;
+  if (return_message) resp["returnMessage"] = *return_message;
   return http::HttpResponse::Json(200, resp);
 }
 

@@ -57,8 +57,9 @@ http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Calle
     auto hit = app.store.GetAccountData(rc_account, caller.platform, cache_key);
     if (hit.ok()) cached = std::move(hit.value());
     if (cached && !force)
-      return http::HttpResponse::Json(200,
-                                      json::object{{"successful", true}, {"contact", *cached}});
+      return http::HttpResponse::Json(
+          200,
+          json::object{{"successful", true}, {"returnMessage", nullptr}, {"contact", *cached}});
   }
 
   auto connected = call.Connect(caller.user_id, true);

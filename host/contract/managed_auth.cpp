@@ -132,9 +132,10 @@ http::HttpResponse OAuthState(App& app, http::HttpRequest& req) {
     if (expiry && js::ToNumber(*expiry) > double(app.now_ms()))
       pending_fields = js::Get(&*pending.value(), "fields");
   }
+  // A pending app is the admin's business: others are told there is none (as the reference).
   json::object out{{"isAdmin", rc.admin},
                    {"hasAccountOAuth", account_fields != nullptr},
-                   {"hasPendingOAuth", pending_fields != nullptr}};
+                   {"hasPendingOAuth", pending_fields != nullptr && rc.admin}};
   if (account_fields && account_fields->is_object()) {
     json::object values = account_fields->get_object();
     values.erase("clientSecret");  // never shown once it is the account's

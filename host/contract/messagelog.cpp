@@ -212,7 +212,8 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
       if (auto* m = js::Get(&out.value, "returnMessage")) return_message = *m;
       if (js::Truthy(&log_id)) {
         if (!record(id, log_id).ok()) return Failure(DatabaseErrorMessage());
-        log_ids.push_back(*mid);
+        // The ids of the rows inserted, which are strings (the client sends numbers).
+        log_ids.push_back(json::value(IdString(*mid)));
       }
     }
   }

@@ -238,6 +238,15 @@ TEST_CASE("message logs: once per message, one CRM log per conversation", "[mess
   CHECK(g2.Json().at("logIds") == json::array{"g1"});
   CHECK(h.crm.message_log_count() == 3);
 
+  // RingCentral message ids arrive as numbers; logIds are the ids of the rows inserted, which
+  // the reference keeps as strings.
+  json::object numeric = Sms("ignored", "numbered", "Inbound");
+  numeric["id"] = 6424569101;
+  auto num = h.Send("POST", "/messageLog", jwt, MessageBody(json::array{numeric}, "conv-num"));
+  INFO(num.body);
+  CHECK(num.Json().at("logIds") == json::array{"6424569101"});
+  CHECK(num.Json().at("logIds").at(0).is_string());
+
   // A fax: the document link goes to the plugin; the RingCentral token never reaches disk.
   json::object fax = Sms("f1", "Fax", "Inbound", "Fax");
   fax["attachments"] = json::array{json::object{{"type", "RenderedDocument"},
@@ -309,6 +318,23 @@ TEST_CASE("shared SMS: one CRM log per conversation, recomposed", "[messagelog]"
   CHECK(second.Json().at("logIds").as_array().empty());
   CHECK(h.crm.message_log_count() == 1);
   CHECK(h.crm.server().count("POST", "/api/messages") == 1);
+}
+
+TEST_CASE("GET /callLog answers returnMessage null as the reference does", "[calllog]") {
+  TestCrmHarness h;
+  h.Start();
+  const std::string jwt = h.LoginJwt();
+  // Whole documents: the same keys, nulls and types as the reference.
+  auto unknown = h.Get("/callLog?sessionIds=no-such-session,0", jwt);
+  INFO(unknown.body);
+  CHECK(unknown.status == 200);
+  CHECK(unknown.Json() ==
+        json::value(json::object{
+            {"successful", true},
+            {"logs", json::array{json::object{{"sessionId", "no-such-session"}, {"matched", false}},
+                                 json::object{{"sessionId", "0"}, {"matched", false}}}},
+            {"returnMessage", nullptr}}));
+  ExpectSchema("/callLog", "get", unknown);
 }
 
 }  // namespace crmhost::testing

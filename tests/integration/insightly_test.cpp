@@ -118,6 +118,10 @@ TEST_CASE("Insightly: contacts and leads by phone, custom phone fields, names, n
   ExpectSchema("/contact", "get", none);
   CHECK(none.Json().at("returnMessage").at("message") == "Contact not found");
   CHECK(none.Json().at("contact").as_array().size() == 1);
+  // The placeholder, whole: additionalInfo is null as in the reference's Insightly connector.
+  CHECK(none.Json().at("contact").at(0) ==
+        json::parse(R"({"id":"createNewContact","name":"Create new contact...",)"
+                    R"("additionalInfo":null,"isNewContact":true})"));
 
   // Custom phone fields named in the user's settings; one Insightly does not know is skipped.
   auto set =

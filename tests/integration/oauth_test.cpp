@@ -171,6 +171,10 @@ TEST_CASE("a cached contact answers without a token refresh", "[oauth][contacts]
   CHECK(cached.status == 200);
   CHECK(cached.Json().at("contact").at(0).at("name") == "Ada Lovelace");
   CHECK(h.crm.refresh_calls() == 1);
+  // The whole document, as the reference answers from its account cache.
+  CHECK(cached.Json() == json::value(json::object{{"successful", true},
+                                                  {"returnMessage", nullptr},
+                                                  {"contact", first.Json().at("contact")}}));
   ExpectSchema("/contact", "get", cached);
   // A forced refresh must reach the CRM, so it meets the revoked session.
   CHECK(h.Get("/contact?phoneNumber=%2B14155550100&isForceRefreshAccountData=true", jwt).status ==

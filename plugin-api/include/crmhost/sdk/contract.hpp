@@ -125,13 +125,13 @@ inline json::object LoginFailed(std::string_view crm, std::string_view message) 
                     {"ttl", 3000}}}};
 }
 
-// The last entry of a findContact answer: picking it opens the "create contact" form. (The
-// reference connectors send additionalInfo null; the published OpenAPI schema requires an
-// object, which clients accept as well.)
+// The last entry of a findContact answer: picking it opens the "create contact" form.
+// additionalInfo is null as the reference connectors send it (clients compare whole documents);
+// a plugin whose form needs options sets its own object.
 inline json::object NewContactPlaceholder() {
   return json::object{{"id", "createNewContact"},
                       {"name", "Create new contact..."},
-                      {"additionalInfo", json::object()},
+                      {"additionalInfo", nullptr},
                       {"isNewContact", true}};
 }
 
