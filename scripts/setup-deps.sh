@@ -14,6 +14,7 @@ packages=(
   libspdlog-dev libfmt-dev  # logging
   libcli11-dev              # command line
   libtomlplusplus-dev       # the configuration file
+  libphonenumber8 libprotobuf-dev libabsl-dev  # phone numbers (headers: see below)
   catch2                    # tests (v2; the build compiles them)
   ca-certificates
 )
@@ -33,13 +34,31 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup-deps: all ${#packages[@]} packages present"
-  exit 0
-fi
-
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "setup-deps: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-deps: all ${#packages[@]} packages present"
+else
+  echo "setup-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# libphonenumber's headers. Debian 12's libphonenumber-dev depends on the default Boost (1.74)
+# thread package, which conflicts with the Boost 1.81 we build with, so it cannot be installed;
+# its headers (all we need of it: the library is libphonenumber8) are unpacked from the package
+# into a cache directory named for its version, where cmake/FindPhoneNumber.cmake looks.
+if [ ! -f /usr/include/phonenumbers/phonenumberutil.h ]; then
+  version=$(dpkg-query -W -f='${Version}' libphonenumber8)
+  cache="${XDG_CACHE_HOME:-$HOME/.cache}/crmhost/libphonenumber-dev-$version"
+  if [ ! -f "$cache/usr/include/phonenumbers/phonenumberutil.h" ]; then
+    echo "setup-deps: unpacking libphonenumber-dev $version headers into $cache"
+    tmp=$(mktemp -d)
+    chmod 0777 "$tmp"  # apt's download user (_apt) writes the .deb there
+    (cd "$tmp" && apt-get download -qq "libphonenumber-dev=$version" 2>/dev/null ||
+       { $SUDO apt-get update -qq && apt-get download -qq "libphonenumber-dev=$version"; })
+    mkdir -p "$cache"
+    dpkg-deb -x "$tmp"/libphonenumber-dev_*.deb "$cache"
+    rm -rf "$tmp"
+  fi
+fi

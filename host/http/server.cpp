@@ -9,6 +9,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <condition_variable>
 #include <mutex>
 #include <unordered_set>
 
@@ -88,6 +89,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   DispatchFn dispatch;
   tcp::acceptor acceptor;
   std::atomic<bool> stopping{false};
+  // Whether the accept loop runs (Start to its end); guarded by accept_mu.
+  std::mutex accept_mu;
+  std::condition_variable accept_cv;
+  bool accepting = false;
   std::atomic<size_t> inflight{0};
   std::atomic<uint64_t> next_request{1};
   std::string id_prefix;
@@ -246,6 +251,15 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
 
   asio::awaitable<void> AcceptLoop() {
     auto self = shared_from_this();
+    // Told to WaitAcceptStopped however this coroutine ends (co_return, exception, destroyed).
+    struct Ended {
+      Impl& impl;
+      ~Ended() {
+        std::lock_guard lock(impl.accept_mu);
+        impl.accepting = false;
+        impl.accept_cv.notify_all();
+      }
+    } ended{*this};
     while (!stopping) {
       const asio::any_io_executor where =
           opts.connection_loop ? asio::any_io_executor(opts.connection_loop().get_executor())
@@ -338,6 +352,10 @@ std::string HttpServer::address() const {
 }
 
 void HttpServer::Start() {
+  {
+    std::lock_guard lock(impl_->accept_mu);
+    impl_->accepting = true;
+  }
   asio::co_spawn(impl_->acceptor.get_executor(), impl_->AcceptLoop(),
                  LogFailure("the accept loop"));
 }
@@ -356,6 +374,11 @@ void HttpServer::BeginShutdown() {
       if (!conn->busy) conn->stream.cancel();
     });
   }
+}
+
+bool HttpServer::WaitAcceptStopped(std::chrono::milliseconds limit) {
+  std::unique_lock lock(impl_->accept_mu);
+  return impl_->accept_cv.wait_for(lock, limit, [this] { return !impl_->accepting; });
 }
 
 size_t HttpServer::open_connections() const {

@@ -71,6 +71,11 @@ class HttpServer {
   // Stops accepting and closes idle keep-alive connections; requests in flight finish and
   // their connections then close. Safe to call from any thread, more than once.
   void BeginShutdown();
+  // After BeginShutdown: waits (at most `limit`) until the accept loop has ended. An accept
+  // still pending when the event loop stops would be destroyed with it, and it refers to the
+  // loop the next connection was to run on (a fiber thread's), which may be gone by then.
+  // Returns false when the loop had not ended in time.
+  bool WaitAcceptStopped(std::chrono::milliseconds limit);
   size_t open_connections() const;
   size_t requests_in_flight() const;
 

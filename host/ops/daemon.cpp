@@ -43,6 +43,7 @@
 #include "plugins/host_services.h"
 #include "plugins/loader.h"
 #include "plugins/manager.h"
+#include "plugins/phone_service.h"
 #include "plugins/registry.h"
 #include "version.h"
 
@@ -230,6 +231,8 @@ int RunDaemon(const Options& o, DaemonControl* control) {
                                   [&metrics](std::string_view plugin, int status, double seconds) {
                                     metrics.ObserveCrmCall(plugin, status, seconds);
                                   }});
+  // libphonenumber builds its metadata tables on first use (~20 ms): now, not on a request.
+  plugins::WarmUpPhoneNumbers();
   plugins::Registry registry;
   plugins::Bulkheads bulkheads({o.plugin_max_inflight, o.plugin_max_waiting});
   contract::UnsavedLinks unsaved_links;
@@ -535,6 +538,10 @@ int RunDaemon(const Options& o, DaemonControl* control) {
       const auto ops_deadline = std::chrono::steady_clock::now() + 2s;
       while (ops_server.open_connections() > 0 && std::chrono::steady_clock::now() < ops_deadline)
         std::this_thread::sleep_for(10ms);
+      // Both accept loops end (their acceptors were closed above) before the loops they hand
+      // connections to go away.
+      if (!server.WaitAcceptStopped(2s) || !ops_server.WaitAcceptStopped(2s))
+        spdlog::warn("an accept loop did not end within 2 s of the stop");
       std::promise<void> cancelled;
       asio::post(ioc, [&] {
         boost::system::error_code cec;

@@ -7,6 +7,7 @@
 #include "common/logging.h"
 #include "crmhost/store/store.h"
 #include "outbound/client.h"
+#include "plugins/phone_service.h"
 
 namespace crmhost::plugins {
 namespace {
@@ -180,6 +181,28 @@ int64_t NowMs(crmh_call* call) {
   return call ? call->host->deps().now_ms() : 0;
 }
 
+crmh_status PhoneParse(crmh_call* call, crmh_view text, crmh_view region, uint32_t options,
+                       crmh_phone_number* out) {
+  if (!call || !out || !ValidView(text) || !ValidView(region)) return CRMH_E_INVALID;
+  // Only the fields the plugin's struct has are touched (convention 3).
+  const uint32_t size = out->struct_size;
+  auto fits = [size](size_t offset, size_t bytes) { return size >= offset + bytes; };
+  if (!fits(offsetof(crmh_phone_number, country_code), sizeof(int32_t))) return CRMH_E_INVALID;
+  PhoneReading r = ReadPhone(Sv(text), Sv(region), options);
+  out->flags = r.flags;
+  out->country_code = r.country_code;
+#define CRMH_PHONE_SET(field, value) \
+  if (fits(offsetof(crmh_phone_number, field), sizeof(out->field))) out->field = (value);
+  CRMH_PHONE_SET(type, r.type);
+  CRMH_PHONE_SET(region, Keep(call, std::move(r.region)));
+  CRMH_PHONE_SET(significant, Keep(call, std::move(r.significant)));
+  CRMH_PHONE_SET(e164, Keep(call, std::move(r.e164)));
+  CRMH_PHONE_SET(international, Keep(call, std::move(r.international)));
+  CRMH_PHONE_SET(national, Keep(call, std::move(r.national)));
+#undef CRMH_PHONE_SET
+  return r.parsed ? CRMH_OK : CRMH_E_INVALID;
+}
+
 // Host services are called from plugin code through a C table: nothing may escape them (an
 // exception crossing the ABI is undefined behaviour). Each entry runs its work under this guard;
 // an allocation failure or a bug becomes CRMH_E_INTERNAL for the plugin and one log line.
@@ -237,6 +260,11 @@ HostServices::HostServices(Deps deps) : deps_(std::move(deps)) {
   };
   api_.setting = [](crmh_call* call, crmh_view name, crmh_view* value) noexcept {
     return Guarded(call, "setting", [&] { return Setting(call, name, value); });
+  };
+  api_.phone_parse = [](crmh_call* call, crmh_view text, crmh_view region, uint32_t options,
+                        crmh_phone_number* out) noexcept {
+    return Guarded(call, "phone_parse",
+                   [&] { return PhoneParse(call, text, region, options, out); });
   };
   api_.now_ms = [](crmh_call* call) noexcept -> int64_t {
     try {

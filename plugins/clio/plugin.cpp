@@ -265,7 +265,7 @@ class Clio {
     std::vector<std::string> queries{number};
     const std::string formats = sdk::string_field(in, "overridingFormat");
     if (!formats.empty())
-      if (auto parsed = sdk::phone::Parse(number); parsed.valid)
+      if (auto parsed = call.phone(number); parsed.valid)
         for (auto& f : sdk::phone::Formatted(parsed.significant, formats))
           queries.push_back(std::move(f));
     const bool closed = js::Truthy(sdk::contract::UserSetting(user, "clioSeeClosedMatters"));

@@ -157,8 +157,8 @@ class Insightly {
     if (sdk::string_field(in, "isExtension") == "true")
       return json::object{{"successful", false}, {"matchedContactInfo", json::array()}};
     const json::object& user = ObjectOf(in, "user");
-    const auto parsed =
-        sdk::phone::Parse(sdk::phone::FromQuery(sdk::string_field(in, "phoneNumber")));
+    // An invalid number is not searched at all (the reference's behaviour): no match.
+    const auto parsed = call.phone(sdk::phone::FromQuery(sdk::string_field(in, "phoneNumber")));
     json::array matched;
     Links links;
     if (parsed.valid) {

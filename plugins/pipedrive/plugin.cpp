@@ -321,7 +321,7 @@ class Pipedrive {
           {"returnMessage",
            ReturnMessage("Logging against internal extension number is not supported.", "warning",
                          3000)}};
-    const auto parsed = sdk::phone::Parse(phone);
+    const auto parsed = call.phone(phone);
     const std::string term = parsed.valid ? parsed.significant : phone;
     Session s(call, in);
     json::array matched = Search(s, term, "phone", &phone);

@@ -153,12 +153,21 @@ class Proxy {
     json::object extra;
     std::string phone = sdk::string_field(in, "phoneNumber");
     if (auto sp = phone.find(' '); sp != std::string::npos) phone[sp] = '+';
-    auto parsed = sdk::phone::Parse(phone);
-    extra["parsedPhoneNumber"] = json::object{
-        {"valid", parsed.valid},
-        {"countryCode", parsed.country_code},
-        {"number",
-         json::object{{"significant", parsed.significant}, {"e164", phone}, {"input", phone}}}};
+    // The shape of awesome-phonenumber's parse result, which the reference's proxy templates
+    // see: what libphonenumber could read of the number, and always its input.
+    const auto parsed = call.phone(phone, CRMH_PHONE_WANT_FORMATS);
+    json::object number{{"input", phone}};
+    json::object info{{"valid", parsed.valid}, {"possible", parsed.possible}};
+    if (parsed.parsed) {
+      number["international"] = parsed.international;
+      number["national"] = parsed.national;
+      number["e164"] = parsed.e164;
+      number["significant"] = parsed.significant;
+      info["countryCode"] = parsed.country_code;
+      if (!parsed.region.empty()) info["regionCode"] = parsed.region;
+    }
+    info["number"] = std::move(number);
+    extra["parsedPhoneNumber"] = std::move(info);
     return Contacts(call, in, "findContact", std::move(extra));
   }
   json::value findContactWithName(sdk::Call& call, const json::object& in) {

@@ -100,7 +100,8 @@ class Redtail {
       return json::object{{"successful", false}, {"matchedContactInfo", json::array()}};
     std::string phone = sdk::string_field(in, "phoneNumber");
     if (auto sp = phone.find(' '); sp != std::string::npos) phone[sp] = '+';
-    auto parsed = sdk::phone::Parse(phone);
+    // Invalid numbers are searched as given, as the reference does.
+    const auto parsed = call.phone(phone);
     const std::string search = parsed.valid ? parsed.significant : phone;
     const std::string auth = UserAuth(in);
     json::value found =
@@ -285,7 +286,7 @@ class Redtail {
   json::value createContact(sdk::Call& call, const json::object& in) {
     std::string phone = sdk::string_field(in, "phoneNumber");
     if (auto sp = phone.find(' '); sp != std::string::npos) phone[sp] = '+';
-    const auto parsed = sdk::phone::Parse(phone);
+    const auto parsed = call.phone(phone);
     const std::string name = sdk::string_field(in, "newContactName");
     std::vector<std::string> words;
     for (size_t pos = 0; pos <= name.size();) {
@@ -295,8 +296,7 @@ class Redtail {
       pos = sp + 1;
     }
     const bool two = words.size() > 1;
-    json::value country =
-        parsed.country_code.empty() ? json::value() : json::value(std::stoll(parsed.country_code));
+    json::value country = parsed.parsed ? json::value(parsed.country_code) : json::value();
     json::object body{{"type", "Crm::Contact::Individual"},
                       {"first_name", two ? words[0] : ""},
                       {"last_name", two ? words[1] : words[0]},

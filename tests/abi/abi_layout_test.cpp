@@ -12,7 +12,7 @@ static_assert(sizeof(void*) == 8, "layout pinned for LP64");
 
 TEST_CASE("abi: version, magic and status codes are frozen", "[abi]") {
   CHECK(CRMH_ABI_MAJOR == 1);
-  CHECK(CRMH_ABI_MINOR == 1);
+  CHECK(CRMH_ABI_MINOR == 2);
   CHECK(CRMH_HTTP_FOLLOW_REDIRECTS == 1u);
   CHECK(CRMH_PLUGIN_MAGIC == 0x43524D48504C5547ull);
   CHECK(CRMH_OK == 0);
@@ -64,7 +64,9 @@ TEST_CASE("abi: struct layouts of ABI 1.0", "[abi]") {
   CHECK(offsetof(crmh_host_api, kv_delete) == 48);
   CHECK(offsetof(crmh_host_api, setting) == 56);
   CHECK(offsetof(crmh_host_api, now_ms) == 64);
-  CHECK(sizeof(crmh_host_api) == 72);
+  // ABI 1.2 appended phone_parse: a 1.0 or 1.1 plugin never reads beyond 72.
+  CHECK(offsetof(crmh_host_api, phone_parse) == 72);
+  CHECK(sizeof(crmh_host_api) == 80);
 
   CHECK(offsetof(crmh_plugin_descriptor, magic) == 0);
   CHECK(offsetof(crmh_plugin_descriptor, struct_size) == 8);
@@ -80,6 +82,35 @@ TEST_CASE("abi: struct layouts of ABI 1.0", "[abi]") {
   CHECK(offsetof(crmh_plugin_descriptor, invoke) == 72);
   CHECK(offsetof(crmh_plugin_descriptor, shutdown) == 80);
   CHECK(sizeof(crmh_plugin_descriptor) == 88);
+}
+
+TEST_CASE("abi: phone numbers (ABI 1.2)", "[abi]") {
+  CHECK(offsetof(crmh_phone_number, struct_size) == 0);
+  CHECK(offsetof(crmh_phone_number, flags) == 4);
+  CHECK(offsetof(crmh_phone_number, country_code) == 8);
+  CHECK(offsetof(crmh_phone_number, type) == 12);
+  CHECK(offsetof(crmh_phone_number, region) == 16);
+  CHECK(offsetof(crmh_phone_number, significant) == 32);
+  CHECK(offsetof(crmh_phone_number, e164) == 48);
+  CHECK(offsetof(crmh_phone_number, international) == 64);
+  CHECK(offsetof(crmh_phone_number, national) == 80);
+  CHECK(sizeof(crmh_phone_number) == 96);
+  CHECK(CRMH_PHONE_VALID == 1u);
+  CHECK(CRMH_PHONE_POSSIBLE == 2u);
+  CHECK(CRMH_PHONE_WANT_FORMATS == 1u);
+  CHECK(CRMH_PHONE_WANT_TYPE == 2u);
+  CHECK(CRMH_PHONE_TYPE_UNKNOWN == 0);
+  CHECK(CRMH_PHONE_TYPE_FIXED_LINE == 1);
+  CHECK(CRMH_PHONE_TYPE_MOBILE == 2);
+  CHECK(CRMH_PHONE_TYPE_FIXED_LINE_OR_MOBILE == 3);
+  CHECK(CRMH_PHONE_TYPE_TOLL_FREE == 4);
+  CHECK(CRMH_PHONE_TYPE_PREMIUM_RATE == 5);
+  CHECK(CRMH_PHONE_TYPE_SHARED_COST == 6);
+  CHECK(CRMH_PHONE_TYPE_VOIP == 7);
+  CHECK(CRMH_PHONE_TYPE_PERSONAL_NUMBER == 8);
+  CHECK(CRMH_PHONE_TYPE_PAGER == 9);
+  CHECK(CRMH_PHONE_TYPE_UAN == 10);
+  CHECK(CRMH_PHONE_TYPE_VOICEMAIL == 11);
 }
 
 TEST_CASE("abi: the frozen ABI 1.0 header is unchanged", "[abi]") {

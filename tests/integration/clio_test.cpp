@@ -136,6 +136,27 @@ TEST_CASE("Clio: contacts by phone and name with their matters, new contacts", "
         json::parse(R"([{"name":"Work","number":"+14155550123","default_number":true}])"));
 }
 
+// Clio searches the number as given and, per overridingFormat, the formatted national number,
+// but only when libphonenumber finds the number valid (issue 14).
+TEST_CASE("Clio: formatted searches only for numbers libphonenumber finds valid", "[clio][phone]") {
+  ClioHarness h;
+  const std::string jwt = h.LoginJwt();
+  auto queries = [&h] {
+    std::vector<std::string> out;
+    for (auto& r : h.us.server().requests())
+      if (r.path.rfind("/api/v4/contacts", 0) == 0 && r.method == "GET" && r.Query("query"))
+        out.push_back(*r.Query("query"));
+    return out;
+  };
+  const std::string formats = UrlEncode("(***) ***-****,***-***-****");
+  h.us.server().clear();
+  (void)h.Get("/contact?phoneNumber=%2B44207183875&overridingFormat=" + formats, jwt);
+  CHECK(queries() == std::vector<std::string>{"+44207183875"});
+  h.us.server().clear();
+  (void)h.Get("/contact?phoneNumber=%2B14155559999&overridingFormat=" + formats, jwt);
+  CHECK(queries() == std::vector<std::string>{"+14155559999", "(415) 555-9999", "415-555-9999"});
+}
+
 TEST_CASE("Clio: calls are communications with time entries, read back and updated", "[clio]") {
   ClioHarness h;
   const std::string jwt = h.LoginJwt();

@@ -224,7 +224,7 @@ TEST_CASE(
       {"ABI major + 1", ReadFile(TestPlugin("fake_major_plus_one.so")),
        "ABI major 2, host supports 1"},
       {"newer minor", ReadFile(TestPlugin("fake_newer_minor.so")),
-       "ABI minor 2 is newer than this host's 1.1"},
+       "ABI minor 3 is newer than this host's 1.2"},
       {"no entry symbol", ReadFile(TestPlugin("fake_no_entry.so")),
        "exports no crmh_plugin_entry symbol"},
       {"init fails", ReadFile(TestPlugin("fake_init_fails.so")),
@@ -354,7 +354,7 @@ TEST_CASE("ops API: its own port, a token, and the fields admins need", "[hotswa
   for (const char* k : {"name", "version", "abi", "sha256", "state", "loadedAt", "inflight",
                         "generation", "lastError"})
     CHECK(p.contains(k));
-  CHECK(p.at("abi") == "1.1");
+  CHECK(p.at("abi") == "1.2");
   CHECK(p.at("sha256").as_string().size() == 64);
   CHECK(p.at("state") == "active");
   auto reload = h.Ops("POST", "/plugins/reload");

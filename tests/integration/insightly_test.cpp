@@ -160,6 +160,39 @@ TEST_CASE("Insightly: contacts and leads by phone, custom phone fields, names, n
   CHECK(h.fake.created("contacts").at(0).at("LAST_NAME") == "Vaughan");
 }
 
+// The numbers the reference's libphonenumber calls invalid (issue 14): Insightly is not asked at
+// all, and the answer is the reference's "not found" document for that number, whole.
+TEST_CASE("Insightly: a number libphonenumber finds invalid is not searched",
+          "[insightly][phone]") {
+  InsightlyHarness h;
+  const std::string jwt = h.LoginJwt();
+  const std::string unknown =
+      h.Get("/contact?phoneNumber=%2B14155559999&overridingFormat=", jwt).body;
+  for (const char* number : {"+44207183875", "+3361234567", "+861380013800", "+6141234567",
+                             "+551198765432", "+49151123"}) {
+    for (const std::string format : {"", "(***) ***-****"}) {
+      INFO(number << " " << format);
+      h.fake.server().clear();
+      auto r = h.Get(
+          "/contact?phoneNumber=" + UrlEncode(number) + "&overridingFormat=" + UrlEncode(format),
+          jwt);
+      CHECK(r.status == 200);
+      CHECK(h.fake.server().requests().empty());
+      std::string expected = unknown;
+      for (size_t at = expected.find("+14155559999"); at != std::string::npos;
+           at = expected.find("+14155559999", at))
+        expected.replace(at, 12, number);
+      CHECK(r.Json() == json::parse(expected));
+    }
+  }
+  // A valid UK number is searched by its national significant number.
+  h.fake.server().clear();
+  (void)h.Get("/contact?phoneNumber=%2B442071838750&overridingFormat=", jwt);
+  auto reqs = h.fake.server().requests();
+  REQUIRE_FALSE(reqs.empty());
+  CHECK(reqs.front().Query("field_value") == "2071838750");
+}
+
 TEST_CASE("Insightly: call logs are linked events, read back, updated and re-linked",
           "[insightly]") {
   InsightlyHarness h;

@@ -263,6 +263,26 @@ TEST_CASE("Pipedrive: persons by phone and name with their deals and leads, new 
   CHECK(again.Json().at("contact").at(0).at("id") == 104);
 }
 
+// Pipedrive searches an invalid number as given and a valid one by its national significant
+// number, as the reference does; validity is libphonenumber's (issue 14).
+TEST_CASE("Pipedrive: invalid numbers are searched as given, valid ones by national number",
+          "[pipedrive][phone]") {
+  PipedriveHarness h;
+  const std::string jwt = h.LoginJwt();
+  for (const char* number : {"+44207183875", "+861380013800", "+49151123"}) {
+    INFO(number);
+    auto r = h.Get("/contact?phoneNumber=" + UrlEncode(number), jwt);
+    CHECK(r.status == 200);
+    auto reqs = h.fake.server().requests();
+    const RecordedRequest* search = Last(reqs, "GET", "/api/v2/persons/search");
+    REQUIRE(search);
+    CHECK(search->Query("term") == number);
+  }
+  (void)h.Get("/contact?phoneNumber=%2B442071838750", jwt);
+  auto reqs = h.fake.server().requests();
+  CHECK(Last(reqs, "GET", "/api/v2/persons/search")->Query("term") == "2071838750");
+}
+
 TEST_CASE("Pipedrive: call logs are activities, read back, updated and re-linked", "[pipedrive]") {
   PipedriveHarness h;
   const std::string jwt = h.LoginJwt();

@@ -117,6 +117,31 @@ TEST_CASE("redtail: contact lookup with zero, one and many matches", "[redtail][
   CHECK(ext.Json().at("successful") == false);
 }
 
+// Redtail searches an invalid number as given and a valid one by its national significant
+// number; validity is libphonenumber's, as in the reference (issue 14).
+TEST_CASE("redtail: invalid numbers are searched as given, valid ones by national number",
+          "[redtail][phone]") {
+  RedtailHarness h;
+  h.Start();
+  const std::string jwt = h.LoginJwt();
+  auto searched = [&h] {
+    for (auto& r : h.fake.server().requests())
+      if (r.path.find("/contacts/search_basic") != std::string::npos)
+        return r.Query("phone_number").value_or("?");
+    return std::string("(no search)");
+  };
+  for (const char* number : {"+44207183875", "+3361234567", "+6141234567", "+551198765432"}) {
+    INFO(number);
+    h.fake.server().clear();
+    CHECK(Request(h.port(), "GET", "/contact?" + Q(jwt) + "&phoneNumber=" + UrlEncode(number))
+              .status == 200);
+    CHECK(searched() == number);
+  }
+  h.fake.server().clear();
+  (void)Request(h.port(), "GET", "/contact?" + Q(jwt) + "&phoneNumber=%2B4915112345678");
+  CHECK(searched() == "15112345678");
+}
+
 TEST_CASE("redtail: a call is logged as exactly one completed activity, read back and updated",
           "[redtail][e2e]") {
   RedtailHarness h;

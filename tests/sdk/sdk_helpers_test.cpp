@@ -60,21 +60,6 @@ TEST_CASE("sdk time: ISO 8601 and epoch input, moment formats, offsets", "[sdk]"
   CHECK(t::UtcOffsetMinutes(json::value(120)) == 120);
 }
 
-TEST_CASE("sdk phone: national significant numbers", "[sdk]") {
-  auto us = phone::Parse("+14155551234");
-  CHECK(us.valid);
-  CHECK(us.country_code == "1");
-  CHECK(us.significant == "4155551234");
-  auto uk = phone::Parse("+44 20 7946 0958");
-  CHECK(uk.valid);
-  CHECK(uk.country_code == "44");
-  CHECK(uk.significant == "2079460958");
-  CHECK(phone::Parse("+35312345678").country_code == "353");
-  CHECK_FALSE(phone::Parse("4155551234").valid);  // no country code: searched as given
-  CHECK_FALSE(phone::Parse("+1415555").valid);
-  CHECK_FALSE(phone::Parse("+11155551234").valid);  // NANP area codes start with 2-9
-}
-
 TEST_CASE("sdk: url and base64 encoding", "[sdk]") {
   CHECK(crmhost::sdk::url_encode("John Doe&x=1/é") == "John%20Doe%26x%3D1%2F%C3%A9");
   CHECK(crmhost::sdk::base64_encode("key:user:pass") == "a2V5OnVzZXI6cGFzcw==");

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -143,6 +144,14 @@ int DaemonProcess::Stop(int signal) {
   int st = 0;
   ::waitpid(pid_, &st, 0);
   exit_status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  // A daemon that did not stop cleanly (a sanitizer report, an abort at exit) shows why in the
+  // test's output: the end of its log, where the report is, so that a CI failure explains itself.
+  if (exit_status_ != 0 && signal != SIGKILL) {
+    const std::string log = Log();
+    const size_t from = log.size() > 24000 ? log.size() - 24000 : 0;
+    std::fprintf(stderr, "---- crmhostd (pid %d) exited %d; the end of its log:\n%s\n----\n",
+                 int(pid_), exit_status_, log.c_str() + from);
+  }
   return exit_status_;
 }
 

@@ -1,5 +1,5 @@
 /*
- * crmhost/plugin.h -- the crmhost plugin ABI, version 1.1.
+ * crmhost/plugin.h -- the crmhost plugin ABI, version 1.2.
  *
  * A crmhost plugin is a shared library (.so / .dll) that teaches the crmhost daemon one or
  * more CRMs. The daemon loads it at run time, hands it App Connect connector operations
@@ -61,7 +61,7 @@ extern "C" {
  * ------------------------------------------------------------------------------------- */
 
 #define CRMH_ABI_MAJOR 1
-#define CRMH_ABI_MINOR 1
+#define CRMH_ABI_MINOR 2
 
 /* First 8 bytes of every descriptor: the ASCII text "CRMHPLUG" read as a big-endian number.
  * A wrong magic means "this library is not a crmhost plugin" (or is corrupt). */
@@ -174,6 +174,49 @@ typedef struct crmh_http_response {
   /* ABI 1.0 ends here. */
 } crmh_http_response;
 
+/* A phone number as the host reads it (ABI 1.2), with Google's libphonenumber and the
+ * metadata the host was built with: the same judgement of validity, the same national
+ * significant number and the same formats for every plugin. Filled by phone_parse.
+ * The plugin sets struct_size before the call; the host writes no field beyond it.
+ * OWNERSHIP: every view points into host memory owned by the crmh_call, valid until the plugin
+ * function that received that crmh_call returns. */
+typedef struct crmh_phone_number {
+  uint32_t struct_size;
+  uint32_t flags;          /* CRMH_PHONE_VALID, CRMH_PHONE_POSSIBLE */
+  int32_t country_code;    /* country calling code (1, 44, 49, ...); 0 when the text is no number */
+  int32_t type;            /* CRMH_PHONE_TYPE_*; filled only when asked (CRMH_PHONE_WANT_TYPE) */
+  crmh_view region;        /* ISO 3166-1 alpha-2 region of the number ("US", "GB"), "001" for
+                              non-geographic numbers; empty when no region has it (invalid) */
+  crmh_view significant;   /* national significant number, digits only ("4155551234") */
+  crmh_view e164;          /* "+14155551234" */
+  crmh_view international; /* "+1 415-555-1234"; filled only when asked (CRMH_PHONE_WANT_FORMATS) */
+  crmh_view national;      /* "(415) 555-1234"; filled only when asked (CRMH_PHONE_WANT_FORMATS) */
+  /* ABI 1.2 ends here. */
+} crmh_phone_number;
+
+/* crmh_phone_number.flags: */
+#define CRMH_PHONE_VALID UINT32_C(1)    /* a number some region assigns (libphonenumber isValid) */
+#define CRMH_PHONE_POSSIBLE UINT32_C(2) /* its length fits its country (isPossible) */
+
+/* phone_parse options: what to compute beyond validity, region, significant number and E.164
+ * (each costs a few microseconds more, so a plugin asks only for what it uses). */
+#define CRMH_PHONE_WANT_FORMATS UINT32_C(1) /* international and national */
+#define CRMH_PHONE_WANT_TYPE UINT32_C(2)    /* type */
+
+/* crmh_phone_number.type: */
+#define CRMH_PHONE_TYPE_UNKNOWN 0
+#define CRMH_PHONE_TYPE_FIXED_LINE 1
+#define CRMH_PHONE_TYPE_MOBILE 2
+#define CRMH_PHONE_TYPE_FIXED_LINE_OR_MOBILE 3
+#define CRMH_PHONE_TYPE_TOLL_FREE 4
+#define CRMH_PHONE_TYPE_PREMIUM_RATE 5
+#define CRMH_PHONE_TYPE_SHARED_COST 6
+#define CRMH_PHONE_TYPE_VOIP 7
+#define CRMH_PHONE_TYPE_PERSONAL_NUMBER 8
+#define CRMH_PHONE_TYPE_PAGER 9
+#define CRMH_PHONE_TYPE_UAN 10
+#define CRMH_PHONE_TYPE_VOICEMAIL 11
+
 typedef struct crmh_host_api {
   uint32_t struct_size; /* sizeof(crmh_host_api) as the host knows it */
   uint16_t abi_major;   /* the host's CRMH_ABI_MAJOR */
@@ -228,6 +271,23 @@ typedef struct crmh_host_api {
   /* Wall-clock time in milliseconds since the Unix epoch, as the host sees it (tests may move
    * it). Plugins use this instead of the system clock. */
   int64_t (*now_ms)(crmh_call* call);
+  /* ABI 1.0 ends here. */
+
+  /* ABI 1.2 */
+
+  /* Reads a phone number. Never NULL in a host of ABI 1.2 or later; a plugin built against
+   * 1.2 is only ever loaded by such a host (convention 2), so it may call this unchecked.
+   * @param text           "+14155551234", "+44 20 7183 8750", or a national number with
+   *                       default_region; spaces, dashes, dots and parentheses are allowed.
+   * @param default_region ISO 3166-1 alpha-2 region for numbers without a "+country" prefix;
+   *                       empty: such numbers do not parse.
+   * @param options        CRMH_PHONE_WANT_* bits.
+   * @param out            filled by the host; the plugin sets out->struct_size first.
+   * @return CRMH_OK when the text reads as a number, valid or not (see out->flags);
+   *         CRMH_E_INVALID when it does not (out->country_code 0, every view empty). */
+  crmh_status (*phone_parse)(crmh_call* call, crmh_view text, crmh_view default_region,
+                             uint32_t options, crmh_phone_number* out);
+  /* ABI 1.2 ends here. */
 } crmh_host_api;
 
 /* ----------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@
 #define CRMHOST_PLUGIN_HPP
 
 #include <crmhost/plugin.h>
+#include <crmhost/sdk/phone.hpp>
 
 #include <array>
 #include <boost/json.hpp>
@@ -228,6 +229,28 @@ class Call {
 
   int64_t now_ms() const { return host_->now_ms(call_); }
 
+  // A phone number read by the host's libphonenumber (ABI 1.2). `options`: CRMH_PHONE_WANT_*;
+  // `default_region` ("US") lets national numbers parse. Text that is no number comes back
+  // with parsed == false and every field empty.
+  phone::Number phone(std::string_view text, uint32_t options = 0,
+                      std::string_view default_region = {}) const {
+    crmh_phone_number out{};
+    out.struct_size = sizeof(out);
+    phone::Number n;
+    n.parsed =
+        host_->phone_parse(call_, to_view(text), to_view(default_region), options, &out) == CRMH_OK;
+    n.valid = (out.flags & CRMH_PHONE_VALID) != 0;
+    n.possible = (out.flags & CRMH_PHONE_POSSIBLE) != 0;
+    n.country_code = out.country_code;
+    n.type = out.type;
+    n.region = std::string(to_sv(out.region));
+    n.significant = std::string(to_sv(out.significant));
+    n.e164 = std::string(to_sv(out.e164));
+    n.international = std::string(to_sv(out.international));
+    n.national = std::string(to_sv(out.national));
+    return n;
+  }
+
  private:
   HttpResponse http_vec(std::string_view method, std::string_view url,
                         const std::vector<std::pair<std::string_view, std::string_view>>& hs,
@@ -316,9 +339,9 @@ struct Glue {
 
   static crmh_status init(const crmh_host_api* host, crmh_call* call, crmh_instance** out,
                           crmh_writer* error) noexcept {
-    // Refuse a host older than the fields this SDK calls (all of ABI 1.0).
+    // Refuse a host older than the fields this SDK calls (up to ABI 1.2's phone_parse).
     if (!host || host->abi_major != CRMH_ABI_MAJOR ||
-        host->struct_size < offsetof(crmh_host_api, now_ms) + sizeof(host->now_ms)) {
+        host->struct_size < offsetof(crmh_host_api, phone_parse) + sizeof(host->phone_parse)) {
       return CRMH_E_INVALID;
     }
     try {

@@ -59,7 +59,7 @@ TEST_CASE("loader: each broken plugin is refused with the exact reason", "[loade
   CHECK_THAT(h.Refusal(TestPlugin("fake_major_plus_one")),
              Catch::Contains("ABI major 2, host supports 1"));
   CHECK_THAT(h.Refusal(TestPlugin("fake_newer_minor")),
-             Catch::Contains("ABI minor 2 is newer than this host's 1.1"));
+             Catch::Contains("ABI minor 3 is newer than this host's 1.2"));
   CHECK_THAT(h.Refusal(TestPlugin("fake_short_struct")),
              Catch::Contains("descriptor struct_size 40 is smaller than ABI 1.0's 88"));
   CHECK_THAT(h.Refusal(TestPlugin("fake_no_entry")),
@@ -109,7 +109,7 @@ TEST_CASE("loader: the plain C plugin loads and uses kv and settings through the
   auto& plugin = *v.value();
   CHECK(plugin.name() == "cminimal");
   CHECK(plugin.info().version == "0.3.1");
-  CHECK(plugin.info().abi == "1.1");  // built against the current header
+  CHECK(plugin.info().abi == "1.2");  // built against the current header
   CHECK(plugin.info().manifest.at("displayName") == "C minimal");
   CHECK(plugin.info().sha256.size() == 64);
   CHECK(plugin.Implements("findContact"));
