@@ -26,6 +26,8 @@ class RingCentralClient;
 
 namespace crmhost::contract {
 
+class DeveloperPortal;
+
 struct App {
   store::Store& store;
   plugins::Registry& registry;
@@ -37,6 +39,8 @@ struct App {
   // daemon's outbound client. Null only in setups without OAuth or RingCentral checks.
   identity::OAuthClient* oauth = nullptr;
   identity::RingCentralClient* ringcentral = nullptr;
+  // Developer Portal connector manifests (managed login fields); null: never asked.
+  DeveloperPortal* portal = nullptr;
   // This server's public base URL (manifest serverUrl, MCP-style OAuth callback links).
   std::string server_url;
   // Top-level manifest fields (author, version, ...) that /crmManifest puts around the plugins'

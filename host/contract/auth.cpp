@@ -72,7 +72,13 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   }
 
   // Values the account's admin manages fill the form (contract §6.1).
-  const ManagedLogin managed = ApplyManagedValues(app, plugin, platform, rc, additional);
+  // The login form: a Developer Portal connector's when the client names one (connectorId),
+  // else the plugin's. Only a caller known to RingCentral has managed values to apply.
+  const std::vector<LoginField> fields =
+      rc.account_id.empty()
+          ? std::vector<LoginField>()
+          : LoginFields(app, plugin, platform, ConnectorRefOf(body), rc.account_id);
+  const ManagedLogin managed = ApplyManagedValues(app, fields, platform, rc, additional);
   if (managed.has_managed && !rc.account_id.empty() && !managed.missing_required.empty()) {
     json::array missing;
     for (auto& m : managed.missing_required)
@@ -116,7 +122,7 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   auto* user_info = js::Get(*result, "platformUserInfo");
   if (!js::Truthy(js::Get(*result, "successful")) || !user_info || !user_info->is_object() ||
       !js::Get(user_info->get_object(), "id")) {
-    RecordManagedLogin(app, plugin, platform, rc, submitted, false, rc.admin);
+    RecordManagedLogin(app, fields, platform, rc, submitted, false, rc.admin);
     return http::HttpResponse::Json(400, out);
   }
   const auto& pui = user_info->get_object();
@@ -132,7 +138,7 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   save.rc_account_id = rc.account_id;
   if (auto h = req.Header("rc-extension-id")) save.hashed_rc_extension_id = std::string(*h);
   auto saved = SaveUserInfo(app, pui, save);
-  if (saved.ok()) RecordManagedLogin(app, plugin, platform, rc, submitted, true, rc.admin);
+  if (saved.ok()) RecordManagedLogin(app, fields, platform, rc, submitted, true, rc.admin);
   if (!saved.ok()) {
     spdlog::error("saving user failed: {}", saved.status().ToString());
     json::object fail;

@@ -72,7 +72,7 @@ http::HttpResponse ApiKeyState(App& app, http::HttpRequest& req) {
   if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
     return std::move(refused->response);
   auto& call = std::get<PluginCall>(opened);
-  const auto fields = LoginFields(call.plugin());
+  const auto fields = LoginFields(app, call.plugin(), platform, ConnectorRefOf(req), rc.account_id);
   std::vector<std::string> required;
   for (auto& f : fields)
     if (f.required) required.push_back(f.id);
@@ -178,7 +178,8 @@ http::HttpResponse GetManagedAuth(App& app, http::HttpRequest& req, const JwtSta
   if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
     return std::move(refused->response);
   auto& call = std::get<PluginCall>(opened);
-  const auto fields = LoginFields(call.plugin());
+  const auto fields =
+      LoginFields(app, call.plugin(), caller.platform, ConnectorRefOf(req), rc.account_id);
   json::array user_values;
   auto rows =
       app.store.Scan(store::Table::kAccountData, store::KeyOf({rc.account_id, caller.platform}));
@@ -222,8 +223,6 @@ http::HttpResponse PostManagedAuth(App& app, http::HttpRequest& req, const JwtSt
   auto opened = PluginCall::Open(app, req, caller.platform);
   if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
     return std::move(refused->response);
-  auto& call = std::get<PluginCall>(opened);
-  const auto fields = LoginFields(call.plugin());
   const std::string key = scope == "org" ? std::string(kOrgKey) : UserKey(ext);
   auto existing = app.store.GetAccountData(rc.account_id, caller.platform, key);
   json::object record = existing.ok() && existing.value() && existing.value()->is_object()
@@ -232,13 +231,11 @@ http::HttpResponse PostManagedAuth(App& app, http::HttpRequest& req, const JwtSt
   json::object stored = record.contains("fields") && record["fields"].is_object()
                             ? record["fields"].get_object()
                             : json::object();
-  const std::string field_scope = scope == "org" ? "account" : "user";
+  // Every filled value is kept, as the reference does: the fields may be defined by a Developer
+  // Portal connector this request does not name, and only managed fields are ever applied.
   if (auto* values = js::Get(body, "values"); values && values->is_object())
-    for (auto& [k, v] : values->get_object()) {
-      if (!Filled(&v)) continue;  // empty values are ignored, not cleared
-      for (auto& f : fields)
-        if (f.managed && f.scope == field_scope && f.id == k) stored[k] = v;
-    }
+    for (auto& [k, v] : values->get_object())
+      if (Filled(&v)) stored[k] = v;  // empty values are ignored, not cleared
   if (auto* remove = js::Get(body, "fieldsToRemove"); remove && remove->is_array())
     for (auto& k : remove->get_array())
       if (k.is_string()) stored.erase(k.get_string());
@@ -265,7 +262,7 @@ http::HttpResponse ManagedAuthOptions(App& app, http::HttpRequest& req) {
   if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
     return std::move(refused->response);
   auto& call = std::get<PluginCall>(opened);
-  const auto fields = LoginFields(call.plugin());
+  const auto fields = LoginFields(app, call.plugin(), platform, ConnectorRefOf(req), rc.account_id);
   const std::string field =
       js::Get(body, "fieldConst") ? js::ToString(*js::Get(body, "fieldConst")) : "";
   const bool dynamic = std::any_of(fields.begin(), fields.end(), [&](const LoginField& f) {
@@ -302,11 +299,10 @@ http::HttpResponse ManagedAuthOptions(App& app, http::HttpRequest& req) {
 
 }  // namespace
 
-std::vector<LoginField> LoginFields(const plugins::PluginVersion& plugin) {
+namespace {
+
+std::vector<LoginField> FieldsIn(const json::value* content) {
   std::vector<LoginField> out;
-  const json::value& m = plugin.info().manifest;
-  const json::value* content =
-      js::Get(js::Get(js::Get(js::Get(&m, "auth"), "apiKey"), "page"), "content");
   if (!content || !content->is_array()) return out;
   for (auto& c : content->get_array()) {
     if (!c.is_object() || !js::Get(c.get_object(), "const")) continue;
@@ -324,6 +320,46 @@ std::vector<LoginField> LoginFields(const plugins::PluginVersion& plugin) {
   return out;
 }
 
+const json::value* ApiKeyContent(const json::value* platform_entry) {
+  return js::Get(js::Get(js::Get(js::Get(platform_entry, "auth"), "apiKey"), "page"), "content");
+}
+
+}  // namespace
+
+std::vector<LoginField> LoginFields(App& app, const plugins::PluginVersion& plugin,
+                                    const std::string& platform, const ConnectorRef& connector,
+                                    const std::string& rc_account_id) {
+  if (app.portal && !connector.connector_id.empty()) {
+    auto manifest = app.portal->Manifest(connector, rc_account_id);
+    if (manifest) {
+      const json::value* content =
+          ApiKeyContent(js::Get(js::Get(&*manifest, "platforms"), platform));
+      if (content && content->is_array()) return FieldsIn(content);
+    }
+  }
+  return FieldsIn(ApiKeyContent(&plugin.info().manifest));
+}
+
+ConnectorRef ConnectorRefOf(const http::HttpRequest& req) {
+  ConnectorRef r;
+  if (auto v = req.Query("connectorId")) r.connector_id = std::string(*v);
+  if (auto v = req.Query("devRcAccountId")) r.dev_account_id = std::string(*v);
+  r.is_private = req.Query("isPrivate") == std::optional<std::string_view>("true");
+  return r;
+}
+
+ConnectorRef ConnectorRefOf(const json::object& body) {
+  ConnectorRef r;
+  auto text = [&](const char* name) {
+    const json::value* v = js::Get(body, name);
+    return v && (v->is_string() || v->is_number()) ? js::ToString(*v) : std::string();
+  };
+  r.connector_id = text("connectorId");
+  r.dev_account_id = text("devRcAccountId");
+  r.is_private = js::Truthy(js::Get(body, "isPrivate"));
+  return r;
+}
+
 bool HasManagedFields(const std::vector<LoginField>& fields) {
   return std::any_of(fields.begin(), fields.end(), [](const LoginField& f) { return f.managed; });
 }
@@ -337,11 +373,10 @@ json::object UserValues(App& app, const std::string& account, const std::string&
   return FieldsOf(app, account, platform, UserKey(extension));
 }
 
-ManagedLogin ApplyManagedValues(App& app, const plugins::PluginVersion& plugin,
+ManagedLogin ApplyManagedValues(App& app, const std::vector<LoginField>& fields,
                                 const std::string& platform, const identity::RcIdentity& rc,
                                 json::object& additional) {
   ManagedLogin r;
-  const auto fields = LoginFields(plugin);
   r.has_managed = HasManagedFields(fields);
   if (!r.has_managed || rc.account_id.empty()) return r;
   auto failure = app.store.GetAccountData(rc.account_id, platform, FailureKey(rc.extension_id));
@@ -360,10 +395,9 @@ ManagedLogin ApplyManagedValues(App& app, const plugins::PluginVersion& plugin,
   return r;
 }
 
-void RecordManagedLogin(App& app, const plugins::PluginVersion& plugin, const std::string& platform,
-                        const identity::RcIdentity& rc, const json::object& submitted,
-                        bool succeeded, bool is_admin) {
-  const auto fields = LoginFields(plugin);
+void RecordManagedLogin(App& app, const std::vector<LoginField>& fields,
+                        const std::string& platform, const identity::RcIdentity& rc,
+                        const json::object& submitted, bool succeeded, bool is_admin) {
   if (!HasManagedFields(fields) || rc.account_id.empty()) return;
   if (!succeeded) {
     (void)app.store.PutAccountData(rc.account_id, platform, FailureKey(rc.extension_id),

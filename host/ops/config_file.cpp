@@ -133,6 +133,8 @@ class Reader {
         {"hash_key_file", Text(o.hash_key_file)},
         {"manifest_file", Text(o.manifest_file)},
         {"ringcentral_server", Text(o.ringcentral_server)},
+        {"developer_portal_url", Text(o.developer_portal_url)},
+        {"developer_portal_ttl", Integer(o.developer_portal_ttl_s, 0, 86400)},
         {"io_threads", Integer(o.io_threads, 1, 64)},
         {"workers", Integer(o.workers, 0, 64)},
         {"max_inflight", Integer(o.max_inflight, 1, 1 << 20)},

@@ -24,6 +24,7 @@
 #include "common/worker_pool.h"
 #include "contract/app.h"
 #include "contract/body_limits.h"
+#include "contract/developer_portal.h"
 #include "contract/housekeeping.h"
 #include "crmhost/encoding.h"
 #include "crmhost/store/cipher.h"
@@ -273,6 +274,10 @@ int RunDaemon(const Options& o, DaemonControl* control) {
   rco.server = o.ringcentral_server;
   rco.admin_extension_ids.insert(o.admin_extension_ids.begin(), o.admin_extension_ids.end());
   identity::RingCentralClient ringcentral(*http_client, rco, &NowMs);
+  contract::DeveloperPortal portal(
+      *http_client,
+      {.base_url = o.developer_portal_url, .ttl = std::chrono::seconds(o.developer_portal_ttl_s)},
+      &NowMs);
   contract::App app{.store = *store,
                     .registry = registry,
                     .jwt = jwt,
@@ -280,6 +285,7 @@ int RunDaemon(const Options& o, DaemonControl* control) {
                     .now_ms = &NowMs,
                     .oauth = &oauth,
                     .ringcentral = &ringcentral,
+                    .portal = &portal,
                     .server_url = o.server_url.empty() ? "http://" + o.listen_address + ":" +
                                                              std::to_string(o.listen_port)
                                                        : o.server_url,

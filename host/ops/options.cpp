@@ -153,6 +153,13 @@ std::variant<Options, int> ParseOptions(int argc, char** argv) {
   app.add_option("--hash-key-file", o.hash_key_file, "salt for hashing RingCentral ids (HASH_KEY)");
   app.add_option("--ringcentral-server", o.ringcentral_server, "RingCentral API base URL")
       ->capture_default_str();
+  app.add_option("--developer-portal-url", o.developer_portal_url,
+                 "App Connect Developer Portal base URL (connector manifests)")
+      ->capture_default_str();
+  app.add_option("--developer-portal-ttl", o.developer_portal_ttl_s,
+                 "seconds a Developer Portal manifest is cached")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400));
   app.add_option("--admin-extension-id", o.admin_extension_ids,
                  "RingCentral extension treated as an admin");
   app.add_option("--manifest-file", o.manifest_file, "top-level /crmManifest fields (JSON)");

@@ -102,6 +102,12 @@ struct Options {
   // --ringcentral-server URL: where RingCentral identity and admin checks go.
   // Default: https://platform.ringcentral.com.
   std::string ringcentral_server = "https://platform.ringcentral.com";
+  // --developer-portal-url URL: the App Connect Developer Portal whose public API serves
+  // connector manifests (managed login fields of connectorId). Default: the reference's.
+  std::string developer_portal_url = "https://appconnect.labs.ringcentral.com";
+  // --developer-portal-ttl SECONDS: how long a fetched manifest is used before it is asked for
+  // again (a failing portal's last answer is used for a day beyond).
+  int developer_portal_ttl_s = 300;
   // --admin-extension-id ID (repeatable): RingCentral extensions treated as admins (development).
   std::vector<std::string> admin_extension_ids;
   // --manifest-file FILE: top-level manifest fields (author, version, redirectUri, ...) merged
