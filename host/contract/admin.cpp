@@ -8,7 +8,10 @@
 // /admin/settings never returns RingCentral admin tokens (we do not keep any).
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <crmhost/sdk/js.hpp>
+#include <crmhost/sdk/time.hpp>
 
 #include "contract/app.h"
 #include "contract/crm_oauth.h"
@@ -50,6 +53,13 @@ http::HttpResponse GetAdminSettings(App& app, http::HttpRequest& req, const JwtS
   if (!found)
     return http::HttpResponse::Json(
         200, json::object{{"customConnector", nullptr}, {"userSettings", json::object()}});
+  // The row as the reference's table gives it: every column (null when unset; the RingCentral
+  // admin token columns are never kept, see docs/API.md), timestamps as ISO 8601 text.
+  for (const char* column : {"userSettings", "customAdapter", "userMappings"})
+    if (!row.contains(column)) row[column] = nullptr;
+  for (const char* stamp : {"createdAt", "updatedAt"})
+    if (const json::value* v = row.if_contains(stamp); v && v->is_number())
+      row[stamp] = sdk::time::FormatIso8601(int64_t(js::ToNumber(*v)));
   return http::HttpResponse::Json(200, row);
 }
 
@@ -81,12 +91,14 @@ std::string RcName(const json::object& ext) {
          js::TextOrEmpty(js::Get(ext, "lastName"));
 }
 
-// What the client shows for a mapped extension; absent fields stay absent.
+// What the client shows for a mapped extension: a missing number or email is "".
 json::object RcUser(const json::object& ext) {
   json::object u{{"extensionId", ext.contains("id") ? ext.at("id") : json::value()},
                  {"name", RcName(ext)}};
-  for (const char* k : {"extensionNumber", "email"})
-    if (auto* v = ext.if_contains(k)) u[k] = *v;
+  for (const char* k : {"extensionNumber", "email"}) {
+    const json::value* v = ext.if_contains(k);
+    u[k] = v && !v->is_null() ? *v : json::value("");  // the reference's `?? ''`
+  }
   return u;
 }
 
@@ -129,12 +141,6 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
 
   json::array extensions;
   if (auto* l = js::Get(body, "rcExtensionList"); l && l->is_array()) extensions = l->get_array();
-  auto find_ext = [&](const std::string& id) -> const json::object* {
-    for (auto& e : extensions)
-      if (e.is_object() && js::TextOrEmpty(js::Get(e.get_object(), "id")) == id)
-        return &e.get_object();
-    return nullptr;
-  };
 
   const std::string key = AdminConfigKey(app, std::get<identity::RcIdentity>(admin).account_id);
   json::object row = LoadAdminConfig(app, key);
@@ -147,19 +153,26 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
     if (!crm_v.is_object()) continue;
     const json::object& crm = crm_v.get_object();
     const std::string crm_id = js::TextOrEmpty(js::Get(crm, "id"));
+    auto or_empty = [&crm](const char* k) {
+      const json::value* v = crm.if_contains(k);
+      return v && !v->is_null() ? *v : json::value("");
+    };
     json::object crm_user{{"id", crm.contains("id") ? crm.at("id") : json::value()},
-                          {"name", crm.contains("name") ? crm.at("name") : json::value()},
-                          {"email", crm.contains("email") ? crm.at("email") : json::value("")}};
+                          {"name", or_empty("name")},
+                          {"email", or_empty("email")}};
     json::array rc_users;
     const json::object* existing = nullptr;
     for (auto& m : mappings)
       if (m.is_object() && js::TextOrEmpty(js::Get(m.get_object(), "crmUserId")) == crm_id)
         existing = &m.get_object();
     if (existing) {
-      for (const auto& id : MappedIds(*existing)) {
-        const json::object* ext = find_ext(id);
-        rc_users.push_back(ext ? RcUser(*ext) : json::object{{"extensionId", id}});
-      }
+      // The mapped extensions the client listed, in its list's order; ids it did not list are
+      // left out (the reference filters the list by the mapping).
+      const std::vector<std::string> ids = MappedIds(*existing);
+      for (auto& e : extensions)
+        if (e.is_object() && std::find(ids.begin(), ids.end(),
+                                       js::TextOrEmpty(js::Get(e.get_object(), "id"))) != ids.end())
+          rc_users.push_back(RcUser(e.get_object()));
     } else {
       // Auto-match: the same email, else the same name, else "first last" equal to the name.
       const std::string email = js::TextOrEmpty(js::Get(crm, "email"));

@@ -7,6 +7,8 @@
 // under a per-conversation lock, so two simultaneous requests cannot create two CRM logs.
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 #include <crmhost/sdk/js.hpp>
 
 #include "contract/app.h"
@@ -118,7 +120,9 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
 
   std::string conversation_id = js::TextOrEmpty(js::Get(log_info, "conversationId"));
   std::string conversation_log_id = js::TextOrEmpty(js::Get(log_info, "conversationLogId"));
-  if (group) {
+  // A group conversation is logged per contact: its ids carry the contact id (not a shared
+  // conversation's, which is one log for the whole conversation, as in the reference).
+  if (group && !shared) {
     conversation_id += "-" + contact_id_s;
     conversation_log_id += "-" + contact_id_s;
   }
@@ -160,7 +164,15 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
   };
 
   json::array log_ids;
-  json::value return_message;
+  // The answer's returnMessage is the last processed message's operation's, absent when that
+  // operation gave none (an append usually does), null when no message was new: what the
+  // reference's loop leaves behind.
+  std::optional<json::value> return_message = json::value(nullptr);
+  auto take_message = [&return_message](const plugins::OpOutcome& out) {
+    const json::object* o = out.value.if_object();
+    const json::value* m = o ? o->if_contains("returnMessage") : nullptr;
+    return_message = m ? std::optional<json::value>(*m) : std::nullopt;
+  };
   if (shared) {
     json::object in = base;
     in["sharedSMSLogContent"] =
@@ -170,7 +182,8 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
     if (conversation.value()) {
       in["existingMessageLog"] = *conversation.value();
       out = call.Invoke("updateMessageLog", in, extra_secrets);
-      if (!out.ok()) return call.Failed("updateMessageLog", out);
+      // The reference answers every failure of this route as createMessageLog's.
+      if (!out.ok()) return call.Failed("createMessageLog", out);
     } else {
       in["hashedAccountId"] = hashed_account;
       out = call.Invoke("createMessageLog", in, extra_secrets);
@@ -180,7 +193,7 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
         log_ids.push_back(json::value(conversation_log_id));
       }
     }
-    if (auto* m = js::Get(&out.value, "returnMessage")) return_message = *m;
+    take_message(out);
   } else {
     // Oldest first: the client sends newest first.
     for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
@@ -200,7 +213,7 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
       if (conversation.value()) {
         in["existingMessageLog"] = *conversation.value();
         out = call.Invoke("updateMessageLog", in, extra_secrets);
-        if (!out.ok()) return call.Failed("updateMessageLog", out);
+        if (!out.ok()) return call.Failed("createMessageLog", out);
         log_id = conversation.value()->at("thirdPartyLogId");
       } else {
         if (group && correspondents) in["correspondents"] = *correspondents;
@@ -209,15 +222,18 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
         if (!out.ok()) return call.Failed("createMessageLog", out);
         if (auto* l = js::Get(&out.value, "logId")) log_id = *l;
       }
-      if (auto* m = js::Get(&out.value, "returnMessage")) return_message = *m;
+      take_message(out);
       if (js::Truthy(&log_id)) {
         if (!record(id, log_id).ok()) return Failure(DatabaseErrorMessage());
-        // The ids of the rows inserted, which are strings (the client sends numbers).
-        log_ids.push_back(json::value(IdString(*mid)));
+        // The ids of the rows inserted: strings (the client sends numbers), with the contact
+        // id appended in a group conversation.
+        log_ids.push_back(json::value(id));
       }
     }
   }
-  json::object resp{{"successful", true}, {"returnMessage", return_message}, {"logIds", log_ids}};
+  json::object resp{{"successful", true}};
+  if (return_message) resp["returnMessage"] = std::move(*return_message);
+  resp["logIds"] = std::move(log_ids);
   return call.Served(http::HttpResponse::Json(200, resp));
 }
 

@@ -114,17 +114,25 @@ std::optional<std::string> HashedAccountOf(App& app, const http::HttpRequest& re
 http::HttpResponse PreloadSettings(App& app, http::HttpRequest& req) {
   if (RcAccessTokenOf(req, nullptr).empty() && !req.Query("rcAccountId"))
     return http::HttpResponse::Text(400, "Cannot find rc user login");
+  // The client's (already hashed) rcAccountId wins over asking RingCentral, as in the reference.
   std::string hashed;
-  if (!RcAccessTokenOf(req, nullptr).empty()) {
+  if (auto q = req.Query("rcAccountId"); q && !q->empty()) {
+    hashed = std::string(*q);
+  } else {
     auto who = RequireRcIdentity(app, req, nullptr);
     if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
     hashed = AdminConfigKey(app, std::get<identity::RcIdentity>(who).account_id);
-  } else {
-    hashed = std::string(*req.Query("rcAccountId"));
   }
-  auto settings = AdminSettings(app, hashed);
-  return http::HttpResponse::Json(
-      200, json::object{{"userSettings", settings ? json::value(*settings) : json::object()}});
+  // The admin row's userSettings as stored: the key is left out when the account has no admin
+  // configuration, null when the configuration has no user settings.
+  json::object out;
+  auto row = app.store.Get(store::Table::kAdmin, hashed);
+  if (!row.ok()) return http::HttpResponse::Error(400, "Database operation failed");
+  if (row.value() && row.value()->is_object()) {
+    const json::value* s = js::Get(&*row.value(), "userSettings");
+    out["userSettings"] = s ? *s : json::value(nullptr);
+  }
+  return http::HttpResponse::Json(200, out);
 }
 
 http::HttpResponse GetSettings(App& app, http::HttpRequest& req, const JwtState& jwt) {

@@ -424,10 +424,10 @@ class Clio {
       throw sdk::upstream_error(200, "Clio answered no communication");
     const json::object& comm = data->get_object();
     const std::string body = js::TextOrEmpty(sdk::field(comm, "body"));
-    json::object info{{"subject", ValueOr(comm, "subject")},
-                      {"note", sdk::contract::PlainTextNote(body)},
-                      {"fullBody", body},
-                      {"fullLogResponse", comm}};
+    json::object info{{"subject", ValueOr(comm, "subject")}};
+    if (sdk::contract::HasPlainTextNote(body)) info["note"] = sdk::contract::PlainTextNote(body);
+    info["fullBody"] = body;
+    info["fullLogResponse"] = comm;
     // The contact is whichever participant is not a user.
     const json::value* contact_id = nullptr;
     for (const char* side : {"senders", "receivers"}) {
@@ -905,12 +905,20 @@ class Clio {
       const json::object& o = m.get_object();
       const std::string status = js::TextOrEmpty(sdk::field(o, "status"));
       if (!closed && status == "Closed") return;
-      const std::string description = js::TextOrEmpty(sdk::field(o, "description"));
-      json::object option{
-          {"const", ValueOr(o, "id")},
-          {"title", ValueOr(o, "display_number")},
-          {"description", with_status ? status + " - " + description : description}};
-      if (with_status) option["status"] = ValueOr(o, "status");
+      // As the reference builds them: the status always (when Clio sent one); the description
+      // raw, or as the text "<status> - <description>" (JavaScript's "null"/"undefined" in it).
+      auto as_text = [](const json::value* v) {
+        return !v             ? std::string("undefined")
+               : v->is_null() ? std::string("null")
+                              : js::ToString(*v);
+      };
+      const json::value* description = o.if_contains("description");
+      json::object option{{"const", ValueOr(o, "id")}, {"title", ValueOr(o, "display_number")}};
+      if (with_status)
+        option["description"] = as_text(o.if_contains("status")) + " - " + as_text(description);
+      else if (description)
+        option["description"] = *description;
+      if (const json::value* st = o.if_contains("status")) option["status"] = *st;
       out.push_back(std::move(option));
     };
     json::value direct = clio.Get(

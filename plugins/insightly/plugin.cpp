@@ -273,8 +273,9 @@ class Insightly {
     const std::string details = sdk::string_field(e, "DETAILS");
     json::object info{{"subject", sdk::contract::ValueOr(e, "TITLE")},
                       {"fullBody", details},
-                      {"fullLogResponse", e},
-                      {"note", sdk::contract::PlainTextNote(details)}};
+                      {"fullLogResponse", e}};
+    if (sdk::contract::HasPlainTextNote(details))
+      info["note"] = sdk::contract::PlainTextNote(details);
     json::object dispositions;
     const json::value* links = js::Get(e, "LINKS");
     if (links && links->is_array()) {
@@ -570,29 +571,29 @@ class Insightly {
                            {"const", sdk::contract::ValueOr(linked, k.id_field)}});
         }
       }
-    std::string phone_value;
-    if (const json::value* p = js::Get(r, phone_field); p && !p->is_null()) {
-      phone_value = js::ToString(*p);
-    } else if (const json::value* cf = js::Get(r, "CUSTOMFIELDS"); cf && cf->is_array()) {
-      for (auto& f : cf->get_array())
-        if (f.is_object() && sdk::string_field(f.get_object(), "FIELD_NAME") == phone_field)
-          phone_value = Text(f.get_object(), "FIELD_VALUE");
-    }
+    // The reference copies Insightly's fields as they are: a null stays null, a missing field
+    // leaves its key out (the phone of a custom field is that field's value).
+    const json::value* phone = r.if_contains(phone_field);
+    if (!phone)
+      if (const json::value* cf = js::Get(r, "CUSTOMFIELDS"); cf && cf->is_array())
+        for (auto& f : cf->get_array())
+          if (f.is_object() && sdk::string_field(f.get_object(), "FIELD_NAME") == phone_field)
+            phone = f.get_object().if_contains("FIELD_VALUE");
     auto part = [&](std::string_view k) {
       const json::value* v = js::Get(r, k);
       return v && !v->is_null() ? js::ToString(*v) : std::string();
     };
     json::object out{
         {"id", sdk::contract::ValueOr(r, kind == Person::kContact ? "CONTACT_ID" : "LEAD_ID")},
-        {"name", part("FIRST_NAME") + " " + part("LAST_NAME")},
-        {"phone", phone_value},
-        {"additionalInfo", std::move(additional)},
-        {"type", kind == Person::kContact ? "Contact" : "Lead"}};
-    if (auto* v = sdk::field(r, "TITLE")) out["title"] = *v;
-    if (auto* v = sdk::field(r, "DATE_CREATED_UTC")) out["createdDate"] = *v;
-    const json::value* recent = sdk::field(r, "LAST_ACTIVITY_DATE_UTC");
-    if (!js::Truthy(recent)) recent = sdk::field(r, "DATE_UPDATED_UTC");
+        {"name", part("FIRST_NAME") + " " + part("LAST_NAME")}};
+    if (phone) out["phone"] = *phone;
+    if (auto* v = r.if_contains("TITLE")) out["title"] = *v;
+    if (auto* v = r.if_contains("DATE_CREATED_UTC")) out["createdDate"] = *v;
+    const json::value* recent = r.if_contains("LAST_ACTIVITY_DATE_UTC");
+    if (!js::Truthy(recent)) recent = r.if_contains("DATE_UPDATED_UTC");
     if (recent) out["mostRecentActivityDate"] = *recent;
+    out["additionalInfo"] = std::move(additional);
+    out["type"] = kind == Person::kContact ? "Contact" : "Lead";
     return out;
   }
 

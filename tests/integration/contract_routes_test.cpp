@@ -226,16 +226,17 @@ TEST_CASE("message logs: once per message, one CRM log per conversation", "[mess
   CHECK(repeat.Json().at("logIds").as_array().empty());
   CHECK(repeat.Json().at("returnMessage").is_null());
 
-  // A group SMS: ids are scoped per contact, so the same message logs once for each contact.
+  // A group SMS: ids are scoped per contact, so the same message logs once for each contact;
+  // logIds are those scoped row ids ("<message>-<contact>"), as the reference inserts them.
   json::array two{json::object{{"phoneNumber", "+14155550100"}},
                   json::object{{"phoneNumber", "+14155550200"}}};
   auto group = h.Send("POST", "/messageLog", jwt,
                       MessageBody(json::array{Sms("g1", "hello all", "Outbound")}, "conv-g", two));
-  CHECK(group.Json().at("logIds") == json::array{"g1"});
+  CHECK(group.Json().at("logIds") == json::array{"g1-201"});
   auto group2 = MessageBody(json::array{Sms("g1", "hello all", "Outbound")}, "conv-g", two);
   group2["contactId"] = 202;
   auto g2 = h.Send("POST", "/messageLog", jwt, group2);
-  CHECK(g2.Json().at("logIds") == json::array{"g1"});
+  CHECK(g2.Json().at("logIds") == json::array{"g1-202"});
   CHECK(h.crm.message_log_count() == 3);
 
   // RingCentral message ids arrive as numbers; logIds are the ids of the rows inserted, which

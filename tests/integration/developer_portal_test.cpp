@@ -13,11 +13,6 @@ namespace json = boost::json;
 
 namespace {
 
-using Headers = std::vector<std::pair<std::string, std::string>>;
-Headers Rc(const char* token) {
-  return {{"X-RC-Access-Token", token}};
-}
-
 // The portal's manifest for the "testkey" platform: an account-wide key and region, both
 // required and managed (the plugin's own form has apiKey, team and an unmanaged region).
 const char* kPortalManifest = R"({"platforms":{"testkey":{"name":"testkey","auth":{

@@ -224,6 +224,14 @@ TEST_CASE("Insightly: call logs are linked events, read back, updated and re-lin
   CHECK(data.at("note") == "Asked about the engine");
   CHECK(data.at("contactName") == "Ada Lovelace");
   CHECK(data.at("dispositions") == json::parse(R"({"organisation":301,"opportunity":401})"));
+  // A body with no note line: logData has no "note" key at all (the reference's undefined).
+  h.fake.SetEventDetails(7001, "- Summary: nothing typed");
+  const json::value bare =
+      h.Get("/callLog?sessionIds=s1&hashedExtensionId=hashed-ext-105&requireDetails=true", jwt)
+          .Json();
+  CHECK_FALSE(bare.at("logs").at(0).at("logData").as_object().contains("note"));
+  CHECK(bare.at("logs").at(0).at("logData").at("fullBody") == "- Summary: nothing typed");
+  h.fake.SetEventDetails(7001, details);
 
   // A line typed in Insightly survives the update; note, recording and AI note are added.
   h.fake.SetEventDetails(7001, details + "\nCalled back from the desk phone");

@@ -20,6 +20,11 @@
 
 namespace crmhost::testing {
 
+// The header a client sends its RingCentral access token in.
+inline std::vector<std::pair<std::string, std::string>> Rc(const char* token) {
+  return {{"X-RC-Access-Token", token}};
+}
+
 struct TestCrmHarness {
   TempDir dir;
   FakeTestCrm crm;

@@ -3,6 +3,8 @@
 // 102; account 4001: user ext 201).
 #include <catch2/catch.hpp>
 
+#include <regex>
+
 #include "integration/testcrm_harness.h"
 
 namespace crmhost::testing {
@@ -11,9 +13,6 @@ namespace json = boost::json;
 namespace {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
-Headers Rc(const char* token) {
-  return {{"X-RC-Access-Token", token}};
-}
 
 HttpResult PostJson(uint16_t port, const std::string& target, const json::value& body,
                     Headers headers) {
@@ -54,10 +53,18 @@ TEST_CASE("admin settings need a RingCentral admin", "[admin]") {
   ExpectSchema("/admin/settings", "get", row);
   CHECK(row.Json().at("userSettings") == settings);
   CHECK_FALSE(row.Json().as_object().contains("adminAccessToken"));
-  // Another account sees nothing of it.
+  // The row as the reference's table answers it: ISO timestamps, unset columns null.
+  const json::value stored = row.Json();
+  CHECK(std::regex_match(std::string(stored.at("createdAt").as_string()),
+                         std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+  CHECK(stored.at("updatedAt").is_string());
+  CHECK(stored.at("customAdapter").is_null());
+  CHECK(stored.at("userMappings").is_null());
+  // Another account sees nothing of it: no admin configuration, no userSettings key (the
+  // reference's undefined).
   auto other = Request(h.port(), "GET", "/user/preloadSettings", {},
                        Rc(FakeRingCentral::kOtherAccountToken));
-  CHECK(other.body == R"({"userSettings":{}})");
+  CHECK(other.body == "{}");
   // RingCentral was asked once per token, not once per request (60 s cache).
   CHECK(h.rc.server().count("GET", "/restapi/v1.0/account/~/extension/~") == 4);
   // RingCentral tokens are neither logged nor stored.

@@ -68,6 +68,13 @@ inline const json::value* AssignedCrmUser(const json::object& in) {
   return nullptr;
 }
 
+// Whether a plain-text log body has a note line at all ("- Note: " or "- Agent notes: "): the
+// reference's getCallLog leaves "note" out of its answer when it has none.
+inline bool HasPlainTextNote(const std::string& body) {
+  return body.find("- Note: ") != std::string::npos ||
+         body.find("- Agent notes: ") != std::string::npos;
+}
+
 // The agent's note in a plain-text log body the host composed: the text after "- Note: " (or
 // "- Agent notes: ") up to the next "- Label:" line, trimmed; "" when there is none.
 inline std::string PlainTextNote(const std::string& body) {
