@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <crmhost/sdk/js.hpp>
+#include <crmhost/sdk/time.hpp>
 
 #include "contract/app.h"
 #include "contract/errors.h"
@@ -52,6 +53,17 @@ http::HttpResponse Create(App& app, http::HttpRequest& req, const Caller& caller
   const json::object& body = std::get<json::object>(parsed);
   const json::value* contact = js::Get(body, "contactId");
   if (!contact) return http::HttpResponse::Error(400, "contactId is required");
+  // The reference's schedule looks the user up first.
+  auto user = app.store.GetUser(caller.user_id);
+  if (!user.ok()) return Failure(DatabaseErrorMessage());
+  if (!user.value()) return http::HttpResponse::Error(400, "User not found");
+  // scheduledAt is kept as a date (the reference's `new Date(...)`): ISO 8601 with milliseconds
+  // whatever form it came in; what is no date stays as sent.
+  json::value scheduled;
+  if (const json::value* at = js::Get(body, "scheduledAt"); js::Truthy(at)) {
+    auto ms = sdk::time::ParseTimestamp(*at);
+    scheduled = ms ? json::value(sdk::time::FormatIso8601(*ms)) : AsString(*at);
+  }
   const std::string id = NewId();
   const std::string now = IsoNow(app.now_ms());
   json::object row{{"id", id},
@@ -60,8 +72,7 @@ http::HttpResponse Create(App& app, http::HttpRequest& req, const Caller& caller
                    {"contactType", js::Get(body, "contactType") ? AsString(body.at("contactType"))
                                                                 : json::value("contact")},
                    {"status", "scheduled"},
-                   {"scheduledAt", js::Get(body, "scheduledAt") ? AsString(body.at("scheduledAt"))
-                                                                : json::value()},
+                   {"scheduledAt", scheduled},
                    {"lastCallAt", nullptr},
                    {"createdAt", now},
                    {"updatedAt", now}};

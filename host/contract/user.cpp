@@ -20,63 +20,72 @@ const json::object* ObjectAt(const json::object& o, std::string_view key) {
   return v ? v->if_object() : nullptr;
 }
 
-bool Customizable(const json::object& entry, bool fallback) {
-  if (auto* c = entry.if_contains("customizable"); c && !c->is_null()) return js::Truthy(c);
-  if (auto* c = entry.if_contains("isCustomizable"); c && !c->is_null()) return js::Truthy(c);
-  return fallback;
+// The merge the reference's getUserSettings does, with JavaScript's truthiness: for every key of
+// the admin's settings, then of the user's,
+//  * an admin entry marked isRemoved hides the key;
+//  * where the admin has no entry or lets users customize it, and the user has one, the user's
+//    value, defaultValue and options with customizable:true;
+//  * otherwise the admin's entry as it is.
+// plugin_<id> keys merge their config field by field: an admin field the user may not
+// customize, or one the user left empty, wins; the user's other fields say whether they are
+// customizable; a user with no config gets the admin's, and the key goes when neither has one.
+bool Truthy(const json::value* v) {
+  return js::Truthy(v);
+}
+const json::value* Field(const json::value* o, std::string_view key) {
+  const json::object* obj = o ? o->if_object() : nullptr;
+  return obj ? obj->if_contains(key) : nullptr;
 }
 
-bool HasValue(const json::object* entry) {
-  return entry && entry->contains("value");
-}
-
-// A plugin_<id> key: the admin's and the user's config fields, field by field.
-std::optional<json::value> MergePlugin(const json::object* admin, const json::object* user) {
-  const json::object* admin_cfg = admin ? ObjectAt(*admin, "value") : nullptr;
-  admin_cfg = admin_cfg ? ObjectAt(*admin_cfg, "config") : nullptr;
-  const json::object* user_cfg = user ? ObjectAt(*user, "value") : nullptr;
-  user_cfg = user_cfg ? ObjectAt(*user_cfg, "config") : nullptr;
-  if (!admin_cfg && !user_cfg) return std::nullopt;
-  if (!user_cfg || user_cfg->empty()) return admin ? json::value(*admin) : json::value(*user);
-  json::object config;
-  if (admin_cfg)
-    for (auto& [field, a] : *admin_cfg) {
-      const json::object* af = a.if_object();
-      const json::object* uf = ObjectAt(*user_cfg, field);
-      if (af && (!Customizable(*af, true) || !HasValue(uf))) {
-        config[field] = a;
-      } else if (uf) {
-        json::object kept = *uf;
-        kept["customizable"] = af ? Customizable(*af, true) : true;
-        config[field] = std::move(kept);
+// Returns false when the key is to be dropped.
+bool MergePluginConfig(json::object& entry, const json::value* admin) {
+  json::value* value = entry.if_contains("value");
+  json::object* value_obj = value ? value->if_object() : nullptr;
+  json::object* config = nullptr;
+  if (value_obj)
+    if (json::value* c = value_obj->if_contains("config");
+        c && c->is_object() && !c->get_object().empty())
+      config = &c->get_object();
+  const json::value* admin_cfg = Field(Field(admin, "value"), "config");
+  if (admin_cfg && admin_cfg->is_null()) admin_cfg = nullptr;
+  if (config) {
+    if (admin_cfg)
+      for (auto& [k, field] : *config) {
+        const json::value* af = Field(admin_cfg, k);
+        const bool admin_fixed = Truthy(af) && !Truthy(Field(af, "customizable"));
+        const bool user_empty = !Truthy(Field(&field, "value")) && Truthy(Field(af, "value"));
+        if (admin_fixed || user_empty) {
+          field = *af;
+        } else if (field.is_object()) {
+          const json::value* c = Field(af, "customizable");
+          field.get_object()["customizable"] = c && !c->is_null() ? *c : json::value(true);
+        }
       }
-    }
-  for (auto& [field, u] : *user_cfg)
-    if (!config.contains(field)) config[field] = u;
-  json::object out = *user;
-  json::object value = ObjectAt(out, "value") ? out["value"].get_object() : json::object();
-  value["config"] = std::move(config);
-  out["value"] = std::move(value);
-  return json::value(std::move(out));
+    return true;
+  }
+  if (!admin_cfg) return false;
+  if (!value_obj) {
+    entry["value"] = json::object();
+    value_obj = &entry["value"].get_object();
+  }
+  (*value_obj)["config"] =
+      admin_cfg->is_object() ? json::value(admin_cfg->get_object()) : *admin_cfg;
+  return true;
 }
 
-// What a user sees: the admin's entries where the admin fixed them, the user's own elsewhere.
 json::object EffectiveSettings(const json::object* admin, const json::object& user) {
   if (!admin) return user;
   json::object out;
   auto one = [&](std::string_view key) {
     if (out.contains(key)) return;
-    const json::object* a = ObjectAt(*admin, key);
-    const json::object* u = ObjectAt(user, key);
-    if (a && js::Truthy(js::Get(*a, "isRemoved"))) return;
-    if (key.rfind("plugin_", 0) == 0) {
-      if (auto merged = MergePlugin(a, u)) out[key] = std::move(*merged);
-      return;
-    }
-    if ((!a || Customizable(*a, false)) && HasValue(u)) {
-      json::object e{{"customizable", true}, {"value", u->at("value")}};
-      if (auto* d = u->if_contains("defaultValue")) e["defaultValue"] = *d;
-      if (auto* o = u->if_contains("options")) e["options"] = *o;
+    const json::value* a = admin->if_contains(key);
+    const json::value* u = user.if_contains(key);
+    if (Truthy(Field(a, "isRemoved"))) return;
+    if ((!a || Truthy(Field(a, "customizable"))) && u) {
+      json::object e{{"customizable", true}};
+      for (const char* k : {"value", "defaultValue", "options"})
+        if (const json::value* v = Field(u, k)) e[k] = *v;
+      if (key.rfind("plugin_", 0) == 0 && !MergePluginConfig(e, a)) return;
       out[key] = std::move(e);
     } else if (a) {
       out[key] = *a;
@@ -95,7 +104,7 @@ std::optional<json::object> AdminSettings(App& app, const std::string& hashed_ac
   auto row = app.store.Get(store::Table::kAdmin, hashed_account);
   if (!row.ok() || !row.value()) return std::nullopt;
   const json::value* s = js::Get(&*row.value(), "userSettings");
-  return s && s->is_object() ? std::optional<json::object>(s->get_object()) : json::object();
+  return s && s->is_object() ? std::optional<json::object>(s->get_object()) : std::nullopt;
 }
 
 // The hashed account id an admin configuration is stored under: from the RingCentral token

@@ -97,17 +97,22 @@ TEST_CASE("call-down list: a per-user queue", "[calldown]") {
   ExpectSchema("/calldown", "post", first);
   const std::string id1(first.Json().at("id").as_string());
   CHECK(id1.size() == 32);
-  auto second =
-      h.Send("POST", "/calldown", jwt,
-             json::object{{"contactId", "202"}, {"scheduledAt", "2026-12-01T09:00:00.000Z"}});
+  // scheduledAt as epoch milliseconds: kept as a date, answered in ISO 8601 like the rest.
+  auto second = h.Send("POST", "/calldown", jwt,
+                       json::object{{"contactId", "202"}, {"scheduledAt", 1764579600000}});
   const std::string id2(second.Json().at("id").as_string());
   CHECK(h.Send("POST", "/calldown", jwt, json::object{}).status == 400);
+  // A JWT whose user does not exist: the reference's 400 {"error":"User not found"}.
+  auto stranger = h.Send("POST", "/calldown", other, json::object{{"contactId", 1}});
+  CHECK(stranger.status == 400);
+  CHECK(stranger.body == R"({"error":"User not found"})");
 
   auto list = h.Get("/calldown", jwt);
   ExpectSchema("/calldown", "get", list);
   auto items = list.Json().at("items").as_array();
   REQUIRE(items.size() == 2);
   CHECK(items[0].at("id") == id2.c_str());  // earliest scheduledAt first
+  CHECK(items[0].at("scheduledAt") == "2025-12-01T09:00:00.000Z");
   CHECK(items[1].at("contactId") == "201");
   CHECK(items[1].at("status") == "scheduled");
   CHECK(h.Get("/calldown", other).Json().at("items").as_array().empty());

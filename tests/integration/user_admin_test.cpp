@@ -88,10 +88,16 @@ TEST_CASE("user settings: preload, merge with the admin's, save, refresh", "[use
       {"gone", json::object{{"value", 1}, {"isRemoved", true}}},
       {"plugin_x",
        json::object{
+           {"customizable", true},
            {"value",
             json::object{
                 {"config", json::object{{"a", json::object{{"value", 1}, {"customizable", false}}},
-                                        {"b", json::object{{"value", 2}}}}}}}}}};
+                                        {"b", json::object{{"value", 2}, {"customizable", true}}},
+                                        {"c", json::object{{"value", 3}}}}}}}}},
+      // A plugin entry the admin does not let users customize: the admin's, whole.
+      {"plugin_y",
+       json::object{
+           {"value", json::object{{"config", json::object{{"k", json::object{{"value", 4}}}}}}}}}};
   REQUIRE(PostJson(h.port(), "/admin/settings",
                    json::object{{"adminSettings", json::object{{"userSettings", admin}}}},
                    Rc(FakeRingCentral::kAdminToken))
@@ -114,7 +120,11 @@ TEST_CASE("user settings: preload, merge with the admin's, save, refresh", "[use
       {"plugin_x",
        json::object{
            {"value", json::object{{"config", json::object{{"a", json::object{{"value", 9}}},
-                                                          {"b", json::object{{"value", 7}}}}}}}}}};
+                                                          {"b", json::object{{"value", 7}}},
+                                                          {"c", json::object{{"value", 8}}}}}}}}},
+      {"plugin_y",
+       json::object{
+           {"value", json::object{{"config", json::object{{"k", json::object{{"value", 5}}}}}}}}}};
   auto posted = h.Send("POST", "/user/settings", jwt, json::object{{"userSettings", mine}});
   INFO(posted.body);
   CHECK(posted.status == 200);
@@ -129,9 +139,12 @@ TEST_CASE("user settings: preload, merge with the admin's, save, refresh", "[use
   CHECK(e.at("theme") == json::object{{"customizable", true}, {"value", "light"}});
   CHECK(e.at("own") == json::object{{"customizable", true}, {"value", 5}});
   CHECK_FALSE(e.contains("gone"));
-  auto& config = e.at("plugin_x").at("value").at("config");
-  CHECK(config.at("a") == json::object{{"value", 1}, {"customizable", false}});
-  CHECK(config.at("b") == json::object{{"value", 7}, {"customizable", true}});
+  // plugin_x, field by field: a and c (no customizable flag) are the admin's, b the user's.
+  CHECK(e.at("plugin_x") ==
+        json::parse(R"({"customizable":true,"value":{"config":{)"
+                    R"("a":{"value":1,"customizable":false},)"
+                    R"("b":{"value":7,"customizable":true},"c":{"value":3}}}})"));
+  CHECK(e.at("plugin_y") == admin.at("plugin_y"));
   // Without a RingCentral token the user's known account still finds the admin's settings.
   CHECK(h.Get("/user/settings", jwt).Json().at("autoLog") == admin.at("autoLog"));
 
