@@ -223,7 +223,10 @@ class Insightly {
   // last name "Lead", which Insightly requires).
   json::value createContact(sdk::Call& call, const json::object& in) {
     const Person kind = PersonOf(sdk::string_field(in, "newContactType"));
-    if (kind == Person::kNone) return nullptr;
+    // Neither a contact nor a lead: the reference fails there (its connector answers null and
+    // the handler throws), which the client shows as "Error creating contact".
+    if (kind == Person::kNone)
+      throw sdk::upstream_error(0, "newContactType must be contact or lead");
     auto [first, last] = sdk::contract::SplitName(sdk::string_field(in, "newContactName"));
     if (auto sp = last.find(' '); sp != std::string::npos) last.resize(sp);
     if (last.empty()) last = "Lead";

@@ -158,6 +158,18 @@ TEST_CASE("Insightly: contacts and leads by phone, custom phone fields, names, n
                                      {"newContactType", "contact"}});
   CHECK(contact.Json().at("contact").at("id") == 502);
   CHECK(h.fake.created("contacts").at(0).at("LAST_NAME") == "Vaughan");
+  // Neither contact nor lead: nothing is created and the answer is the reference's failure.
+  auto neither = h.Send("POST", "/contact", jwt,
+                        json::object{{"phoneNumber", "+14155550125"},
+                                     {"newContactName", "Mary Jackson"},
+                                     {"newContactType", "account"}});
+  INFO(neither.body);
+  CHECK(neither.status == 200);
+  const json::value refused = neither.Json();
+  CHECK(refused.at("successful") == false);
+  CHECK(refused.at("returnMessage").at("message") == "Error creating contact");
+  CHECK(h.fake.created("contacts").size() == 1);
+  CHECK(h.fake.created("leads").size() == 1);
 }
 
 // The numbers the reference's libphonenumber calls invalid (issue 14): Insightly is not asked at
