@@ -50,6 +50,11 @@ http::HttpResponse AccountData(App& app, http::HttpRequest& req, const JwtState&
   if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
     return std::move(refused->response);
   auto& call = std::get<PluginCall>(opened);
+  // The reference's order: the user, then the keys, then the CRM session.
+  auto known = app.store.GetUser(caller.user_id);
+  if (!known.ok()) return Failure(DatabaseErrorMessage());
+  if (!known.value() || known.value()->access_token.empty())
+    return Failure(ReturnMessage("User not found", "warning", 5000));
 
   json::object declared;
   if (call.Implements("getAccountDataKeys")) {
@@ -73,10 +78,15 @@ http::HttpResponse AccountData(App& app, http::HttpRequest& req, const JwtState&
   const std::string& account = c.user.rc_account_id;
   json::object data;
   for (auto& k : keys) {
+    // Account data is the account's: a user whose RingCentral account is unknown has none (the
+    // reference throws, and its route answers the error's text).
+    if (account.empty())
+      return http::HttpResponse::Error(
+          400, "Cannot resolve account data '" + k + "': user has no rcAccountId");
     const json::value* ttl_v = js::Get(&declared.at(k), "ttlMs");
     const int64_t ttl = ttl_v && ttl_v->is_number() ? ttl_v->to_number<int64_t>() : kDefaultTtlMs;
     std::optional<json::value> cached;
-    if (!account.empty()) {
+    {
       auto hit = app.store.GetAccountData(account, caller.platform, k);
       auto at = app.store.AccountDataUpdatedAt(account, caller.platform, k);
       if (hit.ok() && hit.value()) {
@@ -96,14 +106,16 @@ http::HttpResponse AccountData(App& app, http::HttpRequest& req, const JwtState&
         data[k] = *cached;
         continue;
       }
-      return call.Failed("fetchAccountData", out);
+      // Nothing cached to fall back on: the reference's fetch throws and the route answers the
+      // error's text (axios's "Request failed with status code N" when the CRM answered).
+      return call.Served(http::HttpResponse::Error(
+          400, out.kind == plugins::OpOutcome::Kind::kUpstream && out.status_code > 0
+                   ? "Request failed with status code " + std::to_string(out.status_code)
+                   : (out.message.empty() ? "fetchAccountData failed" : out.message)));
     }
-    if (!account.empty()) {
-      if (Status st =
-              app.store.PutAccountData(account, caller.platform, k, out.value, app.now_ms());
-          !st.ok())
-        spdlog::warn("account data cache write failed: {}", st.ToString());
-    }
+    if (Status st = app.store.PutAccountData(account, caller.platform, k, out.value, app.now_ms());
+        !st.ok())
+      spdlog::warn("account data cache write failed: {}", st.ToString());
     data[k] = out.value;
   }
   return call.Served(

@@ -120,6 +120,10 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
   auto request = RequireCallerAndBody(jwt, req);
   if (auto* resp = std::get_if<http::HttpResponse>(&request)) return std::move(*resp);
   const auto& [caller, body] = std::get<CallerAndBody>(request);
+  // As the reference: the user first (400 text), then the admin check.
+  auto known = app.store.GetUser(caller.user_id);
+  if (!known.ok()) return Failure(DatabaseErrorMessage());
+  if (!known.value()) return http::HttpResponse::Text(400, "User not found");
   auto admin = RequireAdmin(app, req, &body);
   if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
   auto opened = PluginCall::Open(app, req, caller.platform);
@@ -129,14 +133,22 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
   if (!call.Implements("getUserList")) return http::HttpResponse::Json(200, json::array());
 
   auto connected = call.Connect(caller.user_id, false);
-  if (auto* fail = std::get_if<ConnectFailure>(&connected))
+  if (auto* fail = std::get_if<ConnectFailure>(&connected)) {
+    if (fail->kind == ConnectFailure::Kind::kRevoked) return SessionRevoked(true);
     return ConnectFailureResponse(*fail, "getUserList", caller.platform,
                                   ReturnMessage("User not found", "warning", 5000));
+  }
   Connected& c = *std::get<Connected*>(connected);
   auto out = call.Invoke(
       "getUserList",
       json::object{{"user", c.user_json}, {"authHeader", c.auth_header}, {"proxyConfig", nullptr}});
-  if (!out.ok()) return Failure(ApiErrorMessage("getUserList", caller.platform, out));
+  // The reference's getUserList throws on a CRM failure and the route answers the error's text:
+  // axios's "Request failed with status code N" when the CRM answered.
+  if (!out.ok())
+    return http::HttpResponse::Error(
+        400, out.kind == plugins::OpOutcome::Kind::kUpstream && out.status_code > 0
+                 ? "Request failed with status code " + std::to_string(out.status_code)
+                 : (out.message.empty() ? "getUserList failed" : out.message));
   if (!out.value.is_array()) return http::HttpResponse::Error(400, "getUserList returned no list");
 
   json::array extensions;

@@ -112,11 +112,12 @@ http::HttpResponse Failure(json::object return_message) {
   return http::HttpResponse::Json(200, o);
 }
 
-http::HttpResponse SessionRevoked() {
+http::HttpResponse SessionRevoked(bool flagged) {
   json::object o;
   o["successful"] = false;
   o["returnMessage"] =
       ReturnMessage("User session expired. Please connect again.", "warning", 5000);
+  if (flagged) o["isRevokeUserSession"] = true;
   o["errorCode"] = "CRM_SESSION_REVOKED";
   return http::HttpResponse::Json(401, o);
 }

@@ -27,7 +27,9 @@ boost::json::object DatabaseErrorMessage();
 // 200 {successful:false, returnMessage}
 http::HttpResponse Failure(boost::json::object return_message);
 // 401 {successful:false, returnMessage, errorCode:"CRM_SESSION_REVOKED"}
-http::HttpResponse SessionRevoked();
+// `flagged`: the body also says isRevokeUserSession:true (admin user mapping, whose handler
+// result the reference sends whole).
+http::HttpResponse SessionRevoked(bool flagged = false);
 // 400 {error:"Connector not found for platform: X"}
 http::HttpResponse UnknownPlatform(std::string_view platform);
 

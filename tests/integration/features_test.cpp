@@ -165,6 +165,28 @@ TEST_CASE("account data: declared keys, cached per RingCentral account, stale on
   h.crm.api_status = 503;
   auto stale = h.Get("/accountData?keys=activityTypes&forceRefresh=true", jwt);
   CHECK(stale.body == first.body);  // stale beats nothing
+
+  // Another account with nothing cached and the CRM failing: the reference's 400 with the
+  // error's text.
+  h.crm.api_status = 0;
+  const std::string other = h.LoginJwt("testcrm", "&rcAccountId=4001");
+  h.crm.api_status = 503;
+  auto nothing = h.Get("/accountData?keys=activityTypes", other);
+  CHECK(nothing.status == 400);
+  CHECK(nothing.body == R"({"error":"Request failed with status code 503"})");
+  h.crm.api_status = 0;
+  // A user whose RingCentral account is unknown has no account data.
+  const std::string anonymous = h.LoginJwt("testcrm");
+  auto unowned = h.Get("/accountData?keys=activityTypes", anonymous);
+  CHECK(unowned.status == 400);
+  CHECK(unowned.body ==
+        R"({"error":"Cannot resolve account data 'activityTypes': user has no rcAccountId"})");
+  // A JWT naming no user: the handler's answer, 200 with the contract's warning, before keys.
+  auto ghost = h.Get("/accountData?keys=nope", RedtailHarness().Jwt("ghost-testcrm", "testcrm"));
+  CHECK(ghost.status == 200);
+  CHECK(ghost.Json() ==
+        json::parse(R"({"successful":false,"returnMessage":{"message":"User not found",)"
+                    R"("messageType":"warning","ttl":5000}})"));
 }
 
 }  // namespace crmhost::testing

@@ -40,12 +40,13 @@ struct PipedriveHarness : CrmHarness {
   // The client starts the login with hostname "temp" in the OAuth state; Pipedrive redirects to
   // the app's redirect page with the code.
   HttpResult Login(const std::string& hostname = "temp",
-                   const std::string& code = FakePipedrive::kCode) const {
+                   const std::string& code = FakePipedrive::kCode,
+                   const std::string& extra = "") const {
     std::string state = "platform=pipedrive";
     if (!hostname.empty()) state += "&hostname=" + hostname;
     const std::string callback =
         std::string(kRedirectUri) + "?code=" + code + "&state=" + UrlEncode(state);
-    return Request(port(), "GET", "/oauth-callback?callbackUri=" + UrlEncode(callback));
+    return Request(port(), "GET", "/oauth-callback?callbackUri=" + UrlEncode(callback) + extra);
   }
   std::string LoginJwt() const { return JwtOf(Login()); }
 };
@@ -412,7 +413,14 @@ TEST_CASE("Pipedrive: call logs are activities, read back, updated and re-linked
 
   // Activity types come from Pipedrive once a day, not once per log.
   CHECK(h.fake.server().count("GET", "/v1/activityTypes") == 1);
-  auto types = h.Get("/accountData?keys=activityTypes", jwt);
+  // Account data belongs to a RingCentral account: without one the reference refuses it.
+  auto unowned = h.Get("/accountData?keys=activityTypes", jwt);
+  CHECK(unowned.status == 400);
+  CHECK(unowned.body ==
+        R"({"error":"Cannot resolve account data 'activityTypes': user has no rcAccountId"})");
+  const std::string owned =
+      CrmHarness::JwtOf(h.Login("temp", FakePipedrive::kCode, "&rcAccountId=3001"));
+  auto types = h.Get("/accountData?keys=activityTypes", owned);
   INFO(types.body);
   ExpectSchema("/accountData", "get", types);
   CHECK(types.Json().at("data").at("activityTypes") ==

@@ -212,11 +212,31 @@ TEST_CASE("admin user mapping matches CRM users to RingCentral extensions", "[ad
   CHECK(reset.Json().at(0).at("rcUser").at(0).at("extensionId") == "101");
   auto forbidden = h.Send("POST", "/admin/userMapping", jwt, body, Rc(FakeRingCentral::kUserToken));
   CHECK(forbidden.status == 403);
-  // A caller without a CRM session gets the contract's warning, not a mapping.
+  // A caller who is no user: the reference's 400 text, before any admin check.
   auto no_user =
       h.Send("POST", "/admin/userMapping", RedtailHarness().Jwt("ghost-testcrm", "testcrm"), body,
-             Rc(FakeRingCentral::kAdminToken));
-  CHECK(no_user.Json().at("returnMessage").at("message") == "User not found");
+             Rc(FakeRingCentral::kUserToken));
+  CHECK(no_user.status == 400);
+  CHECK(no_user.body == "User not found");
+  // The CRM failing: the reference's getUserList throws and the route answers axios's text.
+  h.crm.api_status = 500;
+  auto failing = h.Send("POST", "/admin/userMapping", jwt, body, Rc(FakeRingCentral::kAdminToken));
+  h.crm.api_status = 0;
+  CHECK(failing.status == 400);
+  CHECK(failing.body == R"({"error":"Request failed with status code 500"})");
+  // The session revoked (the refresh grant refused): 401 with the handler's whole result.
+  h.crm.invalid_grant = true;
+  h.crm.expires_in = 0;
+  auto relogin = h.LoginJwt("testcrm", "&rcAccountId=3001");
+  auto revoked =
+      h.Send("POST", "/admin/userMapping", relogin, body, Rc(FakeRingCentral::kAdminToken));
+  INFO(revoked.body);
+  CHECK(revoked.status == 401);
+  CHECK(
+      revoked.Json() ==
+      json::parse(R"({"successful":false,"returnMessage":{"message":)"
+                  R"("User session expired. Please connect again.","messageType":"warning",)"
+                  R"("ttl":5000},"isRevokeUserSession":true,"errorCode":"CRM_SESSION_REVOKED"})"));
 }
 
 TEST_CASE("server-side logging settings go through the plugin", "[admin]") {
