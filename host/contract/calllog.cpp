@@ -160,11 +160,12 @@ http::HttpResponse CreateCallLogWith(App& app, http::HttpRequest& req, const Cal
   const json::value* voicemail_id = js::Get(body, "voicemailMessageId");
   if (!voicemail_id) voicemail_id = js::Get(js::Get(log_info_v, "voicemail"), "messageId");
 
-  // Server-side logging has no browser: the agent's note comes from the note cache.
+  // Server-side logging has no browser: the note the agent typed comes from the note cache,
+  // and when the cache has one it wins over the request's (the reference's rule).
   const bool from_sscl = req.Header("user-agent") == std::optional<std::string_view>("SSCL");
   const json::value* note = Member(body, "note");
   json::value cached_note;
-  if (!note && from_sscl) {
+  if (from_sscl) {
     auto hit = app.store.Get(store::Table::kCache, NoteCacheKey(row.identity.session_id));
     if (hit.ok() && hit.value() &&
         js::ToNumber(js::Get(&*hit.value(), "expiry") ? *js::Get(&*hit.value(), "expiry")

@@ -62,6 +62,12 @@ void AttachmentLinks(const json::object& message, const std::string& rc_token, j
   }
 }
 
+// Present and not null.
+bool Filled(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v && !v->is_null();
+}
+
 http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState& jwt) {
   auto request = RequireCallerAndBody(jwt, req);
   if (auto* resp = std::get_if<http::HttpResponse>(&request)) return std::move(*resp);
@@ -106,8 +112,9 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
       {"id", *contact_id},
       {"phoneNumber",
        js::Get(first, "phoneNumber") ? *js::Get(first, "phoneNumber") : json::value()},
-      {"type", body.contains("contactType") ? body.at("contactType") : json::value()},
-      {"name", body.contains("contactName") ? body.at("contactName") : json::value()}};
+      // The reference's `?? ""`: a missing or null name or type is "" (not "null" in a subject).
+      {"type", Filled(body, "contactType") ? body.at("contactType") : json::value("")},
+      {"name", Filled(body, "contactName") ? body.at("contactName") : json::value("")}};
   const bool group =
       correspondents && correspondents->is_array() && correspondents->get_array().size() > 1;
   const std::string owner = js::TextOrEmpty(js::Get(js::Get(log_info_v, "owner"), "name"));

@@ -171,14 +171,16 @@ TEST_CASE("call disposition and the note cache", "[calllog]") {
                        json::object{{"sessionId", "s-1"}, {"note", "Cached agent note"}});
   CHECK(cached.body == R"({"successful":true,"returnMessage":"Note cache saved"})");
   ExpectSchema("/callLog/cacheNote", "post", cached);
+  // The cached note wins over one the server-side logger sends (the reference's rule).
   auto call = CallBody("s-1");
-  call.erase("note");
+  call["note"] = "Note from the server side";
   auto logged = h.Send("POST", "/callLog", jwt, call, {{"User-Agent", "SSCL"}});
   INFO(logged.body);
   REQUIRE(logged.Json().at("successful") == true);
   const int64_t activity_id = logged.Json().at("logId").to_number<int64_t>();
-  CHECK(std::string(h.crm.activity(activity_id).at("body").as_string()).find("Cached agent note") !=
-        std::string::npos);
+  const std::string body(h.crm.activity(activity_id).at("body").as_string());
+  CHECK(body.find("Cached agent note") != std::string::npos);
+  CHECK(body.find("Note from the server side") == std::string::npos);
 
   auto disp = h.Send("PUT", "/callDisposition", jwt,
                      json::object{{"sessionId", "s-1"},
@@ -238,6 +240,25 @@ TEST_CASE("message logs: once per message, one CRM log per conversation", "[mess
   auto g2 = h.Send("POST", "/messageLog", jwt, group2);
   CHECK(g2.Json().at("logIds") == json::array{"g1-202"});
   CHECK(h.crm.message_log_count() == 3);
+
+  // No contact name or type sent: the plugin gets "" for both (the reference's `?? ""`).
+  auto anonymous = MessageBody(json::array{Sms("a1", "who is this", "Inbound")}, "conv-anon");
+  anonymous.erase("contactName");
+  anonymous["contactType"] = nullptr;
+  auto anon = h.Send("POST", "/messageLog", jwt, anonymous);
+  INFO(anon.body);
+  REQUIRE(anon.Json().at("successful") == true);
+  bool seen = false;
+  for (int64_t id = 1000; id < 1010; ++id) {
+    auto m = h.crm.message_log(id);
+    if (m.empty() || m.at("lines").as_array().empty() ||
+        std::string(m.at("lines").at(0).as_string()).find("who is this") == std::string::npos)
+      continue;
+    seen = true;
+    CHECK(m.at("contact_name") == "");
+    CHECK(m.at("contact_type") == "");
+  }
+  CHECK(seen);
 
   // RingCentral message ids arrive as numbers; logIds are the ids of the rows inserted, which
   // the reference keeps as strings.

@@ -251,6 +251,10 @@ class TestCrm {
         {"contactId",
          Obj(in, "contactInfo").contains("id") ? Obj(in, "contactInfo").at("id") : json::value()},
         {"lines", json::array{MessageLine(message)}}};
+    // What the host said the contact is called and is (tests check the defaults).
+    for (const char* k : {"name", "type"})
+      if (const json::value* v = Obj(in, "contactInfo").if_contains(k))
+        body.as_object()[std::string("contact_") + k] = *v;
     if (auto* r = sdk::field(in, "recordingLink")) body.as_object()["recordingLink"] = *r;
     if (auto* f = sdk::field(in, "faxDocLink")) body.as_object()["faxDocLink"] = *f;
     if (auto* i = sdk::field(in, "imageLink")) body.as_object()["imageLink"] = *i;
