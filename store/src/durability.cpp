@@ -42,7 +42,7 @@ std::string Durability::SpaceShortage() {
   return why;
 }
 
-Status Durability::WriteNow(rocksdb::WriteBatch batch, std::string_view what) {
+Status Durability::WriteDirect(rocksdb::WriteBatch& batch, std::string_view what) {
   if (std::string why = SpaceShortage(); !why.empty())
     return Status::IOError(std::string(what) + ": " + why);
   const rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
@@ -50,9 +50,30 @@ Status Durability::WriteNow(rocksdb::WriteBatch batch, std::string_view what) {
   return s.ok() ? Status::OK() : Status::IOError(std::string(what) + ": " + s.ToString());
 }
 
+Status Durability::WriteNow(rocksdb::WriteBatch batch, std::string_view what) {
+  if (sync_) {
+    std::unique_lock lock(mu_);
+    if (in_round_ && !stop_) {
+      lock.unlock();
+      return Enqueue(std::move(batch), /*durable=*/false, what);
+    }
+    ++direct_writers_;
+  }
+  Status s = WriteDirect(batch, what);
+  if (sync_) {
+    std::unique_lock lock(mu_);
+    // The commit thread may be holding a round back until direct writes are done.
+    if (--direct_writers_ == 0 && !waiting_.empty()) {
+      lock.unlock();
+      cv_.notify_all();
+    }
+  }
+  return s;
+}
+
 Status Durability::Commit(rocksdb::WriteBatch batch) {
   if (!sync_) return WriteNow(std::move(batch), "writing to the store");
-  return Enqueue(std::move(batch));
+  return Enqueue(std::move(batch), /*durable=*/true);
 }
 
 Status Durability::WaitDurable() {
@@ -61,10 +82,11 @@ Status Durability::WaitDurable() {
     if (!health_.writable) return Status::IOError("store is not writable: " + health_.last_error);
     return Status::OK();
   }
-  return Enqueue(std::nullopt);
+  return Enqueue(std::nullopt, /*durable=*/true);
 }
 
-Status Durability::Enqueue(std::optional<rocksdb::WriteBatch> batch) {
+Status Durability::Enqueue(std::optional<rocksdb::WriteBatch> batch, bool durable,
+                           std::string_view what) {
   Status result = Status::IOError("the store is closing");
   SuspendUntil([&](Resume resume) {
     std::unique_lock lock(mu_);
@@ -73,11 +95,25 @@ Status Durability::Enqueue(std::optional<rocksdb::WriteBatch> batch) {
       resume();
       return;
     }
-    waiting_.push_back({std::move(resume), &result, std::move(batch)});
+    waiting_.push_back({std::move(resume), &result, std::move(batch), durable, std::string(what)});
     lock.unlock();
     cv_.notify_all();
   });
   return result;
+}
+
+std::vector<Durability::Waiter> Durability::WriteHandedOver(std::vector<Waiter> round) {
+  std::vector<Waiter> durable;
+  durable.reserve(round.size());
+  for (auto& w : round) {
+    if (w.durable) {
+      durable.push_back(std::move(w));
+      continue;
+    }
+    *w.result = WriteDirect(*w.batch, w.what);
+    w.resume();
+  }
+  return durable;
 }
 
 // One round: every batch written in arrival order, the last write synced (which syncs the log
@@ -152,12 +188,20 @@ void Durability::Run() {
       lock.lock();
     }
     if (waiting_.empty()) continue;
+    // A round starts once direct unsynced writes are done (they are quick: no sync), so none of
+    // them is queued behind this round's sync; from here on WriteNow hands its writes over.
+    cv_.wait(lock, [&] { return stop_ || direct_writers_ == 0; });
+    if (stop_) break;
+    in_round_ = true;
     // Everyone who asked so far shares this round's one sync; later arrivals wait for the next.
     std::vector<Waiter> round;
     round.swap(waiting_);
     lock.unlock();
-    CommitRound(round);
+    round = WriteHandedOver(std::move(round));
+    if (!round.empty()) CommitRound(round);
     lock.lock();
+    in_round_ = false;
+    if (round.empty()) continue;
     ++health_.syncs;
     health_.synced_waits += round.size();
     lock.unlock();

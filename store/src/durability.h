@@ -10,6 +10,14 @@
 // Only RocksDB's ordinary synced writes are used (no SyncWAL concurrent with writers: on a full
 // disk that path trips an assertion in Debian's RocksDB).
 //
+// Unsynced writes (WriteNow) never wait on a sync either. RocksDB queues every writer behind a
+// synced write until its fsync ends, so a fiber thread writing directly while a round syncs
+// would sit in fsync with all its other fibers (measured before this rule: 30 % of
+// reservations waited, 70 us on average). So WriteNow writes directly only while no round is
+// under way, and a round starts only once such direct writes have finished; during a round the
+// write is handed to the commit thread, the fiber parked, and it is written first thing in the
+// next round and answered before that round's sync.
+//
 // Health: every write's outcome is noted; after a failure (a full disk, an I/O error) the store
 // is "not writable" until the same thread, probing every half second, has made RocksDB resume
 // from its background error and written and synced a probe record. Then it is writable again,
@@ -79,8 +87,14 @@ class Durability {
     Resume resume;
     Status* result;
     std::optional<rocksdb::WriteBatch> batch;  // none: only a sync is wanted
+    bool durable = true;                       // false: a handed-over WriteNow, no sync wanted
+    std::string what;                          // a handed-over write: for its error message
   };
-  Status Enqueue(std::optional<rocksdb::WriteBatch> batch);
+  Status Enqueue(std::optional<rocksdb::WriteBatch> batch, bool durable,
+                 std::string_view what = {});
+  Status WriteDirect(rocksdb::WriteBatch& batch, std::string_view what);
+  // Writes the round's unsynced hand-overs and answers them; returns the durable waiters left.
+  std::vector<Waiter> WriteHandedOver(std::vector<Waiter> round);
   void CommitRound(std::vector<Waiter>& round);
   void Run();
   void Recover();
@@ -98,6 +112,8 @@ class Durability {
   std::condition_variable cv_;
   std::vector<Waiter> waiting_;  // guarded by mu_
   bool stop_ = false;            // guarded by mu_
+  bool in_round_ = false;        // guarded by mu_: a round is writing or syncing
+  int direct_writers_ = 0;       // guarded by mu_: WriteNow calls writing on their own thread
   Health health_;                // guarded by mu_
   std::thread thread_;
 };

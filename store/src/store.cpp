@@ -13,6 +13,7 @@
 
 #include "crmhost/encoding.h"
 #include "crmhost/json_safety.h"
+#include "crmhost/suspend.h"
 #include "durability.h"
 
 namespace crmhost::store {
@@ -85,9 +86,11 @@ struct Store::Impl {
   std::unique_ptr<rocksdb::DB> db;
   // Reservations of one call session are serialised by one of these (the session's hash picks
   // it). In-process locks suffice: RocksDB's LOCK file keeps every other process out of the
-  // store, and a critical section never waits (no sync, no I/O beyond RocksDB's own).
-  std::array<std::mutex, 64> session_locks;
-  std::mutex& SessionLock(std::string_view session_id) {
+  // store. A critical section never waits for a sync, but its write may be handed to the commit
+  // thread while a round syncs (Durability::WriteNow), parking the fiber: so the locks park
+  // fibers too, or a second fiber on the same thread would block the thread the holder needs.
+  std::array<SuspendingMutex, 64> session_locks;
+  SuspendingMutex& SessionLock(std::string_view session_id) {
     return session_locks[std::hash<std::string_view>{}(session_id) % session_locks.size()];
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
