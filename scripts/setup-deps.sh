@@ -16,6 +16,7 @@ packages=(
   libtomlplusplus-dev       # the configuration file
   libphonenumber8 libprotobuf-dev libabsl-dev  # phone numbers (headers: see below)
   catch2                    # tests (v2; the build compiles them)
+  libvalijson-dev           # tests: JSON Schema validation of responses against docs/openapi.json
   ca-certificates
 )
 if [ "${1:-}" = "--for-tests" ]; then

@@ -4,6 +4,7 @@
 
 #include "contract/app.h"
 #include "contract/errors.h"
+#include "contract/openapi_document.h"
 #include "contract/plugin_call.h"
 #include "contract/session.h"
 
@@ -182,6 +183,14 @@ void RegisterMetaRoutes(http::Router& router, App& app) {
   router.Add("GET", "/isAlive", alive, http::Router::Mode::kInline);
   router.Add("GET", "/is-alive", alive, http::Router::Mode::kInline);  // older clients
   router.Add("GET", "/implementedInterfaces", Route(app, ImplementedInterfaces));
+  router.Add(
+      "GET", "/openapi.json",
+      [](http::HttpRequest&) {
+        http::HttpResponse r = http::HttpResponse::Text(200, std::string(OpenApiDocument()));
+        r.content_type = "application/json; charset=utf-8";
+        return r;
+      },
+      http::Router::Mode::kInline);
 }
 
 }  // namespace crmhost::contract

@@ -46,6 +46,8 @@ class Router {
   const Route* Match(std::string_view method, std::string_view path) const;
   // The body limit for a request line's target as received (the route's, or the default).
   size_t BodyLimitFor(std::string_view method, std::string_view target) const;
+  // Every route, in registration order (tests hold them against docs/openapi.json).
+  const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;

@@ -79,6 +79,15 @@ http::HttpResponse Metrics(const HealthDeps& d) {
                                 "Distinct builds of the plugin mapped in the process.", resident);
   crmhost::Metrics::RenderGauge(out, "crmhost_plugin_inflight",
                                 "Requests on the plugin's live version now.", inflight);
+  const plugins::PluginManager::Progress progress = d.manager->progress();
+  crmhost::Metrics::RenderCounter(out, "crmhost_plugin_control_wakeups_total",
+                                  "Wake-ups of the plugin control thread (it stops counting if "
+                                  "it is stuck).",
+                                  {{{}, double(progress.wakeups)}});
+  crmhost::Metrics::RenderCounter(out, "crmhost_plugin_settled_scans_total",
+                                  "Scans of the plugin directory after which every file in it "
+                                  "had been acted on.",
+                                  {{{}, double(progress.settled_scans)}});
   const store::Store::Stats st = d.store->GetStats();
   crmhost::Metrics::RenderGauge(out, "crmhost_store_estimated_keys",
                                 "RocksDB's estimate of the keys in the store.",

@@ -76,6 +76,7 @@ void PluginManager::Run() {
       std::lock_guard lock(mu_);
       if (stopping_) break;
     }
+    wakeups_.fetch_add(1, std::memory_order_relaxed);
     if (changed) {
       dirty_ = true;
       last_change_ = Clock::now();
@@ -83,6 +84,7 @@ void PluginManager::Run() {
     RunTasks();
     if (dirty_ && Clock::now() - last_change_ >= options_.settle) {
       dirty_ = Rescan(/*force=*/false, nullptr);
+      if (!dirty_) settled_scans_.fetch_add(1, std::memory_order_relaxed);
       last_change_ = Clock::now();
       PublishSnapshot();
     }
@@ -268,6 +270,7 @@ PluginManager::ReloadReport PluginManager::Reload() {
         }
       }
       Rescan(/*force=*/true, &report);
+      settled_scans_.fetch_add(1, std::memory_order_relaxed);
       // The caller (POST /plugins/reload, a synchronous `systemctl reload`) must find the new
       // state in GET /plugins the moment it returns, not after RunTasks gets round to it.
       PublishSnapshot();
@@ -282,7 +285,10 @@ void PluginManager::RequestRescan() {
   {
     std::lock_guard lock(mu_);
     if (stopping_) return;
-    tasks_.push_back([this] { Rescan(/*force=*/true, nullptr); });
+    tasks_.push_back([this] {
+      Rescan(/*force=*/true, nullptr);
+      settled_scans_.fetch_add(1, std::memory_order_relaxed);
+    });
   }
   watcher_->Wake();
 }

@@ -14,6 +14,7 @@
 #ifndef CRMHOST_PLUGINS_MANAGER_H
 #define CRMHOST_PLUGINS_MANAGER_H
 
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <filesystem>
@@ -84,6 +85,19 @@ class PluginManager {
   std::vector<PluginStatus> Snapshot() const;
   std::string watch_description() const;
 
+  // Progress of the control thread, for /metrics and for tests that wait for it instead of
+  // sleeping: wake-ups of its loop (watch events, ticks, queued work), and scans of the plugin
+  // directory after which every file present had been acted on (a forced reload, or a watched
+  // change once it settled).
+  struct Progress {
+    uint64_t wakeups = 0;
+    uint64_t settled_scans = 0;
+  };
+  Progress progress() const {
+    return {wakeups_.load(std::memory_order_relaxed),
+            settled_scans_.load(std::memory_order_relaxed)};
+  }
+
  private:
   struct FileState {
     uint64_t size = 0;
@@ -132,6 +146,8 @@ class PluginManager {
   bool dirty_ = false;
   std::chrono::steady_clock::time_point last_change_;
 
+  std::atomic<uint64_t> wakeups_{0};
+  std::atomic<uint64_t> settled_scans_{0};
   mutable std::mutex mu_;
   bool stopping_ = false;                                                          // guarded by mu_
   std::deque<std::function<void()>> tasks_;                                        // guarded by mu_

@@ -76,6 +76,22 @@ struct SwapHarness : RedtailHarness {
     return WaitFor(
         [g](const json::object& s) { return s.at("generation").to_number<uint64_t>() == g; });
   }
+  // A counter of the ops API's /metrics (0 when absent).
+  uint64_t Counter(const std::string& name) const {
+    const std::string m = Request(daemon->ops_port(), "GET", "/metrics").body;
+    const size_t at = m.find("\n" + name + " ");
+    return at == std::string::npos ? 0 : std::stoull(m.substr(at + name.size() + 2));
+  }
+  // Waits (events, not time) until the counter reaches `least`; fails the test after 20 s.
+  uint64_t WaitCounter(const std::string& name, uint64_t least) const {
+    const auto until = Clock::now() + 20s;
+    uint64_t v = 0;
+    while ((v = Counter(name)) < least && Clock::now() < until)
+      std::this_thread::sleep_for(10ms);
+    INFO(name << " stayed at " << v);
+    REQUIRE(v >= least);
+    return v;
+  }
   json::object WaitForError(const std::string& text) {
     return WaitFor([&](const json::object& s) {
       return s.at("lastError").is_string() &&
@@ -368,9 +384,14 @@ TEST_CASE("hot upgrade: with watching off, SIGHUP and the ops API trigger the re
   SwapHarness h({"--plugin-watch", "off"});
   h.Start();
   h.WaitForGeneration(1);
+  const uint64_t scans = h.Counter("crmhost_plugin_settled_scans_total");
+  const uint64_t wakeups = h.Counter("crmhost_plugin_control_wakeups_total");
   DropAtomically(kV101, h.plugin_dir);
-  std::this_thread::sleep_for(600ms);
-  CHECK(h.PluginState("redtail").at("version") == "1.0.0");  // not watched
+  // The control thread wakes every 50 ms: twenty wake-ups span far more than the 200 ms a
+  // watched change takes to settle and be scanned. None was scanned: not watched.
+  h.WaitCounter("crmhost_plugin_control_wakeups_total", wakeups + 20);
+  CHECK(h.Counter("crmhost_plugin_settled_scans_total") == scans);
+  CHECK(h.PluginState("redtail").at("version") == "1.0.0");
   ::kill(h.daemon->pid(), SIGHUP);
   h.WaitFor([](const json::object& s) { return s.at("version") == "1.0.1"; });
   DropAtomically(kV100, h.plugin_dir);
@@ -390,8 +411,9 @@ TEST_CASE("hot upgrade: builds past --max-resident-versions are refused until a 
   CHECK(st.at("version") == "1.0.0");
   CHECK(st.at("residentVersions") == 1);
   // The build already mapped can always come back.
+  const uint64_t scans = h.Counter("crmhost_plugin_settled_scans_total");
   DropAtomically(kV100, h.plugin_dir);
-  std::this_thread::sleep_for(600ms);
+  h.WaitCounter("crmhost_plugin_settled_scans_total", scans + 1);  // the change was acted on
   CHECK(h.PluginState("redtail").at("generation") == 1);  // same content as live: nothing to do
 }
 

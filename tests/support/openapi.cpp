@@ -1,13 +1,74 @@
 #include "support/openapi.h"
 
-#include <cmath>
+#include <valijson/adapters/boost_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 namespace crmhost::testing {
 namespace json = boost::json;
 
-std::string OpenApi::DefaultPath() {
+namespace {
+
+constexpr std::string_view kComponentSchemas = "#/components/schemas/";
+
+// Keywords OpenAPI adds to JSON Schema that only describe: dropped, so that a validator that
+// knows them differently (draft 7's readOnly) does not judge by them.
+bool DescriptiveOnly(std::string_view k) {
+  return k == "discriminator" || k == "xml" || k == "externalDocs" || k == "example" ||
+         k == "deprecated" || k == "readOnly" || k == "writeOnly" || k == "nullable" ||
+         k == "description" || k == "title";
+}
+
+}  // namespace
+
+json::value ToJsonSchema(const json::value& in) {
+  const json::object* s = in.if_object();
+  if (!s) return in;  // true/false schemas
+  json::object out;
+  for (const auto& [k, v] : *s) {
+    if (DescriptiveOnly(k)) continue;
+    if (k == "properties" && v.is_object()) {
+      json::object props;
+      for (const auto& [name, sub] : v.get_object())
+        props[name] = ToJsonSchema(sub);  // names, never keywords
+      out[k] = std::move(props);
+    } else if ((k == "items" || k == "additionalProperties" || k == "not") && v.is_object()) {
+      out[k] = ToJsonSchema(v);
+    } else if ((k == "anyOf" || k == "allOf" || k == "oneOf") && v.is_array()) {
+      json::array alts;
+      for (const auto& sub : v.get_array())
+        alts.push_back(ToJsonSchema(sub));
+      out[k] = std::move(alts);
+    } else if (k == "$ref" && v.is_string() && v.get_string().starts_with(kComponentSchemas)) {
+      out[k] = "#/definitions/" + std::string(v.get_string()).substr(kComponentSchemas.size());
+    } else if ((k == "exclusiveMinimum" || k == "exclusiveMaximum") && v.is_bool()) {
+      // OpenAPI 3.0: a flag on minimum/maximum; draft 7: the bound itself.
+      const char* bound = k == "exclusiveMinimum" ? "minimum" : "maximum";
+      if (v.get_bool() && s->contains(bound)) out[k] = s->at(bound);
+    } else {
+      out[k] = v;
+    }
+  }
+  if (s->contains("exclusiveMinimum") && out.contains("exclusiveMinimum")) out.erase("minimum");
+  if (s->contains("exclusiveMaximum") && out.contains("exclusiveMaximum")) out.erase("maximum");
+  const json::value* nullable = s->if_contains("nullable");
+  if (!nullable || !nullable->is_bool() || !nullable->get_bool()) return out;
+  // nullable: the value may also be null. As an alternative rather than a type list: valijson
+  // applies `format` to a null too.
+  return json::object{{"anyOf", json::array{std::move(out), json::object{{"type", "null"}}}}};
+}
+
+std::string OpenApi::OursPath() {
+  return std::string(CRMHOST_SOURCE_DIR) + "/docs/openapi.json";
+}
+
+std::string OpenApi::ReferencePath() {
   return std::string(CRMHOST_SHARED_DIR) + "/reference/appconnect-openapi.json";
 }
 
@@ -16,9 +77,20 @@ std::optional<OpenApi> OpenApi::Load(const std::string& path) {
   if (!in) return std::nullopt;
   std::stringstream ss;
   ss << in.rdbuf();
+  boost::system::error_code ec;
   OpenApi api;
-  api.doc_ = json::parse(ss.str());
+  api.doc_ = json::parse(ss.str(), ec);
+  if (ec || !api.doc_.is_object()) return std::nullopt;
+  if (const json::value* schemas = api.doc_.find_pointer("/components/schemas", ec))
+    for (const auto& [name, schema] : schemas->get_object())
+      api.definitions_[name] = ToJsonSchema(schema);
   return api;
+}
+
+const OpenApi& OpenApi::Ours() {
+  static const std::optional<OpenApi> ours = Load(OursPath());
+  if (!ours) throw std::runtime_error(OursPath() + " is missing or not JSON");
+  return *ours;
 }
 
 const json::value& OpenApi::Resolve(const json::value& v) const {
@@ -37,103 +109,31 @@ const json::value& OpenApi::Resolve(const json::value& v) const {
 
 std::vector<std::string> OpenApi::Validate(const json::value& schema,
                                            const json::value& instance) const {
+  json::value root = ToJsonSchema(schema);
+  if (!root.is_object()) root = json::object{{"allOf", json::array{root}}};
+  root.as_object()["definitions"] = definitions_;
+  valijson::Schema compiled;
+  valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+  valijson::adapters::BoostJsonAdapter schema_adapter(root);
+  try {
+    parser.populateSchema(schema_adapter, compiled);
+  } catch (const std::exception& e) {
+    return {std::string("the schema does not parse: ") + e.what()};
+  }
+  valijson::Validator validator;
+  valijson::ValidationResults results;
+  valijson::adapters::BoostJsonAdapter target(instance);
+  if (validator.validate(compiled, target, &results)) return {};
   std::vector<std::string> errors;
-  Check(schema, instance, "$", errors, 0);
+  valijson::ValidationResults::Error e;
+  while (results.popError(e)) {
+    std::string where;
+    for (const auto& c : e.context)
+      where += c;
+    errors.push_back(where + ": " + e.description);
+  }
+  if (errors.empty()) errors.push_back("invalid");
   return errors;
-}
-
-namespace {
-bool IsRequired(const json::object& schema, std::string_view name) {
-  const json::value* req = schema.if_contains("required");
-  if (!req || !req->is_array()) return false;
-  for (const json::value& r : req->get_array())
-    if (r.is_string() && r.get_string() == name) return true;
-  return false;
-}
-}  // namespace
-
-void OpenApi::Check(const json::value& schema_in, const json::value& v, const std::string& where,
-                    std::vector<std::string>& errors, int depth) const {
-  if (depth > 64) return;
-  const json::value& schema = Resolve(schema_in);
-  const json::object* s = schema.if_object();
-  if (!s) return;
-  if (v.is_null()) {
-    auto* n = s->if_contains("nullable");
-    if (n && n->is_bool() && n->get_bool()) return;
-  }
-  if (auto* all = s->if_contains("allOf"))
-    for (auto& sub : all->get_array())
-      Check(sub, v, where, errors, depth + 1);
-  for (const char* kw : {"anyOf", "oneOf"}) {
-    if (auto* alts = s->if_contains(kw)) {
-      size_t ok = 0;
-      for (auto& sub : alts->get_array()) {
-        std::vector<std::string> e;
-        Check(sub, v, where, e, depth + 1);
-        ok += e.empty();
-      }
-      if (ok == 0 || (std::string(kw) == "oneOf" && ok > 1))
-        errors.push_back(where + ": matches " + std::to_string(ok) + " alternatives of " + kw);
-    }
-  }
-  if (auto* t = s->if_contains("type"); t && t->is_string()) {
-    std::string type(t->get_string());
-    bool ok =
-        (type == "object" && v.is_object()) || (type == "array" && v.is_array()) ||
-        (type == "string" && v.is_string()) || (type == "boolean" && v.is_bool()) ||
-        (type == "number" && v.is_number()) ||
-        (type == "integer" && (v.is_int64() || v.is_uint64() ||
-                               (v.is_double() && std::trunc(v.get_double()) == v.get_double())));
-    if (!ok) {
-      errors.push_back(where + ": expected " + type + ", got " + json::serialize(v).substr(0, 80));
-      return;
-    }
-  }
-  if (auto* e = s->if_contains("enum")) {
-    bool found = false;
-    for (auto& x : e->get_array())
-      found = found || x == v;
-    if (!found) errors.push_back(where + ": not in enum: " + json::serialize(v).substr(0, 80));
-  }
-  if (v.is_number()) {
-    double d = v.to_number<double>();
-    if (auto* mn = s->if_contains("minimum"); mn && d < mn->to_number<double>())
-      errors.push_back(where + ": below minimum");
-    if (auto* mx = s->if_contains("maximum"); mx && d > mx->to_number<double>())
-      errors.push_back(where + ": above maximum");
-  }
-  if (v.is_string())
-    if (auto* ml = s->if_contains("minLength");
-        ml && v.get_string().size() < ml->to_number<size_t>())
-      errors.push_back(where + ": shorter than minLength");
-  if (auto* o = v.if_object()) {
-    const json::object* props = nullptr;
-    if (auto* p = s->if_contains("properties")) props = p->if_object();
-    if (auto* req = s->if_contains("required"))
-      for (auto& r : req->get_array())
-        if (!o->contains(r.get_string()))
-          errors.push_back(where + ": missing required '" + std::string(r.get_string()) + "'");
-    const json::value* additional = s->if_contains("additionalProperties");
-    for (auto& [k, val] : *o) {
-      std::string at = where + "." + std::string(k);
-      // The reference (JavaScript) answers null for optional values it has none of, e.g.
-      // returnMessage, and its published schema does not mark them nullable. A null optional
-      // property is accepted here; the tests' whole-document comparisons say where nulls belong.
-      if (val.is_null() && !IsRequired(*s, k)) continue;
-      if (props && props->contains(k)) {
-        Check(props->at(k), val, at, errors, depth + 1);
-      } else if (additional && additional->is_bool() && !additional->get_bool()) {
-        errors.push_back(at + ": additional property not allowed");
-      } else if (additional && additional->is_object()) {
-        Check(*additional, val, at, errors, depth + 1);
-      }
-    }
-  }
-  if (auto* a = v.if_array())
-    if (auto* items = s->if_contains("items"))
-      for (size_t i = 0; i < a->size(); ++i)
-        Check(*items, (*a)[i], where + "[" + std::to_string(i) + "]", errors, depth + 1);
 }
 
 std::vector<std::string> OpenApi::ValidateResponse(const std::string& path,

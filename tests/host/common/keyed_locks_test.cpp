@@ -39,9 +39,10 @@ TEST_CASE("KeyedLocks serialises callers with the same key", "[keyed_locks]") {
 TEST_CASE("KeyedLocks never makes different keys wait on each other", "[keyed_locks]") {
   KeyedLocks locks;
   auto held = locks.Lock("a");
+  std::atomic<bool> a_held{true};
   auto other = std::async(std::launch::async, [&] {
     auto g = locks.Lock("b");
-    return true;
+    return a_held.load();  // "b" was had while "a" was still held
   });
   REQUIRE(other.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
   CHECK(other.get());
@@ -51,6 +52,7 @@ TEST_CASE("KeyedLocks never makes different keys wait on each other", "[keyed_lo
     return true;
   });
   CHECK(same.wait_for(std::chrono::milliseconds(100)) == std::future_status::timeout);
+  a_held = false;
   { auto release = std::move(held); }
   CHECK(same.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
 }
