@@ -97,13 +97,15 @@ std::string PathId(const http::HttpRequest& req) {
 }
 
 // Connects, calls `op` with `args` (plus user/authHeader/proxyConfig) and shapes the answer.
-http::HttpResponse Run(App& app, http::HttpRequest& req, const Caller& caller, std::string_view op,
-                       json::object args, const std::string& appointment_id) {
+http::HttpResponse Run(App& app, http::HttpRequest& req, const Caller& caller,
+                       plugins::Operation operation, json::object args,
+                       const std::string& appointment_id) {
+  const std::string_view op = operation.name();
   auto opened = PluginCall::Open(app, req, caller.platform);
   if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
     return std::move(refused->response);
   auto& call = std::get<PluginCall>(opened);
-  if (!call.Implements(op))
+  if (!call.Implements(operation))
     return http::HttpResponse::Error(400, "connector." + std::string(op) + " is not a function");
   auto connected = call.Connect(caller.user_id, false);
   if (auto* fail = std::get_if<ConnectFailure>(&connected))
@@ -113,7 +115,7 @@ http::HttpResponse Run(App& app, http::HttpRequest& req, const Caller& caller, s
   args["user"] = c.user_json;
   args["authHeader"] = c.auth_header;
   args["proxyConfig"] = nullptr;
-  auto out = call.Invoke(op, args);
+  auto out = call.Invoke(operation, args);
   if (!out.ok()) return call.Failed(op, out);
   json::object result = out.value.is_object() ? out.value.get_object() : json::object();
   const json::value* successful = result.if_contains("successful");
@@ -220,7 +222,7 @@ http::HttpResponse Status(App& app, http::HttpRequest& req, const Caller& caller
              id);
 }
 
-auto Action(std::string_view op) {
+auto Action(plugins::Operation op) {
   return [op](App& app, http::HttpRequest& req, const Caller& caller) {
     const std::string id = PathId(req);
     return Run(app, req, caller, op, json::object{{"appointmentId", id}}, id);

@@ -61,6 +61,8 @@ json::object OperationMessage(std::string_view op, std::string_view platform) {
        "Please check if the appointment entity still exists on " + p +
            " and your account has permission to EDIT appointments. or All attendees have email "
            "address."},
+      // Keyed as the reference's error table is: it too has getAppointment, which no operation
+      // is called, so refreshAppointment gets the generic message there as here.
       {"getAppointment", "Error getting appointment",
        "Please check if your account has permission to GET appointments."},
   };

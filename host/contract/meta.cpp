@@ -30,21 +30,20 @@ http::HttpResponse ImplementedInterfaces(App& app, http::HttpRequest& req) {
   const std::string type =
       auth.ok() && auth.value.is_string() ? std::string(auth.value.get_string()) : "";
   json::object out;
-  auto has = [&](const char* op) { out[op] = plugin.Implements(op); };
+  auto has = [&](plugins::Operation op) { out[op.name()] = plugin.Implements(op); };
   has("getAuthType");
   if (type == "oauth") has("getOauthInfo");
   if (type == "apiKey") has("getBasicAuth");
-  for (const char* op : {"getUserInfo",           "createCallLog",
-                         "updateCallLog",         "getCallLog",
-                         "createMessageLog",      "updateMessageLog",
-                         "createContact",         "findContact",
-                         "listAppointments",      "createAppointment",
-                         "updateAppointment",     "refreshAppointment",
-                         "confirmAppointment",    "cancelAppointment",
-                         "unAuthorize",           "upsertCallDisposition",
-                         "findContactWithName",   "getUserList",
-                         "getManagedAuthOptions", "getLicenseStatus",
-                         "getLogFormatType",      "refreshUserInfo"})
+  // The reference's list, in its order (not every operation of the table: the others are
+  // crmhost's own or never reported).
+  static constexpr plugins::Operation kReported[] = {
+      "getUserInfo",         "createCallLog",     "updateCallLog",         "getCallLog",
+      "createMessageLog",    "updateMessageLog",  "createContact",         "findContact",
+      "listAppointments",    "createAppointment", "updateAppointment",     "refreshAppointment",
+      "confirmAppointment",  "cancelAppointment", "unAuthorize",           "upsertCallDisposition",
+      "findContactWithName", "getUserList",       "getManagedAuthOptions", "getLicenseStatus",
+      "getLogFormatType",    "refreshUserInfo"};
+  for (plugins::Operation op : kReported)
     has(op);
   out["cacheCallNote"] = true;  // POST /callLog/cacheNote is served
   return http::HttpResponse::Json(200, out);

@@ -101,7 +101,7 @@ std::variant<Connected*, ConnectFailure> PluginCall::Connect(const std::string& 
   return &*connected_;
 }
 
-plugins::OpOutcome PluginCall::Invoke(std::string_view op, const json::object& input,
+plugins::OpOutcome PluginCall::Invoke(plugins::Operation op, const json::object& input,
                                       const std::vector<std::string>& extra_secrets) {
   std::vector<std::string> secrets;
   if (connected_) {
@@ -115,7 +115,7 @@ plugins::OpOutcome PluginCall::Invoke(std::string_view op, const json::object& i
   plugins::OpOutcome out =
       lease_->Invoke(op, input, req_->request_id, secrets, std::move(user_ref));
   if (!out.ok()) {
-    spdlog::warn("{} {} failed: {}", lease_->name(), op,
+    spdlog::warn("{} {} failed: {}", lease_->name(), op.name(),
                  plugins::HostServices::Mask(out.message, secrets));
     return out;
   }
@@ -123,7 +123,7 @@ plugins::OpOutcome PluginCall::Invoke(std::string_view op, const json::object& i
   if (target) {
     if (!ApplyUserUpdate(*app_, *target, out.value)) {
       out.user_update_failed = true;
-      spdlog::error("saving the user changes {} {} returned failed", lease_->name(), op);
+      spdlog::error("saving the user changes {} {} returned failed", lease_->name(), op.name());
     } else if (connected_ && user_) {
       *user_ = connected_->user;
       connected_->user_json = connected_->user.ToConnectorJson(true);

@@ -53,7 +53,7 @@ class PluginCall {
 
   const plugins::PluginVersion& plugin() const { return *lease_; }
   const std::string& platform() const { return platform_; }
-  bool Implements(std::string_view op) const { return lease_->Implements(op); }
+  bool Implements(plugins::Operation op) const { return lease_->Implements(op); }
 
   // The record of `user_id`, read and opened at most once per request (null when absent).
   [[nodiscard]] Result<store::UserRecord*> User(const std::string& user_id);
@@ -72,7 +72,7 @@ class PluginCall {
   // On success the result's "userUpdate" is applied to the connected (else the loaded) user and
   // removed from the result; if the store refuses that write the outcome says so
   // (user_update_failed) and the error is logged.
-  [[nodiscard]] plugins::OpOutcome Invoke(std::string_view op, const boost::json::object& input,
+  [[nodiscard]] plugins::OpOutcome Invoke(plugins::Operation op, const boost::json::object& input,
                                           const std::vector<std::string>& extra_secrets = {});
 
   // The plugin's log format (FormatOf in session.h), from the version's constant answers.

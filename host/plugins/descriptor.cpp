@@ -119,13 +119,22 @@ Status CheckDescriptor(const crmh_plugin_descriptor* d) {
       return Status::InvalidArgument("operations list is not NULL-terminated within 256 entries");
     if (!IsOperationName(d->operations[n]))
       return Status::InvalidArgument("operation name " + Quote(d->operations[n]) + " is invalid");
+    // A name the host does not know would never be called: most likely a misspelling, which
+    // would otherwise show only as "not implemented" in production. (A plugin built for a newer
+    // ABI minor, whose table may be longer, is refused above.)
+    if (!FindOperation(d->operations[n]))
+      return Status::InvalidArgument("operation " + Quote(d->operations[n]) +
+                                     " is not one this host calls (see docs/PLUGIN_ABI.md, "
+                                     "Operations)");
   }
-  for (auto required : kRequiredOperations) {
+  for (const OperationSpec& spec : kOperations) {
+    if (!spec.required) continue;
     bool found = false;
     for (size_t i = 0; i < n && !found; ++i)
-      found = required == d->operations[i];
+      found = spec.name == d->operations[i];
     if (!found)
-      return Status::InvalidArgument("required operation " + std::string(required) + " is missing");
+      return Status::InvalidArgument("required operation " + std::string(spec.name) +
+                                     " is missing");
   }
   return Status::OK();
 }

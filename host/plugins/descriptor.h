@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "crmhost/status.h"
+#include "plugins/operations.h"
 
 namespace crmhost::plugins {
 
@@ -15,11 +16,6 @@ namespace crmhost::plugins {
 // foreign descriptor.
 inline constexpr size_t kDescriptorV1Size =
     offsetof(crmh_plugin_descriptor, shutdown) + sizeof(void (*)(crmh_instance*, crmh_call*));
-
-// Operations every plugin must implement: the host calls getAuthType on every request path,
-// and the App Connect registry has always required the two call-log operations.
-inline constexpr std::string_view kRequiredOperations[] = {"getAuthType", "createCallLog",
-                                                           "updateCallLog"};
 
 Status CheckDescriptor(const crmh_plugin_descriptor* d);
 

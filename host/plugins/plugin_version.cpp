@@ -20,10 +20,10 @@ PluginVersion::PluginVersion(PluginInfo info, const crmh_plugin_descriptor* desc
       host_(host),
       cacheable_(!Implements("listPlatforms")) {}
 
-OpOutcome PluginVersion::InvokeConstant(std::string_view op, const json::object& input,
+OpOutcome PluginVersion::InvokeConstant(Operation op, const json::object& input,
                                         std::string_view platform,
                                         const std::string& request_id) const {
-  std::string key = std::string(op) + '\0' + std::string(platform);
+  std::string key = std::string(op.name()) + '\0' + std::string(platform);
   if (cacheable_) {
     std::lock_guard lock(constants_mu_);
     if (auto it = constants_.find(key); it != constants_.end()) {
@@ -49,15 +49,17 @@ PluginVersion::~PluginVersion() {
   }
 }
 
-bool PluginVersion::Implements(std::string_view op) const {
-  return std::find(info_.operations.begin(), info_.operations.end(), op) != info_.operations.end();
+bool PluginVersion::Implements(Operation op) const {
+  return std::find(info_.operations.begin(), info_.operations.end(), op.name()) !=
+         info_.operations.end();
 }
 
-OpOutcome PluginVersion::Invoke(std::string_view op, const json::object& input,
+OpOutcome PluginVersion::Invoke(Operation operation, const json::object& input,
                                 const std::string& request_id, std::vector<std::string> secrets,
                                 std::string user_ref) const {
+  const std::string_view op = operation.name();
   OpOutcome out;
-  if (!Implements(op)) {
+  if (!Implements(operation)) {
     out.kind = OpOutcome::Kind::kUnsupported;
     out.message = info_.name + " does not implement " + std::string(op);
     return out;

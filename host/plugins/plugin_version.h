@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "plugins/operations.h"
+
 namespace crmhost::plugins {
 
 class HostServices;
@@ -75,11 +77,11 @@ class PluginVersion {
   // Only before the version is published (control thread).
   void set_generation(uint64_t g) { info_.generation = g; }
   const std::string& name() const { return info_.name; }
-  bool Implements(std::string_view op) const;
+  bool Implements(Operation op) const;
 
   // Runs one operation. `secrets` are masked in anything the plugin logs during the call;
   // `user_ref` (a hash) names the user in the log line of a refused outbound request.
-  [[nodiscard]] OpOutcome Invoke(std::string_view op, const boost::json::object& input,
+  [[nodiscard]] OpOutcome Invoke(Operation op, const boost::json::object& input,
                                  const std::string& request_id, std::vector<std::string> secrets,
                                  std::string user_ref = {}) const;
 
@@ -88,7 +90,7 @@ class PluginVersion {
   // returned from then on, without calling the plugin. Not for a plugin that serves several
   // platforms from definitions it reloads itself (it implements listPlatforms): that one is
   // always asked.
-  [[nodiscard]] OpOutcome InvokeConstant(std::string_view op, const boost::json::object& input,
+  [[nodiscard]] OpOutcome InvokeConstant(Operation op, const boost::json::object& input,
                                          std::string_view platform,
                                          const std::string& request_id) const;
 

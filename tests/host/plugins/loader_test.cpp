@@ -70,6 +70,8 @@ TEST_CASE("loader: each broken plugin is refused with the exact reason", "[loade
              Catch::Contains("init failed (status 4): cannot reach the license server"));
   CHECK_THAT(h.Refusal(TestPlugin("fake_missing_operation")),
              Catch::Contains("required operation createCallLog is missing"));
+  CHECK_THAT(h.Refusal(TestPlugin("fake_unknown_operation")),
+             Catch::Contains("operation 'findContactz' is not one this host calls"));
   CHECK_THAT(h.Refusal(TestPlugin("fake_bad_version")),
              Catch::Contains("version 'one.two' is not semantic versioning"));
   CHECK_THAT(h.Refusal(TestPlugin("fake_self_check_fails")),
@@ -144,9 +146,10 @@ TEST_CASE("loader: the Redtail plugin exports one symbol's worth of descriptor",
   REQUIRE(v.ok());
   CHECK(v.value()->name() == "redtail");
   CHECK(v.value()->info().manifest.at("name") == "redtail");
-  for (const char* op :
-       {"getAuthType", "getBasicAuth", "getUserInfo", "findContact", "createCallLog", "getCallLog",
-        "updateCallLog", "unAuthorize", "getLogFormatType"})
+  static constexpr crmhost::plugins::Operation kOps[] = {
+      "getAuthType", "getBasicAuth",  "getUserInfo", "findContact",     "createCallLog",
+      "getCallLog",  "updateCallLog", "unAuthorize", "getLogFormatType"};
+  for (auto op : kOps)
     CHECK(v.value()->Implements(op));
   auto auth = v.value()->Invoke("getAuthType", json::object{}, "r", {});
   REQUIRE(auth.ok());

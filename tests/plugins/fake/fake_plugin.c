@@ -96,7 +96,11 @@ static const char* const kOps[] = {"getAuthType",   "getBasicAuth",
 #ifndef FAKE_MISSING_OPERATION
                                    "createCallLog",
 #endif
-                                   "updateCallLog", "findContact",  NULL};
+                                   "updateCallLog", "findContact",
+#ifdef FAKE_UNKNOWN_OPERATION
+                                   "findContactz", /* a misspelling the loader must refuse */
+#endif
+                                   NULL};
 
 static const crmh_plugin_descriptor kDescriptor = {
 #ifdef FAKE_WRONG_MAGIC
