@@ -92,11 +92,13 @@ static void fake_shutdown(crmh_instance* inst, crmh_call* call) {
   free(inst);
 }
 
-static const char* const kOps[] = {"getAuthType",   "getBasicAuth",
+static const char* const kOps[] = {"getAuthType",
+                                   "getBasicAuth",
 #ifndef FAKE_MISSING_OPERATION
                                    "createCallLog",
 #endif
-                                   "updateCallLog", "findContact",
+                                   "updateCallLog",
+                                   "findContact",
 #ifdef FAKE_UNKNOWN_OPERATION
                                    "findContactz", /* a misspelling the loader must refuse */
 #endif
