@@ -25,7 +25,7 @@ for f in host/ops/windows_service.cpp host/ops/daemon_control.cpp host/plugins/d
   "$cxx" "${flags[@]}" -I"$src" -c "$src/$f" -o "$work/$(basename "$f" .cpp).o"
 done
 # Windows branches of files that need more of the host to link: compiled, not linked.
-for f in host/main.cpp host/plugins/watcher.cpp host/common/logging.cpp; do
+for f in host/main.cpp host/plugins/watcher.cpp host/runtime/logging.cpp; do
   "$cxx" "${flags[@]}" -fsyntax-only "$src/$f"
 done
 "$cxx" -static -o "$work/service_check.exe" "$work"/*.o -ladvapi32

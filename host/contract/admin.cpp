@@ -14,6 +14,7 @@
 #include <crmhost/sdk/time.hpp>
 
 #include "contract/app.h"
+#include "contract/connector_json.h"
 #include "contract/crm_oauth.h"
 #include "contract/errors.h"
 #include "contract/plugin_call.h"
@@ -235,7 +236,7 @@ http::HttpResponse GetServerLogging(App& app, http::HttpRequest& req, const JwtS
   if (!call || !call->Implements("getServerLoggingSettings"))
     return http::HttpResponse::Json(200, json::object());
   auto out = call->Invoke("getServerLoggingSettings",
-                          json::object{{"user", loaded.value()->ToConnectorJson(true)}});
+                          json::object{{"user", ConnectorUser(*loaded.value(), true)}});
   if (!out.ok()) return http::HttpResponse::Error(400, out.message);
   return http::HttpResponse::Json(200, out.value.is_object() ? out.value : json::object());
 }
@@ -267,7 +268,7 @@ http::HttpResponse PostServerLogging(App& app, http::HttpRequest& req, const Jwt
     if (auto* r = std::get_if<ResolvedOAuthApp>(&resolved)) oauth_app = r->app.ToJson();
   }
   auto out =
-      call->Invoke("updateServerLoggingSettings", json::object{{"user", user.ToConnectorJson(true)},
+      call->Invoke("updateServerLoggingSettings", json::object{{"user", ConnectorUser(user, true)},
                                                                {"additionalFieldValues", *values},
                                                                {"oauthApp", oauth_app}});
   if (!out.ok() || out.user_update_failed) return http::HttpResponse::Json(400, failed);

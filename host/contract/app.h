@@ -9,8 +9,6 @@
 #include <functional>
 #include <string>
 
-#include "common/keyed_locks.h"
-#include "common/metrics.h"
 #include "contract/unsaved_links.h"
 #include "crmhost/store/store.h"
 #include "http/router.h"
@@ -18,6 +16,8 @@
 #include "plugins/bulkhead.h"
 #include "plugins/host_services.h"
 #include "plugins/registry.h"
+#include "runtime/keyed_locks.h"
+#include "runtime/metrics.h"
 
 namespace crmhost::identity {
 class OAuthClient;

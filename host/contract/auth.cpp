@@ -6,6 +6,7 @@
 #include <crmhost/sdk/js.hpp>
 
 #include "contract/app.h"
+#include "contract/connector_json.h"
 #include "contract/errors.h"
 #include "contract/login.h"
 #include "contract/managed_auth.h"
@@ -165,7 +166,7 @@ http::HttpResponse UnAuthorize(App& app, http::HttpRequest& req, const JwtState&
 
   // Not PluginCall::Invoke: the credentials go whatever the plugin's userUpdate says (below).
   auto result =
-      call->plugin().Invoke("unAuthorize", json::object{{"user", user.ToConnectorJson(true)}},
+      call->plugin().Invoke("unAuthorize", json::object{{"user", ConnectorUser(user, true)}},
                             req.request_id, SecretsOf(user));
   if (!result.ok()) return http::HttpResponse::Error(400, result.message);
   // Logging out must drop the credentials whatever the plugin did; a plugin may also delete
@@ -251,7 +252,7 @@ http::HttpResponse LicenseStatus(App& app, http::HttpRequest& req, const JwtStat
   const store::UserRecord& user = *loaded.value();
   auto out = call->Invoke("getLicenseStatus", json::object{{"userId", user.id},
                                                            {"platform", caller.platform},
-                                                           {"user", user.ToConnectorJson(true)}});
+                                                           {"user", ConnectorUser(user, true)}});
   if (!out.ok() || !out.value.is_object()) return http::HttpResponse::Json(200, fallback);
   return call->Served(http::HttpResponse::Json(200, out.value));
 }

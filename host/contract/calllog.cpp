@@ -11,6 +11,7 @@
 #include <crmhost/sdk/js.hpp>
 
 #include "contract/app.h"
+#include "contract/connector_json.h"
 #include "contract/errors.h"
 #include "contract/log_composer.h"
 #include "contract/plugin_call.h"
@@ -449,7 +450,7 @@ http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Cal
 
   json::object input;
   input["user"] = c.user_json;
-  input["existingCallLog"] = row.ToConnectorJson();
+  input["existingCallLog"] = ConnectorCallLog(row);
   input["authHeader"] = c.auth_header;
   for (const char* k :
        {"recordingLink", "recordingDownloadLink", "voicemailLink", "voicemailMessageId", "subject",

@@ -1,4 +1,5 @@
 #include "contract/crm_oauth.h"
+#include "contract/connector_json.h"
 
 #include <spdlog/spdlog.h>
 
@@ -126,7 +127,7 @@ std::optional<ConnectFailure> EnsureFreshToken(App& app, const plugins::PluginVe
     // null / {revoked:true} when the session cannot be saved.
     auto out = plugin.Invoke(
         "checkAndRefreshAccessToken",
-        json::object{{"oauthApp", oauth_app.ToJson()}, {"user", user.ToConnectorJson(true)}},
+        json::object{{"oauthApp", oauth_app.ToJson()}, {"user", ConnectorUser(user, true)}},
         request_id, SecretsOf(user));
     if (!out.ok()) return ConnectFailure{Kind::kPlugin, std::move(out)};
     if (out.value.is_null() || js::Truthy(js::Get(&out.value, "revoked")))

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "contract/app.h"
+#include "contract/connector_json.h"
 #include "contract/crm_oauth.h"
 #include "contract/errors.h"
 #include "contract/plugin_call.h"
@@ -77,7 +78,7 @@ http::HttpResponse Uninstall(App& app, http::HttpRequest& req) {
     if (!loaded.value() || loaded.value()->platform != kPlatform) continue;
     const store::UserRecord& user = *loaded.value();
     // Straight to the plugin: the user is deleted below whatever its userUpdate says.
-    auto out = plugin.Invoke("unAuthorize", json::object{{"user", user.ToConnectorJson(true)}},
+    auto out = plugin.Invoke("unAuthorize", json::object{{"user", ConnectorUser(user, true)}},
                              req.request_id, SecretsOf(user));
     if (!out.ok())
       spdlog::warn("Pipedrive uninstall: logging {} out failed: {}", user.id, out.message);

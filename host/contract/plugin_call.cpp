@@ -1,4 +1,5 @@
 #include "contract/plugin_call.h"
+#include "contract/connector_json.h"
 
 #include <spdlog/spdlog.h>
 
@@ -95,7 +96,7 @@ std::variant<Connected*, ConnectFailure> PluginCall::Connect(const std::string& 
   }
   c.secrets.push_back(c.auth_header);
   c.secrets.push_back(c.auth_header.substr(c.auth_header.find(' ') + 1));
-  c.user_json = c.user.ToConnectorJson(true);
+  c.user_json = ConnectorUser(c.user, true);
   *user = c.user;  // a refresh changed the tokens: later readers see the new ones
   connected_ = std::move(c);
   return &*connected_;
@@ -126,7 +127,7 @@ plugins::OpOutcome PluginCall::Invoke(plugins::Operation op, const json::object&
       spdlog::error("saving the user changes {} {} returned failed", lease_->name(), op.name());
     } else if (connected_ && user_) {
       *user_ = connected_->user;
-      connected_->user_json = connected_->user.ToConnectorJson(true);
+      connected_->user_json = ConnectorUser(connected_->user, true);
     }
   }
   return out;

@@ -1,6 +1,5 @@
 #include "contract/session.h"
 
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include <crmhost/sdk/js.hpp>
@@ -8,6 +7,7 @@
 #include "contract/crm_oauth.h"
 #include "contract/errors.h"
 #include "crmhost/encoding.h"
+#include "runtime/digest.h"
 
 namespace crmhost::contract {
 namespace json = boost::json;
@@ -208,11 +208,7 @@ http::Router::Handler Route(App& app, PlainRouteFn fn) {
 }
 
 std::string HashValue(std::string_view value, std::string_view hash_key) {
-  std::string input = std::string(value) + ":" + std::string(hash_key);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(input.data(), input.size(), md, &len, EVP_sha256(), nullptr);
-  return HexEncode(std::string_view(reinterpret_cast<char*>(md), len));
+  return Sha256Hex(std::string(value) + ":" + std::string(hash_key));
 }
 
 std::vector<std::string> SecretsOf(const store::UserRecord& user) {

@@ -5,6 +5,7 @@
 #include <crmhost/sdk/js.hpp>
 
 #include "contract/app.h"
+#include "contract/connector_json.h"
 #include "contract/errors.h"
 #include "contract/plugin_call.h"
 #include "contract/session.h"
@@ -188,7 +189,7 @@ http::HttpResponse PostSettings(App& app, http::HttpRequest& req, const JwtState
 
   if (call && call->Implements("onUpdateUserSettings")) {
     auto out =
-        call->Invoke("onUpdateUserSettings", json::object{{"user", user.ToConnectorJson(true)},
+        call->Invoke("onUpdateUserSettings", json::object{{"user", ConnectorUser(user, true)},
                                                           {"userSettings", merged},
                                                           {"updatedSettings", updated}});
     if (!out.ok()) return http::HttpResponse::Error(400, out.message);

@@ -7,8 +7,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <stdexcept>
 
-#include "common/logging.h"
 #include "crmhost/encoding.h"
+#include "runtime/logging.h"
 
 namespace crmhost::http {
 namespace beast = boost::beast;

@@ -6,7 +6,7 @@
 #include <exception>
 #include <memory>
 
-#include "common/logging.h"
+#include "runtime/logging.h"
 
 namespace crmhost::http {
 namespace {

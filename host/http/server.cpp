@@ -13,9 +13,9 @@
 #include <mutex>
 #include <unordered_set>
 
-#include "common/logging.h"
 #include "crmhost/encoding.h"
 #include "http/request_reader.h"
+#include "runtime/logging.h"
 
 namespace crmhost::http {
 namespace asio = boost::asio;

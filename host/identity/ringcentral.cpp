@@ -4,7 +4,7 @@
 #include <crmhost/sdk/js.hpp>
 
 #include "outbound/client.h"
-#include "plugins/loader.h"
+#include "runtime/digest.h"
 
 namespace crmhost::identity {
 namespace json = boost::json;
@@ -20,7 +20,7 @@ RingCentralClient::RingCentralClient(outbound::OutboundClient& http, Options opt
 
 Result<RcIdentity> RingCentralClient::Identify(std::string_view access_token) {
   if (access_token.empty()) return Status::InvalidArgument("RingCentral access token is empty");
-  const std::string digest = plugins::Sha256Hex(access_token);
+  const std::string digest = Sha256Hex(access_token);
   const int64_t now = now_ms_();
   {
     std::lock_guard lock(mu_);

@@ -18,10 +18,6 @@
 #include <stop_token>
 #include <thread>
 
-#include "common/fiber_pool.h"
-#include "common/logging.h"
-#include "common/memory_trim.h"
-#include "common/worker_pool.h"
 #include "contract/app.h"
 #include "contract/body_limits.h"
 #include "contract/developer_portal.h"
@@ -46,6 +42,10 @@
 #include "plugins/manager.h"
 #include "plugins/phone_service.h"
 #include "plugins/registry.h"
+#include "runtime/fiber_pool.h"
+#include "runtime/logging.h"
+#include "runtime/memory_trim.h"
+#include "runtime/worker_pool.h"
 #include "version.h"
 
 namespace crmhost::ops {

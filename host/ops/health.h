@@ -12,14 +12,14 @@
 #include <atomic>
 #include <cstdint>
 
-#include "common/fiber_pool.h"
-#include "common/metrics.h"
 #include "contract/unsaved_links.h"
 #include "crmhost/store/store.h"
 #include "http/router.h"
 #include "outbound/client.h"
 #include "plugins/bulkhead.h"
 #include "plugins/manager.h"
+#include "runtime/fiber_pool.h"
+#include "runtime/metrics.h"
 
 namespace crmhost::ops {
 

@@ -11,8 +11,8 @@
 #include <variant>
 #include <vector>
 
-#include "common/fiber_pool.h"
-#include "plugins/host_services.h"
+#include "runtime/fiber_pool.h"
+#include "runtime/plugin_settings.h"
 
 namespace crmhost::ops {
 

@@ -21,9 +21,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "common/fiber_pool.h"
 #include "crmhost/encoding.h"
 #include "crmhost/suspend.h"
+#include "runtime/fiber_pool.h"
 
 namespace crmhost::outbound {
 namespace asio = boost::asio;

@@ -4,10 +4,10 @@
 
 #include <chrono>
 
-#include "common/logging.h"
 #include "crmhost/store/store.h"
 #include "outbound/client.h"
 #include "plugins/phone_service.h"
+#include "runtime/logging.h"
 
 namespace crmhost::plugins {
 namespace {

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/plugin_settings.h"
+
 namespace crmhost::store {
 class Store;
 }
@@ -26,10 +28,6 @@ class OutboundClient;
 namespace crmhost::plugins {
 
 class HostServices;
-
-// Administrator settings per plugin: settings["redtail"]["api_key"].
-using PluginSettings =
-    std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>;
 
 }  // namespace crmhost::plugins
 

@@ -1,6 +1,5 @@
 #include "plugins/loader.h"
 
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 #include "plugins/dynlib.h"
 #include "plugins/elf_check.h"
 #include "plugins/host_services.h"
+#include "runtime/digest.h"
 
 namespace crmhost::plugins {
 namespace fs = std::filesystem;
@@ -38,13 +38,6 @@ Status Refuse(const fs::path& file, const std::string& why) {
 }
 
 }  // namespace
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  return HexEncode(std::string_view(reinterpret_cast<char*>(md), len));
-}
 
 Loader::Loader(Options options, HostServices& host) : options_(std::move(options)), host_(host) {}
 

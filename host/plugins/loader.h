@@ -50,8 +50,6 @@ class Loader {
   HostServices& host_;
 };
 
-std::string Sha256Hex(std::string_view data);
-
 }  // namespace crmhost::plugins
 
 #endif  // CRMHOST_PLUGINS_LOADER_H

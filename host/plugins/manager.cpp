@@ -6,6 +6,8 @@
 #include <fstream>
 #include <future>
 
+#include "runtime/digest.h"
+
 namespace crmhost::plugins {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;

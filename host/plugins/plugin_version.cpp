@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
-#include "common/fiber_pool.h"
-#include "common/logging.h"
 #include "crmhost/json_safety.h"
 #include "plugins/host_services.h"
+#include "runtime/fiber_pool.h"
+#include "runtime/logging.h"
 
 namespace crmhost::plugins {
 namespace json = boost::json;

@@ -27,37 +27,26 @@ json::object Obj(const json::object& o, std::string_view k) {
 
 }  // namespace
 
-json::object UserRecord::ToConnectorJson(bool include_secrets) const {
-  json::object o;
-  o["id"] = id;
-  o["platform"] = platform;
-  o["hostname"] = hostname;
-  o["timezoneName"] = timezone_name;
-  o["timezoneOffset"] = timezone_offset;
-  if (include_secrets) {
-    o["accessToken"] = access_token;
-    o["refreshToken"] = refresh_token;
-  }
-  if (token_expiry_ms) {
-    o["tokenExpiry"] = *token_expiry_ms;
-  } else {
-    o["tokenExpiry"] = nullptr;
-  }
-  if (rc_account_id.empty()) {
-    o["rcAccountId"] = nullptr;
-  } else {
-    o["rcAccountId"] = rc_account_id;
-  }
-  o["hashedRcExtensionId"] = hashed_rc_extension_id;
-  o["platformAdditionalInfo"] = platform_additional_info;
-  o["userSettings"] = user_settings;
-  return o;
-}
-
+// The record's JSON on disk (docs/store-format.md). Its field names happen to be App Connect's,
+// which the contract layer's connector documents also use; the two are kept apart on purpose:
+// this one changes only with the schema version.
 std::string EncodeUser(const UserRecord& u) {
-  json::value v = u.ToConnectorJson(true);
-  v.get_object()["createdAt"] = u.created_at_ms;
-  v.get_object()["updatedAt"] = u.updated_at_ms;
+  json::object o;
+  o["id"] = u.id;
+  o["platform"] = u.platform;
+  o["hostname"] = u.hostname;
+  o["timezoneName"] = u.timezone_name;
+  o["timezoneOffset"] = u.timezone_offset;
+  o["accessToken"] = u.access_token;
+  o["refreshToken"] = u.refresh_token;
+  o["tokenExpiry"] = u.token_expiry_ms ? json::value(*u.token_expiry_ms) : json::value();
+  o["rcAccountId"] = u.rc_account_id.empty() ? json::value() : json::value(u.rc_account_id);
+  o["hashedRcExtensionId"] = u.hashed_rc_extension_id;
+  o["platformAdditionalInfo"] = u.platform_additional_info;
+  o["userSettings"] = u.user_settings;
+  o["createdAt"] = u.created_at_ms;
+  o["updatedAt"] = u.updated_at_ms;
+  json::value v = std::move(o);
   ReplaceNonFinite(v);  // an `Infinity` token would make the record unreadable
   return json::serialize(v);
 }
@@ -87,21 +76,16 @@ Result<UserRecord> DecodeUser(std::string_view text) {
   return u;
 }
 
-json::object CallLogRow::ToConnectorJson() const {
-  json::object o;
-  o["id"] = id;
-  o["sessionId"] = identity.session_id;
-  o["extensionNumber"] = identity.extension_number;
-  o["hashedExtensionId"] = identity.hashed_extension_id;
-  o["platform"] = platform;
-  o["thirdPartyLogId"] = third_party_log_id;
-  o["userId"] = user_id;
-  o["contactId"] = contact_id;
-  return o;
-}
-
 std::string EncodeCallLog(const CallLogRow& r) {
-  json::object o = r.ToConnectorJson();
+  json::object o;
+  o["id"] = r.id;
+  o["sessionId"] = r.identity.session_id;
+  o["extensionNumber"] = r.identity.extension_number;
+  o["hashedExtensionId"] = r.identity.hashed_extension_id;
+  o["platform"] = r.platform;
+  o["thirdPartyLogId"] = r.third_party_log_id;
+  o["userId"] = r.user_id;
+  o["contactId"] = r.contact_id;
   o["state"] = r.state == CallLogRow::State::kDone ? "done" : "pending";
   if (!r.owner.empty()) o["owner"] = r.owner;
   o["createdAt"] = r.created_at_ms;

@@ -6,6 +6,7 @@
 #include <cstddef>
 
 #include "plugins/loader.h"
+#include "runtime/digest.h"
 #include "support/files.h"
 
 static_assert(sizeof(void*) == 8, "layout pinned for LP64");
@@ -119,6 +120,6 @@ TEST_CASE("abi: the frozen ABI 1.0 header is unchanged", "[abi]") {
   const std::string text = crmhost::testing::ReadFile(std::string(CRMHOST_SOURCE_DIR) +
                                                       "/tests/abi/v1.0/include/crmhost/plugin.h");
   REQUIRE_FALSE(text.empty());
-  CHECK(crmhost::plugins::Sha256Hex(text) ==
+  CHECK(crmhost::Sha256Hex(text) ==
         "79d0550e1f84d30bf73cd633d817fcc4b51c57221cf7a7003fc4450e9990ba55");
 }

@@ -75,7 +75,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
 
   if (auto user = store::DecodeUser(input); user.ok()) {
-    (void)user->ToConnectorJson(false);
     const std::string once = store::EncodeUser(*user);
     auto again = store::DecodeUser(once);
     if (!again.ok() || !SameEncoding(store::EncodeUser(*again), once))

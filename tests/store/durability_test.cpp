@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "../../store/src/durability.h"
-#include "common/fiber_pool.h"
+#include "runtime/fiber_pool.h"
 #include "support/daemon_process.h"
 
 using crmhost::FiberPool;

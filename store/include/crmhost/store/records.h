@@ -30,10 +30,6 @@ struct UserRecord {
   boost::json::object user_settings;
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
-
-  // The `user` object connectors receive (App Connect field names). Secrets are included only
-  // when asked, because this JSON also feeds logs and admin listings.
-  boost::json::object ToConnectorJson(bool include_secrets) const;
 };
 
 std::string EncodeUser(const UserRecord& u);
@@ -60,9 +56,6 @@ struct CallLogRow {
   std::string owner;  // daemon instance that holds a pending reservation
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
-
-  // The `existingCallLog` object connectors receive.
-  boost::json::object ToConnectorJson() const;
 };
 
 std::string EncodeCallLog(const CallLogRow& row);

@@ -14,8 +14,8 @@
 // (__sanitizer_start/finish_switch_fiber) so ASan follows the stacks.
 //
 // Thread-safe. Shutdown refuses new fibers, waits for live ones to finish, and joins.
-#ifndef CRMHOST_COMMON_FIBER_POOL_H
-#define CRMHOST_COMMON_FIBER_POOL_H
+#ifndef CRMHOST_RUNTIME_FIBER_POOL_H
+#define CRMHOST_RUNTIME_FIBER_POOL_H
 
 #include <atomic>
 #include <condition_variable>
@@ -131,4 +131,4 @@ class FiberLabel {
 
 }  // namespace crmhost
 
-#endif  // CRMHOST_COMMON_FIBER_POOL_H
+#endif  // CRMHOST_RUNTIME_FIBER_POOL_H

@@ -4,8 +4,8 @@
 // daemon's RSS stays at the burst's peak although nothing uses it. TrimFreeMemory asks malloc to
 // give free pages back (malloc_trim) when more than `threshold` bytes sit free; the daemon calls
 // it once a second from its event loop. A no-op where the C library has no such call.
-#ifndef CRMHOST_COMMON_MEMORY_TRIM_H
-#define CRMHOST_COMMON_MEMORY_TRIM_H
+#ifndef CRMHOST_RUNTIME_MEMORY_TRIM_H
+#define CRMHOST_RUNTIME_MEMORY_TRIM_H
 
 #include <cstddef>
 
@@ -16,4 +16,4 @@ size_t TrimFreeMemory(size_t threshold);
 
 }  // namespace crmhost
 
-#endif  // CRMHOST_COMMON_MEMORY_TRIM_H
+#endif  // CRMHOST_RUNTIME_MEMORY_TRIM_H

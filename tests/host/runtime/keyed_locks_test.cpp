@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/keyed_locks.h"
+#include "runtime/keyed_locks.h"
 
 namespace crmhost {
 

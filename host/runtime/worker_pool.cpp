@@ -1,4 +1,4 @@
-#include "common/worker_pool.h"
+#include "runtime/worker_pool.h"
 
 namespace crmhost {
 

@@ -1,4 +1,4 @@
-#include "common/logging.h"
+#include "runtime/logging.h"
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/basic_file_sink.h>
@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "common/fiber_pool.h"
+#include "runtime/fiber_pool.h"
 
 namespace crmhost {
 namespace {

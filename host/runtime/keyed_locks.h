@@ -5,8 +5,8 @@
 //
 // The mutexes are SuspendingMutex: a holder may wait on a CRM (the refresh itself) and a waiter
 // on the same fiber thread is parked instead of blocking the thread the holder needs to resume.
-#ifndef CRMHOST_COMMON_KEYED_LOCKS_H
-#define CRMHOST_COMMON_KEYED_LOCKS_H
+#ifndef CRMHOST_RUNTIME_KEYED_LOCKS_H
+#define CRMHOST_RUNTIME_KEYED_LOCKS_H
 
 #include <algorithm>
 #include <memory>
@@ -63,4 +63,4 @@ class KeyedLocks {
 
 }  // namespace crmhost
 
-#endif  // CRMHOST_COMMON_KEYED_LOCKS_H
+#endif  // CRMHOST_RUNTIME_KEYED_LOCKS_H

@@ -1,4 +1,4 @@
-#include "common/memory_trim.h"
+#include "runtime/memory_trim.h"
 
 #if defined(__GLIBC__)
 #include <malloc.h>

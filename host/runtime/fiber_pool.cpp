@@ -1,4 +1,4 @@
-#include "common/fiber_pool.h"
+#include "runtime/fiber_pool.h"
 
 #include <signal.h>
 #include <spdlog/spdlog.h>

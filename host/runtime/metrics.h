@@ -3,8 +3,8 @@
 // latency and outcome, and OAuth token refreshes. Rendered in the Prometheus text exposition
 // format 0.0.4. Labels are route patterns and plugin names, never paths or ids, so the number
 // of series stays small. Thread-safe; one short mutex hold per observation.
-#ifndef CRMHOST_COMMON_METRICS_H
-#define CRMHOST_COMMON_METRICS_H
+#ifndef CRMHOST_RUNTIME_METRICS_H
+#define CRMHOST_RUNTIME_METRICS_H
 
 #include <array>
 #include <cstdint>
@@ -62,4 +62,4 @@ class Metrics {
 
 }  // namespace crmhost
 
-#endif  // CRMHOST_COMMON_METRICS_H
+#endif  // CRMHOST_RUNTIME_METRICS_H

@@ -6,8 +6,8 @@
 // answers 503 with Retry-After instead of queueing without limit.
 //
 // Thread-safe. The destructor stops accepting, finishes queued jobs, and joins.
-#ifndef CRMHOST_COMMON_WORKER_POOL_H
-#define CRMHOST_COMMON_WORKER_POOL_H
+#ifndef CRMHOST_RUNTIME_WORKER_POOL_H
+#define CRMHOST_RUNTIME_WORKER_POOL_H
 
 #include <condition_variable>
 #include <cstddef>
@@ -48,4 +48,4 @@ class WorkerPool {
 
 }  // namespace crmhost
 
-#endif  // CRMHOST_COMMON_WORKER_POOL_H
+#endif  // CRMHOST_RUNTIME_WORKER_POOL_H

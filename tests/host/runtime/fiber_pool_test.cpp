@@ -14,9 +14,9 @@
 #include <thread>
 #include <vector>
 
-#include "common/fiber_pool.h"
-#include "common/logging.h"
 #include "crmhost/suspend.h"
+#include "runtime/fiber_pool.h"
+#include "runtime/logging.h"
 
 namespace crmhost {
 namespace {

@@ -1,4 +1,4 @@
-#include "common/metrics.h"
+#include "runtime/metrics.h"
 
 #include <cstdio>
 
