@@ -87,18 +87,23 @@ void CollectRefs(const json::value& v, std::vector<std::string>& refs) {
   }
 }
 
+std::unique_ptr<store::Store> OpenStore(const TempDir& dir) {
+  store::Store::Options so;
+  so.path = dir.path();
+  auto opened = store::Store::Open(so);
+  if (!opened.ok()) FAIL(opened.status().ToString());
+  return std::move(opened).value();
+}
+
 }  // namespace
 
 TEST_CASE("OpenAPI: every App Connect route is documented, and every documented one exists",
           "[openapi]") {
   TempDir dir;
-  store::Store::Options so;
-  so.path = dir.path();
-  auto opened = store::Store::Open(so);
-  REQUIRE(opened.ok());
+  auto opened = OpenStore(dir);
   plugins::Registry registry;
   identity::JwtCodec jwt("test-key");
-  contract::App app{.store = *opened.value(),
+  contract::App app{.store = *opened,
                     .registry = registry,
                     .jwt = jwt,
                     .hash_key = "salt",
@@ -126,13 +131,10 @@ TEST_CASE("OpenAPI: every App Connect route is documented, and every documented 
 
 TEST_CASE("OpenAPI: the ops routes are documented on the ops listener", "[openapi]") {
   TempDir dir;
-  store::Store::Options so;
-  so.path = dir.path();
-  auto opened = store::Store::Open(so);
-  REQUIRE(opened.ok());
+  auto opened = OpenStore(dir);
   http::Router router;
-  ops::RegisterStoreRoutes(router, *opened.value(), dir.path(), "token");
-  ops::RegisterHealthRoutes(router, {.store = opened.value().get()});
+  ops::RegisterStoreRoutes(router, *opened, dir.path(), "token");
+  ops::RegisterHealthRoutes(router, {.store = opened.get()});
   const std::set<std::string> documented = Documented(OpenApi::Ours().document(), true);
   const std::set<std::string> registered = Registered(router);
   REQUIRE(registered.size() >= 6);
