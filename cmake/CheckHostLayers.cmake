@@ -1,6 +1,7 @@
 # Run as a script (cmake -P) at build time. LAYERS: "layer:allowed,allowed,...|..." for each
 # folder of HOST_DIR. Fails the build when a file of a layer includes a host header of a layer
-# it may not use ("identity/ringcentral.cpp:7 includes plugins/loader.h"), then writes STAMP.
+# it may not use ("host/identity/ringcentral.cpp: #include "plugins/loader.h" -- identity/ may
+# include only ..."), or when HOST_DIR has a folder that is no layer; then writes STAMP.
 cmake_policy(SET CMP0057 NEW)
 set(layers "")
 string(REPLACE "|" ";" rules "${LAYERS}")
@@ -16,16 +17,30 @@ foreach(rule IN LISTS rules)
   set(allowed_${layer} ${allowed})
 endforeach()
 set(errors "")
+# Every folder is a layer: a new one must say what it may include before it builds.
+file(GLOB entries LIST_DIRECTORIES true "${HOST_DIR}/*")
+foreach(entry IN LISTS entries)
+  get_filename_component(name "${entry}" NAME)
+  if(IS_DIRECTORY "${entry}" AND NOT name IN_LIST layers)
+    string(APPEND errors "  host/${name}/ is not a layer: add it to host/CMakeLists.txt\n")
+  endif()
+endforeach()
+# Any spelling of an include: `#include`, `# include`, <> or "", with or without ../ in front.
+set(include_re "^[ \t]*#[ \t]*include[ \t]*[<\"](\\.\\./)*([a-z_]+)/")
 foreach(layer IN LISTS layers)
-  file(GLOB_RECURSE files "${HOST_DIR}/${layer}/*.cpp" "${HOST_DIR}/${layer}/*.h")
+  file(GLOB_RECURSE files "${HOST_DIR}/${layer}/*.cpp" "${HOST_DIR}/${layer}/*.h"
+       "${HOST_DIR}/${layer}/*.hpp" "${HOST_DIR}/${layer}/*.inc" "${HOST_DIR}/${layer}/*.ipp")
   foreach(file IN LISTS files)
-    file(STRINGS "${file}" lines REGEX "^#include \"[a-z_]+/")
+    file(STRINGS "${file}" lines REGEX "^[ \t]*#[ \t]*include")
     foreach(line IN LISTS lines)
-      string(REGEX MATCH "^#include \"([a-z_]+)/[^\"]*\"" include "${line}")
-      set(target "${CMAKE_MATCH_1}")
+      if(NOT line MATCHES "${include_re}")
+        continue()
+      endif()
+      set(target "${CMAKE_MATCH_2}")
       if(target IN_LIST layers AND NOT target IN_LIST allowed_${layer})
         file(RELATIVE_PATH rel "${HOST_DIR}" "${file}")
         string(REPLACE ";" ", " may "${allowed_${layer}}")
+        string(STRIP "${line}" line)
         string(APPEND errors "  host/${rel}: ${line} -- ${layer}/ may include only ${may}\n")
       endif()
     endforeach()

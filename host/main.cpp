@@ -1,8 +1,8 @@
 // crmhostd: the App Connect CRM plugin host daemon.
 #include <variant>
 
+#include "config/options.h"
 #include "ops/daemon.h"
-#include "ops/options.h"
 
 #if defined(_WIN32)
 #include <windows.h>

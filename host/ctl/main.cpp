@@ -23,9 +23,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "config/config_file.h"
+#include "config/options.h"
 #include "ctl/ops_client.h"
-#include "ops/config_file.h"
-#include "ops/options.h"
 #include "version.h"
 
 namespace json = boost::json;

@@ -7,7 +7,7 @@
 #ifndef CRMHOST_OPS_DAEMON_H
 #define CRMHOST_OPS_DAEMON_H
 
-#include "ops/options.h"
+#include "config/options.h"
 
 namespace crmhost::ops {
 

@@ -62,8 +62,9 @@ Status Durability::WriteNow(rocksdb::WriteBatch batch, std::string_view what) {
   Status s = WriteDirect(batch, what);
   if (sync_) {
     std::unique_lock lock(mu_);
-    // The commit thread may be holding a round back until direct writes are done.
-    if (--direct_writers_ == 0 && !waiting_.empty()) {
+    // The commit thread may be holding a round (or a recovery probe) back until direct writes
+    // are done: it does so only with in_round_ set.
+    if (--direct_writers_ == 0 && in_round_) {
       lock.unlock();
       cv_.notify_all();
     }
@@ -116,7 +117,9 @@ std::vector<Durability::Waiter> Durability::WriteHandedOver(std::vector<Waiter> 
   return durable;
 }
 
-// One round: every batch written in arrival order, the last write synced (which syncs the log
+// One round: every durable batch written in arrival order (after the round's handed-over
+// unsynced writes: all of them were made concurrently, so any order is one they could have had),
+// the last write synced (which syncs the log
 // up to it: the earlier batches and every unsynced write made before). A round of barriers only
 // writes a marker to have something to sync.
 void Durability::CommitRound(std::vector<Waiter>& round) {
@@ -183,16 +186,21 @@ void Durability::Run() {
     }
     if (stop_) break;
     if (!health_.writable) {
+      // The probe is a synced write: writers are handed over meanwhile, as during a round.
+      in_round_ = true;
+      cv_.wait(lock, [&] { return stop_ || direct_writers_ == 0; });
       lock.unlock();
       Recover();
       lock.lock();
+      in_round_ = false;
     }
     if (waiting_.empty()) continue;
-    // A round starts once direct unsynced writes are done (they are quick: no sync), so none of
-    // them is queued behind this round's sync; from here on WriteNow hands its writes over.
+    // From here on WriteNow hands its writes over (so a steady stream of them cannot keep the
+    // round from starting); the round starts once the direct writes already under way are done
+    // (they are quick: no sync), so none of them is queued behind this round's sync.
+    in_round_ = true;
     cv_.wait(lock, [&] { return stop_ || direct_writers_ == 0; });
     if (stop_) break;
-    in_round_ = true;
     // Everyone who asked so far shares this round's one sync; later arrivals wait for the next.
     std::vector<Waiter> round;
     round.swap(waiting_);

@@ -17,8 +17,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "ops/config_file.h"
-#include "ops/options.h"
+#include "config/config_file.h"
+#include "config/options.h"
 
 namespace {
 

@@ -76,11 +76,13 @@ struct SwapHarness : RedtailHarness {
     return WaitFor(
         [g](const json::object& s) { return s.at("generation").to_number<uint64_t>() == g; });
   }
-  // A counter of the ops API's /metrics (0 when absent).
+  // A counter of the ops API's /metrics; fails the test when it is absent.
   uint64_t Counter(const std::string& name) const {
     const std::string m = Request(daemon->ops_port(), "GET", "/metrics").body;
     const size_t at = m.find("\n" + name + " ");
-    return at == std::string::npos ? 0 : std::stoull(m.substr(at + name.size() + 2));
+    INFO(name);
+    REQUIRE(at != std::string::npos);  // a renamed metric must not read as 0
+    return std::stoull(m.substr(at + name.size() + 2));
   }
   // Waits (events, not time) until the counter reaches `least`; fails the test after 20 s.
   uint64_t WaitCounter(const std::string& name, uint64_t least) const {
@@ -415,6 +417,11 @@ TEST_CASE("hot upgrade: builds past --max-resident-versions are refused until a 
   DropAtomically(kV100, h.plugin_dir);
   h.WaitCounter("crmhost_plugin_settled_scans_total", scans + 1);  // the change was acted on
   CHECK(h.PluginState("redtail").at("generation") == 1);  // same content as live: nothing to do
+  // And whatever the watcher saw, a forced scan of the directory as it is now agrees.
+  auto reload = h.Ops("POST", "/plugins/reload");
+  REQUIRE(reload.status == 200);
+  CHECK(reload.Json().at("published").as_array().empty());
+  CHECK(h.PluginState("redtail").at("generation") == 1);
 }
 
 TEST_CASE("hot upgrade: polling picks up changes where inotify is not used", "[hotswap][e2e]") {

@@ -16,10 +16,10 @@
 #include <regex>
 #include <sstream>
 
+#include "config/options.h"
 #include "integration/redtail_harness.h"
 #include "ops/daemon.h"
 #include "ops/daemon_control.h"
-#include "ops/options.h"
 #include "support/secret_ledger.h"
 
 namespace crmhost::testing {

@@ -125,19 +125,24 @@ TEST_CASE("Durability: an unsynced write during a round's sync parks its fiber, 
 
   // Two fibers on one thread: the first writes unsynced, the second only has to run.
   FiberPool pool({.threads = 1});
-  std::atomic<bool> written{false}, other_ran{false};
+  std::atomic<bool> writing{false}, written{false}, other_ran{false}, other_ran_after{false};
   Status unsynced = Status::IOError("not yet");
   REQUIRE(pool.TrySpawn([&] {
     rocksdb::WriteBatch b;
     b.Put("reservation", "pending");
+    writing = true;
     unsynced = durability->WriteNow(std::move(b), "reserving");
     written = true;
   }));
-  REQUIRE(pool.TrySpawn([&] { other_ran = true; }));
+  REQUIRE(pool.TrySpawn([&] {
+    other_ran_after = writing.load();  // the first fiber had entered WriteNow
+    other_ran = true;
+  }));
 
   // Without the hand-over the first fiber holds the thread in RocksDB's writer queue until the
   // sync ends, and the second cannot run while the gate is closed.
   CHECK(WaitFor(other_ran, 10s));
+  CHECK(other_ran_after.load());
   CHECK_FALSE(written.load());  // parked until the next round writes it
 
   gate.Set(false);

@@ -1,4 +1,4 @@
-#include "ops/options.h"
+#include "config/options.h"
 
 #include <CLI/CLI.hpp>
 
@@ -6,8 +6,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "config/config_file.h"
 #include "crmhost/encoding.h"
-#include "ops/config_file.h"
 #include "outbound/client.h"
 #include "outbound/egress_policy.h"
 #include "version.h"

@@ -1,7 +1,7 @@
 // crmhostd's configuration, read from the command line (a config file arrives later; flags
 // will keep overriding it). Every field documents its flag and default.
-#ifndef CRMHOST_OPS_OPTIONS_H
-#define CRMHOST_OPS_OPTIONS_H
+#ifndef CRMHOST_CONFIG_OPTIONS_H
+#define CRMHOST_CONFIG_OPTIONS_H
 
 #include <cstddef>
 #include <cstdint>
@@ -144,4 +144,4 @@ std::variant<Options, int> ParseOptions(int argc, char** argv);
 
 }  // namespace crmhost::ops
 
-#endif  // CRMHOST_OPS_OPTIONS_H
+#endif  // CRMHOST_CONFIG_OPTIONS_H

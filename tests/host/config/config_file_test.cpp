@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "ops/config_file.h"
+#include "config/config_file.h"
 #include "support/daemon_process.h"
 
 namespace crmhost::ops {

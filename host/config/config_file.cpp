@@ -1,4 +1,4 @@
-#include "ops/config_file.h"
+#include "config/config_file.h"
 
 #include <toml++/toml.h>
 

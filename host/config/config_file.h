@@ -2,13 +2,13 @@
 // command-line flags, which override it. A key we do not know, or a value of the wrong type or
 // range, is refused with the file, line, key and reason, so a typo never passes silently.
 // docs/OPERATIONS.md lists every key; packaging/crmhost.toml is the commented default.
-#ifndef CRMHOST_OPS_CONFIG_FILE_H
-#define CRMHOST_OPS_CONFIG_FILE_H
+#ifndef CRMHOST_CONFIG_CONFIG_FILE_H
+#define CRMHOST_CONFIG_CONFIG_FILE_H
 
 #include <string>
 
+#include "config/options.h"
 #include "crmhost/status.h"
-#include "ops/options.h"
 
 namespace crmhost::ops {
 
@@ -23,4 +23,4 @@ Result<std::string> ResolveSettingValue(const std::string& value);
 
 }  // namespace crmhost::ops
 
-#endif  // CRMHOST_OPS_CONFIG_FILE_H
+#endif  // CRMHOST_CONFIG_CONFIG_FILE_H

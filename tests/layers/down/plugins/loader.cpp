@@ -1,0 +1,2 @@
+// A higher layer including a lower one: allowed.
+#include "http/server.h"

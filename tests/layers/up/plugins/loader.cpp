@@ -1,0 +1,2 @@
+// The lower layer of the fixture.
+#include "http/server.h"
