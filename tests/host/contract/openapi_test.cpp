@@ -213,6 +213,14 @@ TEST_CASE("OpenAPI: the validator rejects what the document forbids", "[openapi]
   CHECK_FALSE(ours.ValidateResponse("/contact", "get", 418, ct, good).empty());
   CHECK_FALSE(ours.ValidateResponse("/contact", "get", 200, "text/html", "<p>").empty());
   CHECK_FALSE(ours.ValidateResponse("/no-such-route", "get", 200, ct, good).empty());
+  // An error body says something: an error, a success flag or a returnMessage.
+  CHECK(ours.ValidateResponse("/contact", "get", 400, ct, R"({"error":"Invalid JWT"})").empty());
+  CHECK(ours.ValidateResponse("/contact", "get", 400, "text/plain", "Invalid JWT").empty());
+  CHECK_FALSE(ours.ValidateResponse("/contact", "get", 400, ct, "{}").empty());
+  CHECK_FALSE(ours.ValidateResponse("/licenseStatus", "get", 200, ct,
+                                    R"({"isLicenseValid":"yes","licenseStatus":"Basic",)"
+                                    R"("licenseStatusDescription":""})")
+                  .empty());
   // The ops listener: a plugin's state is one of three words.
   const std::string plugin =
       R"([{"name":"redtail","version":"1.0.0","abi":"1.2","sha256":null,"state":"%s",)"
