@@ -1,0 +1,89 @@
+#include "ops/startup_files.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <boost/json/parse.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "crmhost/encoding.h"
+#include "version.h"
+
+namespace crmhost::ops {
+namespace fs = std::filesystem;
+
+namespace {
+
+Result<std::string> ReadSmallFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.size() > 1024 * 1024) return Status::InvalidArgument(path + " is over 1 MiB");
+  return text;
+}
+
+Result<store::Key256> LoadOrCreateKey(const std::string& path) {
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077))
+      spdlog::warn("key file {} is readable by group or others; chmod 0400 it", path);
+    return store::ReadKeyFile(path);
+  }
+  spdlog::info("creating a new secret key in {} (mode 0400); back it up with the data dir", path);
+  return store::CreateKeyFile(path);
+}
+
+std::string KeyString(const store::Key256& k) {
+  return std::string(reinterpret_cast<const char*>(k.data()), k.size());
+}
+
+// The hash key an admin supplies (e.g. the reference deployment's, so hashed ids match): the
+// file's text without its trailing newline.
+Result<std::string> LoadHashKey(const std::string& path) {
+  auto loaded = ReadSmallFile(path);
+  if (!loaded.ok()) return Status::InvalidArgument("--hash-key-file: " + loaded.status().message());
+  std::string key = std::move(loaded).value();
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r'))
+    key.pop_back();
+  if (key.empty()) return Status::InvalidArgument("--hash-key-file " + path + " is empty");
+  return key;
+}
+
+}  // namespace
+
+Result<DaemonKeys> LoadKeys(const Options& o) {
+  auto master = LoadOrCreateKey(o.secret_key_file);
+  if (!master.ok()) return master.status();
+  DaemonKeys keys;
+  keys.store_key = store::DeriveKey(master.value(), "crmhost store v1");
+  keys.jwt_key = store::DeriveKey(master.value(), "crmhost jwt v1");
+  keys.hash_key = HexEncode(KeyString(store::DeriveKey(master.value(), "crmhost hash v1")));
+  if (!o.hash_key_file.empty()) {
+    auto hash_key = LoadHashKey(o.hash_key_file);
+    if (!hash_key.ok()) return hash_key.status();
+    keys.hash_key = std::move(hash_key).value();
+  }
+  return keys;
+}
+
+Result<boost::json::object> LoadManifestTop(const std::string& path) {
+  boost::json::object top{
+      {"redirectUri", "https://ringcentral.github.io/ringcentral-embeddable/redirect.html"},
+      {"author", boost::json::object{{"name", "crmhost"},
+                                     {"websiteUrl", "https://github.com/crmhost/crmhost"}}},
+      {"version", kVersion}};
+  if (path.empty()) return top;
+  auto text = ReadSmallFile(path);
+  if (!text.ok()) return Status::InvalidArgument("--manifest-file: " + text.status().message());
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(*text, ec);
+  if (ec || !v.is_object())
+    return Status::InvalidArgument("--manifest-file: " + path + " is not a JSON object");
+  for (auto& [k, val] : v.get_object())
+    if (k != "platforms") top[k] = val;  // platforms come from the loaded plugins
+  return top;
+}
+
+}  // namespace crmhost::ops
