@@ -1,5 +1,6 @@
-// GET /accountData?keys=a,b&forceRefresh=true (contract §3.10): account-scoped CRM data a
-// plugin declares (e.g. activity types), fetched once per RingCentral account and cached.
+// GET /accountData?keys=a,b&forceRefresh=true (docs/API-REFERENCE.md, Account data): account-scoped
+// CRM data a plugin declares (e.g. activity types), fetched once per RingCentral account and
+// cached.
 //
 // Plugins declare keys with getAccountDataKeys -> {key: {ttlMs?}} and fetch one with
 // fetchAccountData({key, user, authHeader}). Values are cached under (user's RingCentral

@@ -1,6 +1,6 @@
-// Admin routes (contract §3.7): per-RingCentral-account configuration that account admins
-// manage (settings pushed to users, CRM-user <-> RingCentral-extension mappings, managed OAuth
-// client credentials, server-side logging credentials). Admin rights are checked with
+// Admin routes (docs/API-REFERENCE.md, Admin): per-RingCentral-account configuration that account
+// admins manage (settings pushed to users, CRM-user <-> RingCentral-extension mappings, managed
+// OAuth client credentials, server-side logging credentials). Admin rights are checked with
 // RingCentral on every call (cached briefly, see identity/ringcentral.h).
 //
 // Records: Table::kAdmin under AdminConfigKey(account) = {userSettings, userMappings,

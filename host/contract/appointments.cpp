@@ -1,6 +1,6 @@
-// Appointment routes (contract §3.8): list, create, update, status, refresh, confirm, cancel,
-// each one plugin operation. Requests are validated here first, so plugins only ever see
-// well-formed input; a bad request is 400 {error, details:[{path, message}]}.
+// Appointment routes (docs/API-REFERENCE.md, Appointments): list, create, update, status, refresh,
+// confirm, cancel, each one plugin operation. Requests are validated here first, so plugins only
+// ever see well-formed input; a bad request is 400 {error, details:[{path, message}]}.
 #include <regex>
 
 #include <crmhost/sdk/js.hpp>

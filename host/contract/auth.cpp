@@ -1,6 +1,6 @@
-// Authentication routes (contract §3.2): API-key login issues the App Connect JWT; unAuthorize
-// logs the user out of the CRM. OAuth callback and managed credentials live here too as they
-// arrive.
+// Authentication routes (docs/API-REFERENCE.md, Auth): API-key login issues the App Connect JWT;
+// unAuthorize logs the user out of the CRM. OAuth callback and managed credentials live here too as
+// they arrive.
 #include <spdlog/spdlog.h>
 
 #include <crmhost/sdk/js.hpp>
@@ -72,7 +72,7 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
     rc = std::move(who).value();
   }
 
-  // Values the account's admin manages fill the form (contract §6.1).
+  // Values the account's admin manages fill the form (docs/API.md).
   // The login form: a Developer Portal connector's when the client names one (connectorId),
   // else the plugin's. Only a caller known to RingCentral has managed values to apply.
   const std::vector<LoginField> fields =

@@ -1,4 +1,5 @@
-// Call-down list (contract §3.9): a per-user "call back later" queue the server owns.
+// Call-down list (docs/API-REFERENCE.md, Call Down): a per-user "call back later" queue the server
+// owns.
 //
 // Rows: Table::kCallDown under KeyOf({userId, id}), so a user's list is one range scan and
 // another user's ids are unreachable. Unlike the reference, contactName, phoneNumber and note

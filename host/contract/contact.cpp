@@ -1,5 +1,5 @@
-// Contact routes (contract §3.3): phone-number lookup through the plugin's findContact, with
-// the account-level contact cache.
+// Contact routes (docs/API-REFERENCE.md, Contacts): phone-number lookup through the plugin's
+// findContact, with the account-level contact cache.
 #include <spdlog/spdlog.h>
 
 #include <crmhost/sdk/js.hpp>

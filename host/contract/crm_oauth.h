@@ -1,4 +1,4 @@
-// OAuth for CRM users (contract §5, §6.2): which OAuth app a user's tokens belong to, and
+// OAuth for CRM users (docs/API.md): which OAuth app a user's tokens belong to, and
 // keeping their access token fresh before a CRM call.
 #ifndef CRMHOST_CONTRACT_CRM_OAUTH_H
 #define CRMHOST_CONTRACT_CRM_OAUTH_H
@@ -39,7 +39,7 @@ inline constexpr std::string_view kManagedOAuthKey = "managed-oauth-account";
 inline constexpr int64_t kPendingManagedOAuthMs = 24 * 3600 * 1000;
 std::string PendingManagedOAuthKey(std::string_view rc_account_id);
 
-// Makes `user`'s access token good for at least two more minutes (contract §5):
+// Makes `user`'s access token good for at least two more minutes (docs/API.md):
 //  - a plugin that implements checkAndRefreshAccessToken owns the whole refresh;
 //  - otherwise, with a refresh token and an expiry inside the window, the refresh-token grant
 //    runs once per user however many requests arrive together: the others wait, then read the

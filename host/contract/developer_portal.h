@@ -1,4 +1,4 @@
-// Connector manifests from the App Connect Developer Portal's public API (contract §6.1): the
+// Connector manifests from the App Connect Developer Portal's public API (docs/API.md): the
 // managed-auth routes and apiKeyLogin name a connector (connectorId, with isPrivate and
 // devRcAccountId); its manifest's managed login fields replace the plugin's own, as the
 // reference does.

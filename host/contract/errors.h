@@ -1,5 +1,5 @@
 // The messages App Connect clients show, built exactly as the reference builds them
-// (contract §2.3): connector failures become HTTP 200 with successful:false and a
+// (docs/API.md): connector failures become HTTP 200 with successful:false and a
 // returnMessage; revoked CRM sessions become 401 CRM_SESSION_REVOKED.
 #ifndef CRMHOST_CONTRACT_ERRORS_H
 #define CRMHOST_CONTRACT_ERRORS_H

@@ -1,4 +1,4 @@
-// Call-log body composition (contract Appendix B): the labelled lines and sections crmhost
+// Call-log body composition (docs/API.md): the labelled lines and sections crmhost
 // writes into a CRM activity, in plain text, HTML or Markdown.
 //
 // Composition is an *upsert* over the body the CRM already holds: each item replaces its own

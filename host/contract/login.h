@@ -1,4 +1,4 @@
-// What every login route shares (contract §3.2, §4.1): saving the CRM user ("saveUserInfo")
+// What every login route shares (docs/API-REFERENCE.md, Auth): saving the CRM user ("saveUserInfo")
 // and finishing a login (postSaveUserInfo, then the App Connect JWT).
 #ifndef CRMHOST_CONTRACT_LOGIN_H
 #define CRMHOST_CONTRACT_LOGIN_H

@@ -1,4 +1,4 @@
-// Admin-managed API-key credentials (contract §6.1): login-form fields an admin fills in once
+// Admin-managed API-key credentials (docs/API.md): login-form fields an admin fills in once
 // for the whole RingCentral account ("account" scope) or per extension ("user" scope), so
 // users log in without typing them.
 //

@@ -1,4 +1,4 @@
-// POST /messageLog (contract §3.5, §7.2): SMS, MMS, fax and voicemail into the CRM.
+// POST /messageLog (docs/API-REFERENCE.md, Message Logs): SMS, MMS, fax and voicemail into the CRM.
 //
 // Rules: every RingCentral message is logged once (group SMS: once per contact); messages that
 // share a conversationLogId (the client makes it "<conversation>-<day>") share one CRM log: the

@@ -1,4 +1,4 @@
-// Meta routes: liveness and capability discovery (contract §3.1).
+// Meta routes: liveness and capability discovery (docs/API-REFERENCE.md, Meta).
 #include <boost/json.hpp>
 #include <crmhost/sdk/js.hpp>
 

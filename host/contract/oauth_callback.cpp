@@ -1,6 +1,6 @@
-// GET /oauth-callback (contract §3.2): finishes a CRM OAuth login. The client hands over the
-// URL the CRM redirected the browser to; we exchange its code for tokens with the OAuth app
-// (admin-managed or the plugin's), ask the plugin who the user is, save the user and answer
+// GET /oauth-callback (docs/API-REFERENCE.md, Auth): finishes a CRM OAuth login. The client hands
+// over the URL the CRM redirected the browser to; we exchange its code for tokens with the OAuth
+// app (admin-managed or the plugin's), ask the plugin who the user is, save the user and answer
 // with the App Connect JWT.
 #include <spdlog/spdlog.h>
 

@@ -1,6 +1,6 @@
-// The Pipedrive-specific routes the reference's hosted server adds (contract §3.14): the
-// OAuth redirect page Pipedrive's marketplace sends users to, and its uninstall webhook.
-// Both are served only while a plugin serves the "pipedrive" platform.
+// The Pipedrive-specific routes the reference's hosted server adds (docs/API-REFERENCE.md,
+// Pipedrive): the OAuth redirect page Pipedrive's marketplace sends users to, and its uninstall
+// webhook. Both are served only while a plugin serves the "pipedrive" platform.
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 

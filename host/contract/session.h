@@ -1,4 +1,4 @@
-// The steps every App Connect route shares (contract §2.2 and §2.4):
+// The steps every App Connect route shares (docs/API.md):
 //  - the JWT middleware: which token a route sees, whether it verified, sliding renewal;
 //  - "who is calling": user id and platform from the token, with the reference's 400 texts;
 //  - "connect": load the user, lease the platform's plugin, and build the CRM auth header;

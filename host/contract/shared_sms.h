@@ -1,5 +1,5 @@
-// The body of a shared-SMS conversation log (contract §3.5 step 6): one CRM log per shared
-// inbox conversation, re-composed from the whole conversation on every call, in the plugin's
+// The body of a shared-SMS conversation log (docs/API-REFERENCE.md, Message Logs): one CRM log per
+// shared inbox conversation, re-composed from the whole conversation on every call, in the plugin's
 // log format. Produces what the reference server's composer produces for the same conversation,
 // except that "Ended" is the latest message's lastModifiedTime whatever its encoding (the
 // reference compares ISO strings with a number and so prints 1970 for them).

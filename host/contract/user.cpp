@@ -1,5 +1,5 @@
-// User-settings routes (contract §3.6): settings an admin manages for a RingCentral account
-// merged with each user's own, and the user's CRM profile refresh.
+// User-settings routes (docs/API-REFERENCE.md, User): settings an admin manages for a RingCentral
+// account merged with each user's own, and the user's CRM profile refresh.
 #include <spdlog/spdlog.h>
 
 #include <crmhost/sdk/js.hpp>

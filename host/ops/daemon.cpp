@@ -74,6 +74,9 @@ outbound::OutboundClient::Options OutboundOptions(
   co.proxy = o.outbound_proxy;
   co.no_proxy = o.outbound_no_proxy;
   co.max_per_origin = o.outbound_max_per_host;
+  // What plugin.h promises plugins (and the OAuth and RingCentral calls get the same).
+  co.max_response_bytes = CRMH_MAX_HTTP_RESPONSE_BYTES;
+  co.max_redirects = CRMH_MAX_HTTP_REDIRECTS;
   co.policy = std::move(policy);
   co.resolve = o.outbound_resolve;
   for (auto& [host, address] : o.outbound_resolve)

@@ -12,8 +12,8 @@
 namespace crmhost::plugins {
 namespace {
 
-constexpr size_t kMaxKvKeyBytes = 1024;
-constexpr size_t kMaxKvValueBytes = 1024 * 1024;
+constexpr size_t kMaxKvKeyBytes = CRMH_MAX_KV_KEY_BYTES;
+constexpr size_t kMaxKvValueBytes = CRMH_MAX_KV_VALUE_BYTES;
 
 std::string_view Sv(crmh_view v) {
   return {v.ptr ? v.ptr : "", v.ptr ? v.len : 0};

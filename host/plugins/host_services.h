@@ -44,7 +44,7 @@ struct crmh_call {
 
 struct crmh_writer {
   std::string data;
-  size_t limit = 16 * 1024 * 1024;
+  size_t limit = CRMH_MAX_OUTPUT_BYTES;
   bool overflow = false;
 };
 

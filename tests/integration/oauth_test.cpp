@@ -1,4 +1,4 @@
-// OAuth CRM logins and token refresh through the running daemon (contract §3.2, §5): code
+// OAuth CRM logins and token refresh through the running daemon (docs/API-REFERENCE.md, Auth): code
 // exchange against a fake token endpoint, refresh inside the 2-minute window, one refresh for
 // many concurrent requests, invalid_grant -> 401 CRM_SESSION_REVOKED, plugin-owned refresh.
 #include <catch2/catch.hpp>

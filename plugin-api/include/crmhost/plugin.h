@@ -20,9 +20,12 @@
  *     fields are appended; the host refuses a plugin built against a newer minor than its own
  *     (it would not know the new fields), and accepts any older minor.
  *  3. Growth: every struct that crosses the line starts with `uint32_t struct_size`, filled by
- *     whoever allocated the struct. New fields are only ever appended, under an
- *     "ABI 1.x" marker. A reader never touches a field that lies beyond the struct_size it was
- *     given. tests/abi/abi_layout_test pins the offset of every field.
+ *     whoever allocated the struct, with one exception: the descriptor starts with its 8-byte
+ *     magic, so that a host can tell a crmhost plugin from any other library before it trusts
+ *     anything else in it; its struct_size follows at offset 8. New fields are only ever
+ *     appended, under an "ABI 1.x" marker. A reader never touches a field that lies beyond the
+ *     struct_size it was given. The CRMH_LAYOUT_PIN lines at the end of this header and
+ *     tests/abi/abi_layout_test pin the offset of every field.
  *  4. Strings: crmh_view is a borrowed (pointer, length) pair; it is NOT NUL-terminated and
  *     may contain NUL bytes. UTF-8 text everywhere. The only NUL-terminated strings are the
  *     static `const char *` fields of the descriptor.
@@ -38,13 +41,20 @@
  *     its exported functions (plugin.hpp does this for you).
  *  8. Threads: init, self_check and shutdown are called on one control thread, never
  *     concurrently with each other. invoke is called concurrently from many threads and must
- *     be reentrant. Host services are thread-safe, but a crmh_call may only be used on the
- *     thread running the plugin function it was passed to, and only until that returns.
+ *     be reentrant; one invocation runs on one thread from start to return (the host may run
+ *     other invocations on that thread while this one waits in http). Host services are
+ *     thread-safe, but a crmh_call may only be used on the thread running the plugin function
+ *     it was passed to, and only until that returns.
  *  9. Blocking: a plugin does I/O only through host services and never blocks a thread in
  *     any other way (no sleeps, no own sockets, no waiting on other threads). This lets the
  *     host run plugin code on stackful coroutines without changing this ABI.
  * 10. Trust: a plugin runs inside the daemon's process with the daemon's rights. The ABI is
  *     an interface, not a sandbox; install only plugins you trust.
+ * 11. Limits: what the host accepts is bounded by the CRMH_MAX_* values below; they may grow in
+ *     a later minor version, never shrink.
+ *
+ * Each function below says who calls it, on which thread, what each parameter is, what it
+ * returns, and who owns what. docs/PLUGIN_ABI.md explains the operations' JSON documents.
  */
 #ifndef CRMHOST_PLUGIN_H
 #define CRMHOST_PLUGIN_H
@@ -75,6 +85,38 @@ extern "C" {
 #else
 #define CRMH_EXPORT __attribute__((visibility("default")))
 #endif
+
+#ifdef __cplusplus
+#define CRMH_EXTERN_C extern "C"
+#else
+#define CRMH_EXTERN_C
+#endif
+
+/* Declares the entry point with its exact name, C linkage and export visibility, in C and C++.
+ * Follow it with the body:
+ *
+ *   CRMH_PLUGIN_ENTRY() { return &my_descriptor; }
+ *
+ * (The C++ SDK's CRMHOST_PLUGIN(Class) does this for you.) */
+#define CRMH_PLUGIN_ENTRY() \
+  CRMH_EXTERN_C CRMH_EXPORT const crmh_plugin_descriptor* crmh_plugin_entry(void)
+
+/* ----------------------------------------------------------------------------------------
+ * Limits (convention 11)
+ * ------------------------------------------------------------------------------------- */
+
+/* Bytes one writer takes (an operation's output, an error text). Beyond it the host drops the
+ * rest and fails the operation after the plugin returns. */
+#define CRMH_MAX_OUTPUT_BYTES (16u * 1024u * 1024u)
+/* Bytes of a kv key; a longer key is refused (CRMH_E_INVALID for kv_get/kv_delete,
+ * CRMH_E_TOO_LARGE for kv_put). */
+#define CRMH_MAX_KV_KEY_BYTES 1024u
+/* Bytes of a kv value; kv_put refuses a larger one with CRMH_E_TOO_LARGE. */
+#define CRMH_MAX_KV_VALUE_BYTES (1024u * 1024u)
+/* Bytes of an outbound response body; a larger answer fails with CRMH_E_TOO_LARGE. */
+#define CRMH_MAX_HTTP_RESPONSE_BYTES (32u * 1024u * 1024u)
+/* Redirect hops http follows when asked to (CRMH_HTTP_FOLLOW_REDIRECTS). */
+#define CRMH_MAX_HTTP_REDIRECTS 5
 
 /* ----------------------------------------------------------------------------------------
  * Basic types
@@ -155,9 +197,9 @@ typedef struct crmh_http_request {
 } crmh_http_request;
 
 /* crmh_http_request.flags (ABI 1.1): */
-/* Follow 301/302/303/307/308 answers (at most 5). Without it the redirect is the answer. Each
- * hop is judged by the host's outbound policy again, and credential headers (Authorization,
- * Cookie, API-key headers) are dropped when a hop leaves the original origin. */
+/* Follow 301/302/303/307/308 answers (at most CRMH_MAX_HTTP_REDIRECTS). Without it the redirect is
+ * the answer. Each hop is judged by the host's outbound policy again, and credential headers
+ * (Authorization, Cookie, API-key headers) are dropped when a hop leaves the original origin. */
 #define CRMH_HTTP_FOLLOW_REDIRECTS UINT32_C(1)
 
 /* The answer to an outbound request, filled by the host.
@@ -225,15 +267,27 @@ typedef struct crmh_host_api {
 
   /* ABI 1.0 */
 
-  /* Appends len bytes to a host-owned writer. Never fails (the host aborts the operation
-   * with an error if a configured output limit is exceeded, after the plugin returns).
-   * Called by: the plugin, from any function that received the writer. */
+  /* Appends bytes to a host-owned writer.
+   * Called by: the plugin, on the thread running the function that received the writer, before
+   * that function returns.
+   * @param writer the writer the plugin function was given (output or error).
+   * @param ptr    the bytes; OWNERSHIP: plugin, copied before write returns. NULL only with
+   *               len 0.
+   * @param len    how many.
+   * Never fails: past CRMH_MAX_OUTPUT_BYTES the host drops the rest and, after the plugin
+   * function returns, fails the operation with an error naming the limit. */
   void (*write)(crmh_writer* writer, const char* ptr, size_t len);
 
   /* Writes one log line attributed to this plugin and request. The host masks every secret it
    * knows for this call (tokens, API keys, passwords, settings marked secret) before the line
    * reaches any sink, so logging a request body is safe, but prefer not to.
-   * @param level CRMH_LOG_DEBUG .. CRMH_LOG_ERROR. */
+   * Called by: the plugin, on the thread of the function that received `call`.
+   * @param call  the current call.
+   * @param level CRMH_LOG_DEBUG .. CRMH_LOG_ERROR; lower reads as DEBUG, higher as ERROR.
+   * @param msg   UTF-8 text without a trailing newline; OWNERSHIP: plugin, copied. NULL only
+   *              with len 0.
+   * @param len   its length in bytes.
+   * Never fails; the line is dropped when the host's log level is above `level`. */
   void (*log)(crmh_call* call, int32_t level, const char* msg, size_t len);
 
   /* Performs one outbound HTTP(S) request through the host's client (TLS with system CAs,
@@ -247,29 +301,54 @@ typedef struct crmh_host_api {
    * credentials may sit in the URL. A refused request returns CRMH_E_DENIED without any
    * connection being made. Redirects are not followed unless the request asks
    * (CRMH_HTTP_FOLLOW_REDIRECTS, ABI 1.1).
-   * @param req  the request; OWNERSHIP: plugin.
-   * @param resp filled by the host; the plugin sets resp->struct_size first.
+   * Called by: the plugin, on the thread of the function that received `call` (init,
+   * self_check, invoke or shutdown).
+   * @param call the current call; it owns the memory behind resp's views.
+   * @param req  the request; OWNERSHIP: plugin, read before http returns.
+   * @param resp filled by the host; the plugin sets resp->struct_size first. A body over
+   *             CRMH_MAX_HTTP_RESPONSE_BYTES fails with CRMH_E_TOO_LARGE.
    * @return CRMH_OK when an HTTP response arrived, whatever its status code;
    *         CRMH_E_TIMEOUT / CRMH_E_TRANSPORT / CRMH_E_TOO_LARGE / CRMH_E_DENIED / CRMH_E_INVALID
    *         otherwise, with resp->status = 0 and resp->error set. */
   crmh_status (*http)(crmh_call* call, const crmh_http_request* req, crmh_http_response* resp);
 
   /* Per-plugin persistent key/value storage (kept in the host's store, encrypted at rest,
-   * surviving restarts and plugin upgrades). Keys are scoped to the plugin's name.
-   * kv_get: @return CRMH_OK and *value set (host memory owned by call), or CRMH_E_NOT_FOUND.
-   * kv_put: @param ttl_ms 0 = keep forever; otherwise the value expires after ttl_ms.
-   * kv_delete: @return CRMH_OK whether or not the key existed. */
+   * surviving restarts and plugin upgrades). Keys are scoped to the plugin's name: two plugins
+   * never see each other's keys. Every version of one plugin shares them.
+   * Called by: the plugin, on the thread of the function that received `call`.
+   * Every kv function takes:
+   * @param call the current call.
+   * @param key  any bytes, at most CRMH_MAX_KV_KEY_BYTES; OWNERSHIP: plugin, read before the
+   *             function returns.
+   * Every kv function may also return CRMH_E_INTERNAL (the store failed; the host logs why). */
+
+  /* Reads a value; an expired one reads as absent.
+   * @param value receives the value; OWNERSHIP: host memory owned by `call`.
+   * @return CRMH_OK and *value set, CRMH_E_NOT_FOUND, or CRMH_E_INVALID (key too long, value
+   *         NULL). */
   crmh_status (*kv_get)(crmh_call* call, crmh_view key, crmh_view* value);
+  /* Writes a value, replacing any earlier one. Not synced to disk on its own: it survives a
+   * crash of the daemon, and a power loss once a later synced write (any logged call) is made.
+   * @param value  at most CRMH_MAX_KV_VALUE_BYTES; OWNERSHIP: plugin, copied.
+   * @param ttl_ms 0: keep until deleted; > 0: expires ttl_ms after now_ms; < 0: CRMH_E_INVALID.
+   * @return CRMH_OK, CRMH_E_TOO_LARGE (key or value over its limit) or CRMH_E_INVALID. */
   crmh_status (*kv_put)(crmh_call* call, crmh_view key, crmh_view value, int64_t ttl_ms);
+  /* Deletes a value.
+   * @return CRMH_OK whether or not the key existed, or CRMH_E_INVALID (key too long). */
   crmh_status (*kv_delete)(crmh_call* call, crmh_view key);
 
   /* Reads a setting the administrator configured for this plugin (for the plugin "redtail",
    * `--plugin-setting redtail.api_key=...` is the setting "api_key").
-   * @return CRMH_OK and *value set (host memory owned by call), or CRMH_E_NOT_FOUND. */
+   * Called by: the plugin, on the thread of the function that received `call`.
+   * @param call  the current call.
+   * @param name  the setting's name; OWNERSHIP: plugin.
+   * @param value receives the value; OWNERSHIP: host memory, valid at least as long as `call`.
+   * @return CRMH_OK and *value set, CRMH_E_NOT_FOUND, or CRMH_E_INVALID (value NULL). */
   crmh_status (*setting)(crmh_call* call, crmh_view name, crmh_view* value);
 
   /* Wall-clock time in milliseconds since the Unix epoch, as the host sees it (tests may move
-   * it). Plugins use this instead of the system clock. */
+   * it). Plugins use this instead of the system clock.
+   * Called by: the plugin, on the thread of the function that received `call`. Never fails. */
   int64_t (*now_ms)(crmh_call* call);
   /* ABI 1.0 ends here. */
 
@@ -277,6 +356,8 @@ typedef struct crmh_host_api {
 
   /* Reads a phone number. Never NULL in a host of ABI 1.2 or later; a plugin built against
    * 1.2 is only ever loaded by such a host (convention 2), so it may call this unchecked.
+   * Called by: the plugin, on the thread of the function that received `call`.
+   * @param call           the current call; it owns the memory behind out's views.
    * @param text           "+14155551234", "+44 20 7183 8750", or a national number with
    *                       default_region; spaces, dashes, dots and parentheses are allowed.
    * @param default_region ISO 3166-1 alpha-2 region for numbers without a "+country" prefix;
@@ -294,6 +375,12 @@ typedef struct crmh_host_api {
  * The plugin descriptor (the plugin fills this; the host reads it)
  * ------------------------------------------------------------------------------------- */
 
+/* Layout: the 8-byte magic first (see convention 3), then struct_size and the ABI version the
+ * plugin was built against, all readable before any pointer in it is followed; then the static
+ * identity strings; then the four functions. A host reads the magic, then struct_size, then
+ * refuses a plugin whose abi_major differs or whose abi_minor is newer than its own, and only
+ * then reads anything else.
+ * OWNERSHIP: plugin; static storage, valid and unchanged while the library is loaded. */
 typedef struct crmh_plugin_descriptor {
   /* --- identity: readable before any function below runs ---------------------------- */
   uint64_t magic;       /* CRMH_PLUGIN_MAGIC */
@@ -317,8 +404,9 @@ typedef struct crmh_plugin_descriptor {
 
   /* --- lifecycle ------------------------------------------------------------------------ */
 
-  /* Creates the plugin's state. Called once per loaded version, on the control thread,
-   * before any other function. The host table stays valid until shutdown returns.
+  /* Creates the plugin's state. Called by the host once per loaded version, on its plugin
+   * control thread, before any other function. The host table stays valid until shutdown
+   * returns.
    * @param host  host services; OWNERSHIP: host.
    * @param call  for host services during init (settings, log, kv, http).
    * @param out   receives the new instance; OWNERSHIP: plugin.
@@ -327,16 +415,25 @@ typedef struct crmh_plugin_descriptor {
   crmh_status (*init)(const crmh_host_api* host, crmh_call* call, crmh_instance** out,
                       crmh_writer* error);
 
-  /* Optional (may be NULL). Called after init succeeded and before the version is published;
-   * a plugin checks what it can without side effects (required settings present, tables
-   * consistent). @return CRMH_OK, or an error with the reason written to error: the host
-   * then calls shutdown and refuses this version. */
+  /* Optional (may be NULL). Called by the host on its plugin control thread after init
+   * succeeded and before the version is published; a plugin checks what it can without side
+   * effects (required settings present, tables consistent).
+   * @param instance what init made.
+   * @param call     for host services during the check.
+   * @param error    on failure, a human-readable reason.
+   * @return CRMH_OK, or an error with the reason written to error: the host then calls
+   *         shutdown and refuses this version. */
   crmh_status (*self_check)(crmh_instance* instance, crmh_call* call, crmh_writer* error);
 
-  /* Runs one App Connect operation. Called concurrently from many threads.
-   * @param operation one of the names in `operations`.
+  /* Runs one App Connect operation. Called by the host for App Connect requests, concurrently
+   * from several threads (its request threads, on stackful coroutines: see convention 9); one
+   * invocation stays on one thread from start to return.
+   * @param instance  what init made; OWNERSHIP: plugin.
+   * @param call      for host services during this invocation.
+   * @param operation one of the names in `operations`; OWNERSHIP: host.
    * @param input     a JSON object: the operation's named arguments as the App Connect
-   *                  connector interface defines them (see docs/PLUGIN_ABI.md).
+   *                  connector interface defines them (see docs/PLUGIN_ABI.md); OWNERSHIP:
+   *                  host, valid until invoke returns.
    * @param output    receives one JSON document: on CRMH_OK, the operation's result; on
    *                  CRMH_E_UPSTREAM, {"statusCode":..,"message":..}; on other errors, an
    *                  optional {"message":..}.
@@ -344,18 +441,98 @@ typedef struct crmh_plugin_descriptor {
   crmh_status (*invoke)(crmh_instance* instance, crmh_call* call, crmh_view operation,
                         crmh_view input, crmh_writer* output);
 
-  /* Destroys the instance. Called exactly once, on the control thread, after the last invoke
-   * on this instance has returned (the version was replaced, removed, or the host stops).
-   * The plugin must release everything it holds; the library may stay mapped afterwards. */
+  /* Destroys the instance. Called by the host exactly once, on its plugin control thread,
+   * after the last invoke on this instance has returned (the version was replaced, removed, or
+   * the host stops). The plugin must release everything it holds; the library may stay mapped
+   * afterwards.
+   * @param instance what init made; the plugin frees it here.
+   * @param call     for host services during shutdown (a last kv write, a log line). */
   void (*shutdown)(crmh_instance* instance, crmh_call* call);
 
   /* ABI 1.0 ends here. */
 } crmh_plugin_descriptor;
 
-/* The entry point. Returns the plugin's descriptor: a pointer to static storage that stays
- * valid while the library is loaded. Must have no side effects and return the same pointer
- * every time; the host calls it before deciding whether to use the plugin at all. */
+/* The entry point, exported as CRMH_ENTRY_SYMBOL (declare it with CRMH_PLUGIN_ENTRY). Called by
+ * the host on its plugin control thread, right after loading the library and before deciding
+ * whether to use it at all. Returns the plugin's descriptor: a pointer to static storage that
+ * stays valid while the library is loaded. Must have no side effects and return the same
+ * pointer every time. */
 typedef const crmh_plugin_descriptor* (*crmh_plugin_entry_fn)(void);
+
+/* ----------------------------------------------------------------------------------------
+ * Layout pins: every compiler that builds a plugin or a host must agree on these offsets (the
+ * natural C layout on every supported platform, 32- or 64-bit). A plugin compiled with
+ * packing flags or an active #pragma pack fails here rather than at run time.
+ * ------------------------------------------------------------------------------------- */
+
+#if defined(__cplusplus)
+#define CRMH_LAYOUT_PIN(cond) static_assert(cond, "crmhost plugin ABI layout: " #cond)
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define CRMH_LAYOUT_PIN(cond) _Static_assert(cond, "crmhost plugin ABI layout: " #cond)
+#else /* C99: an array of negative size is the error */
+#define CRMH_LAYOUT_JOIN2(a, b) a##b
+#define CRMH_LAYOUT_JOIN(a, b) CRMH_LAYOUT_JOIN2(a, b)
+#define CRMH_LAYOUT_PIN(cond) \
+  typedef char CRMH_LAYOUT_JOIN(crmh_layout_pin_, __LINE__)[(cond) ? 1 : -1]
+#endif
+#define CRMH_P_ sizeof(void*) /* pointers and size_t are the same size on every platform */
+
+CRMH_LAYOUT_PIN(sizeof(size_t) == CRMH_P_);
+CRMH_LAYOUT_PIN(sizeof(crmh_view) == 2 * CRMH_P_ && offsetof(crmh_view, len) == CRMH_P_);
+CRMH_LAYOUT_PIN(sizeof(crmh_header) == 4 * CRMH_P_ && offsetof(crmh_header, value) == 2 * CRMH_P_);
+
+CRMH_LAYOUT_PIN(offsetof(crmh_http_request, timeout_ms) == 4);
+CRMH_LAYOUT_PIN(offsetof(crmh_http_request, method) == 8);
+CRMH_LAYOUT_PIN(offsetof(crmh_http_request, url) == 8 + 2 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_http_request, headers) == 8 + 4 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_http_request, header_count) == 8 + 5 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_http_request, body) == 8 + 6 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_http_request, flags) == 8 + 8 * CRMH_P_);
+CRMH_LAYOUT_PIN(sizeof(crmh_http_request) == 8 + 9 * CRMH_P_);
+
+CRMH_LAYOUT_PIN(offsetof(crmh_http_response, status) == 4);
+CRMH_LAYOUT_PIN(offsetof(crmh_http_response, headers) == 8);
+CRMH_LAYOUT_PIN(offsetof(crmh_http_response, header_count) == 8 + CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_http_response, body) == 8 + 2 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_http_response, error) == 8 + 4 * CRMH_P_);
+CRMH_LAYOUT_PIN(sizeof(crmh_http_response) == 8 + 6 * CRMH_P_);
+
+CRMH_LAYOUT_PIN(offsetof(crmh_phone_number, flags) == 4);
+CRMH_LAYOUT_PIN(offsetof(crmh_phone_number, country_code) == 8);
+CRMH_LAYOUT_PIN(offsetof(crmh_phone_number, type) == 12);
+CRMH_LAYOUT_PIN(offsetof(crmh_phone_number, region) == 16);
+CRMH_LAYOUT_PIN(offsetof(crmh_phone_number, significant) == 16 + 2 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_phone_number, e164) == 16 + 4 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_phone_number, international) == 16 + 6 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_phone_number, national) == 16 + 8 * CRMH_P_);
+CRMH_LAYOUT_PIN(sizeof(crmh_phone_number) == 16 + 10 * CRMH_P_);
+
+CRMH_LAYOUT_PIN(offsetof(crmh_host_api, abi_major) == 4);
+CRMH_LAYOUT_PIN(offsetof(crmh_host_api, abi_minor) == 6);
+CRMH_LAYOUT_PIN(offsetof(crmh_host_api, write) == 8);
+CRMH_LAYOUT_PIN(offsetof(crmh_host_api, log) == 8 + CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_host_api, http) == 8 + 2 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_host_api, kv_get) == 8 + 3 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_host_api, kv_put) == 8 + 4 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_host_api, kv_delete) == 8 + 5 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_host_api, setting) == 8 + 6 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_host_api, now_ms) == 8 + 7 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_host_api, phone_parse) == 8 + 8 * CRMH_P_);
+CRMH_LAYOUT_PIN(sizeof(crmh_host_api) == 8 + 9 * CRMH_P_);
+
+CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, magic) == 0);
+CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, struct_size) == 8);
+CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, abi_major) == 12);
+CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, abi_minor) == 14);
+CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, name) == 16);
+CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, version) == 16 + CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, build_info) == 16 + 2 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, operations) == 16 + 3 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, manifest_json) == 16 + 4 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, init) == 16 + 5 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, self_check) == 16 + 6 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, invoke) == 16 + 7 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, shutdown) == 16 + 8 * CRMH_P_);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -141,7 +141,12 @@ static const crmh_plugin_descriptor kDescriptor = {
 };
 
 #ifndef FAKE_NO_ENTRY
+#ifdef CRMH_PLUGIN_ENTRY
+CRMH_PLUGIN_ENTRY() {
+#else
+/* The frozen ABI 1.0 header (the abi_v1_0 build) predates the macro: spelled out. */
 CRMH_EXPORT const crmh_plugin_descriptor* crmh_plugin_entry(void) {
+#endif
   return &kDescriptor;
 }
 #else

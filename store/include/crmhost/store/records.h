@@ -35,7 +35,7 @@ struct UserRecord {
 std::string EncodeUser(const UserRecord& u);
 Result<UserRecord> DecodeUser(std::string_view json_text);
 
-// Who logged a call: the RingCentral session plus the extension identity (contract §7.1).
+// Who logged a call: the RingCentral session plus the extension identity (docs/API.md).
 struct CallLogIdentity {
   std::string session_id;
   std::string extension_number;     // legacy identity, may be empty
