@@ -28,10 +28,10 @@ namespace clio {
 namespace json = boost::json;
 namespace sdk = crmhost::sdk;
 namespace js = crmhost::sdk::js;
-using sdk::contract::ObjectOf;
-using sdk::contract::ReturnMessage;
-using sdk::contract::Text;
-using sdk::contract::ValueOr;
+using sdk::contract::object_of;
+using sdk::contract::return_message;
+using sdk::contract::text;
+using sdk::contract::value_or;
 
 namespace {
 
@@ -61,7 +61,7 @@ const Region* RegionOf(std::string_view hostname) {
 
 int64_t TimeOr(const json::value* v, int64_t fallback) {
   if (v)
-    if (auto ms = sdk::time::ParseTimestamp(*v)) return *ms;
+    if (auto ms = sdk::time::parse_timestamp(*v)) return *ms;
   return fallback;
 }
 
@@ -75,18 +75,18 @@ bool SettingTrue(const json::value* v) {
       c = char(std::tolower(static_cast<unsigned char>(c)));
     return s == "true";
   }
-  return js::Truthy(v);
+  return js::truthy(v);
 }
 
 // Time entries for calls are on unless the user turned them off.
 bool TimeEntriesEnabled(const json::object& user) {
-  const json::value* v = sdk::contract::UserSetting(user, "clioTimeEntriesEnabled");
+  const json::value* v = sdk::contract::user_setting(user, "clioTimeEntriesEnabled");
   return !v || v->is_null() || SettingTrue(v);
 }
 
 // The stored log id: legacy ids carried a ".suffix".
 std::string CommunicationId(const json::object& existing) {
-  std::string id = Text(existing, "thirdPartyLogId");
+  std::string id = text(existing, "thirdPartyLogId");
   return id.substr(0, id.find('.'));
 }
 
@@ -97,7 +97,7 @@ class Session {
   Session(sdk::Call& call, std::string host, std::string auth)
       : call_(call), host_(std::move(host)), auth_(std::move(auth)) {}
   Session(sdk::Call& call, const json::object& in)
-      : Session(call, sdk::string_field(ObjectOf(in, "user"), "hostname"),
+      : Session(call, sdk::string_field(object_of(in, "user"), "hostname"),
                 sdk::string_field(in, "authHeader")) {}
 
   const std::string& host() const { return host_; }
@@ -106,18 +106,18 @@ class Session {
   // `path` below /api/v4 (with its query), or an absolute Clio URL (paging links).
   json::value Request(std::string_view method, const std::string& path,
                       const json::value* body = nullptr, bool track = true) {
-    if (!RegionOf(host_)) throw sdk::upstream_error(0, "not a Clio host: " + host_);
+    if (!RegionOf(host_)) throw sdk::UpstreamError(0, "not a Clio host: " + host_);
     std::string url =
         path.rfind("https://", 0) == 0 ? path : "https://" + host_ + "/api/v4/" + path;
     if (url.rfind("https://" + host_ + "/", 0) != 0)
-      throw sdk::upstream_error(0, "Clio paging link leaves the user's host");
+      throw sdk::UpstreamError(0, "Clio paging link leaves the user's host");
     const std::string payload = body ? json::serialize(*body) : std::string();
     std::vector<std::pair<std::string_view, std::string_view>> headers{
         {"Authorization", auth_}, {"Accept", "application/json"}};
     if (body) headers.emplace_back("Content-Type", "application/json");
     auto resp = call_.http_headers(method, url, headers, payload);
     if (!resp.ok())
-      throw sdk::upstream_error(resp.status, "Clio answered HTTP " + std::to_string(resp.status));
+      throw sdk::UpstreamError(resp.status, "Clio answered HTTP " + std::to_string(resp.status));
     if (track) {
       auto header = [&](std::string_view name) -> json::value {
         std::string_view v = resp.header(name);
@@ -153,12 +153,12 @@ const json::value* First(const json::value* v) {
 
 // response.data of a Clio answer.
 const json::value* Data(const json::value& v) {
-  return js::Get(&v, "data");
+  return js::get(&v, "data");
 }
 
 json::value IdOf(const json::value& answer) {
-  const json::value* id = js::Get(Data(answer), "id");
-  if (!id) throw sdk::upstream_error(200, "Clio did not return the new record's id");
+  const json::value* id = js::get(Data(answer), "id");
+  if (!id) throw sdk::UpstreamError(200, "Clio did not return the new record's id");
   return *id;
 }
 
@@ -187,16 +187,16 @@ class Clio {
   json::value getUserInfo(sdk::Call& call, const json::object& in) {
     try {
       const Region* region = RegionOf(sdk::string_field(in, "hostname"));
-      if (!region) throw sdk::upstream_error(0, "not a Clio host");
+      if (!region) throw sdk::UpstreamError(0, "not a Clio host");
       Session clio(call, std::string(region->host), sdk::string_field(in, "authHeader"));
       json::value me = clio.Get("users/who_am_i.json?fields=id,name,time_zone");
       const json::value* data = Data(me);
-      const json::value* id = js::Get(data, "id");
-      if (!id || id->is_null()) throw sdk::upstream_error(200, "no user id in who_am_i");
-      const std::string zone = js::TextOrEmpty(js::Get(data, "time_zone"));
-      const int offset = sdk::timezones::ZoneOffsetMinutes(zone, call.now_ms()).value_or(0);
-      json::object user{{"id", js::ToString(*id) + "-clio"},
-                        {"name", js::TextOrEmpty(js::Get(data, "name"))},
+      const json::value* id = js::get(data, "id");
+      if (!id || id->is_null()) throw sdk::UpstreamError(200, "no user id in who_am_i");
+      const std::string zone = js::text_or_empty(js::get(data, "time_zone"));
+      const int offset = sdk::timezones::zone_offset_minutes(zone, call.now_ms()).value_or(0);
+      json::object user{{"id", js::to_string(*id) + "-clio"},
+                        {"name", js::text_or_empty(js::get(data, "name"))},
                         {"timezoneName", zone},
                         {"timezoneOffset",
                          offset % 60 == 0 ? json::value(offset / 60) : json::value(offset / 60.0)},
@@ -204,21 +204,21 @@ class Clio {
                         {"platformAdditionalInfo", json::object()}};
       return json::object{{"successful", true},
                           {"platformUserInfo", std::move(user)},
-                          {"returnMessage", ReturnMessage("Connected to Clio.", "success", 1000)}};
+                          {"returnMessage", return_message("Connected to Clio.", "success", 1000)}};
     } catch (const std::exception& e) {
       call.warn(std::string("Clio login failed: ") + e.what());
-      return sdk::contract::LoginFailed("Clio", "Could not load user information");
+      return sdk::contract::login_failed("Clio", "Could not load user information");
     }
   }
 
   json::value refreshUserInfo(sdk::Call&, const json::object&) {
     return json::object{{"successful", true},
-                        {"returnMessage", ReturnMessage("User info refreshed", "success", 1000)}};
+                        {"returnMessage", return_message("User info refreshed", "success", 1000)}};
   }
 
   // Revokes the token at Clio; the host drops it whatever Clio answers.
   json::value unAuthorize(sdk::Call& call, const json::object& in) {
-    const json::object& user = ObjectOf(in, "user");
+    const json::object& user = object_of(in, "user");
     const std::string token = sdk::string_field(user, "accessToken");
     const Region* region = RegionOf(sdk::string_field(user, "hostname"));
     if (region && !token.empty()) {
@@ -228,11 +228,11 @@ class Clio {
                                {"Content-Type", "application/x-www-form-urlencoded"}},
                               "token=" + sdk::url_encode(token));
         if (!resp.ok()) call.warn("Clio token revocation answered " + std::to_string(resp.status));
-      } catch (const sdk::upstream_error& e) {
+      } catch (const sdk::UpstreamError& e) {
         call.warn(std::string("Clio token revocation failed: ") + e.what());
       }
     }
-    return json::object{{"returnMessage", ReturnMessage("Logged out of Clio", "success", 1000)},
+    return json::object{{"returnMessage", return_message("Logged out of Clio", "success", 1000)},
                         {"userUpdate", json::object{{"accessToken", ""}, {"refreshToken", ""}}}};
   }
 
@@ -246,10 +246,10 @@ class Clio {
         const json::object& o = u.get_object();
         const json::value* name = sdk::field(o, "name");
         out.push_back(
-            json::object{{"id", ValueOr(o, "id")},
-                         {"name", name ? js::ToString(*name)
-                                       : Text(o, "first_name") + " " + Text(o, "last_name")},
-                         {"email", ValueOr(o, "email")}});
+            json::object{{"id", value_or(o, "id")},
+                         {"name", name ? js::to_string(*name)
+                                       : text(o, "first_name") + " " + text(o, "last_name")},
+                         {"email", value_or(o, "email")}});
       }
     return out;
   }
@@ -260,15 +260,15 @@ class Clio {
     if (sdk::string_field(in, "isExtension") == "true")
       return json::object{{"successful", false}, {"matchedContactInfo", json::array()}};
     Session clio(call, in);
-    const json::object& user = ObjectOf(in, "user");
-    const std::string number = sdk::phone::FromQuery(sdk::string_field(in, "phoneNumber"));
+    const json::object& user = object_of(in, "user");
+    const std::string number = sdk::phone::from_query(sdk::string_field(in, "phoneNumber"));
     std::vector<std::string> queries{number};
     const std::string formats = sdk::string_field(in, "overridingFormat");
     if (!formats.empty())
       if (auto parsed = call.phone(number); parsed.valid)
-        for (auto& f : sdk::phone::Formatted(parsed.significant, formats))
+        for (auto& f : sdk::phone::formatted(parsed.significant, formats))
           queries.push_back(std::move(f));
-    const bool closed = js::Truthy(sdk::contract::UserSetting(user, "clioSeeClosedMatters"));
+    const bool closed = js::truthy(sdk::contract::user_setting(user, "clioSeeClosedMatters"));
     json::array matched;
     std::set<std::string> seen;
     for (const std::string& q : queries) {
@@ -277,21 +277,21 @@ class Clio {
       const json::value* list = Data(found);
       if (!list || !list->is_array()) continue;
       for (auto& c : list->get_array()) {
-        if (!c.is_object() || !seen.insert(Text(c.get_object(), "id")).second) continue;
+        if (!c.is_object() || !seen.insert(text(c.get_object(), "id")).second) continue;
         const json::object& contact = c.get_object();
         json::array matters = Matters(clio, contact, closed, true, true);
         json::object additional{{"logTimeEntry", true}, {"billableStatus", BillableOptions()}};
         if (!matters.empty()) additional["matters"] = std::move(matters);
-        matched.push_back(json::object{{"id", ValueOr(contact, "id")},
-                                       {"name", ValueOr(contact, "name")},
+        matched.push_back(json::object{{"id", value_or(contact, "id")},
+                                       {"name", value_or(contact, "name")},
                                        {"phone", number},
-                                       {"type", ValueOr(contact, "type")},
-                                       {"createdDate", ValueOr(contact, "created_at")},
-                                       {"mostRecentActivityDate", ValueOr(contact, "updated_at")},
+                                       {"type", value_or(contact, "type")},
+                                       {"createdDate", value_or(contact, "created_at")},
+                                       {"mostRecentActivityDate", value_or(contact, "updated_at")},
                                        {"additionalInfo", std::move(additional)}});
       }
     }
-    json::object placeholder = sdk::contract::NewContactPlaceholder();
+    json::object placeholder = sdk::contract::new_contact_placeholder();
     placeholder["additionalInfo"] = json::object{{"logTimeEntry", true}};
     matched.push_back(std::move(placeholder));
     return json::object{{"successful", true},
@@ -316,14 +316,14 @@ class Clio {
           additional["matters"] = std::move(matters);
           additional["billableStatus"] = BillableOptions();
         }
-        const std::string email = js::TextOrEmpty(sdk::field(contact, "primary_email_address"));
-        json::object entry{{"id", ValueOr(contact, "id")},
-                           {"name", ValueOr(contact, "name")},
+        const std::string email = js::text_or_empty(sdk::field(contact, "primary_email_address"));
+        json::object entry{{"id", value_or(contact, "id")},
+                           {"name", value_or(contact, "name")},
                            {"type", "contact"},
-                           {"phone", js::TextOrEmpty(sdk::field(contact, "primary_phone_number"))},
+                           {"phone", js::text_or_empty(sdk::field(contact, "primary_phone_number"))},
                            {"email", email},
-                           {"createdDate", ValueOr(contact, "created_at")},
-                           {"mostRecentActivityDate", ValueOr(contact, "updated_at")},
+                           {"createdDate", value_or(contact, "created_at")},
+                           {"mostRecentActivityDate", value_or(contact, "updated_at")},
                            {"additionalInfo", std::move(additional)}};
         (email.empty() ? without_email : with_email).push_back(std::move(entry));
       }
@@ -350,8 +350,8 @@ class Clio {
     return json::object{
         {"contactInfo",
          json::object{{"id", IdOf(made)},
-                      {"name", js::Get(data, "name") ? *js::Get(data, "name") : json::value()}}},
-        {"returnMessage", ReturnMessage("Contact created.", "success", 2000)},
+                      {"name", js::get(data, "name") ? *js::get(data, "name") : json::value()}}},
+        {"returnMessage", return_message("Contact created.", "success", 2000)},
         {"extraDataTracking", clio.tracking()}};
   }
 
@@ -359,25 +359,25 @@ class Clio {
   // entry for its duration unless the user turned time entries off.
   json::value createCallLog(sdk::Call& call, const json::object& in) {
     Session clio(call, in);
-    const json::object& user = ObjectOf(in, "user");
-    const json::object& log = ObjectOf(in, "callLog");
-    const json::object& contact = ObjectOf(in, "contactInfo");
-    const json::object& submission = ObjectOf(in, "additionalSubmission");
+    const json::object& user = object_of(in, "user");
+    const json::object& log = object_of(in, "callLog");
+    const json::object& contact = object_of(in, "contactInfo");
+    const json::object& submission = object_of(in, "additionalSubmission");
     const std::string me = UserCrmId(user);
-    const bool outbound = Text(log, "direction") == "Outbound";
+    const bool outbound = text(log, "direction") == "Outbound";
     // Server-side logging for another extension: that user is the call's party.
-    const json::value* assignee = sdk::contract::AssignedCrmUser(in);
+    const json::value* assignee = sdk::contract::assigned_crm_user(in);
     json::object user_side{{"id", assignee ? *assignee : json::value(me)}, {"type", "User"}};
-    json::object contact_side{{"id", ValueOr(contact, "id")}, {"type", "Contact"}};
+    json::object contact_side{{"id", value_or(contact, "id")}, {"type", "Contact"}};
     std::string details = sdk::string_field(in, "composedLogDetails");
     if (details.empty()) details = "No details available";
     const std::string subject = sdk::field(log, "customSubject")
-                                    ? js::ToString(log.at("customSubject"))
-                                    : "[Call] " + Text(log, "direction") + " Call " +
-                                          (outbound ? "to" : "from") + " " + Text(contact, "name") +
-                                          " [" + Text(contact, "phoneNumber") + "]";
+                                    ? js::to_string(log.at("customSubject"))
+                                    : "[Call] " + text(log, "direction") + " Call " +
+                                          (outbound ? "to" : "from") + " " + text(contact, "name") +
+                                          " [" + text(contact, "phoneNumber") + "]";
     const std::string when =
-        sdk::time::FormatIso8601(TimeOr(sdk::field(log, "startTime"), call.now_ms()));
+        sdk::time::format_iso8601(TimeOr(sdk::field(log, "startTime"), call.now_ms()));
     json::object data{
         {"subject", subject},
         {"body", details},
@@ -387,24 +387,24 @@ class Clio {
         {"receivers", json::array{outbound ? contact_side : user_side}},
         {"notification_event_subscribers", json::array{json::object{{"user_id", me}}}}};
     const json::value* matter = sdk::field(submission, "matters");
-    if (js::Truthy(matter)) data["matter"] = json::object{{"id", *matter}};
+    if (js::truthy(matter)) data["matter"] = json::object{{"id", *matter}};
     json::value made = clio.Send("POST", "communications.json", std::move(data));
     const json::value id = IdOf(made);
     json::object result{{"logId", id},
-                        {"returnMessage", ReturnMessage("Call logged", "success", 2000)}};
+                        {"returnMessage", return_message("Call logged", "success", 2000)}};
     if (TimeEntriesEnabled(user)) {
       // The communication exists: a failed time entry must not hide its id (a retry would log
       // the call twice).
       try {
         json::object entry{{"communication", json::object{{"id", id}}},
-                           {"quantity", ValueOr(log, "duration", 0)},
+                           {"quantity", value_or(log, "duration", 0)},
                            {"date", when},
                            {"type", "TimeEntry"},
                            {"non_billable", NonBillable(user, submission)},
                            {"note", details}};
-        if (js::Truthy(matter)) entry["matter"] = json::object{{"id", *matter}};
+        if (js::truthy(matter)) entry["matter"] = json::object{{"id", *matter}};
         clio.Send("POST", "activities.json", std::move(entry));
-      } catch (const sdk::upstream_error& e) {
+      } catch (const sdk::UpstreamError& e) {
         call.warn("Clio communication created, but its time entry failed: " +
                   std::string(e.what()));
       }
@@ -415,34 +415,34 @@ class Clio {
 
   json::value getCallLog(sdk::Call& call, const json::object& in) {
     Session clio(call, in);
-    std::string id = Text(in, "callLogId");
+    std::string id = text(in, "callLogId");
     id = id.substr(0, id.find('.'));
     json::value found = clio.Get("communications/" + sdk::url_encode(id) +
                                  ".json?fields=subject,body,matter,senders,receivers,id");
     const json::value* data = Data(found);
     if (!data || !data->is_object())
-      throw sdk::upstream_error(200, "Clio answered no communication");
+      throw sdk::UpstreamError(200, "Clio answered no communication");
     const json::object& comm = data->get_object();
-    const std::string body = js::TextOrEmpty(sdk::field(comm, "body"));
-    json::object info{{"subject", ValueOr(comm, "subject")}};
-    if (sdk::contract::HasPlainTextNote(body)) info["note"] = sdk::contract::PlainTextNote(body);
+    const std::string body = js::text_or_empty(sdk::field(comm, "body"));
+    json::object info{{"subject", value_or(comm, "subject")}};
+    if (sdk::contract::has_plain_text_note(body)) info["note"] = sdk::contract::plain_text_note(body);
     info["fullBody"] = body;
     info["fullLogResponse"] = comm;
     // The contact is whichever participant is not a user.
     const json::value* contact_id = nullptr;
     for (const char* side : {"senders", "receivers"}) {
-      const json::value* first = First(js::Get(comm, side));
+      const json::value* first = First(js::get(comm, side));
       if (!contact_id && first && first->is_object() &&
           sdk::string_field(first->get_object(), "type") != "User")
-        contact_id = js::Get(first, "id");
+        contact_id = js::get(first, "id");
     }
     if (contact_id) {
       json::value person =
-          clio.Get("contacts/" + sdk::url_encode(js::ToString(*contact_id)) + ".json?fields=name");
-      if (const json::value* name = js::Get(Data(person), "name")) info["contactName"] = *name;
+          clio.Get("contacts/" + sdk::url_encode(js::to_string(*contact_id)) + ".json?fields=name");
+      if (const json::value* name = js::get(Data(person), "name")) info["contactName"] = *name;
     }
     json::object dispositions;
-    if (const json::value* m = js::Get(js::Get(comm, "matter"), "id")) dispositions["matters"] = *m;
+    if (const json::value* m = js::get(js::get(comm, "matter"), "id")) dispositions["matters"] = *m;
     info["dispositions"] = std::move(dispositions);
     return json::object{{"callLogInfo", std::move(info)}, {"extraDataTracking", clio.tracking()}};
   }
@@ -451,16 +451,16 @@ class Clio {
   // read), and the time entry's duration and note.
   json::value updateCallLog(sdk::Call& call, const json::object& in) {
     Session clio(call, in);
-    const json::object& user = ObjectOf(in, "user");
-    const std::string id = CommunicationId(ObjectOf(in, "existingCallLog"));
+    const json::object& user = object_of(in, "user");
+    const std::string id = CommunicationId(object_of(in, "existingCallLog"));
     const std::string details = sdk::string_field(in, "composedLogDetails");
     json::object data{{"body", details}};
-    if (auto* s = sdk::field(in, "subject"); js::Truthy(s)) data["subject"] = *s;
-    if (const json::value* assignee = sdk::contract::AssignedCrmUser(in)) {
+    if (auto* s = sdk::field(in, "subject"); js::truthy(s)) data["subject"] = *s;
+    if (const json::value* assignee = sdk::contract::assigned_crm_user(in)) {
       // The user's side of the existing communication moves to the assigned user.
       const json::object* existing = sdk::object_field(in, "existingCallLogDetails");
       for (const char* side : {"senders", "receivers"}) {
-        const json::value* first = existing ? First(js::Get(*existing, side)) : nullptr;
+        const json::value* first = existing ? First(js::get(*existing, side)) : nullptr;
         if (first && first->is_object() &&
             sdk::string_field(first->get_object(), "type") == "User") {
           data[side] = json::array{json::object{{"id", *assignee}, {"type", "User"}}};
@@ -470,33 +470,33 @@ class Clio {
     }
     const json::value* start = sdk::field(in, "startTime");
     std::string when;
-    if (js::Truthy(start)) {
-      when = sdk::time::FormatIso8601(TimeOr(start, call.now_ms()));
+    if (js::truthy(start)) {
+      when = sdk::time::format_iso8601(TimeOr(start, call.now_ms()));
       data["received_at"] = when;
     }
-    if (js::Truthy(sdk::field(in, "duration")) && TimeEntriesEnabled(user)) {
+    if (js::truthy(sdk::field(in, "duration")) && TimeEntriesEnabled(user)) {
       json::value entries = clio.Get("activities.json?communication_id=" + sdk::url_encode(id) +
                                      "&fields=quantity,id");
       if (const json::value* first = First(Data(entries)); first && first->is_object()) {
         json::object patch{{"quantity", in.at("duration")}, {"note", details}};
         if (!when.empty()) patch["date"] = when;
         clio.Send("PATCH",
-                  "activities/" + sdk::url_encode(Text(first->get_object(), "id")) + ".json",
+                  "activities/" + sdk::url_encode(text(first->get_object(), "id")) + ".json",
                   std::move(patch));
       }
     }
     clio.Send("PATCH", "communications/" + sdk::url_encode(id) + ".json", std::move(data));
     return json::object{{"updatedNote", details},
-                        {"returnMessage", ReturnMessage("Call log updated.", "success", 2000)},
+                        {"returnMessage", return_message("Call log updated.", "success", 2000)},
                         {"extraDataTracking", clio.tracking()}};
   }
 
   // The matter is the disposition Clio has.
   json::value upsertCallDisposition(sdk::Call& call, const json::object& in) {
-    const json::value* matter = js::Get(ObjectOf(in, "dispositions"), "matters");
-    if (!js::Truthy(matter)) return json::object{{"logId", nullptr}};
+    const json::value* matter = js::get(object_of(in, "dispositions"), "matters");
+    if (!js::truthy(matter)) return json::object{{"logId", nullptr}};
     Session clio(call, in);
-    const std::string id = CommunicationId(ObjectOf(in, "existingCallLog"));
+    const std::string id = CommunicationId(object_of(in, "existingCallLog"));
     clio.Send("PATCH", "communications/" + sdk::url_encode(id) + ".json",
               json::object{{"matter", json::object{{"id", *matter}}}});
     return json::object{{"logId", id}, {"extraDataTracking", clio.tracking()}};
@@ -506,62 +506,62 @@ class Clio {
   // added to; voicemail, fax and media get their link.
   json::value createMessageLog(sdk::Call& call, const json::object& in) {
     Session clio(call, in);
-    const json::object& user = ObjectOf(in, "user");
-    const json::object& contact = ObjectOf(in, "contactInfo");
-    const json::object& message = ObjectOf(in, "message");
-    const json::object& shared = ObjectOf(in, "sharedSMSLogContent");
-    const json::object& submission = ObjectOf(in, "additionalSubmission");
+    const json::object& user = object_of(in, "user");
+    const json::object& contact = object_of(in, "contactInfo");
+    const json::object& message = object_of(in, "message");
+    const json::object& shared = object_of(in, "sharedSMSLogContent");
+    const json::object& submission = object_of(in, "additionalSubmission");
     const int offset = UserOffset(user);
     const std::string user_name = UserName(clio);
-    const std::string name = Text(contact, "name");
+    const std::string name = text(contact, "name");
     int64_t when = TimeOr(sdk::field(message, "creationTime"), call.now_ms());
     std::string subject, body;
-    if (js::Truthy(js::Get(shared, "subject")) && js::Truthy(js::Get(shared, "body"))) {
-      subject = Text(shared, "subject");
-      body = Text(shared, "body");
+    if (js::truthy(js::get(shared, "subject")) && js::truthy(js::get(shared, "body"))) {
+      subject = text(shared, "subject");
+      body = text(shared, "body");
       when = TimeOr(sdk::field(shared, "conversationCreatedDate"), when);
-    } else if (js::Truthy(sdk::field(in, "recordingLink"))) {
+    } else if (js::truthy(sdk::field(in, "recordingLink"))) {
       subject =
-          "Voicemail left by " + name + " - " + sdk::time::FormatMoment(when, offset, "MM/DD/YYYY");
-      body = "Voicemail recording link: " + Text(in, "recordingLink") +
+          "Voicemail left by " + name + " - " + sdk::time::format_moment(when, offset, "MM/DD/YYYY");
+      body = "Voicemail recording link: " + text(in, "recordingLink") +
              " \n\n--- Created via RingCentral App Connect";
-    } else if (js::Truthy(sdk::field(in, "faxDocLink"))) {
+    } else if (js::truthy(sdk::field(in, "faxDocLink"))) {
       // The fax PDF goes into Clio Documents (under the matter, else the contact); the log
       // links to it, or to RingCentral's copy when the upload fails.
       subject = "Fax document sent from " + name + " - " +
-                sdk::time::FormatMoment(when, offset, "YY/MM/DD");
+                sdk::time::format_moment(when, offset, "YY/MM/DD");
       const std::optional<std::string> doc =
-          UploadDocument(clio, Text(in, "faxDownloadLink"),
-                         Text(message, "direction") + " Fax - " + name + " - " +
-                             sdk::time::FormatMoment(when, 0, "MM/DD/YYYY") + ".pdf",
+          UploadDocument(clio, text(in, "faxDownloadLink"),
+                         text(message, "direction") + " Fax - " + name + " - " +
+                             sdk::time::format_moment(when, 0, "MM/DD/YYYY") + ".pdf",
                          in, when);
       if (doc) {
-        const bool inbound = Text(message, "direction") == "Inbound";
-        const json::value* location = inbound ? js::Get(js::Get(message, "from"), "location")
-                                              : js::Get(First(js::Get(message, "to")), "location");
+        const bool inbound = text(message, "direction") == "Inbound";
+        const json::value* location = inbound ? js::get(js::get(message, "from"), "location")
+                                              : js::get(First(js::get(message, "to")), "location");
         body = "Fax uploaded to Clio successfully.\nFax Status: " +
-               js::TextOrEmpty(sdk::field(message, "messageStatus")) +
-               "\nPage count: " + js::TextOrEmpty(sdk::field(message, "faxPageCount")) +
+               js::text_or_empty(sdk::field(message, "messageStatus")) +
+               "\nPage count: " + js::text_or_empty(sdk::field(message, "faxPageCount")) +
                "\nFax document link: " + DocumentLink(clio, *doc) +
-               "\nLocation: " + js::TextOrEmpty(location) +
+               "\nLocation: " + js::text_or_empty(location) +
                " \n\n--- Created via RingCentral App Connect";
       } else {
-        body = "Fax failed to be uploaded to Clio.\nFax document link: " + Text(in, "faxDocLink") +
+        body = "Fax failed to be uploaded to Clio.\nFax document link: " + text(in, "faxDocLink") +
                " \n\n--- Created via RingCentral App Connect";
       }
     } else {
       subject = "SMS conversation with " + name + " - " +
-                sdk::time::FormatMoment(when, offset, "MM/DD/YYYY");
+                sdk::time::format_moment(when, offset, "MM/DD/YYYY");
       std::string others;
       if (auto* cs = sdk::field(in, "correspondents"); cs && cs->is_array())
         for (auto& c : cs->get_array()) {
           const json::value* who = c.is_array() && !c.get_array().empty() ? &c.get_array()[0] : &c;
-          const json::value* n = js::Get(who, "name");
+          const json::value* n = js::get(who, "name");
           if (!others.empty()) others += "\n";
-          others += "    " + (n ? js::ToString(*n) : std::string("Unknown"));
+          others += "    " + (n ? js::to_string(*n) : std::string("Unknown"));
         }
       body = "\nConversation summary\n" +
-             sdk::time::FormatMoment(when, offset, "dddd, MMMM DD, YYYY") + "\nParticipants\n    " +
+             sdk::time::format_moment(when, offset, "dddd, MMMM DD, YYYY") + "\nParticipants\n    " +
              user_name + "\n    " + name + "\n" + others +
              "\nConversation(1 messages)\nBEGIN\n------------\n" +
              MessageLine(message, contact, user_name, offset) + "\n" +
@@ -572,19 +572,19 @@ class Clio {
         {"subject", subject},
         {"body", body},
         {"type", "PhoneCommunication"},
-        {"received_at", sdk::time::FormatIso8601(when)},
-        {"senders", json::array{json::object{{"id", ValueOr(contact, "id")}, {"type", "Contact"}}}},
+        {"received_at", sdk::time::format_iso8601(when)},
+        {"senders", json::array{json::object{{"id", value_or(contact, "id")}, {"type", "Contact"}}}},
         {"receivers", json::array{json::object{{"id", UserCrmId(user)}, {"type", "User"}}}},
         {"notification_event_subscribers",
          json::array{json::object{{"user_id", UserCrmId(user)}}}}};
     const json::value* matter = sdk::field(submission, "matters");
-    if (js::Truthy(matter)) data["matter"] = json::object{{"id", *matter}};
+    if (js::truthy(matter)) data["matter"] = json::object{{"id", *matter}};
     json::value made = clio.Send("POST", "communications.json", std::move(data));
     const json::value id = IdOf(made);
     json::object result{{"logId", id},
-                        {"returnMessage", ReturnMessage("Message logged", "success", 1000)},
+                        {"returnMessage", return_message("Message logged", "success", 1000)},
                         {"extraDataTracking", clio.tracking()}};
-    SmsTimeEntry(clio, in, js::ToString(id));
+    SmsTimeEntry(clio, in, js::to_string(id));
     return result;
   }
 
@@ -592,18 +592,18 @@ class Clio {
   // text).
   json::value updateMessageLog(sdk::Call& call, const json::object& in) {
     Session clio(call, in);
-    const json::object& user = ObjectOf(in, "user");
-    const json::object& message = ObjectOf(in, "message");
-    const json::object& shared = ObjectOf(in, "sharedSMSLogContent");
-    const std::string id = CommunicationId(ObjectOf(in, "existingMessageLog"));
+    const json::object& user = object_of(in, "user");
+    const json::object& message = object_of(in, "message");
+    const json::object& shared = object_of(in, "sharedSMSLogContent");
+    const std::string id = CommunicationId(object_of(in, "existingMessageLog"));
     std::string body;
-    if (js::Truthy(js::Get(shared, "body"))) {
-      body = Text(shared, "body");
+    if (js::truthy(js::get(shared, "body"))) {
+      body = text(shared, "body");
     } else {
       json::value current = clio.Get("communications/" + sdk::url_encode(id) + ".json?fields=body");
-      body = js::TextOrEmpty(js::Get(Data(current), "body"));
+      body = js::text_or_empty(js::get(Data(current), "body"));
       const std::string line =
-          MessageLine(message, ObjectOf(in, "contactInfo"), UserName(clio), UserOffset(user)) +
+          MessageLine(message, object_of(in, "contactInfo"), UserName(clio), UserOffset(user)) +
           "\n" + MessageText(clio, in, message) + "\n\n";
       if (auto at = body.find("------------\nEND"); at != std::string::npos) body.insert(at, line);
       const std::string head = "Conversation(";
@@ -634,8 +634,8 @@ class Clio {
     std::optional<int64_t> from, to;
     if (const json::value* range = sdk::field(in, "range"); range && range->is_object()) {
       const json::object& r = range->get_object();
-      from = sdk::time::ParseIso8601(sdk::string_field(r, "startDate"));
-      to = sdk::time::ParseIso8601(sdk::string_field(r, "endDate"));
+      from = sdk::time::parse_iso8601(sdk::string_field(r, "startDate"));
+      to = sdk::time::parse_iso8601(sdk::string_field(r, "endDate"));
       if (to) *to += 86400000 - 1;  // through the end of that day
     }
     json::array appointments;
@@ -644,26 +644,26 @@ class Clio {
       for (const json::value& e : entries->get_array()) {
         if (!e.is_object()) continue;
         const json::object& o = e.get_object();
-        const auto start = sdk::time::ParseIso8601(sdk::string_field(o, "start_at"));
-        const auto end = sdk::time::ParseIso8601(sdk::string_field(o, "end_at"));
+        const auto start = sdk::time::parse_iso8601(sdk::string_field(o, "start_at"));
+        const auto end = sdk::time::parse_iso8601(sdk::string_field(o, "end_at"));
         if (from && to && (!start || *start < *from || *start > *to)) continue;
         const json::value id = o.contains("id") && !o.at("id").is_null()
-                                   ? json::value(js::ToString(o.at("id")))
+                                   ? json::value(js::to_string(o.at("id")))
                                    : json::value();
         json::array attendees;
         if (const json::value* list = sdk::field(o, "attendees"); list && list->is_array())
           for (const json::value& a : list->get_array())
-            if (const json::value* aid = js::Get(&a, "id"); aid && !aid->is_null())
+            if (const json::value* aid = js::get(&a, "id"); aid && !aid->is_null())
               attendees.push_back(json::object{{"id", *aid},
-                                               {"name", ValueOr(a.get_object(), "name")},
-                                               {"type", ValueOr(a.get_object(), "type")}});
+                                               {"name", value_or(a.get_object(), "name")},
+                                               {"type", value_or(a.get_object(), "type")}});
         appointments.push_back(json::object{
             {"thirdPartyAppointmentId", id},
             {"id", id},
-            {"title", js::TextOrEmpty(sdk::field(o, "summary"))},
-            {"description", js::TextOrEmpty(sdk::field(o, "description"))},
+            {"title", js::text_or_empty(sdk::field(o, "summary"))},
+            {"description", js::text_or_empty(sdk::field(o, "description"))},
             {"participantName", ""},
-            {"startTimeUtc", start ? json::value(sdk::time::FormatIso8601(*start)) : json::value()},
+            {"startTimeUtc", start ? json::value(sdk::time::format_iso8601(*start)) : json::value()},
             {"durationMinutes", start && end ? DurationMinutes(*start, *end) : 0},
             {"status", "scheduled"},
             {"contactId", ""},
@@ -677,14 +677,14 @@ class Clio {
   // payload's contacts as attendees and no email notification.
   json::value createAppointment(sdk::Call& call, const json::object& in) {
     Session clio(call, in);
-    const json::object& payload = ObjectOf(in, "payload");
+    const json::object& payload = object_of(in, "payload");
     const json::value calendar = WriteableCalendarId(clio);
     if (calendar.is_null()) return Refusal("No writeable calendar found in Clio.");
     const std::string start = sdk::string_field(payload, "startTimeUtc");
     json::object data{
         {"calendar_owner", json::object{{"id", calendar}}},
-        {"summary", payload.contains("title") ? payload.at("title") : ValueOr(payload, "summary")},
-        {"description", js::TextOrEmpty(sdk::field(payload, "summary"))},
+        {"summary", payload.contains("title") ? payload.at("title") : value_or(payload, "summary")},
+        {"description", js::text_or_empty(sdk::field(payload, "summary"))},
         {"start_at", start.empty() ? json::value() : json::value(start)},
         {"end_at", EndAt(start, sdk::field(payload, "durationMinutes"))},
         {"send_email_notification", false}};
@@ -700,12 +700,12 @@ class Clio {
   // new list are removed (_destroy), the rest kept or added. Clio has no appointment status.
   json::value updateAppointment(sdk::Call& call, const json::object& in) {
     Session clio(call, in);
-    const json::object& patch = ObjectOf(in, "patchBody");
+    const json::object& patch = object_of(in, "patchBody");
     const bool other_fields = std::any_of(patch.begin(), patch.end(),
                                           [](const auto& kv) { return kv.key() != "status"; });
     if (patch.contains("status") && !other_fields)
       return Refusal("Clio does not support appointment status changes.");
-    const std::string path = "calendar_entries/" + sdk::url_encode(Text(in, "appointmentId"));
+    const std::string path = "calendar_entries/" + sdk::url_encode(text(in, "appointmentId"));
     json::value existing = clio.Get(path + ".json?fields=" + kEntryReadFields);
     if (!Data(existing) || !Data(existing)->is_object())
       return Refusal("Appointment not found in Clio.");
@@ -722,13 +722,13 @@ class Clio {
       json::array wanted = ContactAttendees(contacts);
       std::set<std::string> keep;
       for (auto& a : wanted)
-        keep.insert(js::ToString(a.at("id")));
+        keep.insert(js::to_string(a.at("id")));
       json::array attendees;
       std::set<std::string> removed;
-      if (const json::value* had = js::Get(Data(existing), "attendees"); had && had->is_array())
+      if (const json::value* had = js::get(Data(existing), "attendees"); had && had->is_array())
         for (const json::value& a : had->get_array())
-          if (const json::value* aid = js::Get(&a, "id"); aid && !aid->is_null()) {
-            const std::string key = js::ToString(*aid);
+          if (const json::value* aid = js::get(&a, "id"); aid && !aid->is_null()) {
+            const std::string key = js::to_string(*aid);
             if (!keep.count(key) && removed.insert(key).second)
               attendees.push_back(
                   json::object{{"id", *aid}, {"type", "Contact"}, {"_destroy", true}});
@@ -743,7 +743,7 @@ class Clio {
 
   json::value refreshAppointment(sdk::Call& call, const json::object& in) {
     Session clio(call, in);
-    json::value found = clio.Get("calendar_entries/" + sdk::url_encode(Text(in, "appointmentId")) +
+    json::value found = clio.Get("calendar_entries/" + sdk::url_encode(text(in, "appointmentId")) +
                                  ".json?fields=" + kEntryReadFields);
     if (!Data(found) || !Data(found)->is_object()) return Refusal("Appointment not found in Clio.");
     return json::object{{"appointment", Appointment(Data(found))}};
@@ -753,10 +753,10 @@ class Clio {
   json::value cancelAppointment(sdk::Call& call, const json::object& in) {
     Session clio(call, in);
     clio.Request("DELETE",
-                 "calendar_entries/" + sdk::url_encode(Text(in, "appointmentId")) + ".json");
+                 "calendar_entries/" + sdk::url_encode(text(in, "appointmentId")) + ".json");
     return json::object{
         {"successful", true},
-        {"returnMessage", ReturnMessage("Appointment cancelled successfully.", "success", 5000)}};
+        {"returnMessage", return_message("Appointment cancelled successfully.", "success", 5000)}};
   }
 
   static constexpr auto operations() {
@@ -796,7 +796,7 @@ class Clio {
 
   static json::object Refusal(std::string message) {
     return json::object{{"successful", false},
-                        {"returnMessage", ReturnMessage(std::move(message), "warning", 5000)}};
+                        {"returnMessage", return_message(std::move(message), "warning", 5000)}};
   }
 
   static int64_t DurationMinutes(int64_t start_ms, int64_t end_ms) {
@@ -805,11 +805,11 @@ class Clio {
 
   // start + duration minutes, as an ISO instant; null without a start.
   static json::value EndAt(const std::string& start, const json::value* duration) {
-    const auto start_ms = sdk::time::ParseIso8601(start);
+    const auto start_ms = sdk::time::parse_iso8601(start);
     if (!start_ms) return nullptr;
     double minutes = 0;
     if (duration && duration->is_number()) minutes = duration->to_number<double>();
-    return json::value(sdk::time::FormatIso8601(*start_ms + int64_t(minutes * 60000)));
+    return json::value(sdk::time::format_iso8601(*start_ms + int64_t(minutes * 60000)));
   }
 
   // Contact ids (numbers, numeric strings or {id}) as Clio attendees; anything else is dropped.
@@ -818,9 +818,9 @@ class Clio {
     if (!contacts || !contacts->is_array()) return out;
     std::set<int64_t> seen;
     for (const json::value& c : contacts->get_array()) {
-      const json::value* id = c.is_object() ? js::Get(&c, "id") : &c;
+      const json::value* id = c.is_object() ? js::get(&c, "id") : &c;
       if (!id) continue;
-      const std::string text = js::ToString(*id);
+      const std::string text = js::to_string(*id);
       int64_t n = 0;
       const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
       if (ec != std::errc() || end != text.data() + text.size() || !seen.insert(n).second) continue;
@@ -835,9 +835,9 @@ class Clio {
                                "&limit=1&fields=" + sdk::url_encode("id,type,permission,visible");
     json::value own = clio.Get("calendars.json?owner=true&writeable=true&visible=true&type=" +
                                std::string("UserCalendar") + fields);
-    if (const json::value* id = js::Get(First(Data(own)), "id"); id && !id->is_null()) return *id;
+    if (const json::value* id = js::get(First(Data(own)), "id"); id && !id->is_null()) return *id;
     json::value any = clio.Get("calendars.json?writeable=true&visible=true" + fields);
-    const json::value* id = js::Get(First(Data(any)), "id");
+    const json::value* id = js::get(First(Data(any)), "id");
     return id ? *id : json::value();
   }
 
@@ -849,8 +849,8 @@ class Clio {
     std::map<std::string, json::value> props;
     if (const json::value* list = sdk::field(e, "external_properties"); list && list->is_array())
       for (const json::value& p : list->get_array())
-        if (const json::value* name = js::Get(&p, "name"); name && name->is_string())
-          props[std::string(name->get_string())] = ValueOr(p.get_object(), "value");
+        if (const json::value* name = js::get(&p, "name"); name && name->is_string())
+          props[std::string(name->get_string())] = value_or(p.get_object(), "value");
     auto prop = [&](const char* name) -> const json::value* {
       auto it = props.find(name);
       return it == props.end() || it->second.is_null() ? nullptr : &it->second;
@@ -859,30 +859,30 @@ class Clio {
     json::array attendee_ids;
     if (const json::value* list = sdk::field(e, "attendees"); list && list->is_array())
       for (const json::value& a : list->get_array())
-        if (const json::value* aid = js::Get(&a, "id"); aid && !aid->is_null())
-          attendee_ids.push_back(json::value(js::ToString(*aid)));
-    const json::value* attendee_id = js::Get(attendee, "id");
+        if (const json::value* aid = js::get(&a, "id"); aid && !aid->is_null())
+          attendee_ids.push_back(json::value(js::to_string(*aid)));
+    const json::value* attendee_id = js::get(attendee, "id");
     auto or_attendee = [&](const char* property, const json::value* fallback) -> json::value {
       if (const json::value* p = prop(property)) return *p;
       return fallback && !fallback->is_null() ? *fallback : json::value();
     };
-    const auto start = sdk::time::ParseIso8601(sdk::string_field(e, "start_at"));
-    const auto end = sdk::time::ParseIso8601(sdk::string_field(e, "end_at"));
+    const auto start = sdk::time::parse_iso8601(sdk::string_field(e, "start_at"));
+    const auto end = sdk::time::parse_iso8601(sdk::string_field(e, "end_at"));
     const json::value* id = sdk::field(e, "id");
     json::value contact_id =
         prop("rcAppointmentContactId")
             ? *prop("rcAppointmentContactId")
-            : (attendee_id && !attendee_id->is_null() ? json::value(js::ToString(*attendee_id))
+            : (attendee_id && !attendee_id->is_null() ? json::value(js::to_string(*attendee_id))
                                                       : json::value());
     return json::object{
-        {"id", id && !id->is_null() ? json::value(js::ToString(*id)) : json::value()},
-        {"participantName", or_attendee("rcAppointmentParticipantName", js::Get(attendee, "name"))},
+        {"id", id && !id->is_null() ? json::value(js::to_string(*id)) : json::value()},
+        {"participantName", or_attendee("rcAppointmentParticipantName", js::get(attendee, "name"))},
         {"contactId", contact_id},
-        {"contactType", or_attendee("rcAppointmentContactType", js::Get(attendee, "type"))},
+        {"contactType", or_attendee("rcAppointmentContactType", js::get(attendee, "type"))},
         {"attendeeIds", std::move(attendee_ids)},
         {"title", or_attendee("rcAppointmentTitle", sdk::field(e, "summary"))},
-        {"summary", ValueOr(e, "description")},
-        {"startTimeUtc", ValueOr(e, "start_at")},
+        {"summary", value_or(e, "description")},
+        {"startTimeUtc", value_or(e, "start_at")},
         {"durationMinutes", start && end ? json::value(DurationMinutes(*start, *end)) : nullptr},
         {"status",
          prop("rcAppointmentStatus") ? *prop("rcAppointmentStatus") : json::value("tentative")}};
@@ -898,22 +898,22 @@ class Clio {
   // status; `all_pages` follows the relationships' paging.
   static json::array Matters(Session& clio, const json::object& contact, bool closed,
                              bool with_status, bool all_pages) {
-    const std::string id = sdk::url_encode(Text(contact, "id"));
+    const std::string id = sdk::url_encode(text(contact, "id"));
     json::array out;
     auto add = [&](const json::value& m) {
       if (!m.is_object()) return;
       const json::object& o = m.get_object();
-      const std::string status = js::TextOrEmpty(sdk::field(o, "status"));
+      const std::string status = js::text_or_empty(sdk::field(o, "status"));
       if (!closed && status == "Closed") return;
       // As the reference builds them: the status always (when Clio sent one); the description
       // raw, or as the text "<status> - <description>" (JavaScript's "null"/"undefined" in it).
       auto as_text = [](const json::value* v) {
         return !v             ? std::string("undefined")
                : v->is_null() ? std::string("null")
-                              : js::ToString(*v);
+                              : js::to_string(*v);
       };
       const json::value* description = o.if_contains("description");
-      json::object option{{"const", ValueOr(o, "id")}, {"title", ValueOr(o, "display_number")}};
+      json::object option{{"const", value_or(o, "id")}, {"title", value_or(o, "display_number")}};
       if (with_status)
         option["description"] = as_text(o.if_contains("status")) + " - " + as_text(description);
       else if (description)
@@ -933,8 +933,8 @@ class Clio {
       json::value related = clio.Get(next);
       if (const json::value* list = Data(related); list && list->is_array())
         for (auto& r : list->get_array())
-          if (const json::value* m = js::Get(&r, "matter")) add(*m);
-      const json::value* link = js::Get(js::Get(js::Get(&related, "meta"), "paging"), "next");
+          if (const json::value* m = js::get(&r, "matter")) add(*m);
+      const json::value* link = js::get(js::get(js::get(&related, "meta"), "paging"), "next");
       next = all_pages && link && link->is_string() ? std::string(link->get_string()) : "";
     }
     return out;
@@ -943,96 +943,96 @@ class Clio {
   // The billable flag of a call's time entry: the form's choice, else the user's default
   // setting (non-billable unless it says "billable", as the reference).
   static bool NonBillable(const json::object& user, const json::object& submission) {
-    if (const json::value* v = submission.if_contains("nonBillable")) return js::Truthy(v);
+    if (const json::value* v = submission.if_contains("nonBillable")) return js::truthy(v);
     if (const json::value* v = sdk::field(submission, "billableStatus"))
-      return js::ToString(*v) != "billable";
-    const json::value* setting = sdk::contract::UserSetting(user, "clioDefaultNonBillableTick");
+      return js::to_string(*v) != "billable";
+    const json::value* setting = sdk::contract::user_setting(user, "clioDefaultNonBillableTick");
     if (!setting) return true;
     if (setting->is_bool()) return setting->get_bool();
-    return js::ToString(*setting) != "billable";
+    return js::to_string(*setting) != "billable";
   }
 
   // A time entry for an outbound SMS when the user tracks SMS time: the typing time, at least
   // the configured minimum. A failure is logged; the message stays logged.
   void SmsTimeEntry(Session& clio, const json::object& in, const std::string& communication_id) {
-    const json::object& user = ObjectOf(in, "user");
-    const json::object& message = ObjectOf(in, "message");
-    if (!js::Truthy(sdk::contract::UserSetting(user, "smsTimeTrackingEnabled")) ||
-        Text(message, "direction") != "Outbound")
+    const json::object& user = object_of(in, "user");
+    const json::object& message = object_of(in, "message");
+    if (!js::truthy(sdk::contract::user_setting(user, "smsTimeTrackingEnabled")) ||
+        text(message, "direction") != "Outbound")
       return;
     try {
-      const double typed = js::ToNumber(ValueOr(message, "typingDurationMs", 0)) / 1000.0;
-      const json::value* min_v = sdk::contract::UserSetting(user, "smsTimeTrackingMinimumDuration");
-      int minimum = min_v ? std::atoi(js::ToString(*min_v).c_str()) : 30;
+      const double typed = js::to_number(value_or(message, "typingDurationMs", 0)) / 1000.0;
+      const json::value* min_v = sdk::contract::user_setting(user, "smsTimeTrackingMinimumDuration");
+      int minimum = min_v ? std::atoi(js::to_string(*min_v).c_str()) : 30;
       if (minimum <= 0) minimum = 30;
       const double quantity = std::max(std::isnan(typed) ? 0.0 : typed, double(minimum));
       const int64_t when = TimeOr(sdk::field(message, "creationTime"), clio.call().now_ms());
       const int offset = UserOffset(user);
       const json::value* billable =
-          sdk::contract::UserSetting(user, "smsTimeTrackingDefaultBillable");
+          sdk::contract::user_setting(user, "smsTimeTrackingDefaultBillable");
       json::object entry{
           {"type", "TimeEntry"},
-          {"date", sdk::time::FormatMoment(when, 0, "YYYY-MM-DD")},
+          {"date", sdk::time::format_moment(when, 0, "YYYY-MM-DD")},
           {"quantity", quantity == std::floor(quantity) ? json::value(int64_t(quantity))
                                                         : json::value(quantity)},
-          {"note", "SMS message with " + Text(ObjectOf(in, "contactInfo"), "name") + " sent on " +
-                       sdk::time::FormatMoment(when, offset, "MM/DD/YYYY") + " at " +
-                       sdk::time::FormatMoment(when, offset, "HH:mm:ss")},
+          {"note", "SMS message with " + text(object_of(in, "contactInfo"), "name") + " sent on " +
+                       sdk::time::format_moment(when, offset, "MM/DD/YYYY") + " at " +
+                       sdk::time::format_moment(when, offset, "HH:mm:ss")},
           {"communication", json::object{{"id", communication_id}}},
-          {"non_billable", billable && js::ToString(*billable) == "non-billable"}};
-      if (const json::value* matter = sdk::field(ObjectOf(in, "additionalSubmission"), "matters");
-          js::Truthy(matter))
+          {"non_billable", billable && js::to_string(*billable) == "non-billable"}};
+      if (const json::value* matter = sdk::field(object_of(in, "additionalSubmission"), "matters");
+          js::truthy(matter))
         entry["matter"] = json::object{{"id", *matter}};
       clio.Send("POST", "activities.json", std::move(entry));
-    } catch (const sdk::upstream_error& e) {
+    } catch (const sdk::UpstreamError& e) {
       clio.call().warn("Clio SMS time entry failed: " + std::string(e.what()));
     }
   }
 
   static std::string UserCrmId(const json::object& user) {
-    const std::string id = Text(user, "id");
+    const std::string id = text(user, "id");
     return id.substr(0, id.find('-'));
   }
   static int UserOffset(const json::object& user) {
     const json::value* v = user.if_contains("timezoneOffset");
-    return v ? sdk::time::UtcOffsetMinutes(*v) : 0;
+    return v ? sdk::time::utc_offset_minutes(*v) : 0;
   }
   static std::string UserName(Session& clio) {
     json::value me = clio.Get("users/who_am_i.json?fields=name", false);
-    return js::TextOrEmpty(js::Get(Data(me), "name"));
+    return js::text_or_empty(js::get(Data(me), "name"));
   }
 
   // "<who> hh:mm A": the contact (with number) for inbound, else the user.
   static std::string MessageLine(const json::object& message, const json::object& contact,
                                  const std::string& user_name, int offset) {
-    const bool inbound = Text(message, "direction") == "Inbound";
+    const bool inbound = text(message, "direction") == "Inbound";
     const int64_t when = TimeOr(sdk::field(message, "creationTime"), 0);
-    return (inbound ? Text(contact, "name") + " (" + Text(contact, "phoneNumber") + ")"
+    return (inbound ? text(contact, "name") + " (" + text(contact, "phoneNumber") + ")"
                     : user_name) +
-           " " + sdk::time::FormatMoment(when, offset, "hh:mm A");
+           " " + sdk::time::format_moment(when, offset, "hh:mm A");
   }
 
   // The message's text. An MMS image is uploaded into Clio Documents and linked (RingCentral's
   // viewer link if the upload fails); a video adds its link.
   static std::string MessageText(Session& clio, const json::object& in,
                                  const json::object& message) {
-    const std::string subject = sdk::field(message, "subject") ? Text(message, "subject") : "N/A";
-    if (js::Truthy(sdk::field(in, "imageDownloadLink"))) {
+    const std::string subject = sdk::field(message, "subject") ? text(message, "subject") : "N/A";
+    if (js::truthy(sdk::field(in, "imageDownloadLink"))) {
       const int64_t when = TimeOr(sdk::field(message, "creationTime"), clio.call().now_ms());
-      const std::string type = Text(in, "imageContentType");
+      const std::string type = text(in, "imageContentType");
       const std::optional<std::string> doc =
-          UploadDocument(clio, Text(in, "imageDownloadLink"),
-                         Text(message, "direction") + " Image Message - " +
-                             Text(ObjectOf(in, "contactInfo"), "name") + " - " +
-                             sdk::time::FormatMoment(when, 0, "MM/DD/YYYY") + "." +
+          UploadDocument(clio, text(in, "imageDownloadLink"),
+                         text(message, "direction") + " Image Message - " +
+                             text(object_of(in, "contactInfo"), "name") + " - " +
+                             sdk::time::format_moment(when, 0, "MM/DD/YYYY") + "." +
                              type.substr(type.find('/') + 1),
                          in, when);
       if (doc) return "[Message]: " + subject + "\n[Link]: " + DocumentLink(clio, *doc);
-      return "[Message]: " + subject + "\n[Link - failed to upload]: " + Text(in, "imageLink");
+      return "[Message]: " + subject + "\n[Link - failed to upload]: " + text(in, "imageLink");
     }
     for (const char* key : {"imageLink", "videoLink"})
-      if (js::Truthy(sdk::field(in, key)))
-        return "[Message]: " + subject + "\n[Link]: " + Text(in, key);
+      if (js::truthy(sdk::field(in, key)))
+        return "[Message]: " + subject + "\n[Link]: " + text(in, key);
     return sdk::field(message, "subject") ? subject : "undefined";
   }
 
@@ -1054,12 +1054,12 @@ class Clio {
       // RingCentral may send the bytes from its media host: follow (the policy judges each hop).
       auto media = call.http_headers("GET", download, {}, {}, 0, CRMH_HTTP_FOLLOW_REDIRECTS);
       if (!media.ok())
-        throw sdk::upstream_error(
+        throw sdk::UpstreamError(
             media.status,
             "RingCentral answered HTTP " + std::to_string(media.status) + " for the media");
-      const json::value* matter = sdk::field(ObjectOf(in, "additionalSubmission"), "matters");
-      const bool on_matter = js::Truthy(matter);
-      json::object parent{{"id", on_matter ? *matter : ValueOr(ObjectOf(in, "contactInfo"), "id")},
+      const json::value* matter = sdk::field(object_of(in, "additionalSubmission"), "matters");
+      const bool on_matter = js::truthy(matter);
+      json::object parent{{"id", on_matter ? *matter : value_or(object_of(in, "contactInfo"), "id")},
                           {"type", on_matter ? "Matter" : "Contact"}};
       json::value created = clio.Send(
           "POST",
@@ -1067,34 +1067,34 @@ class Clio {
                                                      "put_headers}"),
           json::object{{"name", name},
                        {"parent", std::move(parent)},
-                       {"received_at", sdk::time::FormatIso8601(when)}});
+                       {"received_at", sdk::time::format_iso8601(when)}});
       const json::value* doc = Data(created);
-      const json::value* version = js::Get(doc, "latest_document_version");
-      const json::value* id = js::Get(doc, "id");
-      const std::string put_url = js::TextOrEmpty(js::Get(version, "put_url"));
+      const json::value* version = js::get(doc, "latest_document_version");
+      const json::value* id = js::get(doc, "id");
+      const std::string put_url = js::text_or_empty(js::get(version, "put_url"));
       if (!id || put_url.rfind("https://", 0) != 0)
-        throw sdk::upstream_error(200, "Clio gave no document id or upload URL");
+        throw sdk::UpstreamError(200, "Clio gave no document id or upload URL");
       std::vector<std::string> header_text;  // owns what the views below point at
-      if (const json::value* hs = js::Get(version, "put_headers"); hs && hs->is_array())
+      if (const json::value* hs = js::get(version, "put_headers"); hs && hs->is_array())
         for (const json::value& h : hs->get_array()) {
-          header_text.push_back(js::TextOrEmpty(js::Get(&h, "name")));
-          header_text.push_back(js::TextOrEmpty(js::Get(&h, "value")));
+          header_text.push_back(js::text_or_empty(js::get(&h, "name")));
+          header_text.push_back(js::text_or_empty(js::get(&h, "value")));
         }
       std::vector<std::pair<std::string_view, std::string_view>> headers;
       for (size_t i = 0; i + 1 < header_text.size(); i += 2)
         if (!header_text[i].empty()) headers.emplace_back(header_text[i], header_text[i + 1]);
       auto put = call.http_headers("PUT", put_url, headers, media.body);
       if (!put.ok())
-        throw sdk::upstream_error(put.status,
+        throw sdk::UpstreamError(put.status,
                                   "document storage answered HTTP " + std::to_string(put.status));
-      const std::string doc_id = js::ToString(*id);
+      const std::string doc_id = js::to_string(*id);
       json::value done = clio.Send(
           "PATCH",
           "documents/" + sdk::url_encode(doc_id) +
               ".json?fields=" + sdk::url_encode("id,latest_document_version{fully_uploaded}"),
-          json::object{{"uuid", ValueOr(version->get_object(), "uuid")}, {"fully_uploaded", true}});
-      if (!js::Truthy(js::Get(js::Get(Data(done), "latest_document_version"), "fully_uploaded")))
-        throw sdk::upstream_error(200, "Clio did not mark the document uploaded");
+          json::object{{"uuid", value_or(version->get_object(), "uuid")}, {"fully_uploaded", true}});
+      if (!js::truthy(js::get(js::get(Data(done), "latest_document_version"), "fully_uploaded")))
+        throw sdk::UpstreamError(200, "Clio did not mark the document uploaded");
       return doc_id;
     } catch (const std::exception& e) {
       call.warn(std::string("uploading ") + name + " into Clio Documents failed: " + e.what());

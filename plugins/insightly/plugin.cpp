@@ -21,9 +21,9 @@ namespace insightly {
 namespace json = boost::json;
 namespace sdk = crmhost::sdk;
 namespace js = crmhost::sdk::js;
-using sdk::contract::ObjectOf;
-using sdk::contract::ReturnMessage;
-using sdk::contract::Text;
+using sdk::contract::object_of;
+using sdk::contract::return_message;
+using sdk::contract::text;
 
 namespace {
 
@@ -52,12 +52,12 @@ json::value IdNumber(const json::value& id) {
 }
 
 std::string IsoOf(int64_t ms) {
-  return sdk::time::FormatIso8601(ms);
+  return sdk::time::format_iso8601(ms);
 }
 
 int64_t TimeOr(const json::value* v, int64_t fallback) {
   if (v)
-    if (auto ms = sdk::time::ParseTimestamp(*v)) return *ms;
+    if (auto ms = sdk::time::parse_timestamp(*v)) return *ms;
   return fallback;
 }
 
@@ -89,15 +89,15 @@ class Insightly {
 
   // The key is the Basic user name; the password is empty.
   json::value getBasicAuth(sdk::Call&, const json::object& in) {
-    return json::value(sdk::base64_encode(Text(in, "apiKey") + ":"));
+    return json::value(sdk::base64_encode(text(in, "apiKey") + ":"));
   }
 
   json::value getUserInfo(sdk::Call& call, const json::object& in) {
-    json::object info = ObjectOf(in, "additionalInfo");
+    json::object info = object_of(in, "additionalInfo");
     try {
       const json::value* url = sdk::field(info, "apiUrl");
       if (!url || !url->is_string() || url->get_string().empty())
-        throw sdk::upstream_error(0, "no apiUrl given");
+        throw sdk::UpstreamError(0, "no apiUrl given");
       // The pasted API URL names a version ("https://api.na1.insightly.com/v3.1"); we keep the
       // pod's origin and add the version we speak.
       std::string base(url->get_string());
@@ -109,13 +109,13 @@ class Insightly {
       info.erase("password");
       const std::string auth = sdk::string_field(in, "authHeader");
       json::value me = Get(call, base, auth, "users/me");
-      const json::value* id = js::Get(&me, "USER_ID");
-      if (!id || id->is_null()) throw sdk::upstream_error(200, "no USER_ID in users/me");
+      const json::value* id = js::get(&me, "USER_ID");
+      if (!id || id->is_null()) throw sdk::UpstreamError(200, "no USER_ID in users/me");
       const json::object& m = me.get_object();
       const std::string zone = sdk::string_field(m, "TIMEZONE_ID");
-      const int offset = sdk::timezones::ZoneOffsetMinutes(zone, call.now_ms()).value_or(0);
-      json::object user{{"id", js::ToString(*id) + "-insightly"},
-                        {"name", Text(m, "FIRST_NAME") + " " + Text(m, "LAST_NAME")},
+      const int offset = sdk::timezones::zone_offset_minutes(zone, call.now_ms()).value_or(0);
+      json::object user{{"id", js::to_string(*id) + "-insightly"},
+                        {"name", text(m, "FIRST_NAME") + " " + text(m, "LAST_NAME")},
                         {"timezoneName", zone},
                         {"timezoneOffset", offset / 60.0},
                         {"platformAdditionalInfo", std::move(info)}};
@@ -123,17 +123,17 @@ class Insightly {
       return json::object{
           {"successful", true},
           {"platformUserInfo", std::move(user)},
-          {"returnMessage", ReturnMessage("Connected to Insightly.", "success", 1000)}};
+          {"returnMessage", return_message("Connected to Insightly.", "success", 1000)}};
     } catch (const std::exception& e) {
       call.warn(std::string("Insightly login failed: ") + e.what());
-      return sdk::contract::LoginFailed(
+      return sdk::contract::login_failed(
           "Insightly", "Could not load user information Please check your API key and try again.");
     }
   }
 
   json::value unAuthorize(sdk::Call&, const json::object&) {
     return json::object{
-        {"returnMessage", ReturnMessage("Logged out of Insightly", "success", 1000)},
+        {"returnMessage", return_message("Logged out of Insightly", "success", 1000)},
         {"userUpdate", json::object{{"accessToken", ""}, {"refreshToken", ""}}}};
   }
 
@@ -144,10 +144,10 @@ class Insightly {
       for (auto& u : users.get_array())
         if (u.is_object())
           out.push_back(json::object{
-              {"id", sdk::contract::ValueOr(u.get_object(), "USER_ID")},
+              {"id", sdk::contract::value_or(u.get_object(), "USER_ID")},
               {"name",
-               Text(u.get_object(), "FIRST_NAME") + " " + Text(u.get_object(), "LAST_NAME")},
-              {"email", sdk::contract::ValueOr(u.get_object(), "EMAIL_ADDRESS")}});
+               text(u.get_object(), "FIRST_NAME") + " " + text(u.get_object(), "LAST_NAME")},
+              {"email", sdk::contract::value_or(u.get_object(), "EMAIL_ADDRESS")}});
     return out;
   }
 
@@ -156,16 +156,16 @@ class Insightly {
   json::value findContact(sdk::Call& call, const json::object& in) {
     if (sdk::string_field(in, "isExtension") == "true")
       return json::object{{"successful", false}, {"matchedContactInfo", json::array()}};
-    const json::object& user = ObjectOf(in, "user");
+    const json::object& user = object_of(in, "user");
     // An invalid number is not searched at all (the reference's behaviour): no match.
-    const auto parsed = call.phone(sdk::phone::FromQuery(sdk::string_field(in, "phoneNumber")));
+    const auto parsed = call.phone(sdk::phone::from_query(sdk::string_field(in, "phoneNumber")));
     json::array matched;
     Links links;
     if (parsed.valid) {
       const auto contact_extra = SettingList(user, "insightlyExtraPhoneFieldNameForContact");
       const auto lead_extra = SettingList(user, "insightlyExtraPhoneFieldNameForLead");
       for (const std::string& number :
-           sdk::phone::Formatted(parsed.significant, sdk::string_field(in, "overridingFormat"))) {
+           sdk::phone::formatted(parsed.significant, sdk::string_field(in, "overridingFormat"))) {
         for (auto& r : Search(call, in, "contacts", "PHONE", number))
           matched.push_back(Format(call, in, r, Person::kContact, "PHONE", links));
         for (auto& r : Search(call, in, "contacts", "PHONE_MOBILE", number))
@@ -178,7 +178,7 @@ class Insightly {
         SearchCustom(call, in, "leads", lead_extra, number, Person::kLead, links, matched);
       }
     }
-    matched.push_back(sdk::contract::NewContactPlaceholder());
+    matched.push_back(sdk::contract::new_contact_placeholder());
     return json::object{{"successful", true}, {"matchedContactInfo", std::move(matched)}};
   }
 
@@ -186,7 +186,7 @@ class Insightly {
   // typed name (case-insensitive), each person once.
   json::value findContactWithName(sdk::Call& call, const json::object& in) {
     const std::string name = sdk::string_field(in, "name");
-    const auto [first, last] = sdk::contract::SplitName(name);
+    const auto [first, last] = sdk::contract::split_name(name);
     std::string wanted = name;
     for (char& c : wanted)
       c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -200,7 +200,7 @@ class Insightly {
       auto add = [&](json::array records) {
         for (auto& r : records) {
           if (!r.is_object()) continue;
-          const std::string id = Text(r.get_object(), id_field);
+          const std::string id = text(r.get_object(), id_field);
           if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
           seen.push_back(id);
           found.push_back(r.get_object());
@@ -209,7 +209,7 @@ class Insightly {
       add(Search(call, in, path, "FIRST_NAME", first));
       if (!last.empty()) add(Search(call, in, path, "LAST_NAME", last));
       for (auto& r : found) {
-        std::string full = Text(r, "FIRST_NAME") + " " + Text(r, "LAST_NAME");
+        std::string full = text(r, "FIRST_NAME") + " " + text(r, "LAST_NAME");
         for (char& c : full)
           c = char(std::tolower(static_cast<unsigned char>(c)));
         if (full.find(wanted) != std::string::npos)
@@ -226,67 +226,67 @@ class Insightly {
     // Neither a contact nor a lead: the reference fails there (its connector answers null and
     // the handler throws), which the client shows as "Error creating contact".
     if (kind == Person::kNone)
-      throw sdk::upstream_error(0, "newContactType must be contact or lead");
-    auto [first, last] = sdk::contract::SplitName(sdk::string_field(in, "newContactName"));
+      throw sdk::UpstreamError(0, "newContactType must be contact or lead");
+    auto [first, last] = sdk::contract::split_name(sdk::string_field(in, "newContactName"));
     if (auto sp = last.find(' '); sp != std::string::npos) last.resize(sp);
     if (last.empty()) last = "Lead";
     const bool contact = kind == Person::kContact;
-    json::object body{{"PHONE", sdk::phone::FromQuery(sdk::string_field(in, "phoneNumber"))},
+    json::object body{{"PHONE", sdk::phone::from_query(sdk::string_field(in, "phoneNumber"))},
                       {"FIRST_NAME", first},
                       {"LAST_NAME", last}};
     json::value made = UserSend(call, in, "POST", contact ? "contacts" : "leads", body);
-    const json::value* id = js::Get(&made, contact ? "CONTACT_ID" : "LEAD_ID");
-    if (!id) throw sdk::upstream_error(200, "Insightly did not return the new record's id");
+    const json::value* id = js::get(&made, contact ? "CONTACT_ID" : "LEAD_ID");
+    if (!id) throw sdk::UpstreamError(200, "Insightly did not return the new record's id");
     return json::object{
         {"contactInfo", json::object{{"id", *id},
-                                     {"name", Text(made.get_object(), "FIRST_NAME") + " " +
-                                                  Text(made.get_object(), "LAST_NAME")}}},
-        {"returnMessage", ReturnMessage("Contact created.", "success", 2000)}};
+                                     {"name", text(made.get_object(), "FIRST_NAME") + " " +
+                                                  text(made.get_object(), "LAST_NAME")}}},
+        {"returnMessage", return_message("Contact created.", "success", 2000)}};
   }
 
   // An event with the composed plain-text details, linked to the person and to the
   // organisation, opportunity and project the user picked.
   json::value createCallLog(sdk::Call& call, const json::object& in) {
-    const json::object& log = ObjectOf(in, "callLog");
-    const json::object& contact = ObjectOf(in, "contactInfo");
-    const std::string direction = Text(log, "direction");
+    const json::object& log = object_of(in, "callLog");
+    const json::object& contact = object_of(in, "contactInfo");
+    const std::string direction = text(log, "direction");
     std::string title = sdk::field(log, "customSubject")
-                            ? js::ToString(log.at("customSubject"))
+                            ? js::to_string(log.at("customSubject"))
                             : direction + " Call " + (direction == "Outbound" ? "to" : "from") +
-                                  " " + Text(contact, "name");
+                                  " " + text(contact, "name");
     const int64_t start = TimeOr(sdk::field(log, "startTime"), call.now_ms());
     const int64_t duration_ms =
-        int64_t(js::ToNumber(sdk::contract::ValueOr(log, "duration", 0)) * 1000);
+        int64_t(js::to_number(sdk::contract::value_or(log, "duration", 0)) * 1000);
     json::object body{{"TITLE", title},
                       {"DETAILS", sdk::string_field(in, "composedLogDetails")},
                       {"START_DATE_UTC", IsoOf(start)},
                       {"END_DATE_UTC", IsoOf(start + std::max<int64_t>(0, duration_ms))}};
     // Server-side logging for another extension: the event is that user's.
-    if (const json::value* owner = sdk::contract::AssignedCrmUser(in))
+    if (const json::value* owner = sdk::contract::assigned_crm_user(in))
       body["OWNER_USER_ID"] = IdNumber(*owner);
     return json::object{{"logId", CreateLinkedEvent(call, in, contact, std::move(body))},
-                        {"returnMessage", ReturnMessage("Call logged", "success", 2000)},
+                        {"returnMessage", return_message("Call logged", "success", 2000)},
                         {"extraDataTracking", json::object()}};
   }
 
   json::value getCallLog(sdk::Call& call, const json::object& in) {
-    json::value event = UserGet(call, in, "events/" + sdk::url_encode(Text(in, "callLogId")));
-    if (!event.is_object()) throw sdk::upstream_error(200, "Insightly answered no event");
+    json::value event = UserGet(call, in, "events/" + sdk::url_encode(text(in, "callLogId")));
+    if (!event.is_object()) throw sdk::UpstreamError(200, "Insightly answered no event");
     const json::object& e = event.get_object();
     const std::string details = sdk::string_field(e, "DETAILS");
-    json::object info{{"subject", sdk::contract::ValueOr(e, "TITLE")},
+    json::object info{{"subject", sdk::contract::value_or(e, "TITLE")},
                       {"fullBody", details},
                       {"fullLogResponse", e}};
-    if (sdk::contract::HasPlainTextNote(details))
-      info["note"] = sdk::contract::PlainTextNote(details);
+    if (sdk::contract::has_plain_text_note(details))
+      info["note"] = sdk::contract::plain_text_note(details);
     json::object dispositions;
-    const json::value* links = js::Get(e, "LINKS");
+    const json::value* links = js::get(e, "LINKS");
     if (links && links->is_array()) {
       bool named = false;
       for (auto& l : links->get_array()) {
         if (!l.is_object()) continue;
         const std::string name = sdk::string_field(l.get_object(), "LINK_OBJECT_NAME");
-        const std::string id = Text(l.get_object(), "LINK_OBJECT_ID");
+        const std::string id = text(l.get_object(), "LINK_OBJECT_ID");
         const Person who = PersonOf(name);
         if (!named && who != Person::kNone) {
           // The person the event was logged against: the first link, made at creation.
@@ -295,14 +295,14 @@ class Insightly {
               call, in,
               std::string(who == Person::kContact ? "contacts/" : "leads/") + sdk::url_encode(id));
           if (person.is_object())
-            info["contactName"] = Text(person.get_object(), "FIRST_NAME") + " " +
-                                  Text(person.get_object(), "LAST_NAME");
+            info["contactName"] = text(person.get_object(), "FIRST_NAME") + " " +
+                                  text(person.get_object(), "LAST_NAME");
         }
         if (who == Person::kContact) continue;
         std::string key = name;
         for (char& c : key)
           c = char(std::tolower(static_cast<unsigned char>(c)));
-        dispositions[key] = sdk::contract::ValueOr(l.get_object(), "LINK_OBJECT_ID");
+        dispositions[key] = sdk::contract::value_or(l.get_object(), "LINK_OBJECT_ID");
       }
     }
     info["dispositions"] = std::move(dispositions);
@@ -312,8 +312,8 @@ class Insightly {
   // A partial PUT of the event: the details the host re-composed (lines typed in Insightly
   // survive), the title, and the times when the client sent them. Links are dispositions'.
   json::value updateCallLog(sdk::Call& call, const json::object& in) {
-    const json::object& existing = ObjectOf(in, "existingCallLog");
-    const std::string id = Text(existing, "thirdPartyLogId");
+    const json::object& existing = object_of(in, "existingCallLog");
+    const std::string id = text(existing, "thirdPartyLogId");
     const json::object* current = sdk::object_field(in, "existingCallLogDetails");
     json::value fetched;
     if (!current) {
@@ -321,51 +321,51 @@ class Insightly {
       current = fetched.if_object();
     }
     json::object body{{"EVENT_ID", id}, {"DETAILS", sdk::string_field(in, "composedLogDetails")}};
-    if (auto* s = sdk::field(in, "subject"); js::Truthy(s))
+    if (auto* s = sdk::field(in, "subject"); js::truthy(s))
       body["TITLE"] = *s;
     else if (current && current->contains("TITLE"))
       body["TITLE"] = current->at("TITLE");
     if (auto* start_v = sdk::field(in, "startTime")) {
       const int64_t start = TimeOr(start_v, call.now_ms());
       const int64_t duration_ms =
-          int64_t(js::ToNumber(sdk::contract::ValueOr(in, "duration", 0)) * 1000);
+          int64_t(js::to_number(sdk::contract::value_or(in, "duration", 0)) * 1000);
       body["START_DATE_UTC"] = IsoOf(start);
       body["END_DATE_UTC"] = IsoOf(start + std::max<int64_t>(0, duration_ms));
     }
-    if (const json::value* owner = sdk::contract::AssignedCrmUser(in))
+    if (const json::value* owner = sdk::contract::assigned_crm_user(in))
       body["OWNER_USER_ID"] = IdNumber(*owner);
     UserSend(call, in, "PUT", "events", body);
     return json::object{{"updatedNote", body["DETAILS"]},
-                        {"returnMessage", ReturnMessage("Call log updated.", "success", 2000)}};
+                        {"returnMessage", return_message("Call log updated.", "success", 2000)}};
   }
 
   // The organisation, opportunity and project links of the event: a changed one is replaced,
   // one already linked is left alone.
   json::value upsertCallDisposition(sdk::Call& call, const json::object& in) {
-    const json::object& dispositions = ObjectOf(in, "dispositions");
-    const std::string id = Text(ObjectOf(in, "existingCallLog"), "thirdPartyLogId");
+    const json::object& dispositions = object_of(in, "dispositions");
+    const std::string id = text(object_of(in, "existingCallLog"), "thirdPartyLogId");
     bool any = false;
     for (const LinkKind& k : kLinkKinds)
-      any = any || js::Truthy(js::Get(dispositions, k.option));
+      any = any || js::truthy(js::get(dispositions, k.option));
     if (!any) return json::object{{"logId", nullptr}};
     json::value event = UserGet(call, in, "events/" + sdk::url_encode(id));
-    const json::value* links = js::Get(&event, "LINKS");
+    const json::value* links = js::get(&event, "LINKS");
     for (const LinkKind& k : kLinkKinds) {
-      const json::value* wanted = js::Get(dispositions, k.option);
-      if (!js::Truthy(wanted)) continue;
+      const json::value* wanted = js::get(dispositions, k.option);
+      if (!js::truthy(wanted)) continue;
       bool linked = false;
       if (links && links->is_array())
         for (auto& l : links->get_array()) {
           if (!l.is_object() ||
               sdk::string_field(l.get_object(), "LINK_OBJECT_NAME") != k.link_name)
             continue;
-          if (Text(l.get_object(), "LINK_OBJECT_ID") == js::ToString(*wanted)) {
+          if (text(l.get_object(), "LINK_OBJECT_ID") == js::to_string(*wanted)) {
             linked = true;
             continue;
           }
           UserSend(call, in, "DELETE",
                    "events/" + sdk::url_encode(id) + "/links/" +
-                       sdk::url_encode(Text(l.get_object(), "LINK_ID")),
+                       sdk::url_encode(text(l.get_object(), "LINK_ID")),
                    nullptr);
         }
       if (!linked)
@@ -378,26 +378,26 @@ class Insightly {
   // One event per conversation (per day): a plain-text summary that later messages are added
   // to; voicemail and fax get one line with their link.
   json::value createMessageLog(sdk::Call& call, const json::object& in) {
-    const json::object& contact = ObjectOf(in, "contactInfo");
-    const json::object& message = ObjectOf(in, "message");
-    const json::object& shared = ObjectOf(in, "sharedSMSLogContent");
+    const json::object& contact = object_of(in, "contactInfo");
+    const json::object& message = object_of(in, "message");
+    const json::object& shared = object_of(in, "sharedSMSLogContent");
     std::string title, details;
     int64_t when = TimeOr(sdk::field(message, "creationTime"), call.now_ms());
-    if (js::Truthy(js::Get(shared, "body")) && js::Truthy(js::Get(shared, "subject"))) {
-      title = Text(shared, "subject");
-      details = Text(shared, "body");
+    if (js::truthy(js::get(shared, "body")) && js::truthy(js::get(shared, "subject"))) {
+      title = text(shared, "subject");
+      details = text(shared, "body");
       when = TimeOr(sdk::field(shared, "conversationCreatedDate"), when);
     } else {
       const std::string user_name = UserName(call, in);
-      const std::string day = sdk::time::FormatMoment(when, 0, "YY/MM/DD");
-      const std::string name = Text(contact, "name");
-      if (js::Truthy(sdk::field(in, "recordingLink"))) {
+      const std::string day = sdk::time::format_moment(when, 0, "YY/MM/DD");
+      const std::string name = text(contact, "name");
+      if (js::truthy(sdk::field(in, "recordingLink"))) {
         title = "Voicemail left by " + name + " - " + day;
-        details = "Voicemail recording link: " + Text(in, "recordingLink") +
+        details = "Voicemail recording link: " + text(in, "recordingLink") +
                   " \n\n--- Created via RingCentral App Connect";
-      } else if (js::Truthy(sdk::field(in, "faxDocLink"))) {
+      } else if (js::truthy(sdk::field(in, "faxDocLink"))) {
         title = "Fax document sent from " + name + " - " + day;
-        details = "Fax document link: " + Text(in, "faxDocLink") +
+        details = "Fax document link: " + text(in, "faxDocLink") +
                   " \n\n--- Created via RingCentral App Connect";
       } else {
         title = "SMS conversation with " + name + " - " + day;
@@ -406,12 +406,12 @@ class Insightly {
           for (auto& c : cs->get_array()) {
             const json::value* who =
                 c.is_array() && !c.get_array().empty() ? &c.get_array()[0] : &c;
-            const json::value* n = js::Get(who, "name");
+            const json::value* n = js::get(who, "name");
             if (!others.empty()) others += "\n";
-            others += "    " + (n ? js::ToString(*n) : std::string("Unknown"));
+            others += "    " + (n ? js::to_string(*n) : std::string("Unknown"));
           }
         details = "\nConversation summary\n" +
-                  sdk::time::FormatMoment(when, 0, "dddd, MMMM DD, YYYY") + "\nParticipants\n    " +
+                  sdk::time::format_moment(when, 0, "dddd, MMMM DD, YYYY") + "\nParticipants\n    " +
                   user_name + "\n    " + name + "\n" + others +
                   "\nConversation(1 messages)\nBEGIN\n------------\n" +
                   MessageLine(message, contact, user_name) +
@@ -424,26 +424,26 @@ class Insightly {
                                                     {"START_DATE_UTC", IsoOf(when)},
                                                     {"END_DATE_UTC", IsoOf(when)}});
     return json::object{{"logId", std::move(id)},
-                        {"returnMessage", ReturnMessage("Message logged", "success", 1000)}};
+                        {"returnMessage", return_message("Message logged", "success", 1000)}};
   }
 
   // Adds one message before the conversation's END marker and counts it (or replaces a shared
   // conversation's whole text), and moves the event's end.
   json::value updateMessageLog(sdk::Call& call, const json::object& in) {
-    const json::object& message = ObjectOf(in, "message");
-    const json::object& shared = ObjectOf(in, "sharedSMSLogContent");
-    const std::string id = Text(ObjectOf(in, "existingMessageLog"), "thirdPartyLogId");
+    const json::object& message = object_of(in, "message");
+    const json::object& shared = object_of(in, "sharedSMSLogContent");
+    const std::string id = text(object_of(in, "existingMessageLog"), "thirdPartyLogId");
     std::string details;
     int64_t when = TimeOr(sdk::field(message, "creationTime"), call.now_ms());
-    if (js::Truthy(js::Get(shared, "body"))) {
-      details = Text(shared, "body");
+    if (js::truthy(js::get(shared, "body"))) {
+      details = text(shared, "body");
       when = TimeOr(sdk::field(shared, "conversationCreatedDate"), when);
     } else {
       json::value event = UserGet(call, in, "events/" + sdk::url_encode(id));
-      const json::value* d = js::Get(&event, "DETAILS");
+      const json::value* d = js::get(&event, "DETAILS");
       details = d && d->is_string() ? std::string(d->get_string()) : "";
       const std::string line =
-          MessageLine(message, ObjectOf(in, "contactInfo"), UserName(call, in));
+          MessageLine(message, object_of(in, "contactInfo"), UserName(call, in));
       const std::string end = "------------\nEND";
       if (auto at = details.find(end); at != std::string::npos) details.insert(at, line);
       const std::string head = "Conversation(";
@@ -486,13 +486,13 @@ class Insightly {
   using Links = std::map<std::string, json::value>;
 
   std::string Base(const json::object& in) const {
-    const json::object& extra = ObjectOf(ObjectOf(in, "user"), "platformAdditionalInfo");
+    const json::object& extra = object_of(object_of(in, "user"), "platformAdditionalInfo");
     return sdk::string_field(extra, "apiUrl");
   }
 
   json::value Get(sdk::Call& call, const std::string& base, const std::string& auth,
                   const std::string& path) const {
-    if (base.empty()) throw sdk::upstream_error(0, "no Insightly API URL for this user");
+    if (base.empty()) throw sdk::UpstreamError(0, "no Insightly API URL for this user");
     return call.http_json("GET", base + "/" + version_ + "/" + path, {{"Authorization", auth}});
   }
   json::value UserGet(sdk::Call& call, const json::object& in, const std::string& path) const {
@@ -501,7 +501,7 @@ class Insightly {
   json::value UserSend(sdk::Call& call, const json::object& in, std::string_view method,
                        const std::string& path, const json::value& body) const {
     const std::string base = Base(in);
-    if (base.empty()) throw sdk::upstream_error(0, "no Insightly API URL for this user");
+    if (base.empty()) throw sdk::UpstreamError(0, "no Insightly API URL for this user");
     return call.http_json(method, base + "/" + version_ + "/" + path,
                           {{"Authorization", sdk::string_field(in, "authHeader")}},
                           body.is_null() ? nullptr : &body);
@@ -523,7 +523,7 @@ class Insightly {
       try {
         for (auto& r : Search(call, in, path, f, number))
           matched.push_back(Format(call, in, r, kind, f, links));
-      } catch (const sdk::upstream_error& e) {
+      } catch (const sdk::UpstreamError& e) {
         call.warn("Insightly phone field " + f + " not searched: " + e.what());
       }
     }
@@ -531,7 +531,7 @@ class Insightly {
 
   static std::vector<std::string> SettingList(const json::object& user, std::string_view id) {
     std::vector<std::string> out;
-    const json::value* v = sdk::contract::UserSetting(user, id);
+    const json::value* v = sdk::contract::user_setting(user, id);
     if (!v || !v->is_string()) return out;
     std::string_view s = v->get_string();
     for (size_t pos = 0; pos <= s.size();) {
@@ -555,14 +555,14 @@ class Insightly {
     if (!record.is_object()) return json::object{};
     const json::object& r = record.get_object();
     json::object additional;
-    if (const json::value* ls = js::Get(r, "LINKS"); ls && ls->is_array())
+    if (const json::value* ls = js::get(r, "LINKS"); ls && ls->is_array())
       for (auto& l : ls->get_array()) {
         if (!l.is_object()) continue;
         const std::string name = sdk::string_field(l.get_object(), "LINK_OBJECT_NAME");
         for (const LinkKind& k : kLinkKinds) {
           if (name != k.link_name) continue;
           const std::string key =
-              std::string(k.path) + "/" + sdk::url_encode(Text(l.get_object(), "LINK_OBJECT_ID"));
+              std::string(k.path) + "/" + sdk::url_encode(text(l.get_object(), "LINK_OBJECT_ID"));
           auto it = links.find(key);
           if (it == links.end()) it = links.emplace(key, UserGet(call, in, key)).first;
           if (!it->second.is_object()) continue;
@@ -570,30 +570,30 @@ class Insightly {
           json::value& list = additional[k.option];
           if (!list.is_array()) list = json::array();
           list.get_array().push_back(
-              json::object{{"title", sdk::contract::ValueOr(linked, k.name_field)},
-                           {"const", sdk::contract::ValueOr(linked, k.id_field)}});
+              json::object{{"title", sdk::contract::value_or(linked, k.name_field)},
+                           {"const", sdk::contract::value_or(linked, k.id_field)}});
         }
       }
     // The reference copies Insightly's fields as they are: a null stays null, a missing field
     // leaves its key out (the phone of a custom field is that field's value).
     const json::value* phone = r.if_contains(phone_field);
     if (!phone)
-      if (const json::value* cf = js::Get(r, "CUSTOMFIELDS"); cf && cf->is_array())
+      if (const json::value* cf = js::get(r, "CUSTOMFIELDS"); cf && cf->is_array())
         for (auto& f : cf->get_array())
           if (f.is_object() && sdk::string_field(f.get_object(), "FIELD_NAME") == phone_field)
             phone = f.get_object().if_contains("FIELD_VALUE");
     auto part = [&](std::string_view k) {
-      const json::value* v = js::Get(r, k);
-      return v && !v->is_null() ? js::ToString(*v) : std::string();
+      const json::value* v = js::get(r, k);
+      return v && !v->is_null() ? js::to_string(*v) : std::string();
     };
     json::object out{
-        {"id", sdk::contract::ValueOr(r, kind == Person::kContact ? "CONTACT_ID" : "LEAD_ID")},
+        {"id", sdk::contract::value_or(r, kind == Person::kContact ? "CONTACT_ID" : "LEAD_ID")},
         {"name", part("FIRST_NAME") + " " + part("LAST_NAME")}};
     if (phone) out["phone"] = *phone;
     if (auto* v = r.if_contains("TITLE")) out["title"] = *v;
     if (auto* v = r.if_contains("DATE_CREATED_UTC")) out["createdDate"] = *v;
     const json::value* recent = r.if_contains("LAST_ACTIVITY_DATE_UTC");
-    if (!js::Truthy(recent)) recent = r.if_contains("DATE_UPDATED_UTC");
+    if (!js::truthy(recent)) recent = r.if_contains("DATE_UPDATED_UTC");
     if (recent) out["mostRecentActivityDate"] = *recent;
     out["additionalInfo"] = std::move(additional);
     out["type"] = kind == Person::kContact ? "Contact" : "Lead";
@@ -605,11 +605,11 @@ class Insightly {
   json::value CreateLinkedEvent(sdk::Call& call, const json::object& in,
                                 const json::object& contact, json::object body) const {
     json::value event = UserSend(call, in, "POST", "events", body);
-    const json::value* id = js::Get(&event, "EVENT_ID");
-    if (!id) throw sdk::upstream_error(200, "Insightly did not return the new event's id");
+    const json::value* id = js::get(&event, "EVENT_ID");
+    if (!id) throw sdk::UpstreamError(200, "Insightly did not return the new event's id");
     try {
-      LinkPerson(call, in, js::ToString(*id), contact, ObjectOf(in, "additionalSubmission"));
-    } catch (const sdk::upstream_error& e) {
+      LinkPerson(call, in, js::to_string(*id), contact, object_of(in, "additionalSubmission"));
+    } catch (const sdk::UpstreamError& e) {
       call.warn("Insightly event created, but linking it failed: " + std::string(e.what()));
     }
     return *id;
@@ -630,7 +630,7 @@ class Insightly {
       const json::value* v = sdk::field(submission, k.option);
       // The message form spells it "organization".
       if (!v && k.option == "organisation") v = sdk::field(submission, "organization");
-      if (js::Truthy(v))
+      if (js::truthy(v))
         UserSend(call, in, "POST", path,
                  json::object{{"LINK_OBJECT_NAME", k.link_name}, {"LINK_OBJECT_ID", *v}});
     }
@@ -639,17 +639,17 @@ class Insightly {
   std::string UserName(sdk::Call& call, const json::object& in) const {
     json::value me = UserGet(call, in, "users/me");
     if (!me.is_object()) return "";
-    return Text(me.get_object(), "FIRST_NAME") + " " + Text(me.get_object(), "LAST_NAME");
+    return text(me.get_object(), "FIRST_NAME") + " " + text(me.get_object(), "LAST_NAME");
   }
 
   // "<who> hh:mm A\n<text>\n": the contact (with number) for inbound, else the user.
   static std::string MessageLine(const json::object& message, const json::object& contact,
                                  const std::string& user_name) {
-    const bool inbound = Text(message, "direction") == "Inbound";
+    const bool inbound = text(message, "direction") == "Inbound";
     const int64_t when = TimeOr(sdk::field(message, "creationTime"), 0);
-    return (inbound ? Text(contact, "name") + " (" + Text(contact, "phoneNumber") + ")"
+    return (inbound ? text(contact, "name") + " (" + text(contact, "phoneNumber") + ")"
                     : user_name) +
-           " " + sdk::time::FormatMoment(when, 0, "hh:mm A") + "\n" + Text(message, "subject") +
+           " " + sdk::time::format_moment(when, 0, "hh:mm A") + "\n" + text(message, "subject") +
            "\n";
   }
 

@@ -40,9 +40,9 @@ namespace pipedrive {
 namespace json = boost::json;
 namespace sdk = crmhost::sdk;
 namespace js = crmhost::sdk::js;
-using sdk::contract::ObjectOf;
-using sdk::contract::ReturnMessage;
-using sdk::contract::Text;
+using sdk::contract::object_of;
+using sdk::contract::return_message;
+using sdk::contract::text;
 
 namespace {
 
@@ -55,13 +55,13 @@ constexpr int64_t kActivityTypesTtlMs = 24 * 3600 * 1000;
 
 // A value of `o` or null (JSON null and absent alike).
 json::value ValueOf(const json::object& o, std::string_view key) {
-  const json::value* v = js::Get(o, key);
+  const json::value* v = js::get(o, key);
   return v ? *v : json::value();
 }
 
 // Number(v) as JSON: an integer when it is one, null for NaN (JSON.stringify(NaN)).
 json::value NumberOf(const json::value& v) {
-  const double d = js::ToNumber(v);
+  const double d = js::to_number(v);
   if (std::isnan(d) || std::isinf(d)) return nullptr;
   if (d == std::trunc(d) && std::fabs(d) < 9e15) return int64_t(d);
   return d;
@@ -88,7 +88,7 @@ std::string Duration(const json::value* v) {
 
 int64_t TimeOr(const json::value* v, int64_t fallback) {
   if (v)
-    if (auto ms = sdk::time::ParseTimestamp(*v)) return *ms;
+    if (auto ms = sdk::time::parse_timestamp(*v)) return *ms;
   return fallback;
 }
 
@@ -103,9 +103,9 @@ struct Related {
   std::optional<json::value> deal, lead;
 };
 Related RelatedOf(const json::object& in) {
-  const json::value* sub = js::Get(in, "additionalSubmission");
+  const json::value* sub = js::get(in, "additionalSubmission");
   Related r;
-  if (!js::Truthy(sub)) {
+  if (!js::truthy(sub)) {
     r.deal = json::value("");
     r.lead = json::value("");
     return r;
@@ -138,7 +138,7 @@ class Session {
  public:
   Session(sdk::Call& call, const json::object& in)
       : call_(call), auth_(sdk::string_field(in, "authHeader")) {
-    std::string host = sdk::string_field(ObjectOf(in, "user"), "hostname");
+    std::string host = sdk::string_field(object_of(in, "user"), "hostname");
     for (const char* scheme : {"https://", "http://"})
       if (host.rfind(scheme, 0) == 0) host.erase(0, std::strlen(scheme));
     while (!host.empty() && host.back() == '/')
@@ -149,7 +149,7 @@ class Session {
   // GET/POST/PATCH on the user's company host.
   json::value Get(const std::string& path) { return Send("GET", path, nullptr); }
   json::value Send(std::string_view method, const std::string& path, const json::value* body) {
-    if (base_.empty()) throw sdk::upstream_error(0, "no Pipedrive hostname for this user");
+    if (base_.empty()) throw sdk::UpstreamError(0, "no Pipedrive hostname for this user");
     return Request(method, base_, path, body);
   }
   // GET on api.pipedrive.com (users/me where the reference asks it).
@@ -168,7 +168,7 @@ class Session {
     sdk::HttpResponse resp = call_.http_headers(method, origin + path, hs, payload);
     const std::string what = std::string(method) + " " + path.substr(0, path.find('?'));
     if (!resp.ok())
-      throw sdk::upstream_error(
+      throw sdk::UpstreamError(
           resp.status, "Pipedrive answered HTTP " + std::to_string(resp.status) + " to " + what);
     tracking_ = json::object();
     for (auto [field, header] : {std::pair{"ratelimitRemaining", "x-ratelimit-remaining"},
@@ -179,7 +179,7 @@ class Session {
     if (resp.body.empty()) return nullptr;
     boost::system::error_code ec;
     json::value v = json::parse(resp.body, ec);
-    if (ec) throw sdk::upstream_error(resp.status, "Pipedrive answered invalid JSON to " + what);
+    if (ec) throw sdk::UpstreamError(resp.status, "Pipedrive answered invalid JSON to " + what);
     return v;
   }
 
@@ -191,7 +191,7 @@ class Session {
 
 // answer.data of a Pipedrive answer ({success, data}); null when absent.
 const json::value* DataOf(const json::value& answer) {
-  return js::Get(&answer, "data");
+  return js::get(&answer, "data");
 }
 
 }  // namespace
@@ -225,8 +225,8 @@ class Pipedrive {
       Session s(call, in);
       json::value me = s.GetApi("/v1/users/me");
       const json::value* data = DataOf(me);
-      const json::value* id = js::Get(data, "id");
-      if (!id) throw sdk::upstream_error(200, "no user id in users/me");
+      const json::value* id = js::get(data, "id");
+      if (!id) throw sdk::UpstreamError(200, "no user id in users/me");
       const json::object& d = data->get_object();
       json::object additional;
       for (auto [to, from] :
@@ -235,17 +235,17 @@ class Pipedrive {
         if (auto* v = d.if_contains(from)) additional[to] = *v;
       // The login starts with hostname "temp": the company's own host replaces it.
       const std::string hostname = sdk::string_field(in, "hostname");
-      const std::string domain = js::TextOrEmpty(js::Get(d, "company_domain"));
+      const std::string domain = js::text_or_empty(js::get(d, "company_domain"));
       // The company host: users/me's company_domain, else the api_domain of the token answer.
       std::string company = domain.empty() ? "" : domain + ".pipedrive.com";
       if (company.empty()) {
-        std::string api = js::TextOrEmpty(js::Get(ObjectOf(in, "data"), "api_domain"));
+        std::string api = js::text_or_empty(js::get(object_of(in, "data"), "api_domain"));
         if (auto p = api.find("://"); p != std::string::npos) api.erase(0, p + 3);
         if (IsPipedriveHost(api)) company = api;
       }
       json::value overriding = nullptr;
       if (!company.empty() && !IsPipedriveHost(hostname)) overriding = company;
-      json::object user{{"id", js::ToString(*id) + "-pipedrive"},
+      json::object user{{"id", js::to_string(*id) + "-pipedrive"},
                         {"name", ValueOf(d, "name")},
                         {"timezoneName", ValueOf(d, "timezone_name")},
                         {"timezoneOffset", ValueOf(d, "timezone_offset")},
@@ -254,17 +254,17 @@ class Pipedrive {
       return json::object{
           {"successful", true},
           {"platformUserInfo", std::move(user)},
-          {"returnMessage", ReturnMessage("Connected to Pipedrive.", "success", 1000)}};
+          {"returnMessage", return_message("Connected to Pipedrive.", "success", 1000)}};
     } catch (const std::exception& e) {
       call.warn(std::string("Pipedrive login failed: ") + e.what());
-      return sdk::contract::LoginFailed("Pipedrive", "Could not load user information");
+      return sdk::contract::login_failed("Pipedrive", "Could not load user information");
     }
   }
 
   // Revokes the refresh token, then the access token; a refusal keeps the user logged in (the
   // host answers the error) so the logout can be retried.
   json::value unAuthorize(sdk::Call& call, const json::object& in) {
-    const json::object& user = ObjectOf(in, "user");
+    const json::object& user = object_of(in, "user");
     const std::string basic =
         "Basic " + sdk::base64_encode(ClientId(call) + ":" + ClientSecret(call));
     for (const char* which : {"refreshToken", "accessToken"}) {
@@ -275,11 +275,11 @@ class Pipedrive {
           {{"Authorization", basic}, {"Content-Type", "application/x-www-form-urlencoded"}},
           "token=" + sdk::url_encode(token));
       if (!r.ok())
-        throw sdk::upstream_error(
+        throw sdk::UpstreamError(
             r.status, "Pipedrive token revocation answered HTTP " + std::to_string(r.status));
     }
     return json::object{
-        {"returnMessage", ReturnMessage("Logged out of Pipedrive", "success", 1000)},
+        {"returnMessage", return_message("Logged out of Pipedrive", "success", 1000)},
         {"userUpdate", json::object{{"accessToken", ""}, {"refreshToken", ""}}}};
   }
 
@@ -290,7 +290,7 @@ class Pipedrive {
     json::array out;
     if (const json::value* list = DataOf(users); list && list->is_array())
       for (auto& u : list->get_array()) {
-        if (!u.is_object() || js::Truthy(js::Get(u.get_object(), "is_deleted"))) continue;
+        if (!u.is_object() || js::truthy(js::get(u.get_object(), "is_deleted"))) continue;
         json::object entry;
         for (const char* k : {"id", "name", "email"})
           if (auto* v = u.get_object().if_contains(k)) entry[k] = *v;
@@ -306,20 +306,20 @@ class Pipedrive {
   // Active activity types as {const: key_string, title: name}; also refreshes our own cache.
   json::value fetchAccountData(sdk::Call& call, const json::object& in) {
     if (sdk::string_field(in, "key") != "activityTypes")
-      throw sdk::invalid_input("unknown account data key " + Text(in, "key"));
+      throw sdk::InvalidInput("unknown account data key " + text(in, "key"));
     Session s(call, in);
-    return FetchActivityTypes(s, ObjectOf(in, "user"));
+    return FetchActivityTypes(s, object_of(in, "user"));
   }
 
   json::value findContact(sdk::Call& call, const json::object& in) {
     if (sdk::string_field(in, "isExtension") == "true")
       return json::object{{"successful", false}, {"matchedContactInfo", json::array()}};
-    const std::string phone = sdk::phone::FromQuery(sdk::string_field(in, "phoneNumber"));
+    const std::string phone = sdk::phone::from_query(sdk::string_field(in, "phoneNumber"));
     if (phone.find('+') == std::string::npos)
       return json::object{
           {"matchedContactInfo", nullptr},
           {"returnMessage",
-           ReturnMessage("Logging against internal extension number is not supported.", "warning",
+           return_message("Logging against internal extension number is not supported.", "warning",
                          3000)}};
     const auto parsed = call.phone(phone);
     const std::string term = parsed.valid ? parsed.significant : phone;
@@ -347,11 +347,11 @@ class Pipedrive {
                                           {"phone", ValueOf(in, "phoneNumber")}};
     json::value made = s.Send("POST", "/v1/persons", &body);
     const json::value* data = DataOf(made);
-    const json::value* id = js::Get(data, "id");
-    if (!id) throw sdk::upstream_error(200, "Pipedrive did not return the new person's id");
+    const json::value* id = js::get(data, "id");
+    if (!id) throw sdk::UpstreamError(200, "Pipedrive did not return the new person's id");
     return json::object{
         {"contactInfo", json::object{{"id", *id}, {"name", ValueOf(data->get_object(), "name")}}},
-        {"returnMessage", ReturnMessage("Contact created.", "success", 2000)},
+        {"returnMessage", return_message("Contact created.", "success", 2000)},
         {"extraDataTracking", s.tracking()}};
   }
 
@@ -359,28 +359,28 @@ class Pipedrive {
   // primary participant, and the chosen deal (or else lead) and the person's organisation.
   json::value createCallLog(sdk::Call& call, const json::object& in) {
     Session s(call, in);
-    const json::object& user = ObjectOf(in, "user");
-    const json::object& log = ObjectOf(in, "callLog");
-    const json::object& contact = ObjectOf(in, "contactInfo");
+    const json::object& user = object_of(in, "user");
+    const json::object& log = object_of(in, "callLog");
+    const json::object& contact = object_of(in, "contactInfo");
     const Related related = RelatedOf(in);
     const json::value org = PersonOrg(s, contact);
-    const int64_t start = TimeOr(js::Get(log, "startTime"), call.now_ms());
+    const int64_t start = TimeOr(js::get(log, "startTime"), call.now_ms());
     const std::optional<json::value> assignee = AssignedOwner(call, in);
 
     const json::value subject = CallSubject(log, contact);
     json::object body{{"owner_id", assignee ? *assignee : OwnerId(user)},
                       {"subject", subject},
-                      {"duration", Duration(js::Get(log, "duration"))}};
+                      {"duration", Duration(js::get(log, "duration"))}};
     if (related.deal) body["deal_id"] = *related.deal;
     body["note"] = ValueOf(in, "composedLogDetails");
     body["done"] = true;
-    body["due_date"] = sdk::time::FormatMoment(start, 0, "YYYY-MM-DD");
-    body["due_time"] = sdk::time::FormatMoment(start, 0, "HH:mm");
+    body["due_date"] = sdk::time::format_moment(start, 0, "YYYY-MM-DD");
+    body["due_time"] = sdk::time::format_moment(start, 0, "HH:mm");
     body["participants"] = Participants(contact);
-    if (!js::Truthy(related.deal ? &*related.deal : nullptr) &&
-        js::Truthy(related.lead ? &*related.lead : nullptr))
+    if (!js::truthy(related.deal ? &*related.deal : nullptr) &&
+        js::truthy(related.lead ? &*related.lead : nullptr))
       body["lead_id"] = *related.lead;
-    if (js::Truthy(org)) body["org_id"] = org;
+    if (js::truthy(org)) body["org_id"] = org;
 
     const std::optional<std::string> type =
         ResolveActivityType(s, in, "pipedriveCallActivityType", "call");
@@ -388,10 +388,10 @@ class Pipedrive {
     body["type"] = *type;
     const json::value payload = body;
     json::value created = s.Send("POST", "/api/v2/activities", &payload);
-    const json::value* id = js::Get(DataOf(created), "id");
-    if (!id) throw sdk::upstream_error(200, "Pipedrive did not return the new activity's id");
+    const json::value* id = js::get(DataOf(created), "id");
+    if (!id) throw sdk::UpstreamError(200, "Pipedrive did not return the new activity's id");
     return json::object{{"logId", *id},
-                        {"returnMessage", ReturnMessage("Call logged", "success", 2000)},
+                        {"returnMessage", return_message("Call logged", "success", 2000)},
                         {"extraDataTracking", s.tracking()}};
   }
 
@@ -400,26 +400,26 @@ class Pipedrive {
   // the subject, the due date and minute, and the duration.
   json::value findCallLogForSession(sdk::Call& call, const json::object& in) {
     Session s(call, in);
-    const json::object& log = ObjectOf(in, "callLog");
-    const json::object& contact = ObjectOf(in, "contactInfo");
-    const json::value* start_v = js::Get(log, "startTime");
+    const json::object& log = object_of(in, "callLog");
+    const json::object& contact = object_of(in, "contactInfo");
+    const json::value* start_v = js::get(log, "startTime");
     if (!start_v) return json::object{{"logId", nullptr}};  // created "now": nothing to match
     const int64_t start = TimeOr(start_v, call.now_ms());
-    const std::string subject = js::ToString(CallSubject(log, contact));
-    const std::string date = sdk::time::FormatMoment(start, 0, "YYYY-MM-DD");
-    const std::string time = sdk::time::FormatMoment(start, 0, "HH:mm");
-    const std::string duration = Duration(js::Get(log, "duration"));
+    const std::string subject = js::to_string(CallSubject(log, contact));
+    const std::string date = sdk::time::format_moment(start, 0, "YYYY-MM-DD");
+    const std::string time = sdk::time::format_moment(start, 0, "HH:mm");
+    const std::string duration = Duration(js::get(log, "duration"));
     json::value listed = s.Get(
-        "/api/v2/activities?person_id=" + sdk::url_encode(Text(contact, "id")) + "&limit=100");
+        "/api/v2/activities?person_id=" + sdk::url_encode(text(contact, "id")) + "&limit=100");
     const json::value* data = DataOf(listed);
     if (data && data->is_array())
       for (const json::value& a : data->get_array()) {
-        if (js::TextOrEmpty(js::Get(&a, "subject")) == subject &&
-            js::TextOrEmpty(js::Get(&a, "due_date")) == date &&
-            js::TextOrEmpty(js::Get(&a, "due_time")) == time &&
-            js::TextOrEmpty(js::Get(&a, "duration")) == duration && js::Get(&a, "id"))
-          return json::object{{"logId", *js::Get(&a, "id")},
-                              {"returnMessage", ReturnMessage("Call logged", "success", 2000)},
+        if (js::text_or_empty(js::get(&a, "subject")) == subject &&
+            js::text_or_empty(js::get(&a, "due_date")) == date &&
+            js::text_or_empty(js::get(&a, "due_time")) == time &&
+            js::text_or_empty(js::get(&a, "duration")) == duration && js::get(&a, "id"))
+          return json::object{{"logId", *js::get(&a, "id")},
+                              {"returnMessage", return_message("Call logged", "success", 2000)},
                               {"extraDataTracking", s.tracking()}};
       }
     return json::object{{"logId", nullptr}};
@@ -427,16 +427,16 @@ class Pipedrive {
 
   json::value getCallLog(sdk::Call& call, const json::object& in) {
     Session s(call, in);
-    json::value answer = s.Get("/api/v2/activities/" + sdk::url_encode(Text(in, "callLogId")));
+    json::value answer = s.Get("/api/v2/activities/" + sdk::url_encode(text(in, "callLogId")));
     const json::value* data = DataOf(answer);
     const json::object empty;
     const json::object& a = data && data->is_object() ? data->get_object() : empty;
-    const std::string body = js::TextOrEmpty(js::Get(a, "note"));
+    const std::string body = js::text_or_empty(js::get(a, "note"));
     std::string contact_name = "Unknown";
-    const json::value* people = js::Get(js::Get(&answer, "related_objects"), "person");
+    const json::value* people = js::get(js::get(&answer, "related_objects"), "person");
     if (people && people->is_object() && !people->get_object().empty())
-      if (const json::value* n = js::Get(&people->get_object().begin()->value(), "name"))
-        contact_name = js::ToString(*n);
+      if (const json::value* n = js::get(&people->get_object().begin()->value(), "name"))
+        contact_name = js::to_string(*n);
     json::object dispositions;
     if (auto* v = a.if_contains("deal_id")) dispositions["deals"] = *v;
     if (auto* v = a.if_contains("lead_id")) dispositions["leads"] = *v;
@@ -453,33 +453,33 @@ class Pipedrive {
   // given; deal, lead, type and participants are left as they are.
   json::value updateCallLog(sdk::Call& call, const json::object& in) {
     Session s(call, in);
-    const std::string id = Text(ObjectOf(in, "existingCallLog"), "thirdPartyLogId");
+    const std::string id = text(object_of(in, "existingCallLog"), "thirdPartyLogId");
     const std::optional<json::value> assignee = AssignedOwner(call, in);
     json::object body;
     if (auto* note = in.if_contains("composedLogDetails")) body["note"] = *note;
-    if (auto* subject = js::Get(in, "subject"); js::Truthy(subject)) body["subject"] = *subject;
-    if (auto* duration = js::Get(in, "duration"); js::Truthy(duration))
+    if (auto* subject = js::get(in, "subject"); js::truthy(subject)) body["subject"] = *subject;
+    if (auto* duration = js::get(in, "duration"); js::truthy(duration))
       body["duration"] = Duration(duration);
     if (assignee) body["owner_id"] = *assignee;
     const json::value payload = body;
     s.Send("PATCH", "/api/v2/activities/" + sdk::url_encode(id), &payload);
     return json::object{{"updatedNote", body.contains("note") ? body["note"] : json::value()},
-                        {"returnMessage", ReturnMessage("Call log updated.", "success", 2000)},
+                        {"returnMessage", return_message("Call log updated.", "success", 2000)},
                         {"extraDataTracking", s.tracking()}};
   }
 
   // The activity's deal, or else its lead (one clears the other).
   json::value upsertCallDisposition(sdk::Call& call, const json::object& in) {
-    const json::object& dispositions = ObjectOf(in, "dispositions");
-    const json::object& existing = ObjectOf(in, "existingCallLog");
-    const json::value* deal = js::Get(dispositions, "deals");
-    const json::value* lead = js::Get(dispositions, "leads");
-    if (!js::Truthy(deal) && !js::Truthy(lead)) return json::object{{"logId", nullptr}};
-    const json::value body = js::Truthy(deal)
+    const json::object& dispositions = object_of(in, "dispositions");
+    const json::object& existing = object_of(in, "existingCallLog");
+    const json::value* deal = js::get(dispositions, "deals");
+    const json::value* lead = js::get(dispositions, "leads");
+    if (!js::truthy(deal) && !js::truthy(lead)) return json::object{{"logId", nullptr}};
+    const json::value body = js::truthy(deal)
                                  ? json::object{{"deal_id", *deal}, {"lead_id", nullptr}}
                                  : json::object{{"lead_id", *lead}, {"deal_id", nullptr}};
     Session s(call, in);
-    s.Send("PATCH", "/api/v2/activities/" + sdk::url_encode(Text(existing, "thirdPartyLogId")),
+    s.Send("PATCH", "/api/v2/activities/" + sdk::url_encode(text(existing, "thirdPartyLogId")),
            &body);
     return json::object{{"logId", ValueOf(existing, "thirdPartyLogId")},
                         {"extraDataTracking", s.tracking()}};
@@ -489,52 +489,52 @@ class Pipedrive {
   // updateMessageLog); voicemail and fax get one line with their link.
   json::value createMessageLog(sdk::Call& call, const json::object& in) {
     Session s(call, in);
-    const json::object& user = ObjectOf(in, "user");
-    const json::object& contact = ObjectOf(in, "contactInfo");
-    const json::object& message = ObjectOf(in, "message");
-    const json::value* shared_v = js::Get(in, "sharedSMSLogContent");
-    const json::object& shared = ObjectOf(in, "sharedSMSLogContent");
-    const std::string user_name = js::TextOrEmpty(js::Get(DataOf(s.Get("/v1/users/me")), "name"));
+    const json::object& user = object_of(in, "user");
+    const json::object& contact = object_of(in, "contactInfo");
+    const json::object& message = object_of(in, "message");
+    const json::value* shared_v = js::get(in, "sharedSMSLogContent");
+    const json::object& shared = object_of(in, "sharedSMSLogContent");
+    const std::string user_name = js::text_or_empty(js::get(DataOf(s.Get("/v1/users/me")), "name"));
     const json::value org = PersonOrg(s, contact);
     const Related related = RelatedOf(in);
     const int64_t when = shared_v
-                             ? TimeOr(js::Get(shared, "conversationCreatedDate"), call.now_ms())
-                             : TimeOr(js::Get(message, "creationTime"), call.now_ms());
+                             ? TimeOr(js::get(shared, "conversationCreatedDate"), call.now_ms())
+                             : TimeOr(js::get(message, "creationTime"), call.now_ms());
 
     const std::optional<std::string> type =
         ResolveActivityType(s, in, "pipedriveSMSActivityType", "sms");
     if (!type) return NoActivityType("Message", "sms");
 
     std::string subject, note;
-    if (js::Truthy(js::Get(shared, "body")) && js::Truthy(js::Get(shared, "subject"))) {
-      subject = Text(shared, "subject");
-      note = Text(shared, "body");
+    if (js::truthy(js::get(shared, "body")) && js::truthy(js::get(shared, "subject"))) {
+      subject = text(shared, "subject");
+      note = text(shared, "body");
     } else {
       const int offset = OffsetOf(user);
-      const int64_t created = TimeOr(js::Get(message, "creationTime"), call.now_ms());
-      const std::string day = sdk::time::FormatMoment(created, offset, "YY/MM/DD");
-      const std::string name = Text(contact, "name");
-      if (js::Truthy(js::Get(in, "recordingLink"))) {
+      const int64_t created = TimeOr(js::get(message, "creationTime"), call.now_ms());
+      const std::string day = sdk::time::format_moment(created, offset, "YY/MM/DD");
+      const std::string name = text(contact, "name");
+      if (js::truthy(js::get(in, "recordingLink"))) {
         subject = "Voicemail left by " + name + " - " + day;
         note = "<br><b>" + subject +
-               "</b><br>Voicemail recording link: " + Text(in, "recordingLink") +
+               "</b><br>Voicemail recording link: " + text(in, "recordingLink") +
                " <br><br>--- Created via RingCentral App Connect";
-      } else if (js::Truthy(js::Get(in, "faxDocLink"))) {
+      } else if (js::truthy(js::get(in, "faxDocLink"))) {
         subject = "Fax document sent from " + name + " - " + day;
-        note = "<br><b>" + subject + "</b><br>Fax document link: " + Text(in, "faxDocLink") +
+        note = "<br><b>" + subject + "</b><br>Fax document link: " + text(in, "faxDocLink") +
                " <br><br>--- Created via RingCentral App Connect";
       } else {
         subject = "SMS conversation with " + name + " - " + day;
         std::string others;
-        if (auto* cs = js::Get(in, "correspondents"); cs && cs->is_array())
+        if (auto* cs = js::get(in, "correspondents"); cs && cs->is_array())
           for (auto& c : cs->get_array()) {
             const json::value* who =
                 c.is_array() && !c.get_array().empty() ? &c.get_array()[0] : &c;
-            const json::value* n = js::Get(who, "name");
-            others += "<li><b>" + (n ? js::ToString(*n) : std::string("Unknown")) + "</b></li>";
+            const json::value* n = js::get(who, "name");
+            others += "<li><b>" + (n ? js::to_string(*n) : std::string("Unknown")) + "</b></li>";
           }
         note = "<br><b>" + subject + "</b><br><b>Conversation summary</b><br>" +
-               sdk::time::FormatMoment(created, offset, "dddd, MMMM DD, YYYY") +
+               sdk::time::format_moment(created, offset, "dddd, MMMM DD, YYYY") +
                "<br>Participants<br><ul><li><b>" + user_name + "</b><br></li><li><b>" + name +
                "</b></li>" + others +
                "</ul><br>Conversation(1 messages)<br>BEGIN<br>------------<br><ul>" +
@@ -546,20 +546,20 @@ class Pipedrive {
     if (related.deal) body["deal_id"] = *related.deal;
     body["note"] = note;
     body["done"] = true;
-    body["due_date"] = sdk::time::FormatMoment(when, 0, "YYYY-MM-DD");
-    body["due_time"] = sdk::time::FormatMoment(when, 0, "HH:mm");
+    body["due_date"] = sdk::time::format_moment(when, 0, "YYYY-MM-DD");
+    body["due_time"] = sdk::time::format_moment(when, 0, "HH:mm");
     body["type"] = *type;
     body["participants"] = Participants(contact);
-    if (!js::Truthy(related.deal ? &*related.deal : nullptr) &&
-        js::Truthy(related.lead ? &*related.lead : nullptr))
+    if (!js::truthy(related.deal ? &*related.deal : nullptr) &&
+        js::truthy(related.lead ? &*related.lead : nullptr))
       body["lead_id"] = *related.lead;
-    if (js::Truthy(org)) body["org_id"] = org;
+    if (js::truthy(org)) body["org_id"] = org;
     const json::value payload = body;
     json::value created = s.Send("POST", "/api/v2/activities", &payload);
-    const json::value* id = js::Get(DataOf(created), "id");
-    if (!id) throw sdk::upstream_error(200, "Pipedrive did not return the new activity's id");
+    const json::value* id = js::get(DataOf(created), "id");
+    if (!id) throw sdk::UpstreamError(200, "Pipedrive did not return the new activity's id");
     return json::object{{"logId", *id},
-                        {"returnMessage", ReturnMessage("Message logged", "success", 1000)},
+                        {"returnMessage", return_message("Message logged", "success", 1000)},
                         {"extraDataTracking", s.tracking()}};
   }
 
@@ -567,21 +567,21 @@ class Pipedrive {
   // whole note is replaced instead).
   json::value updateMessageLog(sdk::Call& call, const json::object& in) {
     Session s(call, in);
-    const json::object& user = ObjectOf(in, "user");
-    const json::object& shared = ObjectOf(in, "sharedSMSLogContent");
-    const std::string id = Text(ObjectOf(in, "existingMessageLog"), "thirdPartyLogId");
+    const json::object& user = object_of(in, "user");
+    const json::object& shared = object_of(in, "sharedSMSLogContent");
+    const std::string id = text(object_of(in, "existingMessageLog"), "thirdPartyLogId");
     const std::string path = "/api/v2/activities/" + sdk::url_encode(id);
     const Related related = RelatedOf(in);
     std::string note;
-    if (js::Truthy(js::Get(shared, "body"))) {
-      note = Text(shared, "body");
+    if (js::truthy(js::get(shared, "body"))) {
+      note = text(shared, "body");
     } else {
       const std::string user_name =
-          js::TextOrEmpty(js::Get(DataOf(s.GetApi("/v1/users/me")), "name"));
-      note = js::TextOrEmpty(js::Get(DataOf(s.Get(path)), "note"));
+          js::text_or_empty(js::get(DataOf(s.GetApi("/v1/users/me")), "name"));
+      note = js::text_or_empty(js::get(DataOf(s.Get(path)), "note"));
       const std::string marker = "</ul>------------<br>";
       if (size_t at = note.find(marker); at != std::string::npos)
-        note.insert(at, MessageItem(ObjectOf(in, "message"), ObjectOf(in, "contactInfo"), user_name,
+        note.insert(at, MessageItem(object_of(in, "message"), object_of(in, "contactInfo"), user_name,
                                     OffsetOf(user)));
       const std::string head = "<br>Conversation(";
       if (size_t at = note.find(head); at != std::string::npos) {
@@ -594,8 +594,8 @@ class Pipedrive {
     }
     json::object body{{"note", note}};
     if (related.deal) body["deal_id"] = *related.deal;
-    if (!js::Truthy(related.deal ? &*related.deal : nullptr) &&
-        js::Truthy(related.lead ? &*related.lead : nullptr))
+    if (!js::truthy(related.deal ? &*related.deal : nullptr) &&
+        js::truthy(related.lead ? &*related.lead : nullptr))
       body["lead_id"] = *related.lead;
     const json::value payload = body;
     s.Send("PATCH", path, &payload);
@@ -630,10 +630,10 @@ class Pipedrive {
   // The activity subject of a call: the client's custom subject (as sent), else "<Direction>
   // Call to/from <contact>".
   static json::value CallSubject(const json::object& log, const json::object& contact) {
-    if (const json::value* custom = js::Get(log, "customSubject")) return *custom;
-    const std::string direction = Text(log, "direction");
+    if (const json::value* custom = js::get(log, "customSubject")) return *custom;
+    const std::string direction = text(log, "direction");
     return json::value(direction + " Call " + (direction == "Outbound" ? "to" : "from") + " " +
-                       Text(contact, "name"));
+                       text(contact, "name"));
   }
 
   static std::string ClientId(sdk::Call& call) {
@@ -662,7 +662,7 @@ class Pipedrive {
   // The user's UTC offset (Pipedrive's "-05:00") in minutes, for message dates.
   static int OffsetOf(const json::object& user) {
     const json::value* v = user.if_contains("timezoneOffset");
-    return v ? sdk::time::UtcOffsetMinutes(*v) : 0;
+    return v ? sdk::time::utc_offset_minutes(*v) : 0;
   }
 
   static json::array Participants(const json::object& contact) {
@@ -672,8 +672,8 @@ class Pipedrive {
 
   // The organisation of the person a log is for: org_id, or "".
   static json::value PersonOrg(Session& s, const json::object& contact) {
-    json::value person = s.Get("/api/v2/persons/" + sdk::url_encode(Text(contact, "id")));
-    const json::value* org = js::Get(DataOf(person), "org_id");
+    json::value person = s.Get("/api/v2/persons/" + sdk::url_encode(text(contact, "id")));
+    const json::value* org = js::get(DataOf(person), "org_id");
     return org ? *org : json::value("");
   }
 
@@ -681,9 +681,9 @@ class Pipedrive {
   // additionalSubmission.adminAssignedUserRcId in the account's user mappings (adminConfig);
   // without a mapping the activity stays the logging user's.
   static std::optional<json::value> AssignedOwner(sdk::Call& call, const json::object& in) {
-    if (!js::Truthy(js::Get(ObjectOf(in, "additionalSubmission"), "isAssignedToUser")))
+    if (!js::truthy(js::get(object_of(in, "additionalSubmission"), "isAssignedToUser")))
       return std::nullopt;
-    if (const json::value* crm = sdk::contract::AssignedCrmUser(in)) return NumberOf(*crm);
+    if (const json::value* crm = sdk::contract::assigned_crm_user(in)) return NumberOf(*crm);
     call.warn(
         "Pipedrive: no user mapping for the assigned extension; the activity keeps the "
         "logging user as owner");
@@ -694,13 +694,13 @@ class Pipedrive {
   // messages, else the user.
   static std::string MessageItem(const json::object& message, const json::object& contact,
                                  const std::string& user_name, int offset) {
-    const bool inbound = Text(message, "direction") == "Inbound";
-    const int64_t when = TimeOr(js::Get(message, "creationTime"), 0);
+    const bool inbound = text(message, "direction") == "Inbound";
+    const int64_t when = TimeOr(js::get(message, "creationTime"), 0);
     return "<li>" +
-           (inbound ? Text(contact, "name") + " (" + Text(contact, "phoneNumber") + ")"
+           (inbound ? text(contact, "name") + " (" + text(contact, "phoneNumber") + ")"
                     : user_name) +
-           " " + sdk::time::FormatMoment(when, offset, "hh:mm A") + "<br><b>" +
-           Text(message, "subject") + "</b></li>";
+           " " + sdk::time::format_moment(when, offset, "hh:mm A") + "<br><b>" +
+           text(message, "subject") + "</b></li>";
   }
 
   // persons/search by phone or name; each person with their open deals and their leads.
@@ -709,10 +709,10 @@ class Pipedrive {
     json::value found = s.Get("/api/v2/persons/search?term=" + sdk::url_encode(term) +
                               "&fields=" + std::string(field));
     json::array matched;
-    const json::value* items = js::Get(DataOf(found), "items");
+    const json::value* items = js::get(DataOf(found), "items");
     if (!items || !items->is_array()) return matched;
     for (auto& entry : items->get_array()) {
-      const json::value* item = js::Get(&entry, "item");
+      const json::value* item = js::get(&entry, "item");
       if (!item || !item->is_object()) continue;
       matched.push_back(FormatPerson(s, item->get_object(), phone));
     }
@@ -720,7 +720,7 @@ class Pipedrive {
   }
 
   static json::object FormatPerson(Session& s, const json::object& item, const std::string* phone) {
-    const std::string id = sdk::url_encode(Text(item, "id"));
+    const std::string id = sdk::url_encode(text(item, "id"));
     json::object additional;
     // Deals: failures reach the caller, as in the reference. The double "&&" is the reference's.
     json::value deals = s.Get("/api/v2/deals?person_id=" + id + "&&status=open");
@@ -731,14 +731,14 @@ class Pipedrive {
       json::value leads = s.Get("/v1/leads?person_id=" + id);
       if (json::array options = Options(DataOf(leads)); !options.empty())
         additional["leads"] = std::move(options);
-    } catch (const sdk::upstream_error& e) {
+    } catch (const sdk::UpstreamError& e) {
       s.call().warn(std::string("Pipedrive leads not read: ") + e.what());
     }
     json::object out{{"id", ValueOf(item, "id")}, {"name", ValueOf(item, "name")}};
     if (phone) out["phone"] = *phone;
-    if (auto* v = js::Get(item, "add_time")) out["createdDate"] = *v;
-    if (auto* v = js::Get(item, "update_time")) out["mostRecentActivityDate"] = *v;
-    const json::value* org = js::Get(js::Get(item, "organization"), "name");
+    if (auto* v = js::get(item, "add_time")) out["createdDate"] = *v;
+    if (auto* v = js::get(item, "update_time")) out["mostRecentActivityDate"] = *v;
+    const json::value* org = js::get(js::get(item, "organization"), "name");
     out["organization"] = org ? *org : json::value("");
     out["type"] = "contact";
     out["additionalInfo"] = std::move(additional);
@@ -759,7 +759,7 @@ class Pipedrive {
   // ---- activity types ------------------------------------------------------------------------
 
   static std::string TypesKey(const json::object& user) {
-    const std::string account = js::TextOrEmpty(js::Get(user, "rcAccountId"));
+    const std::string account = js::text_or_empty(js::get(user, "rcAccountId"));
     return "activityTypes/" +
            (account.empty() ? "host:" + sdk::string_field(user, "hostname") : account);
   }
@@ -770,7 +770,7 @@ class Pipedrive {
     json::array types;
     if (const json::value* list = DataOf(answer); list && list->is_array())
       for (auto& t : list->get_array())
-        if (t.is_object() && js::Truthy(js::Get(t.get_object(), "active_flag")))
+        if (t.is_object() && js::truthy(js::get(t.get_object(), "active_flag")))
           types.push_back(json::object{{"const", ValueOf(t.get_object(), "key_string")},
                                        {"title", ValueOf(t.get_object(), "name")}});
     s.call().kv_put(TypesKey(user), json::serialize(json::object{{"fetchedAt", s.call().now_ms()},
@@ -787,9 +787,9 @@ class Pipedrive {
     if (auto raw = s.call().kv_get(TypesKey(user))) {
       boost::system::error_code ec;
       json::value v = json::parse(*raw, ec);
-      if (!ec && js::Get(&v, "types") && js::Get(&v, "types")->is_array()) {
-        cached = js::Get(&v, "types")->get_array();
-        const json::value* at = js::Get(&v, "fetchedAt");
+      if (!ec && js::get(&v, "types") && js::get(&v, "types")->is_array()) {
+        cached = js::get(&v, "types")->get_array();
+        const json::value* at = js::get(&v, "fetchedAt");
         fresh = at && at->is_number() &&
                 at->to_number<int64_t>() + kActivityTypesTtlMs > s.call().now_ms();
       }
@@ -798,7 +798,7 @@ class Pipedrive {
     *fetched = true;
     try {
       return FetchActivityTypes(s, user);
-    } catch (const sdk::upstream_error& e) {
+    } catch (const sdk::UpstreamError& e) {
       if (!cached) throw;
       s.call().warn(std::string("Pipedrive activity types not refreshed, using cached: ") +
                     e.what());
@@ -827,25 +827,25 @@ class Pipedrive {
   static std::optional<std::string> ResolveActivityType(Session& s, const json::object& in,
                                                         std::string_view setting_id,
                                                         std::string_view keyword) {
-    const json::object& user = ObjectOf(in, "user");
+    const json::object& user = object_of(in, "user");
     // The admin's choice (AdminConfig.userSettings) when the host passes it as adminConfig,
     // else the user's own setting of the same id.
     const json::value* configured_v =
-        sdk::contract::UserSetting(ObjectOf(in, "adminConfig"), setting_id);
-    if (!configured_v) configured_v = sdk::contract::UserSetting(user, setting_id);
-    const std::string configured = js::Truthy(configured_v) ? js::ToString(*configured_v) : "";
+        sdk::contract::user_setting(object_of(in, "adminConfig"), setting_id);
+    if (!configured_v) configured_v = sdk::contract::user_setting(user, setting_id);
+    const std::string configured = js::truthy(configured_v) ? js::to_string(*configured_v) : "";
     auto by_const = [&](const json::array& types) -> std::optional<std::string> {
       for (auto& t : types)
-        if (const json::value* c = js::Get(&t, "const"); c && js::ToString(*c) == configured)
+        if (const json::value* c = js::get(&t, "const"); c && js::to_string(*c) == configured)
           return configured;
       return std::nullopt;
     };
     auto by_keyword = [&](const json::array& types) -> std::optional<std::string> {
       for (auto& t : types) {
-        const json::value* title = js::Get(&t, "title");
-        const json::value* c = js::Get(&t, "const");
-        if (title && c && Lower(js::ToString(*title)).find(keyword) != std::string::npos)
-          return js::ToString(*c);
+        const json::value* title = js::get(&t, "title");
+        const json::value* c = js::get(&t, "const");
+        if (title && c && Lower(js::to_string(*title)).find(keyword) != std::string::npos)
+          return js::to_string(*c);
       }
       return std::nullopt;
     };
