@@ -1,12 +1,18 @@
 #include "api.h"
 
 #include <crmhost/sdk/contract.hpp>
+#include <crmhost/sdk/js.hpp>
 
 #include <cstring>
+#include <optional>
+
+#include "mapping.h"
 
 namespace pipedrive {
 
 namespace sdk = crmhost::sdk;
+namespace js = crmhost::sdk::js;
+using sdk::contract::object_of;
 
 namespace {
 
@@ -55,6 +61,79 @@ void RevokeToken(sdk::Call& call, const std::string& basic, const std::string& t
   if (!r.ok())
     throw sdk::UpstreamError(
         r.status, "Pipedrive token revocation answered HTTP " + std::to_string(r.status));
+}
+
+// ---- activity types: cached by the plugin (kv, kActivityTypesTtlMs, stale served when a refresh
+// fails) since a plugin cannot reach the host's account-data cache (plugin.cpp's header) ----
+
+namespace {
+
+std::string TypesKey(const json::object& user) {
+  const std::string account = js::text_or_empty(js::get(user, "rcAccountId"));
+  return "activityTypes/" +
+         (account.empty() ? "host:" + sdk::string_field(user, "hostname") : account);
+}
+
+// The cached types (fetched when absent, older than a day or `force`d; a failed refresh serves
+// what we had). *fetched tells whether Pipedrive was asked.
+json::array ActivityTypes(Api& api, const json::object& user, bool force, bool* fetched) {
+  std::optional<json::array> cached;
+  bool fresh = false;
+  if (auto raw = api.call().kv_get(TypesKey(user))) {
+    boost::system::error_code ec;
+    json::value v = json::parse(*raw, ec);
+    if (!ec && js::get(&v, "types") && js::get(&v, "types")->is_array()) {
+      cached = js::get(&v, "types")->get_array();
+      const json::value* at = js::get(&v, "fetchedAt");
+      fresh = at && at->is_number() &&
+              at->to_number<int64_t>() + kActivityTypesTtlMs > api.call().now_ms();
+    }
+  }
+  if (cached && fresh && !force) return *cached;
+  *fetched = true;
+  try {
+    return FetchActivityTypes(api, user);
+  } catch (const sdk::UpstreamError& e) {
+    if (!cached) throw;
+    api.call().warn(std::string("Pipedrive activity types not refreshed, using cached: ") +
+                    e.what());
+    return *cached;
+  }
+}
+
+}  // namespace
+
+// GET /v1/activityTypes: the active ones, stored for later resolutions.
+json::array FetchActivityTypes(Api& api, const json::object& user) {
+  json::array types = ActiveActivityTypes(api.Get("/v1/activityTypes"));
+  api.call().kv_put(TypesKey(user), json::serialize(json::object{{"fetchedAt", api.call().now_ms()},
+                                                                 {"types", types}}));
+  return types;
+}
+
+// The key_string to log with: the configured one when it is active, else the first type whose
+// name contains `keyword`; nullopt when there is none. A miss in cached types asks Pipedrive
+// once more (a type added since).
+std::optional<std::string> ResolveActivityType(Api& api, const json::object& in,
+                                               std::string_view setting_id,
+                                               std::string_view keyword) {
+  const json::object& user = object_of(in, "user");
+  const std::string configured = ConfiguredActivityType(in, setting_id);
+  bool fetched = false;
+  json::array types = ActivityTypes(api, user, false, &fetched);
+  if (!configured.empty()) {
+    if (auto k = TypeByConst(types, configured)) return k;
+    if (!fetched) {
+      types = ActivityTypes(api, user, true, &fetched);
+      if (auto k = TypeByConst(types, configured)) return k;
+    }
+  }
+  if (auto k = TypeByKeyword(types, keyword)) return k;
+  if (!fetched) {
+    types = ActivityTypes(api, user, true, &fetched);
+    if (auto k = TypeByKeyword(types, keyword)) return k;
+  }
+  return std::nullopt;
 }
 
 }  // namespace pipedrive

@@ -8,6 +8,8 @@
 #include <crmhost/plugin.hpp>
 #include <crmhost/sdk/rest.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +35,18 @@ class Api {
   std::string base_;
   crmhost::sdk::rest::Session session_;
 };
+
+// How long fetched activity types serve (getAccountDataKeys' ttlMs too).
+inline constexpr int64_t kActivityTypesTtlMs = 24 * 3600 * 1000;
+
+// GET /v1/activityTypes: the active ones, also stored in the plugin's kv for later resolutions.
+json::array FetchActivityTypes(Api& api, const json::object& user);
+
+// The activity type's key_string to log with: the configured one (setting `setting_id`) when it
+// is active, else the first type whose name contains `keyword`; nullopt when there is none.
+std::optional<std::string> ResolveActivityType(Api& api, const json::object& in,
+                                               std::string_view setting_id,
+                                               std::string_view keyword);
 
 // Revokes one token at oauth.pipedrive.com with the OAuth app's Basic header; throws
 // UpstreamError when Pipedrive refuses.

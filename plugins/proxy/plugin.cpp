@@ -414,8 +414,7 @@ class Proxy {
     if (platform.empty()) platform = sdk::string_field(Obj(in, "user"), "platform");
     auto defs = Current(call);
     auto it = defs->find(platform);
-    if (it == defs->end())
-      throw sdk::InvalidInput("no proxy connector named \"" + platform + "\"");
+    if (it == defs->end()) throw sdk::InvalidInput("no proxy connector named \"" + platform + "\"");
     return it->second;  // the caller's copy keeps it alive even if a reload replaces it
   }
 
@@ -562,7 +561,7 @@ class Proxy {
     auto resp = call.http_headers(op.method, url, views, body, uint32_t(d.timeout_seconds) * 1000);
     if (!resp.ok())
       throw sdk::UpstreamError(resp.status,
-                                d.name + " answered HTTP " + std::to_string(resp.status));
+                               d.name + " answered HTTP " + std::to_string(resp.status));
     if (resp.body.empty()) return nullptr;
     return resp.json();
   }

@@ -80,8 +80,8 @@ class Redtail {
                                  {"platformAdditionalInfo", std::move(info)}};
       return json::object{{"successful", true},
                           {"platformUserInfo", std::move(platform_user)},
-                          {"returnMessage",
-                           sdk::contract::return_message("Connected to Redtail.", "success", 3000)}};
+                          {"returnMessage", sdk::contract::return_message("Connected to Redtail.",
+                                                                          "success", 3000)}};
     } catch (const sdk::UpstreamError& e) {
       call.warn(std::string("Redtail login failed: ") + e.what());
       return sdk::contract::login_failed(
@@ -402,8 +402,9 @@ class Redtail {
     if (!id) throw sdk::UpstreamError(200, "Redtail did not return the new activity's id");
     json::value log_id = *id;
     try {
-      json::value done = api_.Send(call, "PUT", "/activities/" + sdk::url_encode(js::to_string(*id)),
-                                   auth, json::object{{"completed", true}});
+      json::value done =
+          api_.Send(call, "PUT", "/activities/" + sdk::url_encode(js::to_string(*id)), auth,
+                    json::object{{"completed", true}});
       if (const json::value* done_id = js::get(js::get(&done, "activity"), "id")) log_id = *done_id;
     } catch (const sdk::UpstreamError& e) {
       call.warn("Redtail activity created, but completing it failed: " + std::string(e.what()));
@@ -485,7 +486,7 @@ class Redtail {
     const bool inbound = text(message, "direction") == "Inbound";
     const int64_t when =
         sdk::time::parse_timestamp(message.contains("creationTime") ? message.at("creationTime")
-                                                                   : json::value())
+                                                                    : json::value())
             .value_or(0);
     return "<li>" +
            (inbound ? text(contact, "name") + " (" + text(contact, "phoneNumber") + ")"
