@@ -51,8 +51,8 @@ const json::value* Mapped(const json::value& ctx, const json::object& mapping, s
 }
 
 std::string Iso(sdk::Call& call, const json::value* v, int64_t add_ms = 0) {
-  auto ms = v ? sdk::time::ParseTimestamp(*v) : std::nullopt;
-  return sdk::time::FormatIso8601(ms.value_or(call.now_ms()) + add_ms);
+  auto ms = v ? sdk::time::parse_timestamp(*v) : std::nullopt;
+  return sdk::time::format_iso8601(ms.value_or(call.now_ms()) + add_ms);
 }
 
 }  // namespace
@@ -124,7 +124,7 @@ class Proxy {
       if (auto* v = in.if_contains(k)) rctx[k] = *v;
     const json::value rv = rctx;
     const json::value* id = Mapped(rv, op->response_mapping, "idPath", "");
-    if (!js::Truthy(id)) throw sdk::upstream_error(200, "the login answer has no user id");
+    if (!js::truthy(id)) throw sdk::UpstreamError(200, "the login answer has no user id");
     json::object extra = Obj(in, "additionalInfo");
     extra.erase("password");
     if (const json::object* paths =
@@ -134,7 +134,7 @@ class Proxy {
           if (const json::value* v = Lookup(rv, p.get_string())) extra[k] = *v;
     const json::value* name = Mapped(rv, op->response_mapping, "namePath", "");
     json::object info{{"id", AsText(id) + "-" + d.name},
-                      {"name", js::Truthy(name) ? *name : *id},
+                      {"name", js::truthy(name) ? *name : *id},
                       {"platformAdditionalInfo", std::move(extra)}};
     if (const json::value* tz = Mapped(rv, op->response_mapping, "timezoneNamePath", ""))
       info["timezoneName"] = *tz;
@@ -145,7 +145,7 @@ class Proxy {
         {"successful", true},
         {"platformUserInfo", std::move(info)},
         {"returnMessage",
-         Message(js::Truthy(msg) ? AsText(msg) : "Connected to " + d.display_name + ".",
+         Message(js::truthy(msg) ? AsText(msg) : "Connected to " + d.display_name + ".",
                  "success")}};
   }
 
@@ -181,7 +181,7 @@ class Proxy {
     if (!op) return NotSupported(d);
     const json::value ctx = json::object{{"body", Execute(call, d, *op, Context(in))}};
     const json::value* id = Mapped(ctx, op->response_mapping, "idPath", "");
-    if (!js::Truthy(id))
+    if (!js::truthy(id))
       return json::object{{"contactInfo", nullptr},
                           {"returnMessage", Message("Contact was not created", "warning")}};
     json::object contact{{"id", *id}};
@@ -203,7 +203,7 @@ class Proxy {
         {"startTime", Iso(call, sdk::field(log, "startTime"))},
         {"endTime",
          Iso(call, sdk::field(log, "startTime"),
-             int64_t(js::ToNumber(log.contains("duration") ? log.at("duration") : json::value(0)) *
+             int64_t(js::to_number(log.contains("duration") ? log.at("duration") : json::value(0)) *
                      1000))}};
     return CreateLog(call, in, "createCallLog", std::move(extra), "Call logged");
   }
@@ -236,7 +236,7 @@ class Proxy {
       extra["startTime"] = Iso(call, s);
       extra["endTime"] =
           Iso(call, s,
-              int64_t(js::ToNumber(in.contains("duration") ? in.at("duration") : json::value(0)) *
+              int64_t(js::to_number(in.contains("duration") ? in.at("duration") : json::value(0)) *
                       1000));
     }
     Update(call, in, "updateCallLog", std::move(extra));
@@ -301,7 +301,7 @@ class Proxy {
     const json::value* valid =
         Mapped(rctx, op->response_mapping, "isLicenseValidPath", "body.isLicenseValid");
     return json::object{
-        {"isLicenseValid", js::Truthy(valid)},
+        {"isLicenseValid", js::truthy(valid)},
         {"licenseStatus",
          AsText(Mapped(rctx, op->response_mapping, "licenseStatusPath", "body.licenseStatus"))},
         {"licenseStatusDescription",
@@ -414,8 +414,7 @@ class Proxy {
     if (platform.empty()) platform = sdk::string_field(Obj(in, "user"), "platform");
     auto defs = Current(call);
     auto it = defs->find(platform);
-    if (it == defs->end())
-      throw sdk::invalid_input("no proxy connector named \"" + platform + "\"");
+    if (it == defs->end()) throw sdk::InvalidInput("no proxy connector named \"" + platform + "\"");
     return it->second;  // the caller's copy keeps it alive even if a reload replaces it
   }
 
@@ -460,7 +459,7 @@ class Proxy {
                                {"name", AsText(Mapped(c, item, "namePath", "name"))},
                                {"phone", AsText(Mapped(c, item, "phonePath", "phone"))}};
           const json::value* type = Mapped(c, item, "typePath", "type");
-          contact["type"] = js::Truthy(type) ? AsText(type) : "Contact";
+          contact["type"] = js::truthy(type) ? AsText(type) : "Contact";
           for (auto [key, field] : {std::pair{"titlePath", "title"},
                                     {"companyPath", "company"},
                                     {"createdDatePath", "createdDate"},
@@ -491,8 +490,8 @@ class Proxy {
       ctx[k] = v;
     const json::value rctx = json::object{{"body", Execute(call, d, *op, ctx)}};
     const json::value* id = Mapped(rctx, op->response_mapping, "idPath", "body.id");
-    if (!js::Truthy(id))
-      throw sdk::upstream_error(200, std::string(name) + ": the answer has no id");
+    if (!js::truthy(id))
+      throw sdk::UpstreamError(200, std::string(name) + ": the answer has no id");
     return json::object{{"logId", AsText(id)}, {"returnMessage", Message(done, "success", 2000)}};
   }
 
@@ -561,8 +560,8 @@ class Proxy {
                                                                      headers.end());
     auto resp = call.http_headers(op.method, url, views, body, uint32_t(d.timeout_seconds) * 1000);
     if (!resp.ok())
-      throw sdk::upstream_error(resp.status,
-                                d.name + " answered HTTP " + std::to_string(resp.status));
+      throw sdk::UpstreamError(resp.status,
+                               d.name + " answered HTTP " + std::to_string(resp.status));
     if (resp.body.empty()) return nullptr;
     return resp.json();
   }

@@ -57,7 +57,7 @@ const json::value* Lookup(const json::value& root, std::string_view path) {
 std::string AsText(const json::value* v) {
   if (!v || v->is_null()) return "";
   if (v->is_object() || v->is_array()) return json::serialize(*v);
-  return js::ToString(*v);
+  return js::to_string(*v);
 }
 
 std::string ExpandText(std::string_view tmpl, const json::value& context, Escape escape) {

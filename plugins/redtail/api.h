@@ -1,5 +1,5 @@
 // Redtail's public REST API as the reference connector uses it: the base URL, the two
-// Authorization header forms, and JSON requests that throw sdk::upstream_error on failure.
+// Authorization header forms, and JSON requests that throw sdk::UpstreamError on failure.
 #ifndef CRMHOST_PLUGINS_REDTAIL_API_H
 #define CRMHOST_PLUGINS_REDTAIL_API_H
 

@@ -13,8 +13,8 @@ namespace timefmt = crmhost::sdk::time;
 namespace {
 
 std::string Trimmed(const json::value* v) {
-  if (!js::Truthy(v)) return "";
-  std::string s = js::ToString(*v);
+  if (!js::truthy(v)) return "";
+  std::string s = js::to_string(*v);
   size_t b = s.find_first_not_of(" \t\n\r\f\v");
   if (b == std::string::npos) return "";
   return s.substr(b, s.find_last_not_of(" \t\n\r\f\v") - b + 1);
@@ -24,10 +24,10 @@ std::string Trimmed(const json::value* v) {
 
 json::array ActiveCategories(const json::value& response) {
   json::array out;
-  const json::value* list = js::Get(&response, "categories");
+  const json::value* list = js::get(&response, "categories");
   if (!list || !list->is_array()) return out;
   for (auto& c : list->get_array()) {
-    if (!c.is_object() || js::Truthy(js::Get(c.get_object(), "deleted"))) continue;
+    if (!c.is_object() || js::truthy(js::get(c.get_object(), "deleted"))) continue;
     json::object o;
     o["id"] = c.get_object().contains("id") ? c.get_object().at("id") : json::value();
     o["name"] = c.get_object().contains("name") ? c.get_object().at("name") : json::value();
@@ -47,19 +47,19 @@ json::object FormatContact(const json::object& raw, const json::array& category_
                            const std::optional<std::string>& phone) {
   std::vector<std::string> parts;
   for (const char* k : {"first_name", "middle_name", "last_name"}) {
-    std::string p = Trimmed(js::Get(raw, k));
+    std::string p = Trimmed(js::get(raw, k));
     if (!p.empty()) parts.push_back(p);
   }
   std::string name;
   for (size_t i = 0; i < parts.size(); ++i)
     name += (i ? " " : "") + parts[i];
-  if (name.empty()) name = Trimmed(js::Get(raw, "full_name"));
+  if (name.empty()) name = Trimmed(js::get(raw, "full_name"));
 
   json::object c;
   c["id"] = raw.contains("id") ? raw.at("id") : json::value();
   c["name"] = name;
   if (phone) c["phone"] = *phone;
-  const json::value* title = js::Get(raw, "job_title");
+  const json::value* title = js::get(raw, "job_title");
   c["title"] = title ? *title : json::value("");
   c["type"] = "contact";
   if (auto* v = raw.if_contains("created_at")) c["createdDate"] = *v;
@@ -77,7 +77,7 @@ json::object NewContactPlaceholder(const json::array& category_options) {
 
 std::string OverrideDateTime(std::string composed, int64_t start_ms,
                              const json::value& offset_hours) {
-  if (!js::Truthy(offset_hours)) return composed;
+  if (!js::truthy(offset_hours)) return composed;
   // The item: /<li><b>Date\/[Tt]ime<\/b>:\s*[^<]+<\/li>/i; only the value between ": " and
   // "</li>" is replaced.
   const std::string lower = [&] {
@@ -94,9 +94,9 @@ std::string OverrideDateTime(std::string composed, int64_t start_ms,
       ++v;
     size_t lt = composed.find('<', v);
     if (lt != std::string::npos && lt > v && lower.compare(lt, 5, "</li>") == 0) {
-      double hours = js::ToNumber(offset_hours);
-      int minutes = std::isnan(hours) ? 0 : timefmt::UtcOffsetMinutes(json::value(hours));
-      std::string when = timefmt::FormatMoment(start_ms, minutes, "YYYY-MM-DD hh:mm:ss A");
+      double hours = js::to_number(offset_hours);
+      int minutes = std::isnan(hours) ? 0 : timefmt::utc_offset_minutes(json::value(hours));
+      std::string when = timefmt::format_moment(start_ms, minutes, "YYYY-MM-DD hh:mm:ss A");
       return composed.substr(0, v) + when + composed.substr(lt);
     }
     at = lower.find(head, at + 1);
@@ -117,14 +117,14 @@ std::string AgentNote(std::string_view d) {
 }
 
 json::value IsoStart(int64_t start_ms) {
-  return json::value(timefmt::FormatIso8601(start_ms));
+  return json::value(timefmt::format_iso8601(start_ms));
 }
 
 json::value IsoEnd(int64_t start_ms, const json::value* duration) {
-  if (!duration || duration->is_null()) return json::value(timefmt::FormatIso8601(start_ms));
-  double secs = js::ToNumber(*duration);
+  if (!duration || duration->is_null()) return json::value(timefmt::format_iso8601(start_ms));
+  double secs = js::to_number(*duration);
   if (std::isnan(secs)) return nullptr;  // moment: an invalid date serialises as null
-  return json::value(timefmt::FormatIso8601(start_ms + int64_t(std::llround(secs * 1000))));
+  return json::value(timefmt::format_iso8601(start_ms + int64_t(std::llround(secs * 1000))));
 }
 
 }  // namespace redtail

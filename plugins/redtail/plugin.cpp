@@ -24,8 +24,8 @@ extern const char kRedtailManifest[];  // manifest.json, embedded at build time
 namespace redtail {
 namespace sdk = crmhost::sdk;
 namespace js = crmhost::sdk::js;
-using sdk::contract::ObjectOf;
-using sdk::contract::Text;
+using sdk::contract::object_of;
+using sdk::contract::text;
 
 namespace {
 
@@ -50,23 +50,23 @@ class Redtail {
   json::value getLogFormatType(sdk::Call&, const json::object&) { return "text/html"; }
 
   json::value getBasicAuth(sdk::Call&, const json::object& in) {
-    return json::value(sdk::base64_encode(Text(in, "apiKey")));
+    return json::value(sdk::base64_encode(text(in, "apiKey")));
   }
 
   // Exchanges username and password for a Redtail user key, which becomes the stored
   // credential (overridingApiKey). The password is never kept.
   json::value getUserInfo(sdk::Call& call, const json::object& in) {
-    const json::object& additional = ObjectOf(in, "additionalInfo");
-    const std::string username = Text(additional, "username");
+    const json::object& additional = object_of(in, "additionalInfo");
+    const std::string username = text(additional, "username");
     try {
-      if (!api_.has_key()) throw sdk::upstream_error(0, "redtail.api_key is not configured");
+      if (!api_.has_key()) throw sdk::UpstreamError(0, "redtail.api_key is not configured");
       json::value auth = call.http_json(
           "GET", api_.base() + "/authentication",
-          {{"Authorization", api_.LoginHeader(username, Text(additional, "password"))}});
-      const json::value* user = js::Get(&auth, "authenticated_user");
-      const json::value* key = js::Get(user, "user_key");
+          {{"Authorization", api_.LoginHeader(username, text(additional, "password"))}});
+      const json::value* user = js::get(&auth, "authenticated_user");
+      const json::value* key = js::get(user, "user_key");
       if (!key || !key->is_string())
-        throw sdk::upstream_error(200, "no user_key in Redtail's answer");
+        throw sdk::UpstreamError(200, "no user_key in Redtail's answer");
       json::object info = additional;
       info.erase("password");
       info.erase("apiKey");
@@ -80,18 +80,18 @@ class Redtail {
                                  {"platformAdditionalInfo", std::move(info)}};
       return json::object{{"successful", true},
                           {"platformUserInfo", std::move(platform_user)},
-                          {"returnMessage",
-                           sdk::contract::ReturnMessage("Connected to Redtail.", "success", 3000)}};
-    } catch (const sdk::upstream_error& e) {
+                          {"returnMessage", sdk::contract::return_message("Connected to Redtail.",
+                                                                          "success", 3000)}};
+    } catch (const sdk::UpstreamError& e) {
       call.warn(std::string("Redtail login failed: ") + e.what());
-      return sdk::contract::LoginFailed(
+      return sdk::contract::login_failed(
           "Redtail", "Could not load user information Please check your credentials.");
     }
   }
 
   json::value unAuthorize(sdk::Call&, const json::object&) {
     return json::object{
-        {"returnMessage", sdk::contract::ReturnMessage("Logged out of Redtail", "success", 1000)},
+        {"returnMessage", sdk::contract::return_message("Logged out of Redtail", "success", 1000)},
         {"userUpdate", json::object{{"accessToken", ""}, {"refreshToken", ""}}}};
   }
 
@@ -109,7 +109,7 @@ class Redtail {
     json::array options =
         CategoryOptions(ActiveCategories(api_.Get(call, "/lists/categories", auth)));
     json::array matched;
-    if (const json::value* contacts = js::Get(&found, "contacts"); contacts && contacts->is_array())
+    if (const json::value* contacts = js::get(&found, "contacts"); contacts && contacts->is_array())
       for (auto& c : contacts->get_array())
         if (c.is_object()) matched.push_back(FormatContact(c.get_object(), options, phone));
     matched.push_back(NewContactPlaceholder(options));
@@ -119,10 +119,10 @@ class Redtail {
   // One completed Redtail activity per call: create, add the agent's note, mark completed.
   json::value createCallLog(sdk::Call& call, const json::object& in) {
     const std::string auth = UserAuth(in);
-    const json::object& log = ObjectOf(in, "callLog");
-    const json::object& contact = ObjectOf(in, "contactInfo");
-    const json::object& submission = ObjectOf(in, "additionalSubmission");
-    const json::object& user = ObjectOf(in, "user");
+    const json::object& log = object_of(in, "callLog");
+    const json::object& contact = object_of(in, "contactInfo");
+    const json::object& submission = object_of(in, "additionalSubmission");
+    const json::object& user = object_of(in, "user");
     const std::string subject = CallSubject(log, contact);
     const int64_t start = StartMs(call, sdk::field(log, "startTime"));
     std::string description = sdk::string_field(in, "composedLogDetails");
@@ -143,26 +143,26 @@ class Redtail {
              {"contact_id", contact.contains("id") ? contact.at("id") : json::value()}}}}};
     AddAssignee(in, body);
     json::value created = api_.Send(call, "POST", "/activities", auth, body);
-    const json::value* created_id = js::Get(js::Get(&created, "activity"), "id");
-    if (!created_id) throw sdk::upstream_error(200, "Redtail did not return the new activity's id");
-    const std::string id = sdk::url_encode(js::ToString(*created_id));
+    const json::value* created_id = js::get(js::get(&created, "activity"), "id");
+    if (!created_id) throw sdk::UpstreamError(200, "Redtail did not return the new activity's id");
+    const std::string id = sdk::url_encode(js::to_string(*created_id));
     json::object result{
         {"logId", *created_id},
-        {"returnMessage", sdk::contract::ReturnMessage("Call logged", "success", 2000)},
+        {"returnMessage", sdk::contract::return_message("Call logged", "success", 2000)},
         {"extraDataTracking", json::object()}};
     // The activity exists now. Whatever fails below must not hide its id: the host records the
     // link, so a retry can never create a second activity for the same call.
     try {
-      if (const json::value* note = sdk::field(in, "note"); js::Truthy(note)) {
+      if (const json::value* note = sdk::field(in, "note"); js::truthy(note)) {
         api_.Send(call, "POST", "/activities/" + id + "/notes", auth,
                   json::object{{"category_id", category}, {"note_type", 1}, {"body", *note}});
       }
       json::value completed =
           api_.Send(call, "PUT", "/activities/" + id, auth, json::object{{"completed", true}});
-      if (const json::value* done_id = js::Get(js::Get(&completed, "activity"), "id"))
+      if (const json::value* done_id = js::get(js::get(&completed, "activity"), "id"))
         result["logId"] = *done_id;
       result["userUpdate"] = json::object{{"userSettings", CategorySetting(call, user, auth)}};
-    } catch (const sdk::upstream_error& e) {
+    } catch (const sdk::UpstreamError& e) {
       call.warn("Redtail activity " + id + " created, but finishing it failed: " + e.what());
     }
     return result;
@@ -172,33 +172,33 @@ class Redtail {
   // for this call, if Redtail holds it. What createCallLog writes identifies it: the linked
   // contact, the subject and the start to the second.
   json::value findCallLogForSession(sdk::Call& call, const json::object& in) {
-    const json::object& log = ObjectOf(in, "callLog");
-    const json::object& contact = ObjectOf(in, "contactInfo");
+    const json::object& log = object_of(in, "callLog");
+    const json::object& contact = object_of(in, "contactInfo");
     const json::value* start_v = sdk::field(log, "startTime");
     if (!start_v) return json::object{{"logId", nullptr}};  // created "now": nothing to match
     const int64_t start = StartMs(call, start_v);
     const json::value start_iso = IsoStart(start);
     const std::string subject = CallSubject(log, contact);
-    const std::string contact_id = Text(contact, "id");
+    const std::string contact_id = text(contact, "id");
     json::value listed = api_.Get(
         call,
-        "/activities?start_date=" + sdk::url_encode(js::ToString(IsoStart(start - 60000))) +
-            "&end_date=" + sdk::url_encode(js::ToString(IsoStart(start + 60000))),
+        "/activities?start_date=" + sdk::url_encode(js::to_string(IsoStart(start - 60000))) +
+            "&end_date=" + sdk::url_encode(js::to_string(IsoStart(start + 60000))),
         UserAuth(in));
-    const json::value* activities = js::Get(&listed, "activities");
+    const json::value* activities = js::get(&listed, "activities");
     if (activities && activities->is_array())
       for (const json::value& a : activities->get_array()) {
-        if (js::TextOrEmpty(js::Get(&a, "subject")) != subject ||
-            js::TextOrEmpty(js::Get(&a, "start_date")) != js::ToString(start_iso))
+        if (js::text_or_empty(js::get(&a, "subject")) != subject ||
+            js::text_or_empty(js::get(&a, "start_date")) != js::to_string(start_iso))
           continue;
         bool linked = false;
-        if (const json::value* lc = js::Get(&a, "linked_contacts"); lc && lc->is_array())
+        if (const json::value* lc = js::get(&a, "linked_contacts"); lc && lc->is_array())
           for (const json::value& l : lc->get_array())
-            linked = linked || js::TextOrEmpty(js::Get(&l, "contact_id")) == contact_id;
+            linked = linked || js::text_or_empty(js::get(&l, "contact_id")) == contact_id;
         if (!linked) continue;
         return json::object{
-            {"logId", *js::Get(&a, "id")},
-            {"returnMessage", sdk::contract::ReturnMessage("Call logged", "success", 2000)}};
+            {"logId", *js::get(&a, "id")},
+            {"returnMessage", sdk::contract::return_message("Call logged", "success", 2000)}};
       }
     return json::object{{"logId", nullptr}};
   }
@@ -206,24 +206,24 @@ class Redtail {
   json::value getCallLog(sdk::Call& call, const json::object& in) {
     const std::string auth = UserAuth(in);
     json::value data =
-        api_.Get(call, "/activities/" + sdk::url_encode(Text(in, "callLogId")), auth, true);
-    const json::value* activity = js::Get(&data, "activity");
-    const json::value* desc = js::Get(activity, "description");
-    const std::string body = desc ? js::ToString(*desc) : "";
+        api_.Get(call, "/activities/" + sdk::url_encode(text(in, "callLogId")), auth, true);
+    const json::value* activity = js::get(&data, "activity");
+    const json::value* desc = js::get(activity, "description");
+    const std::string body = desc ? js::to_string(*desc) : "";
     json::object info;
-    if (auto* s = js::Get(activity, "subject")) info["subject"] = *s;
+    if (auto* s = js::get(activity, "subject")) info["subject"] = *s;
     info["fullLogResponse"] = data;
     info["note"] = AgentNote(body);
     info["fullBody"] = body;
-    if (auto* contacts = js::Get(activity, "linked_contacts");
+    if (auto* contacts = js::get(activity, "linked_contacts");
         contacts && contacts->is_array() && !contacts->get_array().empty()) {
       const auto& first = contacts->get_array()[0];
       if (first.is_object())
         info["contactName"] =
-            Text(first.get_object(), "first_name") + " " + Text(first.get_object(), "last_name");
+            text(first.get_object(), "first_name") + " " + text(first.get_object(), "last_name");
     }
-    info["dispositions"] = json::object{{"category", js::Get(activity, "category_id")
-                                                         ? *js::Get(activity, "category_id")
+    info["dispositions"] = json::object{{"category", js::get(activity, "category_id")
+                                                         ? *js::get(activity, "category_id")
                                                          : json::value()}};
     return json::object{{"callLogInfo", std::move(info)}};
   }
@@ -232,10 +232,10 @@ class Redtail {
   // the activity as its Redtail database user, as the reference does. A mapping whose crmUserId
   // is not a number adds nobody (the reference would send user_id NaN).
   static void AddAssignee(const json::object& in, json::object& body) {
-    const json::value* assignee = sdk::contract::AssignedCrmUser(in);
+    const json::value* assignee = sdk::contract::assigned_crm_user(in);
     if (!assignee) return;
     int64_t user_id = 0;
-    const std::string text = js::ToString(*assignee);
+    const std::string text = js::to_string(*assignee);
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), user_id);
     if (ec != std::errc() || end != text.data() + text.size()) return;
     body["attendees"] =
@@ -246,10 +246,10 @@ class Redtail {
   // activity's start and end.
   json::value updateCallLog(sdk::Call& call, const json::object& in) {
     const std::string auth = UserAuth(in);
-    const json::object& existing = ObjectOf(in, "existingCallLog");
-    const json::object& user = ObjectOf(in, "user");
+    const json::object& existing = object_of(in, "existingCallLog");
+    const json::object& user = object_of(in, "user");
     json::object body;
-    if (auto* s = sdk::field(in, "subject"); js::Truthy(s)) body["subject"] = *s;
+    if (auto* s = sdk::field(in, "subject"); js::truthy(s)) body["subject"] = *s;
     const json::value* start_v = sdk::field(in, "startTime");
     const int64_t start = StartMs(call, start_v);
     body["description"] =
@@ -259,11 +259,11 @@ class Redtail {
       body["end_date"] = IsoEnd(start, in.if_contains("duration"));
     }
     AddAssignee(in, body);
-    api_.Send(call, "PUT", "/activities/" + sdk::url_encode(Text(existing, "thirdPartyLogId")),
+    api_.Send(call, "PUT", "/activities/" + sdk::url_encode(text(existing, "thirdPartyLogId")),
               auth, body);
     return json::object{
         {"updatedNote", body["description"]},
-        {"returnMessage", sdk::contract::ReturnMessage("Call log updated.", "success", 2000)}};
+        {"returnMessage", sdk::contract::return_message("Call log updated.", "success", 2000)}};
   }
 
   // Name search: Redtail's basic search matches first, last and full names alike.
@@ -275,7 +275,7 @@ class Redtail {
     json::array options =
         CategoryOptions(ActiveCategories(api_.Get(call, "/lists/categories", auth)));
     json::array matched;
-    if (const json::value* contacts = js::Get(&found, "contacts"); contacts && contacts->is_array())
+    if (const json::value* contacts = js::get(&found, "contacts"); contacts && contacts->is_array())
       for (auto& c : contacts->get_array())
         if (c.is_object()) matched.push_back(FormatContact(c.get_object(), options, std::nullopt));
     return json::object{{"successful", true}, {"matchedContactInfo", std::move(matched)}};
@@ -304,34 +304,34 @@ class Redtail {
                                                           {"number", parsed.significant},
                                                           {"country_code", country}}}}};
     json::value made = api_.Send(call, "POST", "/contacts", UserAuth(in), body);
-    const json::value* contact = js::Get(&made, "contact");
-    if (!contact) throw sdk::upstream_error(200, "Redtail did not return the new contact");
+    const json::value* contact = js::get(&made, "contact");
+    if (!contact) throw sdk::UpstreamError(200, "Redtail did not return the new contact");
     return json::object{
         {"contactInfo", json::object{{"id", contact->at("id")},
-                                     {"name", Text(contact->get_object(), "first_name") + " " +
-                                                  Text(contact->get_object(), "last_name")}}},
-        {"returnMessage", sdk::contract::ReturnMessage("Contact created.", "success", 2000)}};
+                                     {"name", text(contact->get_object(), "first_name") + " " +
+                                                  text(contact->get_object(), "last_name")}}},
+        {"returnMessage", sdk::contract::return_message("Contact created.", "success", 2000)}};
   }
 
   // Redtail database users, for admin user mapping.
   json::value getUserList(sdk::Call& call, const json::object& in) {
     json::value users = api_.Get(call, "/lists/database_users", UserAuth(in));
     json::array out;
-    if (const json::value* list = js::Get(&users, "database_users"); list && list->is_array())
+    if (const json::value* list = js::get(&users, "database_users"); list && list->is_array())
       for (auto& u : list->get_array())
         if (u.is_object())
           out.push_back(json::object{{"id", u.at("id")},
-                                     {"name", Text(u.get_object(), "first_name") + " " +
-                                                  Text(u.get_object(), "last_name")}});
+                                     {"name", text(u.get_object(), "first_name") + " " +
+                                                  text(u.get_object(), "last_name")}});
     return out;
   }
 
   // The disposition Redtail has is the activity's category.
   json::value upsertCallDisposition(sdk::Call& call, const json::object& in) {
-    const json::object& existing = ObjectOf(in, "existingCallLog");
-    const json::object& dispositions = ObjectOf(in, "dispositions");
+    const json::object& existing = object_of(in, "existingCallLog");
+    const json::object& dispositions = object_of(in, "dispositions");
     api_.Send(
-        call, "PUT", "/activities/" + sdk::url_encode(Text(existing, "thirdPartyLogId")),
+        call, "PUT", "/activities/" + sdk::url_encode(text(existing, "thirdPartyLogId")),
         UserAuth(in),
         json::object{{"category_id", dispositions.contains("category") ? dispositions.at("category")
                                                                        : json::value()}});
@@ -343,28 +343,28 @@ class Redtail {
   // One completed activity per conversation (per day): an HTML summary that later messages
   // are appended to; voicemail and fax get a one-line body with their link.
   json::value createMessageLog(sdk::Call& call, const json::object& in) {
-    const json::object& user = ObjectOf(in, "user");
-    const json::object& contact = ObjectOf(in, "contactInfo");
-    const json::object& message = ObjectOf(in, "message");
-    const json::object& shared = ObjectOf(in, "sharedSMSLogContent");
+    const json::object& user = object_of(in, "user");
+    const json::object& contact = object_of(in, "contactInfo");
+    const json::object& message = object_of(in, "message");
+    const json::object& shared = object_of(in, "sharedSMSLogContent");
     std::string subject, description;
     int64_t when = StartMs(call, sdk::field(message, "creationTime"));
     if (sdk::field(shared, "body") && sdk::field(shared, "subject")) {
-      subject = Text(shared, "subject");
-      description = Text(shared, "body");
+      subject = text(shared, "subject");
+      description = text(shared, "body");
       when = StartMs(call, sdk::field(shared, "conversationCreatedDate"));
     } else {
-      const int offset = sdk::time::UtcOffsetMinutes(TimezoneSetting(user));
-      const std::string day = sdk::time::FormatMoment(when, offset, "YY/MM/DD");
-      const std::string name = Text(contact, "name");
+      const int offset = sdk::time::utc_offset_minutes(TimezoneSetting(user));
+      const std::string day = sdk::time::format_moment(when, offset, "YY/MM/DD");
+      const std::string name = text(contact, "name");
       if (sdk::field(in, "recordingLink")) {
         subject = "Voicemail left by " + name + " - " + day;
         description = "<br><b>" + subject +
-                      "</b><br>Voicemail recording link: " + Text(in, "recordingLink") +
+                      "</b><br>Voicemail recording link: " + text(in, "recordingLink") +
                       " <br><br>--- Created via RingCentral App Connect";
       } else if (sdk::field(in, "faxDocLink")) {
         subject = "Fax document sent from " + name + " - " + day;
-        description = "<br><b>" + subject + "</b><br>Fax document link: " + Text(in, "faxDocLink") +
+        description = "<br><b>" + subject + "</b><br>Fax document link: " + text(in, "faxDocLink") +
                       " <br><br>--- Created via RingCentral App Connect";
       } else {
         subject = "SMS conversation with " + name + " - " + day;
@@ -373,12 +373,12 @@ class Redtail {
           for (auto& c : cs->get_array()) {
             const json::value* who =
                 c.is_array() && !c.get_array().empty() ? &c.get_array()[0] : &c;
-            const json::value* n = js::Get(who, "name");
-            others += "<li><b>" + (n ? js::ToString(*n) : std::string("Unknown")) + "</b></li>";
+            const json::value* n = js::get(who, "name");
+            others += "<li><b>" + (n ? js::to_string(*n) : std::string("Unknown")) + "</b></li>";
           }
         const std::string user_name = UserName(user);
         description = "<br><b>" + subject + "</b><br><b>Conversation summary</b><br>" +
-                      sdk::time::FormatMoment(when, offset, "dddd, MMMM DD, YYYY") +
+                      sdk::time::format_moment(when, offset, "dddd, MMMM DD, YYYY") +
                       "<br>Participants<br><ul><li><b>" + user_name + "</b><br></li><li><b>" +
                       name + "</b></li>" + others +
                       "</ul><br>Conversation(1 messages)<br>BEGIN<br>------------<br><ul>" +
@@ -398,40 +398,41 @@ class Redtail {
              {"contact_id", contact.contains("id") ? contact.at("id") : json::value()}}}}};
     const std::string auth = UserAuth(in);
     json::value created = api_.Send(call, "POST", "/activities", auth, body);
-    const json::value* id = js::Get(js::Get(&created, "activity"), "id");
-    if (!id) throw sdk::upstream_error(200, "Redtail did not return the new activity's id");
+    const json::value* id = js::get(js::get(&created, "activity"), "id");
+    if (!id) throw sdk::UpstreamError(200, "Redtail did not return the new activity's id");
     json::value log_id = *id;
     try {
-      json::value done = api_.Send(call, "PUT", "/activities/" + sdk::url_encode(js::ToString(*id)),
-                                   auth, json::object{{"completed", true}});
-      if (const json::value* done_id = js::Get(js::Get(&done, "activity"), "id")) log_id = *done_id;
-    } catch (const sdk::upstream_error& e) {
+      json::value done =
+          api_.Send(call, "PUT", "/activities/" + sdk::url_encode(js::to_string(*id)), auth,
+                    json::object{{"completed", true}});
+      if (const json::value* done_id = js::get(js::get(&done, "activity"), "id")) log_id = *done_id;
+    } catch (const sdk::UpstreamError& e) {
       call.warn("Redtail activity created, but completing it failed: " + std::string(e.what()));
     }
     return json::object{
         {"logId", log_id},
-        {"returnMessage", sdk::contract::ReturnMessage("Message logged", "success", 1000)}};
+        {"returnMessage", sdk::contract::return_message("Message logged", "success", 1000)}};
   }
 
   // Appends one message to the conversation's activity (or replaces a shared conversation's
   // whole body) and moves its end date.
   json::value updateMessageLog(sdk::Call& call, const json::object& in) {
-    const json::object& user = ObjectOf(in, "user");
-    const json::object& contact = ObjectOf(in, "contactInfo");
-    const json::object& message = ObjectOf(in, "message");
-    const json::object& shared = ObjectOf(in, "sharedSMSLogContent");
+    const json::object& user = object_of(in, "user");
+    const json::object& contact = object_of(in, "contactInfo");
+    const json::object& message = object_of(in, "message");
+    const json::object& shared = object_of(in, "sharedSMSLogContent");
     const std::string id =
-        sdk::url_encode(Text(ObjectOf(in, "existingMessageLog"), "thirdPartyLogId"));
+        sdk::url_encode(text(object_of(in, "existingMessageLog"), "thirdPartyLogId"));
     const std::string auth = UserAuth(in);
     std::string body;
     int64_t when = StartMs(call, sdk::field(message, "creationTime"));
     if (sdk::field(shared, "body")) {
-      body = Text(shared, "body");
+      body = text(shared, "body");
       when = StartMs(call, sdk::field(shared, "conversationCreatedDate"));
     } else {
       json::value current = api_.Get(call, "/activities/" + id, auth, true);
-      const json::value* desc = js::Get(js::Get(&current, "activity"), "description");
-      body = desc ? js::ToString(*desc) : "";
+      const json::value* desc = js::get(js::get(&current, "activity"), "description");
+      body = desc ? js::to_string(*desc) : "";
       const std::string marker = "</ul>------------<br>";
       if (auto at = body.find(marker); at != std::string::npos)
         body.insert(at, MessageLine(message, contact, UserName(user), 0));
@@ -476,32 +477,32 @@ class Redtail {
  private:
   // The Redtail username: the user id without its "-redtail" suffix.
   static std::string UserName(const json::object& user) {
-    const std::string id = Text(user, "id");
+    const std::string id = text(user, "id");
     return id.substr(0, id.find('-'));
   }
 
   static std::string MessageLine(const json::object& message, const json::object& contact,
                                  const std::string& user_name, int offset_minutes) {
-    const bool inbound = Text(message, "direction") == "Inbound";
+    const bool inbound = text(message, "direction") == "Inbound";
     const int64_t when =
-        sdk::time::ParseTimestamp(message.contains("creationTime") ? message.at("creationTime")
-                                                                   : json::value())
+        sdk::time::parse_timestamp(message.contains("creationTime") ? message.at("creationTime")
+                                                                    : json::value())
             .value_or(0);
     return "<li>" +
-           (inbound ? Text(contact, "name") + " (" + Text(contact, "phoneNumber") + ")"
+           (inbound ? text(contact, "name") + " (" + text(contact, "phoneNumber") + ")"
                     : user_name) +
-           " " + sdk::time::FormatMoment(when, offset_minutes, "hh:mm A") + "<br><b>" +
-           Text(message, "subject") + "</b></li>";
+           " " + sdk::time::format_moment(when, offset_minutes, "hh:mm A") + "<br><b>" +
+           text(message, "subject") + "</b></li>";
   }
 
   std::string UserAuth(const json::object& in) const {
-    return api_.UserHeader(sdk::string_field(ObjectOf(in, "user"), "accessToken"));
+    return api_.UserHeader(sdk::string_field(object_of(in, "user"), "accessToken"));
   }
 
   static const json::value& TimezoneSetting(const json::object& user) {
     static const json::value kNone;
     const json::value* v =
-        js::Get(js::Get(ObjectOf(user, "userSettings"), "redtailCustomTimezone"), "value");
+        js::get(js::get(object_of(user, "userSettings"), "redtailCustomTimezone"), "value");
     return v ? *v : kNone;
   }
 
@@ -509,15 +510,15 @@ class Redtail {
   // The activity subject of a call: the client's custom subject, else "<Direction> Call to/from
   // <contact>".
   static std::string CallSubject(const json::object& log, const json::object& contact) {
-    if (sdk::field(log, "customSubject")) return js::ToString(log.at("customSubject"));
-    const std::string direction = Text(log, "direction");
+    if (sdk::field(log, "customSubject")) return js::to_string(log.at("customSubject"));
+    const std::string direction = text(log, "direction");
     return direction + " Call " + (direction == "Outbound" ? "to" : "from") + " " +
-           Text(contact, "name");
+           text(contact, "name");
   }
 
   static int64_t StartMs(sdk::Call& call, const json::value* start) {
     if (start)
-      if (auto ms = sdk::time::ParseTimestamp(*start)) return *ms;
+      if (auto ms = sdk::time::parse_timestamp(*start)) return *ms;
     return call.now_ms();
   }
 
@@ -525,9 +526,9 @@ class Redtail {
   json::object CategorySetting(sdk::Call& call, const json::object& user,
                                const std::string& auth) const {
     json::array active = ActiveCategories(api_.Get(call, "/lists/categories", auth));
-    const json::value* current = js::Get(ObjectOf(user, "userSettings"), "defaultCategory");
-    const json::value* value = js::Get(current, "value");
-    const json::value* customizable = js::Get(current, "customizable");
+    const json::value* current = js::get(object_of(user, "userSettings"), "defaultCategory");
+    const json::value* value = js::get(current, "value");
+    const json::value* customizable = js::get(current, "customizable");
     json::array options;
     for (auto& c : active)
       options.push_back(json::object{{"id", c.at("id")}, {"name", c.at("name")}});

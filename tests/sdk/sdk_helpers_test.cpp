@@ -15,49 +15,49 @@ namespace t = crmhost::sdk::time;
 namespace phone = crmhost::sdk::phone;
 
 TEST_CASE("sdk js: String(), Number() and truthiness as JavaScript has them", "[sdk]") {
-  CHECK(js::ToString(json::value(301)) == "301");
-  CHECK(js::ToString(json::value(1.5)) == "1.5");
-  CHECK(js::ToString(json::value(2.0)) == "2");
-  CHECK(js::ToString(json::value(nullptr)) == "null");
-  CHECK(js::ToString(json::value(json::object{})) == "[object Object]");
-  CHECK(js::ToString(json::value(json::array{1, "a"})) == "1,a");
-  CHECK(js::ToNumber(json::value("  42 ")) == 42);
-  CHECK(std::isnan(js::ToNumber(json::value("4x"))));
-  CHECK(js::ToNumber(json::value("")) == 0);
-  CHECK_FALSE(js::Truthy(json::value("")));
-  CHECK_FALSE(js::Truthy(json::value(0)));
-  CHECK(js::Truthy(json::value("false")));
-  CHECK(js::Truthy(json::value(json::array{})));
+  CHECK(js::to_string(json::value(301)) == "301");
+  CHECK(js::to_string(json::value(1.5)) == "1.5");
+  CHECK(js::to_string(json::value(2.0)) == "2");
+  CHECK(js::to_string(json::value(nullptr)) == "null");
+  CHECK(js::to_string(json::value(json::object{})) == "[object Object]");
+  CHECK(js::to_string(json::value(json::array{1, "a"})) == "1,a");
+  CHECK(js::to_number(json::value("  42 ")) == 42);
+  CHECK(std::isnan(js::to_number(json::value("4x"))));
+  CHECK(js::to_number(json::value("")) == 0);
+  CHECK_FALSE(js::truthy(json::value("")));
+  CHECK_FALSE(js::truthy(json::value(0)));
+  CHECK(js::truthy(json::value("false")));
+  CHECK(js::truthy(json::value(json::array{})));
   json::object settings{{"on", json::object{{"value", true}}},
                         {"off", json::object{{"value", false}}},
                         {"nullish", json::object{{"value", nullptr}}}};
-  CHECK(js::SettingEnabled(settings, "on", false));
-  CHECK_FALSE(js::SettingEnabled(settings, "off", true));
-  CHECK(js::SettingEnabled(settings, "nullish", true));
-  CHECK(js::SettingEnabled(settings, "absent", true));
+  CHECK(js::setting_enabled(settings, "on", false));
+  CHECK_FALSE(js::setting_enabled(settings, "off", true));
+  CHECK(js::setting_enabled(settings, "nullish", true));
+  CHECK(js::setting_enabled(settings, "absent", true));
 }
 
 TEST_CASE("sdk time: ISO 8601 and epoch input, moment formats, offsets", "[sdk]") {
   const int64_t ms = 1767323045000;  // 2026-01-02T03:04:05Z, a Friday
-  CHECK(t::ParseIso8601("2026-01-02T03:04:05Z") == ms);
-  CHECK(t::ParseIso8601("2026-01-02T03:04:05.000Z") == ms);
-  CHECK(t::ParseIso8601("2026-01-02T04:04:05+01:00") == ms);
-  CHECK(t::ParseIso8601("2026-01-01T22:04:05-0500") == ms);
-  CHECK(t::ParseIso8601("2026-01-02 03:04:05") == ms);
-  CHECK(t::ParseIso8601("2026-01-02") == ms - (3 * 3600 + 4 * 60 + 5) * 1000);
-  CHECK_FALSE(t::ParseIso8601("yesterday"));
-  CHECK_FALSE(t::ParseIso8601("2026-13-02"));
-  CHECK(t::ParseTimestamp(json::value(ms)) == ms);
-  CHECK(t::FormatIso8601(ms) == "2026-01-02T03:04:05.000Z");
-  CHECK(t::FormatIso8601(-1) == "1969-12-31T23:59:59.999Z");
-  CHECK(t::FormatMoment(ms, 0, "YYYY-MM-DD hh:mm:ss A") == "2026-01-02 03:04:05 AM");
-  CHECK(t::FormatMoment(ms, 0, "dddd, MMMM DD, YYYY") == "Friday, January 02, 2026");
-  CHECK(t::FormatMoment(ms, 0, "YY/MM/DD") == "26/01/02");
-  CHECK(t::FormatMoment(ms, 570, "HH:mm Z [at] Do") == "12:34 +09:30 at 2nd");
-  CHECK(t::UtcOffsetMinutes(json::value("+05:30")) == 330);
-  CHECK(t::UtcOffsetMinutes(json::value(-5)) == -300);
-  CHECK(t::UtcOffsetMinutes(json::value("5.75")) == 345);
-  CHECK(t::UtcOffsetMinutes(json::value(120)) == 120);
+  CHECK(t::parse_iso8601("2026-01-02T03:04:05Z") == ms);
+  CHECK(t::parse_iso8601("2026-01-02T03:04:05.000Z") == ms);
+  CHECK(t::parse_iso8601("2026-01-02T04:04:05+01:00") == ms);
+  CHECK(t::parse_iso8601("2026-01-01T22:04:05-0500") == ms);
+  CHECK(t::parse_iso8601("2026-01-02 03:04:05") == ms);
+  CHECK(t::parse_iso8601("2026-01-02") == ms - (3 * 3600 + 4 * 60 + 5) * 1000);
+  CHECK_FALSE(t::parse_iso8601("yesterday"));
+  CHECK_FALSE(t::parse_iso8601("2026-13-02"));
+  CHECK(t::parse_timestamp(json::value(ms)) == ms);
+  CHECK(t::format_iso8601(ms) == "2026-01-02T03:04:05.000Z");
+  CHECK(t::format_iso8601(-1) == "1969-12-31T23:59:59.999Z");
+  CHECK(t::format_moment(ms, 0, "YYYY-MM-DD hh:mm:ss A") == "2026-01-02 03:04:05 AM");
+  CHECK(t::format_moment(ms, 0, "dddd, MMMM DD, YYYY") == "Friday, January 02, 2026");
+  CHECK(t::format_moment(ms, 0, "YY/MM/DD") == "26/01/02");
+  CHECK(t::format_moment(ms, 570, "HH:mm Z [at] Do") == "12:34 +09:30 at 2nd");
+  CHECK(t::utc_offset_minutes(json::value("+05:30")) == 330);
+  CHECK(t::utc_offset_minutes(json::value(-5)) == -300);
+  CHECK(t::utc_offset_minutes(json::value("5.75")) == 345);
+  CHECK(t::utc_offset_minutes(json::value(120)) == 120);
 }
 
 TEST_CASE("sdk: url and base64 encoding", "[sdk]") {
@@ -71,32 +71,32 @@ TEST_CASE("sdk: url and base64 encoding", "[sdk]") {
 
 TEST_CASE("sdk js: text of a possibly absent value", "[sdk]") {
   const json::value n = nullptr, num = 42, s = "x";
-  CHECK(js::TextOrEmpty(nullptr).empty());
-  CHECK(js::TextOrEmpty(&n).empty());
-  CHECK(js::TextOrEmpty(&num) == "42");
-  CHECK(js::TextOrEmpty(&s) == "x");
+  CHECK(js::text_or_empty(nullptr).empty());
+  CHECK(js::text_or_empty(&n).empty());
+  CHECK(js::text_or_empty(&num) == "42");
+  CHECK(js::text_or_empty(&s) == "x");
 }
 
 TEST_CASE("sdk phone: numbers from query strings and overriding formats", "[sdk]") {
-  CHECK(phone::FromQuery(" 14155550642") == "+14155550642");
-  CHECK(phone::FromQuery("+14155550642") == "+14155550642");
-  CHECK(phone::Formatted("4155550642", "") == std::vector<std::string>{"4155550642"});
-  CHECK(phone::Formatted("4155550642", "(***) ***-****, ###-###-####") ==
+  CHECK(phone::from_query(" 14155550642") == "+14155550642");
+  CHECK(phone::from_query("+14155550642") == "+14155550642");
+  CHECK(phone::formatted("4155550642", "") == std::vector<std::string>{"4155550642"});
+  CHECK(phone::formatted("4155550642", "(***) ***-****, ###-###-####") ==
         std::vector<std::string>{"(415) 555-0642", "415-555-0642"});
   // Placeholders beyond the digits stay; digits beyond the placeholders are dropped.
-  CHECK(phone::Formatted("41555", "***-****") == std::vector<std::string>{"415-55**"});
-  CHECK(phone::Formatted("4155550642", "***") == std::vector<std::string>{"415"});
+  CHECK(phone::formatted("41555", "***-****") == std::vector<std::string>{"415-55**"});
+  CHECK(phone::formatted("4155550642", "***") == std::vector<std::string>{"415"});
 }
 
 TEST_CASE("sdk contract: names, placeholders and settings", "[sdk]") {
   namespace c = crmhost::sdk::contract;
-  CHECK(c::SplitName("  Ada  King Lovelace ") ==
+  CHECK(c::split_name("  Ada  King Lovelace ") ==
         std::pair<std::string, std::string>{"Ada", "King Lovelace"});
-  CHECK(c::SplitName("Ada") == std::pair<std::string, std::string>{"Ada", ""});
-  CHECK(c::NewContactPlaceholder().at("isNewContact") == true);
+  CHECK(c::split_name("Ada") == std::pair<std::string, std::string>{"Ada", ""});
+  CHECK(c::new_contact_placeholder().at("isNewContact") == true);
   json::object user{{"userSettings", json::object{{"x", json::object{{"value", "on"}}}}}};
-  REQUIRE(c::UserSetting(user, "x"));
-  CHECK(*c::UserSetting(user, "x") == "on");
-  CHECK_FALSE(c::UserSetting(user, "y"));
-  CHECK(c::Text(user, "missing") == "undefined");
+  REQUIRE(c::user_setting(user, "x"));
+  CHECK(*c::user_setting(user, "x") == "on");
+  CHECK_FALSE(c::user_setting(user, "y"));
+  CHECK(c::text(user, "missing") == "undefined");
 }

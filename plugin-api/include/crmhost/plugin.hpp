@@ -21,8 +21,8 @@
 // Optional members: `void self_check(Call&)` (throw to refuse the version) and
 // `void shutdown(Call&)` (runs once before the instance is destroyed).
 //
-// Operations take and return Boost.JSON values. Throw sdk::upstream_error when the CRM
-// fails (its HTTP status decides the message App Connect shows), sdk::invalid_input for
+// Operations take and return Boost.JSON values. Throw sdk::UpstreamError when the CRM
+// fails (its HTTP status decides the message App Connect shows), sdk::InvalidInput for
 // unusable input; anything else becomes CRMH_E_INTERNAL. No exception ever leaves the plugin.
 // Build with crmhost_add_plugin() (CMake), which also compiles Boost.JSON's implementation
 // once into the plugin.
@@ -52,9 +52,9 @@ namespace json = boost::json;
 // ---- errors -------------------------------------------------------------------------------
 
 // The CRM answered with an error (status = its HTTP status) or did not answer (status = 0).
-class upstream_error : public std::runtime_error {
+class UpstreamError : public std::runtime_error {
  public:
-  upstream_error(int status, const std::string& message)
+  UpstreamError(int status, const std::string& message)
       : std::runtime_error(message), status_(status) {}
   int status() const noexcept { return status_; }
 
@@ -63,7 +63,7 @@ class upstream_error : public std::runtime_error {
 };
 
 // The operation's input is unusable (missing or mistyped field).
-class invalid_input : public std::runtime_error {
+class InvalidInput : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
@@ -160,7 +160,7 @@ struct HttpResponse {
   json::value json() const {
     boost::system::error_code ec;
     auto v = json::parse(body, ec);
-    if (ec) throw upstream_error(status, "CRM answered with invalid JSON");
+    if (ec) throw UpstreamError(status, "CRM answered with invalid JSON");
     return v;
   }
 };
@@ -171,7 +171,7 @@ class Call {
   Call(const crmh_host_api* host, crmh_call* call) : host_(host), call_(call) {}
 
   // One outbound request. Returns any HTTP answer (a redirect too: see http_headers' flags);
-  // throws upstream_error(0, reason) when none arrived (timeout, connection or TLS failure,
+  // throws UpstreamError(0, reason) when none arrived (timeout, connection or TLS failure,
   // refused by the host's outbound policy).
   HttpResponse http(std::string_view method, std::string_view url,
                     std::initializer_list<std::pair<std::string_view, std::string_view>> headers,
@@ -187,7 +187,7 @@ class Call {
     return http_vec(method, url, headers, body, timeout_ms, flags);
   }
 
-  // A JSON request that must succeed: throws upstream_error on a non-2xx status and returns
+  // A JSON request that must succeed: throws UpstreamError on a non-2xx status and returns
   // the parsed body (null for an empty body).
   json::value http_json(
       std::string_view method, std::string_view url,
@@ -199,7 +199,7 @@ class Call {
     if (body) hs.emplace_back("Content-Type", "application/json");
     auto resp = http_vec(method, url, hs, payload, 0, 0);
     if (!resp.ok())
-      throw upstream_error(resp.status, "CRM answered HTTP " + std::to_string(resp.status));
+      throw UpstreamError(resp.status, "CRM answered HTTP " + std::to_string(resp.status));
     if (resp.body.empty()) return nullptr;
     return resp.json();
   }
@@ -271,8 +271,8 @@ class Call {
     crmh_http_response resp{};
     resp.struct_size = sizeof(resp);
     if (host_->http(call_, &req, &resp) != CRMH_OK) {
-      throw upstream_error(0, resp.error.len ? std::string(to_sv(resp.error))
-                                             : std::string("outbound request failed"));
+      throw UpstreamError(0, resp.error.len ? std::string(to_sv(resp.error))
+                                            : std::string("outbound request failed"));
     }
     HttpResponse out;
     out.status = resp.status;
@@ -403,13 +403,13 @@ struct Glue {
       json::value result = (inst->plugin.*method)(c, in.get_object());
       write(host, output, json::serialize(result));
       return CRMH_OK;
-    } catch (const upstream_error& e) {
+    } catch (const UpstreamError& e) {
       json::object o;
       o["statusCode"] = e.status();
       o["message"] = e.what();
       write(host, output, json::serialize(o));
       return CRMH_E_UPSTREAM;
-    } catch (const invalid_input& e) {
+    } catch (const InvalidInput& e) {
       write_message(host, output, e.what());
       return CRMH_E_INVALID;
     } catch (const std::exception& e) {

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "mapping.h"
+#include "redtail/mapping.h"
 
 namespace json = boost::json;
 using namespace redtail;

@@ -375,7 +375,7 @@ class TestCrm {
     auto resp = call.http("POST", std::string(kApi) + "/api/session/renew",
                           {{"Content-Type", "application/json"}}, json::serialize(body));
     if (resp.status == 401) return nullptr;  // the session cannot be renewed: revoked
-    if (!resp.ok()) throw sdk::upstream_error(resp.status, "session renew failed");
+    if (!resp.ok()) throw sdk::UpstreamError(resp.status, "session renew failed");
     json::value r = resp.json();
     return json::object{{"userUpdate", json::object{{"accessToken", r.at("accessToken")},
                                                     {"refreshToken", r.at("refreshToken")}}}};

@@ -15,69 +15,69 @@ namespace crmhost::sdk::contract {
 namespace json = boost::json;
 
 // {message, messageType, ttl}: what the client shows (messageType success|warning|danger).
-inline json::object ReturnMessage(std::string_view message, std::string_view type, int ttl) {
+inline json::object return_message(std::string_view message, std::string_view type, int ttl) {
   return json::object{{"message", message}, {"messageType", type}, {"ttl", ttl}};
 }
 
 // in[key] when it is an object, else an empty object (inputs leave optional parts out).
-inline const json::object& ObjectOf(const json::object& in, std::string_view key) {
+inline const json::object& object_of(const json::object& in, std::string_view key) {
   static const json::object kEmpty;
   const json::value* v = in.if_contains(key);
   return v && v->is_object() ? v->get_object() : kEmpty;
 }
 
 // `${in[key]}` as a JavaScript template prints it: "undefined" when absent.
-inline std::string Text(const json::object& in, std::string_view key) {
+inline std::string text(const json::object& in, std::string_view key) {
   const json::value* v = in.if_contains(key);
-  return v ? js::ToString(*v) : "undefined";
+  return v ? js::to_string(*v) : "undefined";
 }
 
 // in[key] or null.
-inline json::value ValueOr(const json::object& in, std::string_view key,
-                           json::value fallback = {}) {
+inline json::value value_or(const json::object& in, std::string_view key,
+                            json::value fallback = {}) {
   const json::value* v = in.if_contains(key);
   return v ? *v : fallback;
 }
 
 // The value of one user setting (user.userSettings.<id>.value), or null.
-inline const json::value* UserSetting(const json::object& user, std::string_view id) {
-  return js::Get(js::Get(ObjectOf(user, "userSettings"), id), "value");
+inline const json::value* user_setting(const json::object& user, std::string_view id) {
+  return js::get(js::get(object_of(user, "userSettings"), id), "value");
 }
 
 // Server-side logging may log a call for another extension of the account
 // (additionalSubmission.isAssignedToUser, adminAssignedUserRcId): the CRM user that extension
 // maps to in the admin's user mappings (input adminConfig.userMappings), or null.
-inline const json::value* AssignedCrmUser(const json::object& in) {
-  const json::object& submission = ObjectOf(in, "additionalSubmission");
-  if (!js::Truthy(js::Get(submission, "isAssignedToUser"))) return nullptr;
-  const json::value* rc_id = js::Get(submission, "adminAssignedUserRcId");
-  const json::value* mappings = js::Get(ObjectOf(in, "adminConfig"), "userMappings");
+inline const json::value* assigned_crm_user(const json::object& in) {
+  const json::object& submission = object_of(in, "additionalSubmission");
+  if (!js::truthy(js::get(submission, "isAssignedToUser"))) return nullptr;
+  const json::value* rc_id = js::get(submission, "adminAssignedUserRcId");
+  const json::value* mappings = js::get(object_of(in, "adminConfig"), "userMappings");
   if (!rc_id || !mappings || !mappings->is_array()) return nullptr;
-  const std::string wanted = js::ToString(*rc_id);
+  const std::string wanted = js::to_string(*rc_id);
   for (auto& m : mappings->get_array()) {
-    const json::value* ext = js::Get(&m, "rcExtensionId");
+    const json::value* ext = js::get(&m, "rcExtensionId");
     bool hit = false;
     if (ext && ext->is_array()) {
       for (auto& e : ext->get_array())
-        hit = hit || js::ToString(e) == wanted;
+        hit = hit || js::to_string(e) == wanted;
     } else if (ext) {
-      hit = js::ToString(*ext) == wanted;
+      hit = js::to_string(*ext) == wanted;
     }
-    if (hit) return js::Get(&m, "crmUserId");
+    if (hit) return js::get(&m, "crmUserId");
   }
   return nullptr;
 }
 
 // Whether a plain-text log body has a note line at all ("- Note: " or "- Agent notes: "): the
 // reference's getCallLog leaves "note" out of its answer when it has none.
-inline bool HasPlainTextNote(const std::string& body) {
+inline bool has_plain_text_note(const std::string& body) {
   return body.find("- Note: ") != std::string::npos ||
          body.find("- Agent notes: ") != std::string::npos;
 }
 
 // The agent's note in a plain-text log body the host composed: the text after "- Note: " (or
 // "- Agent notes: ") up to the next "- Label:" line, trimmed; "" when there is none.
-inline std::string PlainTextNote(const std::string& body) {
+inline std::string plain_text_note(const std::string& body) {
   size_t at = std::string::npos, skip = 0;
   for (std::string_view label : {"- Note: ", "- Agent notes: "}) {
     const size_t p = body.find(label);
@@ -112,7 +112,7 @@ inline std::string PlainTextNote(const std::string& body) {
 
 // getUserInfo's answer when the CRM would not say who the user is: `message` with the
 // reference connectors' details text naming the CRM.
-inline json::object LoginFailed(std::string_view crm, std::string_view message) {
+inline json::object login_failed(std::string_view crm, std::string_view message) {
   const std::string name(crm);
   json::object item{{"id", "1"},
                     {"type", "text"},
@@ -135,7 +135,7 @@ inline json::object LoginFailed(std::string_view crm, std::string_view message) 
 // The last entry of a findContact answer: picking it opens the "create contact" form.
 // additionalInfo is null as the reference connectors send it (clients compare whole documents);
 // a plugin whose form needs options sets its own object.
-inline json::object NewContactPlaceholder() {
+inline json::object new_contact_placeholder() {
   return json::object{{"id", "createNewContact"},
                       {"name", "Create new contact..."},
                       {"additionalInfo", nullptr},
@@ -144,7 +144,7 @@ inline json::object NewContactPlaceholder() {
 
 // "First Middle Last" -> {"First", "Middle Last"} (split at the first run of whitespace,
 // trimmed); a single word is the first name.
-inline std::pair<std::string, std::string> SplitName(std::string_view name) {
+inline std::pair<std::string, std::string> split_name(std::string_view name) {
   auto trim = [](std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
       s.remove_prefix(1);

@@ -21,7 +21,7 @@ namespace json = boost::json;
 
 // JavaScript's Number -> String for finite values (integers without ".0"; otherwise the
 // shortest text that reads back the same double).
-inline std::string NumberToString(double d) {
+inline std::string number_to_string(double d) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
   if (d == 0) return "0";
@@ -37,7 +37,7 @@ inline std::string NumberToString(double d) {
 
 // `${v}` / String(v): strings as-is, null -> "null", objects -> "[object Object]", arrays
 // joined with ",".
-inline std::string ToString(const json::value& v) {
+inline std::string to_string(const json::value& v) {
   switch (v.kind()) {
     case json::kind::string:
       return std::string(v.get_string());
@@ -50,7 +50,7 @@ inline std::string ToString(const json::value& v) {
     case json::kind::uint64:
       return std::to_string(v.get_uint64());
     case json::kind::double_:
-      return NumberToString(v.get_double());
+      return number_to_string(v.get_double());
     case json::kind::object:
       return "[object Object]";
     case json::kind::array: {
@@ -59,7 +59,7 @@ inline std::string ToString(const json::value& v) {
       for (auto& e : v.get_array()) {
         if (!first) out += ',';
         first = false;
-        if (!e.is_null()) out += ToString(e);
+        if (!e.is_null()) out += to_string(e);
       }
       return out;
     }
@@ -68,7 +68,7 @@ inline std::string ToString(const json::value& v) {
 }
 
 // Number(v): "" and whitespace -> 0, "12" -> 12, "abc" -> NaN, null -> 0, objects -> NaN.
-inline double ToNumber(const json::value& v) {
+inline double to_number(const json::value& v) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   switch (v.kind()) {
     case json::kind::null:
@@ -98,7 +98,7 @@ inline double ToNumber(const json::value& v) {
     case json::kind::array: {
       auto& a = v.get_array();
       if (a.empty()) return 0;
-      if (a.size() == 1) return ToNumber(a[0]);
+      if (a.size() == 1) return to_number(a[0]);
       return nan;
     }
     case json::kind::object:
@@ -108,12 +108,12 @@ inline double ToNumber(const json::value& v) {
 }
 
 // `${v ?? ''}`: the text of a value, "" when it is absent or null.
-inline std::string TextOrEmpty(const json::value* v) {
-  return v && !v->is_null() ? ToString(*v) : std::string();
+inline std::string text_or_empty(const json::value* v) {
+  return v && !v->is_null() ? to_string(*v) : std::string();
 }
 
 // `if (v)`: false for null, false, 0, NaN and "".
-inline bool Truthy(const json::value* v) {
+inline bool truthy(const json::value* v) {
   if (!v) return false;
   switch (v->kind()) {
     case json::kind::null:
@@ -132,26 +132,58 @@ inline bool Truthy(const json::value* v) {
       return true;
   }
 }
-inline bool Truthy(const json::value& v) {
-  return Truthy(&v);
+inline bool truthy(const json::value& v) {
+  return truthy(&v);
 }
 
 // `obj?.a?.b` for objects; nullptr when any step is missing or not an object. A JSON null at
 // the end counts as missing, as `??` treats it.
-inline const json::value* Get(const json::value* v, std::string_view key) {
+inline const json::value* get(const json::value* v, std::string_view key) {
   if (!v || !v->is_object()) return nullptr;
   auto* r = v->get_object().if_contains(key);
   return (r && !r->is_null()) ? r : nullptr;
 }
-inline const json::value* Get(const json::object& o, std::string_view key) {
+inline const json::value* get(const json::object& o, std::string_view key) {
   auto* r = o.if_contains(key);
   return (r && !r->is_null()) ? r : nullptr;
 }
 
 // `settings?.[id]?.value ?? fallback`, then JavaScript truthiness.
+inline bool setting_enabled(const json::object& settings, std::string_view id, bool fallback) {
+  const json::value* value = get(get(settings, id), "value");
+  return value ? truthy(value) : fallback;
+}
+
+// ---- old spellings ----------------------------------------------------------------------------
+// host/ shares these headers and still calls them by their names before the SDK's naming rule
+// (docs/WRITING_PLUGINS.md, "Naming"). They forward to the functions above and go once host/
+// has moved; plugins must use the snake_case names.
+inline std::string NumberToString(double d) {
+  return number_to_string(d);
+}
+inline std::string ToString(const json::value& v) {
+  return to_string(v);
+}
+inline double ToNumber(const json::value& v) {
+  return to_number(v);
+}
+inline std::string TextOrEmpty(const json::value* v) {
+  return text_or_empty(v);
+}
+inline bool Truthy(const json::value* v) {
+  return truthy(v);
+}
+inline bool Truthy(const json::value& v) {
+  return truthy(v);
+}
+inline const json::value* Get(const json::value* v, std::string_view key) {
+  return get(v, key);
+}
+inline const json::value* Get(const json::object& o, std::string_view key) {
+  return get(o, key);
+}
 inline bool SettingEnabled(const json::object& settings, std::string_view id, bool fallback) {
-  const json::value* value = Get(Get(settings, id), "value");
-  return value ? Truthy(value) : fallback;
+  return setting_enabled(settings, id, fallback);
 }
 
 }  // namespace crmhost::sdk::js

@@ -34,7 +34,7 @@ struct Number {
 
 // A phone number from a query string: a "+" arrives decoded as a space, so the first space
 // becomes "+" again ("%2B1415..." and "+1415..." both reach the connector as "+1415...").
-inline std::string FromQuery(std::string text) {
+inline std::string from_query(std::string text) {
   if (auto sp = text.find(' '); sp != std::string::npos) text[sp] = '+';
   return text;
 }
@@ -43,7 +43,7 @@ inline std::string FromQuery(std::string text) {
 // itself when the format list is empty, else one string per comma-separated format with each
 // '*' or '#' replaced, left to right, by the next digit (one leading space of a format is
 // dropped; placeholders beyond the digits stay as they are).
-inline std::vector<std::string> Formatted(const std::string& significant,
+inline std::vector<std::string> formatted(const std::string& significant,
                                           std::string_view formats) {
   if (formats.empty()) return {significant};
   std::vector<std::string> out;

@@ -30,7 +30,7 @@ struct Civil {
 };
 
 // Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's algorithm).
-inline int64_t DaysFromCivil(int64_t y, int m, int d) {
+inline int64_t days_from_civil(int64_t y, int m, int d) {
   y -= m <= 2;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
   const int64_t yoe = y - era * 400;
@@ -39,7 +39,7 @@ inline int64_t DaysFromCivil(int64_t y, int m, int d) {
   return era * 146097 + doe - 719468;
 }
 
-inline Civil ToCivil(int64_t ms) {
+inline Civil to_civil(int64_t ms) {
   int64_t days = ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000;
   int64_t rem = ms - days * 86400000;
   Civil c{};
@@ -63,7 +63,7 @@ inline Civil ToCivil(int64_t ms) {
 // Parses ISO 8601 text: "2026-01-02", "2026-01-02T03:04:05", with optional ".sss" fraction
 // and "Z" / "+hh:mm" / "+hhmm" offset; a space may replace the "T". Text without an offset is
 // read as UTC. Returns epoch milliseconds.
-inline std::optional<int64_t> ParseIso8601(std::string_view s) {
+inline std::optional<int64_t> parse_iso8601(std::string_view s) {
   auto digits = [&](size_t pos, size_t n, int64_t& out) {
     if (pos + n > s.size()) return false;
     out = 0;
@@ -117,22 +117,22 @@ inline std::optional<int64_t> ParseIso8601(std::string_view s) {
   }
   if (p != s.size()) return std::nullopt;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60) return std::nullopt;
-  int64_t days = DaysFromCivil(y, int(mo), int(d));
+  int64_t days = days_from_civil(y, int(mo), int(d));
   return days * 86400000 + h * 3600000 + mi * 60000 + sec * 1000 + ms - offset_min * 60000;
 }
 
 // moment(v): epoch milliseconds for numbers, ISO 8601 for strings; nullopt otherwise.
-inline std::optional<int64_t> ParseTimestamp(const json::value& v) {
+inline std::optional<int64_t> parse_timestamp(const json::value& v) {
   if (v.is_int64()) return v.get_int64();
   if (v.is_uint64()) return int64_t(v.get_uint64());
   if (v.is_double() && std::isfinite(v.get_double())) return int64_t(v.get_double());
-  if (v.is_string()) return ParseIso8601(v.get_string());
+  if (v.is_string()) return parse_iso8601(v.get_string());
   return std::nullopt;
 }
 
 // "2026-01-02T03:04:05.000Z" (Date.prototype.toISOString).
-inline std::string FormatIso8601(int64_t ms) {
-  Civil c = ToCivil(ms);
+inline std::string format_iso8601(int64_t ms) {
+  Civil c = to_civil(ms);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", (long long)c.year,
                 c.month, c.day, c.hour, c.minute, c.second, c.millisecond);
@@ -141,7 +141,7 @@ inline std::string FormatIso8601(int64_t ms) {
 
 // moment's utcOffset(x) rule: "+05:30" text as hours:minutes; numbers (or numeric text)
 // between -16 and 16 are hours, anything larger is minutes. Unusable input is 0.
-inline int UtcOffsetMinutes(const json::value& v) {
+inline int utc_offset_minutes(const json::value& v) {
   if (v.is_string()) {
     std::string_view s = v.get_string();
     if (s.find(':') != std::string_view::npos) {
@@ -156,7 +156,7 @@ inline int UtcOffsetMinutes(const json::value& v) {
       return sign * (h * 60 + m);
     }
   }
-  double n = js::ToNumber(v);
+  double n = js::to_number(v);
   if (std::isnan(n)) return 0;
   if (std::fabs(n) < 16) n *= 60;
   return int(std::lround(n));
@@ -164,13 +164,13 @@ inline int UtcOffsetMinutes(const json::value& v) {
 
 // Formats like moment(ms).utcOffset(offset_minutes).format(pattern). Supported tokens:
 // YYYY YY MMMM MMM MM M Do DD D dddd ddd HH H hh h mm m ss s SSS A a ZZ Z; [text] is literal.
-inline std::string FormatMoment(int64_t ms, int offset_minutes, std::string_view pattern) {
+inline std::string format_moment(int64_t ms, int offset_minutes, std::string_view pattern) {
   static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
                                             "May",       "June",     "July",     "August",
                                             "September", "October",  "November", "December"};
   static constexpr const char* kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                           "Thursday", "Friday", "Saturday"};
-  Civil c = ToCivil(ms + int64_t(offset_minutes) * 60000);
+  Civil c = to_civil(ms + int64_t(offset_minutes) * 60000);
   auto two = [](int v) {
     char b[16];
     std::snprintf(b, sizeof b, "%02d", v);
@@ -263,6 +263,22 @@ inline std::string FormatMoment(int64_t ms, int offset_minutes, std::string_view
     }
   }
   return out;
+}
+
+// ---- old spellings ----------------------------------------------------------------------------
+// host/ still calls these by their names before the SDK's naming rule (docs/WRITING_PLUGINS.md,
+// "Naming"); they forward and go once host/ has moved. Plugins use the snake_case names.
+inline std::optional<int64_t> ParseTimestamp(const json::value& v) {
+  return parse_timestamp(v);
+}
+inline std::string FormatIso8601(int64_t ms) {
+  return format_iso8601(ms);
+}
+inline int UtcOffsetMinutes(const json::value& v) {
+  return utc_offset_minutes(v);
+}
+inline std::string FormatMoment(int64_t ms, int offset_minutes, std::string_view pattern) {
+  return format_moment(ms, offset_minutes, pattern);
 }
 
 }  // namespace crmhost::sdk::time

@@ -75,16 +75,16 @@ inline constexpr Zone kZones[] = {
 };
 
 // Midnight UTC (ms) of the n-th (1-based; 0 = last) `weekday` (0 = Sunday) of a month.
-inline int64_t NthWeekday(int64_t year, int month, int weekday, int n) {
+inline int64_t nth_weekday(int64_t year, int month, int weekday, int n) {
   if (n == 0) {
     const int64_t next =
-        month == 12 ? t::DaysFromCivil(year + 1, 1, 1) : t::DaysFromCivil(year, month + 1, 1);
+        month == 12 ? t::days_from_civil(year + 1, 1, 1) : t::days_from_civil(year, month + 1, 1);
     int64_t day = next - 1;
     while (((day % 7) + 11) % 7 != weekday)
       --day;
     return day * 86400000;
   }
-  int64_t day = t::DaysFromCivil(year, month, 1);
+  int64_t day = t::days_from_civil(year, month, 1);
   while (((day % 7) + 11) % 7 != weekday)
     ++day;
   return (day + 7 * (n - 1)) * 86400000;
@@ -93,29 +93,29 @@ inline int64_t NthWeekday(int64_t year, int month, int weekday, int n) {
 inline constexpr int64_t kHour = 3600000;
 
 // Whether daylight time is in force at `ms` for a zone `standard` minutes from UTC.
-inline bool InDaylightTime(Rule rule, int standard, int64_t ms) {
-  const int64_t year = t::ToCivil(ms + int64_t(standard) * 60000).year;
+inline bool in_daylight_time(Rule rule, int standard, int64_t ms) {
+  const int64_t year = t::to_civil(ms + int64_t(standard) * 60000).year;
   const int64_t std_ms = int64_t(standard) * 60000;  // local standard = UTC + std_ms
   switch (rule) {
     case Rule::kNone:
       return false;
     case Rule::kUs:  // 2nd Sunday of March 02:00 to 1st Sunday of November 02:00, local
-      return ms >= NthWeekday(year, 3, 0, 2) + 2 * kHour - std_ms &&
-             ms < NthWeekday(year, 11, 0, 1) + 1 * kHour - std_ms;
+      return ms >= nth_weekday(year, 3, 0, 2) + 2 * kHour - std_ms &&
+             ms < nth_weekday(year, 11, 0, 1) + 1 * kHour - std_ms;
     case Rule::kEu:  // last Sunday of March 01:00 UTC to last Sunday of October 01:00 UTC
-      return ms >= NthWeekday(year, 3, 0, 0) + kHour && ms < NthWeekday(year, 10, 0, 0) + kHour;
+      return ms >= nth_weekday(year, 3, 0, 0) + kHour && ms < nth_weekday(year, 10, 0, 0) + kHour;
     case Rule::kAu:  // 1st Sunday of October 02:00 to 1st Sunday of April 03:00 (daylight)
-      return ms < NthWeekday(year, 4, 0, 1) + 2 * kHour - std_ms ||
-             ms >= NthWeekday(year, 10, 0, 1) + 2 * kHour - std_ms;
+      return ms < nth_weekday(year, 4, 0, 1) + 2 * kHour - std_ms ||
+             ms >= nth_weekday(year, 10, 0, 1) + 2 * kHour - std_ms;
     case Rule::kNz:  // last Sunday of September 02:00 to 1st Sunday of April 03:00 (daylight)
-      return ms < NthWeekday(year, 4, 0, 1) + 2 * kHour - std_ms ||
-             ms >= NthWeekday(year, 9, 0, 0) + 2 * kHour - std_ms;
+      return ms < nth_weekday(year, 4, 0, 1) + 2 * kHour - std_ms ||
+             ms >= nth_weekday(year, 9, 0, 0) + 2 * kHour - std_ms;
     case Rule::kIsrael:  // Friday before the last Sunday of March 02:00 to last Sunday of October
-      return ms >= NthWeekday(year, 3, 0, 0) - 2 * 86400000 + 2 * kHour - std_ms &&
-             ms < NthWeekday(year, 10, 0, 0) + 1 * kHour - std_ms;
+      return ms >= nth_weekday(year, 3, 0, 0) - 2 * 86400000 + 2 * kHour - std_ms &&
+             ms < nth_weekday(year, 10, 0, 0) + 1 * kHour - std_ms;
     case Rule::kEgypt:  // last Friday of April 00:00 to last Thursday of October 24:00
-      return ms >= NthWeekday(year, 4, 5, 0) - std_ms &&
-             ms < NthWeekday(year, 10, 4, 0) + 23 * kHour - std_ms;
+      return ms >= nth_weekday(year, 4, 5, 0) - std_ms &&
+             ms < nth_weekday(year, 10, 4, 0) + 23 * kHour - std_ms;
   }
   return false;
 }
@@ -124,11 +124,11 @@ inline bool InDaylightTime(Rule rule, int standard, int64_t ms) {
 
 // The offset from UTC, in minutes, of the zone `name` (a Windows zone name, or an IANA name in
 // the table) at `at_ms`; nullopt for a zone the table does not have.
-inline std::optional<int> ZoneOffsetMinutes(std::string_view name, int64_t at_ms) {
+inline std::optional<int> zone_offset_minutes(std::string_view name, int64_t at_ms) {
   using namespace detail;
   for (const Zone& z : kZones)
     if (z.windows == name || z.iana == name)
-      return z.standard_minutes + (InDaylightTime(z.rule, z.standard_minutes, at_ms) ? 60 : 0);
+      return z.standard_minutes + (in_daylight_time(z.rule, z.standard_minutes, at_ms) ? 60 : 0);
   return std::nullopt;
 }
 
