@@ -84,7 +84,7 @@ http::HttpResponse AccountData(App& app, http::HttpRequest& req, const JwtState&
     if (account.empty())
       return http::HttpResponse::Error(
           400, "Cannot resolve account data '" + k + "': user has no rcAccountId");
-    const json::value* ttl_v = js::Get(&declared.at(k), "ttlMs");
+    const json::value* ttl_v = js::get(&declared.at(k), "ttlMs");
     const int64_t ttl = ttl_v && ttl_v->is_number() ? ttl_v->to_number<int64_t>() : kDefaultTtlMs;
     std::optional<json::value> cached;
     {

@@ -60,7 +60,7 @@ http::HttpResponse GetAdminSettings(App& app, http::HttpRequest& req, const JwtS
     if (!row.contains(column)) row[column] = nullptr;
   for (const char* stamp : {"createdAt", "updatedAt"})
     if (const json::value* v = row.if_contains(stamp); v && v->is_number())
-      row[stamp] = sdk::time::FormatIso8601(int64_t(js::ToNumber(*v)));
+      row[stamp] = sdk::time::format_iso8601(int64_t(js::to_number(*v)));
   return http::HttpResponse::Json(200, row);
 }
 
@@ -70,7 +70,7 @@ http::HttpResponse PostAdminSettings(App& app, http::HttpRequest& req) {
   const json::object& body = std::get<json::object>(parsed);
   auto admin = RequireAdmin(app, req, &body);
   if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
-  const json::value* settings = js::Get(body, "adminSettings");
+  const json::value* settings = js::get(body, "adminSettings");
   if (settings && !settings->is_object())
     return http::HttpResponse::Error(400, "adminSettings must be an object");
   const std::string key = AdminConfigKey(app, std::get<identity::RcIdentity>(admin).account_id);
@@ -87,9 +87,9 @@ http::HttpResponse PostAdminSettings(App& app, http::HttpRequest& req) {
 // ---------------------------------------------------------------------------
 
 std::string RcName(const json::object& ext) {
-  if (auto* n = js::Get(ext, "name"); js::Truthy(n)) return js::ToString(*n);
-  return js::TextOrEmpty(js::Get(ext, "firstName")) + " " +
-         js::TextOrEmpty(js::Get(ext, "lastName"));
+  if (auto* n = js::get(ext, "name"); js::truthy(n)) return js::to_string(*n);
+  return js::text_or_empty(js::get(ext, "firstName")) + " " +
+         js::text_or_empty(js::get(ext, "lastName"));
 }
 
 // What the client shows for a mapped extension: a missing number or email is "".
@@ -106,12 +106,12 @@ json::object RcUser(const json::object& ext) {
 // The mapped extension ids of a stored mapping (legacy rows hold one id as a string).
 std::vector<std::string> MappedIds(const json::object& mapping) {
   std::vector<std::string> ids;
-  const json::value* v = js::Get(mapping, "rcExtensionId");
+  const json::value* v = js::get(mapping, "rcExtensionId");
   if (v && v->is_array()) {
     for (auto& id : v->get_array())
-      ids.push_back(js::ToString(id));
+      ids.push_back(js::to_string(id));
   } else if (v && !v->is_null()) {
-    ids.push_back(js::ToString(*v));
+    ids.push_back(js::to_string(*v));
   }
   return ids;
 }
@@ -153,7 +153,7 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
   if (!out.value.is_array()) return http::HttpResponse::Error(400, "getUserList returned no list");
 
   json::array extensions;
-  if (auto* l = js::Get(body, "rcExtensionList"); l && l->is_array()) extensions = l->get_array();
+  if (auto* l = js::get(body, "rcExtensionList"); l && l->is_array()) extensions = l->get_array();
 
   const std::string key = AdminConfigKey(app, std::get<identity::RcIdentity>(admin).account_id);
   json::object row = LoadAdminConfig(app, key);
@@ -165,7 +165,7 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
   for (auto& crm_v : out.value.get_array()) {
     if (!crm_v.is_object()) continue;
     const json::object& crm = crm_v.get_object();
-    const std::string crm_id = js::TextOrEmpty(js::Get(crm, "id"));
+    const std::string crm_id = js::text_or_empty(js::get(crm, "id"));
     auto or_empty = [&crm](const char* k) {
       const json::value* v = crm.if_contains(k);
       return v && !v->is_null() ? *v : json::value("");
@@ -176,40 +176,41 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
     json::array rc_users;
     const json::object* existing = nullptr;
     for (auto& m : mappings)
-      if (m.is_object() && js::TextOrEmpty(js::Get(m.get_object(), "crmUserId")) == crm_id)
+      if (m.is_object() && js::text_or_empty(js::get(m.get_object(), "crmUserId")) == crm_id)
         existing = &m.get_object();
     if (existing) {
       // The mapped extensions the client listed, in its list's order; ids it did not list are
       // left out (the reference filters the list by the mapping).
       const std::vector<std::string> ids = MappedIds(*existing);
       for (auto& e : extensions)
-        if (e.is_object() && std::find(ids.begin(), ids.end(),
-                                       js::TextOrEmpty(js::Get(e.get_object(), "id"))) != ids.end())
+        if (e.is_object() &&
+            std::find(ids.begin(), ids.end(), js::text_or_empty(js::get(e.get_object(), "id"))) !=
+                ids.end())
           rc_users.push_back(RcUser(e.get_object()));
     } else {
       // Auto-match: the same email, else the same name, else "first last" equal to the name.
-      const std::string email = js::TextOrEmpty(js::Get(crm, "email"));
-      const std::string name = js::TextOrEmpty(js::Get(crm, "name"));
+      const std::string email = js::text_or_empty(js::get(crm, "email"));
+      const std::string name = js::text_or_empty(js::get(crm, "name"));
       const json::object* match = nullptr;
       for (auto& e : extensions)
         if (!match && e.is_object() && !email.empty() &&
-            js::TextOrEmpty(js::Get(e.get_object(), "email")) == email)
+            js::text_or_empty(js::get(e.get_object(), "email")) == email)
           match = &e.get_object();
       for (auto& e : extensions)
         if (!match && e.is_object() && !name.empty() &&
-            js::TextOrEmpty(js::Get(e.get_object(), "name")) == name)
+            js::text_or_empty(js::get(e.get_object(), "name")) == name)
           match = &e.get_object();
       for (auto& e : extensions)
         if (!match && e.is_object() && !name.empty() &&
-            js::TextOrEmpty(js::Get(e.get_object(), "firstName")) + " " +
-                    js::TextOrEmpty(js::Get(e.get_object(), "lastName")) ==
+            js::text_or_empty(js::get(e.get_object(), "firstName")) + " " +
+                    js::text_or_empty(js::get(e.get_object(), "lastName")) ==
                 name)
           match = &e.get_object();
       if (match) {
         rc_users.push_back(RcUser(*match));
         mappings.push_back(json::object{
             {"crmUserId", crm_id},
-            {"rcExtensionId", json::array{json::value(js::TextOrEmpty(js::Get(*match, "id")))}}});
+            {"rcExtensionId", json::array{json::value(js::text_or_empty(js::get(*match, "id")))}}});
       }
     }
     result.push_back(
@@ -245,7 +246,7 @@ http::HttpResponse PostServerLogging(App& app, http::HttpRequest& req, const Jwt
   auto request = RequireCallerAndBody(jwt, req);
   if (auto* resp = std::get_if<http::HttpResponse>(&request)) return std::move(*resp);
   const auto& [caller, body] = std::get<CallerAndBody>(request);
-  const json::value* values = js::Get(body, "additionalFieldValues");
+  const json::value* values = js::get(body, "additionalFieldValues");
   if (!values) return http::HttpResponse::Text(400, "Missing additionalFieldValues");
   const json::object failed{
       {"successful", false},
@@ -272,8 +273,8 @@ http::HttpResponse PostServerLogging(App& app, http::HttpRequest& req, const Jwt
                                                                {"additionalFieldValues", *values},
                                                                {"oauthApp", oauth_app}});
   if (!out.ok() || out.user_update_failed) return http::HttpResponse::Json(400, failed);
-  json::object resp{{"successful", js::Truthy(js::Get(&out.value, "successful"))}};
-  if (auto* m = js::Get(&out.value, "returnMessage")) resp["returnMessage"] = *m;
+  json::object resp{{"successful", js::truthy(js::get(&out.value, "successful"))}};
+  if (auto* m = js::get(&out.value, "returnMessage")) resp["returnMessage"] = *m;
   return call->Served(http::HttpResponse::Json(200, resp));
 }
 
@@ -286,7 +287,7 @@ http::HttpResponse CacheManagedOAuth(App& app, http::HttpRequest& req) {
   const json::object& body = std::get<json::object>(parsed);
   auto admin = RequireAdmin(app, req, &body);
   if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
-  const json::value* values = js::Get(body, "values");
+  const json::value* values = js::get(body, "values");
   if (!values || !values->is_object()) return http::HttpResponse::Error(400, "Missing values");
   json::object fields;
   for (const char* k : {"clientId", "clientSecret", "accessTokenUri", "authorizationUri",

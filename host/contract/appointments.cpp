@@ -132,8 +132,8 @@ http::HttpResponse Run(App& app, http::HttpRequest& req, const Caller& caller,
   result["successful"] = true;
   if (op == "listAppointments") {
     if (!result.contains("appointments")) result["appointments"] = json::array();
-  } else if (!js::Truthy(js::Get(result, "appointmentId"))) {
-    const json::value* id = js::Get(js::Get(result, "appointment"), "id");
+  } else if (!js::truthy(js::get(result, "appointmentId"))) {
+    const json::value* id = js::get(js::get(result, "appointment"), "id");
     result["appointmentId"] = id ? *id : json::value(appointment_id);
   }
   return call.Served(http::HttpResponse::Json(200, result));

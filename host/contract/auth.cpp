@@ -21,8 +21,8 @@ namespace js = crmhost::sdk::js;
 namespace {
 
 std::string OptString(const json::object& o, std::string_view key) {
-  auto* v = js::Get(o, key);
-  return v ? js::ToString(*v) : std::string();
+  auto* v = js::get(o, key);
+  return v ? js::to_string(*v) : std::string();
 }
 
 // Every string a login form carries may be a credential: mask them all in plugin logs.
@@ -43,9 +43,9 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
   json::object body = std::move(std::get<json::object>(parsed));
 
-  auto* platform_v = js::Get(body, "platform");
-  if (!js::Truthy(platform_v)) return http::HttpResponse::Text(400, "Missing platform name");
-  const std::string platform = js::ToString(*platform_v);
+  auto* platform_v = js::get(body, "platform");
+  if (!js::truthy(platform_v)) return http::HttpResponse::Text(400, "Missing platform name");
+  const std::string platform = js::to_string(*platform_v);
   auto opened = PluginCall::Open(app, req, platform);
   if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
     return std::move(refused->response);
@@ -53,7 +53,7 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   const auto& plugin = call.plugin();
 
   json::object additional;
-  if (auto* a = js::Get(body, "additionalInfo"); a && a->is_object()) additional = a->get_object();
+  if (auto* a = js::get(body, "additionalInfo"); a && a->is_object()) additional = a->get_object();
   if (!additional.contains("apiKey") && body.contains("apiKey"))
     additional["apiKey"] = body.at("apiKey");
   const json::object submitted = additional;
@@ -120,21 +120,21 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
 
   json::object out;
   if (auto* rm = result->if_contains("returnMessage")) out["returnMessage"] = *rm;
-  auto* user_info = js::Get(*result, "platformUserInfo");
-  if (!js::Truthy(js::Get(*result, "successful")) || !user_info || !user_info->is_object() ||
-      !js::Get(user_info->get_object(), "id")) {
+  auto* user_info = js::get(*result, "platformUserInfo");
+  if (!js::truthy(js::get(*result, "successful")) || !user_info || !user_info->is_object() ||
+      !js::get(user_info->get_object(), "id")) {
     RecordManagedLogin(app, fields, platform, rc, submitted, false, rc.admin);
     return http::HttpResponse::Json(400, out);
   }
   const auto& pui = user_info->get_object();
-  auto* overriding = js::Get(pui, "overridingApiKey");
-  const std::string access_token = overriding          ? js::ToString(*overriding)
+  auto* overriding = js::get(pui, "overridingApiKey");
+  const std::string access_token = overriding          ? js::to_string(*overriding)
                                    : api_key.is_null() ? std::string()
-                                                       : js::ToString(api_key);
+                                                       : js::to_string(api_key);
   LoginSave save;
   save.platform = platform;
   if (body.contains("hostname")) save.hostname = OptString(body, "hostname");
-  if (auto* proxy = js::Get(body, "proxyId")) save.proxy_id = *proxy;
+  if (auto* proxy = js::get(body, "proxyId")) save.proxy_id = *proxy;
   save.access_token = access_token;
   save.rc_account_id = rc.account_id;
   if (auto h = req.Header("rc-extension-id")) save.hashed_rc_extension_id = std::string(*h);
@@ -146,7 +146,7 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
     fail["returnMessage"] = DatabaseErrorMessage();
     return http::HttpResponse::Json(400, fail);
   }
-  return CompleteLogin(app, plugin, saved.value(), pui, platform, js::Get(*result, "returnMessage"),
+  return CompleteLogin(app, plugin, saved.value(), pui, platform, js::get(*result, "returnMessage"),
                        {}, req.request_id);
 }
 
@@ -212,8 +212,8 @@ http::HttpResponse AuthValidation(App& app, http::HttpRequest& req, const JwtSta
   auto out = call.Invoke("authValidation",
                          json::object{{"user", c.user_json}, {"authHeader", c.auth_header}});
   if (!out.ok()) return Failure(ApiErrorMessage("authValidation", caller.platform, out));
-  json::object resp{{"successful", js::Truthy(js::Get(&out.value, "successful"))}};
-  if (auto* rm = js::Get(&out.value, "returnMessage")) resp["returnMessage"] = *rm;
+  json::object resp{{"successful", js::truthy(js::get(&out.value, "successful"))}};
+  if (auto* rm = js::get(&out.value, "returnMessage")) resp["returnMessage"] = *rm;
   return call.Served(http::HttpResponse::Json(200, resp));
 }
 

@@ -12,18 +12,18 @@ std::string NoteCacheKey(std::string_view session_id) {
 
 store::CallLogIdentity IdentityOf(const App& app, const json::object& body,
                                   const json::value& session_id) {
-  const json::value* log_info = js::Get(body, "logInfo");
+  const json::value* log_info = js::get(body, "logInfo");
   auto pick = [&](std::string_view k) -> const json::value* {
-    if (auto* v = js::Get(body, k)) return v;
-    return js::Get(log_info, k);
+    if (auto* v = js::get(body, k)) return v;
+    return js::get(log_info, k);
   };
   store::CallLogIdentity id;
-  id.session_id = js::ToString(session_id);
-  id.extension_number = js::TextOrEmpty(pick("extensionNumber"));
-  if (auto* h = pick("hashedExtensionId"); js::Truthy(h)) {
-    id.hashed_extension_id = js::ToString(*h);
-  } else if (auto* rc = pick("rcExtensionId"); js::Truthy(rc) && !app.hash_key.empty()) {
-    id.hashed_extension_id = HashValue(js::ToString(*rc), app.hash_key);
+  id.session_id = js::to_string(session_id);
+  id.extension_number = js::text_or_empty(pick("extensionNumber"));
+  if (auto* h = pick("hashedExtensionId"); js::truthy(h)) {
+    id.hashed_extension_id = js::to_string(*h);
+  } else if (auto* rc = pick("rcExtensionId"); js::truthy(rc) && !app.hash_key.empty()) {
+    id.hashed_extension_id = HashValue(js::to_string(*rc), app.hash_key);
   }
   return id;
 }
@@ -31,7 +31,7 @@ store::CallLogIdentity IdentityOf(const App& app, const json::object& body,
 std::string HashedAccountId(const App& app, const http::HttpRequest& req,
                             const json::value* account_id) {
   if (auto h = req.Header("rc-account-id")) return std::string(*h);
-  return HashValue(account_id ? js::ToString(*account_id) : "undefined", app.hash_key);
+  return HashValue(account_id ? js::to_string(*account_id) : "undefined", app.hash_key);
 }
 
 Result<std::optional<store::CallLogRow>> FindLink(App& app, const store::CallLogIdentity& who) {

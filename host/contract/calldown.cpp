@@ -45,14 +45,14 @@ std::string IsoNow(int64_t ms) {
 // String fields are kept as strings (ids may arrive as numbers).
 json::value AsString(const json::value& v) {
   if (v.is_null()) return nullptr;
-  return json::value(js::ToString(v));
+  return json::value(js::to_string(v));
 }
 
 http::HttpResponse Create(App& app, http::HttpRequest& req, const Caller& caller) {
   auto parsed = ParseJsonBody(req);
   if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
   const json::object& body = std::get<json::object>(parsed);
-  const json::value* contact = js::Get(body, "contactId");
+  const json::value* contact = js::get(body, "contactId");
   if (!contact) return http::HttpResponse::Error(400, "contactId is required");
   // The reference's schedule looks the user up first.
   auto user = app.store.GetUser(caller.user_id);
@@ -61,16 +61,16 @@ http::HttpResponse Create(App& app, http::HttpRequest& req, const Caller& caller
   // scheduledAt is kept as a date (the reference's `new Date(...)`): ISO 8601 with milliseconds
   // whatever form it came in; what is no date stays as sent.
   json::value scheduled;
-  if (const json::value* at = js::Get(body, "scheduledAt"); js::Truthy(at)) {
-    auto ms = sdk::time::ParseTimestamp(*at);
-    scheduled = ms ? json::value(sdk::time::FormatIso8601(*ms)) : AsString(*at);
+  if (const json::value* at = js::get(body, "scheduledAt"); js::truthy(at)) {
+    auto ms = sdk::time::parse_timestamp(*at);
+    scheduled = ms ? json::value(sdk::time::format_iso8601(*ms)) : AsString(*at);
   }
   const std::string id = NewId();
   const std::string now = IsoNow(app.now_ms());
   json::object row{{"id", id},
                    {"userId", caller.user_id},
                    {"contactId", AsString(*contact)},
-                   {"contactType", js::Get(body, "contactType") ? AsString(body.at("contactType"))
+                   {"contactType", js::get(body, "contactType") ? AsString(body.at("contactType"))
                                                                 : json::value("contact")},
                    {"status", "scheduled"},
                    {"scheduledAt", scheduled},
@@ -78,7 +78,7 @@ http::HttpResponse Create(App& app, http::HttpRequest& req, const Caller& caller
                    {"createdAt", now},
                    {"updatedAt", now}};
   for (const char* k : {"contactName", "phoneNumber", "note"})
-    if (auto* v = js::Get(body, k)) row[k] = AsString(*v);
+    if (auto* v = js::get(body, k)) row[k] = AsString(*v);
   if (!app.store.Put(store::Table::kCallDown, store::KeyOf({caller.user_id, id}), row).ok())
     return Failure(DatabaseErrorMessage());
   return http::HttpResponse::Json(200, json::object{{"successful", true}, {"id", id}});
@@ -96,7 +96,7 @@ http::HttpResponse List(App& app, http::HttpRequest& req, const Caller& caller) 
   std::vector<json::object> items;
   for (auto& [key, v] : rows.value()) {
     if (!v.is_object()) continue;
-    const bool called = js::Get(&v, "status") && js::ToString(*js::Get(&v, "status")) == "called";
+    const bool called = js::get(&v, "status") && js::to_string(*js::get(&v, "status")) == "called";
     if ((only_called && !called) || (only_not_called && called)) continue;
     items.push_back(v.get_object());
   }

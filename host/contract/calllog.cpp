@@ -78,7 +78,7 @@ http::HttpResponse GetCallLogWith(App& app, http::HttpRequest& req, const Caller
   // none (as the reference: it starts from null and takes each connector answer's value).
   std::optional<json::value> return_message = json::value(nullptr);
   for (const auto& sid : ids) {
-    if (details && js::ToNumber(json::value(sid)) == 0) {  // the reference's `sId == 0`
+    if (details && js::to_number(json::value(sid)) == 0) {  // the reference's `sId == 0`
       logs.push_back(json::object{{"sessionId", sid}, {"matched", false}});
       continue;
     }
@@ -123,7 +123,7 @@ http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtStat
   auto parsed = ParseJsonBody(req);
   if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
   json::object body = std::move(std::get<json::object>(parsed));
-  const json::value* session_id = js::Get(body, "sessionId");
+  const json::value* session_id = js::get(body, "sessionId");
   if (!session_id || !(session_id->is_string() || session_id->is_number()))
     return http::HttpResponse::Error(400, "sessionId is required");
   auto opened = PluginCall::Open(app, req, caller.platform);
@@ -135,7 +135,7 @@ http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtStat
 
 http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
                                      PluginCall& call, const json::object& body) {
-  const json::value* session_id = js::Get(body, "sessionId");
+  const json::value* session_id = js::get(body, "sessionId");
   auto found = FindLink(app, IdentityOf(app, body, *session_id));
   if (!found.ok()) return Failure(DatabaseErrorMessage());
   if (!found.value()) return http::HttpResponse::Json(200, json::object{{"successful", false}});
@@ -147,7 +147,7 @@ http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Cal
   Connected& c = *std::get<Connected*>(connected);
 
   const json::value legs =
-      body.contains("legs") && js::Truthy(body.at("legs")) ? body.at("legs") : json::array();
+      body.contains("legs") && js::truthy(body.at("legs")) ? body.at("legs") : json::array();
   json::value existing_details;
   std::string composed;
   if (auto format = call.Format()) {
@@ -161,12 +161,12 @@ http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Cal
                         {"proxyConfig", nullptr}};
     auto current = call.Invoke("getCallLog", get_in);
     if (current.ok()) {
-      const json::value* info = js::Get(&current.value, "callLogInfo");
-      if (auto* full = js::Get(info, "fullLogResponse")) existing_details = *full;
-      if (auto* fb = js::Get(info, "fullBody"); js::Truthy(fb)) {
-        existing_body = js::ToString(*fb);
-      } else if (auto* note = js::Get(info, "note"); js::Truthy(note)) {
-        existing_body = js::ToString(*note);
+      const json::value* info = js::get(&current.value, "callLogInfo");
+      if (auto* full = js::get(info, "fullLogResponse")) existing_details = *full;
+      if (auto* fb = js::get(info, "fullBody"); js::truthy(fb)) {
+        existing_body = js::to_string(*fb);
+      } else if (auto* note = js::get(info, "note"); js::truthy(note)) {
+        existing_body = js::to_string(*note);
       }
     } else {
       spdlog::warn("reading the current activity failed; composing from an empty body");
@@ -211,13 +211,14 @@ http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Cal
   input["legs"] = legs;
   input["composedLogDetails"] = composed;
   input["existingCallLogDetails"] = existing_details;
-  input["hashedAccountId"] = HashedAccountId(app, req, js::Get(body, "accountId"));
-  input["adminConfig"] = AdminConfigInput(app, c.user, js::ToString(input["hashedAccountId"]));
+  input["hashedAccountId"] = HashedAccountId(app, req, js::get(body, "accountId"));
+  input["adminConfig"] = AdminConfigInput(app, c.user, js::to_string(input["hashedAccountId"]));
   input["isFromSSCL"] = req.Header("user-agent") == std::optional<std::string_view>("SSCL");
   input["proxyConfig"] = nullptr;
   // recordingDownloadLink may embed a RingCentral token: never let the plugin log it.
   std::vector<std::string> extra_secrets;
-  if (auto* dl = js::Get(body, "recordingDownloadLink")) extra_secrets.push_back(js::ToString(*dl));
+  if (auto* dl = js::get(body, "recordingDownloadLink"))
+    extra_secrets.push_back(js::to_string(*dl));
 
   auto out = call.Invoke("updateCallLog", input, extra_secrets);
   if (!out.ok()) return Failure(ApiErrorMessage("updateCallLog", caller.platform, out));
@@ -234,7 +235,7 @@ http::HttpResponse UpsertDisposition(App& app, http::HttpRequest& req, const Jwt
   auto request = RequireCallerAndBody(jwt, req, "Invalid JWT token");
   if (auto* resp = std::get_if<http::HttpResponse>(&request)) return std::move(*resp);
   const auto& [caller, body] = std::get<CallerAndBody>(request);
-  const json::value* session_id = js::Get(body, "sessionId");
+  const json::value* session_id = js::get(body, "sessionId");
   if (!session_id || !(session_id->is_string() || session_id->is_number()))
     return http::HttpResponse::Error(400, "sessionId is required");
   auto opened = PluginCall::Open(app, req, caller.platform);
@@ -267,8 +268,8 @@ http::HttpResponse UpsertDisposition(App& app, http::HttpRequest& req, const Jwt
           {"dispositions", body.contains("dispositions") ? body.at("dispositions") : json::value()},
           {"proxyConfig", nullptr}});
   if (!out.ok()) return call.Failed("upsertCallDisposition", out);
-  json::object resp{{"successful", js::Truthy(js::Get(&out.value, "logId"))}};
-  if (auto* m = js::Get(&out.value, "returnMessage")) resp["returnMessage"] = *m;
+  json::object resp{{"successful", js::truthy(js::get(&out.value, "logId"))}};
+  if (auto* m = js::get(&out.value, "returnMessage")) resp["returnMessage"] = *m;
   return call.Served(http::HttpResponse::Json(200, resp));
 }
 
@@ -282,12 +283,12 @@ http::HttpResponse CacheNote(App& app, http::HttpRequest& req, const JwtState& j
   auto parsed = ParseJsonBody(req);
   if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
   const json::object& body = std::get<json::object>(parsed);
-  const json::value* session_id = js::Get(body, "sessionId");
+  const json::value* session_id = js::get(body, "sessionId");
   if (!session_id || !(session_id->is_string() || session_id->is_number()))
     return http::HttpResponse::Error(400, "sessionId is required");
   json::object record{{"note", body.contains("note") ? body.at("note") : json::value()},
                       {"expiry", app.now_ms() + kNoteCacheMs}};
-  if (!app.store.Put(store::Table::kCache, NoteCacheKey(js::ToString(*session_id)), record).ok())
+  if (!app.store.Put(store::Table::kCache, NoteCacheKey(js::to_string(*session_id)), record).ok())
     return Failure(DatabaseErrorMessage());
   return http::HttpResponse::Json(
       200, json::object{{"successful", true}, {"returnMessage", "Note cache saved"}});

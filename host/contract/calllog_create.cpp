@@ -37,7 +37,7 @@ class CallLogCreation {
         caller_(caller),
         call_(call),
         body_(body),
-        log_info_v_(js::Get(body, "logInfo")),
+        log_info_v_(js::get(body, "logInfo")),
         log_info_(log_info_v_->get_object()) {}
 
   http::HttpResponse Run();
@@ -75,11 +75,11 @@ http::HttpResponse CallLogCreation::Run() {
                                           ReturnMessage("User not found", "warning", 5000)));
   Connected& c = *std::get<Connected*>(connected);
 
-  const bool inbound = js::TextOrEmpty(js::Get(log_info_, "direction")) == "Inbound";
+  const bool inbound = js::text_or_empty(js::get(log_info_, "direction")) == "Inbound";
   const json::value* contact_number =
-      js::Get(js::Get(log_info_v_, inbound ? "from" : "to"), "phoneNumber");
-  if (!js::Truthy(js::Get(body_, "contactId"))) {
-    const std::string number_text = contact_number ? js::ToString(*contact_number) : "undefined";
+      js::get(js::get(log_info_v_, inbound ? "from" : "to"), "phoneNumber");
+  if (!js::truthy(js::get(body_, "contactId"))) {
+    const std::string number_text = contact_number ? js::to_string(*contact_number) : "undefined";
     return Release(
         Failure(ReturnMessage("Contact not found for number " + number_text, "warning", 5000)));
   }
@@ -93,7 +93,7 @@ http::HttpResponse CallLogCreation::Run() {
     if (!out.ok()) return Release(Failure(ApiErrorMessage("createCallLog", caller_.platform, out)));
   }
   const json::object result = out.value.is_object() ? out.value.get_object() : json::object();
-  if (!js::Truthy(js::Get(result, "logId"))) {
+  if (!js::truthy(js::get(result, "logId"))) {
     json::object resp{{"successful", false}};
     if (auto* m = result.if_contains("returnMessage")) resp["returnMessage"] = *m;
     return Release(http::HttpResponse::Json(200, resp));
@@ -103,13 +103,13 @@ http::HttpResponse CallLogCreation::Run() {
 
 // Before anything reaches the CRM. An answer here means the call is not ours to log.
 std::optional<http::HttpResponse> CallLogCreation::Reserve() {
-  const json::value* session_id = js::Get(log_info_, "sessionId");
+  const json::value* session_id = js::get(log_info_, "sessionId");
   row_.identity = IdentityOf(app_, body_, *session_id);
-  const json::value* tel = js::Get(log_info_, "telephonySessionId");
-  row_.id = js::Truthy(tel) ? js::ToString(*tel) : js::TextOrEmpty(js::Get(log_info_, "id"));
+  const json::value* tel = js::get(log_info_, "telephonySessionId");
+  row_.id = js::truthy(tel) ? js::to_string(*tel) : js::text_or_empty(js::get(log_info_, "id"));
   row_.platform = caller_.platform;
   row_.user_id = caller_.user_id;
-  row_.contact_id = js::TextOrEmpty(js::Get(body_, "contactId"));
+  row_.contact_id = js::text_or_empty(js::get(body_, "contactId"));
   auto reserved = app_.store.ReserveCallLog(row_, app_.now_ms());
   if (!reserved.ok()) {
     spdlog::error("call log reservation failed: {}", reserved.status().ToString());
@@ -136,7 +136,7 @@ json::object CallLogCreation::ContactInfo(const json::value* contact_number) con
     return v && !v->is_null() ? *v : json::value("");
   };
   json::object contact_info;
-  contact_info["id"] = *js::Get(body_, "contactId");
+  contact_info["id"] = *js::get(body_, "contactId");
   contact_info["phoneNumber"] = contact_number ? *contact_number : json::value();
   contact_info["type"] = text_or_empty("contactType");
   contact_info["name"] = text_or_empty("contactName");
@@ -150,9 +150,9 @@ const json::value* CallLogCreation::Note(bool from_sscl, json::value& cached) co
   if (!from_sscl) return note;
   auto hit = app_.store.Get(store::Table::kCache, NoteCacheKey(row_.identity.session_id));
   if (!hit.ok() || !hit.value()) return note;
-  const json::value* expiry = js::Get(&*hit.value(), "expiry");
-  if (js::ToNumber(expiry ? *expiry : json::value()) <= double(app_.now_ms())) return note;
-  if (auto* n = js::Get(&*hit.value(), "note")) {
+  const json::value* expiry = js::get(&*hit.value(), "expiry");
+  if (js::to_number(expiry ? *expiry : json::value()) <= double(app_.now_ms())) return note;
+  if (auto* n = js::get(&*hit.value(), "note")) {
     cached = *n;
     return &cached;
   }
@@ -174,7 +174,7 @@ std::string CallLogCreation::Compose(const Connected& c, const json::value& cont
   ci.note = note;
   ci.ai_note = Member(body_, "aiNote");
   ci.transcript = Member(body_, "transcript");
-  ci.recording_link = js::Get(js::Get(log_info_v_, "recording"), "link");
+  ci.recording_link = js::get(js::get(log_info_v_, "recording"), "link");
   ci.voicemail_link = voicemail_link;
   ci.subject = Member(log_info_, "customSubject");
   ci.start_time = Member(log_info_, "startTime");
@@ -190,10 +190,10 @@ std::string CallLogCreation::Compose(const Connected& c, const json::value& cont
 
 // What createCallLog (and findCallLogForSession) receive (docs/PLUGIN_ABI.md).
 json::object CallLogCreation::Input(const Connected& c, const json::object& contact_info) {
-  const json::value* voicemail_link = js::Get(body_, "voicemailLink");
-  if (!voicemail_link) voicemail_link = js::Get(js::Get(log_info_v_, "voicemail"), "link");
-  const json::value* voicemail_id = js::Get(body_, "voicemailMessageId");
-  if (!voicemail_id) voicemail_id = js::Get(js::Get(log_info_v_, "voicemail"), "messageId");
+  const json::value* voicemail_link = js::get(body_, "voicemailLink");
+  if (!voicemail_link) voicemail_link = js::get(js::get(log_info_v_, "voicemail"), "link");
+  const json::value* voicemail_id = js::get(body_, "voicemailMessageId");
+  if (!voicemail_id) voicemail_id = js::get(js::get(log_info_v_, "voicemail"), "messageId");
   const bool from_sscl = req_.Header("user-agent") == std::optional<std::string_view>("SSCL");
   json::value cached_note;
   const json::value* note = Note(from_sscl, cached_note);
@@ -211,8 +211,8 @@ json::object CallLogCreation::Input(const Connected& c, const json::object& cont
   if (voicemail_link) input["voicemailLink"] = *voicemail_link;
   if (voicemail_id) input["voicemailMessageId"] = *voicemail_id;
   input["composedLogDetails"] = Compose(c, json::value(contact_info), note, voicemail_link);
-  input["hashedAccountId"] = HashedAccountId(app_, req_, js::Get(log_info_, "accountId"));
-  input["adminConfig"] = AdminConfigInput(app_, c.user, js::ToString(input["hashedAccountId"]));
+  input["hashedAccountId"] = HashedAccountId(app_, req_, js::get(log_info_, "accountId"));
+  input["adminConfig"] = AdminConfigInput(app_, c.user, js::to_string(input["hashedAccountId"]));
   input["isFromSSCL"] = from_sscl;
   input["proxyConfig"] = nullptr;
   return input;
@@ -234,19 +234,19 @@ std::optional<http::HttpResponse> CallLogCreation::Reconcile(const json::object&
   }
   out = call_.Invoke("findCallLogForSession", input);
   if (!out.ok()) return Release(Failure(ApiErrorMessage("createCallLog", caller_.platform, out)));
-  reconciled = js::Truthy(js::Get(&out.value, "logId"));
+  reconciled = js::truthy(js::get(&out.value, "logId"));
   in_doubt_ = false;  // the CRM answered: no activity for this call, or this one
   if (reconciled)
     spdlog::warn("call {}: linked to the {} activity {} created before a restart",
                  row_.identity.session_id, caller_.platform,
-                 js::ToString(*js::Get(&out.value, "logId")));
+                 js::to_string(*js::get(&out.value, "logId")));
   return std::nullopt;
 }
 
 // The link: the one synced write of the call.
 http::HttpResponse CallLogCreation::Link(const json::object& result) {
-  const json::value* log_id = js::Get(result, "logId");
-  row_.third_party_log_id = js::ToString(*log_id);
+  const json::value* log_id = js::get(result, "logId");
+  row_.third_party_log_id = js::to_string(*log_id);
   if (Status st = app_.store.CompleteCallLog(row_, app_.now_ms()); !st.ok()) {
     // The activity exists in the CRM. The pending reservation stays (no duplicate can follow)
     // and the link is held until the store takes it; the client is told the truth: logged.
@@ -275,10 +275,10 @@ http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtStat
   if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
   json::object body = std::move(std::get<json::object>(parsed));
 
-  const json::value* log_info = js::Get(body, "logInfo");
+  const json::value* log_info = js::get(body, "logInfo");
   if (!log_info || !log_info->is_object())
     return http::HttpResponse::Error(400, "logInfo is required");
-  const json::value* session_id = js::Get(log_info->get_object(), "sessionId");
+  const json::value* session_id = js::get(log_info->get_object(), "sessionId");
   if (!session_id || !(session_id->is_string() || session_id->is_number()))
     return http::HttpResponse::Error(400, "logInfo.sessionId is required");
 

@@ -17,7 +17,7 @@ namespace {
 
 bool IsRealContact(const json::value& c) {
   auto* o = c.if_object();
-  return !(o && js::Truthy(js::Get(*o, "isNewContact")));
+  return !(o && js::truthy(js::get(*o, "isNewContact")));
 }
 
 http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Caller& caller,
@@ -91,7 +91,7 @@ http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Calle
   if (matched && matched->is_array())
     for (auto& m : matched->get_array())
       real += IsRealContact(m);
-  const json::value* message = js::Get(result, "returnMessage");
+  const json::value* message = js::get(result, "returnMessage");
   if (real > 0) {
     if (!c.user.rc_account_id.empty()) {
       auto st = app.store.PutAccountData(c.user.rc_account_id, caller.platform, cache_key, *matched,
@@ -145,8 +145,8 @@ http::HttpResponse CreateContact(App& app, http::HttpRequest& req, const JwtStat
     input[k] = body.contains(k) ? body.at(k) : json::value();
   auto out = call.Invoke("createContact", input);
   if (!out.ok()) return call.Failed("createContact", out);
-  const json::value* info = js::Get(&out.value, "contactInfo");
-  const json::value* message = js::Get(&out.value, "returnMessage");
+  const json::value* info = js::get(&out.value, "contactInfo");
+  const json::value* message = js::get(&out.value, "returnMessage");
   json::object resp{{"successful", info && info->is_object()}};
   if (message) resp["returnMessage"] = *message;
   if (info && info->is_object()) resp["contact"] = *info;
@@ -177,10 +177,10 @@ http::HttpResponse SearchContact(App& app, http::HttpRequest& req, const JwtStat
                                                              {"name", name},
                                                              {"proxyConfig", nullptr}});
   if (!out.ok()) return call.Failed("findContactWithName", out);
-  const json::value* matched = js::Get(&out.value, "matchedContactInfo");
-  const json::value* message = js::Get(&out.value, "returnMessage");
+  const json::value* matched = js::get(&out.value, "matchedContactInfo");
+  const json::value* message = js::get(&out.value, "returnMessage");
   const bool found = matched && matched->is_array() && !matched->get_array().empty();
-  json::object resp{{"successful", js::Truthy(js::Get(&out.value, "successful"))}};
+  json::object resp{{"successful", js::truthy(js::get(&out.value, "successful"))}};
   if (message) {
     resp["returnMessage"] = *message;
   } else if (!found) {

@@ -21,7 +21,7 @@ bool NeedsRefresh(const store::UserRecord& u, int64_t now_ms) {
 }
 
 const json::object* FieldsOf(const json::value& record) {
-  const json::value* f = js::Get(&record, "fields");
+  const json::value* f = js::get(&record, "fields");
   return f && f->is_object() ? &f->get_object() : nullptr;
 }
 
@@ -47,8 +47,8 @@ std::variant<ResolvedOAuthApp, plugins::OpOutcome> ResolveOAuthApp(
             owned(identity::OAuthApp::FromJson(*fields)), OAuthAppSource::kManagedAccount, {}};
     auto pending = app.store.Get(store::Table::kCache, PendingManagedOAuthKey(rc_account_id));
     if (pending.ok() && pending.value()) {
-      const json::value* expiry = js::Get(&*pending.value(), "expiry");
-      if (expiry && js::ToNumber(*expiry) > double(app.now_ms()))
+      const json::value* expiry = js::get(&*pending.value(), "expiry");
+      if (expiry && js::to_number(*expiry) > double(app.now_ms()))
         if (const json::object* fields = FieldsOf(*pending.value()))
           return ResolvedOAuthApp{
               owned(identity::OAuthApp::FromJson(*fields)), OAuthAppSource::kManagedPending, {}};
@@ -68,8 +68,8 @@ std::variant<ResolvedOAuthApp, plugins::OpOutcome> ResolveOAuthApp(
       return info;
     }
     r.app = owned(identity::OAuthApp::FromJson(*o));
-    if (auto* fail = js::Get(*o, "failMessage"); js::Truthy(fail))
-      r.fail_message = js::ToString(*fail);
+    if (auto* fail = js::get(*o, "failMessage"); js::truthy(fail))
+      r.fail_message = js::to_string(*fail);
   }
   // What the plugin leaves empty, the administrator's configuration provides.
   if (auto s = app.plugin_settings.find(platform); s != app.plugin_settings.end()) {
@@ -130,7 +130,7 @@ std::optional<ConnectFailure> EnsureFreshToken(App& app, const plugins::PluginVe
         json::object{{"oauthApp", oauth_app.ToJson()}, {"user", ConnectorUser(user, true)}},
         request_id, SecretsOf(user));
     if (!out.ok()) return ConnectFailure{Kind::kPlugin, std::move(out)};
-    if (out.value.is_null() || js::Truthy(js::Get(&out.value, "revoked")))
+    if (out.value.is_null() || js::truthy(js::get(&out.value, "revoked")))
       return ConnectFailure{Kind::kRevoked, {}};
     if (!ApplyUserUpdate(app, user, out.value)) return ConnectFailure{Kind::kStore, {}};
     if (user.access_token.empty()) return ConnectFailure{Kind::kRevoked, {}};

@@ -25,7 +25,7 @@ std::string Encode(const std::string& s) {
 
 // Ids compare as the portal's JSON holds them or as text: "42" and 42 name the same connector.
 bool SameId(const json::value* id, const std::string& want) {
-  return id && (id->is_string() || id->is_number()) && js::ToString(*id) == want;
+  return id && (id->is_string() || id->is_number()) && js::to_string(*id) == want;
 }
 
 }  // namespace
@@ -51,18 +51,18 @@ std::optional<json::value> DeveloperPortal::Manifest(const ConnectorRef& ref,
       Get(options_.base_url + "/public-api/connectors/internal?accountId=" + Encode(rc_account_id));
   if (!list) return std::nullopt;
   auto find = [&](const char* name) -> const json::object* {
-    const json::value* a = js::Get(&*list, name);
+    const json::value* a = js::get(&*list, name);
     if (!a || !a->is_array()) return nullptr;
     for (auto& c : a->get_array())
-      if (c.is_object() && SameId(js::Get(c.get_object(), "id"), ref.connector_id))
+      if (c.is_object() && SameId(js::get(c.get_object(), "id"), ref.connector_id))
         return &c.get_object();
     return nullptr;
   };
   if (find("privateConnectors")) return Get(internal(rc_account_id));
   if (const json::object* shared = find("sharedConnectors")) {
-    const json::value* owner = js::Get(*shared, "accountId");
+    const json::value* owner = js::get(*shared, "accountId");
     if (owner && (owner->is_string() || owner->is_number()))
-      return Get(internal(js::ToString(*owner)));
+      return Get(internal(js::to_string(*owner)));
   }
   spdlog::info("developer portal: connector {} is not among account {}'s connectors",
                ref.connector_id, rc_account_id);

@@ -30,8 +30,8 @@ Result<SweepResult> SweepExpired(store::Store& store, int64_t now_ms) {
   std::vector<std::string> doomed;
   Status st =
       store.ForEach(store::Table::kCache, "", [&](std::string_view key, const json::value& v) {
-        const json::value* expiry = js::Get(&v, "expiry");
-        if (!expiry || js::ToNumber(*expiry) <= double(now_ms)) doomed.emplace_back(key);
+        const json::value* expiry = js::get(&v, "expiry");
+        if (!expiry || js::to_number(*expiry) <= double(now_ms)) doomed.emplace_back(key);
         return true;
       });
   if (!st.ok()) return st;
@@ -41,9 +41,9 @@ Result<SweepResult> SweepExpired(store::Store& store, int64_t now_ms) {
   doomed.clear();
   st = store.ForEach(store::Table::kAccountData, "",
                      [&](std::string_view key, const json::value& v) {
-                       const json::value* at = js::Get(&v, "updatedAt");
+                       const json::value* at = js::get(&v, "updatedAt");
                        if (IsContactCacheKey(key) && at &&
-                           js::ToNumber(*at) + double(kContactCacheMaxAgeMs) <= double(now_ms))
+                           js::to_number(*at) + double(kContactCacheMaxAgeMs) <= double(now_ms))
                          doomed.emplace_back(key);
                        return true;
                      });

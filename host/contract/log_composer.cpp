@@ -18,22 +18,22 @@ using namespace log_upserts;
 namespace {
 
 std::string Str(const json::value* v) {
-  return v ? js::ToString(*v) : std::string();
+  return v ? js::to_string(*v) : std::string();
 }
 
 const json::value* Field(const json::value* obj, std::string_view key) {
-  return js::Get(obj, key);
+  return js::get(obj, key);
 }
 
 std::string PartyInfo(const json::value* info) {
-  std::string phone = js::Truthy(Field(info, "phoneNumber")) ? Str(Field(info, "phoneNumber")) : "";
+  std::string phone = js::truthy(Field(info, "phoneNumber")) ? Str(Field(info, "phoneNumber")) : "";
   std::string ext =
-      js::Truthy(Field(info, "extensionNumber")) ? Str(Field(info, "extensionNumber")) : "";
+      js::truthy(Field(info, "extensionNumber")) ? Str(Field(info, "extensionNumber")) : "";
   if (phone.empty() && ext.empty()) return "";
   std::string number = phone;
   if (!phone.empty() && !ext.empty()) number = phone + ", ext " + ext;
   if (phone.empty()) number = "ext " + ext;
-  if (js::Truthy(Field(info, "name"))) return Str(Field(info, "name")) + ", " + number;
+  if (js::truthy(Field(info, "name"))) return Str(Field(info, "name")) + ", " + number;
   return number;
 }
 
@@ -51,8 +51,8 @@ std::string LegsJourney(const json::array& legs) {
       if (outbound && Str(Field(leg, "legType")) != "PstnToSip") party = Field(leg, "from");
       const json::value* dur =
           leg->is_object() ? leg->get_object().if_contains("duration") : nullptr;
-      std::string d = dur ? js::ToString(*dur) : "undefined";
-      const bool plural = dur && js::ToNumber(*dur) > 1;
+      std::string d = dur ? js::to_string(*dur) : "undefined";
+      const bool plural = dur && js::to_number(*dur) > 1;
       line = "Transferred to " + PartyInfo(party) + ", duration: " + d + " second" +
              (plural ? "s" : "");
     }
@@ -71,7 +71,7 @@ struct Composer {
   std::string body;
 
   bool on(std::string_view id, bool fallback) const {
-    return js::SettingEnabled(settings, id, fallback);
+    return js::setting_enabled(settings, id, fallback);
   }
   std::string Simple(std::string_view label, const std::string& value, bool md_icase = false) {
     return f == LogFormat::kPlainText ? UpsertPlainSimple(body, label, value)
@@ -86,24 +86,24 @@ struct Composer {
   // the contact's number.
   void AddParties() {
     const bool inbound = Str(Field(call, "direction")) == "Inbound";
-    if (js::Truthy(in.note) && on("addCallLogNote", true)) body = UpsertNote(body, f, Str(in.note));
-    if (js::Truthy(Field(call, "sessionId")) && on("addCallSessionId", false))
+    if (js::truthy(in.note) && on("addCallLogNote", true)) body = UpsertNote(body, f, Str(in.note));
+    if (js::truthy(Field(call, "sessionId")) && on("addCallSessionId", false))
       body = Simple("Session Id", Str(Field(call, "sessionId")));
     const json::value* own_party = Field(call, inbound ? "to" : "from");
     if (on("addRingCentralUserName", false)) {
       const json::value* name = Field(own_party, "name");
-      if (js::Truthy(name)) body = UpsertUserName(body, f, Str(name));
+      if (js::truthy(name)) body = UpsertUserName(body, f, Str(name));
     }
     if (const json::value* number = Field(own_party, "phoneNumber");
-        js::Truthy(number) && on("addRingCentralNumber", false)) {
+        js::truthy(number) && on("addRingCentralNumber", false)) {
       const json::value* ext = Field(Field(call, inbound ? "from" : "to"), "extensionNumber");
       body = Simple("RingCentral number and extension", Str(number) + " " + (ext ? Str(ext) : ""),
                     /*md_icase=*/true);
     }
-    if (js::Truthy(in.subject) && on("addCallLogSubject", true))
+    if (js::truthy(in.subject) && on("addCallLogSubject", true))
       body = Simple("Summary", Str(in.subject));
     if (const json::value* phone = Field(in.contact_info, "phoneNumber");
-        js::Truthy(phone) && on("addCallLogContactNumber", false)) {
+        js::truthy(phone) && on("addCallLogContactNumber", false)) {
       const bool outbound = Str(Field(call, "direction")) == "Outbound";
       std::string label = std::string(outbound ? "Recipient" : "Caller") + " phone number";
       body = f == LogFormat::kPlainText
@@ -114,54 +114,54 @@ struct Composer {
 
   // When, how long, how it ended, and the recordings.
   void AddCallFacts() {
-    const json::value* start = js::Truthy(in.start_time) ? in.start_time : Field(call, "startTime");
-    if (js::Truthy(start) && on("addCallLogDateTime", true)) {
-      if (auto ms = sdk::time::ParseTimestamp(*start)) {
+    const json::value* start = js::truthy(in.start_time) ? in.start_time : Field(call, "startTime");
+    if (js::truthy(start) && on("addCallLogDateTime", true)) {
+      if (auto ms = sdk::time::parse_timestamp(*start)) {
         int offset = 0;
-        if (js::Truthy(in.timezone_offset))
-          offset = sdk::time::UtcOffsetMinutes(*in.timezone_offset);
-        const json::value* fmt = js::Get(js::Get(settings, "logDateFormat"), "value");
+        if (js::truthy(in.timezone_offset))
+          offset = sdk::time::utc_offset_minutes(*in.timezone_offset);
+        const json::value* fmt = js::get(js::get(settings, "logDateFormat"), "value");
         std::string pattern = fmt ? Str(fmt) : "";
         if (pattern.empty()) pattern = "YYYY-MM-DD hh:mm:ss A";
-        body = UpsertDateTime(body, f, sdk::time::FormatMoment(*ms, offset, pattern));
+        body = UpsertDateTime(body, f, sdk::time::format_moment(*ms, offset, pattern));
       }
     }
     if (in.duration && on("addCallLogDuration", true))
       body = DashFree("Duration", DurationText(*in.duration));
-    if (js::Truthy(in.result) && on("addCallLogResult", true))
+    if (js::truthy(in.result) && on("addCallLogResult", true))
       body = DashFree("Result", Str(in.result));
-    if (js::Truthy(in.recording_link) && on("addCallLogRecording", true))
+    if (js::truthy(in.recording_link) && on("addCallLogRecording", true))
       body = UpsertLink(body, f, "Call recording link", Str(in.recording_link), true);
-    if (js::Truthy(in.voicemail_link) && on("addCallLogRecording", true))
+    if (js::truthy(in.voicemail_link) && on("addCallLogRecording", true))
       body = UpsertLink(body, f, "Voicemail recording link", Str(in.voicemail_link), true);
   }
 
   // AI notes, transcripts and RingSense (ACE) results.
   void AddInsights() {
-    if (js::Truthy(in.ai_note) && on("addCallLogAiNote", true)) {
+    if (js::truthy(in.ai_note) && on("addCallLogAiNote", true)) {
       std::string cleared = ClearTrailingNewlines(Str(in.ai_note));
       body = UpsertSection(body, f, {"AI Note", "--- END", true, true}, cleared, cleared);
     }
-    if (js::Truthy(in.transcript) && on("addCallLogTranscript", true)) {
+    if (js::truthy(in.transcript) && on("addCallLogTranscript", true)) {
       std::string t = Str(in.transcript);
       body = UpsertSection(body, f, {"Transcript", "--- END", true, true}, t, t);
     }
-    if (js::Truthy(in.ring_sense_transcript) &&
+    if (js::truthy(in.ring_sense_transcript) &&
         on("addCallLogRingSenseRecordingTranscript", true)) {
       std::string cleared = ClearTrailingNewlines(Str(in.ring_sense_transcript));
       body = UpsertSection(body, f, {"ACE transcript", "--- END", false, true}, cleared, cleared);
     }
-    if (js::Truthy(in.ring_sense_summary) && on("addCallLogRingSenseRecordingSummary", true)) {
+    if (js::truthy(in.ring_sense_summary) && on("addCallLogRingSenseRecordingSummary", true)) {
       std::string raw = Str(in.ring_sense_summary);
       body = UpsertSection(body, f, {"ACE summary", "--- END", false, true},
                            ClearTrailingNewlines(raw), raw);
     }
-    if (js::Truthy(in.ring_sense_ai_score) && on("addCallLogRingSenseRecordingAIScore", true))
+    if (js::truthy(in.ring_sense_ai_score) && on("addCallLogRingSenseRecordingAIScore", true))
       body = UpsertCallScore(body, f, Str(in.ring_sense_ai_score));
-    if (js::Truthy(in.ring_sense_bulleted_summary) &&
+    if (js::truthy(in.ring_sense_bulleted_summary) &&
         on("addCallLogRingSenseRecordingBulletedSummary", true))
       body = UpsertBulletedSummary(body, f, Str(in.ring_sense_bulleted_summary));
-    if (js::Truthy(in.ring_sense_link) && on("addCallLogRingSenseRecordingLink", true))
+    if (js::truthy(in.ring_sense_link) && on("addCallLogRingSenseRecordingLink", true))
       body = UpsertLink(body, f, "ACE recording link", Str(in.ring_sense_link), false);
   }
 
@@ -185,16 +185,16 @@ std::optional<LogFormat> ParseLogFormat(std::string_view mime) {
 }
 
 std::string DurationText(const json::value& v) {
-  double secs = js::ToNumber(v);
-  if (std::isnan(secs)) return js::ToString(v);
+  double secs = js::to_number(v);
+  if (std::isnan(secs)) return js::to_string(v);
   const double hours = std::floor(secs / 3600);
   const double minutes = std::floor(std::fmod(secs, 3600) / 60);
   const double rest = std::fmod(secs, 60);
   std::vector<std::string> parts;
-  if (hours > 0) parts.push_back(js::NumberToString(hours) + (hours > 1 ? " hours" : " hour"));
+  if (hours > 0) parts.push_back(js::number_to_string(hours) + (hours > 1 ? " hours" : " hour"));
   if (minutes > 0)
-    parts.push_back(js::NumberToString(minutes) + (minutes > 1 ? " minutes" : " minute"));
-  if (rest > 0) parts.push_back(js::NumberToString(rest) + (rest == 1 ? " second" : " seconds"));
+    parts.push_back(js::number_to_string(minutes) + (minutes > 1 ? " minutes" : " minute"));
+  if (rest > 0) parts.push_back(js::number_to_string(rest) + (rest == 1 ? " second" : " seconds"));
   if (parts.empty()) return "0 seconds";
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i)

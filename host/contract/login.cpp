@@ -26,14 +26,14 @@ Result<store::UserRecord> SaveUserInfo(App& app, const json::object& info, const
   u.platform = save.platform;
   // Like the reference's update, absent values leave the stored ones alone.
   if (save.hostname) u.hostname = *save.hostname;
-  if (auto* tz = js::Get(info, "timezoneName")) u.timezone_name = js::ToString(*tz);
+  if (auto* tz = js::get(info, "timezoneName")) u.timezone_name = js::to_string(*tz);
   if (info.contains("timezoneOffset")) u.timezone_offset = info.at("timezoneOffset");
   u.access_token = save.access_token;
   u.refresh_token = save.refresh_token;
   u.token_expiry_ms = save.token_expiry_ms;
   u.rc_account_id = save.rc_account_id;
   if (save.hashed_rc_extension_id) u.hashed_rc_extension_id = *save.hashed_rc_extension_id;
-  if (auto* extra = js::Get(info, "platformAdditionalInfo"); extra && extra->is_object())
+  if (auto* extra = js::get(info, "platformAdditionalInfo"); extra && extra->is_object())
     for (auto& [k, v] : extra->get_object())
       u.platform_additional_info[k] = v;
   if (!save.proxy_id.is_null()) {

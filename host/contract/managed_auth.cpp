@@ -36,7 +36,7 @@ json::object FieldsOf(App& app, const std::string& account, const std::string& p
                       const std::string& key) {
   auto rec = app.store.GetAccountData(account, platform, key);
   if (!rec.ok() || !rec.value()) return {};
-  const json::value* f = js::Get(&*rec.value(), "fields");
+  const json::value* f = js::get(&*rec.value(), "fields");
   return f && f->is_object() ? f->get_object() : json::object();
 }
 
@@ -125,12 +125,12 @@ http::HttpResponse OAuthState(App& app, http::HttpRequest& req) {
   auto account = app.store.GetAccountData(rc.account_id, platform, kManagedOAuthKey);
   auto pending = app.store.Get(store::Table::kCache, PendingManagedOAuthKey(rc.account_id));
   const json::value* account_fields =
-      account.ok() && account.value() ? js::Get(&*account.value(), "fields") : nullptr;
+      account.ok() && account.value() ? js::get(&*account.value(), "fields") : nullptr;
   const json::value* pending_fields = nullptr;
   if (pending.ok() && pending.value()) {
-    const json::value* expiry = js::Get(&*pending.value(), "expiry");
-    if (expiry && js::ToNumber(*expiry) > double(app.now_ms()))
-      pending_fields = js::Get(&*pending.value(), "fields");
+    const json::value* expiry = js::get(&*pending.value(), "expiry");
+    if (expiry && js::to_number(*expiry) > double(app.now_ms()))
+      pending_fields = js::get(&*pending.value(), "fields");
   }
   // A pending app is the admin's business: others are told there is none (as the reference).
   json::object out{{"isAdmin", rc.admin},
@@ -186,13 +186,13 @@ http::HttpResponse GetManagedAuth(App& app, http::HttpRequest& req, const JwtSta
   if (rows.ok())
     for (auto& [key, wrapped] : rows.value()) {
       if (key.find("managed-auth-user:") == std::string::npos) continue;
-      const json::value* rec = js::Get(&wrapped, "data");
+      const json::value* rec = js::get(&wrapped, "data");
       if (!rec || !rec->is_object()) continue;
-      const json::value* f = js::Get(rec, "fields");
+      const json::value* f = js::get(rec, "fields");
       user_values.push_back(json::object{
           {"rcExtensionId",
-           js::Get(rec, "rcExtensionId") ? *js::Get(rec, "rcExtensionId") : json::value()},
-          {"rcUserName", js::Get(rec, "rcUserName") ? *js::Get(rec, "rcUserName") : json::value()},
+           js::get(rec, "rcExtensionId") ? *js::get(rec, "rcExtensionId") : json::value()},
+          {"rcUserName", js::get(rec, "rcUserName") ? *js::get(rec, "rcUserName") : json::value()},
           {"fields",
            Shown(f && f->is_object() ? f->get_object() : json::object(), fields, "user")}});
     }
@@ -213,11 +213,11 @@ http::HttpResponse PostManagedAuth(App& app, http::HttpRequest& req, const JwtSt
   auto admin = RequireAdmin(app, req, &body);
   if (auto* resp = std::get_if<http::HttpResponse>(&admin)) return std::move(*resp);
   const auto& rc = std::get<identity::RcIdentity>(admin);
-  const std::string scope = js::Get(body, "scope") ? js::ToString(*js::Get(body, "scope")) : "";
+  const std::string scope = js::get(body, "scope") ? js::to_string(*js::get(body, "scope")) : "";
   if (scope != "org" && scope != "user")
     return http::HttpResponse::Error(400, "scope must be org or user");
   const std::string ext =
-      js::Get(body, "rcExtensionId") ? js::ToString(*js::Get(body, "rcExtensionId")) : "";
+      js::get(body, "rcExtensionId") ? js::to_string(*js::get(body, "rcExtensionId")) : "";
   if (scope == "user" && ext.empty())
     return http::HttpResponse::Error(400, "rcExtensionId is required for user scope");
   auto opened = PluginCall::Open(app, req, caller.platform);
@@ -233,16 +233,16 @@ http::HttpResponse PostManagedAuth(App& app, http::HttpRequest& req, const JwtSt
                             : json::object();
   // Every filled value is kept, as the reference does: the fields may be defined by a Developer
   // Portal connector this request does not name, and only managed fields are ever applied.
-  if (auto* values = js::Get(body, "values"); values && values->is_object())
+  if (auto* values = js::get(body, "values"); values && values->is_object())
     for (auto& [k, v] : values->get_object())
       if (Filled(&v)) stored[k] = v;  // empty values are ignored, not cleared
-  if (auto* remove = js::Get(body, "fieldsToRemove"); remove && remove->is_array())
+  if (auto* remove = js::get(body, "fieldsToRemove"); remove && remove->is_array())
     for (auto& k : remove->get_array())
       if (k.is_string()) stored.erase(k.get_string());
   record["fields"] = std::move(stored);
   if (scope == "user") {
     record["rcExtensionId"] = ext;
-    if (auto* n = js::Get(body, "rcUserName")) record["rcUserName"] = *n;
+    if (auto* n = js::get(body, "rcUserName")) record["rcUserName"] = *n;
   }
   if (!app.store.PutAccountData(rc.account_id, caller.platform, key, record, app.now_ms()).ok())
     return Failure(DatabaseErrorMessage());
@@ -264,7 +264,7 @@ http::HttpResponse ManagedAuthOptions(App& app, http::HttpRequest& req) {
   auto& call = std::get<PluginCall>(opened);
   const auto fields = LoginFields(app, call.plugin(), platform, ConnectorRefOf(req), rc.account_id);
   const std::string field =
-      js::Get(body, "fieldConst") ? js::ToString(*js::Get(body, "fieldConst")) : "";
+      js::get(body, "fieldConst") ? js::to_string(*js::get(body, "fieldConst")) : "";
   const bool dynamic = std::any_of(fields.begin(), fields.end(), [&](const LoginField& f) {
     return f.id == field && f.managed && f.scope == "user" && f.field_type == "dynamic";
   });
@@ -273,7 +273,7 @@ http::HttpResponse ManagedAuthOptions(App& app, http::HttpRequest& req) {
     return http::HttpResponse::Json(200, json::array());
   // Stored account values, overlaid with what the admin is typing (never saved by this call).
   json::object account_values = OrgValues(app, rc.account_id, platform);
-  if (auto* given = js::Get(body, "accountValues"); given && given->is_object())
+  if (auto* given = js::get(body, "accountValues"); given && given->is_object())
     for (auto& [k, v] : given->get_object())
       account_values[k] = v;
   std::vector<std::string> secrets;
@@ -288,11 +288,11 @@ http::HttpResponse ManagedAuthOptions(App& app, http::HttpRequest& req) {
     for (auto& o : *a)
       if (o.is_object())
         options.push_back(
-            json::object{{"value", js::Get(o.get_object(), "value")
-                                       ? js::ToString(*js::Get(o.get_object(), "value"))
+            json::object{{"value", js::get(o.get_object(), "value")
+                                       ? js::to_string(*js::get(o.get_object(), "value"))
                                        : ""},
-                         {"label", js::Get(o.get_object(), "label")
-                                       ? js::ToString(*js::Get(o.get_object(), "label"))
+                         {"label", js::get(o.get_object(), "label")
+                                       ? js::to_string(*js::get(o.get_object(), "label"))
                                        : ""}});
   return http::HttpResponse::Json(200, options);
 }
@@ -305,15 +305,15 @@ std::vector<LoginField> FieldsIn(const json::value* content) {
   std::vector<LoginField> out;
   if (!content || !content->is_array()) return out;
   for (auto& c : content->get_array()) {
-    if (!c.is_object() || !js::Get(c.get_object(), "const")) continue;
+    if (!c.is_object() || !js::get(c.get_object(), "const")) continue;
     const json::object& o = c.get_object();
     LoginField f;
-    f.id = js::ToString(o.at("const"));
-    f.required = js::Truthy(js::Get(o, "required"));
-    f.managed = js::Truthy(js::Get(o, "managed"));
-    f.scope = js::Get(o, "managedScope") ? js::ToString(*js::Get(o, "managedScope")) : "account";
+    f.id = js::to_string(o.at("const"));
+    f.required = js::truthy(js::get(o, "required"));
+    f.managed = js::truthy(js::get(o, "managed"));
+    f.scope = js::get(o, "managedScope") ? js::to_string(*js::get(o, "managedScope")) : "account";
     f.field_type =
-        js::Get(o, "managedFieldType") ? js::ToString(*js::Get(o, "managedFieldType")) : "input";
+        js::get(o, "managedFieldType") ? js::to_string(*js::get(o, "managedFieldType")) : "input";
     f.definition = o;
     out.push_back(std::move(f));
   }
@@ -321,7 +321,7 @@ std::vector<LoginField> FieldsIn(const json::value* content) {
 }
 
 const json::value* ApiKeyContent(const json::value* platform_entry) {
-  return js::Get(js::Get(js::Get(js::Get(platform_entry, "auth"), "apiKey"), "page"), "content");
+  return js::get(js::get(js::get(js::get(platform_entry, "auth"), "apiKey"), "page"), "content");
 }
 
 }  // namespace
@@ -333,7 +333,7 @@ std::vector<LoginField> LoginFields(App& app, const plugins::PluginVersion& plug
     auto manifest = app.portal->Manifest(connector, rc_account_id);
     if (manifest) {
       const json::value* content =
-          ApiKeyContent(js::Get(js::Get(&*manifest, "platforms"), platform));
+          ApiKeyContent(js::get(js::get(&*manifest, "platforms"), platform));
       if (content && content->is_array()) return FieldsIn(content);
     }
   }
@@ -351,12 +351,12 @@ ConnectorRef ConnectorRefOf(const http::HttpRequest& req) {
 ConnectorRef ConnectorRefOf(const json::object& body) {
   ConnectorRef r;
   auto text = [&](const char* name) {
-    const json::value* v = js::Get(body, name);
-    return v && (v->is_string() || v->is_number()) ? js::ToString(*v) : std::string();
+    const json::value* v = js::get(body, name);
+    return v && (v->is_string() || v->is_number()) ? js::to_string(*v) : std::string();
   };
   r.connector_id = text("connectorId");
   r.dev_account_id = text("devRcAccountId");
-  r.is_private = js::Truthy(js::Get(body, "isPrivate"));
+  r.is_private = js::truthy(js::get(body, "isPrivate"));
   return r;
 }
 

@@ -38,15 +38,15 @@ constexpr const char* kMediaReader =
 
 // The links a message's attachments give the plugin (recording, fax document, MMS media).
 void AttachmentLinks(const json::object& message, const std::string& rc_token, json::object& in) {
-  const json::value* atts = js::Get(message, "attachments");
+  const json::value* atts = js::get(message, "attachments");
   if (!atts || !atts->is_array()) return;
-  const std::string type = js::TextOrEmpty(js::Get(message, "type"));
+  const std::string type = js::text_or_empty(js::get(message, "type"));
   for (auto& a : atts->get_array()) {
     if (!a.is_object()) continue;
     const json::object& att = a.get_object();
-    const std::string att_type = js::TextOrEmpty(js::Get(att, "type"));
-    const std::string uri = js::TextOrEmpty(js::Get(att, "uri"));
-    const std::string content_type = js::TextOrEmpty(js::Get(att, "contentType"));
+    const std::string att_type = js::text_or_empty(js::get(att, "type"));
+    const std::string uri = js::text_or_empty(js::get(att, "uri"));
+    const std::string content_type = js::text_or_empty(js::get(att, "contentType"));
     if (att_type == "AudioRecording") {
       in["recordingLink"] = att.contains("link") ? att.at("link") : json::value(uri);
     } else if (att_type == "RenderedDocument" && type == "Fax") {
@@ -75,10 +75,10 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
   // 16 cannot capture a structured binding, and the fuzz build uses clang).
   const Caller& caller = std::get<CallerAndBody>(request).caller;
   const json::object& body = std::get<CallerAndBody>(request).body;
-  const json::value* log_info_v = js::Get(body, "logInfo");
+  const json::value* log_info_v = js::get(body, "logInfo");
   if (log_info_v && !log_info_v->is_object())
     return http::HttpResponse::Error(400, "logInfo must be an object");
-  const json::value* messages_v = js::Get(log_info_v, "messages");
+  const json::value* messages_v = js::get(log_info_v, "messages");
   if (!messages_v || !messages_v->is_array() || messages_v->get_array().empty())
     return Failure(ReturnMessage("No message to log.", "warning", 3000));
   const json::object& log_info = log_info_v->get_object();
@@ -94,39 +94,39 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
                                               ReturnMessage("Contact not found", "warning", 5000)));
   Connected& c = *std::get<Connected*>(connected);
 
-  const json::value* correspondents = js::Get(log_info, "correspondents");
+  const json::value* correspondents = js::get(log_info, "correspondents");
   const json::value* first =
       correspondents && correspondents->is_array() && !correspondents->get_array().empty()
           ? &correspondents->get_array()[0]
           : nullptr;
-  const json::value* contact_id = js::Get(body, "contactId");
-  if (!js::Truthy(contact_id)) {
-    const json::value* number = js::Get(first, "phoneNumber");
+  const json::value* contact_id = js::get(body, "contactId");
+  if (!js::truthy(contact_id)) {
+    const json::value* number = js::get(first, "phoneNumber");
     return Failure(ReturnMessage(
-        "Contact not found for number " + (number ? js::ToString(*number) : "undefined"), "warning",
-        5000));
+        "Contact not found for number " + (number ? js::to_string(*number) : "undefined"),
+        "warning", 5000));
   }
   const std::string contact_id_s = IdString(*contact_id);
-  const std::string contact_name = js::TextOrEmpty(js::Get(body, "contactName"));
+  const std::string contact_name = js::text_or_empty(js::get(body, "contactName"));
   json::object contact_info{
       {"id", *contact_id},
       {"phoneNumber",
-       js::Get(first, "phoneNumber") ? *js::Get(first, "phoneNumber") : json::value()},
+       js::get(first, "phoneNumber") ? *js::get(first, "phoneNumber") : json::value()},
       // The reference's `?? ""`: a missing or null name or type is "" (not "null" in a subject).
       {"type", Filled(body, "contactType") ? body.at("contactType") : json::value("")},
       {"name", Filled(body, "contactName") ? body.at("contactName") : json::value("")}};
   const bool group =
       correspondents && correspondents->is_array() && correspondents->get_array().size() > 1;
-  const std::string owner = js::TextOrEmpty(js::Get(js::Get(log_info_v, "owner"), "name"));
-  const std::string assignee = js::TextOrEmpty(js::Get(js::Get(log_info_v, "assignee"), "name"));
+  const std::string owner = js::text_or_empty(js::get(js::get(log_info_v, "owner"), "name"));
+  const std::string assignee = js::text_or_empty(js::get(js::get(log_info_v, "assignee"), "name"));
   const bool shared = !owner.empty();
   // The RingCentral token for attachment download links: used in this request only.
-  std::string rc_token = js::TextOrEmpty(js::Get(log_info, "rcAccessToken"));
+  std::string rc_token = js::text_or_empty(js::get(log_info, "rcAccessToken"));
   std::vector<std::string> extra_secrets;
   if (!rc_token.empty()) extra_secrets.push_back(rc_token);
 
-  std::string conversation_id = js::TextOrEmpty(js::Get(log_info, "conversationId"));
-  std::string conversation_log_id = js::TextOrEmpty(js::Get(log_info, "conversationLogId"));
+  std::string conversation_id = js::text_or_empty(js::get(log_info, "conversationId"));
+  std::string conversation_log_id = js::text_or_empty(js::get(log_info, "conversationLogId"));
   // A group conversation is logged per contact: its ids carry the contact id (not a shared
   // conversation's, which is one log for the whole conversation, as in the reference).
   if (group && !shared) {
@@ -195,7 +195,7 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
       in["hashedAccountId"] = hashed_account;
       out = call.Invoke("createMessageLog", in, extra_secrets);
       if (!out.ok()) return call.Failed("createMessageLog", out);
-      if (const json::value* log_id = js::Get(&out.value, "logId"); js::Truthy(log_id)) {
+      if (const json::value* log_id = js::get(&out.value, "logId"); js::truthy(log_id)) {
         if (!record(conversation_log_id, *log_id).ok()) return Failure(DatabaseErrorMessage());
         log_ids.push_back(json::value(conversation_log_id));
       }
@@ -206,7 +206,7 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
     for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
       if (!it->is_object()) continue;
       const json::object& message = it->get_object();
-      const json::value* mid = js::Get(message, "id");
+      const json::value* mid = js::get(message, "id");
       if (!mid) continue;
       const std::string id = IdString(*mid) + (group ? "-" + contact_id_s : "");
       auto seen = app.store.Get(store::Table::kMessageLogs, MessageKey(id));
@@ -227,10 +227,10 @@ http::HttpResponse LogMessages(App& app, http::HttpRequest& req, const JwtState&
         in["hashedAccountId"] = hashed_account;
         out = call.Invoke("createMessageLog", in, extra_secrets);
         if (!out.ok()) return call.Failed("createMessageLog", out);
-        if (auto* l = js::Get(&out.value, "logId")) log_id = *l;
+        if (auto* l = js::get(&out.value, "logId")) log_id = *l;
       }
       take_message(out);
-      if (js::Truthy(&log_id)) {
+      if (js::truthy(&log_id)) {
         if (!record(id, log_id).ok()) return Failure(DatabaseErrorMessage());
         // The ids of the rows inserted: strings (the client sends numbers), with the contact
         // id appended in a group conversation.

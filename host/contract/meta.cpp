@@ -71,15 +71,15 @@ void ApplyOAuthSettings(App& app, const std::string& platform, json::object& ent
   json::value* overrides = entry.if_contains("override");
   if (!overrides || !overrides->is_array()) return;
   for (json::value& o : overrides->get_array()) {
-    if (!o.is_object() || js::TextOrEmpty(js::Get(o.get_object(), "triggerType")) != "hostname")
+    if (!o.is_object() || js::text_or_empty(js::get(o.get_object(), "triggerType")) != "hostname")
       continue;
-    const std::string host = js::TextOrEmpty(js::Get(o.get_object(), "triggerValue"));
+    const std::string host = js::text_or_empty(js::get(o.get_object(), "triggerValue"));
     const std::string prefix = host.substr(0, host.find('.')) + "_";
     json::value* objects = o.get_object().if_contains("overrideObjects");
     if (host.empty() || !objects || !objects->is_array()) continue;
     for (json::value& obj : objects->get_array()) {
       if (!obj.is_object()) continue;
-      const std::string path = js::TextOrEmpty(js::Get(obj.get_object(), "path"));
+      const std::string path = js::text_or_empty(js::get(obj.get_object(), "path"));
       const char* setting = path == "auth.oauth.clientId"  ? "oauth_client_id"
                             : path == "auth.oauth.authUrl" ? "oauth_authorization_url"
                                                            : nullptr;

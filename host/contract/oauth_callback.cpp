@@ -114,13 +114,13 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
     if (auto* obj = o.value.if_object()) {
       has_extra = true;
       auto fields = [&](std::string_view key, http::Fields& into) {
-        if (auto* f = js::Get(*obj, key); f && f->is_object())
+        if (auto* f = js::get(*obj, key); f && f->is_object())
           for (auto& [k, v] : f->get_object())
-            into.emplace_back(std::string(k), v.is_null() ? std::string() : js::ToString(v));
+            into.emplace_back(std::string(k), v.is_null() ? std::string() : js::to_string(v));
       };
       fields("headers", extra.headers);
       fields("query", extra.query);
-      if (auto* b = js::Get(*obj, "body"); b && b->is_object()) extra.body = b->get_object();
+      if (auto* b = js::get(*obj, "body"); b && b->is_object()) extra.body = b->get_object();
     }
   }
   auto tokens = app.oauth->ExchangeCode(oauth.app, callback_uri, has_extra ? &extra : nullptr);
@@ -153,9 +153,9 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
                                      info.message.empty() ? "getUserInfo failed" : info.message);
   const json::object* result = info.value.if_object();
   if (!result) return http::HttpResponse::Error(400, "getUserInfo returned no object");
-  const json::value* pui_v = js::Get(*result, "platformUserInfo");
-  if (!js::Truthy(js::Get(*result, "successful")) || !pui_v || !pui_v->is_object() ||
-      !js::Get(pui_v->get_object(), "id")) {
+  const json::value* pui_v = js::get(*result, "platformUserInfo");
+  if (!js::truthy(js::get(*result, "successful")) || !pui_v || !pui_v->is_object() ||
+      !js::get(pui_v->get_object(), "id")) {
     json::object out;
     if (auto* rm = result->if_contains("returnMessage")) out["returnMessage"] = *rm;
     return http::HttpResponse::Json(200, out);
@@ -164,8 +164,8 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
 
   LoginSave save;
   save.platform = state.platform;
-  if (auto* h = js::Get(pui, "overridingHostname"); js::Truthy(h)) {
-    save.hostname = js::ToString(*h);
+  if (auto* h = js::get(pui, "overridingHostname"); js::truthy(h)) {
+    save.hostname = js::to_string(*h);
   } else if (!oauth.app.hostname.empty()) {
     save.hostname = oauth.app.hostname;
   } else {
@@ -191,7 +191,7 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
       (void)app.store.Delete(store::Table::kCache, PendingManagedOAuthKey(rc_account_id));
   }
   return CompleteLogin(app, plugin, saved.value(), pui, state.platform,
-                       js::Get(*result, "returnMessage"),
+                       js::get(*result, "returnMessage"),
                        json::object{{"oauthApp", oauth.app.ToJson()}}, req.request_id);
 }
 

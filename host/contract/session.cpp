@@ -40,7 +40,7 @@ bool HasUsableId(const json::object& claims) {
 }  // namespace
 
 std::string IdString(const json::value& v) {
-  return js::ToString(v);
+  return js::to_string(v);
 }
 
 http::HttpResponse Served(http::HttpResponse resp, const plugins::PluginVersion& plugin) {

@@ -18,7 +18,7 @@ namespace {
 // `a || b || fallback` over string members.
 std::string FirstOf(std::initializer_list<const json::value*> values, std::string fallback) {
   for (const json::value* v : values)
-    if (js::Truthy(v)) return js::ToString(*v);
+    if (js::truthy(v)) return js::to_string(*v);
   return fallback;
 }
 
@@ -62,44 +62,44 @@ std::string Plural(int n, const char* word) {
 json::object ComposeSharedSms(LogFormat format, const json::object& log_info,
                               const std::string& contact_name, const json::value& timezone_offset,
                               int64_t now_ms) {
-  const int offset = js::Truthy(timezone_offset) ? st::UtcOffsetMinutes(timezone_offset) : 0;
+  const int offset = js::truthy(timezone_offset) ? st::utc_offset_minutes(timezone_offset) : 0;
   const json::value* created_v = log_info.if_contains("creationTime");
-  const int64_t created = created_v ? st::ParseTimestamp(*created_v).value_or(now_ms) : now_ms;
+  const int64_t created = created_v ? st::parse_timestamp(*created_v).value_or(now_ms) : now_ms;
   std::optional<int64_t> updated;
-  if (auto* ms = js::Get(log_info, "messages"); ms && ms->is_array())
+  if (auto* ms = js::get(log_info, "messages"); ms && ms->is_array())
     for (auto& m : ms->get_array())
-      if (auto* t = js::Get(&m, "lastModifiedTime"))
-        if (auto parsed = st::ParseTimestamp(*t); parsed && (!updated || *parsed > *updated))
+      if (auto* t = js::get(&m, "lastModifiedTime"))
+        if (auto parsed = st::parse_timestamp(*t); parsed && (!updated || *parsed > *updated))
           updated = parsed;
 
   std::vector<std::string> agents;
   auto agent = [&](const json::value* v) {
-    if (!js::Truthy(v)) return;
-    std::string n = js::ToString(*v);
+    if (!js::truthy(v)) return;
+    std::string n = js::to_string(*v);
     if (std::find(agents.begin(), agents.end(), n) == agents.end()) agents.push_back(n);
   };
   int messages = 0, notes = 0;
   std::vector<Entry> entries;
-  const json::value* entities = js::Get(log_info, "entities");
+  const json::value* entities = js::get(log_info, "entities");
   if (entities && entities->is_array())
     for (auto& e : entities->get_array()) {
-      agent(js::Get(js::Get(&e, "author"), "name"));
-      agent(js::Get(js::Get(&e, "from"), "name"));
-      agent(js::Get(js::Get(&e, "initiator"), "name"));
-      agent(js::Get(js::Get(&e, "assignee"), "name"));
-      const std::string type = js::TextOrEmpty(js::Get(&e, "recordType"));
-      const json::value* t = js::Get(&e, "creationTime");
-      const int64_t at = t ? st::ParseTimestamp(*t).value_or(0) : 0;
-      const std::string when = st::FormatMoment(at, offset, "YYYY-MM-DD hh:mm A");
+      agent(js::get(js::get(&e, "author"), "name"));
+      agent(js::get(js::get(&e, "from"), "name"));
+      agent(js::get(js::get(&e, "initiator"), "name"));
+      agent(js::get(js::get(&e, "assignee"), "name"));
+      const std::string type = js::text_or_empty(js::get(&e, "recordType"));
+      const json::value* t = js::get(&e, "creationTime");
+      const int64_t at = t ? st::parse_timestamp(*t).value_or(0) : 0;
+      const std::string when = st::format_moment(at, offset, "YYYY-MM-DD hh:mm A");
       std::string content;
       if (type == "AliveMessage") {
         ++messages;
-        const bool inbound = js::TextOrEmpty(js::Get(&e, "direction")) == "Inbound";
+        const bool inbound = js::text_or_empty(js::get(&e, "direction")) == "Inbound";
         const std::string sender = inbound ? contact_name
-                                           : FirstOf({js::Get(js::Get(&e, "author"), "name"),
-                                                      js::Get(js::Get(&e, "from"), "name")},
+                                           : FirstOf({js::get(js::get(&e, "author"), "name"),
+                                                      js::get(js::get(&e, "from"), "name")},
                                                      "undefined");
-        const std::string text = FirstOf({js::Get(&e, "text"), js::Get(&e, "subject")}, "");
+        const std::string text = FirstOf({js::get(&e, "text"), js::get(&e, "subject")}, "");
         if (format == LogFormat::kHtml) {
           content =
               "<p><b>" + Escape(sender) + "</b> said on " + when + ":<br>" + Escape(text) + "</p>";
@@ -111,9 +111,9 @@ json::object ComposeSharedSms(LogFormat format, const json::object& log_info,
       } else if (type == "AliveNote") {
         ++notes;
         const std::string author = FirstOf(
-            {js::Get(js::Get(&e, "author"), "name"), js::Get(js::Get(&e, "initiator"), "name")},
+            {js::get(js::get(&e, "author"), "name"), js::get(js::get(&e, "initiator"), "name")},
             "Unknown");
-        const std::string text = FirstOf({js::Get(&e, "text"), js::Get(&e, "body")}, "");
+        const std::string text = FirstOf({js::get(&e, "text"), js::get(&e, "body")}, "");
         if (format == LogFormat::kHtml) {
           content = "<p><b>" + Escape(author) + "</b> left a note on " + when + ":<br>" +
                     Escape(text) + "</p>";
@@ -123,7 +123,7 @@ json::object ComposeSharedSms(LogFormat format, const json::object& log_info,
           content = author + " left a note on " + when + ":\n" + text + "\n";
         }
       } else if (type == "ThreadAssignedHint") {
-        const std::string to = FirstOf({js::Get(js::Get(&e, "assignee"), "name")}, "Unknown");
+        const std::string to = FirstOf({js::get(js::get(&e, "assignee"), "name")}, "Unknown");
         if (format == LogFormat::kHtml) {
           content = "<p><i>Conversation assigned to <b>" + Escape(to) + "</b></i></p>";
         } else if (format == LogFormat::kMarkdown) {
@@ -139,8 +139,8 @@ json::object ComposeSharedSms(LogFormat format, const json::object& log_info,
   std::stable_sort(entries.begin(), entries.end(),
                    [](const Entry& a, const Entry& b) { return a.at > b.at; });  // newest first
 
-  auto date = [&](int64_t ms) { return st::FormatMoment(ms, offset, "dddd, MMMM DD, YYYY"); };
-  auto clock = [&](int64_t ms) { return st::FormatMoment(ms, offset, "hh:mm A"); };
+  auto date = [&](int64_t ms) { return st::format_moment(ms, offset, "dddd, MMMM DD, YYYY"); };
+  auto clock = [&](int64_t ms) { return st::format_moment(ms, offset, "hh:mm A"); };
   const std::string started = date(created) + " at " + clock(created);
   const std::string ended =
       updated ? date(*updated) + " at " + clock(*updated) : "On-going at On-going";
@@ -154,11 +154,11 @@ json::object ComposeSharedSms(LogFormat format, const json::object& log_info,
   if (notes > 0) counts += (counts.empty() ? "" : ", ") + Plural(notes, "note");
   if (counts.empty()) counts = "0 messages";
 
-  const json::value* owner_v = js::Get(log_info, "owner");
-  const std::string owner = js::TextOrEmpty(js::Get(owner_v, "name"));
+  const json::value* owner_v = js::get(log_info, "owner");
+  const std::string owner = js::text_or_empty(js::get(owner_v, "name"));
   std::string owner_lower = owner;
   std::transform(owner_lower.begin(), owner_lower.end(), owner_lower.begin(), ::tolower);
-  const bool queue = js::TextOrEmpty(js::Get(owner_v, "extensionType")) == "Department" ||
+  const bool queue = js::text_or_empty(js::get(owner_v, "extensionType")) == "Department" ||
                      owner_lower.find("queue") != std::string::npos;
 
   std::string subject = "SMS conversation with " + contact_name;
@@ -204,7 +204,7 @@ json::object ComposeSharedSms(LogFormat format, const json::object& log_info,
   }
   return json::object{{"subject", std::move(subject)},
                       {"body", std::move(body)},
-                      {"conversationCreatedDate", st::FormatIso8601(created)}};
+                      {"conversationCreatedDate", st::format_iso8601(created)}};
 }
 
 }  // namespace crmhost::contract

@@ -31,7 +31,7 @@ const json::object* ObjectAt(const json::object& o, std::string_view key) {
 // customize, or one the user left empty, wins; the user's other fields say whether they are
 // customizable; a user with no config gets the admin's, and the key goes when neither has one.
 bool Truthy(const json::value* v) {
-  return js::Truthy(v);
+  return js::truthy(v);
 }
 const json::value* Field(const json::value* o, std::string_view key) {
   const json::object* obj = o ? o->if_object() : nullptr;
@@ -104,7 +104,7 @@ std::optional<json::object> AdminSettings(App& app, const std::string& hashed_ac
   if (hashed_account.empty()) return std::nullopt;
   auto row = app.store.Get(store::Table::kAdmin, hashed_account);
   if (!row.ok() || !row.value()) return std::nullopt;
-  const json::value* s = js::Get(&*row.value(), "userSettings");
+  const json::value* s = js::get(&*row.value(), "userSettings");
   return s && s->is_object() ? std::optional<json::object>(s->get_object()) : std::nullopt;
 }
 
@@ -139,7 +139,7 @@ http::HttpResponse PreloadSettings(App& app, http::HttpRequest& req) {
   auto row = app.store.Get(store::Table::kAdmin, hashed);
   if (!row.ok()) return http::HttpResponse::Error(400, "Database operation failed");
   if (row.value() && row.value()->is_object()) {
-    const json::value* s = js::Get(&*row.value(), "userSettings");
+    const json::value* s = js::get(&*row.value(), "userSettings");
     out["userSettings"] = s ? *s : json::value(nullptr);
   }
   return http::HttpResponse::Json(200, out);
@@ -183,7 +183,7 @@ http::HttpResponse PostSettings(App& app, http::HttpRequest& req, const JwtState
   json::object merged = user.user_settings;
   for (auto& [k, v] : updated)
     merged[k] = v;
-  if (auto* remove = js::Get(body, "settingKeysToRemove"); remove && remove->is_array())
+  if (auto* remove = js::get(body, "settingKeysToRemove"); remove && remove->is_array())
     for (auto& k : remove->get_array())
       if (k.is_string()) merged.erase(k.get_string());
 
@@ -196,11 +196,11 @@ http::HttpResponse PostSettings(App& app, http::HttpRequest& req, const JwtState
     if (out.user_update_failed) return Failure(DatabaseErrorMessage());
     // The hook may have changed the user (its userUpdate is saved already): build on that.
     if (auto again = call->User(caller.user_id); again.ok() && again.value()) user = *again.value();
-    if (!js::Truthy(js::Get(&out.value, "successful"))) {
+    if (!js::truthy(js::get(&out.value, "successful"))) {
       // The plugin refused: nothing is saved. (The reference answers {} either way; saying
       // why costs clients nothing.)
       json::object refused{{"successful", false}};
-      if (auto* m = js::Get(&out.value, "returnMessage")) refused["returnMessage"] = *m;
+      if (auto* m = js::get(&out.value, "returnMessage")) refused["returnMessage"] = *m;
       return http::HttpResponse::Json(200, refused);
     }
     user.user_settings = std::move(merged);
@@ -238,8 +238,8 @@ http::HttpResponse RefreshInfo(App& app, http::HttpRequest& req, const JwtState&
       json::object{{"user", c.user_json}, {"authHeader", c.auth_header}, {"proxyConfig", nullptr}});
   if (!out.ok()) return Failure(ApiErrorMessage("refreshUserInfo", caller.platform, out));
   if (out.user_update_failed) return Failure(DatabaseErrorMessage());
-  json::object resp{{"successful", js::Truthy(js::Get(&out.value, "successful"))}};
-  if (auto* m = js::Get(&out.value, "returnMessage")) resp["returnMessage"] = *m;
+  json::object resp{{"successful", js::truthy(js::get(&out.value, "successful"))}};
+  if (auto* m = js::get(&out.value, "returnMessage")) resp["returnMessage"] = *m;
   return call.Served(http::HttpResponse::Json(200, resp));
 }
 

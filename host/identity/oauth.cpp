@@ -13,8 +13,8 @@ namespace js = crmhost::sdk::js;
 namespace {
 
 std::string Str(const json::object& o, std::string_view k) {
-  auto* v = js::Get(o, k);
-  return v ? js::ToString(*v) : std::string();
+  auto* v = js::get(o, k);
+  return v ? js::to_string(*v) : std::string();
 }
 
 std::string PathOf(std::string_view uri) {
@@ -95,8 +95,8 @@ Result<TokenResponse> OAuthClient::Post(const OAuthApp& app, std::string url, ht
   TokenResponse t;
   t.access_token = Str(data, "access_token");
   t.refresh_token = Str(data, "refresh_token");
-  if (auto* exp = js::Get(data, "expires_in")) {
-    double secs = js::ToNumber(*exp);
+  if (auto* exp = js::get(data, "expires_in")) {
+    double secs = js::to_number(*exp);
     if (secs == secs) t.expires_at_ms = now_ms_() + int64_t(secs * 1000);
   }
   t.raw = std::move(data);
@@ -146,7 +146,7 @@ Result<TokenResponse> OAuthClient::ExchangeCode(const OAuthApp& app, std::string
     if (!extra->query.empty())
       url += (url.find('?') == std::string::npos ? "?" : "&") + FormEncode(extra->query);
     for (auto& [k, v] : extra->body) {
-      std::string value = js::ToString(v);
+      std::string value = js::to_string(v);
       bool replaced = false;
       for (auto& b : body)
         if (b.first == k) {

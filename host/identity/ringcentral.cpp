@@ -42,10 +42,10 @@ Result<RcIdentity> RingCentralClient::Identify(std::string_view access_token) {
   json::value body = json::parse(resp->body, ec);
   if (ec || !body.is_object()) return Status::Unavailable("RingCentral answered with invalid JSON");
   RcIdentity id;
-  if (auto* ext = js::Get(&body, "id")) id.extension_id = js::ToString(*ext);
-  if (auto* acc = js::Get(js::Get(&body, "account"), "id")) id.account_id = js::ToString(*acc);
+  if (auto* ext = js::get(&body, "id")) id.extension_id = js::to_string(*ext);
+  if (auto* acc = js::get(js::get(&body, "account"), "id")) id.account_id = js::to_string(*acc);
   if (id.account_id.empty()) return Status::Unavailable("RingCentral's answer has no account id");
-  id.admin = js::Truthy(js::Get(js::Get(js::Get(&body, "permissions"), "admin"), "enabled")) ||
+  id.admin = js::truthy(js::get(js::get(js::get(&body, "permissions"), "admin"), "enabled")) ||
              options_.admin_extension_ids.count(id.extension_id) > 0;
   std::lock_guard lock(mu_);
   if (cache_.size() >= kMaxCached) {

@@ -28,7 +28,7 @@ json::object ToJson(const plugins::PluginStatus& s) {
   o["sha256"] = s.sha256.empty() ? json::value() : json::value(s.sha256);
   o["state"] = s.state;
   o["loadedAt"] =
-      s.loaded_at_ms ? json::value(sdk::time::FormatIso8601(s.loaded_at_ms)) : json::value();
+      s.loaded_at_ms ? json::value(sdk::time::format_iso8601(s.loaded_at_ms)) : json::value();
   o["inflight"] = s.inflight;
   o["generation"] = s.generation;
   o["lastError"] = s.last_error ? json::value(*s.last_error) : json::value();

@@ -14,7 +14,7 @@ namespace json = boost::json;
 namespace {
 
 json::value Time(int64_t ms) {
-  return ms ? json::value(sdk::time::FormatIso8601(ms)) : nullptr;
+  return ms ? json::value(sdk::time::format_iso8601(ms)) : nullptr;
 }
 
 }  // namespace
@@ -65,7 +65,7 @@ void RegisterStoreRoutes(http::Router& router, store::Store& store, std::string 
                  }
                }
                if (dir.empty()) {
-                 std::string stamp = sdk::time::FormatIso8601(
+                 std::string stamp = sdk::time::format_iso8601(
                      std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count());

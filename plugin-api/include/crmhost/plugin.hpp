@@ -454,9 +454,9 @@ struct Glue {
 }  // namespace crmhost::sdk
 
 // Exports the plugin's single entry point. Use once, in one .cpp file, at namespace scope.
-#define CRMHOST_PLUGIN(Class)                                                    \
-  extern "C" CRMH_EXPORT const crmh_plugin_descriptor* crmh_plugin_entry(void) { \
-    return &::crmhost::sdk::detail::Glue<Class>::descriptor;                     \
+#define CRMHOST_PLUGIN(Class)                                \
+  CRMH_PLUGIN_ENTRY() {                                      \
+    return &::crmhost::sdk::detail::Glue<Class>::descriptor; \
   }
 
 #endif  // CRMHOST_PLUGIN_HPP

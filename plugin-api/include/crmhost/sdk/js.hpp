@@ -154,38 +154,6 @@ inline bool setting_enabled(const json::object& settings, std::string_view id, b
   return value ? truthy(value) : fallback;
 }
 
-// ---- old spellings ----------------------------------------------------------------------------
-// host/ shares these headers and still calls them by their names before the SDK's naming rule
-// (docs/WRITING_PLUGINS.md, "Naming"). They forward to the functions above and go once host/
-// has moved; plugins must use the snake_case names.
-inline std::string NumberToString(double d) {
-  return number_to_string(d);
-}
-inline std::string ToString(const json::value& v) {
-  return to_string(v);
-}
-inline double ToNumber(const json::value& v) {
-  return to_number(v);
-}
-inline std::string TextOrEmpty(const json::value* v) {
-  return text_or_empty(v);
-}
-inline bool Truthy(const json::value* v) {
-  return truthy(v);
-}
-inline bool Truthy(const json::value& v) {
-  return truthy(v);
-}
-inline const json::value* Get(const json::value* v, std::string_view key) {
-  return get(v, key);
-}
-inline const json::value* Get(const json::object& o, std::string_view key) {
-  return get(o, key);
-}
-inline bool SettingEnabled(const json::object& settings, std::string_view id, bool fallback) {
-  return setting_enabled(settings, id, fallback);
-}
-
 }  // namespace crmhost::sdk::js
 
 #endif  // CRMHOST_SDK_JS_HPP

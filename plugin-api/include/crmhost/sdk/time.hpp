@@ -265,22 +265,6 @@ inline std::string format_moment(int64_t ms, int offset_minutes, std::string_vie
   return out;
 }
 
-// ---- old spellings ----------------------------------------------------------------------------
-// host/ still calls these by their names before the SDK's naming rule (docs/WRITING_PLUGINS.md,
-// "Naming"); they forward and go once host/ has moved. Plugins use the snake_case names.
-inline std::optional<int64_t> ParseTimestamp(const json::value& v) {
-  return parse_timestamp(v);
-}
-inline std::string FormatIso8601(int64_t ms) {
-  return format_iso8601(ms);
-}
-inline int UtcOffsetMinutes(const json::value& v) {
-  return utc_offset_minutes(v);
-}
-inline std::string FormatMoment(int64_t ms, int offset_minutes, std::string_view pattern) {
-  return format_moment(ms, offset_minutes, pattern);
-}
-
 }  // namespace crmhost::sdk::time
 
 #endif  // CRMHOST_SDK_TIME_HPP
