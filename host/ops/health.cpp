@@ -46,11 +46,10 @@ uint64_t ResidentBytes() {
   return resident * uint64_t(::sysconf(_SC_PAGESIZE));
 }
 
-http::HttpResponse Metrics(const HealthDeps& d) {
-  std::string out;
-  out.reserve(16 * 1024);
-  d.metrics->Render(out);
-  using Samples = std::vector<std::pair<crmhost::Metrics::Labels, double>>;
+using Samples = std::vector<std::pair<crmhost::Metrics::Labels, double>>;
+
+// Up, draining, started.
+void RenderDaemon(const HealthDeps& d, std::string& out) {
   const bool draining = d.state->draining.load();
   crmhost::Metrics::RenderGauge(out, "crmhost_up", "1 while the daemon serves.", {{{}, 1}});
   crmhost::Metrics::RenderGauge(out, "crmhost_draining", "1 after SIGTERM, while requests drain.",
@@ -58,6 +57,11 @@ http::HttpResponse Metrics(const HealthDeps& d) {
   crmhost::Metrics::RenderGauge(out, "crmhost_start_time_seconds",
                                 "When the daemon started, seconds since the epoch.",
                                 {{{}, double(d.started_ms) / 1000.0}});
+}
+
+// Per plugin: version and state, generations, versions resident and retiring, requests in flight;
+// the control thread's progress.
+void RenderPlugins(const HealthDeps& d, std::string& out) {
   Samples info, generation, retired, resident, inflight;
   for (auto& p : d.manager->Snapshot()) {
     info.push_back({{{"plugin", p.name}, {"version", p.version}, {"state", p.state}}, 1});
@@ -88,6 +92,10 @@ http::HttpResponse Metrics(const HealthDeps& d) {
                                   "Scans of the plugin directory after which every file in it "
                                   "had been acted on.",
                                   {{{}, double(progress.settled_scans)}});
+}
+
+// RocksDB's size figures and the group commit's health.
+void RenderStore(const HealthDeps& d, std::string& out) {
   const store::Store::Stats st = d.store->GetStats();
   crmhost::Metrics::RenderGauge(out, "crmhost_store_estimated_keys",
                                 "RocksDB's estimate of the keys in the store.",
@@ -124,66 +132,83 @@ http::HttpResponse Metrics(const HealthDeps& d) {
                                   "Call-log links whose CRM activity exists but which the store "
                                   "could not record yet (saved again every second).",
                                   {{{}, double(d.unsaved_links->size())}});
-  if (d.fibers) {
-    const FiberPool::Stats fs = d.fibers->stats();
-    crmhost::Metrics::RenderGauge(out, "crmhost_fiber_threads",
-                                  "Threads running request handlers and plugin operations.",
-                                  {{{}, double(fs.threads)}});
-    crmhost::Metrics::RenderGauge(out, "crmhost_fibers_live",
-                                  "Requests on fibers now, running or waiting on a CRM.",
-                                  {{{}, double(fs.live)}});
-    crmhost::Metrics::RenderGauge(out, "crmhost_fiber_stacks_mapped_bytes",
-                                  "Bytes of fiber stacks mapped (in use and pooled; touched "
-                                  "pages only count as resident).",
-                                  {{{}, double(fs.stacks_mapped * fs.stack_bytes)}});
-    crmhost::Metrics::RenderCounter(out, "crmhost_fibers_refused_total",
-                                    "Requests refused with 503 because --max-inflight were "
-                                    "already being handled.",
-                                    {{{}, double(fs.refused)}});
+}
+
+// The request fibers (when the daemon runs them).
+void RenderFibers(const HealthDeps& d, std::string& out) {
+  if (!d.fibers) return;
+  const FiberPool::Stats fs = d.fibers->stats();
+  crmhost::Metrics::RenderGauge(out, "crmhost_fiber_threads",
+                                "Threads running request handlers and plugin operations.",
+                                {{{}, double(fs.threads)}});
+  crmhost::Metrics::RenderGauge(out, "crmhost_fibers_live",
+                                "Requests on fibers now, running or waiting on a CRM.",
+                                {{{}, double(fs.live)}});
+  crmhost::Metrics::RenderGauge(out, "crmhost_fiber_stacks_mapped_bytes",
+                                "Bytes of fiber stacks mapped (in use and pooled; touched "
+                                "pages only count as resident).",
+                                {{{}, double(fs.stacks_mapped * fs.stack_bytes)}});
+  crmhost::Metrics::RenderCounter(out, "crmhost_fibers_refused_total",
+                                  "Requests refused with 503 because --max-inflight were "
+                                  "already being handled.",
+                                  {{{}, double(fs.refused)}});
+}
+
+// Per plugin: the bulkhead's waiting line and refusals.
+void RenderBulkheads(const HealthDeps& d, std::string& out) {
+  if (!d.bulkheads) return;
+  Samples waiting, waited, rejected;
+  for (auto& f : d.bulkheads->Snapshot()) {
+    waiting.push_back({{{"plugin", f.plugin}}, double(f.waiting)});
+    waited.push_back({{{"plugin", f.plugin}}, double(f.waited)});
+    rejected.push_back({{{"plugin", f.plugin}}, double(f.refused)});
   }
-  if (d.bulkheads) {
-    Samples waiting, waited, rejected;
-    for (auto& f : d.bulkheads->Snapshot()) {
-      waiting.push_back({{{"plugin", f.plugin}}, double(f.waiting)});
-      waited.push_back({{{"plugin", f.plugin}}, double(f.waited)});
-      rejected.push_back({{{"plugin", f.plugin}}, double(f.refused)});
-    }
-    crmhost::Metrics::RenderGauge(out, "crmhost_plugin_waiting",
-                                  "Requests waiting for a place in the plugin's bulkhead.",
-                                  waiting);
-    crmhost::Metrics::RenderCounter(out, "crmhost_plugin_waited_total",
-                                    "Requests that had to wait for a place in the plugin's "
-                                    "bulkhead.",
-                                    waited);
-    crmhost::Metrics::RenderCounter(out, "crmhost_plugin_rejected_total",
-                                    "Requests answered 503 because the plugin's bulkhead and its "
-                                    "waiting line were full.",
-                                    rejected);
-  }
-  if (d.outbound) {
-    const outbound::OutboundClient::Stats os = d.outbound->stats();
-    crmhost::Metrics::RenderGauge(out, "crmhost_outbound_in_flight", "CRM exchanges under way.",
-                                  {{{}, double(os.in_flight)}});
-    crmhost::Metrics::RenderGauge(out, "crmhost_outbound_connections_in_use",
-                                  "Outbound connections checked out or connecting.",
-                                  {{{}, double(os.connections_in_use)}});
-    crmhost::Metrics::RenderGauge(out, "crmhost_outbound_idle_connections",
-                                  "Outbound connections kept alive for reuse.",
-                                  {{{}, double(os.idle)}});
-    crmhost::Metrics::RenderGauge(out, "crmhost_outbound_waiting",
-                                  "Requests waiting for a connection slot of a busy CRM host.",
-                                  {{{}, double(os.waiting)}});
-    crmhost::Metrics::RenderCounter(out, "crmhost_outbound_waits_total",
-                                    "Requests that waited for a connection slot.",
-                                    {{{}, double(os.waits_total)}});
-    crmhost::Metrics::RenderCounter(out, "crmhost_outbound_wait_seconds_total",
-                                    "Seconds requests spent waiting for connection slots.",
-                                    {{{}, os.wait_seconds_total}});
-    crmhost::Metrics::RenderCounter(out, "crmhost_outbound_wait_refusals_total",
-                                    "Requests refused because too many already waited for one "
-                                    "CRM host.",
-                                    {{{}, double(os.wait_refusals)}});
-  }
+  crmhost::Metrics::RenderGauge(out, "crmhost_plugin_waiting",
+                                "Requests waiting for a place in the plugin's bulkhead.", waiting);
+  crmhost::Metrics::RenderCounter(out, "crmhost_plugin_waited_total",
+                                  "Requests that had to wait for a place in the plugin's "
+                                  "bulkhead.",
+                                  waited);
+  crmhost::Metrics::RenderCounter(out, "crmhost_plugin_rejected_total",
+                                  "Requests answered 503 because the plugin's bulkhead and its "
+                                  "waiting line were full.",
+                                  rejected);
+}
+
+// The outbound client's connections and waits.
+void RenderOutbound(const HealthDeps& d, std::string& out) {
+  if (!d.outbound) return;
+  const outbound::OutboundClient::Stats os = d.outbound->stats();
+  crmhost::Metrics::RenderGauge(out, "crmhost_outbound_in_flight", "CRM exchanges under way.",
+                                {{{}, double(os.in_flight)}});
+  crmhost::Metrics::RenderGauge(out, "crmhost_outbound_connections_in_use",
+                                "Outbound connections checked out or connecting.",
+                                {{{}, double(os.connections_in_use)}});
+  crmhost::Metrics::RenderGauge(out, "crmhost_outbound_idle_connections",
+                                "Outbound connections kept alive for reuse.",
+                                {{{}, double(os.idle)}});
+  crmhost::Metrics::RenderGauge(out, "crmhost_outbound_waiting",
+                                "Requests waiting for a connection slot of a busy CRM host.",
+                                {{{}, double(os.waiting)}});
+  crmhost::Metrics::RenderCounter(out, "crmhost_outbound_waits_total",
+                                  "Requests that waited for a connection slot.",
+                                  {{{}, double(os.waits_total)}});
+  crmhost::Metrics::RenderCounter(out, "crmhost_outbound_wait_seconds_total",
+                                  "Seconds requests spent waiting for connection slots.",
+                                  {{{}, os.wait_seconds_total}});
+  crmhost::Metrics::RenderCounter(out, "crmhost_outbound_wait_refusals_total",
+                                  "Requests refused because too many already waited for one "
+                                  "CRM host.",
+                                  {{{}, double(os.wait_refusals)}});
+}
+
+http::HttpResponse Metrics(const HealthDeps& d) {
+  std::string out;
+  out.reserve(16 * 1024);
+  d.metrics->Render(out);
+  for (auto render : {&RenderDaemon, &RenderPlugins, &RenderStore, &RenderFibers, &RenderBulkheads,
+                      &RenderOutbound})
+    render(d, out);
   crmhost::Metrics::RenderGauge(out, "process_resident_memory_bytes",
                                 "Resident memory of the daemon.", {{{}, double(ResidentBytes())}});
   http::HttpResponse resp = http::HttpResponse::Text(200, std::move(out));
