@@ -67,6 +67,68 @@ State ParseState(std::string_view callback_uri, std::string_view top_level_state
   return s;
 }
 
+// A plugin's getOverridingOAuthOption: extra headers, query and body for its token request.
+// Sets `extra` when the plugin gave any; an answer is the failure to send.
+std::optional<http::HttpResponse> OverridingOption(
+    PluginCall& call, const std::string& code, const ResolvedOAuthApp& oauth,
+    const std::vector<std::string>& secrets, std::optional<identity::TokenRequestOverride>& extra) {
+  if (!call.plugin().Implements("getOverridingOAuthOption")) return std::nullopt;
+  auto o = call.Invoke("getOverridingOAuthOption",
+                       json::object{{"code", code}, {"oauthInfo", oauth.app.ToJson()}}, secrets);
+  if (!o.ok()) return http::HttpResponse::Error(400, o.message);
+  const json::object* obj = o.value.if_object();
+  if (!obj) return std::nullopt;
+  extra.emplace();
+  auto fields = [&](std::string_view key, http::Fields& into) {
+    if (auto* f = js::get(*obj, key); f && f->is_object())
+      for (auto& [k, v] : f->get_object())
+        into.emplace_back(std::string(k), v.is_null() ? std::string() : js::to_string(v));
+  };
+  fields("headers", extra->headers);
+  fields("query", extra->query);
+  if (auto* b = js::get(*obj, "body"); b && b->is_object()) extra->body = b->get_object();
+  return std::nullopt;
+}
+
+// What getUserInfo receives after the code exchange (docs/PLUGIN_ABI.md).
+json::object UserInfoArgs(const http::HttpRequest& req, const identity::TokenResponse& tokens,
+                          const std::string& hostname, const std::string& platform,
+                          const std::string& callback_uri) {
+  json::object query_obj;
+  for (auto& [k, v] : req.query)
+    if (!query_obj.contains(k)) query_obj[k] = v;
+  return json::object{{"authHeader", "Bearer " + tokens.access_token},
+                      {"tokenUrl", QueryValue(req, "tokenUrl")},
+                      {"apiUrl", QueryValue(req, "apiUrl")},
+                      {"hostname", hostname},
+                      {"platform", platform},
+                      {"username", QueryValue(req, "username")},
+                      {"callbackUri", callback_uri},
+                      {"query", std::move(query_obj)},
+                      {"proxyId", QueryValue(req, "proxyId")},
+                      {"proxyConfig", nullptr},
+                      {"userEmail", QueryValue(req, "userEmail")},
+                      {"data", tokens.raw}};
+}
+
+// The user's CRM host: the plugin's override, else the OAuth app's, else the request's.
+std::string SavedHostname(const json::object& pui, const ResolvedOAuthApp& oauth,
+                          const std::string& hostname) {
+  if (auto* h = js::get(pui, "overridingHostname"); js::truthy(h)) return js::to_string(*h);
+  if (!oauth.app.hostname.empty()) return oauth.app.hostname;
+  return hostname;
+}
+
+// The admin's pending managed OAuth app worked: it becomes the account's app for this CRM.
+void PromoteManagedApp(App& app, const ResolvedOAuthApp& oauth, const std::string& rc_account_id,
+                       const std::string& platform) {
+  if (oauth.source != OAuthAppSource::kManagedPending) return;
+  json::object record{{"fields", oauth.app.ToJson()}};
+  if (app.store.PutAccountData(rc_account_id, platform, kManagedOAuthKey, record, app.now_ms())
+          .ok())
+    (void)app.store.Delete(store::Table::kCache, PendingManagedOAuthKey(rc_account_id));
+}
+
 http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
   std::string callback_uri = QueryOr(req, "callbackUri");
   const std::string code = QueryOr(req, "code");
@@ -105,25 +167,9 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
                                                          {"message", oauth.fail_message}}}});
   secrets.push_back(oauth.app.client_secret);
 
-  identity::TokenRequestOverride extra;
-  bool has_extra = false;
-  if (plugin.Implements("getOverridingOAuthOption")) {
-    auto o = call.Invoke("getOverridingOAuthOption",
-                         json::object{{"code", code}, {"oauthInfo", oauth.app.ToJson()}}, secrets);
-    if (!o.ok()) return http::HttpResponse::Error(400, o.message);
-    if (auto* obj = o.value.if_object()) {
-      has_extra = true;
-      auto fields = [&](std::string_view key, http::Fields& into) {
-        if (auto* f = js::get(*obj, key); f && f->is_object())
-          for (auto& [k, v] : f->get_object())
-            into.emplace_back(std::string(k), v.is_null() ? std::string() : js::to_string(v));
-      };
-      fields("headers", extra.headers);
-      fields("query", extra.query);
-      if (auto* b = js::get(*obj, "body"); b && b->is_object()) extra.body = b->get_object();
-    }
-  }
-  auto tokens = app.oauth->ExchangeCode(oauth.app, callback_uri, has_extra ? &extra : nullptr);
+  std::optional<identity::TokenRequestOverride> extra;
+  if (auto failed = OverridingOption(call, code, oauth, secrets, extra)) return std::move(*failed);
+  auto tokens = app.oauth->ExchangeCode(oauth.app, callback_uri, extra ? &*extra : nullptr);
   if (!tokens.ok()) {
     spdlog::warn("OAuth code exchange for {} failed: {}", state.platform,
                  tokens.status().message());
@@ -132,22 +178,8 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
   secrets.push_back(tokens->access_token);
   secrets.push_back(tokens->refresh_token);
 
-  json::object query_obj;
-  for (auto& [k, v] : req.query)
-    if (!query_obj.contains(k)) query_obj[k] = v;
-  json::object info_args{{"authHeader", "Bearer " + tokens->access_token},
-                         {"tokenUrl", QueryValue(req, "tokenUrl")},
-                         {"apiUrl", QueryValue(req, "apiUrl")},
-                         {"hostname", hostname},
-                         {"platform", state.platform},
-                         {"username", QueryValue(req, "username")},
-                         {"callbackUri", callback_uri},
-                         {"query", std::move(query_obj)},
-                         {"proxyId", QueryValue(req, "proxyId")},
-                         {"proxyConfig", nullptr},
-                         {"userEmail", QueryValue(req, "userEmail")},
-                         {"data", tokens->raw}};
-  auto info = call.Invoke("getUserInfo", info_args, secrets);
+  auto info = call.Invoke(
+      "getUserInfo", UserInfoArgs(req, *tokens, hostname, state.platform, callback_uri), secrets);
   if (!info.ok())
     return http::HttpResponse::Error(400,
                                      info.message.empty() ? "getUserInfo failed" : info.message);
@@ -164,13 +196,7 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
 
   LoginSave save;
   save.platform = state.platform;
-  if (auto* h = js::get(pui, "overridingHostname"); js::truthy(h)) {
-    save.hostname = js::to_string(*h);
-  } else if (!oauth.app.hostname.empty()) {
-    save.hostname = oauth.app.hostname;
-  } else {
-    save.hostname = hostname;
-  }
+  save.hostname = SavedHostname(pui, oauth, hostname);
   save.proxy_id = QueryValue(req, "proxyId");
   save.access_token = tokens->access_token;
   save.refresh_token = tokens->refresh_token;
@@ -182,14 +208,7 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
     spdlog::error("saving user failed: {}", saved.status().ToString());
     return http::HttpResponse::Json(400, json::object{{"returnMessage", DatabaseErrorMessage()}});
   }
-  // The admin's pending managed OAuth app worked: it becomes the account's app for this CRM.
-  if (oauth.source == OAuthAppSource::kManagedPending) {
-    json::object record{{"fields", oauth.app.ToJson()}};
-    if (app.store
-            .PutAccountData(rc_account_id, state.platform, kManagedOAuthKey, record, app.now_ms())
-            .ok())
-      (void)app.store.Delete(store::Table::kCache, PendingManagedOAuthKey(rc_account_id));
-  }
+  PromoteManagedApp(app, oauth, rc_account_id, state.platform);
   return CompleteLogin(app, plugin, saved.value(), pui, state.platform,
                        js::get(*result, "returnMessage"),
                        json::object{{"oauthApp", oauth.app.ToJson()}}, req.request_id);
