@@ -37,6 +37,72 @@ Status Refuse(const fs::path& file, const std::string& why) {
   return Status::InvalidArgument(file.filename().string() + ": " + why);
 }
 
+// 1. Read whole. A file still being written shows up as a short or garbled read here or as a
+//    dlopen failure later; either way it is refused, not half-loaded.
+Result<std::string> ReadPluginFile(const fs::path& file, uint64_t max_bytes) {
+  std::error_code ec;
+  auto size = fs::file_size(file, ec);
+  if (ec) return Status::InvalidArgument("cannot stat: " + ec.message());
+  if (size > max_bytes)
+    return Status::InvalidArgument("file is larger than " + std::to_string(max_bytes) + " bytes");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::InvalidArgument("cannot open for reading");
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.size() != size) return Status::InvalidArgument("file changed while being read");
+  if (Status st = CheckSharedObject(bytes); !st.ok()) return st;
+  return bytes;
+}
+
+// 2. Shadow copy named by content: one content is one path, so dlopen maps it once however
+//    often it is (re)published. Written under a temporary name, then renamed into place. A file
+//    already in the shadow directory (a rollback) is used as it is.
+Result<fs::path> PlaceShadowCopy(const fs::path& file, const fs::path& shadow_dir,
+                                 const std::string& bytes, const std::string& sha) {
+  std::error_code ec;
+  fs::create_directories(shadow_dir, ec);
+  if (ec) return Status::InvalidArgument("cannot create shadow directory: " + ec.message());
+  fs::path shadow = shadow_dir / (sha + kPluginExtension);
+  if (fs::equivalent(file.parent_path(), shadow_dir, ec)) shadow = file;
+  if (fs::exists(shadow, ec)) return shadow;
+  fs::path tmp = shadow;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), std::streamsize(bytes.size()));
+    if (!out) return Status::InvalidArgument("cannot write shadow copy " + tmp.string());
+  }
+  fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_exec, ec);
+  fs::rename(tmp, shadow, ec);
+  if (ec) return Status::InvalidArgument("cannot place shadow copy: " + ec.message());
+  return shadow;
+}
+
+// The embedded manifest, without our own key: the egress allowlist it declares moves into
+// `info.egress_hosts` (/crmManifest shows the rest).
+Status ReadManifest(const char* manifest_json, PluginInfo& info) {
+  if (!manifest_json) return Status::OK();
+  boost::system::error_code jec;
+  info.manifest = json::parse(manifest_json, jec);
+  if (jec || !info.manifest.is_object())
+    return Status::InvalidArgument("embedded manifest_json is not a JSON object");
+  json::object& m = info.manifest.get_object();
+  auto it = m.find(kEgressKey);
+  if (it == m.end()) return Status::OK();
+  const json::array* list = it->value().if_array();
+  const std::string not_a_list = std::string(kEgressKey) + " must be an array of host patterns";
+  if (!list) return Status::InvalidArgument(not_a_list);
+  std::vector<std::string> hosts;
+  for (const json::value& h : *list) {
+    if (!h.is_string()) return Status::InvalidArgument(not_a_list);
+    if (std::string why = outbound::EgressPolicy::CheckPattern(h.get_string()); !why.empty())
+      return Status::InvalidArgument(std::string(kEgressKey) + ": " + why);
+    hosts.emplace_back(h.get_string());
+  }
+  info.egress_hosts = std::move(hosts);
+  m.erase(it);
+  return Status::OK();
+}
+
 }  // namespace
 
 Loader::Loader(Options options, HostServices& host) : options_(std::move(options)), host_(host) {}
@@ -55,43 +121,14 @@ std::vector<fs::path> Loader::ListPluginFiles(const fs::path& dir) {
 }
 
 Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const {
-  // 1. Read and hash. A file still being written shows up as a short or garbled read here or
-  //    as a dlopen failure below; either way it is refused, not half-loaded.
-  std::error_code ec;
-  auto size = fs::file_size(file, ec);
-  if (ec) return Refuse(file, "cannot stat: " + ec.message());
-  if (size > options_.max_file_bytes)
-    return Refuse(file,
-                  "file is larger than " + std::to_string(options_.max_file_bytes) + " bytes");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Refuse(file, "cannot open for reading");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (bytes.size() != size) return Refuse(file, "file changed while being read");
-  if (Status st = CheckSharedObject(bytes); !st.ok()) return Refuse(file, st.message());
-  const std::string sha = Sha256Hex(bytes);
-
-  // 2. Shadow copy named by content: one content is one path, so dlopen maps it once however
-  //    often it is (re)published. Written under a temporary name, then renamed into place. A
-  //    file already in the shadow directory (a rollback) is used as it is.
-  fs::create_directories(options_.shadow_dir, ec);
-  if (ec) return Refuse(file, "cannot create shadow directory: " + ec.message());
-  fs::path shadow = options_.shadow_dir / (sha + kPluginExtension);
-  if (fs::equivalent(file.parent_path(), options_.shadow_dir, ec)) shadow = file;
-  if (!fs::exists(shadow, ec)) {
-    fs::path tmp = shadow;
-    tmp += ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out.write(bytes.data(), std::streamsize(bytes.size()));
-      if (!out) return Refuse(file, "cannot write shadow copy " + tmp.string());
-    }
-    fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_exec, ec);
-    fs::rename(tmp, shadow, ec);
-    if (ec) return Refuse(file, "cannot place shadow copy: " + ec.message());
-  }
+  auto bytes = ReadPluginFile(file, options_.max_file_bytes);
+  if (!bytes.ok()) return Refuse(file, bytes.status().message());
+  const std::string sha = Sha256Hex(*bytes);
+  auto shadow = PlaceShadowCopy(file, options_.shadow_dir, *bytes, sha);
+  if (!shadow.ok()) return Refuse(file, shadow.status().message());
 
   // 3. Map it and find the one entry symbol.
-  auto lib = OpenLibrary(shadow.string());
+  auto lib = OpenLibrary(shadow->string());
   if (!lib.ok())
     return Refuse(file, "cannot be loaded as a shared library: " + lib.status().message());
   auto* entry = reinterpret_cast<crmh_plugin_entry_fn>(FindSymbol(lib.value(), CRMH_ENTRY_SYMBOL));
@@ -102,7 +139,6 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
   // 4. The descriptor, before any plugin function runs.
   const crmh_plugin_descriptor* d = entry();
   if (Status st = CheckDescriptor(d); !st.ok()) return Refuse(file, st.message());
-
   PluginInfo info;
   info.name = d->name;
   info.version = d->version;
@@ -110,32 +146,11 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
   info.build_info = d->build_info ? d->build_info : "";
   info.sha256 = sha;
   info.source = file.string();
-  info.shadow = shadow.string();
+  info.shadow = shadow->string();
   info.loaded_at_ms = NowMs();
   for (size_t i = 0; d->operations[i]; ++i)
     info.operations.emplace_back(d->operations[i]);
-  if (d->manifest_json) {
-    boost::system::error_code jec;
-    info.manifest = json::parse(d->manifest_json, jec);
-    if (jec || !info.manifest.is_object())
-      return Refuse(file, "embedded manifest_json is not a JSON object");
-    json::object& m = info.manifest.get_object();
-    if (auto it = m.find(kEgressKey); it != m.end()) {
-      const json::array* list = it->value().if_array();
-      if (!list)
-        return Refuse(file, std::string(kEgressKey) + " must be an array of host patterns");
-      std::vector<std::string> hosts;
-      for (const json::value& h : *list) {
-        if (!h.is_string())
-          return Refuse(file, std::string(kEgressKey) + " must be an array of host patterns");
-        if (std::string why = outbound::EgressPolicy::CheckPattern(h.get_string()); !why.empty())
-          return Refuse(file, std::string(kEgressKey) + ": " + why);
-        hosts.emplace_back(h.get_string());
-      }
-      info.egress_hosts = std::move(hosts);
-      m.erase(it);  // ours, not App Connect's: /crmManifest shows the rest
-    }
-  }
+  if (Status st = ReadManifest(d->manifest_json, info); !st.ok()) return Refuse(file, st.message());
   if (!info.egress_hosts)
     spdlog::warn("plugin {} declares no outbound hosts ({}): it may reach any public host",
                  info.name, kEgressKey);
