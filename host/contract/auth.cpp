@@ -38,6 +38,53 @@ void CollectStrings(const json::value& v, std::vector<std::string>& out) {
   }
 }
 
+json::value MemberOrNull(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v ? *v : json::value();
+}
+
+// 400 naming the login fields the account's admin made required and nobody filled.
+http::HttpResponse MissingRequiredFields(const std::vector<std::string>& names) {
+  json::array missing;
+  for (auto& m : names)
+    missing.push_back(json::value(m));
+  return http::HttpResponse::Json(
+      400, json::object{{"returnMessage",
+                         json::object{{"messageType", "warning"},
+                                      {"message", "Missing required authentication fields."},
+                                      {"ttl", 3000},
+                                      {"missingRequiredFieldConsts", std::move(missing)}}}});
+}
+
+// Who is logging in on the RingCentral side, when the client sent its RingCentral token: the
+// account id keys account caches and managed credentials. An answer is the failure to send.
+std::optional<http::HttpResponse> IdentifyRcCaller(App& app, const http::HttpRequest& req,
+                                                   const json::object& body,
+                                                   identity::RcIdentity& rc) {
+  std::string rc_token = RcAccessTokenOf(req, &body);
+  if (rc_token.empty() || !app.ringcentral) return std::nullopt;
+  auto who = app.ringcentral->Identify(rc_token);
+  if (!who.ok()) {
+    spdlog::warn("RingCentral identity check failed: {}", who.status().message());
+    return http::HttpResponse::Error(400, "RingCentral identity check failed");
+  }
+  rc = std::move(who).value();
+  return std::nullopt;
+}
+
+// The plugin's getBasicAuth turns the API key into its Authorization value; a plugin without it
+// gets "Basic " (the reference's default).
+Result<std::string> BasicAuthHeader(PluginCall& call, const json::value& api_key,
+                                    const std::string& platform,
+                                    const std::vector<std::string>& secrets) {
+  auto basic = call.Invoke("getBasicAuth",
+                           json::object{{"apiKey", api_key}, {"platform", platform}}, secrets);
+  if (!basic.ok() && basic.kind != plugins::OpOutcome::Kind::kUnsupported)
+    return Status::InvalidArgument(basic.message);
+  return "Basic " +
+         (basic.ok() && basic.value.is_string() ? std::string(basic.value.get_string()) : "");
+}
+
 http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   auto parsed = ParseJsonBody(req);
   if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
@@ -60,17 +107,8 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   std::vector<std::string> secrets;
   CollectStrings(additional, secrets);
 
-  // Who is logging in on the RingCentral side, when the client sent its RingCentral token: the
-  // account id keys account caches and managed credentials.
   identity::RcIdentity rc;
-  if (std::string rc_token = RcAccessTokenOf(req, &body); !rc_token.empty() && app.ringcentral) {
-    auto who = app.ringcentral->Identify(rc_token);
-    if (!who.ok()) {
-      spdlog::warn("RingCentral identity check failed: {}", who.status().message());
-      return http::HttpResponse::Error(400, "RingCentral identity check failed");
-    }
-    rc = std::move(who).value();
-  }
+  if (auto failed = IdentifyRcCaller(app, req, body, rc)) return std::move(*failed);
 
   // Values the account's admin manages fill the form (docs/API.md).
   // The login form: a Developer Portal connector's when the client names one (connectorId),
@@ -80,38 +118,24 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
           ? std::vector<LoginField>()
           : LoginFields(app, plugin, platform, ConnectorRefOf(body), rc.account_id);
   const ManagedLogin managed = ApplyManagedValues(app, fields, platform, rc, additional);
-  if (managed.has_managed && !rc.account_id.empty() && !managed.missing_required.empty()) {
-    json::array missing;
-    for (auto& m : managed.missing_required)
-      missing.push_back(json::value(m));
-    return http::HttpResponse::Json(
-        400, json::object{{"returnMessage",
-                           json::object{{"messageType", "warning"},
-                                        {"message", "Missing required authentication fields."},
-                                        {"ttl", 3000},
-                                        {"missingRequiredFieldConsts", std::move(missing)}}}});
-  }
+  if (managed.has_managed && !rc.account_id.empty() && !managed.missing_required.empty())
+    return MissingRequiredFields(managed.missing_required);
   CollectStrings(additional, secrets);
   const json::value api_key =
       additional.contains("apiKey") ? additional.at("apiKey") : json::value();
 
-  auto basic = call.Invoke("getBasicAuth",
-                           json::object{{"apiKey", api_key}, {"platform", platform}}, secrets);
-  if (!basic.ok() && basic.kind != plugins::OpOutcome::Kind::kUnsupported)
-    return http::HttpResponse::Error(400, basic.message);
-  std::string auth_header =
-      "Basic " +
-      (basic.ok() && basic.value.is_string() ? std::string(basic.value.get_string()) : "");
-  secrets.push_back(auth_header);
+  auto auth_header = BasicAuthHeader(call, api_key, platform, secrets);
+  if (!auth_header.ok()) return http::HttpResponse::Error(400, auth_header.status().message());
+  secrets.push_back(*auth_header);
 
-  json::object input;
-  input["authHeader"] = auth_header;
-  input["hostname"] = body.contains("hostname") ? body.at("hostname") : json::value();
-  input["platform"] = platform;
-  input["additionalInfo"] = additional;
-  input["apiKey"] = api_key;
-  input["proxyId"] = body.contains("proxyId") ? body.at("proxyId") : json::value();
-  auto info = call.Invoke("getUserInfo", input, secrets);
+  auto info = call.Invoke("getUserInfo",
+                          json::object{{"authHeader", *auth_header},
+                                       {"hostname", MemberOrNull(body, "hostname")},
+                                       {"platform", platform},
+                                       {"additionalInfo", additional},
+                                       {"apiKey", api_key},
+                                       {"proxyId", MemberOrNull(body, "proxyId")}},
+                          secrets);
   if (!info.ok())
     return http::HttpResponse::Error(400,
                                      info.message.empty() ? "getUserInfo failed" : info.message);
@@ -139,13 +163,11 @@ http::HttpResponse ApiKeyLogin(App& app, http::HttpRequest& req) {
   save.rc_account_id = rc.account_id;
   if (auto h = req.Header("rc-extension-id")) save.hashed_rc_extension_id = std::string(*h);
   auto saved = SaveUserInfo(app, pui, save);
-  if (saved.ok()) RecordManagedLogin(app, fields, platform, rc, submitted, true, rc.admin);
   if (!saved.ok()) {
     spdlog::error("saving user failed: {}", saved.status().ToString());
-    json::object fail;
-    fail["returnMessage"] = DatabaseErrorMessage();
-    return http::HttpResponse::Json(400, fail);
+    return http::HttpResponse::Json(400, json::object{{"returnMessage", DatabaseErrorMessage()}});
   }
+  RecordManagedLogin(app, fields, platform, rc, submitted, true, rc.admin);
   return CompleteLogin(app, plugin, saved.value(), pui, platform, js::get(*result, "returnMessage"),
                        {}, req.request_id);
 }
