@@ -116,6 +116,71 @@ std::vector<std::string> MappedIds(const json::object& mapping) {
   return ids;
 }
 
+// The mapped extensions the client listed, in its list's order; ids it did not list are left
+// out (the reference filters the list by the mapping).
+json::array MappedRcUsers(const json::object& mapping, const json::array& extensions) {
+  json::array rc_users;
+  const std::vector<std::string> ids = MappedIds(mapping);
+  for (auto& e : extensions)
+    if (e.is_object() && std::find(ids.begin(), ids.end(),
+                                   js::text_or_empty(js::get(e.get_object(), "id"))) != ids.end())
+      rc_users.push_back(RcUser(e.get_object()));
+  return rc_users;
+}
+
+// Auto-match for a CRM user nobody mapped: the extension with the same email, else the same
+// name, else "first last" equal to the name.
+const json::object* AutoMatch(const json::object& crm, const json::array& extensions) {
+  const std::string email = js::text_or_empty(js::get(crm, "email"));
+  const std::string name = js::text_or_empty(js::get(crm, "name"));
+  auto first = [&](auto matches) -> const json::object* {
+    for (auto& e : extensions)
+      if (e.is_object() && matches(e.get_object())) return &e.get_object();
+    return nullptr;
+  };
+  const json::object* match = nullptr;
+  if (!email.empty())
+    match = first(
+        [&](const json::object& e) { return js::text_or_empty(js::get(e, "email")) == email; });
+  if (!match && !name.empty())
+    match =
+        first([&](const json::object& e) { return js::text_or_empty(js::get(e, "name")) == name; });
+  if (!match && !name.empty())
+    match = first([&](const json::object& e) {
+      return js::text_or_empty(js::get(e, "firstName")) + " " +
+                 js::text_or_empty(js::get(e, "lastName")) ==
+             name;
+    });
+  return match;
+}
+
+// One CRM user's entry of the answer; an auto-match is added to `mappings`.
+json::object MapCrmUser(const json::object& crm, const json::array& extensions,
+                        json::array& mappings) {
+  const std::string crm_id = js::text_or_empty(js::get(crm, "id"));
+  auto or_empty = [&crm](const char* k) {
+    const json::value* v = crm.if_contains(k);
+    return v && !v->is_null() ? *v : json::value("");
+  };
+  json::object crm_user{{"id", crm.contains("id") ? crm.at("id") : json::value()},
+                        {"name", or_empty("name")},
+                        {"email", or_empty("email")}};
+  const json::object* existing = nullptr;
+  for (auto& m : mappings)
+    if (m.is_object() && js::text_or_empty(js::get(m.get_object(), "crmUserId")) == crm_id)
+      existing = &m.get_object();
+  json::array rc_users;
+  if (existing) {
+    rc_users = MappedRcUsers(*existing, extensions);
+  } else if (const json::object* match = AutoMatch(crm, extensions)) {
+    rc_users.push_back(RcUser(*match));
+    mappings.push_back(json::object{
+        {"crmUserId", crm_id},
+        {"rcExtensionId", json::array{json::value(js::text_or_empty(js::get(*match, "id")))}}});
+  }
+  return json::object{{"crmUser", std::move(crm_user)}, {"rcUser", std::move(rc_users)}};
+}
+
 http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState& jwt,
                                bool reinitialize) {
   auto request = RequireCallerAndBody(jwt, req);
@@ -162,60 +227,8 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
     if (auto* m = row.if_contains("userMappings"); m && m->is_array()) mappings = m->get_array();
 
   json::array result;
-  for (auto& crm_v : out.value.get_array()) {
-    if (!crm_v.is_object()) continue;
-    const json::object& crm = crm_v.get_object();
-    const std::string crm_id = js::text_or_empty(js::get(crm, "id"));
-    auto or_empty = [&crm](const char* k) {
-      const json::value* v = crm.if_contains(k);
-      return v && !v->is_null() ? *v : json::value("");
-    };
-    json::object crm_user{{"id", crm.contains("id") ? crm.at("id") : json::value()},
-                          {"name", or_empty("name")},
-                          {"email", or_empty("email")}};
-    json::array rc_users;
-    const json::object* existing = nullptr;
-    for (auto& m : mappings)
-      if (m.is_object() && js::text_or_empty(js::get(m.get_object(), "crmUserId")) == crm_id)
-        existing = &m.get_object();
-    if (existing) {
-      // The mapped extensions the client listed, in its list's order; ids it did not list are
-      // left out (the reference filters the list by the mapping).
-      const std::vector<std::string> ids = MappedIds(*existing);
-      for (auto& e : extensions)
-        if (e.is_object() &&
-            std::find(ids.begin(), ids.end(), js::text_or_empty(js::get(e.get_object(), "id"))) !=
-                ids.end())
-          rc_users.push_back(RcUser(e.get_object()));
-    } else {
-      // Auto-match: the same email, else the same name, else "first last" equal to the name.
-      const std::string email = js::text_or_empty(js::get(crm, "email"));
-      const std::string name = js::text_or_empty(js::get(crm, "name"));
-      const json::object* match = nullptr;
-      for (auto& e : extensions)
-        if (!match && e.is_object() && !email.empty() &&
-            js::text_or_empty(js::get(e.get_object(), "email")) == email)
-          match = &e.get_object();
-      for (auto& e : extensions)
-        if (!match && e.is_object() && !name.empty() &&
-            js::text_or_empty(js::get(e.get_object(), "name")) == name)
-          match = &e.get_object();
-      for (auto& e : extensions)
-        if (!match && e.is_object() && !name.empty() &&
-            js::text_or_empty(js::get(e.get_object(), "firstName")) + " " +
-                    js::text_or_empty(js::get(e.get_object(), "lastName")) ==
-                name)
-          match = &e.get_object();
-      if (match) {
-        rc_users.push_back(RcUser(*match));
-        mappings.push_back(json::object{
-            {"crmUserId", crm_id},
-            {"rcExtensionId", json::array{json::value(js::text_or_empty(js::get(*match, "id")))}}});
-      }
-    }
-    result.push_back(
-        json::object{{"crmUser", std::move(crm_user)}, {"rcUser", std::move(rc_users)}});
-  }
+  for (auto& crm_v : out.value.get_array())
+    if (crm_v.is_object()) result.push_back(MapCrmUser(crm_v.get_object(), extensions, mappings));
   row["userMappings"] = std::move(mappings);
   if (!SaveAdminConfig(app, key, std::move(row)).ok()) return Failure(DatabaseErrorMessage());
   return call.Served(http::HttpResponse::Json(200, result));

@@ -133,6 +133,68 @@ http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtStat
   return call.Served(UpdateCallLogWith(app, req, caller, call, body));
 }
 
+// What the CRM holds now for a linked call: its body (to upsert into, so user edits made in
+// the CRM survive) and the connector's full response.
+struct CurrentActivity {
+  std::string body;
+  json::value details;
+};
+
+CurrentActivity ReadCurrentActivity(PluginCall& call, const Connected& c,
+                                    const store::CallLogRow& row) {
+  CurrentActivity now;
+  json::object get_in{{"user", c.user_json},
+                      {"telephonySessionId", row.id},
+                      {"callLogId", row.third_party_log_id},
+                      {"contactId", row.contact_id},
+                      {"authHeader", c.auth_header},
+                      {"proxyConfig", nullptr}};
+  auto current = call.Invoke("getCallLog", get_in);
+  if (!current.ok()) {
+    spdlog::warn("reading the current activity failed; composing from an empty body");
+    return now;
+  }
+  const json::value* info = js::get(&current.value, "callLogInfo");
+  if (auto* full = js::get(info, "fullLogResponse")) now.details = *full;
+  if (auto* fb = js::get(info, "fullBody"); js::truthy(fb)) {
+    now.body = js::to_string(*fb);
+  } else if (auto* note = js::get(info, "note"); js::truthy(note)) {
+    now.body = js::to_string(*note);
+  }
+  return now;
+}
+
+// The PATCH body's items composed into the CRM's current body.
+std::string ComposeUpdate(LogFormat format, const Connected& c, const store::CallLogRow& row,
+                          const json::object& body, const json::value& legs,
+                          std::string existing_body) {
+  json::object call_log{{"sessionId", row.identity.session_id}, {"legs", legs}};
+  for (const char* k : {"startTime", "duration", "result", "direction", "from", "to"})
+    if (auto* v = Member(body, k)) call_log[k] = *v;
+  const json::value call_log_v = call_log;
+  ComposeInput ci;
+  ci.format = format;
+  ci.existing_body = std::move(existing_body);
+  ci.call_log = &call_log_v;
+  ci.user_settings = &c.user.user_settings;
+  ci.timezone_offset = &c.user.timezone_offset;
+  ci.note = Member(body, "note");
+  ci.ai_note = Member(body, "aiNote");
+  ci.transcript = Member(body, "transcript");
+  ci.recording_link = Member(body, "recordingLink");
+  ci.voicemail_link = Member(body, "voicemailLink");
+  ci.subject = Member(body, "subject");
+  ci.start_time = Member(body, "startTime");
+  ci.duration = Member(body, "duration");
+  ci.result = Member(body, "result");
+  ci.ring_sense_transcript = Member(body, "ringSenseTranscript");
+  ci.ring_sense_summary = Member(body, "ringSenseSummary");
+  ci.ring_sense_ai_score = Member(body, "ringSenseAIScore");
+  ci.ring_sense_bulleted_summary = Member(body, "ringSenseBulletedSummary");
+  ci.ring_sense_link = Member(body, "ringSenseLink");
+  return ComposeCallLog(ci);
+}
+
 http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Caller& caller,
                                      PluginCall& call, const json::object& body) {
   const json::value* session_id = js::get(body, "sessionId");
@@ -151,51 +213,9 @@ http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Cal
   json::value existing_details;
   std::string composed;
   if (auto format = call.Format()) {
-    // Upsert into what the CRM holds now, so user edits made in the CRM survive.
-    std::string existing_body;
-    json::object get_in{{"user", c.user_json},
-                        {"telephonySessionId", row.id},
-                        {"callLogId", row.third_party_log_id},
-                        {"contactId", row.contact_id},
-                        {"authHeader", c.auth_header},
-                        {"proxyConfig", nullptr}};
-    auto current = call.Invoke("getCallLog", get_in);
-    if (current.ok()) {
-      const json::value* info = js::get(&current.value, "callLogInfo");
-      if (auto* full = js::get(info, "fullLogResponse")) existing_details = *full;
-      if (auto* fb = js::get(info, "fullBody"); js::truthy(fb)) {
-        existing_body = js::to_string(*fb);
-      } else if (auto* note = js::get(info, "note"); js::truthy(note)) {
-        existing_body = js::to_string(*note);
-      }
-    } else {
-      spdlog::warn("reading the current activity failed; composing from an empty body");
-    }
-    json::object call_log{{"sessionId", row.identity.session_id}, {"legs", legs}};
-    for (const char* k : {"startTime", "duration", "result", "direction", "from", "to"})
-      if (auto* v = Member(body, k)) call_log[k] = *v;
-    const json::value call_log_v = call_log;
-    ComposeInput ci;
-    ci.format = *format;
-    ci.existing_body = std::move(existing_body);
-    ci.call_log = &call_log_v;
-    ci.user_settings = &c.user.user_settings;
-    ci.timezone_offset = &c.user.timezone_offset;
-    ci.note = Member(body, "note");
-    ci.ai_note = Member(body, "aiNote");
-    ci.transcript = Member(body, "transcript");
-    ci.recording_link = Member(body, "recordingLink");
-    ci.voicemail_link = Member(body, "voicemailLink");
-    ci.subject = Member(body, "subject");
-    ci.start_time = Member(body, "startTime");
-    ci.duration = Member(body, "duration");
-    ci.result = Member(body, "result");
-    ci.ring_sense_transcript = Member(body, "ringSenseTranscript");
-    ci.ring_sense_summary = Member(body, "ringSenseSummary");
-    ci.ring_sense_ai_score = Member(body, "ringSenseAIScore");
-    ci.ring_sense_bulleted_summary = Member(body, "ringSenseBulletedSummary");
-    ci.ring_sense_link = Member(body, "ringSenseLink");
-    composed = ComposeCallLog(ci);
+    CurrentActivity now = ReadCurrentActivity(call, c, row);
+    existing_details = std::move(now.details);
+    composed = ComposeUpdate(*format, c, row, body, legs, std::move(now.body));
   }
 
   json::object input;

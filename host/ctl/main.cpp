@@ -109,131 +109,142 @@ int Restore(const std::string& from, const std::string& data_dir) {
   return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"crmhostctl: administer a running crmhostd through its ops API"};
-  app.set_version_flag("--version", std::string("crmhostctl ") + crmhost::kVersion);
-  app.require_subcommand(1);
+// What the command line asked for. The CLI::App binds its options to these fields by reference,
+// so a Command stays where it was defined, and outlives the app that owns the subcommands.
+struct Command {
   std::string ops = "http://127.0.0.1:6067";
   std::string token_file = "crmhost-data/ops.token";
   bool as_json = false;
-  app.add_option("--ops", ops, "crmhostd's ops API")->capture_default_str();
-  app.add_option("--token-file", token_file, "the ops token (crmhostd's --ops-token-file)")
-      ->capture_default_str();
-  app.add_flag("--json", as_json, "print the daemon's JSON answer");
-  auto* plugins = app.add_subcommand("plugins", "list, reload or roll back plugins");
-  plugins->require_subcommand(1);
-  plugins->add_subcommand("list",
-                          "show every plugin: version, state, generation, requests, last error");
-  plugins->add_subcommand("reload", "rescan the plugin directory now");
-  std::string name;
-  auto* rollback =
-      plugins->add_subcommand("rollback", "republish the previous good version of a plugin");
-  rollback->add_option("name", name, "plugin name")->required();
-  auto* status = app.add_subcommand("status", "readiness checks (/readyz) and the plugins");
+  std::string name;  // plugins rollback
   std::string config = crmhost::ops::kDefaultConfigFile;
-  auto* check = app.add_subcommand(
-      "check-config", "validate a configuration file as crmhostd would read it, and exit");
-  check->add_option("--config", config, "the TOML file")->capture_default_str();
-  auto* users = app.add_subcommand("users", "list users, or delete one with their secrets");
-  users->require_subcommand(1);
-  users->add_subcommand("list", "id, platform, host, credentials present, token expiry");
-  std::string user_id;
-  auto* del = users->add_subcommand("delete", "delete a user and their sealed tokens / API key");
-  del->add_option("id", user_id, "user id (as users list shows it)")->required();
+  std::string user_id;  // users delete
   std::string backup_dir;
-  auto* backup = app.add_subcommand("backup", "online, consistent copy of the store");
-  backup->add_option("--to", backup_dir, "target directory (default <data-dir>/backups/<time>)");
-  std::string from, data_dir;
-  auto* restore = app.add_subcommand(
+  std::string from, data_dir;  // restore
+  CLI::App* plugins = nullptr;
+  CLI::App* status = nullptr;
+  CLI::App* check = nullptr;
+  CLI::App* users = nullptr;
+  CLI::App* del = nullptr;
+  CLI::App* backup = nullptr;
+  CLI::App* restore = nullptr;
+};
+
+void AddPluginsCommand(CLI::App& app, Command& cmd) {
+  cmd.plugins = app.add_subcommand("plugins", "list, reload or roll back plugins");
+  cmd.plugins->require_subcommand(1);
+  cmd.plugins->add_subcommand(
+      "list", "show every plugin: version, state, generation, requests, last error");
+  cmd.plugins->add_subcommand("reload", "rescan the plugin directory now");
+  auto* rollback =
+      cmd.plugins->add_subcommand("rollback", "republish the previous good version of a plugin");
+  rollback->add_option("name", cmd.name, "plugin name")->required();
+}
+
+void AddCheckConfigCommand(CLI::App& app, Command& cmd) {
+  cmd.check = app.add_subcommand(
+      "check-config", "validate a configuration file as crmhostd would read it, and exit");
+  cmd.check->add_option("--config", cmd.config, "the TOML file")->capture_default_str();
+}
+
+void AddUsersCommand(CLI::App& app, Command& cmd) {
+  cmd.users = app.add_subcommand("users", "list users, or delete one with their secrets");
+  cmd.users->require_subcommand(1);
+  cmd.users->add_subcommand("list", "id, platform, host, credentials present, token expiry");
+  cmd.del = cmd.users->add_subcommand("delete", "delete a user and their sealed tokens / API key");
+  cmd.del->add_option("id", cmd.user_id, "user id (as users list shows it)")->required();
+}
+
+void AddStoreCommands(CLI::App& app, Command& cmd) {
+  cmd.backup = app.add_subcommand("backup", "online, consistent copy of the store");
+  cmd.backup->add_option("--to", cmd.backup_dir,
+                         "target directory (default <data-dir>/backups/<time>)");
+  cmd.restore = app.add_subcommand(
       "restore", "replace a stopped daemon's store with a backup (the old one is kept aside)");
-  restore->add_option("--from", from, "a directory `backup` wrote")->required();
-  restore->add_option("--data-dir", data_dir, "crmhostd's --data-dir")->required();
-  CLI11_PARSE(app, argc, argv);
+  cmd.restore->add_option("--from", cmd.from, "a directory `backup` wrote")->required();
+  cmd.restore->add_option("--data-dir", cmd.data_dir, "crmhostd's --data-dir")->required();
+}
 
-  if (restore->parsed()) return Restore(from, data_dir);
-  if (check->parsed()) {
-    std::string a0 = "crmhostd", a1 = "--check-config", a2 = "--config";
-    std::vector<char*> args{a0.data(), a1.data(), a2.data(), config.data()};
-    auto parsed = crmhost::ops::ParseOptions(int(args.size()), args.data());
-    return std::holds_alternative<int>(parsed) ? std::get<int>(parsed) : 0;
-  }
-  if (status->parsed()) {
-    auto ready = crmhost::ctl::CallOps(ops, "GET", "/readyz?verbose", "");
-    if (!ready.ok()) {
-      std::cerr << "crmhostctl: " << ready.status().message() << "\n";
-      return 1;
-    }
-    std::cout << ready->body;
-    if (ready->status != 200) return 1;
-  }
+// Subcommands are added in the order --help lists them.
+void DefineCommandLine(CLI::App& app, Command& cmd) {
+  app.set_version_flag("--version", std::string("crmhostctl ") + crmhost::kVersion);
+  app.require_subcommand(1);
+  app.add_option("--ops", cmd.ops, "crmhostd's ops API")->capture_default_str();
+  app.add_option("--token-file", cmd.token_file, "the ops token (crmhostd's --ops-token-file)")
+      ->capture_default_str();
+  app.add_flag("--json", cmd.as_json, "print the daemon's JSON answer");
+  AddPluginsCommand(app, cmd);
+  cmd.status = app.add_subcommand("status", "readiness checks (/readyz) and the plugins");
+  AddCheckConfigCommand(app, cmd);
+  AddUsersCommand(app, cmd);
+  AddStoreCommands(app, cmd);
+}
 
-  const std::string token = ReadToken(token_file);
-  if (token.empty()) {
-    std::cerr << "crmhostctl: cannot read the ops token from " << token_file
-              << " (use --token-file)\n";
-    return 2;
+// Runs crmhostd's own option parser, so the file is judged exactly as the daemon would judge it.
+int CheckConfig(std::string config) {
+  std::string a0 = "crmhostd", a1 = "--check-config", a2 = "--config";
+  std::vector<char*> args{a0.data(), a1.data(), a2.data(), config.data()};
+  auto parsed = crmhost::ops::ParseOptions(int(args.size()), args.data());
+  return std::holds_alternative<int>(parsed) ? std::get<int>(parsed) : 0;
+}
+
+// /readyz needs no token, so status shows readiness even when the token file is unreadable.
+// False: the daemon is unreachable or not ready.
+bool PrintReadiness(const std::string& ops) {
+  auto ready = crmhost::ctl::CallOps(ops, "GET", "/readyz?verbose", "");
+  if (!ready.ok()) {
+    std::cerr << "crmhostctl: " << ready.status().message() << "\n";
+    return false;
   }
-  std::string method = "GET", path = "/plugins", body;
-  if (users->parsed()) {
-    path = "/users";
-    if (del->parsed()) {
-      method = "DELETE";
-      path = "/users/" + user_id;
+  std::cout << ready->body;
+  return ready->status == 200;
+}
+
+struct OpsRequest {
+  std::string method = "GET";
+  std::string path = "/plugins";  // also what status and plugins list show
+  std::string body;
+};
+
+OpsRequest RequestFor(const Command& cmd) {
+  OpsRequest req;
+  if (cmd.users->parsed()) {
+    req.path = "/users";
+    if (cmd.del->parsed()) {
+      req.method = "DELETE";
+      req.path = "/users/" + cmd.user_id;
     }
-  } else if (backup->parsed()) {
-    method = "POST";
-    path = "/backup";
-    if (!backup_dir.empty()) body = json::serialize(json::object{{"dir", backup_dir}});
-  } else if (plugins->got_subcommand("reload")) {
-    method = "POST";
-    path = "/plugins/reload";
-  } else if (plugins->got_subcommand("rollback")) {
-    method = "POST";
-    path = "/plugins/" + name + "/rollback";
+  } else if (cmd.backup->parsed()) {
+    req.method = "POST";
+    req.path = "/backup";
+    if (!cmd.backup_dir.empty()) req.body = json::serialize(json::object{{"dir", cmd.backup_dir}});
+  } else if (cmd.plugins->got_subcommand("reload")) {
+    req.method = "POST";
+    req.path = "/plugins/reload";
+  } else if (cmd.plugins->got_subcommand("rollback")) {
+    req.method = "POST";
+    req.path = "/plugins/" + cmd.name + "/rollback";
   }
-  auto r = crmhost::ctl::CallOps(ops, method, path, token, body);
-  if (!r.ok()) {
-    std::cerr << "crmhostctl: " << r.status().message() << "\n";
-    return 1;
+  return req;
+}
+
+// False when `v` is not a user list, so the caller falls back to the other answer shapes.
+bool PrintUsers(const json::value& v) {
+  if (!v.is_array()) return false;
+  std::printf("%-32s %-10s %-28s %-5s %-24s %s\n", "ID", "PLATFORM", "HOST", "CREDS",
+              "TOKEN EXPIRY", "UPDATED");
+  for (auto& u : v.as_array()) {
+    const auto& o = u.as_object();
+    std::printf("%-32s %-10s %-28s %-5s %-24s %s\n", Field(o, "id").c_str(),
+                Field(o, "platform").c_str(), Field(o, "hostname").c_str(),
+                Field(o, "hasCredentials").c_str(), Field(o, "tokenExpiry").c_str(),
+                Field(o, "updatedAt").c_str());
   }
-  boost::system::error_code ec;
-  json::value parsed = json::parse(r->body, ec);
-  if (r->status != 200) {
-    std::string msg = !ec && parsed.is_object() && parsed.as_object().contains("error")
-                          ? std::string(parsed.as_object().at("error").as_string())
-                          : r->body;
-    std::cerr << "crmhostctl: " << method << " " << path << " -> " << r->status << ": " << msg
-              << "\n";
-    return 1;
-  }
-  if (as_json || ec) {
-    std::cout << r->body << "\n";
-    return 0;
-  }
-  auto list_users = [](const json::value& v) {
-    if (!v.is_array()) return false;
-    std::printf("%-32s %-10s %-28s %-5s %-24s %s\n", "ID", "PLATFORM", "HOST", "CREDS",
-                "TOKEN EXPIRY", "UPDATED");
-    for (auto& u : v.as_array()) {
-      const auto& o = u.as_object();
-      std::printf("%-32s %-10s %-28s %-5s %-24s %s\n", Field(o, "id").c_str(),
-                  Field(o, "platform").c_str(), Field(o, "hostname").c_str(),
-                  Field(o, "hasCredentials").c_str(), Field(o, "tokenExpiry").c_str(),
-                  Field(o, "updatedAt").c_str());
-    }
-    return true;
-  };
-  if (users->parsed() && list_users(parsed)) return 0;
-  if (parsed.is_object() && parsed.as_object().contains("path")) {
-    std::printf("backup written to %s\n", std::string(parsed.at("path").as_string()).c_str());
-    return 0;
-  }
-  if (parsed.is_object() && parsed.as_object().contains("deleted")) {
-    std::printf("deleted %s\n", std::string(parsed.at("deleted").as_string()).c_str());
-    return 0;
-  }
+  return true;
+}
+
+// GET /plugins answers an array, reload an object with what it did plus the plugins, and
+// rollback the one plugin it republished.
+void PrintPlugins(const json::value& parsed) {
   if (parsed.is_array()) {
     PrintTable(parsed.as_array());
   } else if (parsed.as_object().contains("plugins")) {
@@ -245,5 +256,65 @@ int main(int argc, char** argv) {
   } else {
     PrintTable(json::array{parsed});
   }
+}
+
+// The answer's shape, not the subcommand, picks the printer (users list aside).
+void PrintAnswer(const json::value& parsed, bool users) {
+  if (users && PrintUsers(parsed)) return;
+  if (parsed.is_object() && parsed.as_object().contains("path")) {
+    std::printf("backup written to %s\n", std::string(parsed.at("path").as_string()).c_str());
+    return;
+  }
+  if (parsed.is_object() && parsed.as_object().contains("deleted")) {
+    std::printf("deleted %s\n", std::string(parsed.at("deleted").as_string()).c_str());
+    return;
+  }
+  PrintPlugins(parsed);
+}
+
+// The subcommands that are one authenticated ops API call.
+int CallOpsApi(const Command& cmd, const std::string& token) {
+  const OpsRequest req = RequestFor(cmd);
+  auto r = crmhost::ctl::CallOps(cmd.ops, req.method, req.path, token, req.body);
+  if (!r.ok()) {
+    std::cerr << "crmhostctl: " << r.status().message() << "\n";
+    return 1;
+  }
+  boost::system::error_code ec;
+  json::value parsed = json::parse(r->body, ec);
+  if (r->status != 200) {
+    std::string msg = !ec && parsed.is_object() && parsed.as_object().contains("error")
+                          ? std::string(parsed.as_object().at("error").as_string())
+                          : r->body;
+    std::cerr << "crmhostctl: " << req.method << " " << req.path << " -> " << r->status << ": "
+              << msg << "\n";
+    return 1;
+  }
+  if (cmd.as_json || ec) {
+    std::cout << r->body << "\n";
+    return 0;
+  }
+  PrintAnswer(parsed, cmd.users->parsed());
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Command cmd;
+  CLI::App app{"crmhostctl: administer a running crmhostd through its ops API"};
+  DefineCommandLine(app, cmd);
+  CLI11_PARSE(app, argc, argv);
+
+  if (cmd.restore->parsed()) return Restore(cmd.from, cmd.data_dir);
+  if (cmd.check->parsed()) return CheckConfig(cmd.config);
+  if (cmd.status->parsed() && !PrintReadiness(cmd.ops)) return 1;
+
+  const std::string token = ReadToken(cmd.token_file);
+  if (token.empty()) {
+    std::cerr << "crmhostctl: cannot read the ops token from " << cmd.token_file
+              << " (use --token-file)\n";
+    return 2;
+  }
+  return CallOpsApi(cmd, token);
 }

@@ -147,6 +147,104 @@ std::string Where(std::string_view text, size_t offset) {
   return "line " + std::to_string(line) + ", column " + std::to_string(col);
 }
 
+void ReadMeta(Checker& c, const json::object& meta, ConnectorDefinition& d) {
+  d.name = c.String(meta, "name", "$.meta", true);
+  if (!d.name.empty() && !std::all_of(d.name.begin(), d.name.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
+      }))
+    c.Fail("$.meta.name", "only letters, digits, '-' and '_' are allowed");
+  d.display_name = c.String(meta, "displayName", "$.meta", false, d.name);
+  d.log_format =
+      c.OneOf(meta, "logFormat", "$.meta", {"", "text/plain", "text/html", "text/markdown"}, "");
+}
+
+void ReadRequestDefaults(Checker& c, const json::object& rd, ConnectorDefinition& d) {
+  d.base_url = c.String(rd, "baseUrl", "$.requestDefaults");
+  if (!d.base_url.empty() && d.base_url.rfind("https://", 0) != 0 &&
+      d.base_url.rfind("http://", 0) != 0)
+    c.Fail("$.requestDefaults.baseUrl", "must start with https:// or http://");
+  if (const json::value* t = rd.if_contains("timeoutSeconds"); t && !t->is_null()) {
+    if (!t->is_number() || t->to_number<double>() <= 0 || t->to_number<double>() > 300) {
+      c.Fail("$.requestDefaults.timeoutSeconds", "expected a number of seconds from 1 to 300");
+    } else {
+      d.timeout_seconds = int(t->to_number<double>());
+    }
+  }
+  if (const json::object* h = c.Object(rd, "defaultHeaders", "$.requestDefaults"))
+    c.Headers(*h, "$.requestDefaults.defaultHeaders", d.default_headers);
+}
+
+// `base_url` is requestDefaults.baseUrl, read before the operations: a relative url is only an
+// error when there is nothing to join it to.
+OperationSpec ReadOperation(Checker& c, const json::object& o, const std::string& path,
+                            const std::string& base_url) {
+  OperationSpec op;
+  op.method = c.OneOf(o, "method", path, {"GET", "POST", "PUT", "PATCH", "DELETE"}, "GET");
+  op.url = c.String(o, "url", path, true);
+  const bool absolute = op.url.rfind("https://", 0) == 0 || op.url.rfind("http://", 0) == 0;
+  if (!op.url.empty() && !absolute && base_url.empty())
+    c.Fail(path + ".url", "relative, but requestDefaults.baseUrl is not set");
+  if (const json::object* h = c.Object(o, "headers", path))
+    c.Headers(*h, path + ".headers", op.headers);
+  if (const json::object* q = c.Object(o, "query", path)) {
+    c.Templates(*q, path + ".query");
+    op.query = *q;
+  }
+  if (const json::value* b = o.if_contains("body"); b && !b->is_null()) {
+    c.Templates(*b, path + ".body");
+    op.body = *b;
+  }
+  if (const json::object* a = c.Object(o, "auth", path)) op.auth = c.Auth(*a, path + ".auth");
+  if (const json::object* m = c.Object(o, "responseMapping", path)) {
+    for (auto& [mk, mv] : *m)
+      if (!mv.is_string() && !mv.is_object())
+        c.Fail(path + ".responseMapping." + std::string(mk),
+               std::string("expected a path string or an object, got ") + Checker::KindOf(mv));
+    op.response_mapping = *m;
+  }
+  return op;
+}
+
+void ReadOperations(Checker& c, const json::object& ops, ConnectorDefinition& d) {
+  for (auto& [name, v] : ops) {
+    const std::string path = "$.operations." + std::string(name);
+    if (std::find(std::begin(kKnownOperations), std::end(kKnownOperations),
+                  std::string_view(name)) == std::end(kKnownOperations)) {
+      c.Fail(path, "unknown operation");
+      continue;
+    }
+    if (!v.is_object()) {
+      c.Fail(path, std::string("expected an object, got ") + Checker::KindOf(v));
+      continue;
+    }
+    OperationSpec op = ReadOperation(c, v.get_object(), path, d.base_url);
+    d.operations.emplace(std::string(name), std::move(op));
+  }
+}
+
+void ReadManifest(Checker& c, const json::object& root, ConnectorDefinition& d) {
+  if (const json::value* m = root.if_contains("manifest"); m && !m->is_null()) {
+    if (!m->is_object()) {
+      c.Fail("$.manifest", std::string("expected an object, got ") + Checker::KindOf(*m));
+    } else {
+      d.manifest = *m;
+    }
+  }
+}
+
+// Sections are read in this fixed order, whatever the document's key order: relative operation
+// urls are checked against requestDefaults.baseUrl, so it must be read first.
+ConnectorDefinition ReadDefinition(Checker& c, const json::object& root) {
+  ConnectorDefinition d;
+  if (const json::object* meta = c.Object(root, "meta", "$", true)) ReadMeta(c, *meta, d);
+  if (const json::object* auth = c.Object(root, "auth", "$")) d.auth = c.Auth(*auth, "$.auth");
+  if (const json::object* rd = c.Object(root, "requestDefaults", "$"))
+    ReadRequestDefaults(c, *rd, d);
+  if (const json::object* ops = c.Object(root, "operations", "$", true)) ReadOperations(c, *ops, d);
+  ReadManifest(c, root, d);
+  return d;
+}
+
 }  // namespace
 
 ParsedDefinition ParseDefinition(std::string_view text) {
@@ -166,82 +264,7 @@ ParsedDefinition ParseDefinition(std::string_view text) {
     out.errors = std::move(c.errors);
     return out;
   }
-  const json::object& root = doc.get_object();
-  ConnectorDefinition d;
-
-  if (const json::object* meta = c.Object(root, "meta", "$", true)) {
-    d.name = c.String(*meta, "name", "$.meta", true);
-    if (!d.name.empty() && !std::all_of(d.name.begin(), d.name.end(), [](char ch) {
-          return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
-        }))
-      c.Fail("$.meta.name", "only letters, digits, '-' and '_' are allowed");
-    d.display_name = c.String(*meta, "displayName", "$.meta", false, d.name);
-    d.log_format =
-        c.OneOf(*meta, "logFormat", "$.meta", {"", "text/plain", "text/html", "text/markdown"}, "");
-  }
-  if (const json::object* auth = c.Object(root, "auth", "$")) d.auth = c.Auth(*auth, "$.auth");
-  if (const json::object* rd = c.Object(root, "requestDefaults", "$")) {
-    d.base_url = c.String(*rd, "baseUrl", "$.requestDefaults");
-    if (!d.base_url.empty() && d.base_url.rfind("https://", 0) != 0 &&
-        d.base_url.rfind("http://", 0) != 0)
-      c.Fail("$.requestDefaults.baseUrl", "must start with https:// or http://");
-    if (const json::value* t = rd->if_contains("timeoutSeconds"); t && !t->is_null()) {
-      if (!t->is_number() || t->to_number<double>() <= 0 || t->to_number<double>() > 300) {
-        c.Fail("$.requestDefaults.timeoutSeconds", "expected a number of seconds from 1 to 300");
-      } else {
-        d.timeout_seconds = int(t->to_number<double>());
-      }
-    }
-    if (const json::object* h = c.Object(*rd, "defaultHeaders", "$.requestDefaults"))
-      c.Headers(*h, "$.requestDefaults.defaultHeaders", d.default_headers);
-  }
-  if (const json::object* ops = c.Object(root, "operations", "$", true)) {
-    for (auto& [name, v] : *ops) {
-      const std::string path = "$.operations." + std::string(name);
-      if (std::find(std::begin(kKnownOperations), std::end(kKnownOperations),
-                    std::string_view(name)) == std::end(kKnownOperations)) {
-        c.Fail(path, "unknown operation");
-        continue;
-      }
-      if (!v.is_object()) {
-        c.Fail(path, std::string("expected an object, got ") + Checker::KindOf(v));
-        continue;
-      }
-      const json::object& o = v.get_object();
-      OperationSpec op;
-      op.method = c.OneOf(o, "method", path, {"GET", "POST", "PUT", "PATCH", "DELETE"}, "GET");
-      op.url = c.String(o, "url", path, true);
-      const bool absolute = op.url.rfind("https://", 0) == 0 || op.url.rfind("http://", 0) == 0;
-      if (!op.url.empty() && !absolute && d.base_url.empty())
-        c.Fail(path + ".url", "relative, but requestDefaults.baseUrl is not set");
-      if (const json::object* h = c.Object(o, "headers", path))
-        c.Headers(*h, path + ".headers", op.headers);
-      if (const json::object* q = c.Object(o, "query", path)) {
-        c.Templates(*q, path + ".query");
-        op.query = *q;
-      }
-      if (const json::value* b = o.if_contains("body"); b && !b->is_null()) {
-        c.Templates(*b, path + ".body");
-        op.body = *b;
-      }
-      if (const json::object* a = c.Object(o, "auth", path)) op.auth = c.Auth(*a, path + ".auth");
-      if (const json::object* m = c.Object(o, "responseMapping", path)) {
-        for (auto& [mk, mv] : *m)
-          if (!mv.is_string() && !mv.is_object())
-            c.Fail(path + ".responseMapping." + std::string(mk),
-                   std::string("expected a path string or an object, got ") + Checker::KindOf(mv));
-        op.response_mapping = *m;
-      }
-      d.operations.emplace(std::string(name), std::move(op));
-    }
-  }
-  if (const json::value* m = root.if_contains("manifest"); m && !m->is_null()) {
-    if (!m->is_object()) {
-      c.Fail("$.manifest", std::string("expected an object, got ") + Checker::KindOf(*m));
-    } else {
-      d.manifest = *m;
-    }
-  }
+  ConnectorDefinition d = ReadDefinition(c, doc.get_object());
   if (c.errors.empty()) {
     out.definition = std::move(d);
   } else {

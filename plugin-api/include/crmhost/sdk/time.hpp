@@ -162,105 +162,141 @@ inline int utc_offset_minutes(const json::value& v) {
   return int(std::lround(n));
 }
 
+namespace detail {
+
+inline constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
+inline constexpr const char* kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                        "Thursday", "Friday", "Saturday"};
+
+inline std::string two_digits(int v) {
+  char b[16];
+  std::snprintf(b, sizeof b, "%02d", v);
+  return std::string(b);
+}
+
+// moment's "Z" (colon = true, "+09:30") and "ZZ" ("+0930").
+inline std::string format_offset(int offset_minutes, bool colon) {
+  int a = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  return std::string(offset_minutes < 0 ? "-" : "+") + two_digits(a / 60) + (colon ? ":" : "") +
+         two_digits(a % 60);
+}
+
+// English ordinal suffix: 11th-13th are the exceptions to 1st, 2nd, 3rd.
+inline const char* ordinal_suffix(int d) {
+  return (d % 100 >= 11 && d % 100 <= 13) ? "th"
+         : d % 10 == 1                    ? "st"
+         : d % 10 == 2                    ? "nd"
+         : d % 10 == 3                    ? "rd"
+                                          : "th";
+}
+
+// Consumes `tok` at pattern[i]. Callers try longer tokens first ("MMMM" before "MM"), as
+// moment does, so the longest token wins.
+inline bool take_token(std::string_view pattern, size_t& i, std::string_view tok) {
+  if (pattern.substr(i, tok.size()) == tok) {
+    i += tok.size();
+    return true;
+  }
+  return false;
+}
+
+// "[text]" is copied without its brackets; an unclosed "[" is ordinary text.
+inline bool take_literal(std::string_view pattern, size_t& i, std::string& out) {
+  if (pattern[i] != '[') return false;
+  size_t close = pattern.find(']', i);
+  if (close == std::string_view::npos) return false;
+  out.append(pattern.substr(i + 1, close - i - 1));
+  i = close + 1;
+  return true;
+}
+
+// The year, month and day tokens: YYYY YY MMMM MMM MM M Do DD D dddd ddd.
+inline bool take_date_token(std::string_view pattern, size_t& i, const Civil& c, std::string& out) {
+  auto take = [&](std::string_view tok) { return take_token(pattern, i, tok); };
+  if (take("YYYY")) {
+    char b[16];
+    std::snprintf(b, sizeof b, "%04lld", (long long)c.year);
+    out += b;
+  } else if (take("YY")) {
+    out += two_digits(int(((c.year % 100) + 100) % 100));
+  } else if (take("MMMM")) {
+    out += kMonths[c.month - 1];
+  } else if (take("MMM")) {
+    out += std::string(kMonths[c.month - 1]).substr(0, 3);
+  } else if (take("MM")) {
+    out += two_digits(c.month);
+  } else if (take("M")) {
+    out += std::to_string(c.month);
+  } else if (take("Do")) {
+    out += std::to_string(c.day) + ordinal_suffix(c.day);
+  } else if (take("DD")) {
+    out += two_digits(c.day);
+  } else if (take("D")) {
+    out += std::to_string(c.day);
+  } else if (take("dddd")) {
+    out += kDays[c.weekday];
+  } else if (take("ddd")) {
+    out += std::string(kDays[c.weekday]).substr(0, 3);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// The time-of-day and offset tokens: HH H hh h mm m ss s SSS A a ZZ Z.
+inline bool take_time_token(std::string_view pattern, size_t& i, const Civil& c, int offset_minutes,
+                            std::string& out) {
+  auto take = [&](std::string_view tok) { return take_token(pattern, i, tok); };
+  const int h12 = c.hour % 12 == 0 ? 12 : c.hour % 12;
+  if (take("HH")) {
+    out += two_digits(c.hour);
+  } else if (take("H")) {
+    out += std::to_string(c.hour);
+  } else if (take("hh")) {
+    out += two_digits(h12);
+  } else if (take("h")) {
+    out += std::to_string(h12);
+  } else if (take("mm")) {
+    out += two_digits(c.minute);
+  } else if (take("m")) {
+    out += std::to_string(c.minute);
+  } else if (take("ss")) {
+    out += two_digits(c.second);
+  } else if (take("s")) {
+    out += std::to_string(c.second);
+  } else if (take("SSS")) {
+    char b[8];
+    std::snprintf(b, sizeof b, "%03d", c.millisecond);
+    out += b;
+  } else if (take("A")) {
+    out += c.hour < 12 ? "AM" : "PM";
+  } else if (take("a")) {
+    out += c.hour < 12 ? "am" : "pm";
+  } else if (take("ZZ")) {
+    out += format_offset(offset_minutes, false);
+  } else if (take("Z")) {
+    out += format_offset(offset_minutes, true);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace detail
+
 // Formats like moment(ms).utcOffset(offset_minutes).format(pattern). Supported tokens:
 // YYYY YY MMMM MMM MM M Do DD D dddd ddd HH H hh h mm m ss s SSS A a ZZ Z; [text] is literal.
 inline std::string format_moment(int64_t ms, int offset_minutes, std::string_view pattern) {
-  static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
-                                            "May",       "June",     "July",     "August",
-                                            "September", "October",  "November", "December"};
-  static constexpr const char* kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                          "Thursday", "Friday", "Saturday"};
-  Civil c = to_civil(ms + int64_t(offset_minutes) * 60000);
-  auto two = [](int v) {
-    char b[16];
-    std::snprintf(b, sizeof b, "%02d", v);
-    return std::string(b);
-  };
-  auto offset = [&](bool colon) {
-    int a = offset_minutes < 0 ? -offset_minutes : offset_minutes;
-    return std::string(offset_minutes < 0 ? "-" : "+") + two(a / 60) + (colon ? ":" : "") +
-           two(a % 60);
-  };
-  const int h12 = c.hour % 12 == 0 ? 12 : c.hour % 12;
+  const Civil c = to_civil(ms + int64_t(offset_minutes) * 60000);
   std::string out;
   size_t i = 0;
-  auto take = [&](std::string_view tok) {
-    if (pattern.substr(i, tok.size()) == tok) {
-      i += tok.size();
-      return true;
-    }
-    return false;
-  };
   while (i < pattern.size()) {
-    if (pattern[i] == '[') {
-      size_t close = pattern.find(']', i);
-      if (close != std::string_view::npos) {
-        out.append(pattern.substr(i + 1, close - i - 1));
-        i = close + 1;
-        continue;
-      }
-    }
-    if (take("YYYY")) {
-      char b[16];
-      std::snprintf(b, sizeof b, "%04lld", (long long)c.year);
-      out += b;
-    } else if (take("YY")) {
-      out += two(int(((c.year % 100) + 100) % 100));
-    } else if (take("MMMM")) {
-      out += kMonths[c.month - 1];
-    } else if (take("MMM")) {
-      out += std::string(kMonths[c.month - 1]).substr(0, 3);
-    } else if (take("MM")) {
-      out += two(c.month);
-    } else if (take("M")) {
-      out += std::to_string(c.month);
-    } else if (take("Do")) {
-      int d = c.day;
-      const char* suf = (d % 100 >= 11 && d % 100 <= 13) ? "th"
-                        : d % 10 == 1                    ? "st"
-                        : d % 10 == 2                    ? "nd"
-                        : d % 10 == 3                    ? "rd"
-                                                         : "th";
-      out += std::to_string(d) + suf;
-    } else if (take("DD")) {
-      out += two(c.day);
-    } else if (take("D")) {
-      out += std::to_string(c.day);
-    } else if (take("dddd")) {
-      out += kDays[c.weekday];
-    } else if (take("ddd")) {
-      out += std::string(kDays[c.weekday]).substr(0, 3);
-    } else if (take("HH")) {
-      out += two(c.hour);
-    } else if (take("H")) {
-      out += std::to_string(c.hour);
-    } else if (take("hh")) {
-      out += two(h12);
-    } else if (take("h")) {
-      out += std::to_string(h12);
-    } else if (take("mm")) {
-      out += two(c.minute);
-    } else if (take("m")) {
-      out += std::to_string(c.minute);
-    } else if (take("ss")) {
-      out += two(c.second);
-    } else if (take("s")) {
-      out += std::to_string(c.second);
-    } else if (take("SSS")) {
-      char b[8];
-      std::snprintf(b, sizeof b, "%03d", c.millisecond);
-      out += b;
-    } else if (take("A")) {
-      out += c.hour < 12 ? "AM" : "PM";
-    } else if (take("a")) {
-      out += c.hour < 12 ? "am" : "pm";
-    } else if (take("ZZ")) {
-      out += offset(false);
-    } else if (take("Z")) {
-      out += offset(true);
-    } else {
+    if (detail::take_literal(pattern, i, out)) continue;
+    if (!detail::take_date_token(pattern, i, c, out) &&
+        !detail::take_time_token(pattern, i, c, offset_minutes, out))
       out += pattern[i++];
-    }
   }
   return out;
 }
