@@ -336,9 +336,11 @@ TEST_CASE("hot upgrade: call links survive swaps, removal retires the platform, 
   CHECK(st.at("version") == "1.0.0");
   CHECK(ServedBy(Request(h.port(), "GET", "/callLog" + q + "&sessionIds=swap-1")) ==
         "redtail/1.0.0");
-  // The rolled-back-from file is still in the directory; a rescan must not republish it.
+  // The rolled-back-from file is still in the directory; a rescan must not republish it. The
+  // settled-scan counter says when the rescan SIGHUP asked for has been acted on.
+  const uint64_t scans = h.Counter("crmhost_plugin_settled_scans_total");
   ::kill(h.daemon->pid(), SIGHUP);
-  std::this_thread::sleep_for(400ms);
+  h.WaitCounter("crmhost_plugin_settled_scans_total", scans + 1);
   CHECK(h.PluginState("redtail").at("generation") == 3);
   // Nothing earlier to roll back to: crmhostctl says so and exits 1.
   CHECK(std::system((ctl + " plugins rollback redtail 2> " + (h.dir / "ctl.err")).c_str()) != 0);
