@@ -287,16 +287,7 @@ std::string ConversationBody(const json::object& in, const std::string& user_nam
 }
 
 std::string AppendMessage(std::string body, const std::string& line) {
-  if (auto at = body.find("------------\nEND"); at != std::string::npos) body.insert(at, line);
-  const std::string head = "Conversation(";
-  if (auto at = body.find(head); at != std::string::npos) {
-    const size_t num = at + head.size();
-    const size_t close = body.find(" messages)", num);
-    if (close != std::string::npos && close - num < 10)
-      body.replace(num, close - num,
-                   std::to_string(std::atoi(body.substr(num, close - num).c_str()) + 1));
-  }
-  return body;
+  return crmhost::sdk::contract::append_conversation_message(std::move(body), line);
 }
 
 json::object MessageCommunication(const json::object& in, const std::string& subject,

@@ -253,17 +253,7 @@ std::string MessageLine(const json::object& message, const json::object& contact
 }
 
 std::string AppendMessage(std::string details, const std::string& line) {
-  const std::string end = "------------\nEND";
-  if (auto at = details.find(end); at != std::string::npos) details.insert(at, line);
-  const std::string head = "Conversation(";
-  if (auto at = details.find(head); at != std::string::npos) {
-    const size_t num = at + head.size();
-    const size_t close = details.find(" messages)", num);
-    if (close != std::string::npos && close - num < 10)
-      details.replace(num, close - num,
-                      std::to_string(std::atoi(details.substr(num, close - num).c_str()) + 1));
-  }
-  return details;
+  return crmhost::sdk::contract::append_conversation_message(std::move(details), line);
 }
 
 }  // namespace insightly

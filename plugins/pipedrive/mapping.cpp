@@ -340,17 +340,8 @@ json::object MessageActivity(const json::object& in, const MessageText& message_
 }
 
 std::string AppendMessageItem(std::string note, const std::string& item) {
-  const std::string marker = "</ul>------------<br>";
-  if (size_t at = note.find(marker); at != std::string::npos) note.insert(at, item);
-  const std::string head = "<br>Conversation(";
-  if (size_t at = note.find(head); at != std::string::npos) {
-    const size_t num = at + head.size();
-    const size_t close = note.find(" messages)", num);
-    if (close != std::string::npos && close - num < 10)
-      note.replace(num, close - num,
-                   std::to_string(std::atoll(note.substr(num, close - num).c_str()) + 1));
-  }
-  return note;
+  return crmhost::sdk::contract::append_conversation_message(
+      std::move(note), item, "</ul>------------<br>", "<br>Conversation(");
 }
 
 json::object UpdatedMessageActivity(const json::object& in, const std::string& note) {

@@ -5,6 +5,7 @@
 #define CRMHOST_SDK_CONTRACT_HPP
 
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -156,6 +157,23 @@ inline std::pair<std::string, std::string> split_name(std::string_view name) {
   size_t sp = name.find_first_of(" \t");
   if (sp == std::string_view::npos) return {std::string(name), ""};
   return {std::string(name.substr(0, sp)), std::string(trim(name.substr(sp)))};
+}
+
+// A conversation log (one CRM record per conversation and day: updateMessageLog in
+// docs/PLUGIN_ABI.md) grows by one message: `line` goes in before the log's end marker, and the
+// "<head>N messages)" count goes up by one. A body without the markers is returned unchanged.
+inline std::string append_conversation_message(std::string body, std::string_view line,
+                                               std::string_view end_marker = "------------\nEND",
+                                               std::string_view head = "Conversation(") {
+  if (size_t at = body.find(end_marker); at != std::string::npos) body.insert(at, line);
+  if (size_t at = body.find(head); at != std::string::npos) {
+    const size_t num = at + head.size();
+    const size_t close = body.find(" messages)", num);
+    if (close != std::string::npos && close - num < 10)
+      body.replace(num, close - num,
+                   std::to_string(std::atoll(body.substr(num, close - num).c_str()) + 1));
+  }
+  return body;
 }
 
 }  // namespace crmhost::sdk::contract
