@@ -271,13 +271,8 @@ std::string ConversationBody(const json::object& in, const std::string& user_nam
   const int offset = UserOffset(object_of(in, "user"));
   const std::string name = text(contact, "name");
   std::string others;
-  if (auto* cs = sdk::field(in, "correspondents"); cs && cs->is_array())
-    for (auto& c : cs->get_array()) {
-      const json::value* who = c.is_array() && !c.get_array().empty() ? &c.get_array()[0] : &c;
-      const json::value* n = js::get(who, "name");
-      if (!others.empty()) others += "\n";
-      others += "    " + (n ? js::to_string(*n) : std::string("Unknown"));
-    }
+  for (const std::string& n : sdk::contract::correspondent_names(in))
+    others += (others.empty() ? "    " : "\n    ") + n;
   return "\nConversation summary\n" +
          sdk::time::format_moment(when, offset, "dddd, MMMM DD, YYYY") + "\nParticipants\n    " +
          user_name + "\n    " + name + "\n" + others +

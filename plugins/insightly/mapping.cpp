@@ -227,13 +227,8 @@ EventText NewConversation(const json::object& in, const std::string& user_name, 
     return {"Fax document sent from " + name + " - " + day,
             "Fax document link: " + text(in, "faxDocLink") + footer, when};
   std::string others;
-  if (auto* cs = sdk::field(in, "correspondents"); cs && cs->is_array())
-    for (auto& c : cs->get_array()) {
-      const json::value* who = c.is_array() && !c.get_array().empty() ? &c.get_array()[0] : &c;
-      const json::value* n = js::get(who, "name");
-      if (!others.empty()) others += "\n";
-      others += "    " + (n ? js::to_string(*n) : std::string("Unknown"));
-    }
+  for (const std::string& n : sdk::contract::correspondent_names(in))
+    others += (others.empty() ? "    " : "\n    ") + n;
   return {"SMS conversation with " + name + " - " + day,
           "\nConversation summary\n" + sdk::time::format_moment(when, 0, "dddd, MMMM DD, YYYY") +
               "\nParticipants\n    " + user_name + "\n    " + name + "\n" + others +

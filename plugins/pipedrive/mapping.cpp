@@ -302,12 +302,8 @@ MessageText MessageNote(const json::object& in, const std::string& user_name, in
   }
   const std::string subject = "SMS conversation with " + name + " - " + day;
   std::string others;
-  if (auto* cs = js::get(in, "correspondents"); cs && cs->is_array())
-    for (auto& c : cs->get_array()) {
-      const json::value* who = c.is_array() && !c.get_array().empty() ? &c.get_array()[0] : &c;
-      const json::value* n = js::get(who, "name");
-      others += "<li><b>" + (n ? js::to_string(*n) : std::string("Unknown")) + "</b></li>";
-    }
+  for (const std::string& n : sdk::contract::correspondent_names(in))
+    others += "<li><b>" + n + "</b></li>";
   return {subject, "<br><b>" + subject + "</b><br><b>Conversation summary</b><br>" +
                        sdk::time::format_moment(created, offset, "dddd, MMMM DD, YYYY") +
                        "<br>Participants<br><ul><li><b>" + user_name + "</b><br></li><li><b>" +

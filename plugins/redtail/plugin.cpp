@@ -369,13 +369,8 @@ class Redtail {
       } else {
         subject = "SMS conversation with " + name + " - " + day;
         std::string others;
-        if (auto* cs = sdk::field(in, "correspondents"); cs && cs->is_array())
-          for (auto& c : cs->get_array()) {
-            const json::value* who =
-                c.is_array() && !c.get_array().empty() ? &c.get_array()[0] : &c;
-            const json::value* n = js::get(who, "name");
-            others += "<li><b>" + (n ? js::to_string(*n) : std::string("Unknown")) + "</b></li>";
-          }
+        for (const std::string& n : sdk::contract::correspondent_names(in))
+          others += "<li><b>" + n + "</b></li>";
         const std::string user_name = UserName(user);
         description = "<br><b>" + subject + "</b><br><b>Conversation summary</b><br>" +
                       sdk::time::format_moment(when, offset, "dddd, MMMM DD, YYYY") +

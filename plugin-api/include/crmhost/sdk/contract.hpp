@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "crmhost/sdk/js.hpp"
 
@@ -157,6 +158,20 @@ inline std::pair<std::string, std::string> split_name(std::string_view name) {
   size_t sp = name.find_first_of(" \t");
   if (sp == std::string_view::npos) return {std::string(name), ""};
   return {std::string(name.substr(0, sp)), std::string(trim(name.substr(sp)))};
+}
+
+// The names of a group message's other correspondents (createMessageLog's `correspondents`,
+// each an object or a one-element array of one), "Unknown" for one without a name.
+inline std::vector<std::string> correspondent_names(const json::object& in) {
+  std::vector<std::string> names;
+  const json::value* cs = in.if_contains("correspondents");
+  if (!cs || !cs->is_array()) return names;
+  for (auto& c : cs->get_array()) {
+    const json::value* who = c.is_array() && !c.get_array().empty() ? &c.get_array()[0] : &c;
+    const json::value* n = js::get(who, "name");
+    names.push_back(n ? js::to_string(*n) : std::string("Unknown"));
+  }
+  return names;
 }
 
 // A conversation log (one CRM record per conversation and day: updateMessageLog in
