@@ -327,13 +327,13 @@ typedef struct crmh_host_api {
    * @return CRMH_OK and *value set, CRMH_E_NOT_FOUND, or CRMH_E_INVALID (key too long, value
    *         NULL). */
   crmh_status (*kv_get)(crmh_call* call, crmh_view key, crmh_view* value);
-  /* Writes a value, replacing any earlier one. Not synced to disk on its own: it survives a
-   * crash of the daemon, and a power loss once a later synced write (any logged call) is made.
+  /* Writes a value, replacing any earlier one, and returns once it is on disk (the host's
+   * group commit; the invocation is suspended meanwhile, see convention 9).
    * @param value  at most CRMH_MAX_KV_VALUE_BYTES; OWNERSHIP: plugin, copied.
    * @param ttl_ms 0: keep until deleted; > 0: expires ttl_ms after now_ms; < 0: CRMH_E_INVALID.
    * @return CRMH_OK, CRMH_E_TOO_LARGE (key or value over its limit) or CRMH_E_INVALID. */
   crmh_status (*kv_put)(crmh_call* call, crmh_view key, crmh_view value, int64_t ttl_ms);
-  /* Deletes a value.
+  /* Deletes a value; returns once the deletion is on disk, as kv_put.
    * @return CRMH_OK whether or not the key existed, or CRMH_E_INVALID (key too long). */
   crmh_status (*kv_delete)(crmh_call* call, crmh_view key);
 
