@@ -139,18 +139,12 @@ bool Daemon::OpenKeysAndStore() {
   fs::permissions(o_.data_dir, fs::perms::owner_all, ec);
   auto keys = LoadKeys(o_);
   auto manifest_top = keys.ok() ? LoadManifestTop(o_.manifest_file) : keys.status();
-  Result<std::string> ops_token = std::string();
-  if (manifest_top.ok() && o_.ops_enabled) ops_token = LoadOrCreateOpsToken(o_.ops_token_file);
-  const Status failed = !keys.ok()           ? keys.status()
-                        : !manifest_top.ok() ? manifest_top.status()
-                                             : ops_token.status();
-  if (!failed.ok()) {
-    spdlog::error("{}", failed.message());
+  if (!manifest_top.ok()) {
+    spdlog::error("{}", manifest_top.status().message());
     return false;
   }
   p_->keys = std::move(keys).value();
   p_->manifest_top = std::move(manifest_top).value();
-  p_->ops_token = std::move(ops_token).value();
   auto opened = store::Store::Open(StoreOptions(o_, p_->keys));
   if (!opened.ok()) {
     spdlog::error("{}", opened.status().message());
@@ -168,6 +162,16 @@ bool Daemon::StartNetwork() {
   } catch (const std::exception& e) {
     spdlog::error("cannot set up the outbound client: {}", e.what());
     return false;
+  }
+  p_->started_ms = WallClockMs();
+  // The ops token only once the store opened: a daemon that cannot start leaves no new token.
+  if (o_.ops_enabled) {
+    auto token = LoadOrCreateOpsToken(o_.ops_token_file);
+    if (!token.ok()) {
+      spdlog::error("{}", token.status().message());
+      return false;
+    }
+    p_->ops_token = std::move(token).value();
   }
   // Before the plugins load: a plugin's init may already make outbound calls.
   for (unsigned i = 0; i < o_.io_threads; ++i)

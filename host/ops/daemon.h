@@ -3,7 +3,8 @@
 //
 // The phases, in order (each a member function of Daemon, named the same):
 //   1. OpenKeysAndStore: the data dir, the keys, the manifest override, the store.
-//   2. StartNetwork: the outbound client (with its egress rules) and the network threads.
+//   2. StartNetwork: the outbound client (with its egress rules), the ops token, the network
+//      threads.
 //   3. LoadPlugins: the plugin host services and manager; the plugin directory's plugins.
 //   4. BuildRoutes: identity (JWT, OAuth, RingCentral), the App Connect routes over the plugins.
 //   5. Serve: fibers, the App Connect and ops listeners (BuildListeners), READY, the background

@@ -49,7 +49,7 @@ int64_t WallClockMs();  // ms since the epoch
 // Declared in the order they must be built; destroyed in reverse. The store outlives
 // everything that writes to it; the event loop outlives everything posting to it.
 struct Daemon::Parts {
-  int64_t started_ms = WallClockMs();
+  int64_t started_ms = 0;  // wall clock when the daemon is ready to start serving
   DaemonKeys keys;
   boost::json::object manifest_top;
   std::string ops_token;
