@@ -117,12 +117,10 @@ http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Cal
                                      PluginCall& call, const json::object& body);
 
 http::HttpResponse UpdateCallLog(App& app, http::HttpRequest& req, const JwtState& jwt) {
-  auto who = RequireCaller(jwt);
-  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
-  const auto& caller = std::get<Caller>(who);
-  auto parsed = ParseJsonBody(req);
-  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
-  json::object body = std::move(std::get<json::object>(parsed));
+  auto request = RequireCallerAndBody(jwt, req);
+  if (auto* resp = std::get_if<http::HttpResponse>(&request)) return std::move(*resp);
+  const Caller& caller = std::get<CallerAndBody>(request).caller;
+  const json::object& body = std::get<CallerAndBody>(request).body;
   const json::value* session_id = js::get(body, "sessionId");
   if (!session_id || !(session_id->is_string() || session_id->is_number()))
     return http::HttpResponse::Error(400, "sessionId is required");

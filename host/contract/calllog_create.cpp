@@ -268,12 +268,10 @@ http::HttpResponse CallLogCreation::Link(const json::object& result) {
 }  // namespace
 
 http::HttpResponse CreateCallLog(App& app, http::HttpRequest& req, const JwtState& jwt) {
-  auto who = RequireCaller(jwt);
-  if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
-  const auto& caller = std::get<Caller>(who);
-  auto parsed = ParseJsonBody(req);
-  if (auto* bad = std::get_if<http::HttpResponse>(&parsed)) return std::move(*bad);
-  json::object body = std::move(std::get<json::object>(parsed));
+  auto request = RequireCallerAndBody(jwt, req);
+  if (auto* resp = std::get_if<http::HttpResponse>(&request)) return std::move(*resp);
+  const Caller& caller = std::get<CallerAndBody>(request).caller;
+  const json::object& body = std::get<CallerAndBody>(request).body;
 
   const json::value* log_info = js::get(body, "logInfo");
   if (!log_info || !log_info->is_object())
