@@ -167,8 +167,13 @@ http::HttpResponse OAuthCallback(App& app, http::HttpRequest& req) {
                                                          {"message", oauth.fail_message}}}});
   secrets.push_back(oauth.app.client_secret);
 
+  // The code the plugin's token request needs is the one the CRM put in the callback URI (the
+  // top-level "code" is only its fallback, when the client sent no callbackUri).
+  const std::string callback_code = UriQueryParam(callback_uri, "code");
+  secrets.push_back(callback_code);
   std::optional<identity::TokenRequestOverride> extra;
-  if (auto failed = OverridingOption(call, code, oauth, secrets, extra)) return std::move(*failed);
+  if (auto failed = OverridingOption(call, callback_code, oauth, secrets, extra))
+    return std::move(*failed);
   auto tokens = app.oauth->ExchangeCode(oauth.app, callback_uri, extra ? &*extra : nullptr);
   if (!tokens.ok()) {
     spdlog::warn("OAuth code exchange for {} failed: {}", state.platform,

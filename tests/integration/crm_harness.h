@@ -57,6 +57,7 @@ inline boost::json::object InboundCallBody(const std::string& session, const Cal
 struct CrmHarness {
   TempDir dir;
   std::vector<std::string> args;
+  std::string plugin_dir = DaemonProcess::PluginDir();
   std::unique_ptr<DaemonProcess> daemon;
 
   explicit CrmHarness(std::vector<std::string> extra) : args(std::move(extra)) {
@@ -64,7 +65,7 @@ struct CrmHarness {
   }
 
   void Start() {
-    std::vector<std::string> a = {"--plugin-dir",          DaemonProcess::PluginDir(),
+    std::vector<std::string> a = {"--plugin-dir",          plugin_dir,
                                   "--secret-key-file",     dir / "master.key",
                                   "--outbound-timeout-ms", "2000"};
     a.insert(a.end(), args.begin(), args.end());

@@ -9,13 +9,13 @@
 #include <regex>
 #include <thread>
 
+#include "integration/load_clients.h"
 #include "integration/redtail_harness.h"
 #include "support/files.h"
 
 using namespace crmhost::testing;
 namespace json = boost::json;
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 namespace {
@@ -100,61 +100,6 @@ struct SwapHarness : RedtailHarness {
              std::string(s.at("lastError").as_string()).find(text) != std::string::npos;
     });
   }
-};
-
-std::string ServedBy(const HttpResult& r) {
-  return r.Header("x-crmhost-plugin").value_or("(none)");
-}
-
-struct Sample {
-  Clock::time_point start;
-  int status = 0;
-  bool successful = false;
-  std::string served_by;
-  std::string error;
-};
-
-// Clients that keep calling GET /contact over keep-alive connections until stopped.
-class Load {
- public:
-  Load(uint16_t port, std::string target, int clients) {
-    for (int i = 0; i < clients; ++i) {
-      threads_.emplace_back([this, port, target, i] {
-        auto conn = std::make_unique<Connection>(port);
-        while (!stop_) {
-          Sample s;
-          s.start = Clock::now();
-          HttpResult r = conn->Send("GET", target);
-          s.status = r.status;
-          s.error = r.error;
-          s.served_by = ServedBy(r);
-          if (r.status == 200) {
-            boost::system::error_code ec;
-            auto j = json::parse(r.body, ec);
-            s.successful = !ec && j.is_object() && j.as_object().contains("successful") &&
-                           j.at("successful") == true;
-          }
-          samples_[i].push_back(s);
-          if (r.status == 0) conn = std::make_unique<Connection>(port);  // counted as a failure
-        }
-      });
-    }
-  }
-  std::vector<Sample> Stop() {
-    stop_ = true;
-    for (auto& t : threads_)
-      t.join();
-    std::vector<Sample> all;
-    for (auto& v : samples_)
-      for (auto& s : v)
-        all.push_back(s);
-    return all;
-  }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::vector<Sample> samples_[8];
-  std::vector<std::thread> threads_;
 };
 
 }  // namespace
