@@ -1,5 +1,7 @@
 #include "contract/session.h"
 
+#include <cctype>
+
 #include <spdlog/spdlog.h>
 
 #include <crmhost/sdk/js.hpp>
@@ -215,6 +217,15 @@ std::vector<std::string> SecretsOf(const store::UserRecord& user) {
   std::vector<std::string> s;
   if (!user.access_token.empty()) s.push_back(user.access_token);
   if (!user.refresh_token.empty()) s.push_back(user.refresh_token);
+  // A CRM session a plugin keeps beside the OAuth tokens (Bullhorn's bhRestToken) is masked as
+  // they are; "tokenUrl" and the like are addresses, not secrets.
+  for (const auto& [key, value] : user.platform_additional_info) {
+    std::string k(key);
+    for (char& c : k)
+      c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (k.find("token") == std::string::npos || k.find("url") != std::string::npos) continue;
+    if (const auto* v = value.if_string(); v && !v->empty()) s.emplace_back(*v);
+  }
   return s;
 }
 
