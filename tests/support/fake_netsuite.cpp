@@ -913,6 +913,12 @@ FakeNetSuite::FakeNetSuite() {
                                          {"entityTitle", "Babbage Parts"},
                                          {"isPerson", false},
                                          {"phone", "+14155557300"}});
+  // Ada's number again, as a vendor's alternate phone written with dots: a lookup finds both.
+  records_["vendor"][302] = person(302, {{"companyName", "Byron Supplies"},
+                                         {"entityId", "Byron Supplies"},
+                                         {"entityTitle", "Byron Supplies"},
+                                         {"isPerson", false},
+                                         {"altPhone", "415.555.7002"}});
   // SuiteQL-only tables, already in SuiteQL's spelling.
   auto& transactions = records_["transaction"];
   transactions[9001] = {{"id", 9001},
