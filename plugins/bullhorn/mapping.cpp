@@ -3,6 +3,7 @@
 #include <crmhost/plugin.hpp>
 #include <crmhost/sdk/contract.hpp>
 #include <crmhost/sdk/js.hpp>
+#include <crmhost/sdk/text.hpp>
 #include <crmhost/sdk/time.hpp>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 namespace bullhorn {
 namespace sdk = crmhost::sdk;
 namespace js = crmhost::sdk::js;
+namespace text = crmhost::sdk::text;
 using sdk::contract::object_of;
 
 namespace {
@@ -21,18 +23,6 @@ constexpr std::string_view kAgentNotes = "<b>Agent notes</b>";
 constexpr std::string_view kCallDetails = "<b>Call details</b>";
 constexpr std::string_view kPendingAutoLog = "<br>From auto logging (Pending)<br>";
 constexpr std::string_view kCreatedVia = "<br><br>--- Created via RingCentral App Connect";
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// JavaScript's `${v}`: "undefined" for an absent value.
-std::string Template(const json::value* v) {
-  return v ? js::to_string(*v) : "undefined";
-}
 
 // JavaScript's s.split(sep)[index] (nullopt where the array has no such element).
 std::optional<std::string> SplitPart(std::string_view s, std::string_view sep, size_t index) {
@@ -61,14 +51,6 @@ std::vector<std::string> Words(std::string_view s) {
     if (sp == std::string_view::npos) return out;
     begin = sp + 1;
   }
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
-  return s;
 }
 
 // A bare Lucene term: every character the query syntax reads is escaped, so a name cannot turn
@@ -190,7 +172,7 @@ int64_t DayMonthsFrom(int64_t ms, int months) {
 // ---- hosts and URLs ----------------------------------------------------------------------------
 
 bool IsBullhornUrl(std::string_view url) {
-  const std::string lower = Lower(url);
+  const std::string lower = text::lower(url);
   constexpr std::string_view kScheme = "https://";
   if (lower.rfind(kScheme, 0) != 0) return false;
   std::string_view authority = std::string_view(lower).substr(kScheme.size());
@@ -280,9 +262,9 @@ json::array UserListPage(const json::value& page) {
   for (auto& u : data->get_array()) {
     if (!u.is_object()) continue;
     const json::object& o = u.get_object();
-    json::object entry{
-        {"id", js::get(o, "id") ? *js::get(o, "id") : json::value()},
-        {"name", Template(js::get(o, "firstName")) + " " + Template(js::get(o, "lastName"))}};
+    json::object entry{{"id", js::get(o, "id") ? *js::get(o, "id") : json::value()},
+                       {"name", js::template_text(js::get(o, "firstName")) + " " +
+                                    js::template_text(js::get(o, "lastName"))}};
     CopyIfPresent(entry, "email", o, "email");
     out.push_back(std::move(entry));
   }
@@ -344,7 +326,7 @@ std::string PhoneQuery(const PersonKind& kind, const std::string& digits) {
 }
 
 std::string NameQuery(const PersonKind& kind, std::string_view name) {
-  const std::vector<std::string> words = Words(Trim(name));
+  const std::vector<std::string> words = Words(text::trim(name));
   std::string q = "(name:\"" + LucenePhrase(name) +
                   "\" AND isDeleted:false) OR (firstName:" + LuceneTerm(words.front()) +
                   " AND isDeleted:false)";
@@ -510,18 +492,18 @@ std::string MessageLine(const json::object& in, const std::string& user_name) {
   const json::object& contact = object_of(in, "contactInfo");
   const json::object& message = object_of(in, "message");
   const std::string who = js::text_or_empty(js::get(message, "direction")) == "Inbound"
-                              ? Template(js::get(contact, "name")) + " (" +
-                                    Template(js::get(contact, "phoneNumber")) + ")"
+                              ? js::template_text(js::get(contact, "name")) + " (" +
+                                    js::template_text(js::get(contact, "phoneNumber")) + ")"
                               : user_name;
   return "<li>" + who + " " + Formatted(in, "hh:mm A") + "<br><b>" +
-         Template(js::get(message, "subject")) + "</b></li>";
+         js::template_text(js::get(message, "subject")) + "</b></li>";
 }
 
 std::string MessageComments(const json::object& in, const std::string& user_name) {
   if (const json::value* body = js::get(object_of(in, "sharedSMSLogContent"), "body");
       js::truthy(body))
     return js::to_string(*body);
-  const std::string contact = Template(js::get(object_of(in, "contactInfo"), "name"));
+  const std::string contact = js::template_text(js::get(object_of(in, "contactInfo"), "name"));
   const std::string day = Formatted(in, "YY/MM/DD");
   if (const json::value* link = js::get(in, "recordingLink"); js::truthy(link))
     return "<br><b>Voicemail left by " + contact + " - " + day +
@@ -606,7 +588,7 @@ json::object Appointment(const json::value& bh) {
 std::optional<int64_t> ContactId(const json::value& contact) {
   const json::value* raw = contact.is_object() ? js::get(&contact, "id") : &contact;
   if (!raw || raw->is_null()) return std::nullopt;
-  if (raw->is_string() && Trim(raw->get_string()).empty()) return std::nullopt;
+  if (raw->is_string() && text::trim(raw->get_string()).empty()) return std::nullopt;
   const double n = js::to_number(*raw);
   if (!std::isfinite(n) || n <= 0 || n != std::floor(n) || n > 9007199254740991.0)
     return std::nullopt;
@@ -645,7 +627,7 @@ json::object NewAppointment(const json::object& payload, int64_t now_ms) {
     const auto id = ContactId(first);
     const json::value* type = js::get(&first, "type");
     if (!type) type = js::get(&first, "contactType");
-    const std::string kind = Lower(js::text_or_empty(type));
+    const std::string kind = text::lower(js::text_or_empty(type));
     if (id && kind == "candidate") body["candidateReference"] = json::object{{"id", *id}};
     if (id && (kind == "contact" || kind == "clientcontact"))
       body["clientContactReference"] = json::object{{"id", *id}};
@@ -707,8 +689,8 @@ json::object AttendeesByAppointment(const json::value& rows) {
       continue;
     json::object entry{{"id", id}};
     const std::string name =
-        std::string(Trim(js::text_or_empty(js::get(attendee, "firstName")) + " " +
-                         js::text_or_empty(js::get(attendee, "lastName"))));
+        std::string(text::trim(js::text_or_empty(js::get(attendee, "firstName")) + " " +
+                               js::text_or_empty(js::get(attendee, "lastName"))));
     if (!name.empty()) entry["name"] = name;
     const json::value* type = js::get(attendee, "_subtype");
     if (!type) type = js::get(attendee, "type");

@@ -3,6 +3,7 @@
 #include <crmhost/plugin.hpp>
 #include <crmhost/sdk/contract.hpp>
 #include <crmhost/sdk/js.hpp>
+#include <crmhost/sdk/text.hpp>
 #include <crmhost/sdk/time.hpp>
 
 #include <algorithm>
@@ -11,9 +12,14 @@
 namespace netsuite {
 namespace sdk = crmhost::sdk;
 namespace js = crmhost::sdk::js;
+namespace text = crmhost::sdk::text;
 using sdk::contract::object_of;
 
 namespace {
+
+std::string Trimmed(std::string_view s) {
+  return std::string(text::trim(s));
+}
 
 std::string Text(const json::object& row, std::string_view key) {
   const json::value* v = js::get(row, key);
@@ -25,14 +31,6 @@ json::value ValueOr(const json::object& row, std::string_view key, json::value f
   return v ? *v : fallback;
 }
 
-std::string Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
-  return std::string(s);
-}
-
 bool Contains(const std::vector<std::string>& list, std::string_view v) {
   return std::find(list.begin(), list.end(), v) != list.end();
 }
@@ -41,7 +39,7 @@ bool Contains(const std::vector<std::string>& list, std::string_view v) {
 std::string JoinedName(const json::object& row) {
   std::string out;
   for (const char* k : {"firstname", "middlename", "lastname"}) {
-    const std::string part = Trim(Text(row, k));
+    const std::string part = Trimmed(Text(row, k));
     if (part.empty()) continue;
     if (!out.empty()) out += ' ';
     out += part;
@@ -78,9 +76,9 @@ std::optional<std::string> AccountOf(std::string_view hostname) {
   std::string out;
   for (char c : label) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return std::nullopt;
-    out += char(std::tolower(static_cast<unsigned char>(c)));
+    out += c;
   }
-  return out;
+  return text::lower(out);
 }
 
 std::string ErrorDetail(const json::value& body) {
@@ -92,7 +90,7 @@ std::string ErrorDetail(const json::value& body) {
     if (!out.empty()) out += ' ';
     out += text ? js::to_string(*text) : std::string("undefined");
   }
-  return Trim(out);
+  return Trimmed(out);
 }
 
 std::string LastSegment(std::string_view location) {
@@ -286,7 +284,7 @@ json::object PhoneMatch(std::string_view entity, const json::object& row,
 
 std::vector<NameQuery> NameQueries(std::string_view name,
                                    const std::vector<std::string>& entities) {
-  const std::string s = SqlText(Trim(name));
+  const std::string s = SqlText(Trimmed(name));
   auto names = [&](const std::string& p) {
     std::string out;
     for (const char* f : {"firstname", "lastname", "entitytitle"})

@@ -4,6 +4,7 @@
 #include <crmhost/plugin.hpp>
 #include <crmhost/sdk/contract.hpp>
 #include <crmhost/sdk/js.hpp>
+#include <crmhost/sdk/text.hpp>
 #include <crmhost/sdk/time.hpp>
 #include <crmhost/sdk/timezones.hpp>
 
@@ -17,23 +18,15 @@
 namespace netsuite {
 namespace sdk = crmhost::sdk;
 namespace js = crmhost::sdk::js;
+namespace text = crmhost::sdk::text;
 
 namespace {
 
+std::string Trimmed(std::string_view s) {
+  return std::string(text::trim(s));
+}
+
 constexpr int64_t kMinuteMs = 60000;
-
-std::string Upper(std::string s) {
-  for (char& c : s)
-    c = char(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string Trim(std::string s) {
-  const auto space = [](unsigned char c) { return std::isspace(c) != 0; };
-  s.erase(s.begin(), std::find_if_not(s.begin(), s.end(), space));
-  s.erase(std::find_if_not(s.rbegin(), s.rend(), space).base(), s.end());
-  return s;
-}
 
 // A wall-clock time: "7/20/2026" or "07/20/2026" with "3:00 pm", or "2026-07-20" with "15:00",
 // "15:00:00", "9:00" or "9:00:00". Minutes since the day's start, and the day (days since epoch).
@@ -127,9 +120,9 @@ std::optional<json::object> Status(const json::value* status) {
   const json::value* id = js::get(status, "id");
   if (!id) id = status;
   if (!id->is_string()) return std::nullopt;
-  const std::string text = Trim(std::string(id->get_string()));
-  if (text.empty()) return std::nullopt;
-  return json::object{{"id", Upper(text)}};
+  const std::string value = Trimmed(id->get_string());
+  if (value.empty()) return std::nullopt;
+  return json::object{{"id", text::upper(value)}};
 }
 
 }  // namespace
@@ -146,7 +139,7 @@ std::string StripHtml(std::string_view html) {
   s = std::regex_replace(s, std::regex("\r\n"), "\n");
   s = std::regex_replace(s, std::regex(R"([ \t]*\n[ \t]*)"), "\n");
   s = std::regex_replace(s, std::regex(R"(\n{3,})"), "\n\n");
-  return Trim(s);
+  return Trimmed(s);
 }
 
 int WallZone::At(int64_t utc_ms) const {
@@ -261,8 +254,8 @@ json::object EventPatch(const json::object& patch, int offset_minutes, bool* rep
     for (auto& c : contacts->get_array()) {
       const json::value* id = c.is_object() ? js::get(&c, "id") : &c;
       if (!id || id->is_null()) continue;
-      const std::string text = Trim(js::to_string(*id));
-      if (!text.empty()) items.push_back(json::object{{"attendee", json::object{{"id", text}}}});
+      const std::string value = Trimmed(js::to_string(*id));
+      if (!value.empty()) items.push_back(json::object{{"attendee", json::object{{"id", value}}}});
     }
     body["attendee"] = json::object{{"items", std::move(items)}};
     *replace_attendees = true;

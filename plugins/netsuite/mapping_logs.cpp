@@ -2,6 +2,7 @@
 #include <crmhost/plugin.hpp>
 #include <crmhost/sdk/contract.hpp>
 #include <crmhost/sdk/js.hpp>
+#include <crmhost/sdk/text.hpp>
 #include <crmhost/sdk/time.hpp>
 
 #include <algorithm>
@@ -13,9 +14,14 @@
 namespace netsuite {
 namespace sdk = crmhost::sdk;
 namespace js = crmhost::sdk::js;
+namespace text = crmhost::sdk::text;
 using sdk::contract::object_of;
 
 namespace {
+
+std::string Trimmed(std::string_view s) {
+  return std::string(text::trim(s));
+}
 
 constexpr size_t kMessageLimit = 3400;
 constexpr std::string_view kTranscriptHead = "- Transcript:";
@@ -23,17 +29,6 @@ constexpr std::string_view kBlockEnd = "--- END";
 constexpr std::string_view kTooLarge =
     "Transcript too large. To view the whole transcript, Goto Communictaion and open attach file.";
 constexpr std::string_view kCreatedVia = "--- Created via RingCentral App Connect";
-
-std::string Template(const json::value* v) {
-  return v ? js::to_string(*v) : "undefined";
-}
-
-std::string Trim(std::string s) {
-  const auto space = [](unsigned char c) { return std::isspace(c) != 0; };
-  s.erase(s.begin(), std::find_if_not(s.begin(), s.end(), space));
-  s.erase(std::find_if_not(s.rbegin(), s.rend(), space).base(), s.end());
-  return s;
-}
 
 // Removes the first line that starts with `head` (from its "\n" up to the next "\n").
 void EraseLine(std::string& s, std::string_view head) {
@@ -95,9 +90,9 @@ std::string CallSubject(const json::object& in) {
   const json::object& call_log = object_of(in, "callLog");
   if (const json::value* custom = js::get(call_log, "customSubject")) return js::to_string(*custom);
   const std::string direction = js::text_or_empty(js::get(call_log, "direction"));
-  return Template(js::get(call_log, "direction")) + " Call " +
+  return js::template_text(js::get(call_log, "direction")) + " Call " +
          (direction == "Outbound" ? "to " : "from ") +
-         Template(js::get(object_of(in, "contactInfo"), "name"));
+         js::template_text(js::get(object_of(in, "contactInfo"), "name"));
 }
 
 CallTimes TimesOf(int64_t start_ms, const json::value* duration, int offset_minutes) {
@@ -171,11 +166,11 @@ std::optional<std::string> AgentNote(const std::string& message) {
   }
   while (EraseBlock(note, "\n- AI Note:", false)) {
   }
-  return Trim(note);
+  return Trimmed(note);
 }
 
 std::string WithoutNoteLinks(const std::string& message) {
-  return Trim(ReplaceAll(ReplaceAll(message, kNoteLinkLines), kNoteHeads));
+  return Trimmed(ReplaceAll(ReplaceAll(message, kNoteLinkLines), kNoteHeads));
 }
 
 std::optional<std::string> LinkedNoteId(const std::string& message, bool sales_order,
@@ -204,7 +199,7 @@ MessageText MessageLog(const json::object& in) {
   const json::object& shared = object_of(in, "sharedSMSLogContent");
   if (js::truthy(js::get(shared, "body")) && js::truthy(js::get(shared, "subject")))
     return {js::to_string(*js::get(shared, "subject")), js::to_string(*js::get(shared, "body"))};
-  const std::string contact = Template(js::get(object_of(in, "contactInfo"), "name"));
+  const std::string contact = js::template_text(js::get(object_of(in, "contactInfo"), "name"));
   const int64_t when = MessageTime(in);
   const std::string day = sdk::time::format_moment(when, 0, "YY/MM/DD");
   if (const json::value* link = js::get(in, "recordingLink"); js::truthy(link))
@@ -228,11 +223,11 @@ std::string MessageLine(const json::object& in) {
   const json::object& message = object_of(in, "message");
   const json::object& contact = object_of(in, "contactInfo");
   const std::string sender = js::text_or_empty(js::get(message, "direction")) == "Inbound"
-                                 ? Template(js::get(contact, "name")) + " (" +
-                                       Template(js::get(contact, "phoneNumber")) + ")"
+                                 ? js::template_text(js::get(contact, "name")) + " (" +
+                                       js::template_text(js::get(contact, "phoneNumber")) + ")"
                                  : UserName(in);
   return sender + " " + sdk::time::format_moment(MessageTime(in), 0, "hh:mm A") + "\n" +
-         Template(js::get(message, "subject")) + "\n\n";
+         js::template_text(js::get(message, "subject")) + "\n\n";
 }
 
 std::string AppendMessage(std::string body, const std::string& line) {

@@ -3,19 +3,13 @@
 #include <cctype>
 #include <crmhost/plugin.hpp>
 #include <crmhost/sdk/js.hpp>
+#include <crmhost/sdk/text.hpp>
 
 namespace proxy {
 namespace js = crmhost::sdk::js;
+namespace text = crmhost::sdk::text;
 
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
-  return s;
-}
 
 // The one placeholder `s` consists of, if it is exactly "{{ path }}".
 std::optional<std::string_view> SolePlaceholder(std::string_view s) {
@@ -23,13 +17,13 @@ std::optional<std::string_view> SolePlaceholder(std::string_view s) {
   std::string_view inner = s.substr(2, s.size() - 4);
   if (inner.find("{{") != std::string_view::npos || inner.find("}}") != std::string_view::npos)
     return std::nullopt;
-  return Trim(inner);
+  return text::trim(inner);
 }
 
 }  // namespace
 
 const json::value* Lookup(const json::value& root, std::string_view path) {
-  path = Trim(path);
+  path = text::trim(path);
   if (path.empty() || path == "$") return &root;
   const json::value* cur = &root;
   while (cur) {
@@ -133,7 +127,7 @@ Placeholders ScanPlaceholders(std::string_view tmpl) {
       p.error = "nested {{ at " + std::to_string(open);
       return p;
     }
-    p.paths.emplace_back(Trim(inner));
+    p.paths.emplace_back(text::trim(inner));
     pos = close + 2;
   }
 }

@@ -7,8 +7,9 @@
 //  * SuiteQL: POST /services/rest/query/v1/suiteql {"q": ...} with "Prefer: transient". The
 //    queries of the plugin (phone lookups with their recency clause, name searches, related
 //    transactions, employees, customer statuses, the placeholder company) are parsed and run
-//    against the records below; items come back with lower-case column names and without NULL
-//    columns. Any other query answers 400 naming it, so a plugin bug fails its test.
+//    against the records below by support/fake_suiteql.h; items come back with lower-case column
+//    names and without NULL columns. Any other query answers 400 naming it, so a plugin bug fails
+//    its test.
 //  * Records: /services/rest/record/v1/<type>[/<id>] for phonecall, contact, customer, vendor and
 //    calendarEvent (type case-insensitive). POST answers 204 with Location; GET answers the record
 //    with "id" as a string and references as {"id", "refName"}; PATCH merges (?replace=<sublist>

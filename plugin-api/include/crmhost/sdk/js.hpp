@@ -107,6 +107,12 @@ inline double to_number(const json::value& v) {
   return nan;
 }
 
+// `${v}`: the text of a value, "undefined" when it is absent (texts the reference connectors
+// build from missing fields show it, and clients compare them).
+inline std::string template_text(const json::value* v) {
+  return v ? to_string(*v) : std::string("undefined");
+}
+
 // `${v ?? ''}`: the text of a value, "" when it is absent or null.
 inline std::string text_or_empty(const json::value* v) {
   return v && !v->is_null() ? to_string(*v) : std::string();
