@@ -450,4 +450,30 @@ TEST_CASE("NetSuite: employees feed admin user mapping", "[netsuite][admin]") {
   CHECK(m[0].at("crmUser").at("name") == "Ada M Mapping");
 }
 
+TEST_CASE("NetSuite: an account's admin-managed OAuth app logs in and refreshes",
+          "[netsuite][oauth]") {
+  FakeRingCentral rc;
+  NetSuiteHarness h(
+      {"--outbound-override", std::string(FakeRingCentral::kServer) + "=" + rc.base_url()});
+  json::object app{
+      {"clientId", FakeNetSuite::kManagedClientId},
+      {"clientSecret", FakeNetSuite::kManagedClientSecret},
+      {"accessTokenUri",
+       std::string(FakeNetSuite::kRestOrigin) + "/services/rest/auth/oauth2/v1/token"},
+      {"redirectUri", "https://ringcentral.github.io/ringcentral-embeddable/redirect.html"}};
+  auto cached = Request(
+      h.port(), "POST", "/admin/managedOAuth/cache", json::serialize(json::object{{"values", app}}),
+      {{"X-RC-Access-Token", FakeRingCentral::kAdminToken}, {"Content-Type", "application/json"}});
+  INFO(cached.body);
+  REQUIRE(cached.status == 200);
+  h.ns.expires_in = 60;  // the next operation refreshes
+  const std::string jwt = CrmHarness::JwtOf(h.Login(FakeNetSuite::kHostname, "&rcAccountId=3001"));
+  auto found = h.Get("/contact?phoneNumber=%2B14155557100&overridingFormat=", jwt);
+  INFO(found.body);
+  CHECK(found.Json().at("successful") == true);
+  CHECK(h.ns.grants(true) == 2);  // the code exchange and the refresh
+  CHECK(h.ns.grants(false) == 0);
+  CHECK(h.daemon->Log().find(FakeNetSuite::kManagedClientSecret) == std::string::npos);
+}
+
 }  // namespace crmhost::testing

@@ -323,6 +323,10 @@ void FakeNetSuite::ClearErrors() {
   std::lock_guard lock(mu_);
   detail_rules_.clear();
 }
+size_t FakeNetSuite::grants(bool managed_client) const {
+  std::lock_guard lock(mu_);
+  return managed_client ? managed_grants_ : own_grants_;
+}
 std::string FakeNetSuite::access_token() const {
   std::lock_guard lock(mu_);
   return access_;
@@ -411,9 +415,13 @@ FakeResponse FakeNetSuite::Handle(const RecordedRequest& req) {
 
 FakeResponse FakeNetSuite::OAuth(const RecordedRequest& req) {
   if (req.method != "POST") return JsonReply(405, json::object{{"error", "invalid_request"}});
-  if (req.Header("authorization").value_or("") !=
-      "Basic " + sdk::base64_encode(std::string(kClientId) + ":" + kClientSecret))
+  const std::string auth = req.Header("authorization").value_or("");
+  const bool managed = auth == "Basic " + sdk::base64_encode(std::string(kManagedClientId) + ":" +
+                                                             kManagedClientSecret);
+  if (!managed &&
+      auth != "Basic " + sdk::base64_encode(std::string(kClientId) + ":" + kClientSecret))
     return JsonReply(401, json::object{{"error", "invalid_client"}});
+  ++(managed ? managed_grants_ : own_grants_);  // Handle holds mu_
   if (Lower(req.Header("content-type").value_or(""))
           .rfind("application/x-www-form-urlencoded", 0) != 0)
     return JsonReply(400, json::object{{"error", "invalid_request"},

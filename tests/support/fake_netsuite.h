@@ -57,6 +57,9 @@ class FakeNetSuite {
   static constexpr const char* kClientId = "ns-client-6b2d";
   static constexpr const char* kClientSecret = "ns-secret-90ce41aa";
   static constexpr const char* kCode = "ns-auth-code-1618";
+  // A second OAuth client, the one an account's admin manages (admin-managed OAuth).
+  static constexpr const char* kManagedClientId = "ns-managed-client-51";
+  static constexpr const char* kManagedClientSecret = "ns-managed-secret-0d77e4";
   static constexpr const char* kRedirectUri =
       "https://ringcentral.github.io/ringcentral-embeddable/redirect.html";
   static constexpr const char* kAccount = "1234567";
@@ -81,8 +84,11 @@ class FakeNetSuite {
 
   std::atomic<int> expires_in{3600};  // seconds, in every token answer
 
-  std::string access_token() const;          // the last issued
-  std::string refresh_token() const;         // the current one ("" once revoked)
+  std::string access_token() const;   // the last issued
+  std::string refresh_token() const;  // the current one ("" once revoked)
+  // Requests to the token and revoke endpoints with the managed client's (true) or the
+  // plugin's (false) credentials.
+  size_t grants(bool managed_client) const;
   size_t refresh_calls() const;              // refresh_token grants asked for, answered 200 or not
   std::vector<std::string> revoked() const;  // tokens posted to /revoke, in order
 
@@ -132,6 +138,7 @@ class FakeNetSuite {
   boost::json::object ListRow(const boost::json::object& event) const;
 
   mutable std::mutex mu_;
+  size_t own_grants_ = 0, managed_grants_ = 0;      // guarded by mu_
   std::map<std::string, std::string> live_access_;  // access token -> its refresh token; mu_
   std::string access_, refresh_;                    // guarded by mu_
   int serial_ = 0;                                  // guarded by mu_
