@@ -186,8 +186,10 @@ http::HttpResponse Update(App& app, http::HttpRequest& req, const Caller& caller
   json::object patch = patch_v->get_object();
   // The deprecated startTime is accepted as startTimeUtc.
   if (patch.contains("startTime") && !patch.contains("startTimeUtc")) {
-    patch["startTimeUtc"] = patch["startTime"];
+    // A copy first: inserting startTimeUtc may rehash and move startTime's value.
+    json::value start = patch.at("startTime");
     patch.erase("startTime");
+    patch["startTimeUtc"] = std::move(start);
   }
   CheckOnly(patch, {"title", "summary", "contacts", "startTimeUtc", "durationMinutes"}, p);
   CheckTitle(patch, p, false);

@@ -47,7 +47,8 @@ void Publish(const CrmHarness& h, const std::string& plugin, const std::string& 
              const std::string& target) {
   Drop(version == "1.0.1" ? Next(plugin) : Built(plugin), h.plugin_dir, plugin);
   const std::string expected = plugin + "/" + version;
-  const auto until = Clock::now() + 10s;
+  // A bound, not a pace: a sanitizer build loads a plugin in seconds on a busy machine.
+  const auto until = Clock::now() + 60s;
   while (ServedBy(Request(h.port(), "GET", target)) != expected && Clock::now() < until)
     std::this_thread::sleep_for(10ms);
   INFO("publishing " << expected);

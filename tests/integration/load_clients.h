@@ -56,10 +56,16 @@ class Load {
       });
     }
   }
+  // A test that fails while the clients run still stops them (a joinable std::thread would
+  // terminate the process).
+  ~Load() { Stop(); }
+  Load(const Load&) = delete;
+  Load& operator=(const Load&) = delete;
+
   std::vector<Sample> Stop() {
     stop_ = true;
     for (auto& t : threads_)
-      t.join();
+      if (t.joinable()) t.join();
     std::vector<Sample> all;
     for (auto& v : samples_)
       for (auto& s : v)

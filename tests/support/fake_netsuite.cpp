@@ -646,7 +646,10 @@ FakeResponse FakeNetSuite::Records(const RecordedRequest& req) {
       if (type != "contact" && !rec.contains("isPerson")) rec["isPerson"] = false;
       if (!rec.contains("entityId")) rec["entityId"] = name;
       if (!rec.contains("entityTitle")) rec["entityTitle"] = name;
-      rec["dateCreated"] = rec["lastModifiedDate"] = Iso(std::chrono::system_clock::now());
+      // Two statements: operator[] may rehash and move the other member.
+      const std::string now = Iso(std::chrono::system_clock::now());
+      rec["dateCreated"] = now;
+      rec["lastModifiedDate"] = now;
     }
     table[id] = std::move(rec);
     FakeResponse r = NoContent();
