@@ -44,7 +44,8 @@ json::object CachedAccountData(Api& api, const json::object& user, bool force) {
     if (const json::value* data = ec ? nullptr : js::get(&v, "data"); data && data->is_object()) {
       cached = data->get_object();
       const json::value* at = js::get(&v, "fetchedAt");
-      fresh = at && at->is_number() && at->to_number<int64_t>() + kTtlMs > api.call().now_ms();
+      const auto fetched = at && at->is_number() ? js::to_safe_integer(at) : std::nullopt;
+      fresh = fetched && *fetched + kTtlMs > api.call().now_ms();
     }
   }
   if (cached && fresh && !force) return *cached;

@@ -1,5 +1,7 @@
 #include "api.h"
 
+#include <algorithm>
+
 #include <crmhost/sdk/contract.hpp>
 #include <crmhost/sdk/js.hpp>
 
@@ -36,8 +38,9 @@ Tokens TokensOf(const json::value& v) {
   Tokens t;
   t.access_token = js::text_or_empty(js::get(&v, "access_token"));
   t.refresh_token = js::text_or_empty(js::get(&v, "refresh_token"));
-  if (const json::value* e = js::get(&v, "expires_in"); e && e->is_number())
-    t.expires_in_s = e->to_number<int64_t>();
+  // A lifetime beyond ten years is no lifetime Bullhorn gives; it is read as ten years.
+  if (auto s = js::to_safe_integer(js::get(&v, "expires_in")))
+    t.expires_in_s = std::clamp<int64_t>(*s, 0, int64_t(10) * 365 * 86400);
   if (t.access_token.empty()) throw sdk::UpstreamError(200, "Bullhorn answered no access token");
   return t;
 }
@@ -116,9 +119,9 @@ int64_t PingSessionExpires(sdk::Call& call, const RestSession& session) {
     throw sdk::UpstreamError(resp.status, Failed("Bullhorn", resp.status, "GET", url));
   const json::value v = ParseOr(resp, "Bullhorn ping");
   const json::value* expires = js::get(&v, "sessionExpires");
-  if (!expires || !expires->is_number())
-    throw sdk::UpstreamError(resp.status, "Bullhorn ping answered no sessionExpires");
-  return expires->to_number<int64_t>();
+  auto ms = expires && expires->is_number() ? js::to_safe_integer(expires) : std::nullopt;
+  if (!ms) throw sdk::UpstreamError(resp.status, "Bullhorn ping answered no sessionExpires");
+  return *ms;
 }
 
 json::object SessionUpdate(const RestSession& session) {

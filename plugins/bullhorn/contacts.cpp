@@ -3,6 +3,7 @@
 #include <crmhost/sdk/contract.hpp>
 #include <crmhost/sdk/js.hpp>
 #include <crmhost/sdk/phone.hpp>
+#include <crmhost/sdk/text.hpp>
 
 #include <set>
 
@@ -71,9 +72,12 @@ json::value Bullhorn::findContact(Call& call, const json::object& in) {
 // The full name, the first word and the last word, in one query per person type; each record
 // once per type.
 json::value Bullhorn::findContactWithName(Call& call, const json::object& in) {
+  const std::string name = sdk::string_field(in, "name");
+  // A blank name matches nobody (and would make a query Bullhorn refuses).
+  if (crmhost::sdk::text::trim(name).empty())
+    return json::object{{"successful", true}, {"matchedContactInfo", json::array()}};
   Api api(call, in);
   const json::value info = NoteActionsInfo(OptionalAccountData(api, in, false));
-  const std::string name = sdk::string_field(in, "name");
   json::array matched;
   for (const PersonKind& kind : kPersonKinds) {
     const json::value query = json::object{{"query", NameQuery(kind, name)}};

@@ -101,10 +101,15 @@ json::value Bullhorn::findCallLogForSession(Call& call, const json::object& in) 
   }
   Api api(call, in);
   const json::value query = json::object{{"query", "externalID:\"" + phrase + "\""}};
-  json::value found = api.Request("POST", "search/Note?fields=id,externalID", &query, false);
+  json::value found =
+      api.Request("POST", "search/Note?fields=id,externalID,personReference", &query, false);
+  // The session alone is not the call: another agent's Note of a transferred call carries it
+  // too. Ours is on the same person.
+  const std::string person = js::text_or_empty(js::get(object_of(in, "contactInfo"), "id"));
   if (const json::value* data = js::get(&found, "data"); data && data->is_array())
     for (auto& row : data->get_array())
-      if (js::text_or_empty(js::get(&row, "externalID")) == session && js::get(&row, "id"))
+      if (js::text_or_empty(js::get(&row, "externalID")) == session && js::get(&row, "id") &&
+          js::text_or_empty(js::get(js::get(&row, "personReference"), "id")) == person)
         return api.Finish(json::object{{"logId", *js::get(&row, "id")}});
   return api.Finish(json::object{{"logId", nullptr}});
 }
@@ -128,7 +133,8 @@ json::value Bullhorn::updateCallLog(Call& call, const json::object& in) {
       details && details->is_object()) {
     existing = details->get_object();
   } else {
-    json::value found = api.Get("entity/Note/" + id + "?fields=comments,commentingPerson");
+    json::value found = api.Get("entity/Note/" + id +
+                                "?fields=comments,commentingPerson,candidates,clientContacts");
     if (const json::value* data = js::get(&found, "data"); data && data->is_object())
       existing = data->get_object();
   }

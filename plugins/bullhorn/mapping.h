@@ -1,5 +1,7 @@
-// Pure mapping between App Connect's documents and Bullhorn's: no HTTP, no host. Everything here
-// is unit-tested (tests/plugins/bullhorn/mapping_test.cpp); api.cpp and the operations use it.
+// Pure mapping between App Connect's documents and Bullhorn's: no HTTP, no host. mapping.cpp has
+// hosts, the user, account data and contacts; mapping_logs.cpp call and message Notes;
+// mapping_appointments.cpp appointments. Everything here is unit-tested
+// (tests/plugins/bullhorn/mapping_test.cpp); api.cpp and the operations use it.
 #ifndef CRMHOST_PLUGINS_BULLHORN_MAPPING_H
 #define CRMHOST_PLUGINS_BULLHORN_MAPPING_H
 
@@ -81,7 +83,7 @@ json::object NewPerson(const std::string& name, const std::string& phone,
 inline constexpr const char* kPlaceholderCompany = "RingCentral_CRM_Extension_Placeholder_Company";
 json::object PlaceholderCompany();
 
-// ---- call and message logs ---------------------------------------------------------------------
+// ---- call and message logs (mapping_logs.cpp) --------------------------------------------------
 
 // The Bullhorn entity whose comments a note is copied to: "Contact" is ClientContact.
 std::string CommentsEntity(std::string_view contact_type);
@@ -109,7 +111,7 @@ std::string AppendMessage(std::string comments, const std::string& line);
 // The time the message log is dated (the shared conversation's, else the message's).
 json::value MessageDate(const json::object& in);
 
-// ---- appointments ------------------------------------------------------------------------------
+// ---- appointments (mapping_appointments.cpp) ---------------------------------------------------
 
 // App Connect's appointment from a Bullhorn Appointment (null fields as the reference leaves
 // them); attendees are added by the caller.

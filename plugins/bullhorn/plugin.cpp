@@ -158,7 +158,8 @@ json::value Bullhorn::checkAndRefreshAccessToken(Call& call, const json::object&
   // early is renewed from the token (Api's 401 path). Once the token is spent, ping decides, as
   // the reference does before every operation.
   auto lives = [&](const json::value* at) {
-    return at && at->is_number() && at->to_number<int64_t>() - kSessionMarginMs > now;
+    const auto ms = at && at->is_number() ? js::to_safe_integer(at) : std::nullopt;
+    return ms && *ms - kSessionMarginMs > now;
   };
   if (lives(js::get(user, "tokenExpiry")) && lives(js::get(info, "sessionExpires")))
     return json::object();
@@ -282,9 +283,12 @@ json::value Bullhorn::getUserList(Call& call, const json::object& in) {
     if (rows.empty()) return users;
     for (auto& u : rows)
       users.push_back(std::move(u));
-    start = int64_t(
+    // Bullhorn's next page starts after this one; an answer without a usable position ends.
+    const auto next = js::to_safe_integer(
         js::to_number(js::get(&answer, "start") ? *js::get(&answer, "start") : json::value(0)) +
         js::to_number(js::get(&answer, "count") ? *js::get(&answer, "count") : json::value(0)));
+    if (!next || *next <= start) return users;
+    start = *next;
   }
   throw sdk::UpstreamError(200, "Bullhorn user list fetch over-limit");
 }

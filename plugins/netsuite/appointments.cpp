@@ -101,11 +101,18 @@ json::value NetSuite::createAppointment(Call& call, const json::object& in) {
     const auto start = EventStart(payload, false);
     const int offset = start ? UserZone(api, in).At(*start) : 0;
     const std::string id = api.Create("calendarEvent", NewEvent(payload, offset));
+    // The event exists now: a failed read-back must not hide its id (a retry would make another).
     json::object for_refresh = in;
     for_refresh["appointmentId"] = id;
-    json::value fresh = Refreshed(api, for_refresh);
+    json::value fresh;
+    try {
+      fresh = Refreshed(api, for_refresh);
+    } catch (const std::exception& e) {
+      call.warn(std::string("NetSuite appointment made, but not read back: ") + e.what());
+      return json::object{{"appointmentId", id}};
+    }
     const json::value* appointment = js::get(&fresh, "appointment");
-    if (!appointment) return fresh;
+    if (!appointment) return json::object{{"appointmentId", id}};
     const json::value* appointment_id = js::get(appointment, "id");
     return json::object{{"appointmentId", appointment_id ? *appointment_id : json::value(id)},
                         {"appointment", *appointment}};

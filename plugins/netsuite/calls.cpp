@@ -6,6 +6,7 @@
 #include <crmhost/sdk/js.hpp>
 #include <crmhost/sdk/time.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include "mapping.h"
@@ -32,11 +33,28 @@ bool AddsDateTime(const json::object& user) {
   return !v || js::truthy(v);
 }
 
-// The externalId that makes a call's record findable after a crash (findCallLogForSession):
-// the user and the call's session.
+// The externalId that makes a call's record findable after a crash (findCallLogForSession): the
+// user, the call's session and its own id (two extensions' legs of one session are two calls).
 std::string ExternalId(const json::object& in) {
+  const json::object& call_log = object_of(in, "callLog");
   return "appconnect-" + sdk::string_field(object_of(in, "user"), "id") + "-" +
-         sdk::string_field(object_of(in, "callLog"), "sessionId");
+         sdk::string_field(call_log, "sessionId") + "-" + sdk::string_field(call_log, "id");
+}
+
+// The record a failed create may have made all the same (NetSuite answered late, or not at all,
+// or refused the external id as taken): its id, else nullopt.
+std::optional<std::string> CreatedAnyway(Api& api, const json::object& in, const Error& e) {
+  const bool maybe =
+      e.status() == 0 || e.status() >= 500 || e.detail().find("external ID") != std::string::npos;
+  if (!maybe) return std::nullopt;
+  try {
+    const json::value record = api.Get("phonecall/eid:" + sdk::url_encode(ExternalId(in)));
+    if (const json::value* id = js::get(&record, "id")) return js::to_string(*id);
+  } catch (const std::exception& lookup) {
+    api.call().warn(std::string("NetSuite phone call lookup after a failed create failed: ") +
+                    lookup.what());
+  }
+  return std::nullopt;
 }
 
 // contact: the contact and its company (a placeholder company, linked to the contact, when it has
@@ -137,7 +155,16 @@ json::value NetSuite::createCallLog(Call& call, const json::object& in) {
     Link(api, in, body);
     if (json::value tx = Transaction(object_of(in, "additionalSubmission")); !tx.is_null())
       body["transaction"] = std::move(tx);
-    const std::string id = api.Create("phonecall", body);
+    std::string id;
+    try {
+      id = api.Create("phonecall", body);
+    } catch (const Error& e) {
+      auto made = CreatedAnyway(api, in, e);
+      if (!made) throw;
+      call.warn(std::string("NetSuite made the phone call although its create failed: ") +
+                e.what());
+      id = *made;
+    }
     if (text.too_long) AttachTranscript(api, id, subject, transcript);
     return json::object{{"logId", id},
                         {"returnMessage", return_message("Call logged", "success", 2000)}};
@@ -239,29 +266,43 @@ json::value NetSuite::upsertCallDisposition(Call& call, const json::object& in) 
   const json::value title = js::get(&record, "title") ? *js::get(&record, "title") : json::value();
   const SearchSettings settings = SettingsOf(object_of(in, "user"));
   const json::object& dispositions = object_of(in, "dispositions");
-  std::string text = WithoutNoteLinks(original);
+  // The call's text without the links; the links it has stay, and new ones join them (the
+  // reference writes back only the links of this run, so a later run makes a second note).
+  const std::string text = WithoutNoteLinks(original);
+  const json::value note_text = text.empty() ? json::value("empty") : json::value(text);
+  std::vector<NoteLink> links = NoteLinks(original);
+  bool linked = false;
   for (bool sales_order : {true, false}) {
     const json::value* chosen = js::get(dispositions, sales_order ? "salesorder" : "opportunity");
     if (!js::truthy(chosen) || !(sales_order ? settings.sales_orders : settings.opportunities))
       continue;
     const std::string tx = js::to_string(*chosen);
-    const json::value note_text = text.empty() ? json::value("empty") : json::value(text);
-    if (auto note_id = LinkedNoteId(original, sales_order, tx)) {
-      const json::value body =
-          json::object{{"noteTitle", title}, {"noteText", note_text}, {"noteId", *note_id}};
-      api.RunRestlet(kUserNotes, "PUT", &body);
-      continue;
+    const auto made = std::find_if(links.begin(), links.end(), [&](const NoteLink& l) {
+      return l.sales_order == sales_order && l.id == tx;
+    });
+    if (made != links.end()) {
+      if (auto note_id = NoteIdOf(made->url)) {
+        const json::value body =
+            json::object{{"noteTitle", title}, {"noteText", note_text}, {"noteId", *note_id}};
+        api.RunRestlet(kUserNotes, "PUT", &body);
+        continue;
+      }
     }
     const json::value body =
         json::object{{"salesOrderId", tx}, {"noteTitle", title}, {"noteText", note_text}};
-    const json::value made = api.RunRestlet(kUserNotes, "POST", &body);
-    if (!js::truthy(js::get(&made, "success"))) continue;
-    const std::string url = "https://" + api.account() +
-                            ".app.netsuite.com/app/crm/common/note.nl?id=" +
-                            js::text_or_empty(js::get(&made, "noteId"));
-    text = WithNoteLink(text, sales_order, url, tx);
-    api.Patch("phoneCall/" + sdk::url_encode(id), json::object{{"message", text}});
+    const json::value answer = api.RunRestlet(kUserNotes, "POST", &body);
+    if (!js::truthy(js::get(&answer, "success"))) continue;
+    NoteLink link;
+    link.sales_order = sales_order;
+    link.id = tx;
+    link.url = "https://" + api.account() + ".app.netsuite.com/app/crm/common/note.nl?id=" +
+               js::text_or_empty(js::get(&answer, "noteId"));
+    links.push_back(std::move(link));
+    linked = true;
   }
+  if (linked)
+    api.Patch("phoneCall/" + sdk::url_encode(id),
+              json::object{{"message", WithNoteLinks(text, links)}});
   return json::object{{"logId", id}};
 }
 

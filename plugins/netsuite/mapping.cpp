@@ -189,9 +189,16 @@ SearchSettings SettingsOf(const json::object& user) {
       if (v.is_string()) out.emplace_back(v.get_string());
     return out.empty() ? fallback : out;
   };
-  s.phone_fields =
-      list("phoneFieldsId", {"phone", "homePhone", "mobilePhone", "officePhone", "altPhone"});
-  s.entities = list("contactsSearchId", {"contact", "customer", "vendor"});
+  // Only NetSuite's own field and entity names: they go into SuiteQL unquoted.
+  const std::vector<std::string> fields{"phone", "homePhone", "mobilePhone", "officePhone",
+                                        "altPhone"};
+  const std::vector<std::string> entities{"contact", "customer", "vendor"};
+  auto known = [](std::vector<std::string> chosen, const std::vector<std::string>& names) {
+    std::erase_if(chosen, [&](const std::string& c) { return !Contains(names, c); });
+    return chosen.empty() ? names : chosen;
+  };
+  s.phone_fields = known(list("phoneFieldsId", fields), fields);
+  s.entities = known(list("contactsSearchId", entities), entities);
   s.sales_orders = js::truthy(sdk::contract::user_setting(user, "enableSalesOrderLogging"));
   s.opportunities = js::truthy(sdk::contract::user_setting(user, "enableOpportunityLogging"));
   return s;

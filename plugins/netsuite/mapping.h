@@ -126,14 +126,21 @@ struct Fitted {
 Fitted FitTranscript(std::string body, const std::string& transcript);
 // getCallLog's note: the text after "- Note: " without the lines and blocks the log adds.
 std::optional<std::string> AgentNote(const std::string& message);
-// The message without the sales-order and opportunity note links the disposition adds.
+// A link to the user note a disposition made on a sales order or opportunity, as the message
+// carries it ("- SalesOrderNoteUrl: <url> SalesOrderId: <id>"); [begin, end) is where, with the
+// line break before it.
+struct NoteLink {
+  bool sales_order = true;
+  std::string url, id;
+  size_t begin = 0, end = 0;
+};
+std::vector<NoteLink> NoteLinks(const std::string& message);
+// The message without its note links and their section headings.
 std::string WithoutNoteLinks(const std::string& message);
-// The user note already made for transaction `id` (its link in the message), else nullopt.
-std::optional<std::string> LinkedNoteId(const std::string& message, bool sales_order,
-                                        const std::string& id);
-// `text` with the note link of transaction `id` under its section heading.
-std::string WithNoteLink(std::string text, bool sales_order, const std::string& url,
-                         const std::string& id);
+// The note id of a link's URL ("...note.nl?id=801" -> "801").
+std::optional<std::string> NoteIdOf(const std::string& url);
+// `text` with `links` under their section headings, sales orders first.
+std::string WithNoteLinks(std::string text, const std::vector<NoteLink>& links);
 // A message log's title and body (SMS conversation, voicemail or fax) and one more message's
 // lines for a conversation.
 struct MessageText {

@@ -36,6 +36,7 @@ struct Wall {
 };
 
 std::optional<int> Clock(std::string_view t) {
+  if (t.size() > 16) return std::nullopt;  // no time is longer; the regex below stays shallow
   static const std::regex k12(R"(^(\d{1,2}):(\d{2})\s*([aApP][mM])$)");
   static const std::regex k24(R"(^(\d{1,2}):(\d{2})(?::(\d{2}))?$)");
   std::smatch m;
@@ -55,6 +56,7 @@ std::optional<int> Clock(std::string_view t) {
 }
 
 std::optional<int64_t> Date(std::string_view d) {
+  if (d.size() > 16) return std::nullopt;  // no date is longer; the regex below stays shallow
   static const std::regex kUs(R"(^(\d{1,2})/(\d{1,2})/(\d{4})$)");
   static const std::regex kIso(R"(^(\d{4})-(\d{2})-(\d{2})$)");
   std::smatch m;
@@ -108,10 +110,12 @@ std::pair<std::string, std::string> DateAndTime(int64_t ms, int offset_minutes) 
           sdk::time::format_moment(ms, offset_minutes, "HH:mm:ss")};
 }
 
+// An event's length in minutes, at most ten years (a longer one is no event, and its
+// milliseconds would overflow).
 double Minutes(const json::value* v) {
   if (!v || v->is_null()) return 0;
   const double d = js::to_number(*v);
-  return std::isfinite(d) ? d : 0;
+  return std::isfinite(d) ? std::clamp(d, 0.0, 10.0 * 365 * 24 * 60) : 0;
 }
 
 // {id: "UPPER"} from a status text or {id}; nullopt for none.
@@ -127,19 +131,49 @@ std::optional<json::object> Status(const json::value* status) {
 
 }  // namespace
 
+// Linear scans, not std::regex: the text is a CRM's, of any length, and libstdc++'s regex
+// engine recurses per character (a few kilobytes of one tag would overflow a fiber's stack).
 std::string StripHtml(std::string_view html) {
-  std::string s(html);
-  s = std::regex_replace(s, std::regex(R"(<br\s*/?>)", std::regex::icase), "\n");
-  s = std::regex_replace(s, std::regex(R"(<[^>]*>)"), "");
-  for (auto [entity, text] :
+  std::string s;
+  for (size_t i = 0; i < html.size(); ++i) {
+    const size_t close = html[i] == '<' ? html.find('>', i) : std::string_view::npos;
+    if (close == std::string_view::npos) {
+      s += html[i];
+      continue;
+    }
+    // <br>, <br/>, <br /> are line breaks; any other tag goes.
+    std::string_view tag = html.substr(i + 1, close - i - 1);
+    if (!tag.empty() && tag.back() == '/') tag.remove_suffix(1);
+    if (tag.size() >= 2 && text::lower(tag.substr(0, 2)) == "br" &&
+        text::trim(tag.substr(2)).empty())
+      s += '\n';
+    i = close;
+  }
+  for (auto [entity, plain] :
        {std::pair{"&nbsp;", " "}, std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"},
         std::pair{"&quot;", "\""}, std::pair{"&#39;", "'"}, std::pair{"&amp;", "&"}})
     for (size_t at = s.find(entity); at != std::string::npos; at = s.find(entity, at + 1))
-      s.replace(at, std::string_view(entity).size(), text);
-  s = std::regex_replace(s, std::regex("\r\n"), "\n");
-  s = std::regex_replace(s, std::regex(R"([ \t]*\n[ \t]*)"), "\n");
-  s = std::regex_replace(s, std::regex(R"(\n{3,})"), "\n\n");
-  return Trimmed(s);
+      s.replace(at, std::string_view(entity).size(), plain);
+  // Lines without the blanks around them, CRLF as LF, at most one empty line in a row.
+  std::string out;
+  size_t newlines = 0;
+  for (size_t begin = 0; begin <= s.size();) {
+    size_t end = s.find('\n', begin);
+    if (end == std::string::npos) end = s.size();
+    std::string_view line(s.data() + begin, end - begin);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.remove_suffix(1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+      line.remove_prefix(1);
+    if (begin != 0) ++newlines;
+    if (!line.empty()) {
+      if (!out.empty()) out.append(std::min<size_t>(newlines, 2), '\n');
+      out += line;
+      newlines = 0;
+    }
+    begin = end + 1;
+  }
+  return Trimmed(out);
 }
 
 int WallZone::At(int64_t utc_ms) const {

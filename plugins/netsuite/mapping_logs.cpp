@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <regex>
 
 #include "mapping.h"
 
@@ -50,10 +49,6 @@ bool EraseBlock(std::string& s, std::string_view head, bool and_newline) {
   return true;
 }
 
-std::string ReplaceAll(std::string s, const std::regex& re, const char* with = "") {
-  return std::regex_replace(s, re, with);
-}
-
 // decodeURIComponent (a malformed escape is left as it is).
 std::string UrlDecode(std::string_view s) {
   std::string out;
@@ -80,9 +75,29 @@ std::string UserName(const json::object& in) {
   return js::truthy(name) ? js::to_string(*name) : "NetSuiteCRM";
 }
 
-const std::regex kNoteLinkLines(
-    R"(\n?- (SalesOrder|Opportunity)NoteUrl: [^\n]*? (SalesOrder|Opportunity)Id: \d+)");
-const std::regex kNoteHeads(R"(\n*\s*(Sales Order|Opportunity) Call Logs \(Do Not Edit\))");
+constexpr std::string_view kHeadings[] = {"Sales Order Call Logs (Do Not Edit)",
+                                          "Opportunity Call Logs (Do Not Edit)"};
+
+// Removes every section heading; with `and_blanks` also the whitespace before each.
+std::string WithoutHeadings(std::string s, bool and_blanks) {
+  for (std::string_view heading : kHeadings)
+    for (size_t at = s.find(heading); at != std::string::npos; at = s.find(heading, at)) {
+      size_t from = at;
+      while (and_blanks && from > 0 && std::isspace(static_cast<unsigned char>(s[from - 1])))
+        --from;
+      s.erase(from, at + heading.size() - from);
+      at = from;
+    }
+  return s;
+}
+
+// `s` without the note links NoteLinks finds (each with the line break before it).
+std::string WithoutLinks(std::string s) {
+  const std::vector<NoteLink> links = NoteLinks(s);
+  for (auto it = links.rbegin(); it != links.rend(); ++it)
+    s.erase(it->begin, it->end - it->begin);
+  return s;
+}
 
 }  // namespace
 
@@ -98,8 +113,9 @@ std::string CallSubject(const json::object& in) {
 CallTimes TimesOf(int64_t start_ms, const json::value* duration, int offset_minutes) {
   int64_t seconds = 0;
   if (duration && !(duration->is_string() && duration->get_string() == "pending")) {
+    // A call of more than a year is no call; its end would overflow.
     const double d = js::to_number(*duration);
-    if (std::isfinite(d)) seconds = int64_t(d);
+    seconds = std::isfinite(d) ? int64_t(std::clamp(d, 0.0, 366.0 * 86400)) : 0;
   }
   int64_t end_ms = start_ms + seconds * 1000;
   auto hhmm = [&](int64_t ms) { return sdk::time::format_moment(ms, offset_minutes, "HH:mm"); };
@@ -160,8 +176,7 @@ std::optional<std::string> AgentNote(const std::string& message) {
        {"\n- Summary: ", "\n- Contact Number: ", "\n- Result: ", "\n- Date/Time: ",
         "\n- Duration: ", "\n- Call recording link: ", "\n- Session Id: "})
     EraseLine(note, line);
-  note = ReplaceAll(note, kNoteLinkLines);
-  note = ReplaceAll(note, std::regex(R"((Sales Order|Opportunity) Call Logs \(Do Not Edit\))"));
+  note = WithoutHeadings(WithoutLinks(std::move(note)), false);
   while (EraseBlock(note, "\n- Transcript:", false)) {
   }
   while (EraseBlock(note, "\n- AI Note:", false)) {
@@ -169,30 +184,65 @@ std::optional<std::string> AgentNote(const std::string& message) {
   return Trimmed(note);
 }
 
-std::string WithoutNoteLinks(const std::string& message) {
-  return Trimmed(ReplaceAll(ReplaceAll(message, kNoteLinkLines), kNoteHeads));
-}
-
-std::optional<std::string> LinkedNoteId(const std::string& message, bool sales_order,
-                                        const std::string& id) {
-  const std::regex link(sales_order ? R"(SalesOrderNoteUrl: (http\S+) SalesOrderId: (\d+))"
-                                    : R"(OpportunityNoteUrl: (http\S+) OpportunityId: (\d+))");
-  for (std::sregex_iterator it(message.begin(), message.end(), link), end; it != end; ++it) {
-    if ((*it)[2] != id) continue;
-    std::smatch m;
-    const std::string url = (*it)[1];
-    if (std::regex_search(url, m, std::regex(R"(id=(\d+))"))) return m[1];
+std::vector<NoteLink> NoteLinks(const std::string& message) {
+  std::vector<NoteLink> out;
+  for (size_t pos = 0; pos < message.size();) {
+    // The next "- SalesOrderNoteUrl: " or "- OpportunityNoteUrl: ".
+    const size_t so = message.find("- SalesOrderNoteUrl: ", pos);
+    const size_t op = message.find("- OpportunityNoteUrl: ", pos);
+    const size_t at = std::min(so, op);
+    if (at == std::string::npos) break;
+    const bool sales_order = at == so;
+    const std::string label = sales_order ? "SalesOrder" : "Opportunity";
+    pos = at + 2 + label.size() + 9;  // past "- <label>NoteUrl: "
+    const size_t space = message.find(' ', pos);
+    const size_t eol = message.find('\n', pos);
+    const std::string id_head = " " + label + "Id: ";
+    if (space == std::string::npos || (eol != std::string::npos && eol < space) ||
+        message.compare(space, id_head.size(), id_head) != 0)
+      continue;
+    size_t digits = space + id_head.size(), end = digits;
+    while (end < message.size() && std::isdigit(static_cast<unsigned char>(message[end])))
+      ++end;
+    if (end == digits) continue;
+    NoteLink link;
+    link.sales_order = sales_order;
+    link.url = message.substr(pos, space - pos);
+    link.id = message.substr(digits, end - digits);
+    link.begin = at > 0 && message[at - 1] == '\n' ? at - 1 : at;
+    link.end = end;
+    out.push_back(std::move(link));
+    pos = end;
   }
-  return std::nullopt;
+  return out;
 }
 
-std::string WithNoteLink(std::string text, bool sales_order, const std::string& url,
-                         const std::string& id) {
-  const std::string heading =
-      sales_order ? "Sales Order Call Logs (Do Not Edit)" : "Opportunity Call Logs (Do Not Edit)";
-  const std::string label = sales_order ? "SalesOrder" : "Opportunity";
-  if (text.find(heading) == std::string::npos) text += "\n\n " + heading;
-  return text + "\n- " + label + "NoteUrl: " + url + " " + label + "Id: " + id;
+std::string WithoutNoteLinks(const std::string& message) {
+  return Trimmed(WithoutHeadings(WithoutLinks(message), true));
+}
+
+std::optional<std::string> NoteIdOf(const std::string& url) {
+  const size_t at = url.find("id=");
+  if (at == std::string::npos) return std::nullopt;
+  size_t end = at + 3;
+  while (end < url.size() && std::isdigit(static_cast<unsigned char>(url[end])))
+    ++end;
+  if (end == at + 3) return std::nullopt;
+  return url.substr(at + 3, end - at - 3);
+}
+
+std::string WithNoteLinks(std::string text, const std::vector<NoteLink>& links) {
+  for (bool sales_order : {true, false}) {
+    bool headed = false;
+    const std::string label = sales_order ? "SalesOrder" : "Opportunity";
+    for (const NoteLink& link : links) {
+      if (link.sales_order != sales_order) continue;
+      if (!headed) text += "\n\n " + std::string(kHeadings[sales_order ? 0 : 1]);
+      headed = true;
+      text += "\n- " + label + "NoteUrl: " + link.url + " " + label + "Id: " + link.id;
+    }
+  }
+  return text;
 }
 
 MessageText MessageLog(const json::object& in) {

@@ -14,8 +14,6 @@
 #include <crmhost/sdk/time.hpp>
 #include <crmhost/sdk/timezones.hpp>
 
-#include <regex>
-
 #include "mapping.h"
 
 namespace netsuite {
@@ -68,9 +66,11 @@ int ZoneOffset(Api& api, int64_t at_ms) {
 
 std::optional<int> RecordOffset(const json::object& user) {
   const json::value* offset = js::get(user, "timezoneOffset");
-  static const std::regex kOffset(R"(^[-+]\d{2}:\d{2}$)");
-  if (!offset || !offset->is_string() ||
-      !std::regex_match(std::string(offset->get_string()), kOffset))
+  if (!offset || !offset->is_string()) return std::nullopt;
+  const std::string_view s = offset->get_string();  // "+05:30" / "-04:00" exactly
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || !digit(s[1]) || !digit(s[2]) ||
+      s[3] != ':' || !digit(s[4]) || !digit(s[5]))
     return std::nullopt;
   return sdk::time::utc_offset_minutes(*offset);
 }

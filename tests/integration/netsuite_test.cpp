@@ -213,7 +213,7 @@ TEST_CASE("NetSuite: calls are phone-call records, read back, updated, dispositi
         json::parse(R"({"title":"Inbound Call from Ada Lovelace","phone":"+14155557002",
             "priority":"MEDIUM","status":"COMPLETE","startDate":"2026-01-01","startTime":"22:04",
             "endTime":"22:06","timedEvent":true,"completedDate":"2026-01-01",
-            "externalId":"appconnect-99011-TSTDRV1234567-netsuite-c1","contact":{"id":7011},
+            "externalId":"appconnect-99011-TSTDRV1234567-netsuite-c1-call-c1","contact":{"id":7011},
             "company":{"id":"201"},"transaction":{"id":9001,"type":"salesorder"}})"));
   CHECK(message.find("Asked about the engine") != std::string::npos);
 
@@ -265,6 +265,35 @@ TEST_CASE("NetSuite: calls are phone-call records, read back, updated, dispositi
   CHECK(notes[1].at("_method") == "PUT");
   CHECK(notes[1].at("noteId") == "801");
 
+  // A sales order already linked keeps its link when an opportunity joins it: its note is
+  // updated, the opportunity's made, and nothing is made twice later.
+  REQUIRE(
+      SetSettings(h, jwt, json::object{{"enableOpportunityLogging", json::object{{"value", true}}}})
+          .status == 200);
+  for (int run = 0; run < 2; ++run)
+    REQUIRE(h.Send("PUT", "/callDisposition", jwt,
+                   json::object{
+                       {"sessionId", "c1"},
+                       {"hashedExtensionId", "hashed-ext-105"},
+                       {"dispositions", json::object{{"salesorder", 9001}, {"opportunity", 9101}}}})
+                .status == 200);
+  notes = h.ns.restlet_calls("customscript_createusernotes");
+  size_t posts = 0;
+  for (auto& n : notes)
+    posts += n.at("_method") == "POST";
+  CHECK(posts == 2);  // one note on the sales order, one on the opportunity, ever
+  const std::string linked(h.ns.record("phonecall", id).at("message").as_string());
+  CHECK(linked.find("SalesOrderId: 9001") != std::string::npos);
+  CHECK(linked.find("OpportunityId: 9101") != std::string::npos);
+
+  // NetSuite failing after it wrote the record: the call is found by its external id, not lost
+  // (every retry would be refused as a duplicate) nor made twice.
+  h.ns.FailNextCreateAfterWriting(500);
+  auto hiccup = h.Send("POST", "/callLog", jwt, NetSuiteCall("c4"));
+  INFO(hiccup.body);
+  CHECK(hiccup.Json().at("successful") == true);
+  CHECK(h.ns.count("phonecall") == 2);
+
   // A contact without a company gets the placeholder company first.
   auto grace =
       h.Send("POST", "/callLog", jwt,
@@ -312,7 +341,7 @@ TEST_CASE("NetSuite: calls are phone-call records, read back, updated, dispositi
   // Nothing was recorded by the failures: the retry logs the call, once.
   auto retried = h.Send("POST", "/callLog", jwt, NetSuiteCall("c3"));
   CHECK(retried.Json().at("successful") == true);
-  CHECK(h.ns.count("phonecall") == 3);
+  CHECK(h.ns.count("phonecall") == 4);
 }
 
 TEST_CASE("NetSuite: a transcript too long for the record is filed and attached", "[netsuite]") {

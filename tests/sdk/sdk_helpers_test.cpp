@@ -5,6 +5,7 @@
 #include <crmhost/sdk/contract.hpp>
 #include <crmhost/sdk/js.hpp>
 #include <crmhost/sdk/phone.hpp>
+#include <crmhost/sdk/text.hpp>
 #include <crmhost/sdk/time.hpp>
 
 #include "crmhost/encoding.h"
@@ -35,6 +36,33 @@ TEST_CASE("sdk js: String(), Number() and truthiness as JavaScript has them", "[
   CHECK_FALSE(js::setting_enabled(settings, "off", true));
   CHECK(js::setting_enabled(settings, "nullish", true));
   CHECK(js::setting_enabled(settings, "absent", true));
+}
+
+TEST_CASE("sdk js: numbers as JavaScript writes them, integers it holds exactly", "[sdk]") {
+  CHECK(js::number_to_string(123.0) == "123");
+  CHECK(js::number_to_string(-0.5) == "-0.5");
+  CHECK(js::number_to_string(0.00001) == "0.00001");
+  CHECK(js::number_to_string(1.5e-7) == "1.5e-7");
+  CHECK(js::number_to_string(1e20) == "100000000000000000000");  // above 2^63: no integer cast
+  CHECK(js::number_to_string(1e21) == "1e+21");
+  CHECK(js::number_to_string(123456789.25) == "123456789.25");
+  CHECK(js::to_safe_integer(2.9) == 2);
+  CHECK(js::to_safe_integer(-9007199254740991.0) == -9007199254740991);
+  CHECK_FALSE(js::to_safe_integer(1e300));
+  CHECK_FALSE(js::to_safe_integer(std::nan("")));
+  const json::value text = "42";
+  CHECK(js::to_safe_integer(&text) == 42);
+  CHECK_FALSE(js::to_safe_integer(static_cast<const json::value*>(nullptr)));
+  CHECK(js::template_text(nullptr) == "undefined");
+  CHECK(js::template_text(&text) == "42");
+}
+
+TEST_CASE("sdk text: trim and ASCII case", "[sdk]") {
+  namespace text = crmhost::sdk::text;
+  CHECK(text::trim(" \t a b \n") == "a b");
+  CHECK(text::trim("   ").empty());
+  CHECK(text::lower("AbC-\xC3\x89") == "abc-\xC3\x89");  // other bytes pass through
+  CHECK(text::upper("confirmed") == "CONFIRMED");
 }
 
 TEST_CASE("sdk time: ISO 8601 and epoch input, moment formats, offsets", "[sdk]") {

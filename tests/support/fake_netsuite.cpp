@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <optional>
+#include <utility>
 
 #include "support/fake_suiteql.h"
 
@@ -322,6 +323,10 @@ void FakeNetSuite::FailWithDetail(const std::string& path_prefix, int status,
 void FakeNetSuite::ClearErrors() {
   std::lock_guard lock(mu_);
   detail_rules_.clear();
+}
+void FakeNetSuite::FailNextCreateAfterWriting(int status) {
+  std::lock_guard lock(mu_);
+  fail_next_create_ = status;
 }
 size_t FakeNetSuite::grants(bool managed_client) const {
   std::lock_guard lock(mu_);
@@ -652,6 +657,11 @@ FakeResponse FakeNetSuite::Records(const RecordedRequest& req) {
       rec["lastModifiedDate"] = now;
     }
     table[id] = std::move(rec);
+    if (fail_next_create_) {  // made, then answered as a failure (a NetSuite hiccup)
+      const int status = std::exchange(fail_next_create_, 0);
+      return NsError(status, "An unexpected error occurred. Error ID: kx7f2b1q",
+                     "UNEXPECTED_ERROR");
+    }
     FakeResponse r = NoContent();
     r.headers.emplace_back("Location",
                            std::string(kRestOrigin) + req.path + "/" + std::to_string(id));

@@ -111,6 +111,9 @@ class FakeNetSuite {
   boost::json::array restlet_calls(const std::string& script) const;
   std::vector<std::string> suiteql() const;  // every SuiteQL text received, in order
   void SetPhoneCallMessage(int64_t id, const std::string& message);  // an edit made in NetSuite
+  // The next record POST creates its record and then answers `status` (NetSuite failing after the
+  // write, as it does under load).
+  void FailNextCreateAfterWriting(int status);
 
  private:
   struct DetailRule {
@@ -138,6 +141,7 @@ class FakeNetSuite {
   boost::json::object ListRow(const boost::json::object& event) const;
 
   mutable std::mutex mu_;
+  int fail_next_create_ = 0;                        // guarded by mu_
   size_t own_grants_ = 0, managed_grants_ = 0;      // guarded by mu_
   std::map<std::string, std::string> live_access_;  // access token -> its refresh token; mu_
   std::string access_, refresh_;                    // guarded by mu_

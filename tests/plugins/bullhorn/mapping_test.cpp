@@ -76,6 +76,12 @@ TEST_CASE("bullhorn mapping: account data, contacts and new persons", "[bullhorn
   CHECK(NameQuery(kPersonKinds[0], "Ada") ==
         "((name:\"Ada\" AND isDeleted:false) OR (firstName:Ada AND isDeleted:false)) NOT "
         "status:\"Archive\"");
+  // Whitespace and operator words in a name are terms, not syntax.
+  CHECK(NameQuery(kPersonKinds[2], "x\tid:1") ==
+        "(name:\"x\tid:1\" AND isDeleted:false) OR (firstName:x\\\tid\\:1 AND isDeleted:false)");
+  CHECK(NameQuery(kPersonKinds[2], "Ann OR") ==
+        "(name:\"Ann OR\" AND isDeleted:false) OR (firstName:Ann AND isDeleted:false) OR "
+        "(lastName:\\OR AND isDeleted:false)");
   CHECK(NameQuery(kPersonKinds[2], " Ada \"Q\" Lovelace ") ==
         "(name:\" Ada \\\"Q\\\" Lovelace \" AND isDeleted:false) OR (firstName:Ada AND "
         "isDeleted:false) OR (lastName:Lovelace AND isDeleted:false)");

@@ -194,12 +194,27 @@ TEST_CASE("netsuite mapping: call texts and times", "[netsuite]") {
   CHECK(
       WithoutNoteLinks(message) ==
       "- Note: Offer sent\n- Summary: Call\n- Duration: 8 minutes\n- Transcript:\nhello\n--- END");
-  CHECK(LinkedNoteId(message, true, "9001") == "801");
-  CHECK_FALSE(LinkedNoteId(message, true, "9002"));
-  CHECK_FALSE(LinkedNoteId(message, false, "9001"));
-  CHECK(WithNoteLink("text", false, "https://u?id=5", "9101") ==
-        "text\n\n Opportunity Call Logs (Do Not Edit)\n- OpportunityNoteUrl: https://u?id=5 "
-        "OpportunityId: 9101");
+  auto links = NoteLinks(message);
+  REQUIRE(links.size() == 1);
+  CHECK((links[0].sales_order && links[0].id == "9001"));
+  CHECK(NoteIdOf(links[0].url) == "801");
+  CHECK_FALSE(NoteIdOf("https://u/no-id"));
+  CHECK(NoteLinks("- SalesOrderNoteUrl: https://u SalesOrderId: x").empty());
+  NoteLink opportunity;
+  opportunity.sales_order = false;
+  opportunity.url = "https://u?id=5";
+  opportunity.id = "9101";
+  links.push_back(opportunity);
+  CHECK(WithNoteLinks("text", links) ==
+        "text\n\n Sales Order Call Logs (Do Not Edit)\n- SalesOrderNoteUrl: "
+        "https://1.app.netsuite.com/app/crm/common/note.nl?id=801 SalesOrderId: 9001\n\n "
+        "Opportunity Call Logs (Do Not Edit)\n- OpportunityNoteUrl: https://u?id=5 OpportunityId: "
+        "9101");
+  // What the links and headings leave is the note again.
+  CHECK(WithoutNoteLinks(WithNoteLinks("text", links)) == "text");
+  // A call a year long or more is cut to a year (its end would overflow otherwise).
+  const json::value forever = 1e300;
+  CHECK(TimesOf(1773326120000, &forever, 0).completed_date == "2027-03-13");
 }
 
 TEST_CASE("netsuite mapping: message logs", "[netsuite]") {
@@ -230,6 +245,9 @@ TEST_CASE("netsuite mapping: message logs", "[netsuite]") {
 
 TEST_CASE("netsuite mapping: calendar events", "[netsuite]") {
   CHECK(StripHtml("<p>Hello<br />World &amp; Team</p>") == "Hello\nWorld & Team");
+  CHECK(StripHtml("  a \r\n\n\n\n  b<BR>c <b>d</b> <unclosed") == "a\n\nb\nc d <unclosed");
+  // One tag of 100 KB (an inline image): read without recursion, so without running out of stack.
+  CHECK(StripHtml("<img src=\"data:" + std::string(100000, 'A') + "\">x") == "x");
   const json::value listed =
       json::parse(R"({"id":1001,"title":"Review","description":"<p>Notes</p>",
       "startDate":"7/20/2026","startTime":"3:00 pm","endTime":"4:30 pm","status":"CONFIRMED",
@@ -260,6 +278,12 @@ TEST_CASE("netsuite mapping: calendar events", "[netsuite]") {
         json::parse(R"({"title":"Review","startDate":"2026-07-20","startTime":"15:00:00",
             "endTime":"15:30:00","timedEvent":true,"message":"Plan","status":{"id":"CONFIRMED"},
             "attendee":{"items":[{"attendee":{"id":501}},{"attendee":{"id":502}}]}})"));
+  // A duration no event has is cut to ten years.
+  CHECK(
+      NewEvent(
+          Obj(R"({"title":"T","startTimeUtc":"2026-07-20T19:00:00.000Z","durationMinutes":1e300})"),
+          0)
+          .at("endTime") == "19:00:00");
   bool replace = false;
   CHECK(
       json::value(EventPatch(Obj(R"({"startTimeUtc":"2026-07-20T19:00:00.000Z","durationMinutes":45,

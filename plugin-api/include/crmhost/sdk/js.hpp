@@ -10,8 +10,10 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,20 +21,36 @@ namespace crmhost::sdk::js {
 
 namespace json = boost::json;
 
-// JavaScript's Number -> String for finite values (integers without ".0"; otherwise the
-// shortest text that reads back the same double).
+// JavaScript's Number -> String: integers without ".0", fixed notation from 1e-6 up to 1e21,
+// exponent notation outside ("1e+21", "1.5e-7"), always the shortest digits that read back the
+// same double.
 inline std::string number_to_string(double d) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
   if (d == 0) return "0";
-  if (std::fabs(d) < 1e21 && d == std::trunc(d)) {
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(d));
+  char buf[400];  // a fixed-notation double below 1e21 fits in far fewer
+  const double a = std::fabs(d);
+  if (a >= 1e-6 && a < 1e21) {
+    auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
     return std::string(buf, r.ptr);
   }
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, d);
-  return std::string(buf, r.ptr);
+  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  std::string out(buf, r.ptr);
+  // C++ writes at least two exponent digits ("1e-07"); JavaScript writes no leading zeros.
+  if (size_t e = out.find('e'); e != std::string::npos && e + 2 < out.size()) {
+    size_t digits = e + 2;
+    while (digits + 1 < out.size() && out[digits] == '0')
+      out.erase(digits, 1);
+  }
+  return out;
+}
+
+// A number (or numeric text) as an integer when it is one JavaScript holds exactly (at most
+// 2^53 - 1 in size), the fraction dropped; nullopt for anything else. Converting a CRM's or
+// client's double to an integer any other way can overflow.
+inline std::optional<int64_t> to_safe_integer(double d) {
+  if (!std::isfinite(d) || std::fabs(d) > 9007199254740991.0) return std::nullopt;
+  return static_cast<int64_t>(std::trunc(d));
 }
 
 // `${v}` / String(v): strings as-is, null -> "null", objects -> "[object Object]", arrays
@@ -111,6 +129,12 @@ inline double to_number(const json::value& v) {
 // build from missing fields show it, and clients compare them).
 inline std::string template_text(const json::value* v) {
   return v ? to_string(*v) : std::string("undefined");
+}
+
+// to_safe_integer of Number(v); nullopt for an absent value.
+inline std::optional<int64_t> to_safe_integer(const json::value* v) {
+  if (!v) return std::nullopt;
+  return to_safe_integer(to_number(*v));
 }
 
 // `${v ?? ''}`: the text of a value, "" when it is absent or null.
