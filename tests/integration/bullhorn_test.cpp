@@ -285,6 +285,18 @@ TEST_CASE("Bullhorn: an expired REST session is logged in again once and the cal
   REQUIRE(h.Get("/contact?phoneNumber=%2B14155550100", jwt).Json().at("successful") == true);
   CHECK(h.bh.refreshes() == 2);
 
+  // authValidation: a live session is valid; one Bullhorn ended is logged in again and valid.
+  auto valid = h.Get("/authValidation", jwt);
+  INFO(valid.body);
+  ExpectSchema("/authValidation", "get", valid);
+  CHECK(valid.Json().at("successful") == true);
+  const size_t before_validation = h.bh.logins();
+  h.bh.token_expires_in_s = 600;
+  (void)h.LoginJwt();  // tokens good for ten minutes again
+  h.bh.ExpireSessions();
+  CHECK(h.Get("/authValidation", jwt).Json().at("successful") == true);
+  CHECK(h.bh.logins() == before_validation + 2);  // the login above, and the renewal
+
   // Bullhorn refusing the refresh token ends the session: the user is asked to connect again.
   h.bh.failures().Fail("/oauth/token", FakeFailure::kStatus, 400);
   h.bh.ExpireSessions(true);
