@@ -101,6 +101,11 @@ TEST_CASE(
   REQUIRE(disk.mounted());
   // A 64 MiB disk: keep 8 MiB in reserve (the default 64 MiB would refuse writes from the start).
   RedtailHarness h(std::nullopt, {"--store-min-free-mib", "8"});
+  // Only Redtail: every loaded plugin is copied into the data directory (its private copy), and
+  // sanitizer builds of all the shipped plugins would fill this small disk before the test does.
+  h.plugin_dir = h.dir / "plugins";
+  fs::create_directories(h.plugin_dir);
+  fs::copy_file(DaemonProcess::PluginDir() + "/redtail.so", h.plugin_dir + "/redtail.so");
   // Redtail holds the answer to a create until the test has filled the disk (no timing).
   std::mutex gate_mu;
   std::condition_variable gate_cv;
