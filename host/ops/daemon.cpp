@@ -52,6 +52,13 @@ store::Store::Options StoreOptions(const Options& o, const DaemonKeys& keys) {
   so.key = keys.store_key;
   so.sync = !o.no_sync;
   so.min_free_bytes = uint64_t(o.store_min_free_mib) << 20;
+  so.log = [](bool error, std::string_view line) {
+    if (error) {
+      spdlog::error("rocksdb: {}", line);
+    } else {
+      spdlog::warn("rocksdb: {}", line);
+    }
+  };
   so.on_writable_change = [](bool writable, std::string_view why) {
     if (writable) {
       spdlog::warn("the store takes writes again ({}); /readyz is ready again", why);

@@ -9,6 +9,7 @@
 
 #include "crmhost/encoding.h"
 
+#include "info_log.h"
 #include "store_impl.h"
 
 namespace crmhost::store {
@@ -32,11 +33,11 @@ rocksdb::ColumnFamilyOptions FamilyOptions() {
   return cf_opts;
 }
 
-rocksdb::DBOptions DatabaseOptions() {
+rocksdb::DBOptions DatabaseOptions(const Store::Options& options) {
   rocksdb::DBOptions db_opts;
+  db_opts.info_log = MakeInfoLog(options.log);
   db_opts.create_if_missing = true;
   db_opts.create_missing_column_families = true;
-  db_opts.keep_log_file_num = 3;
   db_opts.db_write_buffer_size = 32 << 20;
   db_opts.max_background_jobs = 2;
   return db_opts;
@@ -123,7 +124,7 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options_in) {
   if (ec) return Status::IOError("cannot create " + options.path + ": " + ec.message());
 
   auto impl = std::make_unique<Impl>(options);
-  const rocksdb::DBOptions db_opts = DatabaseOptions();
+  const rocksdb::DBOptions db_opts = DatabaseOptions(options);
   // A plain DB: the only multi-step update (a reservation) is serialised in process (see
   // SessionLock), which costs far less than a TransactionDB's lock manager on every write.
   rocksdb::DB* raw = nullptr;

@@ -167,6 +167,7 @@ TEST_CASE(
   disk.Free();
   for (int i = 0; i < 300 && !Ready(*h.daemon); ++i)
     std::this_thread::sleep_for(100ms);
+  INFO("readyz: " << Request(h.daemon->ops_port(), "GET", "/readyz?verbose").body);
   REQUIRE(Ready(*h.daemon));
   for (int i = 0; i < 50; ++i) {
     metrics = Request(h.daemon->ops_port(), "GET", "/metrics").body;

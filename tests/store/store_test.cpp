@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "../../store/src/info_log.h"
 #include "contract/housekeeping.h"
 #include "crmhost/store/store.h"
 #include "support/daemon_process.h"
@@ -228,4 +229,39 @@ TEST_CASE("housekeeping drops expired cache rows and old contact lookups, nothin
   CHECK_FALSE(store->GetAccountData("3001", "redtail", "contact-+1415").value());
   CHECK(store->GetAccountData("3001", "redtail", "contact-+1650").value());
   CHECK(store->GetAccountData("3001", "redtail", "managed-auth-org").value());  // not a cache
+}
+
+// RocksDB's messages go to the daemon's log, not to a LOG file on the store's disk: a line it
+// could not write there (a full disk) made Debian's RocksDB abort on the next line it logged.
+TEST_CASE("store: keeps no RocksDB LOG file and passes RocksDB warnings to its log sink",
+          "[store]") {
+  crmhost::testing::TempDir dir;
+  std::vector<std::pair<bool, std::string>> lines;
+  {
+    Store::Options o;
+    o.path = dir.path();
+    o.key = TestKey();
+    o.log = [&](bool error, std::string_view line) { lines.emplace_back(error, line); };
+    auto s = Store::Open(o);
+    REQUIRE(s.ok());
+    UserRecord u;
+    u.id = "jdoe-redtail";
+    u.platform = "redtail";
+    REQUIRE(s.value()->PutUser(u).ok());
+  }
+  for (auto& e : fs::directory_iterator(dir.path())) {
+    INFO(e.path().filename().string());
+    CHECK(e.path().filename().string().rfind("LOG", 0) != 0);
+  }
+  // Opening and writing produce only informational lines: none reached the sink.
+  CHECK(lines.empty());
+
+  auto sink = crmhost::store::MakeInfoLog(
+      [&](bool error, std::string_view line) { lines.emplace_back(error, line); });
+  rocksdb::Log(rocksdb::InfoLogLevel::INFO_LEVEL, sink, "options dump %d", 1);
+  rocksdb::Log(rocksdb::InfoLogLevel::WARN_LEVEL, sink, "write stall: %d files\n", 20);
+  rocksdb::Log(rocksdb::InfoLogLevel::ERROR_LEVEL, sink, "background error: %s", "No space");
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0] == std::pair<bool, std::string>{false, "write stall: 20 files"});
+  CHECK(lines[1] == std::pair<bool, std::string>{true, "background error: No space"});
 }

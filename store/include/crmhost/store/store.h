@@ -50,6 +50,9 @@ std::vector<std::string_view> PartsOf(std::string_view key);
 
 class Store {
  public:
+  // Receives RocksDB's warnings and errors, one line each (`error`: worse than a warning).
+  using LogSink = std::function<void(bool error, std::string_view line)>;
+
   struct Options {
     std::string path;  // directory; created if missing
     Key256 key{};      // purpose key for sealing secrets (derive it from the master key)
@@ -66,6 +69,9 @@ class Store {
     // Told when writes stop working (false, with why) and when they work again (true): for the
     // daemon's log. Called from the store's own thread or a writer's; may be empty.
     std::function<void(bool writable, std::string_view why)> on_writable_change;
+    // Where RocksDB's own warnings go (the store keeps no LOG file of its own: see
+    // src/info_log.h). Empty: they are dropped.
+    LogSink log;
   };
 
   // Opens (creating if needed) the store. Fails if another process holds the directory, if
