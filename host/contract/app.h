@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "contract/unsaved_links.h"
@@ -15,6 +16,7 @@
 #include "identity/jwt.h"
 #include "plugins/bulkhead.h"
 #include "plugins/host_services.h"
+#include "plugins/plugin_routes.h"
 #include "plugins/registry.h"
 #include "runtime/keyed_locks.h"
 #include "runtime/metrics.h"
@@ -75,7 +77,12 @@ void RegisterManagedAuthRoutes(http::Router& router, App& app);
 void RegisterAppointmentRoutes(http::Router& router, App& app);
 void RegisterCallDownRoutes(http::Router& router, App& app);
 void RegisterAccountDataRoutes(http::Router& router, App& app);
-void RegisterPipedriveRoutes(http::Router& router, App& app);
+// The plugins' own HTTP routes (ABI 1.3): requests no contract route takes and a live
+// plugin declares (contract/plugin_routes.cpp).
+void RegisterPluginRoutes(http::Router& router, App& app);
+// The contract route `route` would collide with ("GET /contact"), or nullopt.
+std::optional<std::string> ContractRouteFor(const http::Router& router,
+                                            const plugins::PluginRoute& route);
 
 inline void RegisterRoutes(http::Router& router, App& app) {
   RegisterMetaRoutes(router, app);
@@ -90,7 +97,7 @@ inline void RegisterRoutes(http::Router& router, App& app) {
   RegisterAppointmentRoutes(router, app);
   RegisterCallDownRoutes(router, app);
   RegisterAccountDataRoutes(router, app);
-  RegisterPipedriveRoutes(router, app);
+  RegisterPluginRoutes(router, app);
 }
 
 }  // namespace crmhost::contract

@@ -48,9 +48,22 @@ const Router::Route* Router::Match(std::string_view method, std::string_view pat
   return nullptr;
 }
 
+void Router::SetFallback(Claims claims, Route route) {
+  claims_ = std::move(claims);
+  fallback_ = std::move(route);
+}
+
+const Router::Route* Router::Fallback(std::string_view method, std::string_view path) const {
+  return claims_ && claims_(method, path) ? &fallback_ : nullptr;
+}
+
 const Router::Route* Router::Find(HttpRequest& req) const {
   const Route* r = Match(req.method, req.path);
-  if (!r) return nullptr;
+  if (!r) {
+    // The fallback's handler matches the path itself (the route it claimed may be gone by then).
+    req.params.clear();
+    return Fallback(req.method, req.path);
+  }
   auto segs = Split(req.path);
   Fields params;
   for (size_t i = 0; i < segs.size(); ++i)
@@ -73,6 +86,7 @@ bool Router::SetBodyLimit(std::string_view method, std::string_view pattern, siz
 size_t Router::BodyLimitFor(std::string_view method, std::string_view target) const {
   const std::string path = PercentDecode(target.substr(0, target.find('?')), false);
   const Route* r = Match(method, path);
+  if (!r) r = Fallback(method, path);
   return r ? r->max_body_bytes : kDefaultBodyLimit;
 }
 

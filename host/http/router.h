@@ -40,9 +40,16 @@ class Router {
     Mode mode;
     size_t max_body_bytes = kDefaultBodyLimit;
   };
+  // Routes known only at run time (the plugins' own, which come and go with hot upgrades):
+  // a request no registered route matches goes to `route` when `claims(method, decoded path)`
+  // says one of them serves it. `claims` must be thread-safe. Set before serving.
+  using Claims = std::function<bool(std::string_view method, std::string_view path)>;
+  void SetFallback(Claims claims, Route route);
+
   // Finds the route and fills req.params; nullptr when nothing matches.
   const Route* Find(HttpRequest& req) const;
   // Finds the route of a decoded path without touching a request; nullptr when none matches.
+  // Registered routes only: the fallback is not consulted.
   const Route* Match(std::string_view method, std::string_view path) const;
   // The body limit for a request line's target as received (the route's, or the default).
   size_t BodyLimitFor(std::string_view method, std::string_view target) const;
@@ -50,7 +57,11 @@ class Router {
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  const Route* Fallback(std::string_view method, std::string_view path) const;
+
   std::vector<Route> routes_;
+  Claims claims_;
+  Route fallback_;
 };
 
 class Dispatcher {

@@ -122,8 +122,9 @@ int Daemon::Run() {
   Report(ServicePhase::kStarting, "opening the store", 30s);
   if (!OpenKeysAndStore() || !StartNetwork()) return 1;
   Report(ServicePhase::kStarting, "loading plugins from " + o_.plugin_dir, 60s);
-  LoadPlugins();
+  // The routes first: the plugin manager refuses a plugin route a contract route already serves.
   BuildRoutes();
+  LoadPlugins();
   const int exit_code = Serve();
   Stop();
   spdlog::info("crmhostd stopped");
@@ -195,8 +196,6 @@ void Daemon::LoadPlugins() {
       }});
   // libphonenumber builds its metadata tables on first use (~20 ms): now, not on a request.
   plugins::WarmUpPhoneNumbers();
-  p.bulkheads = std::make_unique<plugins::Bulkheads>(
-      plugins::Bulkheads::Limits{o_.plugin_max_inflight, o_.plugin_max_waiting});
   plugins::Loader::Options lo;
   lo.shadow_dir = fs::path(o_.data_dir) / "plugin-shadow";
   lo.egress = p.egress;
@@ -207,6 +206,9 @@ void Daemon::LoadPlugins() {
              : o_.plugin_watch == "poll" ? plugins::DirectoryWatcher::Mode::kPoll
                                          : plugins::DirectoryWatcher::Mode::kNative;
   mo.max_resident_versions = o_.max_resident_versions;
+  mo.contract_route = [&p](const plugins::PluginRoute& route) {
+    return contract::ContractRouteFor(p.router, route);
+  };
   p.manager = std::make_unique<plugins::PluginManager>(mo, *p.loader, p.registry);
   p.manager->Start();
   if (p.registry.Live().empty()) spdlog::warn("no plugins loaded from {}", o_.plugin_dir);
@@ -214,6 +216,8 @@ void Daemon::LoadPlugins() {
 
 void Daemon::BuildRoutes() {
   Parts& p = *p_;
+  p.bulkheads = std::make_unique<plugins::Bulkheads>(
+      plugins::Bulkheads::Limits{o_.plugin_max_inflight, o_.plugin_max_waiting});
   p.jwt = std::make_unique<identity::JwtCodec>(KeyString(p.keys.jwt_key));
   p.oauth = std::make_unique<identity::OAuthClient>(*p.http_client, &WallClockMs);
   identity::RingCentralClient::Options rco;

@@ -77,7 +77,7 @@ bool IsSemver(std::string_view v) {
          IsDigits(v.substr(d2 + 1));
 }
 
-Status CheckDescriptor(const crmh_plugin_descriptor* d) {
+Status CheckDescriptor(const crmh_plugin_descriptor* d, uint16_t host_minor) {
   if (!d) return Status::InvalidArgument("entry point returned no descriptor");
   if (d->magic != CRMH_PLUGIN_MAGIC) {
     char buf[64];
@@ -89,12 +89,12 @@ Status CheckDescriptor(const crmh_plugin_descriptor* d) {
     return Status::InvalidArgument("ABI major " + std::to_string(d->abi_major) +
                                    ", host supports " + std::to_string(CRMH_ABI_MAJOR));
   }
-  if (d->abi_minor > CRMH_ABI_MINOR) {
+  if (d->abi_minor > host_minor) {
     return Status::InvalidArgument(
         "ABI minor " + std::to_string(d->abi_minor) + " is newer than this host's " +
-        std::to_string(CRMH_ABI_MAJOR) + "." + std::to_string(CRMH_ABI_MINOR) +
+        std::to_string(CRMH_ABI_MAJOR) + "." + std::to_string(host_minor) +
         "; upgrade crmhost or build the plugin against ABI " + std::to_string(CRMH_ABI_MAJOR) +
-        "." + std::to_string(CRMH_ABI_MINOR));
+        "." + std::to_string(host_minor));
   }
   if (d->struct_size < kDescriptorV1Size) {
     return Status::InvalidArgument("descriptor struct_size " + std::to_string(d->struct_size) +

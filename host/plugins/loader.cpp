@@ -138,7 +138,8 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
 
   // 4. The descriptor, before any plugin function runs.
   const crmh_plugin_descriptor* d = entry();
-  if (Status st = CheckDescriptor(d); !st.ok()) return Refuse(file, st.message());
+  if (Status st = CheckDescriptor(d, options_.abi_minor); !st.ok())
+    return Refuse(file, st.message());
   PluginInfo info;
   info.name = d->name;
   info.version = d->version;
@@ -151,6 +152,15 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
   for (size_t i = 0; d->operations[i]; ++i)
     info.operations.emplace_back(d->operations[i]);
   if (Status st = ReadManifest(d->manifest_json, info); !st.ok()) return Refuse(file, st.message());
+  if (DescriptorHas(d, kDescriptorRoutesEnd, 3)) {
+    auto routes = ParseRoutes(d->routes_json, info.name);
+    if (!routes.ok()) return Refuse(file, routes.status().message());
+    info.routes = std::move(routes).value();
+    const bool serves = std::find(info.operations.begin(), info.operations.end(), "serveRoute") !=
+                        info.operations.end();
+    if (!info.routes.empty() && !serves)
+      return Refuse(file, "declares HTTP routes but does not implement the operation serveRoute");
+  }
   if (!info.egress_hosts)
     spdlog::warn("plugin {} declares no outbound hosts ({}): it may reach any public host",
                  info.name, kEgressKey);

@@ -4,10 +4,10 @@
 // shadow path named by that hash (so nothing the admin does to the original file can touch the
 // mapped code, and one content is mapped once); open it with immediate binding; find the single
 // entry symbol; check the descriptor (magic, ABI major/minor, struct size, name, semver,
-// operations); parse the embedded manifest and take its egress allowlist ("x-crmhost-egress",
-// removed from the manifest clients see) to the outbound policy; run init; run self_check. A
-// plugin whose init succeeded but which is refused later is shut down before the refusal
-// returns, and the allowlist of the version before it is put back.
+// operations); parse its HTTP routes (ABI 1.3); parse the embedded manifest and take its egress
+// allowlist ("x-crmhost-egress", removed from the manifest clients see) to the outbound policy; run
+// init; run self_check. A plugin whose init succeeded but which is refused later is shut down
+// before the refusal returns, and the allowlist of the version before it is put back.
 //
 // Control thread only.
 #ifndef CRMHOST_PLUGINS_LOADER_H
@@ -36,6 +36,9 @@ class Loader {
     // Told the hosts each loaded plugin declares (its manifest's "x-crmhost-egress"), before
     // its init runs; may be null.
     std::shared_ptr<outbound::EgressPolicy> egress;
+    // The ABI minor this host claims: plugins built against a newer one are refused. Only tests
+    // lower it (to play a host of an older release). Default: CRMH_ABI_MINOR.
+    uint16_t abi_minor = CRMH_ABI_MINOR;
   };
 
   Loader(Options options, HostServices& host);

@@ -210,11 +210,35 @@ void PluginManager::TryLoad(const std::string& file_name, FileState& fs, ReloadR
     refuse(file_name + ": platform " + platform + " is already provided by " + it->second.file);
     return;
   }
+  if (auto conflict = RouteConflict(*v)) {
+    v->Shutdown();
+    refuse(file_name + ": " + *conflict);
+    return;
+  }
   if (!fs.platform.empty() && fs.platform != platform) RemovePlatform(fs.platform, report);
   fs.platform = platform;
   fs.error.reset();
   refused_.erase(file_name);
   Publish(slots_[platform], file_name, std::move(v), report);
+}
+
+std::optional<std::string> PluginManager::RouteConflict(const PluginVersion& v) const {
+  for (const PluginRoute& route : v.info().routes) {
+    const std::string label = route.method + " " + route.path;
+    if (options_.contract_route) {
+      if (auto taken = options_.contract_route(route))
+        return "its route " + label + " collides with the contract route " + *taken;
+    }
+    // Another plugin's live routes; the same plugin's older version is being replaced.
+    for (const auto& [name, slot] : slots_) {
+      if (name == v.name() || !slot.live) continue;
+      for (const PluginRoute& theirs : slot.live->info().routes)
+        if (RoutesOverlap(route, theirs))
+          return "its route " + label + " collides with plugin " + name + "'s route " +
+                 theirs.method + " " + theirs.path;
+    }
+  }
+  return std::nullopt;
 }
 
 void PluginManager::Publish(Slot& slot, const std::string& file_name,
@@ -318,6 +342,12 @@ Result<PluginStatus> PluginManager::Rollback(const std::string& name) {
       if (!loaded.ok()) {
         done->set_value(Status::InvalidArgument("rollback of " + name + " to " + previous.version +
                                                 " failed: " + loaded.status().message()));
+        return;
+      }
+      if (auto conflict = RouteConflict(*loaded.value())) {
+        loaded.value()->Shutdown();
+        done->set_value(Status::InvalidArgument("rollback of " + name + " to " + previous.version +
+                                                " refused: " + *conflict));
         return;
       }
       slot.history.pop_back();

@@ -60,6 +60,9 @@ class PluginManager {
     // Libraries are never unloaded; past this many distinct builds of one plugin in a process,
     // new builds are refused until a restart. Default: 16.
     size_t max_resident_versions = 16;
+    // The contract route a plugin route would collide with ("GET /contact"), or nullopt when
+    // the path is free. A plugin declaring such a route is refused. May be empty (no check).
+    std::function<std::optional<std::string>(const PluginRoute&)> contract_route;
   };
 
   PluginManager(Options options, Loader& loader, Registry& registry);
@@ -125,6 +128,9 @@ class PluginManager {
   // Scans the directory; returns true while some change has not settled yet.
   bool Rescan(bool force, ReloadReport* report);
   void TryLoad(const std::string& file_name, FileState& fs, ReloadReport* report);
+  // Why `v`'s HTTP routes cannot be served (a contract route or another plugin's route already
+  // answers one of them); nullopt when they can.
+  std::optional<std::string> RouteConflict(const PluginVersion& v) const;
   void Publish(Slot& slot, const std::string& file_name, std::shared_ptr<PluginVersion> v,
                ReloadReport* report);
   void RemovePlatform(const std::string& platform, ReloadReport* report);

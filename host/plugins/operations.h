@@ -88,6 +88,11 @@ inline constexpr std::array kOperations = {
     OperationSpec{"findCallLogForSession", false, "createCallLog's input",
                   "{logId} or {logId: null}"},
     OperationSpec{"listPlatforms", false, "{platform?}", "{<platform>: <manifest entry>}"},
+    // ABI 1.3: a request to one of the plugin's own HTTP routes (routes_json).
+    OperationSpec{"serveRoute", false,
+                  "{route, method, path, params, query, headers, body, user?, authHeader?, "
+                  "rcAccountId?}",
+                  "{status, headers?, body? or json?, logoutUser?}"},
 };
 
 // The table entry of `name`; nullopt for a name the host does not know.

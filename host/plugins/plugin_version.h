@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "plugins/operations.h"
+#include "plugins/plugin_routes.h"
 
 namespace crmhost::plugins {
 
@@ -63,6 +64,8 @@ struct PluginInfo {
   boost::json::value manifest;  // the platform's manifest entry, or null
   // The hosts the plugin may reach (its manifest's "x-crmhost-egress"); nullopt: undeclared.
   std::optional<std::vector<std::string>> egress_hosts;
+  // The HTTP routes it serves itself (ABI 1.3; empty for older plugins).
+  std::vector<PluginRoute> routes;
 };
 
 class PluginVersion {

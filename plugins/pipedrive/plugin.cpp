@@ -33,6 +33,7 @@
 
 #include "api.h"
 #include "mapping.h"
+#include "routes.h"
 
 extern const char kPipedriveManifest[];  // manifest.json, embedded at build time
 
@@ -56,6 +57,7 @@ class Pipedrive {
   static constexpr const char* kName = "pipedrive";
   static constexpr const char* kVersion = "1.0.0";
   static constexpr const char* kManifest = kPipedriveManifest;
+  static constexpr const char* kRoutes = pipedrive::kRoutes;
 
   explicit Pipedrive(sdk::Call& init) {
     if (!init.setting("oauth_client_id"))
@@ -93,6 +95,8 @@ class Pipedrive {
 
   // Revokes the refresh token, then the access token; a refusal keeps the user logged in (the
   // host answers the error) so the logout can be retried.
+  json::value serveRoute(sdk::Call&, const json::object& in) { return ServeRoute(in); }
+
   json::value unAuthorize(sdk::Call& call, const json::object& in) {
     const json::object& user = object_of(in, "user");
     const std::string basic =
@@ -282,6 +286,7 @@ class Pipedrive {
         Op{"getOauthInfo", &Pipedrive::getOauthInfo},
         Op{"getUserInfo", &Pipedrive::getUserInfo},
         Op{"unAuthorize", &Pipedrive::unAuthorize},
+        Op{"serveRoute", &Pipedrive::serveRoute},
         Op{"getUserList", &Pipedrive::getUserList},
         Op{"getAccountDataKeys", &Pipedrive::getAccountDataKeys},
         Op{"fetchAccountData", &Pipedrive::fetchAccountData},

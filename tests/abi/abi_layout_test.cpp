@@ -13,7 +13,7 @@ static_assert(sizeof(void*) == 8, "layout pinned for LP64");
 
 TEST_CASE("abi: version, magic and status codes are frozen", "[abi]") {
   CHECK(CRMH_ABI_MAJOR == 1);
-  CHECK(CRMH_ABI_MINOR == 2);
+  CHECK(CRMH_ABI_MINOR == 3);
   CHECK(CRMH_HTTP_FOLLOW_REDIRECTS == 1u);
   CHECK(CRMH_PLUGIN_MAGIC == 0x43524D48504C5547ull);
   CHECK(CRMH_OK == 0);
@@ -82,7 +82,9 @@ TEST_CASE("abi: struct layouts of ABI 1.0", "[abi]") {
   CHECK(offsetof(crmh_plugin_descriptor, self_check) == 64);
   CHECK(offsetof(crmh_plugin_descriptor, invoke) == 72);
   CHECK(offsetof(crmh_plugin_descriptor, shutdown) == 80);
-  CHECK(sizeof(crmh_plugin_descriptor) == 88);
+  // ABI 1.3 appended routes_json: a 1.0-1.2 plugin's descriptor ends at 88.
+  CHECK(offsetof(crmh_plugin_descriptor, routes_json) == 88);
+  CHECK(sizeof(crmh_plugin_descriptor) == 96);
 }
 
 TEST_CASE("abi: phone numbers (ABI 1.2)", "[abi]") {

@@ -6,7 +6,8 @@
 // entry point returns (any values a foreign or corrupt build may hold). The descriptor is built
 // from the input: its integer fields always, its strings (NUL-terminated copies, so the check
 // never reads past them) and which function pointers are set when the input asks for them;
-// otherwise fixed valid strings. The function pointers are never called.
+// otherwise fixed valid strings. The function pointers are never called. The rest of the input
+// is a routes_json declaration (ABI 1.3) for ParseRoutes and a path to match against it.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <crmhost/plugin.h>
@@ -18,6 +19,7 @@
 
 #include "plugins/descriptor.h"
 #include "plugins/elf_check.h"
+#include "plugins/plugin_routes.h"
 
 namespace {
 crmh_status Init(const crmh_host_api*, crmh_call*, crmh_instance**, crmh_writer*) {
@@ -59,6 +61,14 @@ void CheckDescriptor(FuzzedDataProvider& in) {
   (void)crmhost::plugins::CheckDescriptor(&d);
   (void)crmhost::plugins::IsValidPluginName(name);
   (void)crmhost::plugins::IsSemver(version);
+  // ABI 1.3: the routes a plugin declares, and matching a request path against them.
+  const std::string routes = in.ConsumeRandomLengthString(600);
+  auto parsed = crmhost::plugins::ParseRoutes(routes.c_str(), name);
+  if (parsed.ok()) {
+    crmhost::plugins::RouteParams params;
+    (void)crmhost::plugins::MatchRoute(parsed.value(), "GET", in.ConsumeRandomLengthString(80),
+                                       &params);
+  }
 }
 }  // namespace
 

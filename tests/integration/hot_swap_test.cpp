@@ -319,7 +319,7 @@ TEST_CASE("ops API: its own port, a token, and the fields admins need", "[hotswa
   for (const char* k : {"name", "version", "abi", "sha256", "state", "loadedAt", "inflight",
                         "generation", "lastError"})
     CHECK(p.contains(k));
-  CHECK(p.at("abi") == "1.2");
+  CHECK(p.at("abi") == "1.3");
   CHECK(p.at("sha256").as_string().size() == 64);
   CHECK(p.at("state") == "active");
   auto reload = h.Ops("POST", "/plugins/reload");

@@ -1,5 +1,5 @@
 /*
- * crmhost/plugin.h -- the crmhost plugin ABI, version 1.2.
+ * crmhost/plugin.h -- the crmhost plugin ABI, version 1.3.
  *
  * A crmhost plugin is a shared library (.so / .dll) that teaches the crmhost daemon one or
  * more CRMs. The daemon loads it at run time, hands it App Connect connector operations
@@ -71,7 +71,7 @@ extern "C" {
  * ------------------------------------------------------------------------------------- */
 
 #define CRMH_ABI_MAJOR 1
-#define CRMH_ABI_MINOR 2
+#define CRMH_ABI_MINOR 3
 
 /* First 8 bytes of every descriptor: the ASCII text "CRMHPLUG" read as a big-endian number.
  * A wrong magic means "this library is not a crmhost plugin" (or is corrupt). */
@@ -450,6 +450,34 @@ typedef struct crmh_plugin_descriptor {
   void (*shutdown)(crmh_instance* instance, crmh_call* call);
 
   /* ABI 1.0 ends here. */
+
+  /* ABI 1.3 */
+
+  /* HTTP routes the plugin serves itself (a CRM's install page, its uninstall webhook, a file
+   * picker), as a static JSON array, or NULL for none. Each element:
+   *
+   *   {"method": "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
+   *    "path":   "/<name>/...", "/<name>-...", or "/admin/<name>/..." where <name> is this
+   *              plugin's name; segments may be "{param}" (one whole segment, matched by any
+   *              value and handed over in "params"),
+   *    "auth":   "none"        -- the host checks nothing (the plugin may check what it is sent),
+   *              "jwt"         -- an App Connect JWT of a user of this platform (query jwtToken
+   *                               or Authorization: Bearer); the plugin receives the user and
+   *                               the CRM auth header, tokens refreshed first,
+   *              "rcAdmin"     -- a RingCentral admin's access token (as the /admin routes),
+   *                               and an App Connect JWT when one is sent,
+   *              "oauthClient" -- HTTP Basic with this platform's OAuth client id and secret
+   *                               (how CRMs sign their webhooks to an app)}
+   *
+   * The host refuses, naming the route, a plugin whose routes are malformed, lie outside its
+   * prefixes, or collide with a contract route or another plugin's route; and one that declares
+   * routes without implementing "serveRoute". Requests to a route reach invoke as the operation
+   * "serveRoute" (its documents: docs/PLUGIN_ABI.md, Plugin routes). Routes belong to the
+   * version that declares them: a hot upgrade swaps them with the code.
+   * Read by the host only when struct_size covers it and abi_minor >= 3. */
+  const char* routes_json;
+
+  /* ABI 1.3 ends here. */
 } crmh_plugin_descriptor;
 
 /* The entry point, exported as CRMH_ENTRY_SYMBOL (declare it with CRMH_PLUGIN_ENTRY). Called by
@@ -533,6 +561,8 @@ CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, init) == 16 + 5 * CRMH_P_);
 CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, self_check) == 16 + 6 * CRMH_P_);
 CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, invoke) == 16 + 7 * CRMH_P_);
 CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, shutdown) == 16 + 8 * CRMH_P_);
+CRMH_LAYOUT_PIN(offsetof(crmh_plugin_descriptor, routes_json) == 16 + 9 * CRMH_P_);
+CRMH_LAYOUT_PIN(sizeof(crmh_plugin_descriptor) == 16 + 10 * CRMH_P_);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -18,8 +18,10 @@
 //   };
 //   CRMHOST_PLUGIN(Acme)
 //
-// Optional members: `void self_check(Call&)` (throw to refuse the version) and
-// `void shutdown(Call&)` (runs once before the instance is destroyed).
+// Optional members: `void self_check(Call&)` (throw to refuse the version),
+// `void shutdown(Call&)` (runs once before the instance is destroyed), and
+// `static constexpr const char* kRoutes` (the HTTP routes the plugin serves, a JSON array as
+// crmh_plugin_descriptor.routes_json describes; list the operation "serveRoute" with them).
 //
 // Operations take and return Boost.JSON values. Throw sdk::UpstreamError when the CRM
 // fails (its HTTP status decides the message App Connect shows), sdk::InvalidInput for
@@ -433,6 +435,14 @@ struct Glue {
     delete inst;
   }
 
+  static constexpr const char* routes() {
+    if constexpr (requires { P::kRoutes; }) {
+      return P::kRoutes;
+    } else {
+      return nullptr;
+    }
+  }
+
   static constexpr crmh_plugin_descriptor descriptor = {
       CRMH_PLUGIN_MAGIC,
       sizeof(crmh_plugin_descriptor),
@@ -447,6 +457,7 @@ struct Glue {
       &Glue::self_check,
       &Glue::invoke,
       &Glue::shutdown,
+      routes(),
   };
 };
 

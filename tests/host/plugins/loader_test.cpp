@@ -59,7 +59,7 @@ TEST_CASE("loader: each broken plugin is refused with the exact reason", "[loade
   CHECK_THAT(h.Refusal(TestPlugin("fake_major_plus_one")),
              Catch::Contains("ABI major 2, host supports 1"));
   CHECK_THAT(h.Refusal(TestPlugin("fake_newer_minor")),
-             Catch::Contains("ABI minor 3 is newer than this host's 1.2"));
+             Catch::Contains("ABI minor 4 is newer than this host's 1.3"));
   CHECK_THAT(h.Refusal(TestPlugin("fake_short_struct")),
              Catch::Contains("descriptor struct_size 40 is smaller than ABI 1.0's 88"));
   CHECK_THAT(h.Refusal(TestPlugin("fake_no_entry")),
@@ -111,7 +111,7 @@ TEST_CASE("loader: the plain C plugin loads and uses kv and settings through the
   auto& plugin = *v.value();
   CHECK(plugin.name() == "cminimal");
   CHECK(plugin.info().version == "0.3.1");
-  CHECK(plugin.info().abi == "1.2");  // built against the current header
+  CHECK(plugin.info().abi == "1.3");  // built against the current header
   CHECK(plugin.info().manifest.at("displayName") == "C minimal");
   CHECK(plugin.info().sha256.size() == 64);
   CHECK(plugin.Implements("findContact"));
@@ -182,4 +182,41 @@ TEST_CASE("registry: leases pin a version across a publish, retired versions shu
   CHECK_FALSE(registry.Acquire("cminimal"));
   registry.ShutdownAll();
   CHECK(v2.value()->is_shut_down());
+}
+
+// ABI 1.3: a plugin's HTTP routes are read at load, and a host that claims an older minor
+// refuses the plugin whose routes it would not know to serve.
+TEST_CASE("loader: plugin routes (ABI 1.3) are read, and refused by a host claiming 1.2",
+          "[loader][abi]") {
+  Harness h;
+  auto routes = h.loader->Load(TestPlugin("fake_routes"));
+  REQUIRE(routes.ok());
+  const PluginInfo& info = routes.value()->info();
+  CHECK(info.abi == "1.3");
+  REQUIRE(info.routes.size() == 1);
+  CHECK(info.routes[0].method == "GET");
+  CHECK(info.routes[0].path == "/croutes/{id}");
+  CHECK(info.routes[0].auth == RouteAuth::kNone);
+  routes.value()->Shutdown();
+  CHECK_THAT(h.Refusal(TestPlugin("fake_routes_no_serve")),
+             Catch::Contains("declares HTTP routes but does not implement the operation "
+                             "serveRoute"));
+  // Older plugins have no routes (the frozen 1.0 build has no such field at all).
+  auto old = h.loader->Load(TestPlugin("abi_v1_0"));
+  REQUIRE(old.ok());
+  CHECK(old.value()->info().routes.empty());
+  old.value()->Shutdown();
+
+  Loader::Options older;
+  older.shadow_dir = h.dir / "shadow-older";
+  older.abi_minor = 2;
+  Loader host_1_2(older, *h.services);
+  auto refused = host_1_2.Load(TestPlugin("fake_routes"));
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.status().message(),
+             Catch::Contains("ABI minor 3 is newer than this host's 1.2; upgrade crmhost"));
+  // The same older host still loads a 1.0 plugin.
+  auto v10 = host_1_2.Load(TestPlugin("abi_v1_0"));
+  REQUIRE(v10.ok());
+  v10.value()->Shutdown();
 }

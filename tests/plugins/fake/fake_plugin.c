@@ -9,6 +9,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The route variants (ABI 1.3): their names and routes.
+ *   FAKE_ROUTES           "croutes", GET /croutes/{id}: serves it (echoes the id and query)
+ *   FAKE_ROUTES_CONTRACT  "callLog", POST /callLog: a contract route's path (refused)
+ *   FAKE_ROUTES_OVERLAP   "testcrm-hook", POST /testcrm-hook: testcrm's route (refused)
+ *   FAKE_ROUTES_NO_SERVE  "cnoserve", GET /cnoserve/x without serveRoute (refused) */
+#if defined(FAKE_ROUTES)
+#define FAKE_NAME "croutes"
+#define FAKE_ROUTES_JSON "[{\"method\":\"GET\",\"path\":\"/croutes/{id}\",\"auth\":\"none\"}]"
+#elif defined(FAKE_ROUTES_CONTRACT)
+#define FAKE_NAME "callLog"
+#define FAKE_ROUTES_JSON "[{\"method\":\"POST\",\"path\":\"/callLog\",\"auth\":\"none\"}]"
+#elif defined(FAKE_ROUTES_OVERLAP)
+#define FAKE_NAME "testcrm-hook"
+#define FAKE_ROUTES_JSON "[{\"method\":\"POST\",\"path\":\"/testcrm-hook\",\"auth\":\"none\"}]"
+#elif defined(FAKE_ROUTES_NO_SERVE)
+#define FAKE_NAME "cnoserve"
+#define FAKE_ROUTES_JSON "[{\"method\":\"GET\",\"path\":\"/cnoserve/x\",\"auth\":\"none\"}]"
+#endif
+#if defined(FAKE_ROUTES_JSON) && !defined(FAKE_ROUTES_NO_SERVE)
+#define FAKE_SERVES_ROUTES 1
+#endif
+
 #ifndef FAKE_NAME
 #define FAKE_NAME "cminimal"
 #endif
@@ -56,6 +78,14 @@ static crmh_status fake_invoke(crmh_instance* inst, crmh_call* call, crmh_view o
     put(h, out, "{\"logId\":\"c-1\"}");
   } else if (eq(op, "updateCallLog")) {
     put(h, out, "{\"updatedNote\":\"\"}");
+#ifdef FAKE_SERVES_ROUTES
+  } else if (eq(op, "serveRoute")) {
+    /* The input is the host's JSON; a C plugin without a JSON parser hands part of it back. */
+    put(h, out, "{\"status\":201,\"headers\":{\"content-type\":\"application/json\"},");
+    put(h, out, "\"json\":{\"plugin\":\"" FAKE_NAME "\",\"input\":");
+    h->write(out, input.ptr, input.len);
+    put(h, out, "}}");
+#endif
   } else if (eq(op, "findContact")) {
     /* Round-trips a value through the host's kv store and echoes a setting. */
     crmh_view got = {0, 0}, setting = {0, 0};
@@ -102,6 +132,9 @@ static const char* const kOps[] = {"getAuthType",
 #ifdef FAKE_UNKNOWN_OPERATION
                                    "findContactz", /* a misspelling the loader must refuse */
 #endif
+#ifdef FAKE_SERVES_ROUTES
+                                   "serveRoute",
+#endif
                                    NULL};
 
 static const crmh_plugin_descriptor kDescriptor = {
@@ -138,6 +171,13 @@ static const crmh_plugin_descriptor kDescriptor = {
     FAKE_SELF_CHECK,
     fake_invoke,
     fake_shutdown,
+#if CRMH_ABI_MINOR >= 3 /* the frozen 1.0 header (abi_v1_0) has no routes_json */
+#ifdef FAKE_ROUTES_JSON
+    FAKE_ROUTES_JSON,
+#else
+    NULL,
+#endif
+#endif
 };
 
 #ifndef FAKE_NO_ENTRY

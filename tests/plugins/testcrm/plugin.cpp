@@ -75,7 +75,23 @@ const json::object& Obj(const json::object& in, std::string_view key) {
 class TestCrm {
  public:
   static constexpr const char* kName = TESTCRM_NAME;
+#ifdef TESTCRM_NEXT
+  static constexpr const char* kVersion = "2.1.0";
+#else
   static constexpr const char* kVersion = "2.0.0";
+#endif
+  // Its own HTTP routes (ABI 1.3), one per kind of authentication. TESTCRM_NEXT (the hot
+  // upgrade's second version) drops /whoami and adds /v2.
+  static constexpr const char* kRoutes =
+      R"([{"method":"GET","path":"/)" TESTCRM_NAME R"(/echo/{id}","auth":"none"},)"
+      R"({"method":"POST","path":"/)" TESTCRM_NAME R"(/echo/{id}","auth":"none"},)"
+      R"({"method":"GET","path":"/admin/)" TESTCRM_NAME R"(/config","auth":"rcAdmin"},)"
+      R"({"method":"POST","path":"/)" TESTCRM_NAME R"(-hook","auth":"oauthClient"},)"
+#ifdef TESTCRM_NEXT
+      R"({"method":"GET","path":"/)" TESTCRM_NAME R"(/v2","auth":"none"}])";
+#else
+      R"({"method":"GET","path":"/)" TESTCRM_NAME R"(/whoami","auth":"jwt"}])";
+#endif
   static constexpr const char* kManifest = testcrm::kManifest;
 
   explicit TestCrm(sdk::Call& init)
@@ -381,6 +397,44 @@ class TestCrm {
                                                     {"refreshToken", r.at("refreshToken")}}}};
   }
 
+  // The routes' answers: what the plugin was handed, so tests can see what the host passes on.
+  json::value serveRoute(sdk::Call&, const json::object& in) {
+    const json::object& route = Obj(in, "route");
+    const std::string path = sdk::string_field(route, "path");
+    json::object out{{"status", 200}};
+    if (path.ends_with("/echo/{id}")) {
+      const json::object& query = Obj(in, "query");
+      json::object seen{{"successful", true}, {"version", kVersion}};
+      for (const char* k : {"route", "method", "path", "params", "query", "headers", "body"})
+        seen[k] = in.at(k);
+      if (query.contains("status")) out["status"] = std::stoi(sdk::string_field(query, "status"));
+      if (query.contains("headers"))
+        out["headers"] = json::object{{"Cache-Control", "no-store"}, {"Set-Cookie", "a=b"}};
+      if (query.contains("text")) {
+        out["body"] = sdk::string_field(query, "text");
+      } else {
+        out["json"] = std::move(seen);
+      }
+    } else if (path.ends_with("/whoami")) {
+      const json::object& user = Obj(in, "user");
+      out["json"] = json::object{{"id", user.at("id")},
+                                 {"platform", user.at("platform")},
+                                 {"hasAuthHeader", !sdk::string_field(in, "authHeader").empty()}};
+    } else if (path.ends_with("/config")) {
+      out["json"] =
+          json::object{{"rcAccountId", in.at("rcAccountId")}, {"hasUser", in.contains("user")}};
+    } else if (path.ends_with("-hook")) {
+      boost::system::error_code ec;
+      json::value body = json::parse(sdk::string_field(in, "body"), ec);
+      if (!ec && body.is_object() && body.as_object().contains("user_id"))
+        out["logoutUser"] = sdk::string_field(body.as_object(), "user_id");
+      out["body"] = "hook done";
+    } else if (path.ends_with("/v2")) {
+      out["body"] = "v2 only";
+    }
+    return out;
+  }
+
   static constexpr auto operations() {
     using Op = sdk::Operation<TestCrm>;
     return std::array{
@@ -414,6 +468,7 @@ class TestCrm {
         Op{"fetchAccountData", &TestCrm::fetchAccountData},
         Op{"getServerLoggingSettings", &TestCrm::getServerLoggingSettings},
         Op{"updateServerLoggingSettings", &TestCrm::updateServerLoggingSettings},
+        Op{"serveRoute", &TestCrm::serveRoute},
 #ifdef TESTCRM_APIKEY
         Op{"getBasicAuth", &TestCrm::getBasicAuth},
 #endif

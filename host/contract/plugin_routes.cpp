@@ -1,0 +1,290 @@
+// The plugins' own HTTP routes (ABI 1.3; docs/PLUGIN_ABI.md, "Plugin routes"): a CRM's install
+// page, its uninstall webhook, a file picker. A request no contract route takes is served here
+// when a live plugin declares a route for it: the host applies the route's authentication,
+// hands the request to the plugin's serveRoute operation on the version it leased, and turns
+// the plugin's answer into the response. A hot upgrade swaps a plugin's routes with its code:
+// each request uses the routes of the version that serves it.
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "contract/app.h"
+#include "contract/connector_json.h"
+#include "contract/crm_oauth.h"
+#include "contract/errors.h"
+#include "contract/plugin_call.h"
+#include "contract/session.h"
+#include "crmhost/encoding.h"
+
+namespace crmhost::contract {
+namespace {
+
+namespace json = boost::json;
+
+// Bodies a plugin route accepts: form posts and webhooks, not uploads.
+constexpr size_t kPluginRouteBodyLimit = 1024 * 1024;
+
+// Response headers a plugin may set; the host sets the rest (CORS, request id, the serving
+// version) and drops anything else with a warning rather than let a plugin set cookies or
+// framing headers.
+constexpr std::array<std::string_view, 11> kAllowedHeaders = {"content-type",
+                                                              "cache-control",
+                                                              "location",
+                                                              "content-disposition",
+                                                              "content-language",
+                                                              "etag",
+                                                              "last-modified",
+                                                              "retry-after",
+                                                              "www-authenticate",
+                                                              "x-frame-options",
+                                                              "content-security-policy"};
+
+http::HttpResponse NotFound(const http::HttpRequest& req) {
+  return http::HttpResponse::Text(404, "Cannot " + req.method + " " + req.path);
+}
+
+// The live plugin declaring a route for `method path`.
+std::optional<std::string> OwnerOf(const plugins::Registry& registry, std::string_view method,
+                                   std::string_view path) {
+  for (const auto& v : registry.Live())
+    if (plugins::MatchRoute(v->info().routes, method, path)) return v->name();
+  return std::nullopt;
+}
+
+// What the plugin sees of the request. Cookies never; credentials only on routes whose
+// authentication the plugin does itself ("none").
+json::object RequestInput(const http::HttpRequest& req, const plugins::PluginRoute& route,
+                          const plugins::RouteParams& params) {
+  json::object params_json, query, headers;
+  for (const auto& [k, v] : params)
+    params_json[k] = v;
+  for (const auto& [k, v] : req.query)
+    if (!query.contains(k)) query[k] = v;  // repeated: the first, as the contract routes read it
+  for (const auto& [k, v] : req.headers) {
+    if (k == "cookie" || headers.contains(k)) continue;
+    if (route.auth != plugins::RouteAuth::kNone &&
+        (k == "authorization" || k == "x-rc-access-token"))
+      continue;
+    headers[k] = v;
+  }
+  return json::object{{"route", json::object{{"method", route.method},
+                                             {"path", route.path},
+                                             {"auth", plugins::RouteAuthName(route.auth)}}},
+                      {"method", req.method},
+                      {"path", req.path},
+                      {"params", std::move(params_json)},
+                      {"query", std::move(query)},
+                      {"headers", std::move(headers)},
+                      {"body", req.body}};
+}
+
+// HTTP Basic with the platform's OAuth client id and secret, compared in constant time.
+std::optional<http::HttpResponse> CheckOAuthClient(App& app, PluginCall& call,
+                                                   const http::HttpRequest& req,
+                                                   std::vector<std::string>& secrets) {
+  auto resolved = ResolveOAuthApp(app, call.plugin(), call.platform(), "",
+                                  json::object{{"hostname", ""}}, req.request_id, {});
+  const auto* oauth = std::get_if<ResolvedOAuthApp>(&resolved);
+  const std::string expected =
+      oauth && !oauth->app.client_id.empty()
+          ? "Basic " + Base64Encode(oauth->app.client_id + ":" + oauth->app.client_secret)
+          : std::string();
+  if (oauth) secrets.push_back(oauth->app.client_secret);
+  const auto given = req.Header("authorization");
+  if (expected.empty() || !given || given->size() != expected.size() ||
+      CRYPTO_memcmp(given->data(), expected.data(), expected.size()) != 0)
+    return http::HttpResponse::Text(401, "Unauthorized");
+  return std::nullopt;
+}
+
+// The user behind the request's App Connect JWT, connected (tokens fresh), into `input`.
+// `required`: without a verified token of this platform's user the request is refused.
+std::optional<http::HttpResponse> AddUser(PluginCall& call, const JwtState& jwt,
+                                          json::object& input, bool required) {
+  auto caller = RequireCaller(jwt);
+  if (auto* refused = std::get_if<http::HttpResponse>(&caller)) {
+    if (required) return std::move(*refused);
+    return std::nullopt;
+  }
+  const Caller& c = std::get<Caller>(caller);
+  if (c.platform != call.platform()) {
+    if (required) return http::HttpResponse::Text(400, std::string(kAuthorizeMessage));
+    return std::nullopt;
+  }
+  auto connected = call.Connect(c.user_id, /*require_platform_match=*/true);
+  if (auto* failed = std::get_if<ConnectFailure>(&connected)) {
+    if (failed->kind == ConnectFailure::Kind::kNoUser) {
+      if (!required) return std::nullopt;
+      return http::HttpResponse::Text(400, "User not found");
+    }
+    return ConnectFailureResponse(*failed, "serveRoute", call.platform(), {});
+  }
+  const Connected& user = *std::get<Connected*>(connected);
+  input["user"] = user.user_json;
+  input["authHeader"] = user.auth_header;
+  return std::nullopt;
+}
+
+// The plugin asked the host to log a user of its platform out for good (an uninstall webhook):
+// the plugin's unAuthorize runs with the user's tokens, then the user and their secrets are
+// deleted. An unknown user is no error: the CRM retries until it hears success.
+std::optional<http::HttpResponse> LogOut(App& app, PluginCall& call, const std::string& user_id,
+                                         const std::string& request_id) {
+  auto loaded = app.store.GetUser(user_id);
+  if (!loaded.ok()) return http::HttpResponse::Text(500, "Database operation failed");
+  if (!loaded.value() || loaded.value()->platform != call.platform()) return std::nullopt;
+  const store::UserRecord& user = *loaded.value();
+  if (call.Implements("unAuthorize")) {
+    auto out =
+        call.plugin().Invoke("unAuthorize", json::object{{"user", ConnectorUser(user, true)}},
+                             request_id, SecretsOf(user));
+    if (!out.ok())
+      spdlog::warn("{} route: logging {} out failed: {}", call.platform(), user.id, out.message);
+  }
+  if (!app.store.DeleteUser(user.id).ok())
+    return http::HttpResponse::Text(500, "Database operation failed");
+  spdlog::info("{} route: user {} logged out and deleted", call.platform(), user.id);
+  return std::nullopt;
+}
+
+// The plugin's answer as the response: {status, headers?, body? | json?, logoutUser?}.
+http::HttpResponse ResponseOf(App& app, PluginCall& call, const json::value& out,
+                              const http::HttpRequest& req) {
+  const json::object* o = out.if_object();
+  const json::value* status = o ? o->if_contains("status") : nullptr;
+  const int code = status && status->is_int64() ? int(status->get_int64()) : 200;
+  if (!o || (status && !status->is_int64()) || code < 100 || code > 599) {
+    spdlog::error("{} route {} {}: serveRoute returned no usable answer", call.platform(),
+                  req.method, req.path);
+    return http::HttpResponse::Error(500, "Internal error");
+  }
+  // logoutUser: one user id, or several (the first ones found are logged out too).
+  if (const json::value* who = o->if_contains("logoutUser")) {
+    json::array ids = who->is_array() ? who->get_array() : json::array{*who};
+    for (const json::value& id : ids) {
+      if (!id.is_string()) continue;
+      if (auto failed = LogOut(app, call, std::string(id.get_string()), req.request_id))
+        return std::move(*failed);
+    }
+  }
+  http::HttpResponse resp;
+  resp.status = code;
+  if (const json::value* j = o->if_contains("json")) {
+    resp.content_type = "application/json; charset=utf-8";
+    resp.body = json::serialize(*j);
+  } else if (const json::value* b = o->if_contains("body"); b && b->is_string()) {
+    resp.content_type = "text/plain; charset=utf-8";
+    resp.body = std::string(b->get_string());
+  }
+  if (const json::value* h = o->if_contains("headers"); h && h->is_object()) {
+    for (const auto& [name, value] : h->get_object()) {
+      std::string lower(name);
+      for (char& ch : lower)
+        ch = char(std::tolower(static_cast<unsigned char>(ch)));
+      const bool allowed =
+          std::find(kAllowedHeaders.begin(), kAllowedHeaders.end(), lower) != kAllowedHeaders.end();
+      if (!allowed || !value.is_string()) {
+        spdlog::warn("{} route {} {}: header {} dropped (not one a plugin may set)",
+                     call.platform(), req.method, req.path, lower);
+        continue;
+      }
+      if (lower == "content-type") {
+        resp.content_type = std::string(value.get_string());
+      } else {
+        resp.headers.emplace_back(std::move(lower), std::string(value.get_string()));
+      }
+    }
+  }
+  return resp;
+}
+
+http::HttpResponse Serve(App& app, http::HttpRequest& req, const JwtState& jwt) {
+  const auto owner = OwnerOf(app.registry, req.method, req.path);
+  if (!owner) return NotFound(req);
+  auto opened = PluginCall::Open(app, req, *owner);
+  if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
+    return std::move(refused->response);
+  auto& call = std::get<PluginCall>(opened);
+  // The routes of the version this request leased: an upgrade may have dropped the route.
+  plugins::RouteParams params;
+  const plugins::PluginRoute* route =
+      plugins::MatchRoute(call.plugin().info().routes, req.method, req.path, &params);
+  if (!route) return NotFound(req);
+  json::object input = RequestInput(req, *route, params);
+  std::vector<std::string> secrets;
+  switch (route->auth) {
+    case plugins::RouteAuth::kNone:
+      break;
+    case plugins::RouteAuth::kJwt:
+      if (auto refused = AddUser(call, jwt, input, /*required=*/true)) return std::move(*refused);
+      break;
+    case plugins::RouteAuth::kRcAdmin: {
+      json::object body;
+      if (!req.body.empty()) {
+        boost::system::error_code ec;
+        json::value parsed = json::parse(req.body, ec);
+        if (!ec && parsed.is_object()) body = std::move(parsed.get_object());
+      }
+      auto admin = RequireAdmin(app, req, &body);
+      if (auto* refused = std::get_if<http::HttpResponse>(&admin)) return std::move(*refused);
+      input["rcAccountId"] = std::get<identity::RcIdentity>(admin).account_id;
+      input["rcExtensionId"] = std::get<identity::RcIdentity>(admin).extension_id;
+      if (auto refused = AddUser(call, jwt, input, /*required=*/false)) return std::move(*refused);
+      break;
+    }
+    case plugins::RouteAuth::kOAuthClient:
+      if (auto refused = CheckOAuthClient(app, call, req, secrets)) return std::move(*refused);
+      break;
+  }
+  auto out = call.Invoke("serveRoute", input, secrets);
+  if (!out.ok()) {
+    spdlog::warn("{} route {} {} failed: {}", call.platform(), req.method, req.path, out.message);
+    switch (out.kind) {
+      case plugins::OpOutcome::Kind::kInvalid:
+        return call.Served(http::HttpResponse::Text(400, out.message));
+      case plugins::OpOutcome::Kind::kUpstream:
+        return call.Served(http::HttpResponse::Text(502, "The CRM did not answer as expected"));
+      default:
+        return call.Served(http::HttpResponse::Error(500, "Internal error"));
+    }
+  }
+  return call.Served(ResponseOf(app, call, out.value, req));
+}
+
+bool IsParam(std::string_view seg, char open) {
+  return !seg.empty() && seg[0] == open;
+}
+
+}  // namespace
+
+std::optional<std::string> ContractRouteFor(const http::Router& router,
+                                            const plugins::PluginRoute& route) {
+  for (const http::Router::Route& r : router.routes()) {
+    if (r.method != route.method || r.segments.size() != route.segments.size()) continue;
+    bool overlap = true;
+    for (size_t i = 0; i < r.segments.size() && overlap; ++i)
+      overlap = IsParam(r.segments[i], ':') || IsParam(route.segments[i], '{') ||
+                r.segments[i] == route.segments[i];
+    if (overlap) return r.method + " " + r.pattern;
+  }
+  return std::nullopt;
+}
+
+void RegisterPluginRoutes(http::Router& router, App& app) {
+  http::Router::Route fallback;
+  fallback.pattern = "plugin route";  // the metrics label of every plugin route
+  fallback.handler = Route(app, Serve);
+  fallback.mode = http::Router::Mode::kWorker;
+  fallback.max_body_bytes = kPluginRouteBodyLimit;
+  const plugins::Registry* registry = &app.registry;
+  router.SetFallback(
+      [registry](std::string_view method, std::string_view path) {
+        return OwnerOf(*registry, method, path).has_value();
+      },
+      std::move(fallback));
+}
+
+}  // namespace crmhost::contract
