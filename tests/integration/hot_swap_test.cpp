@@ -187,7 +187,7 @@ TEST_CASE(
       {"ABI major + 1", ReadFile(TestPlugin("fake_major_plus_one.so")),
        "ABI major 2, host supports 1"},
       {"newer minor", ReadFile(TestPlugin("fake_newer_minor.so")),
-       "ABI minor 3 is newer than this host's 1.2"},
+       "ABI minor 4 is newer than this host's 1.3"},
       {"no entry symbol", ReadFile(TestPlugin("fake_no_entry.so")),
        "exports no crmh_plugin_entry symbol"},
       {"init fails", ReadFile(TestPlugin("fake_init_fails.so")),

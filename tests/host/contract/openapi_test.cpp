@@ -128,7 +128,7 @@ TEST_CASE("OpenAPI: every App Connect route is documented, and every documented 
     INFO(d);
     CHECK(registered.count(d) == 1);
   }
-  CHECK(registered.size() >= 55);
+  CHECK(registered.size() >= 54);  // /pipedrive-redirect is the Pipedrive plugin's own
 }
 
 TEST_CASE("OpenAPI: the ops routes are documented on the ops listener", "[openapi]") {
