@@ -9,9 +9,8 @@
 #include "runtime/logging.h"
 
 namespace crmhost::http {
-namespace {
 
-std::vector<std::string_view> Split(std::string_view path) {
+std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> out;
   size_t i = 0;
   while (i < path.size()) {
@@ -27,17 +26,15 @@ std::vector<std::string_view> Split(std::string_view path) {
   return out;
 }
 
-}  // namespace
-
 void Router::Add(std::string method, std::string pattern, Handler handler, Mode mode) {
   Route r{std::move(method), pattern, {}, std::move(handler), mode};
-  for (auto seg : Split(pattern))
+  for (auto seg : SplitPath(pattern))
     r.segments.emplace_back(seg);
   routes_.push_back(std::move(r));
 }
 
 const Router::Route* Router::Match(std::string_view method, std::string_view path) const {
-  auto segs = Split(path);
+  auto segs = SplitPath(path);
   for (const auto& r : routes_) {
     if (r.method != method || r.segments.size() != segs.size()) continue;
     bool ok = true;
@@ -64,7 +61,7 @@ const Router::Route* Router::Find(HttpRequest& req) const {
     req.params.clear();
     return Fallback(req.method, req.path);
   }
-  auto segs = Split(req.path);
+  auto segs = SplitPath(req.path);
   Fields params;
   for (size_t i = 0; i < segs.size(); ++i)
     if (!r->segments[i].empty() && r->segments[i][0] == ':')

@@ -21,6 +21,10 @@
 
 namespace crmhost::http {
 
+// A path's segments ("/a//b/" -> {"a", "b"}): how every route pattern and request path is
+// compared (the plugins' own routes too).
+std::vector<std::string_view> SplitPath(std::string_view path);
+
 class Router {
  public:
   enum class Mode { kInline, kWorker };

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "http/router.h"
+
 namespace crmhost::plugins {
 namespace json = boost::json;
 
@@ -51,22 +53,6 @@ std::string_view RouteAuthName(RouteAuth auth) {
   return "none";
 }
 
-std::vector<std::string_view> PathSegments(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    if (path[i] == '/') {
-      ++i;
-      continue;
-    }
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    out.push_back(path.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
 Result<std::vector<PluginRoute>> ParseRoutes(const char* routes_json,
                                              std::string_view plugin_name) {
   std::vector<PluginRoute> routes;
@@ -110,7 +96,7 @@ Result<std::vector<PluginRoute>> ParseRoutes(const char* routes_json,
     for (char c : r.path)
       if (!IsPathChar(c))
         return Refuse(i, label + ": the path may hold only letters, digits, - _ . ~ / and {param}");
-    for (auto seg : PathSegments(r.path)) {
+    for (auto seg : http::SplitPath(r.path)) {
       const bool braces =
           seg.find('{') != std::string_view::npos || seg.find('}') != std::string_view::npos;
       if (braces && !IsParam(seg))
@@ -133,7 +119,7 @@ Result<std::vector<PluginRoute>> ParseRoutes(const char* routes_json,
 
 const PluginRoute* MatchRoute(const std::vector<PluginRoute>& routes, std::string_view method,
                               std::string_view path, RouteParams* params) {
-  const auto segs = PathSegments(path);
+  const auto segs = http::SplitPath(path);
   for (const PluginRoute& r : routes) {
     if (r.method != method || r.segments.size() != segs.size()) continue;
     bool ok = true;

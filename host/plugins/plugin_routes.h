@@ -50,9 +50,6 @@ const PluginRoute* MatchRoute(const std::vector<PluginRoute>& routes, std::strin
 // equal or either a parameter).
 bool RoutesOverlap(const PluginRoute& a, const PluginRoute& b);
 
-// The path's segments ("/a//b/" -> {"a", "b"}), as the matcher sees them.
-std::vector<std::string_view> PathSegments(std::string_view path);
-
 }  // namespace crmhost::plugins
 
 #endif  // CRMHOST_PLUGINS_PLUGIN_ROUTES_H
