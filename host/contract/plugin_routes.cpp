@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
+#include <variant>
 
 #include "contract/app.h"
 #include "contract/connector_json.h"
@@ -42,6 +44,15 @@ constexpr std::array<std::string_view, 11> kAllowedHeaders = {"content-type",
                                                               "x-frame-options",
                                                               "content-security-policy"};
 
+// A header value the response may carry: no control characters (a CR or LF would start a new
+// header: response splitting) and a sane length.
+bool IsFieldValue(std::string_view v) {
+  if (v.size() > 8192) return false;
+  for (unsigned char c : v)
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+  return true;
+}
+
 http::HttpResponse NotFound(const http::HttpRequest& req) {
   return http::HttpResponse::Text(404, "Cannot " + req.method + " " + req.path);
 }
@@ -61,13 +72,15 @@ json::object RequestInput(const http::HttpRequest& req, const plugins::PluginRou
   json::object params_json, query, headers;
   for (const auto& [k, v] : params)
     params_json[k] = v;
-  for (const auto& [k, v] : req.query)
+  const bool authenticated = route.auth != plugins::RouteAuth::kNone;
+  for (const auto& [k, v] : req.query) {
+    // The credentials the host checked are the host's: the plugin gets the user, not the token.
+    if (authenticated && (k == "jwtToken" || k == "rcAccessToken")) continue;
     if (!query.contains(k)) query[k] = v;  // repeated: the first, as the contract routes read it
+  }
   for (const auto& [k, v] : req.headers) {
     if (k == "cookie" || headers.contains(k)) continue;
-    if (route.auth != plugins::RouteAuth::kNone &&
-        (k == "authorization" || k == "x-rc-access-token"))
-      continue;
+    if (authenticated && (k == "authorization" || k == "x-rc-access-token")) continue;
     headers[k] = v;
   }
   return json::object{{"route", json::object{{"method", route.method},
@@ -156,7 +169,8 @@ http::HttpResponse ResponseOf(App& app, PluginCall& call, const json::value& out
   const json::object* o = out.if_object();
   const json::value* status = o ? o->if_contains("status") : nullptr;
   const int code = status && status->is_int64() ? int(status->get_int64()) : 200;
-  if (!o || (status && !status->is_int64()) || code < 100 || code > 599) {
+  // A final answer only: 1xx would leave the client waiting for another.
+  if (!o || (status && !status->is_int64()) || code < 200 || code > 599) {
     spdlog::error("{} route {} {}: serveRoute returned no usable answer", call.platform(),
                   req.method, req.path);
     return http::HttpResponse::Error(500, "Internal error");
@@ -186,9 +200,11 @@ http::HttpResponse ResponseOf(App& app, PluginCall& call, const json::value& out
         ch = char(std::tolower(static_cast<unsigned char>(ch)));
       const bool allowed =
           std::find(kAllowedHeaders.begin(), kAllowedHeaders.end(), lower) != kAllowedHeaders.end();
-      if (!allowed || !value.is_string()) {
-        spdlog::warn("{} route {} {}: header {} dropped (not one a plugin may set)",
-                     call.platform(), req.method, req.path, lower);
+      if (!allowed || !value.is_string() || !IsFieldValue(value.get_string())) {
+        spdlog::warn(
+            "{} route {} {}: header {} dropped (not one a plugin may set, or a value "
+            "with control characters)",
+            call.platform(), req.method, req.path, lower);
         continue;
       }
       if (lower == "content-type") {
@@ -198,12 +214,44 @@ http::HttpResponse ResponseOf(App& app, PluginCall& call, const json::value& out
       }
     }
   }
+  if (code == 204 || code == 304) {  // no body, whatever the plugin wrote
+    resp.content_type.clear();
+    resp.body.clear();
+  }
   return resp;
+}
+
+// A RingCentral admin's identity (the route's rcAdmin check), its token kept for masking.
+std::variant<identity::RcIdentity, http::HttpResponse> CheckAdmin(
+    App& app, const http::HttpRequest& req, std::vector<std::string>& secrets) {
+  json::object body;
+  if (!req.body.empty()) {
+    boost::system::error_code ec;
+    json::value parsed = json::parse(req.body, ec);
+    if (!ec && parsed.is_object()) body = std::move(parsed.get_object());
+  }
+  if (std::string token = RcAccessTokenOf(req, &body); !token.empty())
+    secrets.push_back(std::move(token));
+  return RequireAdmin(app, req, &body);
 }
 
 http::HttpResponse Serve(App& app, http::HttpRequest& req, const JwtState& jwt) {
   const auto owner = OwnerOf(app.registry, req.method, req.path);
   if (!owner) return NotFound(req);
+  std::vector<std::string> secrets;
+  if (!jwt.route_token.empty()) secrets.push_back(jwt.route_token);
+  // An admin route checks the caller before taking a place in the plugin's bulkhead: requests
+  // with bogus tokens (each a RingCentral round trip) must not crowd out the CRM's users.
+  std::optional<identity::RcIdentity> admin;
+  auto needs_admin = [&](const plugins::PluginVersion& v) {
+    const plugins::PluginRoute* r = plugins::MatchRoute(v.info().routes, req.method, req.path);
+    return r && r->auth == plugins::RouteAuth::kRcAdmin;
+  };
+  if (auto live = app.registry.Live(*owner); live && needs_admin(*live)) {
+    auto checked = CheckAdmin(app, req, secrets);
+    if (auto* refused = std::get_if<http::HttpResponse>(&checked)) return std::move(*refused);
+    admin = std::get<identity::RcIdentity>(checked);
+  }
   auto opened = PluginCall::Open(app, req, *owner);
   if (auto* refused = std::get_if<PluginCall::Refused>(&opened))
     return std::move(refused->response);
@@ -214,7 +262,6 @@ http::HttpResponse Serve(App& app, http::HttpRequest& req, const JwtState& jwt) 
       plugins::MatchRoute(call.plugin().info().routes, req.method, req.path, &params);
   if (!route) return NotFound(req);
   json::object input = RequestInput(req, *route, params);
-  std::vector<std::string> secrets;
   switch (route->auth) {
     case plugins::RouteAuth::kNone:
       break;
@@ -222,16 +269,13 @@ http::HttpResponse Serve(App& app, http::HttpRequest& req, const JwtState& jwt) 
       if (auto refused = AddUser(call, jwt, input, /*required=*/true)) return std::move(*refused);
       break;
     case plugins::RouteAuth::kRcAdmin: {
-      json::object body;
-      if (!req.body.empty()) {
-        boost::system::error_code ec;
-        json::value parsed = json::parse(req.body, ec);
-        if (!ec && parsed.is_object()) body = std::move(parsed.get_object());
+      if (!admin) {  // the version leased is not the one checked above (an upgrade between)
+        auto checked = CheckAdmin(app, req, secrets);
+        if (auto* refused = std::get_if<http::HttpResponse>(&checked)) return std::move(*refused);
+        admin = std::get<identity::RcIdentity>(checked);
       }
-      auto admin = RequireAdmin(app, req, &body);
-      if (auto* refused = std::get_if<http::HttpResponse>(&admin)) return std::move(*refused);
-      input["rcAccountId"] = std::get<identity::RcIdentity>(admin).account_id;
-      input["rcExtensionId"] = std::get<identity::RcIdentity>(admin).extension_id;
+      input["rcAccountId"] = admin->account_id;
+      input["rcExtensionId"] = admin->extension_id;
       if (auto refused = AddUser(call, jwt, input, /*required=*/false)) return std::move(*refused);
       break;
     }

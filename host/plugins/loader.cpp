@@ -120,7 +120,8 @@ std::vector<fs::path> Loader::ListPluginFiles(const fs::path& dir) {
   return out;
 }
 
-Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const {
+Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file,
+                                                    const Acceptance& accept) const {
   auto bytes = ReadPluginFile(file, options_.max_file_bytes);
   if (!bytes.ok()) return Refuse(file, bytes.status().message());
   const std::string sha = Sha256Hex(*bytes);
@@ -160,6 +161,9 @@ Result<std::shared_ptr<PluginVersion>> Loader::Load(const fs::path& file) const 
                         info.operations.end();
     if (!info.routes.empty() && !serves)
       return Refuse(file, "declares HTTP routes but does not implement the operation serveRoute");
+  }
+  if (accept) {
+    if (auto why = accept(info)) return Refuse(file, *why);
   }
   if (!info.egress_hosts)
     spdlog::warn("plugin {} declares no outbound hosts ({}): it may reach any public host",

@@ -14,7 +14,9 @@
 #define CRMHOST_PLUGINS_LOADER_H
 
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "crmhost/status.h"
@@ -43,7 +45,13 @@ class Loader {
 
   Loader(Options options, HostServices& host);
 
-  Result<std::shared_ptr<PluginVersion>> Load(const std::filesystem::path& file) const;
+  // Why the caller will not take a version described by `info` (a platform another file
+  // provides, a route another plugin serves), or nullopt. Asked before the plugin's egress
+  // allowlist applies and before its init runs, so such a refusal changes nothing.
+  using Acceptance = std::function<std::optional<std::string>(const PluginInfo& info)>;
+
+  Result<std::shared_ptr<PluginVersion>> Load(const std::filesystem::path& file,
+                                              const Acceptance& accept = {}) const;
 
   // Plugin files in `dir` (by extension: .so on Linux, .dll on Windows), sorted by name.
   static std::vector<std::filesystem::path> ListPluginFiles(const std::filesystem::path& dir);

@@ -197,24 +197,20 @@ void PluginManager::TryLoad(const std::string& file_name, FileState& fs, ReloadR
     }
   }
 
-  auto loaded = loader_.Load(path);
+  // Refusals that depend on the other plugins come before the new version's init and egress
+  // allowlist: the version serving now keeps its own.
+  auto loaded = loader_.Load(path, [&](const PluginInfo& info) -> std::optional<std::string> {
+    if (auto it = slots_.find(info.name);
+        it != slots_.end() && !it->second.removed && it->second.file != file_name)
+      return "platform " + info.name + " is already provided by " + it->second.file;
+    return RouteConflict(info);
+  });
   if (!loaded.ok()) {
     refuse(loaded.status().message());
     return;
   }
   std::shared_ptr<PluginVersion> v = std::move(loaded).value();
   const std::string platform = v->name();
-  if (auto it = slots_.find(platform);
-      it != slots_.end() && !it->second.removed && it->second.file != file_name) {
-    v->Shutdown();
-    refuse(file_name + ": platform " + platform + " is already provided by " + it->second.file);
-    return;
-  }
-  if (auto conflict = RouteConflict(*v)) {
-    v->Shutdown();
-    refuse(file_name + ": " + *conflict);
-    return;
-  }
   if (!fs.platform.empty() && fs.platform != platform) RemovePlatform(fs.platform, report);
   fs.platform = platform;
   fs.error.reset();
@@ -222,8 +218,8 @@ void PluginManager::TryLoad(const std::string& file_name, FileState& fs, ReloadR
   Publish(slots_[platform], file_name, std::move(v), report);
 }
 
-std::optional<std::string> PluginManager::RouteConflict(const PluginVersion& v) const {
-  for (const PluginRoute& route : v.info().routes) {
+std::optional<std::string> PluginManager::RouteConflict(const PluginInfo& v) const {
+  for (const PluginRoute& route : v.routes) {
     const std::string label = route.method + " " + route.path;
     if (options_.contract_route) {
       if (auto taken = options_.contract_route(route))
@@ -231,7 +227,7 @@ std::optional<std::string> PluginManager::RouteConflict(const PluginVersion& v) 
     }
     // Another plugin's live routes; the same plugin's older version is being replaced.
     for (const auto& [name, slot] : slots_) {
-      if (name == v.name() || !slot.live) continue;
+      if (name == v.name || !slot.live) continue;
       for (const PluginRoute& theirs : slot.live->info().routes)
         if (RoutesOverlap(route, theirs))
           return "its route " + label + " collides with plugin " + name + "'s route " +
@@ -338,16 +334,12 @@ Result<PluginStatus> PluginManager::Rollback(const std::string& name) {
         return;
       }
       const PluginInfo previous = slot.history.back();
-      auto loaded = loader_.Load(previous.shadow);  // the private copy: no file from the plugin dir
+      // The private copy: no file from the plugin dir.
+      auto loaded = loader_.Load(previous.shadow,
+                                 [this](const PluginInfo& info) { return RouteConflict(info); });
       if (!loaded.ok()) {
         done->set_value(Status::InvalidArgument("rollback of " + name + " to " + previous.version +
                                                 " failed: " + loaded.status().message()));
-        return;
-      }
-      if (auto conflict = RouteConflict(*loaded.value())) {
-        loaded.value()->Shutdown();
-        done->set_value(Status::InvalidArgument("rollback of " + name + " to " + previous.version +
-                                                " refused: " + *conflict));
         return;
       }
       slot.history.pop_back();

@@ -128,9 +128,9 @@ class PluginManager {
   // Scans the directory; returns true while some change has not settled yet.
   bool Rescan(bool force, ReloadReport* report);
   void TryLoad(const std::string& file_name, FileState& fs, ReloadReport* report);
-  // Why `v`'s HTTP routes cannot be served (a contract route or another plugin's route already
-  // answers one of them); nullopt when they can.
-  std::optional<std::string> RouteConflict(const PluginVersion& v) const;
+  // Why the HTTP routes of a version described by `v` cannot be served (a contract route or
+  // another plugin's route already answers one of them); nullopt when they can.
+  std::optional<std::string> RouteConflict(const PluginInfo& v) const;
   void Publish(Slot& slot, const std::string& file_name, std::shared_ptr<PluginVersion> v,
                ReloadReport* report);
   void RemovePlatform(const std::string& platform, ReloadReport* report);

@@ -91,7 +91,7 @@ inline constexpr std::array kOperations = {
     // ABI 1.3: a request to one of the plugin's own HTTP routes (routes_json).
     OperationSpec{"serveRoute", false,
                   "{route, method, path, params, query, headers, body, user?, authHeader?, "
-                  "rcAccountId?}",
+                  "rcAccountId?, rcExtensionId?}",
                   "{status, headers?, body? or json?, logoutUser?}"},
 };
 

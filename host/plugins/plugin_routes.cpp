@@ -25,11 +25,14 @@ bool IsPathChar(char c) {
 bool OwnedBy(const std::vector<std::string>& segments, std::string_view name) {
   if (segments.empty()) return false;
   const std::string& first = segments[0];
+  // /admin/... belongs to the admin routes: only its /admin/<name>/... part is a plugin's, even
+  // for a plugin named "admin" (which would otherwise claim every other plugin's admin paths).
+  if (first == "admin") return segments.size() >= 3 && segments[1] == name;
   if (first == name) return true;
   if (first.size() > name.size() + 1 && first.compare(0, name.size(), name) == 0 &&
       first[name.size()] == '-')
     return true;
-  return segments.size() >= 3 && first == "admin" && segments[1] == name;
+  return false;
 }
 
 Status Refuse(size_t index, std::string_view what) {

@@ -90,6 +90,21 @@ TEST_CASE("plugin routes: the request as the plugin sees it and the answer it ma
   CHECK_FALSE(text.Header("set-cookie").has_value());
   CHECK(h.daemon->Log().find("header set-cookie dropped") != std::string::npos);
   CHECK(text.Header("access-control-allow-origin").value_or("") == "*");
+  CHECK_FALSE(text.Header("location").has_value());
+  // A header value with a CR LF (here echoed from the query) would split the response: dropped.
+  auto split = Request(h.port(), "GET",
+                       "/testcrm/echo/1?text=x&headers=1&location=%2Fok%0d%0aSet-Cookie:%20evil=1");
+  CHECK(split.status == 200);
+  CHECK_FALSE(split.Header("set-cookie").has_value());
+  CHECK_FALSE(split.Header("location").has_value());
+  CHECK(Request(h.port(), "GET", "/testcrm/echo/1?text=x&headers=1&location=%2Fok")
+            .Header("location")
+            .value_or("") == "/ok");
+  // 204 carries no body whatever the plugin wrote; a 1xx is no final answer: 500.
+  auto empty = Request(h.port(), "GET", "/testcrm/echo/1?text=ignored&status=204");
+  CHECK(empty.status == 204);
+  CHECK(empty.body.empty());
+  CHECK(Request(h.port(), "GET", "/testcrm/echo/1?text=x&status=101").status == 500);
 
   // A path no plugin declares, a declared path with another method: the contract's 404.
   auto none = Request(h.port(), "GET", "/testcrm/nothing");
@@ -117,7 +132,10 @@ TEST_CASE("plugin routes: jwt, rcAdmin and oauthClient authentication are the ho
   CHECK(me.Json().at("platform") == "testcrm");
   CHECK(me.Json().at("hasAuthHeader") == true);
   const json::value user_id = me.Json().at("id");
-  CHECK(Request(h.port(), "GET", "/testcrm/whoami?jwtToken=" + UrlEncode(jwt)).status == 200);
+  // The token the host checked is not handed on; other query parameters are.
+  auto by_query = Request(h.port(), "GET", "/testcrm/whoami?x=1&jwtToken=" + UrlEncode(jwt));
+  CHECK(by_query.status == 200);
+  CHECK(by_query.Json().at("query") == json::object{{"x", "1"}});
 
   // rcAdmin: a RingCentral admin's token; a plain user's is refused as on the /admin routes.
   CHECK(Request(h.port(), "GET", "/admin/testcrm/config", "", Rc(FakeRingCentral::kUserToken))
@@ -129,6 +147,11 @@ TEST_CASE("plugin routes: jwt, rcAdmin and oauthClient authentication are the ho
   REQUIRE(config.status == 200);
   CHECK(config.Json().at("hasUser") == false);
   CHECK(config.Json().at("rcAccountId").as_string().size() > 0);
+  auto by_query_admin = Request(
+      h.port(), "GET",
+      std::string("/admin/testcrm/config?rcAccessToken=") + FakeRingCentral::kAdminToken + "&y=2");
+  CHECK(by_query_admin.status == 200);
+  CHECK(by_query_admin.Json().at("query") == json::object{{"y", "2"}});
 
   // oauthClient: HTTP Basic with the platform's OAuth client; the plugin may log a user out.
   const std::string basic = "Basic " + Base64Encode(std::string(FakeTestCrm::kClientId) + ":" +

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "crmhost/store/store.h"
+#include "outbound/egress_policy.h"
 #include "plugins/host_services.h"
 #include "plugins/loader.h"
 #include "plugins/registry.h"
@@ -219,4 +220,33 @@ TEST_CASE("loader: plugin routes (ABI 1.3) are read, and refused by a host claim
   auto v10 = host_1_2.Load(TestPlugin("abi_v1_0"));
   REQUIRE(v10.ok());
   v10.value()->Shutdown();
+}
+
+// A version the caller refuses (its platform or one of its routes is taken) is refused before its
+// init runs and before its outbound allowlist replaces the serving version's.
+TEST_CASE("loader: a version refused by the caller leaves the serving version's allowlist",
+          "[loader]") {
+  Harness h;
+  auto egress = std::make_shared<crmhost::outbound::EgressPolicy>();
+  egress->SetPluginHosts("croutes", std::vector<std::string>{"api.croutes.example"});
+  Loader::Options options;
+  options.shadow_dir = h.dir / "shadow-egress";
+  options.egress = egress;
+  Loader loader(options, *h.services);
+  std::string asked;
+  auto refused = loader.Load(TestPlugin("fake_routes"), [&](const PluginInfo& info) {
+    asked = info.name + " " + info.routes.at(0).path;
+    return std::optional<std::string>("its route GET /croutes/{id} collides with plugin x's");
+  });
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message() ==
+        "fake_routes.so: its route GET /croutes/{id} collides with plugin x's");
+  CHECK(asked == "croutes /croutes/{id}");
+  CHECK(egress->PluginHosts("croutes") == std::vector<std::string>{"api.croutes.example"});
+  // Accepted, the version's own (undeclared) allowlist applies.
+  auto loaded = loader.Load(TestPlugin("fake_routes"),
+                            [](const PluginInfo&) { return std::optional<std::string>(); });
+  REQUIRE(loaded.ok());
+  CHECK_FALSE(egress->PluginHosts("croutes").has_value());
+  loaded.value()->Shutdown();
 }

@@ -67,6 +67,13 @@ TEST_CASE("plugin routes: malformed declarations are refused with the route and 
         std::string(R"([{"method":"GET","path":")") + path + R"(","auth":"none"}])";
     CHECK_THAT(Refusal(json.c_str()), Catch::Contains("outside the plugin's paths"));
   }
+  // A plugin named "admin" owns /admin/admin/... only, never the other plugins' admin paths.
+  CHECK_THAT(Refusal(R"([{"method":"GET","path":"/admin/gs/x","auth":"none"}])", "admin"),
+             Catch::Contains("outside the plugin's paths"));
+  CHECK(Refusal(R"([{"method":"GET","path":"/admin/admin/x","auth":"none"}])", "admin") ==
+        "(accepted)");
+  CHECK(Refusal(R"([{"method":"GET","path":"/admin-x/y","auth":"none"}])", "admin") ==
+        "(accepted)");
   CHECK(Refusal(R"([{"method":"GET","path":"/gs/{a}","auth":"none"},
                     {"method":"GET","path":"/gs/x","auth":"jwt"}])") ==
         "routes_json route 1: GET /gs/x: overlaps GET /gs/{a}");

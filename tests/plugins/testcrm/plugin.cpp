@@ -408,8 +408,11 @@ class TestCrm {
       for (const char* k : {"route", "method", "path", "params", "query", "headers", "body"})
         seen[k] = in.at(k);
       if (query.contains("status")) out["status"] = std::stoi(sdk::string_field(query, "status"));
-      if (query.contains("headers"))
-        out["headers"] = json::object{{"Cache-Control", "no-store"}, {"Set-Cookie", "a=b"}};
+      if (query.contains("headers")) {
+        json::object headers{{"Cache-Control", "no-store"}, {"Set-Cookie", "a=b"}};
+        if (query.contains("location")) headers["Location"] = sdk::string_field(query, "location");
+        out["headers"] = std::move(headers);
+      }
       if (query.contains("text")) {
         out["body"] = sdk::string_field(query, "text");
       } else {
@@ -419,10 +422,12 @@ class TestCrm {
       const json::object& user = Obj(in, "user");
       out["json"] = json::object{{"id", user.at("id")},
                                  {"platform", user.at("platform")},
-                                 {"hasAuthHeader", !sdk::string_field(in, "authHeader").empty()}};
+                                 {"hasAuthHeader", !sdk::string_field(in, "authHeader").empty()},
+                                 {"query", in.at("query")}};
     } else if (path.ends_with("/config")) {
-      out["json"] =
-          json::object{{"rcAccountId", in.at("rcAccountId")}, {"hasUser", in.contains("user")}};
+      out["json"] = json::object{{"rcAccountId", in.at("rcAccountId")},
+                                 {"hasUser", in.contains("user")},
+                                 {"query", in.at("query")}};
     } else if (path.ends_with("-hook")) {
       boost::system::error_code ec;
       json::value body = json::parse(sdk::string_field(in, "body"), ec);
