@@ -24,9 +24,7 @@ namespace crmhost::contract {
 namespace json = boost::json;
 namespace js = crmhost::sdk::js;
 
-namespace {
-
-json::object LoadAdminConfig(App& app, const std::string& key, bool* found = nullptr) {
+json::object LoadAdminConfig(App& app, const std::string& key, bool* found) {
   auto row = app.store.Get(store::Table::kAdmin, key);
   if (found) *found = row.ok() && row.value();
   if (row.ok() && row.value() && row.value()->is_object()) return row.value()->get_object();
@@ -40,6 +38,8 @@ Status SaveAdminConfig(App& app, const std::string& key, json::object row) {
   row["updatedAt"] = now;
   return app.store.Put(store::Table::kAdmin, key, row);
 }
+
+namespace {
 
 // ---- /admin/settings ---------------------------------------------------------------------------
 

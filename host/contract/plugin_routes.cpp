@@ -75,7 +75,8 @@ json::object RequestInput(const http::HttpRequest& req, const plugins::PluginRou
   const bool authenticated = route.auth != plugins::RouteAuth::kNone;
   for (const auto& [k, v] : req.query) {
     // The credentials the host checked are the host's: the plugin gets the user, not the token.
-    if (authenticated && (k == "jwtToken" || k == "rcAccessToken")) continue;
+    if (authenticated && (k == "jwtToken" || k == "rcAccessToken" || k == route.jwt_query))
+      continue;
     if (!query.contains(k)) query[k] = v;  // repeated: the first, as the contract routes read it
   }
   for (const auto& [k, v] : req.headers) {
@@ -221,6 +222,35 @@ http::HttpResponse ResponseOf(App& app, PluginCall& call, const json::value& out
   return resp;
 }
 
+// adminSettingsUpdate (rcAdmin routes only): keys merged into the account's admin userSettings,
+// null removing one, before the answer goes out; a failed write answers 500 instead.
+std::optional<http::HttpResponse> SaveAdminSettings(App& app, PluginCall& call,
+                                                    const json::value& out,
+                                                    const std::string& admin_key,
+                                                    const http::HttpRequest& req) {
+  const json::object* o = out.if_object();
+  const json::value* update = o ? o->if_contains("adminSettingsUpdate") : nullptr;
+  if (!update) return std::nullopt;
+  if (admin_key.empty() || !update->is_object()) {
+    spdlog::warn("{} route {} {}: adminSettingsUpdate ignored (an object, on rcAdmin routes only)",
+                 call.platform(), req.method, req.path);
+    return std::nullopt;
+  }
+  json::object row = LoadAdminConfig(app, admin_key);
+  json::value& settings = row["userSettings"];
+  if (!settings.is_object()) settings = json::object();
+  for (const auto& [k, v] : update->get_object()) {
+    if (v.is_null()) {
+      settings.get_object().erase(k);
+    } else {
+      settings.get_object()[k] = v;
+    }
+  }
+  if (!SaveAdminConfig(app, admin_key, std::move(row)).ok())
+    return http::HttpResponse::Text(500, "Database operation failed");
+  return std::nullopt;
+}
+
 // A RingCentral admin's identity (the route's rcAdmin check), its token kept for masking.
 std::variant<identity::RcIdentity, http::HttpResponse> CheckAdmin(
     App& app, const http::HttpRequest& req, std::vector<std::string>& secrets) {
@@ -262,11 +292,22 @@ http::HttpResponse Serve(App& app, http::HttpRequest& req, const JwtState& jwt) 
       plugins::MatchRoute(call.plugin().info().routes, req.method, req.path, &params);
   if (!route) return NotFound(req);
   json::object input = RequestInput(req, *route, params);
+  // A route may take the JWT from a query parameter of its own ("?token=" on a page the client
+  // opens as a link) when no header or jwtToken carried one.
+  JwtState from_query;
+  const JwtState* user_jwt = &jwt;
+  if (jwt.route_token.empty() && !route->jwt_query.empty()) {
+    from_query = ReadJwt(req, app, route->jwt_query);
+    if (!from_query.route_token.empty()) secrets.push_back(from_query.route_token);
+    user_jwt = &from_query;
+  }
+  std::string admin_key;  // the account's admin configuration, for rcAdmin routes
   switch (route->auth) {
     case plugins::RouteAuth::kNone:
       break;
     case plugins::RouteAuth::kJwt:
-      if (auto refused = AddUser(call, jwt, input, /*required=*/true)) return std::move(*refused);
+      if (auto refused = AddUser(call, *user_jwt, input, /*required=*/true))
+        return std::move(*refused);
       break;
     case plugins::RouteAuth::kRcAdmin: {
       if (!admin) {  // the version leased is not the one checked above (an upgrade between)
@@ -276,7 +317,13 @@ http::HttpResponse Serve(App& app, http::HttpRequest& req, const JwtState& jwt) 
       }
       input["rcAccountId"] = admin->account_id;
       input["rcExtensionId"] = admin->extension_id;
-      if (auto refused = AddUser(call, jwt, input, /*required=*/false)) return std::move(*refused);
+      admin_key = AdminConfigKey(app, admin->account_id);
+      json::object row = LoadAdminConfig(app, admin_key);
+      const json::value* settings = row.if_contains("userSettings");
+      input["adminSettings"] =
+          settings && settings->is_object() ? settings->get_object() : json::object();
+      if (auto refused = AddUser(call, *user_jwt, input, /*required=*/false))
+        return std::move(*refused);
       break;
     }
     case plugins::RouteAuth::kOAuthClient:
@@ -295,6 +342,8 @@ http::HttpResponse Serve(App& app, http::HttpRequest& req, const JwtState& jwt) 
         return call.Served(http::HttpResponse::Error(500, "Internal error"));
     }
   }
+  if (auto failed = SaveAdminSettings(app, call, out.value, admin_key, req))
+    return call.Served(std::move(*failed));
   return call.Served(ResponseOf(app, call, out.value, req));
 }
 

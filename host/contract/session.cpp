@@ -50,10 +50,10 @@ http::HttpResponse Served(http::HttpResponse resp, const plugins::PluginVersion&
   return resp;
 }
 
-JwtState ReadJwt(const http::HttpRequest& req, const App& app) {
+JwtState ReadJwt(const http::HttpRequest& req, const App& app, std::string_view query_name) {
   JwtState st;
   const auto header_token = BearerToken(req);
-  const auto query_token = req.Query("jwtToken");
+  const auto query_token = req.Query(query_name);
   std::string token = header_token ? *header_token : query_token ? std::string(*query_token) : "";
   if (token.empty()) return st;
   const int64_t now_s = app.now_ms() / 1000;

@@ -30,7 +30,10 @@ struct JwtState {
   std::optional<std::string> refreshed;       // renewed token for x-refreshed-jwt-token
 };
 
-JwtState ReadJwt(const http::HttpRequest& req, const App& app);
+// `query_name`: the query parameter read when no Authorization header carries a token (the
+// contract's "jwtToken"; a plugin route may name another, PluginRoute::jwt_query).
+JwtState ReadJwt(const http::HttpRequest& req, const App& app,
+                 std::string_view query_name = "jwtToken");
 
 using ContractHandler = std::function<http::HttpResponse(http::HttpRequest&, const JwtState&)>;
 // Runs the middleware, then the handler, then adds x-refreshed-jwt-token when renewed.
@@ -97,6 +100,10 @@ std::variant<identity::RcIdentity, http::HttpResponse> RequireAdmin(
     App& app, const http::HttpRequest& req, const boost::json::object* body);
 // The admin configuration key of a RingCentral account: HashValue(account id).
 std::string AdminConfigKey(const App& app, std::string_view rc_account_id);
+// The account's admin configuration row under `key` ({} when none or unreadable; `found` says
+// whether a row exists), and its write with id and timestamps stamped.
+boost::json::object LoadAdminConfig(App& app, const std::string& key, bool* found = nullptr);
+Status SaveAdminConfig(App& app, const std::string& key, boost::json::object row);
 
 // What logging operations receive as `adminConfig`: the account admin's {userSettings,
 // userMappings} (admin-chosen options such as an activity type, and the CRM user an extension

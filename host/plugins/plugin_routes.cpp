@@ -1,6 +1,8 @@
 #include "plugins/plugin_routes.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 
 #include "http/router.h"
 
@@ -93,6 +95,18 @@ Result<std::vector<PluginRoute>> ParseRoutes(const char* routes_json,
     } else {
       return Refuse(i, label + ": auth '" + std::string(*auth) +
                            "' is not none, jwt, rcAdmin or oauthClient");
+    }
+    if (const json::value* q = o->if_contains("jwtQuery")) {
+      const json::string* name = q->if_string();
+      if (!name || name->empty() || name->size() > 64 ||
+          !std::all_of(name->begin(), name->end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+          }))
+        return Refuse(
+            i, label + ": jwtQuery must be a query parameter name (1-64 of A-Z a-z 0-9 _ -)");
+      if (r.auth != RouteAuth::kJwt && r.auth != RouteAuth::kRcAdmin)
+        return Refuse(i, label + ": jwtQuery needs auth jwt or rcAdmin");
+      r.jwt_query = std::string(*name);
     }
     if (r.path.empty() || r.path[0] != '/' || r.path.size() > 256)
       return Refuse(i, label + ": the path must start with '/' and be at most 256 characters");

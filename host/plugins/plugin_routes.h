@@ -31,6 +31,9 @@ struct PluginRoute {
   std::string method;  // "GET", "POST", "PUT", "PATCH", "DELETE"
   std::string path;    // as declared: "/googleSheets/sheet/{id}"
   RouteAuth auth = RouteAuth::kNone;
+  // "jwtQuery": one more query parameter that may carry the App Connect JWT (jwt and rcAdmin
+  // routes), for pages the client opens with a link such as "?token=<jwt>". Empty: none.
+  std::string jwt_query;
   std::vector<std::string> segments;  // "{x}" matches any one segment
 };
 

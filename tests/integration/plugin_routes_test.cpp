@@ -136,6 +136,15 @@ TEST_CASE("plugin routes: jwt, rcAdmin and oauthClient authentication are the ho
   auto by_query = Request(h.port(), "GET", "/testcrm/whoami?x=1&jwtToken=" + UrlEncode(jwt));
   CHECK(by_query.status == 200);
   CHECK(by_query.Json().at("query") == json::object{{"x", "1"}});
+  // The route's own query parameter (jwtQuery "token") carries it as well, and is not handed on.
+  auto by_token = Request(h.port(), "GET", "/testcrm/whoami?x=2&token=" + UrlEncode(jwt));
+  INFO(by_token.body);
+  CHECK(by_token.status == 200);
+  CHECK(by_token.Json().at("id") == user_id);
+  CHECK(by_token.Json().at("query") == json::object{{"x", "2"}});
+  auto bad_token = Request(h.port(), "GET", "/testcrm/whoami?token=not-a-jwt");
+  CHECK(bad_token.status == 400);
+  CHECK(h.daemon->Log().find(jwt) == std::string::npos);  // the JWT is masked like the others
 
   // rcAdmin: a RingCentral admin's token; a plain user's is refused as on the /admin routes.
   CHECK(Request(h.port(), "GET", "/admin/testcrm/config", "", Rc(FakeRingCentral::kUserToken))
@@ -147,6 +156,22 @@ TEST_CASE("plugin routes: jwt, rcAdmin and oauthClient authentication are the ho
   REQUIRE(config.status == 200);
   CHECK(config.Json().at("hasUser") == false);
   CHECK(config.Json().at("rcAccountId").as_string().size() > 0);
+  CHECK(config.Json().at("adminSettings") == json::object());
+  // The plugin keeps admin settings of the account (adminSettingsUpdate), handed back to it on
+  // the next request and merged with what /admin/settings keeps.
+  auto set = Request(h.port(), "GET", "/admin/testcrm/config?set=sheetUrl&value=https%3A%2F%2Fx",
+                     "", Rc(FakeRingCentral::kAdminToken));
+  CHECK(set.status == 200);
+  auto kept =
+      Request(h.port(), "GET", "/admin/testcrm/config", "", Rc(FakeRingCentral::kAdminToken));
+  CHECK(kept.Json().at("adminSettings") ==
+        json::parse(R"({"sheetUrl":{"value":"https://x","customizable":false}})"));
+  CHECK(Request(h.port(), "GET", "/admin/testcrm/config?unset=sheetUrl", "",
+                Rc(FakeRingCentral::kAdminToken))
+            .status == 200);
+  CHECK(Request(h.port(), "GET", "/admin/testcrm/config", "", Rc(FakeRingCentral::kAdminToken))
+            .Json()
+            .at("adminSettings") == json::object());
   auto by_query_admin = Request(
       h.port(), "GET",
       std::string("/admin/testcrm/config?rcAccessToken=") + FakeRingCentral::kAdminToken + "&y=2");

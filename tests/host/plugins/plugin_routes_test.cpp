@@ -16,7 +16,7 @@ std::string Refusal(const char* json, const char* plugin = "gs") {
 }  // namespace
 
 TEST_CASE("plugin routes: declarations under the plugin's own prefixes parse", "[plugin-routes]") {
-  auto r = ParseRoutes(R"([{"method":"GET","path":"/gs/filePicker","auth":"jwt"},
+  auto r = ParseRoutes(R"([{"method":"GET","path":"/gs/filePicker","auth":"jwt","jwtQuery":"token"},
                            {"method":"POST","path":"/gs/sheet/{sheetId}","auth":"jwt"},
                            {"method":"GET","path":"/admin/gs/config","auth":"rcAdmin"},
                            {"method":"DELETE","path":"/gs-redirect","auth":"oauthClient"},
@@ -24,7 +24,9 @@ TEST_CASE("plugin routes: declarations under the plugin's own prefixes parse", "
                        "gs");
   REQUIRE(r.ok());
   REQUIRE(r.value().size() == 5);
+  CHECK(r.value()[0].jwt_query == "token");
   CHECK(r.value()[1].auth == RouteAuth::kJwt);
+  CHECK(r.value()[1].jwt_query.empty());
   CHECK(r.value()[2].auth == RouteAuth::kRcAdmin);
   CHECK(r.value()[3].auth == RouteAuth::kOAuthClient);
   CHECK(RouteAuthName(r.value()[3].auth) == "oauthClient");
@@ -53,6 +55,17 @@ TEST_CASE("plugin routes: malformed declarations are refused with the route and 
         "routes_json route 0: method 'get' is not GET, POST, PUT, PATCH or DELETE");
   CHECK(Refusal(R"([{"method":"GET","path":"/gs/a","auth":"basic"}])") ==
         "routes_json route 0: GET /gs/a: auth 'basic' is not none, jwt, rcAdmin or oauthClient");
+  // jwtQuery: a query parameter name, on routes whose authentication reads a JWT.
+  CHECK(Refusal(R"([{"method":"GET","path":"/gs/a","auth":"none","jwtQuery":"token"}])") ==
+        "routes_json route 0: GET /gs/a: jwtQuery needs auth jwt or rcAdmin");
+  for (const char* bad : {R"("")", R"("a b")", R"("t&x=1")", "7", "null"}) {
+    INFO(bad);
+    const std::string json =
+        std::string(R"([{"method":"GET","path":"/gs/a","auth":"jwt","jwtQuery":)") + bad + "}]";
+    CHECK_THAT(Refusal(json.c_str()), Catch::Contains("jwtQuery must be a query parameter name"));
+  }
+  CHECK(Refusal(R"([{"method":"GET","path":"/gs/a","auth":"rcAdmin","jwtQuery":"jwt_2-x"}])") ==
+        "(accepted)");
   CHECK_THAT(Refusal(R"([{"method":"GET","path":"gs/a","auth":"none"}])"),
              Catch::Contains("must start with '/'"));
   CHECK_THAT(Refusal(R"([{"method":"GET","path":"/gs/a?x=1","auth":"none"}])"),

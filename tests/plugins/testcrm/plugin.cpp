@@ -80,8 +80,8 @@ class TestCrm {
 #else
   static constexpr const char* kVersion = "2.0.0";
 #endif
-  // Its own HTTP routes (ABI 1.3), one per kind of authentication. TESTCRM_NEXT (the hot
-  // upgrade's second version) drops /whoami and adds /v2.
+  // Its own HTTP routes (ABI 1.3), one per kind of authentication (/whoami also takes the JWT
+  // as "?token="). TESTCRM_NEXT (the hot upgrade's second version) drops /whoami and adds /v2.
   static constexpr const char* kRoutes =
       R"([{"method":"GET","path":"/)" TESTCRM_NAME R"(/echo/{id}","auth":"none"},)"
       R"({"method":"POST","path":"/)" TESTCRM_NAME R"(/echo/{id}","auth":"none"},)"
@@ -90,7 +90,7 @@ class TestCrm {
 #ifdef TESTCRM_NEXT
       R"({"method":"GET","path":"/)" TESTCRM_NAME R"(/v2","auth":"none"}])";
 #else
-      R"({"method":"GET","path":"/)" TESTCRM_NAME R"(/whoami","auth":"jwt"}])";
+      R"({"method":"GET","path":"/)" TESTCRM_NAME R"(/whoami","auth":"jwt","jwtQuery":"token"}])";
 #endif
   static constexpr const char* kManifest = testcrm::kManifest;
 
@@ -425,9 +425,18 @@ class TestCrm {
                                  {"hasAuthHeader", !sdk::string_field(in, "authHeader").empty()},
                                  {"query", in.at("query")}};
     } else if (path.ends_with("/config")) {
+      // ?set=<key>&value=<text> stores an admin setting, ?unset=<key> removes one.
+      const json::object& query = Obj(in, "query");
       out["json"] = json::object{{"rcAccountId", in.at("rcAccountId")},
                                  {"hasUser", in.contains("user")},
+                                 {"adminSettings", in.at("adminSettings")},
                                  {"query", in.at("query")}};
+      if (query.contains("set"))
+        out["adminSettingsUpdate"] = json::object{
+            {sdk::string_field(query, "set"),
+             json::object{{"value", sdk::string_field(query, "value")}, {"customizable", false}}}};
+      if (query.contains("unset"))
+        out["adminSettingsUpdate"] = json::object{{sdk::string_field(query, "unset"), nullptr}};
     } else if (path.ends_with("-hook")) {
       boost::system::error_code ec;
       json::value body = json::parse(sdk::string_field(in, "body"), ec);
