@@ -36,6 +36,11 @@ json::object ToJson(const plugins::PluginStatus& s) {
   o["draining"] = s.draining;
   o["residentVersions"] = s.resident_versions;
   o["previousVersion"] = s.previous_version ? json::value(*s.previous_version) : json::value();
+  json::array routes;
+  for (const plugins::PluginRoute& r : s.routes)
+    routes.push_back(json::object{
+        {"method", r.method}, {"path", r.path}, {"auth", plugins::RouteAuthName(r.auth)}});
+  o["routes"] = std::move(routes);
   return o;
 }
 

@@ -372,6 +372,7 @@ PluginStatus PluginManager::StatusOf(const std::string& name, const Slot& slot) 
   s.resident_versions = slot.resident.size();
   if (!slot.history.empty()) s.previous_version = slot.history.back().version;
   s.last_error = slot.last_error;
+  if (!slot.removed) s.routes = slot.info.routes;
   return s;
 }
 

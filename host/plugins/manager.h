@@ -47,6 +47,7 @@ struct PluginStatus {
   size_t resident_versions = 0;  // distinct library files of this plugin mapped in the process
   std::optional<std::string> previous_version;  // what a rollback would publish
   std::optional<std::string> last_error;        // the last refusal's reason
+  std::vector<PluginRoute> routes;              // the HTTP routes the live version serves
 };
 
 class PluginManager {

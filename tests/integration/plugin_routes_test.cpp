@@ -111,6 +111,14 @@ TEST_CASE("plugin routes: the request as the plugin sees it and the answer it ma
   CHECK(none.status == 404);
   CHECK(none.body == "Cannot GET /testcrm/nothing");
   CHECK(Request(h.port(), "DELETE", "/testcrm/echo/1").body == "Cannot DELETE /testcrm/echo/1");
+  // GET /plugins lists what each plugin serves; a plugin without routes has none.
+  CHECK(h.Plugin("testcrm").at("routes") == json::parse(R"([
+    {"method":"GET","path":"/testcrm/echo/{id}","auth":"none"},
+    {"method":"POST","path":"/testcrm/echo/{id}","auth":"none"},
+    {"method":"GET","path":"/admin/testcrm/config","auth":"rcAdmin"},
+    {"method":"POST","path":"/testcrm-hook","auth":"oauthClient"},
+    {"method":"GET","path":"/testcrm/whoami","auth":"jwt"}])"));
+  CHECK(h.Plugin("cminimal").at("routes") == json::array());
   // A body over the plugin routes' 1 MiB limit: 413 before the plugin sees it.
   CHECK(Request(h.port(), "POST", "/testcrm/echo/1", std::string(1100 * 1024, 'x')).status == 413);
 }
