@@ -112,6 +112,9 @@ TEST_CASE("plugin routes: the request as the plugin sees it and the answer it ma
   CHECK(none.body == "Cannot GET /testcrm/nothing");
   CHECK(Request(h.port(), "DELETE", "/testcrm/echo/1").body == "Cannot DELETE /testcrm/echo/1");
   // GET /plugins lists what each plugin serves; a plugin without routes has none.
+  ExpectSchema("/plugins", "get",
+               Request(h.daemon->ops_port(), "GET", "/plugins", "",
+                       {{"Authorization", "Bearer " + h.OpsToken()}}));
   CHECK(h.Plugin("testcrm").at("routes") == json::parse(R"([
     {"method":"GET","path":"/testcrm/echo/{id}","auth":"none"},
     {"method":"POST","path":"/testcrm/echo/{id}","auth":"none"},

@@ -227,7 +227,8 @@ TEST_CASE("OpenAPI: the validator rejects what the document forbids", "[openapi]
   const std::string plugin =
       R"([{"name":"redtail","version":"1.0.0","abi":"1.3","sha256":null,"state":"%s",)"
       R"("loadedAt":null,"inflight":0,"generation":1,"lastError":null,"file":"x.so",)"
-      R"("draining":0,"residentVersions":1,"previousVersion":null}])";
+      R"("draining":0,"residentVersions":1,"previousVersion":null,)"
+      R"("routes":[{"method":"GET","path":"/redtail/x","auth":"jwt"}]}])";
   auto with_state = [&](const std::string& s) {
     std::string body = plugin;
     body.replace(body.find("%s"), 2, s);
