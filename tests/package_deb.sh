@@ -19,7 +19,7 @@ for f in ./usr/sbin/crmhostd ./usr/bin/crmhostctl \
          ./usr/lib/crmhost/plugins/redtail.so ./usr/lib/crmhost/plugins/insightly.so \
          ./usr/lib/crmhost/plugins/pipedrive.so ./usr/lib/crmhost/plugins/clio.so \
          ./usr/lib/crmhost/plugins/bullhorn.so ./usr/lib/crmhost/plugins/netsuite.so \
-         ./usr/lib/crmhost/plugins/vinsolutions.so \
+         ./usr/lib/crmhost/plugins/vinsolutions.so ./usr/lib/crmhost/plugins/googlesheets.so \
          ./usr/lib/crmhost/plugins/proxy.so ./usr/lib/systemd/system/crmhost.service \
          ./usr/lib/systemd/system/crmhost.socket \
          ./usr/share/crmhost/crmhost.toml ./usr/share/crmhost/notify-reload.conf \

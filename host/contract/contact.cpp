@@ -80,6 +80,9 @@ http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Calle
   }
   input["proxyConfig"] = nullptr;
   input["isForceRefreshAccountData"] = force;
+  // The account admin's settings: a plugin may keep its data where the admin chose (Google
+  // Sheets' organization spreadsheet).
+  input["adminConfig"] = AdminConfigInput(app, c.user, "", /*mappings=*/false);
   auto out = call.Invoke("findContact", input);
   if (!out.ok()) return Failure(ApiErrorMessage("findContact", caller.platform, out));
   json::object result = out.value.is_object() ? out.value.get_object() : json::object();
@@ -143,6 +146,7 @@ http::HttpResponse CreateContact(App& app, http::HttpRequest& req, const JwtStat
       {"user", c.user_json}, {"authHeader", c.auth_header}, {"proxyConfig", nullptr}};
   for (const char* k : {"phoneNumber", "newContactName", "newContactType", "additionalSubmission"})
     input[k] = body.contains(k) ? body.at(k) : json::value();
+  input["adminConfig"] = AdminConfigInput(app, c.user, "", /*mappings=*/false);
   auto out = call.Invoke("createContact", input);
   if (!out.ok()) return call.Failed("createContact", out);
   const json::value* info = js::get(&out.value, "contactInfo");

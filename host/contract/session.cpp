@@ -178,7 +178,7 @@ std::string AdminConfigKey(const App& app, std::string_view rc_account_id) {
 }
 
 json::value AdminConfigInput(App& app, const store::UserRecord& user,
-                             std::string_view hashed_account) {
+                             std::string_view hashed_account, bool mappings) {
   const std::string key = !user.rc_account_id.empty() ? AdminConfigKey(app, user.rc_account_id)
                                                       : std::string(hashed_account);
   if (key.empty()) return nullptr;
@@ -186,8 +186,9 @@ json::value AdminConfigInput(App& app, const store::UserRecord& user,
   if (!row.ok() || !row.value() || !row.value()->is_object()) return nullptr;
   const json::object& o = row.value()->get_object();
   json::object out;
-  for (const char* k : {"userSettings", "userMappings"})
-    out[k] = o.contains(k) ? o.at(k) : json::value();
+  out["userSettings"] = o.contains("userSettings") ? o.at("userSettings") : json::value();
+  if (mappings)
+    out["userMappings"] = o.contains("userMappings") ? o.at("userMappings") : json::value();
   return out;
 }
 

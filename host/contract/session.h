@@ -108,9 +108,11 @@ Status SaveAdminConfig(App& app, const std::string& key, boost::json::object row
 // What logging operations receive as `adminConfig`: the account admin's {userSettings,
 // userMappings} (admin-chosen options such as an activity type, and the CRM user an extension
 // maps to for server-side logging's assignee); null when the account has none. The account is
-// the user's own, else `hashed_account` (the request's).
+// the user's own, else `hashed_account` (the request's). Without `mappings` the userMappings
+// are left out (contact operations need the settings only, and a large account's mappings would
+// be copied into every lookup).
 boost::json::value AdminConfigInput(App& app, const store::UserRecord& user,
-                                    std::string_view hashed_account);
+                                    std::string_view hashed_account, bool mappings = true);
 
 // SHA-256 hex of "<value>:<hash_key>" (the reference's getHashValue).
 std::string HashValue(std::string_view value, std::string_view hash_key);

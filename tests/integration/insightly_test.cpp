@@ -70,8 +70,8 @@ TEST_CASE("Insightly: API-key login against the user's pod", "[insightly]") {
   INFO(manifest.body.substr(0, 300));
   REQUIRE(manifest.status == 200);
   const auto platforms = manifest.Json().at("platforms").as_object();
-  for (const char* name :
-       {"insightly", "pipedrive", "clio", "redtail", "bullhorn", "netsuite", "vinsolutions"})
+  for (const char* name : {"insightly", "pipedrive", "clio", "redtail", "bullhorn", "netsuite",
+                           "vinsolutions", "googleSheets"})
     CHECK(platforms.contains(name));
   CHECK(platforms.at("insightly").at("auth").at("type") == "apiKey");
   CHECK(platforms.at("pipedrive").at("auth").at("type") == "oauth");
