@@ -239,6 +239,7 @@ TEST_CASE("Google Sheets: POST /googleSheets/sheet creates the spreadsheet, DELE
   auto made = h.Send("POST", "/googleSheets/sheet", jwt, json::object{});
   INFO(made.body);
   REQUIRE(made.status == 200);
+  ExpectSchema("/googleSheets/sheet", "post", made);
   auto id = h.google.SpreadsheetNamed("RingCentral App Connect Sheet");
   REQUIRE(id);
   CHECK(made.Json() ==
@@ -279,6 +280,7 @@ TEST_CASE("Google Sheets: POST /googleSheets/sheet creates the spreadsheet, DELE
   auto failed = h.Send("POST", "/googleSheets/sheet", jwt, json::object{{"name", "Another"}});
   CHECK(failed.status == 500);
   CHECK(failed.body == "Failed to create new sheet");
+  ExpectSchema("/googleSheets/sheet", "post", failed);
   h.google.failures().Clear();
   CHECK(h.Get("/user/settings", jwt).Json().at("googleSheetsName").at("value") == "Jane's calls");
 
@@ -286,6 +288,7 @@ TEST_CASE("Google Sheets: POST /googleSheets/sheet creates the spreadsheet, DELE
   auto removed = h.Send("DELETE", "/googleSheets/sheet", jwt, json::object{});
   CHECK(removed.status == 200);
   CHECK(removed.body == "Sheet removed");
+  ExpectSchema("/googleSheets/sheet", "delete", removed);
   CHECK(h.Get("/user/settings", jwt).Json() ==
         json::object{{"googleSheetsName", json::object{{"value", ""}}},
                      {"googleSheetsUrl", json::object{{"value", ""}}}});
@@ -301,12 +304,14 @@ TEST_CASE("Google Sheets: the picker page for ?token= and the sheet it posts bac
   const std::string jwt = h.LoginJwt();
   auto missing = Request(h.port(), "GET", "/googleSheets/filePicker");
   CHECK(missing.status == 400);
+  ExpectSchema("/googleSheets/filePicker", "get", missing);
   CHECK(missing.body.find("Please go to Settings and authorize CRM platform") != std::string::npos);
   CHECK(Request(h.port(), "GET", "/googleSheets/filePicker?token=not-a-jwt").status >= 400);
 
   auto page = Request(h.port(), "GET", "/googleSheets/filePicker?token=" + UrlEncode(jwt));
   INFO(page.body.substr(0, 600));
   REQUIRE(page.status == 200);
+  ExpectSchema("/googleSheets/filePicker", "get", page);
   CHECK(page.Header("content-type").value_or("") == "text/html; charset=utf-8");
   CHECK(page.Header("cache-control").value_or("") == "no-store");
   const std::string& html = page.body;
@@ -336,6 +341,7 @@ TEST_CASE("Google Sheets: the picker page for ?token= and the sheet it posts bac
       {{"Content-Type", "application/json"}});
   INFO(picked.body);
   CHECK(picked.status == 200);
+  ExpectSchema("/googleSheets/selectedSheet", "post", picked);
   CHECK(picked.Json() == json::object{{"message", "Sheet selected"}});
   CHECK(h.Get("/user/settings", jwt).Json() ==
         json::object{{"googleSheetsName", json::object{{"value", "Picked sheet"}}},
@@ -346,6 +352,7 @@ TEST_CASE("Google Sheets: the picker page for ?token= and the sheet it posts bac
              json::object{{"sheetData",
                            json::object{{"name", "x"}, {"url", "https://evil.example/d/abc"}}}});
   CHECK(foreign.status == 400);
+  ExpectSchema("/googleSheets/selectedSheet", "post", foreign);
   CHECK(h.Send("POST", "/googleSheets/selectedSheet", jwt, json::object{}).status == 400);
   CHECK(Request(h.port(), "POST", "/googleSheets/selectedSheet", "{}").status == 400);
   CHECK(h.Get("/user/settings", jwt).Json().at("googleSheetsUrl").at("value") ==
@@ -359,6 +366,7 @@ TEST_CASE("Google Sheets: admin routes configure the organization's sheet",
   auto empty = h.Admin("GET", "/admin/googleSheets/config", "");
   INFO(empty.body);
   CHECK(empty.status == 200);
+  ExpectSchema("/admin/googleSheets/config", "get", empty);
   CHECK(empty.Json() == json::object{{"googleSheetsUrl", nullptr}, {"googleSheetsName", nullptr}});
   CHECK(h.Admin("GET", "/admin/googleSheets/config", "", nullptr, FakeRingCentral::kUserToken)
             .status == 403);
@@ -368,9 +376,11 @@ TEST_CASE("Google Sheets: admin routes configure the organization's sheet",
   auto no_user = h.Admin("GET", "/admin/googleSheets/filePicker", "");
   CHECK(no_user.status == 400);
   CHECK(no_user.body == "User not found");
+  ExpectSchema("/admin/googleSheets/filePicker", "get", no_user);
   auto picker = h.Admin("GET", "/admin/googleSheets/filePicker", jwt);
   INFO(picker.body.substr(0, 400));
   CHECK(picker.status == 200);
+  ExpectSchema("/admin/googleSheets/filePicker", "get", picker);
   CHECK(picker.body.find("Select a Google Sheet for Organization") != std::string::npos);
   CHECK(picker.body.find("[\"rcAccessToken\",\"rcAccessToken\"]") != std::string::npos);
   CHECK(picker.body.find(FakeRingCentral::kAdminToken) == std::string::npos);
@@ -380,6 +390,7 @@ TEST_CASE("Google Sheets: admin routes configure the organization's sheet",
                       json::object{{"name", "Org calls"}, {"customizable", false}});
   INFO(made.body);
   REQUIRE(made.status == 200);
+  ExpectSchema("/admin/googleSheets/sheet", "post", made);
   auto org = h.google.SpreadsheetNamed("Org calls");
   REQUIRE(org);
   CHECK(made.Json() == json::object{{"name", "Org calls"}, {"url", FakeGoogle::UrlOf(*org)}});
@@ -433,6 +444,7 @@ TEST_CASE("Google Sheets: admin routes configure the organization's sheet",
                                      {"customizable", true}});
   INFO(picked.body);
   CHECK(picked.status == 200);
+  ExpectSchema("/admin/googleSheets/selectedSheet", "post", picked);
   CHECK(picked.Json() == json::object{{"message", "Admin sheet configuration saved"}});
   CHECK(h.Admin("GET", "/admin/googleSheets/config", "").Json().at("googleSheetsName") ==
         json::object{{"value", "Picked org"}, {"customizable", true}});
