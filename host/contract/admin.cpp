@@ -31,6 +31,14 @@ json::object LoadAdminConfig(App& app, const std::string& key, bool* found) {
   return json::object();
 }
 
+Result<json::object> LoadAdminConfigForUpdate(App& app, const std::string& key) {
+  auto row = app.store.Get(store::Table::kAdmin, key);
+  if (!row.ok()) return row.status();
+  if (!row.value()) return json::object();
+  if (!row.value()->is_object()) return Status::Corruption("admin configuration is not an object");
+  return row.value()->get_object();
+}
+
 Status SaveAdminConfig(App& app, const std::string& key, json::object row) {
   const int64_t now = app.now_ms();
   row["id"] = key;
@@ -74,7 +82,10 @@ http::HttpResponse PostAdminSettings(App& app, http::HttpRequest& req) {
   if (settings && !settings->is_object())
     return http::HttpResponse::Error(400, "adminSettings must be an object");
   const std::string key = AdminConfigKey(app, std::get<identity::RcIdentity>(admin).account_id);
-  json::object row = LoadAdminConfig(app, key);
+  auto guard = app.admin_locks.Lock(key);
+  auto loaded = LoadAdminConfigForUpdate(app, key);
+  if (!loaded.ok()) return http::HttpResponse::Error(400, "Database operation failed");
+  json::object row = std::move(loaded).value();
   if (settings)
     for (auto& [k, v] : settings->get_object())
       if (k != "id" && k != "createdAt" && k != "updatedAt") row[k] = v;
@@ -221,7 +232,10 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
   if (auto* l = js::get(body, "rcExtensionList"); l && l->is_array()) extensions = l->get_array();
 
   const std::string key = AdminConfigKey(app, std::get<identity::RcIdentity>(admin).account_id);
-  json::object row = LoadAdminConfig(app, key);
+  auto guard = app.admin_locks.Lock(key);
+  auto loaded = LoadAdminConfigForUpdate(app, key);
+  if (!loaded.ok()) return Failure(DatabaseErrorMessage());
+  json::object row = std::move(loaded).value();
   json::array mappings;
   if (!reinitialize)
     if (auto* m = row.if_contains("userMappings"); m && m->is_array()) mappings = m->get_array();

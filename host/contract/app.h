@@ -57,6 +57,9 @@ struct App {
   // One message-log writer per conversation log, so two requests for the same conversation
   // cannot both create a CRM log.
   KeyedLocks message_locks;
+  // One writer of an account's admin configuration at a time (POST /admin/settings, plugin
+  // routes' adminSettingsUpdate): each rewrites the whole row.
+  KeyedLocks admin_locks;
   // Counters for GET /metrics (token refreshes); null in setups without metrics.
   Metrics* metrics = nullptr;
   // Per-plugin bounds on requests in flight and waiting (503 beyond); null: unbounded.

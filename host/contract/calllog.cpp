@@ -96,6 +96,8 @@ http::HttpResponse GetCallLogWith(App& app, http::HttpRequest& req, const Caller
       json::object input{{"user", connected->user_json},         {"telephonySessionId", row.id},
                          {"callLogId", row.third_party_log_id},  {"contactId", row.contact_id},
                          {"authHeader", connected->auth_header}, {"proxyConfig", nullptr}};
+      // Where the log lives may be the admin's choice (Google Sheets' organization sheet).
+      input["adminConfig"] = AdminConfigInput(app, connected->user, "", /*mappings=*/false);
       auto out = call.Invoke("getCallLog", input);
       if (!out.ok()) return Failure(ApiErrorMessage("getCallLog", caller.platform, out));
       const json::object result = out.value.is_object() ? out.value.get_object() : json::object();
@@ -138,7 +140,7 @@ struct CurrentActivity {
   json::value details;
 };
 
-CurrentActivity ReadCurrentActivity(PluginCall& call, const Connected& c,
+CurrentActivity ReadCurrentActivity(App& app, PluginCall& call, const Connected& c,
                                     const store::CallLogRow& row) {
   CurrentActivity now;
   json::object get_in{{"user", c.user_json},
@@ -146,7 +148,8 @@ CurrentActivity ReadCurrentActivity(PluginCall& call, const Connected& c,
                       {"callLogId", row.third_party_log_id},
                       {"contactId", row.contact_id},
                       {"authHeader", c.auth_header},
-                      {"proxyConfig", nullptr}};
+                      {"proxyConfig", nullptr},
+                      {"adminConfig", AdminConfigInput(app, c.user, "", /*mappings=*/false)}};
   auto current = call.Invoke("getCallLog", get_in);
   if (!current.ok()) {
     spdlog::warn("reading the current activity failed; composing from an empty body");
@@ -211,7 +214,7 @@ http::HttpResponse UpdateCallLogWith(App& app, http::HttpRequest& req, const Cal
   json::value existing_details;
   std::string composed;
   if (auto format = call.Format()) {
-    CurrentActivity now = ReadCurrentActivity(call, c, row);
+    CurrentActivity now = ReadCurrentActivity(app, call, c, row);
     existing_details = std::move(now.details);
     composed = ComposeUpdate(*format, c, row, body, legs, std::move(now.body));
   }

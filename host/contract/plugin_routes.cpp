@@ -236,7 +236,16 @@ std::optional<http::HttpResponse> SaveAdminSettings(App& app, PluginCall& call,
                  call.platform(), req.method, req.path);
     return std::nullopt;
   }
-  json::object row = LoadAdminConfig(app, admin_key);
+  // One writer per account at a time (a read-modify-write of the whole row), and a row the
+  // store cannot read is never overwritten: its user mappings and other settings would be lost.
+  auto guard = app.admin_locks.Lock(admin_key);
+  auto loaded = LoadAdminConfigForUpdate(app, admin_key);
+  if (!loaded.ok()) {
+    spdlog::error("{} route {} {}: the account's admin configuration could not be read: {}",
+                  call.platform(), req.method, req.path, loaded.status().ToString());
+    return http::HttpResponse::Text(500, "Database operation failed");
+  }
+  json::object row = std::move(loaded).value();
   json::value& settings = row["userSettings"];
   if (!settings.is_object()) settings = json::object();
   for (const auto& [k, v] : update->get_object()) {
@@ -298,6 +307,9 @@ http::HttpResponse Serve(App& app, http::HttpRequest& req, const JwtState& jwt) 
   const JwtState* user_jwt = &jwt;
   if (jwt.route_token.empty() && !route->jwt_query.empty()) {
     from_query = ReadJwt(req, app, route->jwt_query);
+    // The token as sent and, when it was renewed, the renewed one: both are masked.
+    if (auto sent = req.Query(route->jwt_query); sent && !sent->empty())
+      secrets.emplace_back(*sent);
     if (!from_query.route_token.empty()) secrets.push_back(from_query.route_token);
     user_jwt = &from_query;
   }

@@ -103,6 +103,10 @@ std::string AdminConfigKey(const App& app, std::string_view rc_account_id);
 // The account's admin configuration row under `key` ({} when none or unreadable; `found` says
 // whether a row exists), and its write with id and timestamps stamped.
 boost::json::object LoadAdminConfig(App& app, const std::string& key, bool* found = nullptr);
+// The row for a read-modify-write: a store error or an unreadable row is an error (writing over
+// it would lose the account's mappings and settings); no row is {}. Hold app.admin_locks for
+// the key from this read to the write.
+Result<boost::json::object> LoadAdminConfigForUpdate(App& app, const std::string& key);
 Status SaveAdminConfig(App& app, const std::string& key, boost::json::object row);
 
 // What logging operations receive as `adminConfig`: the account admin's {userSettings,

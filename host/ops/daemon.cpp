@@ -246,6 +246,7 @@ void Daemon::BuildRoutes() {
                                 .plugin_settings = o_.plugin_settings,
                                 .refresh_locks = {},
                                 .message_locks = {},
+                                .admin_locks = {},
                                 .metrics = &p.metrics,
                                 .bulkheads = p.bulkheads.get(),
                                 .unsaved_links = &p.unsaved_links});

@@ -4,6 +4,8 @@
 // back from the fake.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "crmhost/encoding.h"
 #include "integration/crm_harness.h"
 #include "support/fake_google.h"
@@ -421,6 +423,23 @@ TEST_CASE("Google Sheets: admin routes configure the organization's sheet",
   INFO(logged.body);
   REQUIRE(logged.Json().at("successful") == true);
   CHECK(h.google.cells(*org, "Call Logs").size() == 2);
+  CHECK(h.google.cells(own, "Call Logs").size() == 1);
+  // Read back and edited in the organization's sheet as well (the user's own has no such row).
+  auto read_back =
+      h.Get("/callLog?sessionIds=org-1&hashedExtensionId=hashed-ext-105&requireDetails=true", jwt);
+  INFO(read_back.body);
+  CHECK(read_back.Json().at("logs").at(0).at("logData").at("note") == "Asked about pricing");
+  auto edited = h.Send(
+      "PATCH", "/callLog", jwt,
+      json::object{
+          {"sessionId", "org-1"}, {"hashedExtensionId", "hashed-ext-105"}, {"note", "Org note"}});
+  INFO(edited.body);
+  CHECK(edited.Json().at("successful") == true);
+  const auto org_rows = h.google.cells(*org, "Call Logs");
+  REQUIRE(org_rows.size() == 2);
+  CHECK(std::any_of(org_rows[1].begin(), org_rows[1].end(), [](const std::string& cell) {
+    return cell.find("Org note") != std::string::npos;
+  }));
   CHECK(h.google.cells(own, "Call Logs").size() == 1);
   // Contacts too: a new contact lands in the organization's sheet and is found there.
   const size_t own_contacts = h.google.cells(own, "Contacts").size();

@@ -148,13 +148,16 @@ TEST_CASE("plugin routes: jwt, rcAdmin and oauthClient authentication are the ho
   CHECK(by_query.status == 200);
   CHECK(by_query.Json().at("query") == json::object{{"x", "1"}});
   // The route's own query parameter (jwtQuery "token") carries it as well, and is not handed on.
-  auto by_token = Request(h.port(), "GET", "/testcrm/whoami?x=2&token=" + UrlEncode(jwt));
+  // (A page's Referer repeats its address, token and all: the plugin logs its headers.)
+  auto by_token = Request(h.port(), "GET", "/testcrm/whoami?x=2&token=" + UrlEncode(jwt), "",
+                          {{"Referer", "https://app.example/picker?token=" + jwt}});
   INFO(by_token.body);
   CHECK(by_token.status == 200);
   CHECK(by_token.Json().at("id") == user_id);
   CHECK(by_token.Json().at("query") == json::object{{"x", "2"}});
   auto bad_token = Request(h.port(), "GET", "/testcrm/whoami?token=not-a-jwt");
   CHECK(bad_token.status == 400);
+  CHECK(h.daemon->Log().find("whoami headers:") != std::string::npos);
   CHECK(h.daemon->Log().find(jwt) == std::string::npos);  // the JWT is masked like the others
 
   // rcAdmin: a RingCentral admin's token; a plain user's is refused as on the /admin routes.
@@ -170,19 +173,40 @@ TEST_CASE("plugin routes: jwt, rcAdmin and oauthClient authentication are the ho
   CHECK(config.Json().at("adminSettings") == json::object());
   // The plugin keeps admin settings of the account (adminSettingsUpdate), handed back to it on
   // the next request and merged with what /admin/settings keeps.
+  const std::string admin_headers_jwt = h.LoginJwt();
+  auto with_admin = [&](std::vector<std::pair<std::string, std::string>> headers) {
+    headers.emplace_back("Authorization", "Bearer " + admin_headers_jwt);
+    headers.emplace_back("X-RC-Access-Token", FakeRingCentral::kAdminToken);
+    headers.emplace_back("Content-Type", "application/json");
+    return headers;
+  };
+  REQUIRE(Request(h.port(), "POST", "/admin/settings",
+                  R"({"adminSettings":{"userSettings":{"other":{"value":1}},)"
+                  R"("userMappings":[{"crmUserId":"7","rcExtensionId":"101"}]}})",
+                  with_admin({}))
+              .status == 200);
   auto set = Request(h.port(), "GET", "/admin/testcrm/config?set=sheetUrl&value=https%3A%2F%2Fx",
                      "", Rc(FakeRingCentral::kAdminToken));
   CHECK(set.status == 200);
+  // Merged into the row /admin/settings keeps: its other settings and mappings stay.
+  auto row = Request(h.port(), "GET", "/admin/settings", "", with_admin({}));
+  INFO(row.body);
+  CHECK(row.Json().at("userSettings") ==
+        json::parse(
+            R"({"other":{"value":1},"sheetUrl":{"value":"https://x","customizable":false}})"));
+  CHECK(row.Json().at("userMappings") ==
+        json::parse(R"([{"crmUserId":"7","rcExtensionId":"101"}])"));
   auto kept =
       Request(h.port(), "GET", "/admin/testcrm/config", "", Rc(FakeRingCentral::kAdminToken));
   CHECK(kept.Json().at("adminSettings") ==
-        json::parse(R"({"sheetUrl":{"value":"https://x","customizable":false}})"));
+        json::parse(
+            R"({"other":{"value":1},"sheetUrl":{"value":"https://x","customizable":false}})"));
   CHECK(Request(h.port(), "GET", "/admin/testcrm/config?unset=sheetUrl", "",
                 Rc(FakeRingCentral::kAdminToken))
             .status == 200);
   CHECK(Request(h.port(), "GET", "/admin/testcrm/config", "", Rc(FakeRingCentral::kAdminToken))
             .Json()
-            .at("adminSettings") == json::object());
+            .at("adminSettings") == json::parse(R"({"other":{"value":1}})"));
   auto by_query_admin = Request(
       h.port(), "GET",
       std::string("/admin/testcrm/config?rcAccessToken=") + FakeRingCentral::kAdminToken + "&y=2");

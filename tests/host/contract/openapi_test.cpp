@@ -114,7 +114,8 @@ TEST_CASE("OpenAPI: every App Connect route is documented, and every documented 
                     .manifest_top = {},
                     .plugin_settings = {},
                     .refresh_locks = {},
-                    .message_locks = {}};
+                    .message_locks = {},
+                    .admin_locks = {}};
   http::Router router;
   contract::RegisterRoutes(router, app);
 

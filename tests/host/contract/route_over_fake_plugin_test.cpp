@@ -134,7 +134,8 @@ struct Flow {
                                 .manifest_top = {},
                                 .plugin_settings = {},
                                 .refresh_locks = {},
-                                .message_locks = {}});
+                                .message_locks = {},
+                                .admin_locks = {}});
     contract::RegisterRoutes(router, *app);
   }
 

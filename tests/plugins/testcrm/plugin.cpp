@@ -398,7 +398,7 @@ class TestCrm {
   }
 
   // The routes' answers: what the plugin was handed, so tests can see what the host passes on.
-  json::value serveRoute(sdk::Call&, const json::object& in) {
+  json::value serveRoute(sdk::Call& call, const json::object& in) {
     const json::object& route = Obj(in, "route");
     const std::string path = sdk::string_field(route, "path");
     json::object out{{"status", 200}};
@@ -419,6 +419,8 @@ class TestCrm {
         out["json"] = std::move(seen);
       }
     } else if (path.ends_with("/whoami")) {
+      // The headers, logged whole: the host must mask any credential they carry.
+      call.info("whoami headers: " + json::serialize(in.at("headers")));
       const json::object& user = Obj(in, "user");
       out["json"] = json::object{{"id", user.at("id")},
                                  {"platform", user.at("platform")},
