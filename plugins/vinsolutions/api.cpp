@@ -2,8 +2,11 @@
 
 #include <crmhost/sdk/contract.hpp>
 #include <crmhost/sdk/js.hpp>
+#include <crmhost/sdk/text.hpp>
 
 #include <vector>
+
+#include "mapping.h"
 
 namespace vinsolutions {
 
@@ -24,17 +27,21 @@ std::string TokenKey(Profile profile, const std::string& client_id) {
   return std::string("token:") + PrefixOf(profile) + ":" + client_id;
 }
 
-int64_t IdOf(const json::object& info, std::string_view key) {
-  const json::value* v = js::get(info, key);
-  if (!v) return 0;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64()) return int64_t(v->get_uint64());
-  if (v->is_double()) return int64_t(v->get_double());
-  if (v->is_string()) return std::atoll(std::string(v->get_string()).c_str());
-  return 0;
-}
-
 }  // namespace
+
+bool DealerAllowed(const sdk::Call& call, int64_t dealer) {
+  const std::string list = call.setting("allowed_dealers").value_or("");
+  if (sdk::text::trim(list).empty()) return true;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    const json::value entry(sdk::text::trim(std::string_view(list).substr(start, comma - start)));
+    if (PositiveId(&entry) == dealer && dealer > 0) return true;
+    start = comma + 1;
+  }
+  return false;
+}
 
 Credentials CredentialsOf(const sdk::Call& call, Profile profile) {
   const std::string p = PrefixOf(profile);
@@ -55,8 +62,11 @@ std::string MissingSettings(const sdk::Call& call, Profile profile) {
 Api::Api(sdk::Call& call, const json::object& in) : call_(&call) {
   const json::object& info =
       sdk::contract::object_of(sdk::contract::object_of(in, "user"), "platformAdditionalInfo");
-  dealer_ = IdOf(info, "dealerId");
-  user_ = IdOf(info, "crmUserId");
+  dealer_ = PositiveId(js::get(info, "dealerId"));
+  user_ = PositiveId(js::get(info, "crmUserId"));
+  if (!DealerAllowed(call, dealer_))
+    throw sdk::UpstreamError(
+        403, "dealer " + std::to_string(dealer_) + " is not in vinsolutions.allowed_dealers");
 }
 
 std::string Api::Token(Profile profile, bool fresh, bool* kept) {
@@ -91,8 +101,10 @@ std::string Api::Token(Profile profile, bool fresh, bool* kept) {
   if (!token || !token->is_string() || token->get_string().empty())
     throw sdk::UpstreamError(resp.status, "VinSolutions token endpoint answered no access_token");
   int64_t expires_in_s = 3600;  // the reference's default when expires_in is missing
-  if (const json::value* e = js::get(&answer, "expires_in"); e && e->is_number())
-    expires_in_s = e->to_number<int64_t>();
+  if (const json::value* e = js::get(&answer, "expires_in"); e && e->is_number()) {
+    const double seconds = js::to_number(*e);  // a fraction, or a silly size, is no reason to fail
+    expires_in_s = !(seconds > 0) ? 0 : seconds > 86400 * 366 ? 86400 * 366 : int64_t(seconds);
+  }
   const int64_t keep_ms = expires_in_s * 1000 - kRenewBeforeMs;
   // A token that expires within the margin serves this operation only.
   if (keep_ms > 0) call_->kv_put(key, token->get_string(), keep_ms);

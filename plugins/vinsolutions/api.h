@@ -36,6 +36,9 @@ struct Credentials {
   std::string client_id, client_secret, api_key;
 };
 Credentials CredentialsOf(const crmhost::sdk::Call& call, Profile profile);
+// Whether this deployment serves `dealer`: setting vinsolutions.allowed_dealers, a
+// comma-separated list of dealer IDs; unset or empty allows every dealer.
+bool DealerAllowed(const crmhost::sdk::Call& call, int64_t dealer);
 // The names of the settings `profile` lacks ("" when none): for the init warning and errors.
 std::string MissingSettings(const crmhost::sdk::Call& call, Profile profile);
 
@@ -43,7 +46,8 @@ class Api {
  public:
   Api(crmhost::sdk::Call& call, int64_t dealer_id, int64_t crm_user_id)
       : call_(&call), dealer_(dealer_id), user_(crm_user_id) {}
-  // The dealer and CRM user of an operation's input (user.platformAdditionalInfo).
+  // The dealer and CRM user of an operation's input (user.platformAdditionalInfo). Throws
+  // UpstreamError(403) for a dealer vinsolutions.allowed_dealers leaves out.
   Api(crmhost::sdk::Call& call, const json::object& in);
 
   crmhost::sdk::Call& call() const { return *call_; }

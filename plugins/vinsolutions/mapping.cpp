@@ -6,6 +6,7 @@
 #include <crmhost/sdk/time.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace vinsolutions {
 
@@ -42,6 +43,31 @@ int OffsetOf(const json::object& user) {
 }
 
 }  // namespace
+
+int64_t PositiveId(const json::value* v) {
+  constexpr double kMax = 1e15;
+  if (!v) return 0;
+  if (v->is_int64())
+    return v->get_int64() > 0 && v->get_int64() <= int64_t(kMax) ? v->get_int64() : 0;
+  if (v->is_uint64()) return v->get_uint64() <= uint64_t(kMax) ? int64_t(v->get_uint64()) : 0;
+  if (v->is_double()) {
+    const double d = v->get_double();
+    return d > 0 && d <= kMax && d == std::floor(d) ? int64_t(d) : 0;
+  }
+  if (!v->is_string()) return 0;
+  const std::string_view s = sdk::text::trim(v->get_string());
+  if (s.empty() || s.size() > 15 || s.find_first_not_of("0123456789") != std::string_view::npos)
+    return 0;
+  const int64_t n = std::atoll(std::string(s).c_str());
+  return n > 0 ? n : 0;
+}
+
+int64_t DurationSeconds(const json::value* v) {
+  if (!v || (v->is_string() && v->get_string() == "pending")) return 0;
+  const double d = js::to_number(*v);
+  if (!(d > 0)) return 0;  // NaN, negative, zero
+  return d >= 1e7 ? int64_t(1e7) : int64_t(d);
+}
 
 std::string ContactName(const json::object& contact) {
   const json::object& info = object_of(contact, "ContactInformation");
@@ -123,9 +149,8 @@ std::string CallResult(const json::object& call_log) {
   auto has = [&](std::string_view word) { return result.find(word) != std::string::npos; };
   if (has("voicemail") || has("message")) return "LEFT_MESSAGE";
   if (has("missed") || has("no answer") || has("busy")) return "NO_ANSWER";
-  const json::value* duration = js::get(call_log, "duration");
-  const double seconds = duration ? js::to_number(*duration) : 0;
-  if (seconds > 0 || has("connect") || has("answered")) return "SPOKE";
+  if (DurationSeconds(js::get(call_log, "duration")) > 0 || has("connect") || has("answered"))
+    return "SPOKE";
   return "NO_ANSWER";
 }
 

@@ -15,6 +15,13 @@ namespace vinsolutions {
 
 namespace json = boost::json;
 
+// A positive whole number (VinSolutions' ids) from a number or digits ("12345"), else 0:
+// fractions, negatives, NaN, and values beyond 10^15 are no id.
+int64_t PositiveId(const json::value* v);
+// A duration in whole seconds from the client's number or text, 0 for "pending" and anything
+// unusable, at most 10^7 (115 days) so that later arithmetic cannot overflow.
+int64_t DurationSeconds(const json::value* v);
+
 // "First Middle Last" (the parts present), else CompanyName, else "Contact <ContactId>".
 std::string ContactName(const json::object& contact);
 // The Cell number, else the Home number, else the first; "" when the contact has none.

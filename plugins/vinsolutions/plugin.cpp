@@ -36,17 +36,6 @@ namespace {
 // application's (api.h), so a user holds no credential of their own.
 constexpr const char* kConnected = "vinsolutions-connected";
 
-// A positive whole number from text or a number ("12345"), else 0.
-int64_t PositiveId(const json::value* v) {
-  if (!v) return 0;
-  if (v->is_int64()) return v->get_int64() > 0 ? v->get_int64() : 0;
-  if (v->is_uint64()) return int64_t(v->get_uint64());
-  const std::string s(sdk::text::trim(js::to_string(*v)));
-  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos)
-    return 0;
-  return std::atoll(s.c_str());
-}
-
 json::object Warning(const char* message, int ttl) {
   return return_message(message, "warning", ttl);
 }
@@ -68,6 +57,12 @@ class VinSolutions {
     for (Profile p : {Profile::kLeadManagement, Profile::kCallTracking})
       if (std::string missing = MissingSettings(init, p); !missing.empty())
         init.warn("settings " + missing + " are not set: VinSolutions logins fail until they are");
+    // The credentials are the server's: without a list, anyone who can reach this server and
+    // knows a dealer ID that enabled them can log in as one of that dealer's users.
+    if (sdk::text::trim(init.setting("allowed_dealers").value_or("")).empty())
+      init.warn(
+          "setting vinsolutions.allowed_dealers is not set: every dealer that enabled these "
+          "credentials can be reached; list the dealer IDs this deployment serves");
   }
 
   json::value getAuthType(sdk::Call&, const json::object&) { return "apiKey"; }
@@ -83,6 +78,9 @@ class VinSolutions {
           {"successful", false},
           {"returnMessage", Warning("Dealer ID and CRM User ID are required.", 5000)}};
     try {
+      if (!DealerAllowed(call, dealer))
+        throw sdk::UpstreamError(
+            403, "dealer " + std::to_string(dealer) + " is not in vinsolutions.allowed_dealers");
       Api api(call, dealer, crm_user);
       api.Token(Profile::kCallTracking);  // both APIs must let us in before we say connected
       json::value me = api.Get("/gateway/v1/tenant/user/id/" + std::to_string(crm_user) +
@@ -161,7 +159,7 @@ class VinSolutions {
   // The dealer's users for the admin-managed CRM user ID field: [{value, label}].
   json::value getManagedAuthOptions(sdk::Call& call, const json::object& in) {
     const int64_t dealer = PositiveId(js::get(object_of(in, "accountValues"), "dealerId"));
-    if (!dealer) return json::array();
+    if (!dealer || !DealerAllowed(call, dealer)) return json::array();
     Api api(call, dealer, 0);
     json::value users =
         api.Get("/gateway/v1/tenant/user" + Query({{"dealerId", api.dealer_text()}}));
@@ -363,7 +361,7 @@ class VinSolutions {
       json::object vin{{"dealerId", api.dealer()}};
       json::object patch{{"providerName", "RingCentral"}};
       if (js::truthy(composed)) patch["transcriptFull"] = *composed;
-      if (js::truthy(duration)) patch["callDurationSeconds"] = js::to_number(*duration);
+      if (js::truthy(duration)) patch["callDurationSeconds"] = DurationSeconds(duration);
       if (lead) {
         vin["userId"] = AssignedCrmUser(api, in);
         vin["leadId"] = lead;
@@ -395,10 +393,14 @@ class VinSolutions {
       Api api(call, in);
       int64_t lead = PickedLead(in);
       if (!lead) lead = CreateLead(api, in);
-      std::string notes = sdk::string_field(object_of(in, "sharedSMSLogContent"), "body");
-      if (notes.empty()) notes = MessageNote(in);
+      const std::string shared = sdk::string_field(object_of(in, "sharedSMSLogContent"), "body");
       const std::string existing = LeadNotes(api, lead);
-      PutNotes(api, lead, existing.empty() ? notes : existing + "\n\n" + notes);
+      if (!shared.empty()) {
+        PutShared(api, lead, existing, shared);
+      } else {
+        const std::string notes = MessageNote(in);
+        PutNotes(api, lead, existing.empty() ? notes : existing + "\n\n" + notes);
+      }
       return json::object{{"logId", std::to_string(lead)},
                           {"returnMessage", return_message("Message logged to VinSolutions lead.",
                                                            "success", 2000)}};
@@ -421,12 +423,12 @@ class VinSolutions {
           {"returnMessage", Warning("Lead ID not found for message log update.", 3000)}};
     try {
       Api api(call, in);
+      const std::string existing = LeadNotes(api, lead);
       if (std::string shared = sdk::string_field(object_of(in, "sharedSMSLogContent"), "body");
           !shared.empty()) {
-        PutNotes(api, lead, shared);
+        PutShared(api, lead, existing, shared);
         return json::object();
       }
-      const std::string existing = LeadNotes(api, lead);
       PutNotes(api, lead,
                existing.empty()
                    ? MessageNote(in)
@@ -526,11 +528,7 @@ class VinSolutions {
     if (from_number.empty()) from_number = Or(to, "phoneNumber");
     const json::value* start_v = js::get(log, "startTime");
     const int64_t start = start_v ? sdk::time::parse_timestamp(*start_v).value_or(0) : 0;
-    const json::value* duration_v = js::get(log, "duration");
-    const bool pending =
-        duration_v && duration_v->is_string() && duration_v->get_string() == "pending";
-    double seconds = pending || !duration_v ? 0 : js::to_number(*duration_v);
-    if (!(seconds >= 0)) seconds = 0;  // NaN or negative: no duration
+    const int64_t seconds = DurationSeconds(js::get(log, "duration"));
     std::string recording = Or(object_of(log, "recording"), "link");
     if (recording.empty()) recording = Or(log, "recordingLink");
     std::string reference = Or(log, "sessionId");
@@ -550,8 +548,8 @@ class VinSolutions {
         {"toNumber", Or(to, "phoneNumber")},
         {"callRingStartUTC", sdk::time::format_iso8601(start)},
         {"callTalkStartUTC", sdk::time::format_iso8601(start)},
-        {"callEndUTC", sdk::time::format_iso8601(start + int64_t(seconds * 1000))},
-        {"callDurationSeconds", int64_t(seconds)},
+        {"callEndUTC", sdk::time::format_iso8601(start + seconds * 1000)},
+        {"callDurationSeconds", seconds},
         {"callResult", CallResult(log)},
         {"recordingHref", recording},
         {"transcriptFull", sdk::string_field(in, "composedLogDetails")},
@@ -589,6 +587,25 @@ class VinSolutions {
         kLeadsV3);
     const json::value* notes = js::get(&l, "notes");
     return js::truthy(notes) ? js::to_string(*notes) : std::string();
+  }
+
+  // A shared conversation's text is the whole conversation so far: it replaces the version
+  // this plugin wrote on the lead before (remembered in the kv store), and everything else in
+  // the notes stays. Not found (edited in VinSolutions, or never written): appended.
+  static void PutShared(Api& api, int64_t lead, const std::string& existing,
+                        const std::string& shared) {
+    const std::string key = "shared:" + std::to_string(lead);
+    const std::string before = api.call().kv_get(key).value_or("");
+    std::string notes;
+    if (const size_t at = before.empty() ? std::string::npos : existing.rfind(before);
+        at != std::string::npos) {
+      notes = existing.substr(0, at) + shared + existing.substr(at + before.size());
+    } else {
+      notes = existing.empty() ? shared : existing + "\n\n" + shared;
+    }
+    PutNotes(api, lead, notes);
+    constexpr int64_t kKeepMs = 90LL * 24 * 3600 * 1000;  // longer than a conversation lasts
+    if (!api.call().kv_put(key, shared, kKeepMs)) api.call().kv_delete(key);
   }
 
   static void PutNotes(Api& api, int64_t lead, const std::string& notes) {

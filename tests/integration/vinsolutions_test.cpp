@@ -105,6 +105,25 @@ TEST_CASE("VinSolutions: login with dealer and CRM user, tokens of both APIs", "
     CHECK(log.find(secret) == std::string::npos);
 }
 
+TEST_CASE("VinSolutions: a deployment serves only the dealers it lists", "[vinsolutions]") {
+  VinHarness h({"--plugin-setting", "vinsolutions.allowed_dealers=4000, 5001"});
+  REQUIRE(h.Login("5001", "42").status == 200);
+  h.fake.server().clear();
+  auto other = h.Login("5002", "42");
+  INFO(other.body);
+  CHECK(other.status == 400);
+  CHECK(other.Json().at("returnMessage").at("message") ==
+        "Could not connect to VinSolutions. Verify dealer enablement, dealer ID, CRM user ID, "
+        "and API credentials.");
+  CHECK(h.fake.server().requests().empty());  // refused before any request to VinSolutions
+  // (The dealer ID typed at login is masked in the log like every value of the login form.)
+  CHECK(h.daemon->Log().find("is not in vinsolutions.allowed_dealers") != std::string::npos);
+
+  // Without the list every dealer can log in, and the daemon says so when it loads the plugin.
+  VinHarness open;
+  CHECK(open.daemon->Log().find("vinsolutions.allowed_dealers is not set") != std::string::npos);
+}
+
 TEST_CASE("VinSolutions: tokens are shared, kept until near expiry and replaced when refused",
           "[vinsolutions]") {
   VinHarness h;
@@ -417,6 +436,33 @@ TEST_CASE("VinSolutions: message logs are notes on a lead, kept and appended", "
   CHECK_THAT(vm_notes, Catch::StartsWith("Voicemail left by Ada Lovelace - Tuesday, November 24, "
                                          "2026\nVoicemail recording link: "));
   CHECK_THAT(vm_notes, Catch::EndsWith("\n\n--- Created via RingCentral App Connect"));
+
+  // A shared conversation is the whole conversation each time: its earlier version on the lead
+  // is replaced, and the rest of the notes (the dealer's, other conversations) stays.
+  auto shared =
+      body(json::array{sms("q1", "Can someone call me?", "Inbound", "2026-11-24T17:00:00.000Z")},
+           json::object{{"leads", 9002}});
+  shared["logInfo"].as_object()["conversationLogId"] = "q-20261124";
+  shared["logInfo"].as_object()["owner"] = json::object{{"name", "Sales Queue"}};
+  h.fake.SetLeadNotes(9002, "Prefers e-mail");
+  auto shared_first = h.Send("POST", "/messageLog", jwt, shared);
+  INFO(shared_first.body);
+  CHECK(shared_first.Json().at("successful") == true);
+  const std::string first_version(h.fake.lead(9002).at("notes").as_string());
+  INFO(first_version);
+  CHECK_THAT(first_version, Catch::StartsWith("Prefers e-mail\n\nConversation summary\n"));
+  shared["logInfo"].as_object()["messages"].as_array().insert(
+      shared["logInfo"].as_object()["messages"].as_array().begin(),
+      sms("q2", "Calling you now", "Outbound", "2026-11-24T17:05:00.000Z"));
+  auto shared_second = h.Send("POST", "/messageLog", jwt, shared);
+  INFO(shared_second.body);
+  CHECK(shared_second.Json().at("logIds") == json::array());  // the update of the same log
+  const std::string second_version(h.fake.lead(9002).at("notes").as_string());
+  INFO(second_version);
+  CHECK_THAT(second_version, Catch::StartsWith("Prefers e-mail\n\nConversation summary\n"));
+  // One copy of the conversation, not two.
+  const auto first_summary = second_version.find("Conversation summary");
+  CHECK(second_version.find("Conversation summary", first_summary + 1) == std::string::npos);
 
   // A lead VinSolutions does not know: the reference's message, nothing logged (the contract
   // answers successful with no log ids, as the reference does).

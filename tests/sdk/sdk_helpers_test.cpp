@@ -76,6 +76,12 @@ TEST_CASE("sdk time: ISO 8601 and epoch input, moment formats, offsets", "[sdk]"
   CHECK_FALSE(t::parse_iso8601("yesterday"));
   CHECK_FALSE(t::parse_iso8601("2026-13-02"));
   CHECK(t::parse_timestamp(json::value(ms)) == ms);
+  // Numbers beyond JavaScript's Date range are no time (and no undefined conversion).
+  CHECK_FALSE(t::parse_timestamp(json::value(1e300)));
+  CHECK_FALSE(t::parse_timestamp(json::value(-1e300)));
+  CHECK_FALSE(t::parse_timestamp(json::value(uint64_t(18446744073709551615ull))));
+  CHECK_FALSE(t::parse_timestamp(json::value(int64_t(9223372036854775807ll))));
+  CHECK(t::parse_timestamp(json::value(8.64e15)) == int64_t(8640000000000000));
   CHECK(t::format_iso8601(ms) == "2026-01-02T03:04:05.000Z");
   CHECK(t::format_iso8601(-1) == "1969-12-31T23:59:59.999Z");
   CHECK(t::format_moment(ms, 0, "YYYY-MM-DD hh:mm:ss A") == "2026-01-02 03:04:05 AM");

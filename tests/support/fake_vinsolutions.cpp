@@ -144,6 +144,11 @@ json::object FakeVinSolutions::lead(int64_t id) const {
   return it == leads_.end() ? json::object() : it->second;
 }
 
+void FakeVinSolutions::SetLeadNotes(int64_t id, const std::string& notes) {
+  std::lock_guard lock(mu_);
+  leads_[id]["notes"] = notes;
+}
+
 json::array FakeVinSolutions::created_contacts() const {
   std::lock_guard lock(mu_);
   return created_contacts_;

@@ -51,7 +51,8 @@ class FakeVinSolutions {
   size_t call_detail_count() const;
   // A detail another integration logged for `reference` (providerReferenceId) before.
   int64_t SeedCallDetail(const std::string& reference);
-  boost::json::object lead(int64_t id) const;  // {} if absent
+  boost::json::object lead(int64_t id) const;               // {} if absent
+  void SetLeadNotes(int64_t id, const std::string& notes);  // an edit made in VinSolutions
   boost::json::array created_contacts() const;
   boost::json::array created_leads() const;
 

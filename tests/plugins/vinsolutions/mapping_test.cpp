@@ -62,3 +62,27 @@ TEST_CASE("VinSolutions mapping: lead titles and contact names", "[vinsolutions]
           {"PhoneType":"Work","Number":"1"},{"PhoneType":"HOME","Number":"2"}]}})")
                                        .as_object()) == "2");
 }
+
+TEST_CASE("VinSolutions mapping: ids and durations from hostile input", "[vinsolutions][mapping]") {
+  auto id = [](const json::value& v) { return vinsolutions::PositiveId(&v); };
+  CHECK(id(json::value(5001)) == 5001);
+  CHECK(id(json::value("  42 ")) == 42);
+  CHECK(id(json::value(9001.0)) == 9001);
+  CHECK(id(json::value(9001.5)) == 0);
+  CHECK(id(json::value(-3)) == 0);
+  CHECK(id(json::value(1e300)) == 0);
+  CHECK(id(json::value(uint64_t(18446744073709551615ull))) == 0);
+  CHECK(id(json::value("12a")) == 0);
+  CHECK(id(json::value("99999999999999999999")) == 0);
+  CHECK(id(json::value(true)) == 0);
+  CHECK(vinsolutions::PositiveId(nullptr) == 0);
+
+  auto seconds = [](const json::value& v) { return vinsolutions::DurationSeconds(&v); };
+  CHECK(seconds(json::value(125)) == 125);
+  CHECK(seconds(json::value("90")) == 90);
+  CHECK(seconds(json::value("pending")) == 0);
+  CHECK(seconds(json::value(-5)) == 0);
+  CHECK(seconds(json::value(1e300)) == 10000000);
+  CHECK(seconds(json::parse("null")) == 0);
+  CHECK(vinsolutions::DurationSeconds(nullptr) == 0);
+}

@@ -123,9 +123,21 @@ inline std::optional<int64_t> parse_iso8601(std::string_view s) {
 
 // moment(v): epoch milliseconds for numbers, ISO 8601 for strings; nullopt otherwise.
 inline std::optional<int64_t> parse_timestamp(const json::value& v) {
-  if (v.is_int64()) return v.get_int64();
-  if (v.is_uint64()) return int64_t(v.get_uint64());
-  if (v.is_double() && std::isfinite(v.get_double())) return int64_t(v.get_double());
+  // Beyond the year +-275760 (JavaScript's Date range) a number is no time at all; converting a
+  // larger double to int64 would be undefined behaviour, and later arithmetic could overflow.
+  constexpr double kMaxMs = 8.64e15;
+  if (v.is_int64())
+    return v.get_int64() >= -int64_t(kMaxMs) && v.get_int64() <= int64_t(kMaxMs)
+               ? std::optional<int64_t>(v.get_int64())
+               : std::nullopt;
+  if (v.is_uint64())
+    return v.get_uint64() <= uint64_t(kMaxMs) ? std::optional<int64_t>(int64_t(v.get_uint64()))
+                                              : std::nullopt;
+  if (v.is_double()) {
+    const double d = v.get_double();
+    if (!std::isfinite(d) || std::fabs(d) > kMaxMs) return std::nullopt;
+    return int64_t(d);
+  }
   if (v.is_string()) return parse_iso8601(v.get_string());
   return std::nullopt;
 }
