@@ -130,9 +130,15 @@ int64_t NextId(const json::array& rows, int id_column) {
 
 std::optional<size_t> FindRow(const json::array& rows, int id_column, std::string_view id) {
   if (id_column < 0 || id.empty()) return std::nullopt;
-  for (size_t i = 1; i < rows.size(); ++i)
-    if (CellText(rows[i], id_column) == id) return i;
-  return std::nullopt;
+  std::optional<size_t> found;
+  for (size_t i = 1; i < rows.size(); ++i) {
+    if (CellText(rows[i], id_column) != id) continue;
+    // Two rows with one ID (two logs appended at the same instant, or a hand edit): which one
+    // is meant cannot be known, and writing the wrong one would overwrite another call.
+    if (found) return std::nullopt;
+    found = i;
+  }
+  return found;
 }
 
 std::string SheetUrl(const json::object& in) {
@@ -169,7 +175,8 @@ Cells CallLogCells(const json::object& in, int64_t id, const std::string& sheet_
   const json::value* duration = js::get(log, "duration");
   const bool pending = duration && duration->is_string() && duration->get_string() == "pending";
   double seconds = duration && !pending ? js::to_number(*duration) : 0;
-  if (!(seconds > 0)) seconds = 0;  // NaN and negative durations end where the call started
+  if (!(seconds > 0)) seconds = 0;   // NaN and negative durations end where the call started
+  if (seconds > 1e7) seconds = 1e7;  // 115 days: no overflow below, whatever the client sent
   const int64_t end = start + int64_t(seconds * 1000);
 
   const std::string from = js::text_or_empty(js::get(js::get(log, "from"), "phoneNumber"));

@@ -112,7 +112,8 @@ json::array RowOf(const Header& header, const Cells& cells);
 int64_t NextId(const json::array& rows, int id_column);
 
 // The index in `rows` (0 = the header row) of the data row whose ID cell is `id`, compared as
-// text; nullopt when none is. Its sheet row number is the index + 1.
+// text; nullopt when none is, or when several are (which one is meant cannot be known). Its
+// sheet row number is the index + 1.
 std::optional<size_t> FindRow(const json::array& rows, int id_column, std::string_view id);
 
 // The selected spreadsheet's URL for an operation: the user's googleSheetsUrl setting, unless the

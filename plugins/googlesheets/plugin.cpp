@@ -340,8 +340,14 @@ class GoogleSheets {
                             {"returnMessage", Warning("Error creating Message Log Sheet", 30000)}};
       }
     }
-    const json::array rows = api.Values(*id, QuotedTab(kMessageLogsTab));
-    const Header header(rows.empty() ? HeaderRow(kMessageLogHeaders) : rows[0].as_array());
+    json::array rows = api.Values(*id, QuotedTab(kMessageLogsTab));
+    if (rows.empty()) {
+      // A tab without its header row (made by hand, or an earlier header write that failed):
+      // the header first, or the first message would become it.
+      api.Append(*id, kMessageLogsTab, OneRow(HeaderRow(kMessageLogHeaders)));
+      rows.push_back(HeaderRow(kMessageLogHeaders));
+    }
+    const Header header(rows[0].as_array());
     const int64_t next = NextId(rows, header.Find("ID"));
     const json::object& user = object_of(in, "user");
     const json::object& contact = object_of(in, "contactInfo");

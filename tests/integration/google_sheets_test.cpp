@@ -772,6 +772,21 @@ TEST_CASE("Google Sheets: message logs, one row per conversation", "[googlesheet
   CHECK(Cell(rows, 2, "Message Type") == "Voicemail");
   CHECK(Cell(rows, 2, "Subject") == "Voicemail left by Ada Lovelace - 26/11/24");
   CHECK(Cell(rows, 2, "Message").find("https://app.ringcentral.test/vm/1") != std::string::npos);
+
+  // A Message Logs tab without its header row (made by hand): the header is written first, so
+  // the message is a record, not the header.
+  const std::string bare = h.google.AddSpreadsheet(
+      "Bare sheet", {{"Contacts", json::array{ContactHeader()}}, {"Message Logs", json::array()}});
+  REQUIRE(h.Select(jwt, bare, "Bare sheet").status == 200);
+  json::object next = body(json::array{sms("m7", "Again", "Inbound", "2026-11-25T09:00:00.000Z")});
+  next["logInfo"].as_object()["conversationLogId"] = "c1-20261125";
+  auto into_bare = h.Send("POST", "/messageLog", jwt, next);
+  INFO(into_bare.body);
+  CHECK(into_bare.Json().at("logIds") == json::array{"m7"});
+  rows = h.google.cells(bare, "Message Logs");
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0] == Texts(MessageLogHeader()));
+  CHECK(Cell(rows, 1, "Message").find("Again") != std::string::npos);
 }
 
 TEST_CASE("Google Sheets: Google failing becomes the contract's returnMessage", "[googlesheets]") {

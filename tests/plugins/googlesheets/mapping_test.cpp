@@ -56,6 +56,10 @@ TEST_CASE("googlesheets mapping: header rows, new rows and ids", "[googlesheets]
   CHECK(FindRow(rows, 0, "9") == std::optional<size_t>(2));
   CHECK_FALSE(FindRow(rows, 0, "ID").has_value());  // the header is no record
   CHECK_FALSE(FindRow(rows, -1, "9").has_value());
+  // Two rows with one ID: neither is written, rather than the wrong one.
+  json::array twice = rows;
+  twice.push_back(json::array{"9", "again"});
+  CHECK_FALSE(FindRow(twice, 0, "9").has_value());
 }
 
 TEST_CASE("googlesheets mapping: the selected sheet, user and admin", "[googlesheets]") {
