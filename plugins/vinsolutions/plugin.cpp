@@ -392,13 +392,13 @@ class VinSolutions {
     try {
       Api api(call, in);
       int64_t lead = PickedLead(in);
-      if (!lead) lead = CreateLead(api, in);
+      if (!lead) lead = LeadForMessage(api, in);
       const std::string shared = sdk::string_field(object_of(in, "sharedSMSLogContent"), "body");
       const std::string existing = LeadNotes(api, lead);
       if (!shared.empty()) {
         PutShared(api, lead, existing, shared);
-      } else {
-        const std::string notes = MessageNote(in);
+      } else if (const std::string notes = MessageNote(in);
+                 existing.find(notes) == std::string::npos) {  // a retry finds it written
         PutNotes(api, lead, existing.empty() ? notes : existing + "\n\n" + notes);
       }
       return json::object{{"logId", std::to_string(lead)},
@@ -429,13 +429,14 @@ class VinSolutions {
         PutShared(api, lead, existing, shared);
         return json::object();
       }
-      PutNotes(api, lead,
-               existing.empty()
-                   ? MessageNote(in)
-                   : existing + "\n\n" +
-                         MessageLine(object_of(in, "user"), object_of(in, "contactInfo"),
-                                     object_of(in, "message")) +
-                         "\n\n--- Updated via RingCentral App Connect");
+      const std::string line = MessageLine(object_of(in, "user"), object_of(in, "contactInfo"),
+                                           object_of(in, "message"));
+      if (existing.empty()) {
+        PutNotes(api, lead, MessageNote(in));
+      } else if (existing.find(line) == std::string::npos) {  // a retry finds it written
+        PutNotes(api, lead,
+                 existing + "\n\n" + line + "\n\n--- Updated via RingCentral App Connect");
+      }
       return json::object();
     } catch (const std::exception& e) {
       call.warn(std::string("VinSolutions message log update failed: ") + e.what());
@@ -555,6 +556,21 @@ class VinSolutions {
         {"transcriptFull", sdk::string_field(in, "composedLogDetails")},
         {"providerReferenceId", reference},
         {"vinProperties", std::move(vin)}};
+  }
+
+  // The lead a message without a picked lead goes to: the one made for this message before (a
+  // retry after a failed note write must not make a second lead), else a new one.
+  static int64_t LeadForMessage(Api& api, const json::object& in) {
+    const std::string message = sdk::string_field(object_of(in, "message"), "id");
+    const std::string key = "lead-for-message:" + message;
+    if (!message.empty()) {
+      const json::value kept(api.call().kv_get(key).value_or(""));
+      if (int64_t lead = PositiveId(&kept)) return lead;
+    }
+    const int64_t lead = CreateLead(api, in);
+    constexpr int64_t kKeepMs = 7LL * 24 * 3600 * 1000;  // longer than any client retries
+    if (!message.empty()) api.call().kv_put(key, std::to_string(lead), kKeepMs);
+    return lead;
   }
 
   // A lead on the contact from the dealer's first lead source (the reference's choice).

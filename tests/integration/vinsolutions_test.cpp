@@ -425,9 +425,16 @@ TEST_CASE("VinSolutions: message logs are notes on a lead, kept and appended", "
           {"from", json::object{{"phoneNumber", "+14155550642"}}}}},
       json::object{});
   vm["logInfo"].as_object()["conversationLogId"] = "vm-1";
+  // The note write fails after the lead was made: the retry writes to that lead, no second one.
+  h.fake.failures().Fail("/leads/id/", FakeFailure::kStatus, 503);
+  auto lost = h.Send("POST", "/messageLog", jwt, vm);
+  INFO(lost.body);
+  CHECK(lost.Json().at("logIds") == json::array());
+  CHECK(h.fake.created_leads().size() == 1);
+  h.fake.failures().Clear();
   auto voicemail = h.Send("POST", "/messageLog", jwt, vm);
   INFO(voicemail.body);
-  CHECK(voicemail.Json().at("successful") == true);
+  CHECK(voicemail.Json().at("logIds") == json::array{"v1"});
   REQUIRE(h.fake.created_leads().size() == 1);
   CHECK(h.fake.created_leads().at(0) == json::parse(R"({
     "leadSource": "https://api.vinsolutions.com/leadSources/id/77", "leadType": "INTERNET",
