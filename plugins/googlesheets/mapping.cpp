@@ -165,6 +165,29 @@ std::string CallSubject(const json::object& call_log, const json::object& contac
          js::text_or_empty(js::get(contact, "name"));
 }
 
+// The columns App Connect fills only when it has the value and the user's setting allows it:
+// transcript, AI note and the RingSense (ACE) fields.
+static void AddOptionalCells(const json::object& in, const json::object& user, Cells& cells) {
+  struct Optional {
+    const char* input;
+    const char* setting;
+    const char* column;
+  };
+  static constexpr Optional kOptional[] = {
+      {"transcript", "addCallLogTranscript", "Transcript"},
+      {"aiNote", "addCallLogAiNote", "Smart summary"},
+      {"ringSenseTranscript", "addCallLogRingSenseRecordingTranscript", "ACE Transcript"},
+      {"ringSenseSummary", "addCallLogRingSenseRecordingSummary", "ACE Summary"},
+      {"ringSenseAIScore", "addCallLogRingSenseRecordingAIScore", "ACE AI Score"},
+      {"ringSenseBulletedSummary", "addCallLogRingSenseRecordingBulletedSummary",
+       "ACE Bulleted Summary"},
+      {"ringSenseLink", "addCallLogRingSenseRecordingLink", "ACE Link"},
+  };
+  for (const Optional& o : kOptional)
+    if (const json::value* v = js::get(in, o.input); js::truthy(v) && Enabled(user, o.setting))
+      cells.emplace_back(o.column, *v);
+}
+
 Cells CallLogCells(const json::object& in, int64_t id, const std::string& sheet_id,
                    const std::string& contact_phone, int64_t now_ms) {
   const json::object& user = object_of(in, "user");
@@ -212,24 +235,7 @@ Cells CallLogCells(const json::object& in, int64_t id, const std::string& sheet_
     cells.emplace_back("Call Result", CellValue(js::get(log, "result")));
   if (Enabled(user, "addCallLogRecording"))
     cells.emplace_back("Call Recording", CellValue(js::get(js::get(log, "recording"), "link")));
-  struct Optional {
-    const char* input;
-    const char* setting;
-    const char* column;
-  };
-  static constexpr Optional kOptional[] = {
-      {"transcript", "addCallLogTranscript", "Transcript"},
-      {"aiNote", "addCallLogAiNote", "Smart summary"},
-      {"ringSenseTranscript", "addCallLogRingSenseRecordingTranscript", "ACE Transcript"},
-      {"ringSenseSummary", "addCallLogRingSenseRecordingSummary", "ACE Summary"},
-      {"ringSenseAIScore", "addCallLogRingSenseRecordingAIScore", "ACE AI Score"},
-      {"ringSenseBulletedSummary", "addCallLogRingSenseRecordingBulletedSummary",
-       "ACE Bulleted Summary"},
-      {"ringSenseLink", "addCallLogRingSenseRecordingLink", "ACE Link"},
-  };
-  for (const Optional& o : kOptional)
-    if (const json::value* v = js::get(in, o.input); js::truthy(v) && Enabled(user, o.setting))
-      cells.emplace_back(o.column, *v);
+  AddOptionalCells(in, user, cells);
   return cells;
 }
 
@@ -245,24 +251,7 @@ Cells UpdatedCallLogCells(const json::object& in) {
     if (const json::value* v = js::get(in, input)) cells.emplace_back(column, *v);
   if (const json::value* link = js::get(in, "recordingLink"))
     cells.emplace_back("Call Recording", *link);
-  struct Optional {
-    const char* input;
-    const char* setting;
-    const char* column;
-  };
-  static constexpr Optional kOptional[] = {
-      {"transcript", "addCallLogTranscript", "Transcript"},
-      {"aiNote", "addCallLogAiNote", "Smart summary"},
-      {"ringSenseTranscript", "addCallLogRingSenseRecordingTranscript", "ACE Transcript"},
-      {"ringSenseSummary", "addCallLogRingSenseRecordingSummary", "ACE Summary"},
-      {"ringSenseAIScore", "addCallLogRingSenseRecordingAIScore", "ACE AI Score"},
-      {"ringSenseBulletedSummary", "addCallLogRingSenseRecordingBulletedSummary",
-       "ACE Bulleted Summary"},
-      {"ringSenseLink", "addCallLogRingSenseRecordingLink", "ACE Link"},
-  };
-  for (const Optional& o : kOptional)
-    if (const json::value* v = js::get(in, o.input); js::truthy(v) && Enabled(user, o.setting))
-      cells.emplace_back(o.column, *v);
+  AddOptionalCells(in, user, cells);
   return cells;
 }
 
