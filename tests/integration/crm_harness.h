@@ -54,6 +54,25 @@ inline boost::json::object InboundCallBody(const std::string& session, const Cal
   return body;
 }
 
+// The last request a fake recorded with `method` and exactly `path` (null if none). Keep the
+// vector alive while using the pointer: fake.server().requests() returns a copy.
+inline const RecordedRequest* LastRequest(const std::vector<RecordedRequest>& reqs,
+                                          const std::string& method, const std::string& path) {
+  const RecordedRequest* found = nullptr;
+  for (auto& r : reqs)
+    if (r.method == method && r.path == path) found = &r;
+  return found;
+}
+// The same for the paths under `prefix`.
+inline const RecordedRequest* LastRequestUnder(const std::vector<RecordedRequest>& reqs,
+                                               const std::string& method,
+                                               const std::string& prefix) {
+  const RecordedRequest* found = nullptr;
+  for (auto& r : reqs)
+    if (r.method == method && r.path.rfind(prefix, 0) == 0) found = &r;
+  return found;
+}
+
 struct CrmHarness {
   TempDir dir;
   std::vector<std::string> args;

@@ -131,14 +131,6 @@ struct GoogleSheetsHarness : CrmHarness {
   }
 };
 
-const RecordedRequest* Last(const std::vector<RecordedRequest>& reqs, const std::string& method,
-                            const std::string& path_prefix) {
-  const RecordedRequest* found = nullptr;
-  for (auto& r : reqs)
-    if (r.method == method && r.path.rfind(path_prefix, 0) == 0) found = &r;
-  return found;
-}
-
 json::object AdaCall(const std::string& session) {
   return InboundCallBody(session, {"2", "Ada Lovelace", "+14155550100", "contact"},
                          "Asked about pricing", std::nullopt);
@@ -175,7 +167,7 @@ TEST_CASE("Google Sheets: OAuth login, token refresh and logout revoking the gra
   CHECK(login.Json().at("name") == FakeGoogle::kName);
   CHECK(h.google.grants("authorization_code") == 1);
   auto reqs = h.google.server().requests();
-  auto* token = Last(reqs, "POST", "/token");
+  auto* token = LastRequestUnder(reqs, "POST", "/token");
   REQUIRE(token);
   auto form = ParseForm(token->body);
   CHECK(form["grant_type"] == "authorization_code");
@@ -183,7 +175,7 @@ TEST_CASE("Google Sheets: OAuth login, token refresh and logout revoking the gra
   CHECK(token->Header("authorization") ==
         "Basic " +
             Base64Encode(std::string(FakeGoogle::kClientId) + ":" + FakeGoogle::kClientSecret));
-  auto* me = Last(reqs, "GET", "/oauth2/v3/userinfo");
+  auto* me = LastRequestUnder(reqs, "GET", "/oauth2/v3/userinfo");
   REQUIRE(me);
   CHECK(me->Header("authorization") == "Bearer " + h.google.access_token());
   // A code is good once.
@@ -211,7 +203,7 @@ TEST_CASE("Google Sheets: OAuth login, token refresh and logout revoking the gra
   (void)h.Get("/contact?phoneNumber=%2B14155550100&overridingFormat=", jwt);
   CHECK(h.google.grants("refresh_token") == 2);
   const auto refreshed_reqs = h.google.server().requests();
-  auto* refreshed = Last(refreshed_reqs, "POST", "/token");
+  auto* refreshed = LastRequestUnder(refreshed_reqs, "POST", "/token");
   REQUIRE(refreshed);
   CHECK(ParseForm(refreshed->body)["refresh_token"] == refresh);
 
@@ -225,7 +217,7 @@ TEST_CASE("Google Sheets: OAuth login, token refresh and logout revoking the gra
       json::parse(R"({"message":"Logged out of GoogleSheet","messageType":"success","ttl":3000})"));
   CHECK(h.google.revocations() == 1);
   const auto revoke_reqs = h.google.server().requests();
-  auto* revoke = Last(revoke_reqs, "POST", "/revoke");
+  auto* revoke = LastRequestUnder(revoke_reqs, "POST", "/revoke");
   REQUIRE(revoke);
   CHECK(ParseForm(revoke->body)["token"] == refresh);
   CHECK_FALSE(h.google.IsValidAccessToken(h.google.access_token()));
@@ -253,7 +245,7 @@ TEST_CASE("Google Sheets: POST /googleSheets/sheet creates the spreadsheet, DELE
   CHECK(h.google.cells(*id, "Message Logs") == Rows{Texts(MessageLogHeader())});
   // Drive was asked for a spreadsheet of that name first.
   const auto listed_reqs = h.google.server().requests();
-  auto* listed = Last(listed_reqs, "GET", "/drive/v3/files");
+  auto* listed = LastRequestUnder(listed_reqs, "GET", "/drive/v3/files");
   REQUIRE(listed);
   CHECK(listed->Query("q") ==
         "mimeType='application/vnd.google-apps.spreadsheet' and name = 'RingCentral App Connect "
@@ -531,7 +523,7 @@ TEST_CASE("Google Sheets: contacts by exact E.164 phone, and new contacts", "[go
   h.google.server().clear();
   auto ext = h.Get("/contact?phoneNumber=101&overridingFormat=&isExtension=true", jwt);
   CHECK(ext.Json().at("successful") == false);
-  CHECK(Last(h.google.server().requests(), "GET", "/v4/") == nullptr);
+  CHECK(LastRequestUnder(h.google.server().requests(), "GET", "/v4/") == nullptr);
 
   auto made = h.Send("POST", "/contact", jwt,
                      json::object{{"phoneNumber", "+14155550123"},
@@ -547,7 +539,7 @@ TEST_CASE("Google Sheets: contacts by exact E.164 phone, and new contacts", "[go
   CHECK(rows[5] == std::vector<std::string>{"6", id, "Katherine Johnson", "+14155550123"});
   CHECK(h.google.raw_rows(id, "Contacts").at(5).at(0) == 6);  // RAW: the id is a number
   const auto append_reqs = h.google.server().requests();
-  auto* append = Last(append_reqs, "POST", "/v4/spreadsheets/" + id + "/values/");
+  auto* append = LastRequestUnder(append_reqs, "POST", "/v4/spreadsheets/" + id + "/values/");
   REQUIRE(append);
   CHECK(append->Query("valueInputOption") == "RAW");
   // The tab quoted and the range percent-encoded in the path: .../values/'Contacts'!A1:append.
@@ -627,7 +619,8 @@ TEST_CASE("Google Sheets: call logs are rows, read back, updated, with the sessi
   CHECK(Cell(rows, 1, "Smart summary") == "Customer asked for pricing");
   CHECK(Cell(rows, 1, "Subject") == "Inbound Call from Ada Lovelace");  // not sent: kept
   const auto batch_reqs = h.google.server().requests();
-  auto* batch = Last(batch_reqs, "POST", "/v4/spreadsheets/" + id + "/values:batchUpdate");
+  auto* batch =
+      LastRequestUnder(batch_reqs, "POST", "/v4/spreadsheets/" + id + "/values:batchUpdate");
   REQUIRE(batch);
   const json::value sent = json::parse(batch->body);
   CHECK(sent.at("valueInputOption") == "RAW");
@@ -644,7 +637,7 @@ TEST_CASE("Google Sheets: call logs are rows, read back, updated, with the sessi
   INFO(disp.body);
   ExpectSchema("/callDisposition", "put", disp);
   CHECK(disp.Json().at("successful") == true);
-  CHECK(Last(h.google.server().requests(), "POST", "/v4/") == nullptr);
+  CHECK(LastRequestUnder(h.google.server().requests(), "POST", "/v4/") == nullptr);
 
   // A row of this call already in the sheet (logged from elsewhere): its ID, no second row.
   h.google.SetRow(id, "Call Logs", 2,
@@ -701,7 +694,8 @@ TEST_CASE("Google Sheets: columns beyond Z and an older header row", "[googleshe
   CHECK(Cell(rows, 1, "Notes") == "Past Z");
   CHECK(Cell(rows, 1, "Subject") == "Wide call");
   const auto batch_reqs = h.google.server().requests();
-  auto* batch = Last(batch_reqs, "POST", "/v4/spreadsheets/" + id + "/values:batchUpdate");
+  auto* batch =
+      LastRequestUnder(batch_reqs, "POST", "/v4/spreadsheets/" + id + "/values:batchUpdate");
   REQUIRE(batch);
   const json::value sent = json::parse(batch->body);
   CHECK(sent.at("data").at(0).at("range") == "'Call Logs'!AC2");  // Subject: column 29

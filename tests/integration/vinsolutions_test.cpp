@@ -29,14 +29,6 @@ struct VinHarness : CrmHarness {
   std::string LoginJwt() const { return JwtOf(Login()); }
 };
 
-const RecordedRequest* Last(const std::vector<RecordedRequest>& reqs, const std::string& method,
-                            const std::string& path) {
-  const RecordedRequest* found = nullptr;
-  for (auto& r : reqs)
-    if (r.method == method && r.path == path) found = &r;
-  return found;
-}
-
 json::object VinCall(const std::string& session, json::object submission = {}) {
   return InboundCallBody(session, {601, "Ada Lovelace", "+14155550642", "contact"},
                          "Asked about the trade-in", std::move(submission));
@@ -57,14 +49,14 @@ TEST_CASE("VinSolutions: login with dealer and CRM user, tokens of both APIs", "
   CHECK(h.fake.token_requests(Fake::kLmClientId) == 1);
   CHECK(h.fake.token_requests(Fake::kCtClientId) == 1);
   auto reqs = h.fake.server().requests();
-  auto* token = Last(reqs, "POST", "/connect/token");
+  auto* token = LastRequest(reqs, "POST", "/connect/token");
   REQUIRE(token);
   CHECK(ParseForm(token->body) ==
         std::map<std::string, std::string>{{"grant_type", "client_credentials"},
                                            {"client_id", Fake::kLmClientId},
                                            {"client_secret", Fake::kLmClientSecret},
                                            {"scope", "PublicAPI"}});
-  auto* me = Last(reqs, "GET", "/gateway/v1/tenant/user/id/42");
+  auto* me = LastRequest(reqs, "GET", "/gateway/v1/tenant/user/id/42");
   REQUIRE(me);
   CHECK(me->Query("dealerId") == "5001");
   CHECK(me->Header("api_key") == Fake::kLmApiKey);
@@ -197,7 +189,7 @@ TEST_CASE("VinSolutions: contacts by phone with their leads, by name, and create
     }
   CHECK(searched ==
         std::vector<std::string>{"4155550642", "+14155550642", "+1415-555-0642", "14155550642"});
-  auto* leads = Last(reqs, "GET", "/leads");
+  auto* leads = LastRequest(reqs, "GET", "/leads");
   REQUIRE(leads);
   CHECK(leads->Header("accept") == "application/vnd.coxauto.v3+json");
   CHECK(leads->Query("limit") == "100");
@@ -227,7 +219,7 @@ TEST_CASE("VinSolutions: contacts by phone with their leads, by name, and create
   REQUIRE(named.Json().at("contact").as_array().size() == 1);
   CHECK(named.Json().at("contact").at(0).at("id") == 602);
   const auto by_full_name_reqs = h.fake.server().requests();
-  auto* by_full_name = Last(by_full_name_reqs, "GET", "/gateway/v1/contact");
+  auto* by_full_name = LastRequest(by_full_name_reqs, "GET", "/gateway/v1/contact");
   REQUIRE(by_full_name);
   CHECK(by_full_name->Query("firstName") == "grace");
   CHECK(by_full_name->Query("lastName") == "hopper");
@@ -236,7 +228,7 @@ TEST_CASE("VinSolutions: contacts by phone with their leads, by name, and create
   REQUIRE(first_only.Json().at("contact").as_array().size() == 1);
   CHECK(first_only.Json().at("contact").at(0).at("name") == "Mary Jackson");
   const auto by_name_reqs = h.fake.server().requests();
-  auto* by_name = Last(by_name_reqs, "GET", "/gateway/v1/contact");
+  auto* by_name = LastRequest(by_name_reqs, "GET", "/gateway/v1/contact");
   REQUIRE(by_name);
   CHECK(by_name->Query("firstName") == "Mary");
   CHECK_FALSE(by_name->Query("lastName"));
@@ -283,7 +275,7 @@ TEST_CASE("VinSolutions: call details logged, read back, updated, and already lo
     "vinProperties": {"dealerId": 5001, "userId": 42, "contactId": 601, "leadId": 9001},
     "callDetailId": 880001})"));
   const auto post_reqs = h.fake.server().requests();
-  auto* post = Last(post_reqs, "POST", "/calldetails");
+  auto* post = LastRequest(post_reqs, "POST", "/calldetails");
   REQUIRE(post);
   CHECK(post->Header("api_key") == Fake::kCtApiKey);
   CHECK(post->Header("content-type") == "application/vnd.coxauto.v1+json");
@@ -314,7 +306,7 @@ TEST_CASE("VinSolutions: call details logged, read back, updated, and already lo
   CHECK(std::string(detail.at("transcriptFull").as_string()).find("- Note: Booked a test drive") !=
         std::string::npos);
   const auto patch_reqs = h.fake.server().requests();
-  auto* patch = Last(patch_reqs, "PATCH", "/calldetails/id/880001");
+  auto* patch = LastRequest(patch_reqs, "PATCH", "/calldetails/id/880001");
   REQUIRE(patch);
   CHECK(json::parse(patch->body).at("providerName") == "RingCentral");
 
@@ -394,7 +386,7 @@ TEST_CASE("VinSolutions: message logs are notes on a lead, kept and appended", "
         "--- Created via RingCentral App Connect");
   const std::string first_notes(h.fake.lead(9001).at("notes").as_string());
   const auto put_reqs = h.fake.server().requests();
-  auto* put = Last(put_reqs, "PUT", "/leads/id/9001");
+  auto* put = LastRequest(put_reqs, "PUT", "/leads/id/9001");
   REQUIRE(put);
   CHECK(json::parse(put->body).at("isHot") == false);
   CHECK(put->Header("content-type") == "application/vnd.coxauto.v3+json");
