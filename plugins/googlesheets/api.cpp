@@ -60,6 +60,19 @@ json::array Api::Values(const std::string& id, const std::string& range) {
   return RowsOf(Request("GET", SheetUrl(id) + "/values/" + sdk::url_encode(range)));
 }
 
+std::vector<json::array> Api::BatchValues(const std::string& id,
+                                          const std::vector<std::string>& ranges) {
+  std::string url = SheetUrl(id) + "/values:batchGet";
+  for (size_t i = 0; i < ranges.size(); ++i)
+    url += (i ? "&ranges=" : "?ranges=") + sdk::url_encode(ranges[i]);
+  json::value doc = Request("GET", url);
+  std::vector<json::array> out(ranges.size());
+  if (const json::value* list = js::get(&doc, "valueRanges"); list && list->is_array())
+    for (size_t i = 0; i < out.size() && i < list->get_array().size(); ++i)
+      out[i] = RowsOf(list->get_array()[i]);
+  return out;
+}
+
 void Api::Append(const std::string& id, std::string_view tab, json::array rows) {
   const json::value body = json::object{{"values", std::move(rows)}};
   Request("POST",

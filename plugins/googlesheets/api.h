@@ -38,6 +38,9 @@ class Api {
   // GET spreadsheets/{id}/values/{range}: the rows (trailing empty cells and rows left out, as
   // Google answers; formatted values, so numbers come back as text).
   json::array Values(const std::string& id, const std::string& range);
+  // GET .../values:batchGet?ranges=...: the rows of each range, in the order asked.
+  std::vector<json::array> BatchValues(const std::string& id,
+                                       const std::vector<std::string>& ranges);
   // POST .../values/{'tab'!A1}:append?valueInputOption=RAW: `rows` after the tab's last row.
   void Append(const std::string& id, std::string_view tab, json::array rows);
   // PUT .../values/{range}?valueInputOption=RAW.

@@ -75,6 +75,47 @@ json::object CellUpdate(std::string_view tab, int column, size_t row_number, jso
                       {"values", json::array{json::array{std::move(v)}}}};
 }
 
+// A log tab as the operations need it: the header row and, of the other rows, only the cells
+// of `columns` (the rest ""), in the shape of a whole-tab read (rows[0] the header; [] for an
+// empty tab). Reading the whole tab would carry every call's notes and transcripts, which
+// outgrow the host's response limit after a few thousand calls.
+json::array ReadColumns(Api& api, const std::string& id, std::string_view tab,
+                        std::initializer_list<std::string_view> columns) {
+  json::array first = api.Values(id, TabRange(tab, "1:1"));
+  if (first.empty() || !first[0].is_array() || first[0].get_array().empty()) return json::array();
+  const json::array header = first[0].get_array();
+  const Header h(header);
+  std::vector<int> indexes;
+  std::vector<std::string> ranges;
+  for (std::string_view c : columns)
+    if (const int i = h.Find(c); i >= 0) {
+      indexes.push_back(i);
+      ranges.push_back(TabRange(tab, ColumnLetters(i) + ":" + ColumnLetters(i)));
+    }
+  json::array rows{header};
+  if (ranges.empty()) return rows;
+  const std::vector<json::array> values = api.BatchValues(id, ranges);
+  size_t height = 1;
+  for (const json::array& v : values)
+    height = std::max(height, v.size());
+  const int width = *std::max_element(indexes.begin(), indexes.end()) + 1;
+  for (size_t r = 1; r < height; ++r) {
+    json::array row(size_t(width), json::value(""));
+    for (size_t k = 0; k < indexes.size(); ++k)
+      if (r < values[k].size() && values[k][r].is_array() && !values[k][r].get_array().empty())
+        row[size_t(indexes[k])] = values[k][r].get_array()[0];
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// Row `index` of a tab (0 = the header), its cells as Google shows them.
+json::array ReadRow(Api& api, const std::string& id, std::string_view tab, size_t index) {
+  const std::string n = std::to_string(index + 1);
+  json::array rows = api.Values(id, TabRange(tab, n + ":" + n));
+  return rows.empty() || !rows[0].is_array() ? json::array() : std::move(rows[0].get_array());
+}
+
 }  // namespace
 
 class GoogleSheets {
@@ -231,7 +272,7 @@ class GoogleSheets {
     if (!HasTab(api, *id, kCallLogsTab))
       return json::object{{"logId", nullptr},
                           {"returnMessage", Warning("Invalid SheetName", 30000)}};
-    const json::array rows = api.Values(*id, QuotedTab(kCallLogsTab));
+    const json::array rows = ReadColumns(api, *id, kCallLogsTab, {"ID", "Session Id"});
     json::array first = rows.empty() ? json::array() : rows[0].as_array();
     if (first.empty()) {
       // An empty tab gets the whole header row first.
@@ -278,15 +319,16 @@ class GoogleSheets {
       return json::object{
           {"returnMessage", WarningWithDetails("No sheet selected", 5000, kSelectSheetDetails)}};
     Api api(call, in);
-    const json::array rows = api.Values(*id, QuotedTab(kCallLogsTab));
+    const json::array rows = ReadColumns(api, *id, kCallLogsTab, {"ID"});
     const Header header(rows.empty() ? json::array() : rows[0].as_array());
     const int subject_col = header.Find("Subject"), note_col = header.Find("Notes");
     if (subject_col < 0 || note_col < 0)
       return json::object{{"returnMessage", Warning("Error logging out of GoogleSheet", 3000)}};
     const auto row = FindRow(rows, header.Find("ID"), js::text_or_empty(js::get(in, "callLogId")));
     if (!row) return json::object{{"returnMessage", Warning("Call log not found", 3000)}};
-    return json::object{{"callLogInfo", json::object{{"subject", CellText(rows[*row], subject_col)},
-                                                     {"note", CellText(rows[*row], note_col)},
+    const json::value cells = ReadRow(api, *id, kCallLogsTab, *row);
+    return json::object{{"callLogInfo", json::object{{"subject", CellText(cells, subject_col)},
+                                                     {"note", CellText(cells, note_col)},
                                                      {"additionalSubmission", json::object()}}}};
   }
 
@@ -297,7 +339,7 @@ class GoogleSheets {
       return json::object{
           {"returnMessage", WarningWithDetails("Error Updating call", 60000, kLogErrorDetails)}};
     Api api(call, in);
-    const json::array rows = api.Values(*id, QuotedTab(kCallLogsTab));
+    const json::array rows = ReadColumns(api, *id, kCallLogsTab, {"ID"});
     const Header header(rows.empty() ? json::array() : rows[0].as_array());
     if (!header.Has("Subject") || !header.Has("Notes"))
       return json::object{{"returnMessage", Warning("Error logging out of GoogleSheet", 3000)}};
@@ -340,7 +382,7 @@ class GoogleSheets {
                             {"returnMessage", Warning("Error creating Message Log Sheet", 30000)}};
       }
     }
-    json::array rows = api.Values(*id, QuotedTab(kMessageLogsTab));
+    json::array rows = ReadColumns(api, *id, kMessageLogsTab, {"ID"});
     if (rows.empty()) {
       // A tab without its header row (made by hand, or an earlier header write that failed):
       // the header first, or the first message would become it.
@@ -376,7 +418,7 @@ class GoogleSheets {
       return json::object{
           {"returnMessage", WarningWithDetails("No sheet selected", 60000, kSelectSheetDetails)}};
     Api api(call, in);
-    const json::array rows = api.Values(*id, QuotedTab(kMessageLogsTab));
+    const json::array rows = ReadColumns(api, *id, kMessageLogsTab, {"ID"});
     const Header header(rows.empty() ? json::array() : rows[0].as_array());
     const int message_col = header.Find("Message");
     if (message_col < 0 || !header.Has("ID"))
@@ -392,7 +434,7 @@ class GoogleSheets {
       body = js::to_string(shared.at("body"));
     } else {
       body = sdk::contract::append_conversation_message(
-          CellText(rows[*row], message_col),
+          CellText(ReadRow(api, *id, kMessageLogsTab, *row), message_col),
           MessageLine(object_of(in, "message"), object_of(in, "contactInfo"),
                       UserName(object_of(in, "user"))));
     }

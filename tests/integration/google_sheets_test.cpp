@@ -655,6 +655,50 @@ TEST_CASE("Google Sheets: call logs are rows, read back, updated, with the sessi
   CHECK(h.google.cells(id, "Call Logs").back().at(0) == "10");
 }
 
+TEST_CASE("Google Sheets: a Call Logs tab larger than a response may be still takes calls",
+          "[googlesheets]") {
+  GoogleSheetsHarness h;
+  const std::string jwt = h.LoginJwt();
+  // 1,100 earlier calls with 31 KB transcripts: 34 MB of cells, more than the host takes in one
+  // answer (32 MiB). Logging reads the header, the ID and Session Id columns, and one row.
+  json::array rows{CallLogHeader()};
+  const std::string transcript(31 * 1024, 't');
+  for (int i = 0; i < 1100; ++i) {
+    json::array row;
+    for (int c = 0; c < 22; ++c)
+      row.emplace_back("");
+    row[0] = std::to_string(i + 2);
+    row[2] = "Earlier call " + std::to_string(i);
+    row[9] = "old-" + std::to_string(i);
+    row[15] = transcript;
+    rows.push_back(std::move(row));
+  }
+  const std::string id = h.google.AddSpreadsheet(
+      "Busy", {{"Contacts", json::array{ContactHeader()}}, {"Call Logs", std::move(rows)}});
+  REQUIRE(h.Select(jwt, id, "Busy").status == 200);
+
+  auto logged = h.Send("POST", "/callLog", jwt, AdaCall("big-1"));
+  INFO(logged.body);
+  REQUIRE(logged.Json().at("successful") == true);
+  CHECK(logged.Json().at("logId") == 1102);
+  // A session already in the tab is found in its column.
+  json::object again = AdaCall("old-7");
+  auto known = h.Send("POST", "/callLog", jwt, again);
+  INFO(known.body);
+  CHECK(known.Json().at("logId") == "9");
+  auto read =
+      h.Get("/callLog?sessionIds=big-1&hashedExtensionId=hashed-ext-105&requireDetails=true", jwt);
+  INFO(read.body);
+  CHECK(read.Json().at("logs").at(0).at("logData").at("note") == "Asked about pricing");
+  auto updated = h.Send(
+      "PATCH", "/callLog", jwt,
+      json::object{
+          {"sessionId", "big-1"}, {"hashedExtensionId", "hashed-ext-105"}, {"note", "Still fine"}});
+  INFO(updated.body);
+  CHECK(updated.Json().at("successful") == true);
+  CHECK(Cell(h.google.cells(id, "Call Logs"), 1101, "Notes") == "Still fine");
+}
+
 TEST_CASE("Google Sheets: columns beyond Z and an older header row", "[googlesheets]") {
   GoogleSheetsHarness h;
   const std::string jwt = h.LoginJwt();
