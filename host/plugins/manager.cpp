@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
-#include <fstream>
 #include <future>
 
 #include "runtime/digest.h"
@@ -28,13 +27,6 @@ std::optional<Stat> StatFile(const fs::path& p) {
   if (::stat(p.c_str(), &st) != 0) return std::nullopt;
   return Stat{uint64_t(st.st_size), int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
               uint64_t(st.st_ino)};
-}
-
-std::optional<std::string> ShaOfFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return Sha256Hex(bytes);
 }
 
 }  // namespace
@@ -182,7 +174,7 @@ void PluginManager::TryLoad(const std::string& file_name, FileState& fs, ReloadR
 
   // The same content as what this file already provides (a touch, a copy of the same build)
   // or the content an admin rolled back from: nothing to do.
-  const auto sha = ShaOfFile(path);
+  const auto sha = Sha256HexOfFile(path);
   if (!fs.platform.empty() && sha) {
     Slot& slot = slots_[fs.platform];
     if ((slot.live && slot.live->info().sha256 == *sha) || slot.pinned_sha == *sha) {

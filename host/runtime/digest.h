@@ -4,12 +4,17 @@
 #ifndef CRMHOST_RUNTIME_DIGEST_H
 #define CRMHOST_RUNTIME_DIGEST_H
 
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace crmhost {
 
 std::string Sha256Hex(std::string_view data);
+// The SHA-256 of a file's bytes, read in blocks (a plugin file is tens of megabytes in a
+// sanitizer build); nullopt when it cannot be read.
+std::optional<std::string> Sha256HexOfFile(const std::filesystem::path& file);
 
 }  // namespace crmhost
 
