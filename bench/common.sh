@@ -47,16 +47,21 @@ jwt=$(curl -s -X POST "http://127.0.0.1:$port/apiKeyLogin" -H 'Content-Type: app
   sed -n 's/.*"jwtToken":"\([^"]*\)".*/\1/p')
 [ -n "$jwt" ] || { echo "login failed" >&2; cat "$work/daemon.log" >&2; exit 1; }
 
-# sample_process PID SECONDS OUTFILE: every 0.2 s, the thread count and RSS (kB); prints the maxima.
+# sample_process PID SECONDS OUTFILE: every 0.2 s, the thread count, RSS and its anonymous part
+# (kB); writes the maxima. RSS also counts the shared libraries' file pages mapped (RssFile: how
+# many depends on the kernel's fault-around and page-cache folio sizes); RssAnon is what the
+# process itself allocated.
 sample_process() {
-  local pid=$1 secs=$2 out=$3 max_threads=0 max_rss=0 t r
+  local pid=$1 secs=$2 out=$3 max_threads=0 max_rss=0 max_anon=0 t r a
   local end=$(( $(date +%s) + secs ))
   while [ "$(date +%s)" -lt "$end" ] && [ -d "/proc/$pid" ]; do
     t=$(ls "/proc/$pid/task" | wc -l)
     r=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+    a=$(awk '/RssAnon/ {print $2}' "/proc/$pid/status")
     [ "$t" -gt "$max_threads" ] && max_threads=$t
     [ "$r" -gt "$max_rss" ] && max_rss=$r
+    [ "$a" -gt "$max_anon" ] && max_anon=$a
     sleep 0.2
   done
-  echo "$max_threads $max_rss" > "$out"
+  echo "$max_threads $max_rss $max_anon" > "$out"
 }

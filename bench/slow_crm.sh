@@ -21,7 +21,7 @@ for c in $conn_list; do
   sampler=$!
   wrk -t2 -c"$c" -d"$duration" --timeout 10s --latency "$url"
   wait $sampler
-  read -r threads rss < "$work/sample.$c"
-  echo "crmhostd during the run: peak threads ${threads}, peak RSS $((rss / 1024)) MB"
+  read -r threads rss anon < "$work/sample.$c"
+  echo "crmhostd during the run: peak threads ${threads}, peak RSS $((rss / 1024)) MB (anonymous $((anon / 1024)) MB)"
 done
 echo "RSS after runs: $(awk '/VmRSS/ {print $2, $3}' /proc/$daemon_pid/status), threads: $(ls /proc/$daemon_pid/task | wc -l)"

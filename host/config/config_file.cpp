@@ -140,6 +140,7 @@ class Reader {
         {"max_inflight", Integer(o.max_inflight, 1, 1 << 20)},
         {"max_queued", Integer(o.max_inflight, 1, 1 << 20)},  // the name before fibers
         {"fiber_stack_kib", Integer(o.fiber_stack_kib, 64, 65536)},
+        {"idle_spin_us", Integer(o.idle_spin_us, 0, 100000)},
         {"plugins.max_inflight", Integer(o.plugin_max_inflight, 1, 1 << 20)},
         {"plugins.max_waiting", Integer(o.plugin_max_waiting, 0, 1 << 20)},
         {"outbound.max_per_host", Integer(o.outbound_max_per_host, 1, 1 << 16)},

@@ -101,6 +101,10 @@ void AddServerFlags(CLI::App& app, Options& o, RawFlags& raw) {
   app.add_option("--fiber-stack-kib", o.fiber_stack_kib, "usable stack of each fiber (KiB)")
       ->capture_default_str()
       ->check(CLI::Range(64u, 65536u));
+  app.add_option("--idle-spin-us", o.idle_spin_us,
+                 "microseconds a worker thread polls after work before it sleeps (0: never)")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 100000u));
   app.add_option("--max-body-bytes", o.max_body_bytes, "largest request body of any route")
       ->capture_default_str()
       ->check(CLI::Range(size_t(1024), size_t(1) << 30));

@@ -73,6 +73,10 @@ struct Options {
   // --fiber-stack-kib N: usable stack of each fiber, above a guard page. Default: 256 KiB
   // (1 MiB in AddressSanitizer builds).
   unsigned fiber_stack_kib = unsigned(kDefaultFiberStackBytes / 1024);
+  // --idle-spin-us N: after work, each worker thread polls this long before it sleeps, so the
+  // next wake-up (a CRM answer, a store sync) does not pay for waking an idle core
+  // (runtime/idle_spin.h). 0: sleep at once. Default: 500.
+  unsigned idle_spin_us = 500;
   // --max-body-bytes N: largest request body any route accepts (413 above); each route has its
   // own, smaller limit (contract/body_limits.cpp). Default: 8 MiB.
   size_t max_body_bytes = 8 * 1024 * 1024;

@@ -42,32 +42,14 @@ http::HttpResponse FindContact(App& app, http::HttpRequest& req, const JwtState&
   return call.Served(FindContactWith(app, req, caller, call, phone, force));
 }
 
-http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Caller& caller,
-                                   PluginCall& call, const std::string& phone, bool force) {
-  // The account-level cache (shared by every user of the RingCentral account) answers before any
-  // CRM work: a hit needs neither the plugin nor a token refresh.
-  auto loaded = call.User(caller.user_id);
-  if (!loaded.ok()) return Failure(DatabaseErrorMessage());
-  const store::UserRecord* user = loaded.value();
-  const std::string rc_account =
-      user && user->platform == caller.platform ? user->rc_account_id : std::string();
-  const std::string cache_key = "contact-" + phone;
-  std::optional<json::value> cached;
-  if (!rc_account.empty() && !user->access_token.empty()) {
-    auto hit = app.store.GetAccountData(rc_account, caller.platform, cache_key);
-    if (hit.ok()) cached = std::move(hit.value());
-    if (cached && !force)
-      return http::HttpResponse::Json(
-          200,
-          json::object{{"successful", true}, {"returnMessage", nullptr}, {"contact", *cached}});
-  }
-
-  auto connected = call.Connect(caller.user_id, true);
-  if (auto* fail = std::get_if<ConnectFailure>(&connected))
-    return ConnectFailureResponse(*fail, "findContact", caller.platform,
-                                  ReturnMessage("Contact not found", "warning", 5000));
-  Connected& c = *std::get<Connected*>(connected);
-
+// The lookup runs in three frames: the input built (FindContactInput), the plugin invoked
+// (FindContactWith, which stays on the fiber's stack while the CRM answers), the answer made
+// (FindContactAnswer). Kept apart (not inlined) so the frame that waits holds only what it
+// needs: a parked request keeps every stack page it touched (docs/PERFORMANCE.md, "Memory at
+// 1,000 connections").
+[[gnu::noinline]] json::object FindContactInput(App& app, http::HttpRequest& req,
+                                                const Connected& c, const std::string& phone,
+                                                bool force) {
   json::object input;
   input["user"] = c.user_json;
   input["authHeader"] = c.auth_header;
@@ -83,10 +65,15 @@ http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Calle
   // The account admin's settings: a plugin may keep its data where the admin chose (Google
   // Sheets' organization spreadsheet).
   input["adminConfig"] = AdminConfigInput(app, c.user, "", /*mappings=*/false);
-  auto out = call.Invoke("findContact", input);
-  if (!out.ok()) return Failure(ApiErrorMessage("findContact", caller.platform, out));
-  json::object result = out.value.is_object() ? out.value.get_object() : json::object();
+  return input;
+}
 
+// The answer to a findContact that succeeded, and the account cache kept in step with it.
+[[gnu::noinline]] http::HttpResponse FindContactAnswer(App& app, const Caller& caller,
+                                                       const Connected& c, const std::string& phone,
+                                                       const std::string& cache_key, bool force,
+                                                       bool had_cached, const json::value& value) {
+  json::object result = value.is_object() ? value.get_object() : json::object();
   json::object resp;
   if (auto* s = result.if_contains("successful")) resp["successful"] = *s;
   const json::value* matched = result.if_contains("matchedContactInfo");
@@ -105,7 +92,7 @@ http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Calle
     resp["contact"] = *matched;
     return http::HttpResponse::Json(200, resp);
   }
-  if (force && cached) {
+  if (force && had_cached) {
     if (Status st = app.store.DeleteAccountData(c.user.rc_account_id, caller.platform, cache_key);
         !st.ok())
       spdlog::warn("contact cache delete failed: {}", st.ToString());
@@ -127,6 +114,43 @@ http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Calle
   }
   if (matched) resp["contact"] = *matched;
   return http::HttpResponse::Json(200, resp);
+}
+
+// The account-level cache (shared by every user of the RingCentral account), or nothing.
+[[gnu::noinline]] std::optional<json::value> CachedContacts(App& app, const Caller& caller,
+                                                            const store::UserRecord* user,
+                                                            const std::string& cache_key) {
+  if (!user || user->platform != caller.platform || user->rc_account_id.empty() ||
+      user->access_token.empty())
+    return std::nullopt;
+  auto hit = app.store.GetAccountData(user->rc_account_id, caller.platform, cache_key);
+  if (!hit.ok()) return std::nullopt;
+  return std::move(hit.value());
+}
+
+[[gnu::noinline]] http::HttpResponse CachedAnswer(const json::value& contacts) {
+  return http::HttpResponse::Json(
+      200, json::object{{"successful", true}, {"returnMessage", nullptr}, {"contact", contacts}});
+}
+
+http::HttpResponse FindContactWith(App& app, http::HttpRequest& req, const Caller& caller,
+                                   PluginCall& call, const std::string& phone, bool force) {
+  // The account-level cache answers before any CRM work: a hit needs neither the plugin nor a
+  // token refresh.
+  auto loaded = call.User(caller.user_id);
+  if (!loaded.ok()) return Failure(DatabaseErrorMessage());
+  const std::string cache_key = "contact-" + phone;
+  const std::optional<json::value> cached = CachedContacts(app, caller, loaded.value(), cache_key);
+  if (cached && !force) return CachedAnswer(*cached);
+
+  auto connected = call.Connect(caller.user_id, true);
+  if (auto* fail = std::get_if<ConnectFailure>(&connected))
+    return ConnectFailureResponse(*fail, "findContact", caller.platform,
+                                  ReturnMessage("Contact not found", "warning", 5000));
+  const Connected& c = *std::get<Connected*>(connected);
+  auto out = call.Invoke("findContact", FindContactInput(app, req, c, phone, force));
+  if (!out.ok()) return Failure(ApiErrorMessage("findContact", caller.platform, out));
+  return FindContactAnswer(app, caller, c, phone, cache_key, force, cached.has_value(), out.value);
 }
 
 // POST /contact: createContact. No cache write: the next lookup asks the CRM.

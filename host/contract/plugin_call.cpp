@@ -104,6 +104,18 @@ std::variant<Connected*, ConnectFailure> PluginCall::Connect(const std::string& 
 
 plugins::OpOutcome PluginCall::Invoke(plugins::Operation op, const json::object& input,
                                       const std::vector<std::string>& extra_secrets) {
+  return InvokeSerialized(op, json::serialize(input), extra_secrets);
+}
+
+plugins::OpOutcome PluginCall::Invoke(plugins::Operation op, json::object&& input,
+                                      const std::vector<std::string>& extra_secrets) {
+  std::string text = json::serialize(input);
+  json::object().swap(input);  // freed now, not when the caller's expression ends
+  return InvokeSerialized(op, std::move(text), extra_secrets);
+}
+
+plugins::OpOutcome PluginCall::InvokeSerialized(plugins::Operation op, std::string input,
+                                                const std::vector<std::string>& extra_secrets) {
   std::vector<std::string> secrets;
   if (connected_) {
     secrets = connected_->secrets;
@@ -113,8 +125,8 @@ plugins::OpOutcome PluginCall::Invoke(plugins::Operation op, const json::object&
   secrets.insert(secrets.end(), extra_secrets.begin(), extra_secrets.end());
   const store::UserRecord* who = connected_ ? &connected_->user : user_ ? &*user_ : nullptr;
   std::string user_ref = who ? HashValue(who->id, app_->hash_key).substr(0, 16) : std::string();
-  plugins::OpOutcome out =
-      lease_->Invoke(op, input, req_->request_id, secrets, std::move(user_ref));
+  plugins::OpOutcome out = lease_->InvokeSerialized(op, std::move(input), req_->request_id, secrets,
+                                                    std::move(user_ref));
   if (!out.ok()) {
     spdlog::warn("{} {} failed: {}", lease_->name(), op.name(),
                  plugins::HostServices::Mask(out.message, secrets));

@@ -74,6 +74,11 @@ class PluginCall {
   // (user_update_failed) and the error is logged.
   [[nodiscard]] plugins::OpOutcome Invoke(plugins::Operation op, const boost::json::object& input,
                                           const std::vector<std::string>& extra_secrets = {});
+  // The same, consuming `input`: it is serialized and freed before the plugin runs, so a request
+  // waiting on a slow CRM does not also hold its input document (the connector user, the admin
+  // settings) for the whole wait.
+  [[nodiscard]] plugins::OpOutcome Invoke(plugins::Operation op, boost::json::object&& input,
+                                          const std::vector<std::string>& extra_secrets = {});
 
   // The plugin's log format (FormatOf in session.h), from the version's constant answers.
   std::optional<LogFormat> Format();
@@ -84,6 +89,8 @@ class PluginCall {
   http::HttpResponse Served(http::HttpResponse resp) const;
 
  private:
+  [[nodiscard]] plugins::OpOutcome InvokeSerialized(plugins::Operation op, std::string input,
+                                                    const std::vector<std::string>& extra_secrets);
   PluginCall(App& app, const http::HttpRequest& req, std::string platform,
              plugins::Registry::Lease lease, plugins::Bulkheads::Slot slot);
 

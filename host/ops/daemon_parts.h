@@ -127,6 +127,7 @@ struct Daemon::Serving {
     fo.threads = o.workers;
     fo.stack_bytes = size_t(o.fiber_stack_kib) * 1024;
     fo.max_fibers = o.max_inflight;
+    fo.idle_spin = std::chrono::microseconds(o.idle_spin_us);
     return fo;
   }
 };

@@ -148,6 +148,10 @@ void RenderFibers(const HealthDeps& d, std::string& out) {
                                 "Bytes of fiber stacks mapped (in use and pooled; touched "
                                 "pages only count as resident).",
                                 {{{}, double(fs.stacks_mapped * fs.stack_bytes)}});
+  crmhost::Metrics::RenderCounter(out, "crmhost_fiber_idle_spin_seconds_total",
+                                  "Time worker threads spent polling with nothing to do "
+                                  "(--idle-spin-us), summed over threads.",
+                                  {{{}, fs.idle_spin_seconds}});
   crmhost::Metrics::RenderCounter(out, "crmhost_fibers_refused_total",
                                   "Requests refused with 503 because --max-inflight were "
                                   "already being handled.",

@@ -328,53 +328,122 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
     co_return rec;
   }
 
+  // One hop's request, ready to send: what Run needs across its waits. Built, and the answer
+  // read, by plain functions (PrepareHop, Answered): a coroutine's frame holds every local it
+  // has, and an exchange's frame lives, on the heap, all the while a slow CRM thinks.
+  struct Hop {
+    Target target;
+    bool overridden = false;  // the override's target is the admin's choice: no address check
+    bhttp::request<bhttp::string_body> req;
+  };
+
+  // Judges `logical` by the egress policy, applies the overrides and builds the request.
+  Status PrepareHop(const OutboundRequest& in, const std::string& logical,
+                    const std::string& method, const std::string& body, Hop& hop) const {
+    if (policy) {
+      auto judged = policy->CheckUrl(in.plugin, logical, in.headers);
+      if (!judged.ok()) {
+        const auto parsed = boost::urls::parse_uri(logical);
+        spdlog::warn("outbound request refused: plugin {}, user {}, host {}: {}",
+                     in.plugin.empty() ? "-" : in.plugin, in.user_ref.empty() ? "-" : in.user_ref,
+                     parsed ? std::string(parsed->encoded_host()) : std::string("?"),
+                     judged.status().message());
+        return judged.status();
+      }
+    }
+    const std::string url = ApplyOverrides(logical);
+    auto target = ParseTarget(url);
+    if (!target.ok()) return target.status();
+    hop = Hop{};
+    hop.target = std::move(target).value();
+    hop.overridden = url != logical;
+    const Target& t = hop.target;
+    auto& req = hop.req;
+    req.method_string(method);
+    // Plain http through the proxy: absolute-form target and the proxy's credentials on each
+    // request (https goes through a CONNECT tunnel and looks direct from here on).
+    const bool proxied_plain = !t.tls && ViaProxy(t);
+    req.target(proxied_plain ? "http://" + Authority(t) + t.path_and_query : t.path_and_query);
+    if (proxied_plain && !proxy->authorization.empty())
+      req.set(bhttp::field::proxy_authorization, proxy->authorization);
+    req.version(11);
+    req.set(bhttp::field::host, t.host_header());
+    req.set(bhttp::field::user_agent, opts.user_agent);
+    for (auto& [k, v] : in.headers) {
+      if (EqualsIgnoreCase(k, "host") || EqualsIgnoreCase(k, "content-length") ||
+          EqualsIgnoreCase(k, "proxy-authorization"))
+        continue;
+      req.set(k, v);
+    }
+    req.body() = body;
+    req.prepare_payload();
+    req.keep_alive(true);
+    return Status::OK();
+  }
+
+  // A failed exchange as the plugin sees it.
+  Status ExchangeFailure(const Target& t, beast::error_code ec,
+                         std::chrono::milliseconds timeout) const {
+    if (ec == beast::error::timeout)
+      return Status::Timeout("no answer from " + t.origin() + " within " +
+                             std::to_string(timeout.count()) + " ms");
+    if (ec == bhttp::error::body_limit)
+      return Status::ResourceExhausted("answer from " + t.origin() + " exceeds " +
+                                       std::to_string(opts.max_response_bytes) + " bytes");
+    return Status::Unavailable("exchange with " + t.origin() + " failed: " + ec.message());
+  }
+
+  // The answer: final (returned), or a redirect to follow (`logical`, `method`, `body` and the
+  // request's headers changed for the next hop; nothing returned). `keep` says whether the
+  // connection may go back to the pool.
+  std::optional<Outcome> Answered(bhttp::response_parser<bhttp::string_body>& parser,
+                                  OutboundRequest& in, std::string& logical, std::string& method,
+                                  std::string& body, int hop, bool& keep) const {
+    auto res = parser.release();
+    OutboundResponse out;
+    out.status = int(res.result_int());
+    for (auto& f : res)
+      out.headers.emplace_back(ToLower(f.name_string()), std::string(f.value()));
+    out.body = std::move(res.body());
+    keep = res.keep_alive();
+    const bool redirect = out.status == 301 || out.status == 302 || out.status == 303 ||
+                          out.status == 307 || out.status == 308;
+    auto location = res[bhttp::field::location];
+    // Redirects are followed only when the plugin asked for it; each hop is judged by the
+    // policy again.
+    if (!redirect || location.empty() || !in.follow_redirects || hop >= opts.max_redirects)
+      return Outcome{Status::OK(), std::move(out)};
+    // Follow: resolve relative locations; 303 (and 301/302 after POST) become GET.
+    auto ref = boost::urls::parse_uri_reference(location);
+    boost::urls::url next(logical);
+    if (!ref || !next.resolve(*ref)) return Outcome{Status::OK(), std::move(out)};
+    const std::string next_origin = OriginOf(next.buffer());
+    if (next_origin != OriginOf(logical)) {
+      // A credential goes only to the origin it was meant for.
+      std::erase_if(in.headers, [](const auto& h) { return IsCredentialHeader(h.first); });
+    }
+    logical = std::string(next.buffer());
+    if (out.status == 303 || ((out.status == 301 || out.status == 302) && method == "POST")) {
+      method = "GET";
+      body.clear();
+    }
+    return std::nullopt;
+  }
+
   asio::awaitable<Outcome> Run(OutboundRequest in) {
     auto self = shared_from_this();
     const auto timeout = in.timeout.count() > 0 ? in.timeout : opts.default_timeout;
     const auto deadline = Clock::now() + timeout;
     // `logical` is the URL as the plugin (or a redirect) named it: what the policy judges.
-    // `url` is where the request really goes, after --outbound-override.
+    // Where the request really goes (after --outbound-override) is the hop's target.
     std::string logical = in.url;
     std::string method = in.method;
     std::string body = std::move(in.body);
-    for (int hop = 0;; ++hop) {
-      if (policy) {
-        auto judged = policy->CheckUrl(in.plugin, logical, in.headers);
-        if (!judged.ok()) {
-          const auto parsed = boost::urls::parse_uri(logical);
-          spdlog::warn("outbound request refused: plugin {}, user {}, host {}: {}",
-                       in.plugin.empty() ? "-" : in.plugin, in.user_ref.empty() ? "-" : in.user_ref,
-                       parsed ? std::string(parsed->encoded_host()) : std::string("?"),
-                       judged.status().message());
-          co_return Outcome{judged.status(), {}};
-        }
-      }
-      const std::string url = ApplyOverrides(logical);
-      const bool overridden = url != logical;  // the override's target is the admin's choice
-      auto target = ParseTarget(url);
-      if (!target.ok()) co_return Outcome{target.status(), {}};
-      const Target& t = target.value();
-
-      bhttp::request<bhttp::string_body> req;
-      req.method_string(method);
-      // Plain http through the proxy: absolute-form target and the proxy's credentials on each
-      // request (https goes through a CONNECT tunnel and looks direct from here on).
-      const bool proxied_plain = !t.tls && ViaProxy(t);
-      req.target(proxied_plain ? "http://" + Authority(t) + t.path_and_query : t.path_and_query);
-      if (proxied_plain && !proxy->authorization.empty())
-        req.set(bhttp::field::proxy_authorization, proxy->authorization);
-      req.version(11);
-      req.set(bhttp::field::host, t.host_header());
-      req.set(bhttp::field::user_agent, opts.user_agent);
-      for (auto& [k, v] : in.headers) {
-        if (EqualsIgnoreCase(k, "host") || EqualsIgnoreCase(k, "content-length") ||
-            EqualsIgnoreCase(k, "proxy-authorization"))
-          continue;
-        req.set(k, v);
-      }
-      req.body() = body;
-      req.prepare_payload();
-      req.keep_alive(true);
+    for (int hop_count = 0;; ++hop_count) {
+      Hop hop;
+      if (Status st = PrepareHop(in, logical, method, body, hop); !st.ok())
+        co_return Outcome{std::move(st), {}};
+      const Target& t = hop.target;
 
       auto slot = co_await Acquire(t.origin(), deadline);
       if (!slot.ok()) co_return Outcome{slot.status(), {}};
@@ -393,7 +462,7 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
       } in_flight_scope{in_flight};
       for (int attempt = 0;; ++attempt) {
         if (!conn) {
-          auto made = co_await Connect(t, deadline, policy && !overridden);
+          auto made = co_await Connect(t, deadline, policy && !hop.overridden);
           if (!made.ok()) {
             if (made.status().code() == Status::Code::kPermissionDenied)
               spdlog::warn("outbound request refused: plugin {}, user {}, host {}: {}",
@@ -408,51 +477,17 @@ struct OutboundClient::Impl : std::enable_shared_from_this<Impl> {
         parser.header_limit(64 * 1024);
         parser.body_limit(opts.max_response_bytes);
         parser.skip(method == "HEAD");
-        auto ec = co_await Exchange(*conn, req, parser, deadline);
+        auto ec = co_await Exchange(*conn, hop.req, parser, deadline);
         if (ec) {
           const bool stale = conn->reused && !parser.got_some();
           conn.reset();
           if (stale && attempt == 0 && Idempotent(method)) continue;  // reopen and retry once
-          if (ec == beast::error::timeout)
-            co_return Outcome{Status::Timeout("no answer from " + t.origin() + " within " +
-                                              std::to_string(timeout.count()) + " ms"),
-                              {}};
-          if (ec == bhttp::error::body_limit)
-            co_return Outcome{
-                Status::ResourceExhausted("answer from " + t.origin() + " exceeds " +
-                                          std::to_string(opts.max_response_bytes) + " bytes"),
-                {}};
-          co_return Outcome{
-              Status::Unavailable("exchange with " + t.origin() + " failed: " + ec.message()), {}};
+          co_return Outcome{ExchangeFailure(t, ec, timeout), {}};
         }
-        auto res = parser.release();
-        OutboundResponse out;
-        out.status = int(res.result_int());
-        for (auto& f : res)
-          out.headers.emplace_back(ToLower(f.name_string()), std::string(f.value()));
-        out.body = std::move(res.body());
-        if (!res.keep_alive()) conn.reset();  // SlotReturn pools it otherwise
-        const bool redirect = out.status == 301 || out.status == 302 || out.status == 303 ||
-                              out.status == 307 || out.status == 308;
-        auto location = res[bhttp::field::location];
-        // Redirects are followed only when the plugin asked for it; each hop is judged by the
-        // policy again.
-        if (!redirect || location.empty() || !in.follow_redirects || hop >= opts.max_redirects)
-          co_return Outcome{Status::OK(), std::move(out)};
-        // Follow: resolve relative locations; 303 (and 301/302 after POST) become GET.
-        auto ref = boost::urls::parse_uri_reference(location);
-        boost::urls::url next(logical);
-        if (!ref || !next.resolve(*ref)) co_return Outcome{Status::OK(), std::move(out)};
-        const std::string next_origin = OriginOf(next.buffer());
-        if (next_origin != OriginOf(logical)) {
-          // A credential goes only to the origin it was meant for.
-          std::erase_if(in.headers, [](const auto& h) { return IsCredentialHeader(h.first); });
-        }
-        logical = std::string(next.buffer());
-        if (out.status == 303 || ((out.status == 301 || out.status == 302) && method == "POST")) {
-          method = "GET";
-          body.clear();
-        }
+        bool keep = false;
+        auto done = Answered(parser, in, logical, method, body, hop_count, keep);
+        if (!keep) conn.reset();  // SlotReturn pools it otherwise
+        if (done) co_return std::move(*done);
         break;
       }
     }
@@ -494,27 +529,24 @@ Result<OutboundResponse> OutboundClient::Send(OutboundRequest request) {
   asio::any_io_executor where =
       own ? asio::any_io_executor(own->get_executor()) : asio::make_strand(impl_->ioc);
   SuspendUntil([&](Resume resume) {
-    // Posted, not started here: this runs on the fiber's stack, and an exchange started inline
-    // would run its first steps (egress check, URL parsing, connect) there too, several KiB
-    // deeper on every one of thousands of parked stacks. Posted, it runs on the thread's own
-    // stack once the fiber has parked.
-    asio::post(where, [&, where, resume = std::move(resume)]() mutable {
-      asio::co_spawn(where, impl_->Run(std::move(request)),
-                     [&out, &failure, resume = std::move(resume)](std::exception_ptr e, Outcome o) {
-                       if (e) {
-                         try {
-                           std::rethrow_exception(e);
-                         } catch (const std::exception& ex) {
-                           failure = ex.what();
-                         } catch (...) {
-                           failure = "unknown error";
-                         }
-                       } else {
-                         out = std::move(o);
+    // On a fiber this runs on the thread's own stack once the fiber has parked (FiberPool's
+    // Suspend), and co_spawn posts the exchange's first step: none of it (egress check, URL
+    // parsing, connect) deepens the stacks of thousands of parked requests.
+    asio::co_spawn(where, impl_->Run(std::move(request)),
+                   [&out, &failure, resume = std::move(resume)](std::exception_ptr e, Outcome o) {
+                     if (e) {
+                       try {
+                         std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                         failure = ex.what();
+                       } catch (...) {
+                         failure = "unknown error";
                        }
-                       resume();
-                     });
-    });
+                     } else {
+                       out = std::move(o);
+                     }
+                     resume();
+                   });
   });
   if (!failure.empty()) return Status::Unavailable("outbound request failed: " + failure);
   if (!out.status.ok()) return out.status;

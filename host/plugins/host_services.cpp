@@ -30,8 +30,8 @@ bool ValidView(crmh_view v) {
   } while (0)
 
 crmh_view Keep(crmh_call* call, std::string s) {
-  call->arena.push_back(std::move(s));
-  return {call->arena.back().data(), call->arena.back().size()};
+  const std::string& kept = call->arena.emplace_front(std::move(s));
+  return {kept.data(), kept.size()};
 }
 
 void Write(crmh_writer* w, const char* ptr, size_t len) {
@@ -63,14 +63,12 @@ crmh_status Fail(crmh_call* call, crmh_http_response* resp, crmh_status st, std:
   return st;
 }
 
-crmh_status Http(crmh_call* call, const crmh_http_request* req, crmh_http_response* resp) {
-  if (!call || !req || !resp) return CRMH_E_INVALID;
-  if (req->struct_size < offsetof(crmh_http_request, body) + sizeof(req->body) ||
-      resp->struct_size < offsetof(crmh_http_response, status) + sizeof(resp->status))
-    return Fail(call, resp, CRMH_E_INVALID, "request or response struct_size too small");
-  if (!ValidView(req->method) || !ValidView(req->url) || !ValidView(req->body) ||
-      (req->header_count && !req->headers))
-    return Fail(call, resp, CRMH_E_INVALID, "malformed request views");
+// The three steps of the http service, each in its own frame (not inlined): the request built
+// and sent, then either the failure or the answer handed to the plugin. Only the first is on the
+// fiber's stack while it waits on the CRM, and a parked request keeps every stack page it
+// touched (docs/PERFORMANCE.md, "Memory at 1,000 connections").
+[[gnu::noinline]] Result<outbound::OutboundResponse> Exchange(crmh_call* call,
+                                                              const crmh_http_request* req) {
   outbound::OutboundRequest out;
   out.method = std::string(Sv(req->method));
   if (out.method.empty()) out.method = "GET";
@@ -82,56 +80,76 @@ crmh_status Http(crmh_call* call, const crmh_http_request* req, crmh_http_respon
   // ABI 1.1 flags, read only when the plugin's struct has them.
   if (req->struct_size >= offsetof(crmh_http_request, flags) + sizeof(req->flags))
     out.follow_redirects = (req->flags & CRMH_HTTP_FOLLOW_REDIRECTS) != 0;
-  for (size_t i = 0; i < req->header_count; ++i) {
-    if (!ValidView(req->headers[i].name) || !ValidView(req->headers[i].value))
-      return Fail(call, resp, CRMH_E_INVALID, "malformed header view");
+  for (size_t i = 0; i < req->header_count; ++i)
     out.headers.emplace_back(Sv(req->headers[i].name), Sv(req->headers[i].value));
-  }
-  auto* client = call->host->deps().http;
   const auto started = std::chrono::steady_clock::now();
-  auto result = client->Send(std::move(out));
+  auto result = call->host->deps().http->Send(std::move(out));
   const auto elapsed = std::chrono::steady_clock::now() - started;
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
   if (call->host->deps().on_crm_call)
     call->host->deps().on_crm_call(call->plugin, result.ok() ? result.value().status : 0,
                                    std::chrono::duration<double>(elapsed).count());
-  if (!result.ok()) {
-    const auto& st = result.status();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+  if (result.ok()) {
+    spdlog::debug("plugin {}: {} -> {} in {} ms", call->plugin, Sv(req->method),
+                  result.value().status, ms);
+  } else {
     spdlog::info("plugin {}: {} {} failed after {} ms: {}", call->plugin, Sv(req->method),
-                 "request", ms, HostServices::Mask(st.message(), call->secrets));
-    crmh_status code = CRMH_E_TRANSPORT;
-    switch (st.code()) {
-      case Status::Code::kTimeout:
-        code = CRMH_E_TIMEOUT;
-        break;
-      case Status::Code::kResourceExhausted:
-        code = CRMH_E_TOO_LARGE;
-        break;
-      case Status::Code::kInvalidArgument:
-        code = CRMH_E_INVALID;
-        break;
-      case Status::Code::kPermissionDenied:
-        code = CRMH_E_DENIED;
-        break;
-      default:
-        break;
-    }
-    return Fail(call, resp, code, HostServices::Mask(st.message(), call->secrets));
+                 "request", ms, HostServices::Mask(result.status().message(), call->secrets));
   }
-  auto& r = result.value();
-  spdlog::debug("plugin {}: {} -> {} in {} ms", call->plugin, Sv(req->method), r.status, ms);
+  return result;
+}
+
+[[gnu::noinline]] crmh_status ExchangeFailed(crmh_call* call, crmh_http_response* resp,
+                                             const Status& st) {
+  crmh_status code = CRMH_E_TRANSPORT;
+  switch (st.code()) {
+    case Status::Code::kTimeout:
+      code = CRMH_E_TIMEOUT;
+      break;
+    case Status::Code::kResourceExhausted:
+      code = CRMH_E_TOO_LARGE;
+      break;
+    case Status::Code::kInvalidArgument:
+      code = CRMH_E_INVALID;
+      break;
+    case Status::Code::kPermissionDenied:
+      code = CRMH_E_DENIED;
+      break;
+    default:
+      break;
+  }
+  return Fail(call, resp, code, HostServices::Mask(st.message(), call->secrets));
+}
+
+[[gnu::noinline]] crmh_status Answered(crmh_call* call, crmh_http_response* resp,
+                                       outbound::OutboundResponse& r) {
   std::vector<crmh_header> headers;
   headers.reserve(r.headers.size());
   for (auto& [k, v] : r.headers)
     headers.push_back({Keep(call, k), Keep(call, v)});
-  call->header_arena.push_back(std::move(headers));
-  auto& hs = call->header_arena.back();
+  auto& hs = call->header_arena.emplace_front(std::move(headers));
   CRMH_SET_IF_FITS(resp, status, r.status);
   CRMH_SET_IF_FITS(resp, headers, hs.data());
   CRMH_SET_IF_FITS(resp, header_count, hs.size());
   CRMH_SET_IF_FITS(resp, body, Keep(call, std::move(r.body)));
   CRMH_SET_IF_FITS(resp, error, (crmh_view{nullptr, 0}));
   return CRMH_OK;
+}
+
+crmh_status Http(crmh_call* call, const crmh_http_request* req, crmh_http_response* resp) {
+  if (!call || !req || !resp) return CRMH_E_INVALID;
+  if (req->struct_size < offsetof(crmh_http_request, body) + sizeof(req->body) ||
+      resp->struct_size < offsetof(crmh_http_response, status) + sizeof(resp->status))
+    return Fail(call, resp, CRMH_E_INVALID, "request or response struct_size too small");
+  if (!ValidView(req->method) || !ValidView(req->url) || !ValidView(req->body) ||
+      (req->header_count && !req->headers))
+    return Fail(call, resp, CRMH_E_INVALID, "malformed request views");
+  for (size_t i = 0; i < req->header_count; ++i)
+    if (!ValidView(req->headers[i].name) || !ValidView(req->headers[i].value))
+      return Fail(call, resp, CRMH_E_INVALID, "malformed header view");
+  auto result = Exchange(call, req);
+  if (!result.ok()) return ExchangeFailed(call, resp, result.status());
+  return Answered(call, resp, result.value());
 }
 
 crmh_status KvGet(crmh_call* call, crmh_view key, crmh_view* value) {

@@ -9,7 +9,7 @@
 
 #include <crmhost/plugin.h>
 
-#include <deque>
+#include <forward_list>
 #include <functional>
 #include <map>
 #include <string>
@@ -38,8 +38,10 @@ struct crmh_call {
   std::string request_id;  // the App Connect request this call serves, for logs
   std::string user_ref;    // a hash naming the user (outbound refusals), or empty
   std::vector<std::string> secrets;  // masked in anything the plugin logs
-  std::deque<std::string> arena;     // owns the bytes behind returned views
-  std::deque<std::vector<crmh_header>> header_arena;
+  // Own the bytes behind returned views (stable addresses). Lists, not deques: an empty deque
+  // already holds a 512-byte block, and a call that waits on a slow CRM keeps it all along.
+  std::forward_list<std::string> arena;
+  std::forward_list<std::vector<crmh_header>> header_arena;
 };
 
 struct crmh_writer {

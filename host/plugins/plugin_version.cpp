@@ -54,31 +54,17 @@ bool PluginVersion::Implements(Operation op) const {
          info_.operations.end();
 }
 
-OpOutcome PluginVersion::Invoke(Operation operation, const json::object& input,
-                                const std::string& request_id, std::vector<std::string> secrets,
-                                std::string user_ref) const {
-  const std::string_view op = operation.name();
+namespace {
+
+// What an operation's status and output mean to the host. Not inlined into Invoke: its strings
+// and parsed document would otherwise take room in Invoke's frame, which sits on the fiber's
+// stack all the while the plugin waits on its CRM (a parked request keeps every stack page it
+// touched; docs/PERFORMANCE.md, "Memory at 1,000 connections").
+[[gnu::noinline]] OpOutcome OutcomeOf(const std::string& plugin, std::string_view op,
+                                      crmh_status st, const std::string& output) {
   OpOutcome out;
-  if (!Implements(operation)) {
-    out.kind = OpOutcome::Kind::kUnsupported;
-    out.message = info_.name + " does not implement " + std::string(op);
-    return out;
-  }
-  RequestLogScope log_scope(request_id);
-  FiberLabel label({"plugin ", info_.name, " operation ", op});
-  const std::string in = json::serialize(input);
-  crmh_call call = host_.NewCall(info_.name, request_id, std::move(secrets));
-  call.user_ref = std::move(user_ref);
-  crmh_writer writer;
-  crmh_status st = descriptor_->invoke(instance_, &call, {op.data(), op.size()},
-                                       {in.data(), in.size()}, &writer);
-  if (writer.overflow) {
-    out.kind = OpOutcome::Kind::kInternal;
-    out.message = info_.name + "." + std::string(op) + " wrote more than the output limit";
-    return out;
-  }
   boost::system::error_code ec;
-  json::value parsed = writer.data.empty() ? json::value() : json::parse(writer.data, ec);
+  json::value parsed = output.empty() ? json::value() : json::parse(output, ec);
   if (ec) parsed = nullptr;
   ReplaceNonFinite(parsed);  // what a plugin hands back may be stored (userUpdate)
   auto message_of = [&](const json::value& v) -> std::string {
@@ -89,9 +75,9 @@ OpOutcome PluginVersion::Invoke(Operation operation, const json::object& input,
   };
   switch (st) {
     case CRMH_OK:
-      if (ec || writer.data.empty()) {
+      if (ec || output.empty()) {
         out.kind = OpOutcome::Kind::kInternal;
-        out.message = info_.name + "." + std::string(op) + " returned invalid JSON";
+        out.message = plugin + "." + std::string(op) + " returned invalid JSON";
         return out;
       }
       out.kind = OpOutcome::Kind::kOk;
@@ -117,8 +103,49 @@ OpOutcome PluginVersion::Invoke(Operation operation, const json::object& input,
   }
   out.message = message_of(parsed);
   if (out.message.empty())
-    out.message = info_.name + "." + std::string(op) + " failed with status " + std::to_string(st);
+    out.message = plugin + "." + std::string(op) + " failed with status " + std::to_string(st);
   return out;
+}
+
+// The input document as the plugin reads it. Not inlined for the same reason as OutcomeOf.
+[[gnu::noinline]] std::string Serialized(const json::object& input) {
+  return json::serialize(input);
+}
+
+}  // namespace
+
+OpOutcome PluginVersion::Invoke(Operation operation, const json::object& input,
+                                const std::string& request_id, std::vector<std::string> secrets,
+                                std::string user_ref) const {
+  return InvokeSerialized(operation, Serialized(input), request_id, std::move(secrets),
+                          std::move(user_ref));
+}
+
+OpOutcome PluginVersion::InvokeSerialized(Operation operation, std::string in,
+                                          const std::string& request_id,
+                                          std::vector<std::string> secrets,
+                                          std::string user_ref) const {
+  const std::string_view op = operation.name();
+  if (!Implements(operation)) {
+    OpOutcome out;
+    out.kind = OpOutcome::Kind::kUnsupported;
+    out.message = info_.name + " does not implement " + std::string(op);
+    return out;
+  }
+  RequestLogScope log_scope(request_id);
+  FiberLabel label({"plugin ", info_.name, " operation ", op});
+  crmh_call call = host_.NewCall(info_.name, request_id, std::move(secrets));
+  call.user_ref = std::move(user_ref);
+  crmh_writer writer;
+  crmh_status st = descriptor_->invoke(instance_, &call, {op.data(), op.size()},
+                                       {in.data(), in.size()}, &writer);
+  if (writer.overflow) {
+    OpOutcome out;
+    out.kind = OpOutcome::Kind::kInternal;
+    out.message = info_.name + "." + std::string(op) + " wrote more than the output limit";
+    return out;
+  }
+  return OutcomeOf(info_.name, op, st, writer.data);
 }
 
 void PluginVersion::Shutdown() {

@@ -87,6 +87,12 @@ class PluginVersion {
   [[nodiscard]] OpOutcome Invoke(Operation op, const boost::json::object& input,
                                  const std::string& request_id, std::vector<std::string> secrets,
                                  std::string user_ref = {}) const;
+  // The same with the input already serialized (the caller's document can then be freed before
+  // the plugin runs, rather than held while it waits on its CRM).
+  [[nodiscard]] OpOutcome InvokeSerialized(Operation op, std::string input,
+                                           const std::string& request_id,
+                                           std::vector<std::string> secrets,
+                                           std::string user_ref = {}) const;
 
   // For operations whose answer depends only on the plugin build and the platform
   // (getAuthType, getLogFormatType): the first successful answer per platform is kept and

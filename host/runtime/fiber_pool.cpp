@@ -11,12 +11,15 @@
 #include <boost/asio/post.hpp>
 #include <boost/context/fiber.hpp>
 #include <cstring>
+#include <exception>
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "crmhost/suspend.h"
 #include "runtime/fiber_stacks.h"
+#include "runtime/idle_spin.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
@@ -71,6 +74,9 @@ struct Fiber final : Suspender {
   // The thread's own stack, for ASan's switch annotations.
   const void* thread_stack_bottom = nullptr;
   size_t thread_stack_size = 0;
+  // Set by Suspend for RunSlice: what to start once the fiber has parked, and what it threw.
+  const StartFn* pending_start = nullptr;
+  std::exception_ptr start_failed;
   // Fiber-locals.
   std::string_view request_id = "-";
   char label[128] = "";
@@ -80,6 +86,8 @@ struct Fiber final : Suspender {
   // Fiber side: the fiber's whole life.
   ctx::fiber Main(ctx::fiber&& from);
   void Suspend(const StartFn& start) override;
+  // Scheduler side: runs pending_start once the fiber has parked.
+  void StartParked();
 };
 
 }  // namespace fiber_internal
@@ -119,6 +127,7 @@ void Fiber::RunSlice() {
   FinishSwitch(fake, nullptr, nullptr);
   SetCurrentSuspender(nullptr);
   tl_fiber = nullptr;
+  if (pending_start) StartParked();
   if (finished) {
     FiberPool* p = pool;
     delete this;  // the stack went back to the pool when the fiber returned
@@ -144,15 +153,36 @@ ctx::fiber Fiber::Main(ctx::fiber&& from) {
   return std::move(caller);
 }
 
+// Parks first, starts after: `start` runs in RunSlice on the thread's own stack, once the fiber
+// has switched away. Whatever start does (posting an exchange, taking a lock, allocating its
+// handler) then never deepens the fiber's stack, and the deepest point of a parked request's
+// stack is this switch. Stack pages a fiber touched stay resident while it waits, so with a
+// thousand requests parked on a slow CRM a few hundred bytes here decide between two and three
+// pages per request (docs/PERFORMANCE.md, "Memory at 1,000 connections").
 void Fiber::Suspend(const StartFn& start) {
-  Fiber* me = this;
-  // The resume is posted to the home loop, which this thread runs only after the switch below,
-  // so a completion that arrives early (even inside start) cannot resume us before we parked.
-  start([me] { asio::post(me->home->loop, [me] { me->RunSlice(); }); });
+  pending_start = &start;  // on this stack, which stays intact while we are parked
   void* fake = nullptr;
   StartSwitch(&fake, thread_stack_bottom, thread_stack_size);
   caller = std::move(caller).resume();
   FinishSwitch(fake, &thread_stack_bottom, &thread_stack_size);
+  if (start_failed) std::rethrow_exception(std::exchange(start_failed, nullptr));
+}
+
+// Scheduler side, right after the fiber parked in Suspend. The resume is posted to the home
+// loop, which this thread runs only after we return, so a completion that arrives early (even
+// inside start, even from another thread) cannot resume the fiber before this is done.
+void Fiber::StartParked() {
+  const StartFn* start = std::exchange(pending_start, nullptr);
+  Fiber* me = this;
+  Resume resume = [me] { asio::post(me->home->loop, [me] { me->RunSlice(); }); };
+  try {
+    (*start)(resume);
+  } catch (...) {
+    // Nothing was started: the fiber resumes at once and Suspend throws there, as if start had
+    // thrown on the fiber.
+    start_failed = std::current_exception();
+    resume();
+  }
 }
 
 void GivenStack::deallocate(ctx::stack_context&) noexcept {
@@ -253,12 +283,12 @@ FiberPool::FiberPool(Options options) : options_(options) {
   for (unsigned i = 0; i < options_.threads; ++i) {
     auto w = std::make_unique<Worker>();
     Worker* raw = w.get();
-    w->thread = std::thread([raw] {
+    w->thread = std::thread([this, raw] {
       tl_worker = raw;
       EnsureAltStack();
       for (;;) {  // a throwing handler must not end the thread its fibers live on
         try {
-          raw->loop.run();
+          RunWithIdleSpin(raw->loop, options_.idle_spin, &idle_spin_ns_);
           return;
         } catch (const std::exception& e) {
           spdlog::error("fiber thread: a handler threw: {}; going on", e.what());
@@ -346,6 +376,7 @@ FiberPool::Stats FiberPool::stats() const {
   s.spawned = spawned_.load(std::memory_order_relaxed);
   s.refused = refused_.load(std::memory_order_relaxed);
   s.stack_bytes = stacks_->usable();
+  s.idle_spin_seconds = double(idle_spin_ns_.load(std::memory_order_relaxed)) / 1e9;
   return s;
 }
 

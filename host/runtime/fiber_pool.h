@@ -18,6 +18,7 @@
 #define CRMHOST_RUNTIME_FIBER_POOL_H
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -54,6 +55,8 @@ class FiberPool {
     size_t stack_bytes = kDefaultFiberStackBytes;
     size_t max_fibers = 10000;       // live fibers (running or parked) before TrySpawn refuses
     size_t max_pooled_stacks = 256;  // free stacks kept for reuse; the rest are unmapped
+    // After work, each thread polls this long before it blocks (runtime/idle_spin.h); 0: never.
+    std::chrono::microseconds idle_spin{0};
   };
   explicit FiberPool(Options options);
   ~FiberPool();
@@ -75,12 +78,13 @@ class FiberPool {
 
   struct Stats {
     size_t threads = 0;
-    size_t live = 0;           // fibers running or parked
-    size_t stacks_mapped = 0;  // in use + pooled
-    size_t stacks_pooled = 0;  // free, kept for reuse
-    uint64_t spawned = 0;      // since start
-    uint64_t refused = 0;      // TrySpawn said no
-    size_t stack_bytes = 0;    // usable bytes per stack
+    size_t live = 0;               // fibers running or parked
+    size_t stacks_mapped = 0;      // in use + pooled
+    size_t stacks_pooled = 0;      // free, kept for reuse
+    uint64_t spawned = 0;          // since start
+    uint64_t refused = 0;          // TrySpawn said no
+    size_t stack_bytes = 0;        // usable bytes per stack
+    double idle_spin_seconds = 0;  // all threads' polling with nothing to do, since start
   };
   Stats stats() const;
   // The number of threads Options::threads = 0 gives on this machine.
@@ -101,6 +105,7 @@ class FiberPool {
   bool joined_ = false;    // guarded by mu_
   std::atomic<uint64_t> spawned_{0};
   std::atomic<uint64_t> refused_{0};
+  std::atomic<uint64_t> idle_spin_ns_{0};
 };
 
 // True when the calling code runs on a FiberPool fiber.

@@ -27,6 +27,7 @@ data_dir = "/var/lib/crmhost"
 plugin_dir = "/usr/lib/crmhost/plugins"
 server_url = "https://crm.example.com"
 workers = 64
+idle_spin_us = 0
 no_sync = true
 admin_extension_ids = ["101", "102"]
 
@@ -67,6 +68,7 @@ retries = 3
   CHECK(o.plugin_dir == "/usr/lib/crmhost/plugins");
   CHECK(o.server_url == "https://crm.example.com");
   CHECK(o.workers == 64);
+  CHECK(o.idle_spin_us == 0);  // the default is 500
   CHECK(o.no_sync);
   CHECK(o.admin_extension_ids == std::vector<std::string>{"101", "102"});
   CHECK_FALSE(o.ops_enabled);
@@ -94,6 +96,7 @@ TEST_CASE("config file: mistakes are refused with file, line, key and reason", "
       {"listen = \"127.0.0.1:6066\"\nlisen = \"x\"\n", ":2: lisen: unknown key"},
       {"[outbound]\ntimeout_ms = 50\n", ":2: outbound.timeout_ms: must be between 100 and 600000"},
       {"workers = \"many\"\n", ":1: workers: must be an integer"},
+      {"idle_spin_us = 200000\n", ":1: idle_spin_us: must be between 0 and 100000"},
       {"\n\n[log]\nlevel = \"loud\"\n",
        ":4: log.level: must be one of trace, debug, info, warn, error"},
       {"[ops]\nlisten = \"localhost\"\n", ":2: ops.listen: must be \"ADDR:PORT\" or \"off\""},

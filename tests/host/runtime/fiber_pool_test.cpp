@@ -5,11 +5,16 @@
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -84,6 +89,46 @@ TEST_CASE("FiberPool: 1,000 fibers parked at once on 2 threads all finish", "[fi
   CHECK(pool.stats().threads == 2);
 }
 
+TEST_CASE(
+    "FiberPool: with idle spin, work posted from other threads and timers still runs, "
+    "and the threads stop spinning once idle",
+    "[fiber]") {
+  // A long window: the fibers' resumes (posted by the test thread) and the timer below arrive
+  // while the threads poll, so only poll() can run them.
+  FiberPool pool({.threads = 2, .idle_spin = 200ms});
+  Gate gate;
+  std::atomic<int> done{0};
+  constexpr int kFibers = 500;
+  for (int i = 0; i < kFibers; ++i)
+    REQUIRE(pool.TrySpawn([&] {
+      SuspendUntil([&](Resume r) { gate.Park(std::move(r)); });
+      ++done;
+    }));
+  REQUIRE(gate.WaitParked(kFibers));
+  gate.OpenAll();
+  REQUIRE(WaitCount(done, kFibers));
+
+  std::atomic<bool> timer_fired{false};
+  REQUIRE(pool.TrySpawn([&] {
+    boost::asio::steady_timer timer(*CurrentFiberLoop(), 30ms);
+    SuspendUntil([&](Resume r) { timer.async_wait([r](const auto&) { r(); }); });
+    timer_fired = true;
+  }));
+  for (int i = 0; i < 2000 && !timer_fired; ++i)
+    std::this_thread::sleep_for(10ms);
+  CHECK(timer_fired.load());
+
+  // Each thread polled for its window after its last work, and the spin was counted.
+  std::this_thread::sleep_for(500ms);
+  const double spun = pool.stats().idle_spin_seconds;
+  CHECK(spun >= 0.2);
+  // Then they sleep: nothing more is counted while the pool is idle.
+  std::this_thread::sleep_for(400ms);
+  CHECK(pool.stats().idle_spin_seconds == spun);
+  pool.Shutdown();
+  CHECK(pool.stats().live == 0);
+}
+
 TEST_CASE("FiberPool: a fiber resumes on the thread it started on", "[fiber]") {
   FiberPool pool({.threads = 4});
   Gate gate;
@@ -100,6 +145,40 @@ TEST_CASE("FiberPool: a fiber resumes on the thread it started on", "[fiber]") {
     }));
   REQUIRE(WaitCount(done, 64));
   CHECK(moved.load() == 0);
+}
+
+TEST_CASE(
+    "FiberPool: a wait is started on the thread's stack after the fiber parked, and a "
+    "start that throws throws on the fiber",
+    "[fiber]") {
+  // Parked stacks keep every page they touched; what starting the wait needs (an exchange
+  // posted, a lock taken) must not add to them.
+  FiberPool pool({.threads = 1});
+  std::atomic<int> done{0};
+  std::atomic<long> distance{0};
+  std::atomic<bool> start_on_fiber{true}, threw{false}, after{false};
+  REQUIRE(pool.TrySpawn([&] {
+    char on_fiber = 0;
+    SuspendUntil([&](Resume r) {
+      char in_start = 0;
+      distance = std::labs(reinterpret_cast<char*>(&in_start) - &on_fiber);
+      start_on_fiber = OnFiber();
+      r();  // resumed before start returns: the fiber must still come back exactly once
+    });
+    try {
+      SuspendUntil([](Resume) { throw std::runtime_error("cannot start"); });
+    } catch (const std::runtime_error& e) {
+      threw = std::string(e.what()) == "cannot start";
+    }
+    SuspendUntil([](Resume r) { std::thread([r] { r(); }).detach(); });
+    after = true;
+    ++done;
+  }));
+  REQUIRE(WaitCount(done, 1));
+  CHECK_FALSE(start_on_fiber.load());
+  CHECK(distance.load() > long(kDefaultFiberStackBytes));  // not just below the fiber's frame
+  CHECK(threw.load());
+  CHECK(after.load());
 }
 
 TEST_CASE("FiberPool: the request id is fiber-local across interleaved fibers", "[fiber]") {
