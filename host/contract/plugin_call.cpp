@@ -110,7 +110,7 @@ plugins::OpOutcome PluginCall::Invoke(plugins::Operation op, const json::object&
 plugins::OpOutcome PluginCall::Invoke(plugins::Operation op, json::object&& input,
                                       const std::vector<std::string>& extra_secrets) {
   std::string text = json::serialize(input);
-  json::object().swap(input);  // freed now, not when the caller's expression ends
+  json::object(input.storage()).swap(input);  // freed now, not when the caller's expression ends
   return InvokeSerialized(op, std::move(text), extra_secrets);
 }
 

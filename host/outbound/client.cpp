@@ -530,8 +530,9 @@ Result<OutboundResponse> OutboundClient::Send(OutboundRequest request) {
       own ? asio::any_io_executor(own->get_executor()) : asio::make_strand(impl_->ioc);
   SuspendUntil([&](Resume resume) {
     // On a fiber this runs on the thread's own stack once the fiber has parked (FiberPool's
-    // Suspend), and co_spawn posts the exchange's first step: none of it (egress check, URL
-    // parsing, connect) deepens the stacks of thousands of parked requests.
+    // Suspend). co_spawn dispatches: on the fiber's own loop the exchange's first steps (egress
+    // check, URL parsing, connect) run right here, on that stack too, so none of it deepens the
+    // stacks of thousands of parked requests.
     asio::co_spawn(where, impl_->Run(std::move(request)),
                    [&out, &failure, resume = std::move(resume)](std::exception_ptr e, Outcome o) {
                      if (e) {

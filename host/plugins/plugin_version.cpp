@@ -117,8 +117,9 @@ namespace {
 OpOutcome PluginVersion::Invoke(Operation operation, const json::object& input,
                                 const std::string& request_id, std::vector<std::string> secrets,
                                 std::string user_ref) const {
-  return InvokeSerialized(operation, Serialized(input), request_id, std::move(secrets),
-                          std::move(user_ref));
+  // InvokeSerialized answers an operation the plugin lacks without reading its input.
+  return InvokeSerialized(operation, Implements(operation) ? Serialized(input) : std::string(),
+                          request_id, std::move(secrets), std::move(user_ref));
 }
 
 OpOutcome PluginVersion::InvokeSerialized(Operation operation, std::string in,

@@ -26,7 +26,8 @@ namespace crmhost {
 // Runs `loop` until it is stopped (like io_context::run). With `window` zero it is run() itself.
 // Otherwise it polls without blocking (yielding the core between polls) until `window` has passed
 // since the last handler ran, then blocks for the next one. The time spent polling with nothing
-// to do is added to `spun_ns` (nanoseconds) when it is given. Exceptions from handlers propagate
+// to do is added to `spun_ns` (nanoseconds, wall time: a spin that yielded the core to another
+// thread counts whole) when it is given. Exceptions from handlers propagate
 // as from run(); calling it again goes on.
 void RunWithIdleSpin(boost::asio::io_context& loop, std::chrono::microseconds window,
                      std::atomic<uint64_t>* spun_ns = nullptr);

@@ -23,7 +23,12 @@ namespace crmhost {
 // Call exactly once, from any thread, when the awaited thing has happened.
 using Resume = std::function<void()>;
 // Starts the awaited thing; must arrange for `resume` to be called exactly once (possibly
-// before it returns).
+// before it returns). A start function that throws must not have called `resume` or handed it
+// to anyone: the waiter is then resumed by the scheduler and SuspendUntil throws the exception.
+// On a FiberPool fiber it runs once the fiber has parked, on the thread's own stack and outside
+// the fiber: OnFiber() is false, CurrentFiberLoop() null, log lines carry no request id, and it
+// must not wait (a nested SuspendUntil would block the thread). Take what it needs from the
+// fiber before calling SuspendUntil.
 using StartFn = std::function<void(Resume resume)>;
 
 class Suspender {

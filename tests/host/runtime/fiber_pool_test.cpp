@@ -11,7 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdlib>
+#include <cstdint>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -161,7 +161,9 @@ TEST_CASE(
     char on_fiber = 0;
     SuspendUntil([&](Resume r) {
       char in_start = 0;
-      distance = std::labs(reinterpret_cast<char*>(&in_start) - &on_fiber);
+      const auto a = reinterpret_cast<uintptr_t>(&in_start);
+      const auto b = reinterpret_cast<uintptr_t>(&on_fiber);
+      distance = long(a > b ? a - b : b - a);
       start_on_fiber = OnFiber();
       r();  // resumed before start returns: the fiber must still come back exactly once
     });
