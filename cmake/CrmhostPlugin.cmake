@@ -33,9 +33,15 @@ function(crmhost_add_plugin target)
   if(NOT P_C_ONLY)
     target_link_libraries(${target} PRIVATE crmhost::plugin_sdk)
   endif()
-  target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fno-gnu-unique>)
-  target_link_options(${target} PRIVATE
-    -Wl,--version-script=${CRMHOST_PLUGIN_MAP}
-    $<$<NOT:$<BOOL:${CRMHOST_SANITIZE}>>:-Wl,-z,defs>)
-  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${CRMHOST_PLUGIN_MAP})
+  if(WIN32)
+    # A PE .dll exports what is marked __declspec(dllexport) (CRMH_EXPORT: the entry alone) once
+    # anything is; the C++ runtime is linked in statically by the toolchain file.
+    target_link_options(${target} PRIVATE -Wl,--exclude-all-symbols -Wl,--no-undefined)
+  else()
+    target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fno-gnu-unique>)
+    target_link_options(${target} PRIVATE
+      -Wl,--version-script=${CRMHOST_PLUGIN_MAP}
+      $<$<NOT:$<BOOL:${CRMHOST_SANITIZE}>>:-Wl,-z,defs>)
+    set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${CRMHOST_PLUGIN_MAP})
+  endif()
 endfunction()

@@ -46,6 +46,11 @@ int RunWindows(crmhost::ops::Options o, int argc, char** argv) {
     if (!why.empty()) std::cerr << why << "\n";
     return why.empty() ? 0 : 1;
   }
+  if (o.reload_service) {
+    const std::string why = crmhost::ops::ReloadWindowsService(name);
+    if (!why.empty()) std::cerr << why << "\n";
+    return why.empty() ? 0 : 1;
+  }
   if (o.uninstall_service) {
     const std::string why = crmhost::ops::UninstallWindowsService(name);
     if (!why.empty()) std::cerr << why << "\n";

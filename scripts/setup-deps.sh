@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages crmhost needs to build and run it; with --for-tests also what
 # the tests and benchmarks use (the .deb and its checks, the Windows cross-compile, wrk, clang for
-# the fuzz targets).
+# the fuzz targets); with --for-windows also Wine, msitools and what building the Windows
+# dependencies from Debian's sources needs (scripts/windows/).
 # Idempotent: packages already present are skipped, so running it twice costs ~1 s.
 set -euo pipefail
 
@@ -19,15 +20,38 @@ packages=(
   libvalijson-dev           # tests: JSON Schema validation of responses against docs/openapi.json
   ca-certificates
 )
+for_windows=false
+if [ "${1:-}" = "--for-windows" ]; then
+  # The Windows build (scripts/windows/) and its tests under Wine, on top of --for-tests.
+  for_windows=true
+  set -- --for-tests
+  packages+=(
+    wine64 msitools               # crmhostd.exe under Wine, the MSI (wixl)
+    bison protobuf-compiler dpkg-dev googletest  # building the dependencies
+  )
+fi
 if [ "${1:-}" = "--for-tests" ]; then
   packages+=(
     wrk                         # benchmarks (bench/), never tests
     dpkg-dev fakeroot lintian   # the .deb (cpack -G DEB) and its test
-    g++-mingw-w64-x86-64-posix  # compiles the Windows service and .dll loader (never run here)
+    g++-mingw-w64-x86-64-posix  # the Windows build (scripts/windows/)
     systemd                     # systemd-analyze verify/security for the unit
     curl                        # the out-of-tree plugin test and benchmarks
     clang-14 libclang-rt-14-dev # libFuzzer targets (scripts/fuzz.sh, tests/fuzz/)
   )
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+# The Windows dependencies are built from Debian's source packages: apt needs a deb-src entry
+# for the archive this machine already uses.
+if $for_windows && ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  for f in /etc/apt/sources.list.d/debian.sources; do
+    [ -f "$f" ] || continue
+    sed 's/^Types: deb$/Types: deb-src/' "$f" | $SUDO tee /etc/apt/sources.list.d/crmhost-deb-src.sources >/dev/null
+    echo "setup-deps: added deb-src entries (/etc/apt/sources.list.d/crmhost-deb-src.sources)"
+    $SUDO apt-get update -qq
+  done
 fi
 
 missing=()
@@ -35,8 +59,6 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup-deps: all ${#packages[@]} packages present"
 else

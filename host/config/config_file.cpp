@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <boost/asio/ip/address.hpp>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -274,6 +275,15 @@ class Reader {
 };
 
 }  // namespace
+
+std::string DefaultConfigFile() {
+#if defined(_WIN32)
+  const char* data = std::getenv("ProgramData");
+  return std::string(data && *data ? data : "C:\\ProgramData") + "\\crmhost\\crmhost.toml";
+#else
+  return "/etc/crmhost/crmhost.toml";
+#endif
+}
 
 Result<std::string> ResolveSettingValue(const std::string& value) {
   if (value.rfind("@@", 0) == 0) return value.substr(1);

@@ -1,7 +1,8 @@
-// The configuration file (TOML, default /etc/crmhost/crmhost.toml): the same settings as the
-// command-line flags, which override it. A key we do not know, or a value of the wrong type or
-// range, is refused with the file, line, key and reason, so a typo never passes silently.
-// docs/OPERATIONS.md lists every key; packaging/crmhost.toml is the commented default.
+// The configuration file (TOML, default /etc/crmhost/crmhost.toml or
+// %ProgramData%\crmhost\crmhost.toml): the same settings as the command-line flags, which override
+// it. A key we do not know, or a value of the wrong type or range, is refused with the file, line,
+// key and reason, so a typo never passes silently. docs/OPERATIONS.md lists every key;
+// packaging/crmhost.toml is the commented default.
 #ifndef CRMHOST_CONFIG_CONFIG_FILE_H
 #define CRMHOST_CONFIG_CONFIG_FILE_H
 
@@ -12,7 +13,9 @@
 
 namespace crmhost::ops {
 
-inline constexpr const char* kDefaultConfigFile = "/etc/crmhost/crmhost.toml";
+// /etc/crmhost/crmhost.toml; on Windows %ProgramData%\crmhost\crmhost.toml (the MSI puts the
+// default one there).
+std::string DefaultConfigFile();
 
 // Reads `path` into `o` (keys absent from the file leave `o` as it was).
 Status ApplyConfigFile(const std::string& path, Options& o);

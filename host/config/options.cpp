@@ -44,14 +44,14 @@ std::string FindConfigFile(int argc, char** argv) {
     }
   }
   if (given) return *given;
-  std::ifstream probe(kDefaultConfigFile);
-  return probe ? kDefaultConfigFile : "";
+  std::ifstream probe(DefaultConfigFile());
+  return probe ? DefaultConfigFile() : "";
 }
 
 void AddGeneralFlags(CLI::App& app, [[maybe_unused]] Options& o, RawFlags& raw) {
   app.add_option("--config", raw.config,
                  std::string("TOML configuration file (flags override it); default ") +
-                     kDefaultConfigFile + " when present, \"none\" for no file");
+                     DefaultConfigFile() + " when present, \"none\" for no file");
   app.add_flag("--check-config", raw.check_config,
                "validate the configuration file and flags, print the result, and exit");
   app.set_version_flag("--version", std::string("crmhostd ") + kVersion);
@@ -60,6 +60,9 @@ void AddGeneralFlags(CLI::App& app, [[maybe_unused]] Options& o, RawFlags& raw) 
                "run under the Service Control Manager (the installed service passes it)");
   app.add_flag("--install-service", o.install_service,
                "register crmhostd as a Windows service with the other flags given, and exit");
+  app.add_flag("--reload-service", o.reload_service,
+               "ask the running Windows service to reload its plugins (as sc control NAME "
+               "paramchange), and exit");
   app.add_flag("--uninstall-service", o.uninstall_service,
                "stop and remove the Windows service, and exit");
   app.add_option("--service-name", o.service_name, "Windows service name")->capture_default_str();

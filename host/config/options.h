@@ -140,6 +140,7 @@ struct Options {
   bool windows_service = false;
   bool install_service = false;
   bool uninstall_service = false;
+  bool reload_service = false;
   std::string service_name = "crmhost";
 };
 

@@ -31,17 +31,6 @@ std::string NewId() {
   return HexEncode(std::string_view(reinterpret_cast<char*>(raw), sizeof raw));
 }
 
-std::string IsoNow(int64_t ms) {
-  std::time_t s = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&s, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[40];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, int(ms % 1000));
-  return out;
-}
-
 // String fields are kept as strings (ids may arrive as numbers).
 json::value AsString(const json::value& v) {
   if (v.is_null()) return nullptr;
@@ -66,7 +55,7 @@ http::HttpResponse Create(App& app, http::HttpRequest& req, const Caller& caller
     scheduled = ms ? json::value(sdk::time::format_iso8601(*ms)) : AsString(*at);
   }
   const std::string id = NewId();
-  const std::string now = IsoNow(app.now_ms());
+  const std::string now = sdk::time::format_iso8601(app.now_ms());
   json::object row{{"id", id},
                    {"userId", caller.user_id},
                    {"contactId", AsString(*contact)},
@@ -131,7 +120,7 @@ http::HttpResponse Patch(App& app, http::HttpRequest& req, const Caller& caller,
   json::object updated = row.value()->get_object();
   for (auto& [k, v] : changes)
     updated[k] = v;
-  updated["updatedAt"] = IsoNow(app.now_ms());
+  updated["updatedAt"] = sdk::time::format_iso8601(app.now_ms());
   if (!app.store.Put(store::Table::kCallDown, key, updated).ok())
     return Failure(DatabaseErrorMessage());
   return http::HttpResponse::Json(200, json::object{{"successful", true}});

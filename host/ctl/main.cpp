@@ -10,8 +10,12 @@
 //   crmhostctl check-config [--config FILE]
 //
 // Exit status: 0 done, 1 the daemon refused or could not be reached, 2 usage error.
+#if defined(_WIN32)
+#include <windows.h>
+#else
 #include <fcntl.h>
 #include <unistd.h>
+#endif
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -66,6 +70,26 @@ void PrintTable(const json::array& plugins) {
 
 // Offline restore: refuses while a daemon holds the store's lock, keeps the current store aside
 // as store.before-restore-<time>, and copies the backup in.
+// Whether no crmhostd holds the store: RocksDB keeps its LOCK file locked (an fcntl lock on
+// POSIX, an exclusive open on Windows) while the database is open.
+bool StoreLockFree(const std::filesystem::path& lock_file) {
+#if defined(_WIN32)
+  HANDLE h = ::CreateFileW(lock_file.c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr,
+                           OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (h == INVALID_HANDLE_VALUE) return false;
+  ::CloseHandle(h);
+  return true;
+#else
+  const int fd = ::open(lock_file.c_str(), O_RDWR | O_CLOEXEC);
+  struct flock lock {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  const bool free = fd >= 0 && ::fcntl(fd, F_SETLK, &lock) == 0;
+  if (fd >= 0) ::close(fd);
+  return free;
+#endif
+}
+
 int Restore(const std::string& from, const std::string& data_dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -75,13 +99,7 @@ int Restore(const std::string& from, const std::string& data_dir) {
   }
   const fs::path store = fs::path(data_dir) / "store";
   if (fs::exists(store / "LOCK", ec)) {
-    const int fd = ::open((store / "LOCK").c_str(), O_RDWR | O_CLOEXEC);
-    struct flock lock {};
-    lock.l_type = F_WRLCK;
-    lock.l_whence = SEEK_SET;
-    const bool free = fd >= 0 && ::fcntl(fd, F_SETLK, &lock) == 0;
-    if (fd >= 0) ::close(fd);
-    if (!free) {
+    if (!StoreLockFree(store / "LOCK")) {
       std::cerr << "crmhostctl: a crmhostd is using " << store.string() << "; stop it first\n";
       return 1;
     }
@@ -97,7 +115,7 @@ int Restore(const std::string& from, const std::string& data_dir) {
                 << "\n";
       return 1;
     }
-    std::printf("previous store kept in %s\n", aside.c_str());
+    std::printf("previous store kept in %s\n", aside.string().c_str());
   }
   fs::copy(from, store, fs::copy_options::recursive, ec);
   if (ec) {
@@ -105,7 +123,7 @@ int Restore(const std::string& from, const std::string& data_dir) {
     return 1;
   }
   std::printf("restored %s into %s; start crmhostd with the same master key\n", from.c_str(),
-              store.c_str());
+              store.string().c_str());
   return 0;
 }
 
@@ -116,7 +134,7 @@ struct Command {
   std::string token_file = "crmhost-data/ops.token";
   bool as_json = false;
   std::string name;  // plugins rollback
-  std::string config = crmhost::ops::kDefaultConfigFile;
+  std::string config = crmhost::ops::DefaultConfigFile();
   std::string user_id;  // users delete
   std::string backup_dir;
   std::string from, data_dir;  // restore

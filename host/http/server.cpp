@@ -3,7 +3,9 @@
 #include "http/server.h"
 
 #include <spdlog/spdlog.h>
+#if !defined(_WIN32)
 #include <sys/socket.h>
+#endif
 
 #include <atomic>
 #include <boost/asio.hpp>
@@ -313,6 +315,10 @@ HttpServer::~HttpServer() {
 Status HttpServer::Listen() {
   beast::error_code ec;
   if (impl_->opts.inherited_fd >= 0) {
+#if defined(_WIN32)
+    return Status::InvalidArgument(
+        "inherited sockets are systemd's socket activation: not on Windows");
+#else
     sockaddr_storage ss{};
     socklen_t len = sizeof ss;
     if (::getsockname(impl_->opts.inherited_fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0 ||
@@ -323,13 +329,18 @@ Status HttpServer::Listen() {
     if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) return Status::IOError("cannot use the inherited socket: " + ec.message());
     return Status::OK();
+#endif
   }
   auto addr = asio::ip::make_address(impl_->opts.address, ec);
   if (ec) return Status::InvalidArgument("bad listen address '" + impl_->opts.address + "'");
   tcp::endpoint ep(addr, impl_->opts.port);
   auto& a = impl_->acceptor;
   a.open(ep.protocol(), ec);
+#if !defined(_WIN32)
+  // A restart can bind while the old connections sit in TIME_WAIT. Not on Windows: there
+  // SO_REUSEADDR lets another process bind the same port and take our connections.
   if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+#endif
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "contract/body_limits.h"
+#include "crmhost/private_files.h"
 #include "ops/daemon_control.h"
 #include "ops/daemon_parts.h"
 #include "ops/ops_api.h"
@@ -144,7 +145,7 @@ bool Daemon::OpenKeysAndStore() {
     spdlog::error("cannot create data dir {}: {}", o_.data_dir, ec.message());
     return false;
   }
-  fs::permissions(o_.data_dir, fs::perms::owner_all, ec);
+  if (Status s = MakeDirectoryPrivate(o_.data_dir); !s.ok()) spdlog::warn("{}", s.message());
   auto keys = LoadKeys(o_);
   auto manifest_top = keys.ok() ? LoadManifestTop(o_.manifest_file) : keys.status();
   if (!manifest_top.ok()) {

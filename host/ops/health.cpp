@@ -1,10 +1,10 @@
 #include "ops/health.h"
 
-#include <unistd.h>
-
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "runtime/resident_memory.h"
 
 namespace crmhost::ops {
 namespace {
@@ -37,13 +37,6 @@ std::vector<Check> RunChecks(const HealthDeps& d) {
   const bool draining = d.state->draining.load();
   checks.push_back({"not-draining", !draining, draining ? "stopping" : ""});
   return checks;
-}
-
-uint64_t ResidentBytes() {
-  std::ifstream statm("/proc/self/statm");
-  uint64_t pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * uint64_t(::sysconf(_SC_PAGESIZE));
 }
 
 using Samples = std::vector<std::pair<crmhost::Metrics::Labels, double>>;
@@ -214,7 +207,8 @@ http::HttpResponse Metrics(const HealthDeps& d) {
                       &RenderOutbound})
     render(d, out);
   crmhost::Metrics::RenderGauge(out, "process_resident_memory_bytes",
-                                "Resident memory of the daemon.", {{{}, double(ResidentBytes())}});
+                                "Resident memory of the daemon.",
+                                {{{}, double(crmhost::ResidentBytes())}});
   http::HttpResponse resp = http::HttpResponse::Text(200, std::move(out));
   resp.content_type = "text/plain; version=0.0.4; charset=utf-8";
   return resp;

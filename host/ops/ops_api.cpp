@@ -1,9 +1,7 @@
 #include "ops/ops_api.h"
 
-#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <cerrno>
@@ -14,6 +12,7 @@
 #include <sstream>
 
 #include "crmhost/encoding.h"
+#include "crmhost/private_files.h"
 
 namespace crmhost::ops {
 namespace json = boost::json;
@@ -121,13 +120,8 @@ Result<std::string> LoadOrCreateOpsToken(const std::string& path) {
   unsigned char raw[32];
   if (RAND_bytes(raw, sizeof raw) != 1) return Status::Internal("no randomness for the ops token");
   std::string token = HexEncode(std::string_view(reinterpret_cast<char*>(raw), sizeof raw));
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
-  if (fd < 0)
-    return Status::IOError("cannot create ops token file " + path + ": " + std::strerror(errno));
-  std::string line = token + "\n";
-  bool ok = ::write(fd, line.data(), line.size()) == ssize_t(line.size());
-  ::close(fd);
-  if (!ok) return Status::IOError("cannot write ops token file " + path);
+  Status created = CreatePrivateFile(path, token + "\n");
+  if (!created.ok()) return Status::IOError("ops token file: " + created.message());
   return token;
 }
 

@@ -1,13 +1,13 @@
 #include "ops/startup_files.h"
 
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
 #include <boost/json/parse.hpp>
 #include <filesystem>
 #include <fstream>
 
 #include "crmhost/encoding.h"
+#include "crmhost/private_files.h"
 #include "version.h"
 
 namespace crmhost::ops {
@@ -26,12 +26,12 @@ Result<std::string> ReadSmallFile(const std::string& path) {
 Result<store::Key256> LoadOrCreateKey(const std::string& path) {
   std::error_code ec;
   if (fs::exists(path, ec)) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077))
-      spdlog::warn("key file {} is readable by group or others; chmod 0400 it", path);
+    if (auto problem = PrivateFileProblem(path)) spdlog::warn("key file {} is {}", path, *problem);
     return store::ReadKeyFile(path);
   }
-  spdlog::info("creating a new secret key in {} (mode 0400); back it up with the data dir", path);
+  spdlog::info(
+      "creating a new secret key in {} (private to this account); back it up with the data dir",
+      path);
   return store::CreateKeyFile(path);
 }
 

@@ -135,10 +135,14 @@ std::string InstallWindowsService(const std::wstring& name, const std::wstring& 
   SC_HANDLE scm = ::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CREATE_SERVICE);
   if (!scm) return LastError("OpenSCManager (run it as an administrator)");
   const std::wstring account = L"NT SERVICE\\" + name;
-  SC_HANDLE svc = ::CreateServiceW(scm, name.c_str(), L"crmhost (App Connect CRM plugin host)",
-                                   SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS,
-                                   SERVICE_AUTO_START, SERVICE_ERROR_NORMAL, command_line.c_str(),
-                                   nullptr, nullptr, nullptr, account.c_str(), nullptr);
+  // Display names must be unique too: a second instance's says which it is.
+  const std::wstring display = name == L"crmhost"
+                                   ? L"crmhost (App Connect CRM plugin host)"
+                                   : L"crmhost " + name + L" (App Connect CRM plugin host)";
+  SC_HANDLE svc =
+      ::CreateServiceW(scm, name.c_str(), display.c_str(), SERVICE_ALL_ACCESS,
+                       SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START, SERVICE_ERROR_NORMAL,
+                       command_line.c_str(), nullptr, nullptr, nullptr, account.c_str(), nullptr);
   if (!svc) {
     std::string why = LastError("CreateService");
     ::CloseServiceHandle(scm);
@@ -161,6 +165,25 @@ std::string InstallWindowsService(const std::wstring& name, const std::wstring& 
   ::CloseServiceHandle(svc);
   ::CloseServiceHandle(scm);
   return "";
+}
+
+std::string ReloadWindowsService(const std::wstring& name) {
+  SC_HANDLE scm = ::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT);
+  if (!scm) return LastError("OpenSCManager");
+  SC_HANDLE svc = ::OpenServiceW(scm, name.c_str(), SERVICE_PAUSE_CONTINUE);
+  if (!svc) {
+    std::string why = LastError("OpenService");
+    ::CloseServiceHandle(scm);
+    return why;
+  }
+  // PARAMCHANGE needs SERVICE_PAUSE_CONTINUE access, which an administrator has.
+  SERVICE_STATUS status{};
+  std::string why = ::ControlService(svc, SERVICE_CONTROL_PARAMCHANGE, &status)
+                        ? ""
+                        : LastError("ControlService");
+  ::CloseServiceHandle(svc);
+  ::CloseServiceHandle(scm);
+  return why;
 }
 
 std::string UninstallWindowsService(const std::wstring& name) {

@@ -7,8 +7,8 @@
 // before the machine shuts down, where SHUTDOWN would not) and reloads the plugin directory on
 // PARAMCHANGE or on the user control code 128 (`sc control crmhost 128`).
 //
-// Compiled on Windows only, and checked there by a mingw-w64 build in our tests; it has never
-// run under a real SCM in CI (see docs/OPERATIONS.md, "Windows").
+// Compiled on Windows only. CI runs it under Wine's service manager (tests/windows/); what Wine
+// cannot prove is listed in docs/OPERATIONS.md, "Windows".
 #ifndef CRMHOST_OPS_WINDOWS_SERVICE_H
 #define CRMHOST_OPS_WINDOWS_SERVICE_H
 
@@ -38,6 +38,9 @@ std::optional<int> RunAsWindowsService(const std::wstring& name, DaemonControl& 
 // drain. Returns "" on success, else why not.
 std::string InstallWindowsService(const std::wstring& name, const std::wstring& command_line);
 
+// Asks the running service `name` to reload (SERVICE_CONTROL_PARAMCHANGE, what
+// `sc control <name> paramchange` sends). Returns "" on success, else why not.
+std::string ReloadWindowsService(const std::wstring& name);
 // Stops (draining) and deletes the service `name`. Returns "" on success, else why not.
 std::string UninstallWindowsService(const std::wstring& name);
 

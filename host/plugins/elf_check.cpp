@@ -7,6 +7,8 @@
 #include <elf.h>
 #endif
 
+#include "plugins/pe_check.h"
+
 namespace crmhost::plugins {
 
 #if defined(__linux__) && defined(__LP64__)
@@ -63,6 +65,10 @@ Status CheckSharedObject(std::string_view bytes) {
   return Status::OK();
 }
 
+#elif defined(_WIN32)
+Status CheckSharedObject(std::string_view bytes) {
+  return CheckPeDll(bytes);
+}
 #else
 Status CheckSharedObject(std::string_view) {
   return Status::OK();

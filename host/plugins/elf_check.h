@@ -11,7 +11,8 @@
 
 namespace crmhost::plugins {
 
-// OK if `bytes` is a complete ELF shared object for this machine (on non-ELF platforms: OK).
+// OK if `bytes` is a complete ELF shared object for this machine; on Windows, a complete x64
+// DLL (pe_check.h); elsewhere OK.
 Status CheckSharedObject(std::string_view bytes);
 
 }  // namespace crmhost::plugins

@@ -1,7 +1,11 @@
 #include "plugins/manager.h"
 
 #include <spdlog/spdlog.h>
+#if defined(_WIN32)
+#include <windows.h>
+#else
 #include <sys/stat.h>
+#endif
 
 #include <future>
 
@@ -22,11 +26,28 @@ struct Stat {
   uint64_t inode = 0;
 };
 
+// Size, modification time and file identity: a file replaced by rename keeps neither identity.
 std::optional<Stat> StatFile(const fs::path& p) {
+#if defined(_WIN32)
+  HANDLE h = ::CreateFileW(p.c_str(), FILE_READ_ATTRIBUTES,
+                           FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                           OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (h == INVALID_HANDLE_VALUE) return std::nullopt;
+  BY_HANDLE_FILE_INFORMATION info{};
+  const bool ok = ::GetFileInformationByHandle(h, &info);
+  ::CloseHandle(h);
+  if (!ok) return std::nullopt;
+  auto join = [](DWORD high, DWORD low) { return (uint64_t(high) << 32) | low; };
+  return Stat{
+      join(info.nFileSizeHigh, info.nFileSizeLow),
+      int64_t(join(info.ftLastWriteTime.dwHighDateTime, info.ftLastWriteTime.dwLowDateTime)) * 100,
+      join(info.nFileIndexHigh, info.nFileIndexLow)};
+#else
   struct stat st {};
   if (::stat(p.c_str(), &st) != 0) return std::nullopt;
   return Stat{uint64_t(st.st_size), int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
               uint64_t(st.st_ino)};
+#endif
 }
 
 }  // namespace

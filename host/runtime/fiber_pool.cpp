@@ -1,9 +1,6 @@
 #include "runtime/fiber_pool.h"
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
@@ -68,7 +65,7 @@ struct Fiber final : Suspender {
   ctx::fiber self;    // the parked fiber (scheduler side)
   ctx::fiber caller;  // the scheduler (fiber side, while running)
   bool finished = false;
-  // The stack: [base, base + page) is the guard, the rest is usable.
+  // The stack: [base, base + GuardBytes()) is the guard, the rest is usable.
   char* base = nullptr;
   size_t usable = 0;
   // The thread's own stack, for ASan's switch annotations.
@@ -93,7 +90,7 @@ struct Fiber final : Suspender {
 }  // namespace fiber_internal
 
 using fiber_internal::Fiber;
-using fiber_internal::PageSize;
+using fiber_internal::GuardBytes;
 using fiber_internal::StackPool;
 using fiber_internal::Worker;
 
@@ -110,7 +107,7 @@ struct GivenStack {
   ctx::stack_context allocate() {
     ctx::stack_context sc;
     sc.size = fiber->usable;
-    sc.sp = fiber->base + PageSize() + fiber->usable;
+    sc.sp = fiber->base + GuardBytes() + fiber->usable;
     return sc;
   }
   void deallocate(ctx::stack_context&) noexcept;
@@ -122,7 +119,7 @@ void Fiber::RunSlice() {
   tl_fiber = this;
   SetCurrentSuspender(this);
   void* fake = nullptr;
-  StartSwitch(&fake, base + PageSize(), usable);
+  StartSwitch(&fake, base + GuardBytes(), usable);
   self = std::move(self).resume();
   FinishSwitch(fake, nullptr, nullptr);
   SetCurrentSuspender(nullptr);
@@ -192,81 +189,19 @@ void GivenStack::deallocate(ctx::stack_context&) noexcept {
 // ---- stack overflow report
 // ------------------------------------------------------------------------
 
-namespace {
+namespace fiber_internal {
 
-struct sigaction previous_segv;
-struct sigaction previous_bus;
-
-void WriteAll(const char* s, size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(STDERR_FILENO, s, n);
-    if (w <= 0) return;
-    s += w;
-    n -= size_t(w);
-  }
-}
-void WriteText(std::string_view s) {
-  WriteAll(s.data(), s.size());
+bool GuardFault(const void* addr, OverflowInfo& info) {
+  const Fiber* f = tl_fiber;
+  const char* p = static_cast<const char*>(addr);
+  if (!f || p < f->base || p >= f->base + GuardBytes()) return false;
+  info.usable = f->usable;
+  info.label = f->label;
+  info.request_id = f->request_id;
+  return true;
 }
 
-// Async-signal-safe: only reads the faulting thread's own fiber and calls write(2).
-void OnFault(int sig, siginfo_t* info, void* uctx) {
-  Fiber* f = tl_fiber;
-  const char* addr = static_cast<const char*>(info->si_addr);
-  if (f && addr >= f->base && addr < f->base + PageSize()) {
-    WriteText("crmhostd: fatal: fiber stack overflow (");
-    WriteText(std::to_string(f->usable / 1024));  // may allocate; we are dying anyway
-    WriteText(" KiB) in ");
-    WriteText(f->label[0] ? std::string_view(f->label) : std::string_view("a request handler"));
-    WriteText(", request ");
-    WriteText(f->request_id);
-    WriteText("; raise --fiber-stack-kib if the plugin legitimately needs more\n");
-    ::signal(sig, SIG_DFL);  // returning re-runs the access, which now kills the process
-    return;
-  }
-  const struct sigaction& prev = sig == SIGBUS ? previous_bus : previous_segv;
-  if ((prev.sa_flags & SA_SIGINFO) && prev.sa_sigaction) {
-    prev.sa_sigaction(sig, info, uctx);
-    return;
-  }
-  if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN && prev.sa_handler) {
-    prev.sa_handler(sig);
-    return;
-  }
-  ::signal(sig, SIG_DFL);
-}
-
-// Installed by every pool that starts (idempotent): whoever replaced the handler since (a test
-// framework, a sanitizer) becomes the previous handler that non-guard faults are passed to.
-void InstallFaultHandler() {
-  static std::mutex mu;
-  std::lock_guard lock(mu);
-  for (auto [sig, previous] : {std::pair{SIGSEGV, &previous_segv}, {SIGBUS, &previous_bus}}) {
-    struct sigaction current {};
-    ::sigaction(sig, nullptr, &current);
-    if ((current.sa_flags & SA_SIGINFO) && current.sa_sigaction == &OnFault) continue;
-    struct sigaction sa {};
-    sa.sa_sigaction = &OnFault;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    sigemptyset(&sa.sa_mask);
-    ::sigaction(sig, &sa, previous);
-  }
-}
-
-// The handler runs on an alternate stack: the fiber's own stack is the one that overflowed.
-void EnsureAltStack() {
-  stack_t current{};
-  if (::sigaltstack(nullptr, &current) == 0 && !(current.ss_flags & SS_DISABLE)) return;
-  static constexpr size_t kAltStack = 64 * 1024;
-  stack_t ss{};
-  ss.ss_sp = ::mmap(nullptr, kAltStack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-                    0);  // lives as long as the thread (the pool's threads live until exit)
-  if (ss.ss_sp == MAP_FAILED) return;
-  ss.ss_size = kAltStack;
-  ::sigaltstack(&ss, nullptr);
-}
-
-}  // namespace
+}  // namespace fiber_internal
 
 // ---- the pool
 // ----------------------------------------------------------------------------------------
@@ -279,13 +214,13 @@ unsigned FiberPool::DefaultThreads() {
 FiberPool::FiberPool(Options options) : options_(options) {
   if (options_.threads == 0) options_.threads = DefaultThreads();
   stacks_ = std::make_unique<StackPool>(options_.stack_bytes, options_.max_pooled_stacks);
-  InstallFaultHandler();
+  fiber_internal::InstallOverflowReporter();
   for (unsigned i = 0; i < options_.threads; ++i) {
     auto w = std::make_unique<Worker>();
     Worker* raw = w.get();
     w->thread = std::thread([this, raw] {
       tl_worker = raw;
-      EnsureAltStack();
+      fiber_internal::PrepareThreadForOverflowReport();
       for (;;) {  // a throwing handler must not end the thread its fibers live on
         try {
           RunWithIdleSpin(raw->loop, options_.idle_spin, &idle_spin_ns_);

@@ -1,11 +1,8 @@
 #include "crmhost/store/cipher.h"
 
-#include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -15,6 +12,7 @@
 #include <stdexcept>
 
 #include "crmhost/encoding.h"
+#include "crmhost/private_files.h"
 
 namespace crmhost::store {
 namespace {
@@ -75,17 +73,11 @@ Result<Key256> CreateKeyFile(const std::string& path) {
   Key256 key{};
   if (RAND_bytes(key.data(), int(key.size())) != 1)
     return Status::Internal("no randomness for a new key");
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
-  if (fd < 0)
-    return Status::IOError("cannot create key file " + path + ": " + std::strerror(errno));
   std::string hex =
       HexEncode(std::string_view(reinterpret_cast<const char*>(key.data()), key.size())) + "\n";
-  bool ok = ::write(fd, hex.data(), hex.size()) == ssize_t(hex.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) {
-    ::unlink(path.c_str());
-    return Status::IOError("cannot write key file " + path);
-  }
+  Status created = CreatePrivateFile(path, hex);
+  OPENSSL_cleanse(hex.data(), hex.size());
+  if (!created.ok()) return Status::IOError("key file: " + created.message());
   return key;
 }
 

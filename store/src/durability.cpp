@@ -2,8 +2,7 @@
 
 #include <chrono>
 #include <ctime>
-
-#include <sys/statvfs.h>
+#include <filesystem>
 
 namespace crmhost::store {
 
@@ -31,9 +30,10 @@ Durability::~Durability() {
 
 std::string Durability::SpaceShortage() {
   if (min_free_bytes_ == 0) return {};
-  struct statvfs fs {};
-  if (::statvfs(dir_.c_str(), &fs) != 0) return {};  // cannot tell: let RocksDB try
-  const uint64_t free_bytes = uint64_t(fs.f_bavail) * uint64_t(fs.f_frsize);
+  std::error_code ec;
+  const auto space = std::filesystem::space(dir_, ec);
+  if (ec) return {};  // cannot tell: let RocksDB try
+  const uint64_t free_bytes = space.available;
   if (free_bytes >= min_free_bytes_) return {};
   std::string why = "the disk holding the store has " + std::to_string(free_bytes >> 20) +
                     " MiB free, less than the " + std::to_string(min_free_bytes_ >> 20) +

@@ -33,6 +33,10 @@ struct RedtailHarness {
   std::unique_ptr<DaemonProcess> daemon;
   std::vector<std::string> extra_args;
   std::string plugin_dir = DaemonProcess::PluginDir();
+  // Another way to run the daemon (the Windows tests: {"wine", ".../crmhostd.exe"}) and what to
+  // add to its environment.
+  std::vector<std::string> command;
+  std::vector<std::pair<std::string, std::string>> env;
 
   explicit RedtailHarness(std::optional<TlsFiles> tls = std::nullopt,
                           std::vector<std::string> extra = {})
@@ -57,7 +61,9 @@ struct RedtailHarness {
     a.insert(a.end(), extra_args.begin(), extra_args.end());
     return a;
   }
-  void Start() { daemon = std::make_unique<DaemonProcess>(dir / "data", Args()); }
+  void Start() {
+    daemon = std::make_unique<DaemonProcess>(dir / "data", Args(), env, -1, "", command);
+  }
   uint16_t port() const { return daemon->port(); }
 
   // Mints a token with the daemon's JWT key (derived from the test master key).

@@ -46,14 +46,16 @@ std::string DaemonProcess::PluginDir() {
 
 DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::string> args,
                              std::vector<std::pair<std::string, std::string>> env, int listen_fd,
-                             const std::string& log_dir) {
+                             const std::string& log_dir, std::vector<std::string> command) {
   fs::create_directories(data_dir);
   static int counter = 0;
   log_path_ = (log_dir.empty() ? data_dir + "/.." : log_dir) + "/crmhostd-" +
               std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".log";
   // Ephemeral ports for both listeners, so tests can run in parallel.
-  std::vector<std::string> argv_s = {Binary(),      "--listen",   "127.0.0.1:0", "--ops-listen",
-                                     "127.0.0.1:0", "--data-dir", data_dir};
+  std::vector<std::string> argv_s =
+      command.empty() ? std::vector<std::string>{Binary()} : std::move(command);
+  argv_s.insert(argv_s.end(),
+                {"--listen", "127.0.0.1:0", "--ops-listen", "127.0.0.1:0", "--data-dir", data_dir});
   // No machine-wide /etc/crmhost/crmhost.toml leaks into a test, unless it names its own file.
   if (std::find(args.begin(), args.end(), "--config") == args.end()) {
     argv_s.push_back("--config");
@@ -90,7 +92,7 @@ DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::strin
     for (auto& a : argv_s)
       argv.push_back(a.data());
     argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
+    ::execvp(argv[0], argv.data());
     ::_exit(127);
   }
   const std::regex ready(R"(listening on http://[^ ]+:(\d+))");

@@ -35,9 +35,11 @@ class DaemonProcess {
   // `listen_fd`, when set, is handed over as systemd's socket activation does (fd 3,
   // LISTEN_FDS=1, LISTEN_PID=<the daemon>).
   // `log_dir`: where its log file goes; default: beside the data dir.
+  // `command`: the program and its leading arguments instead of Binary() (the Windows tests run
+  // {"wine", ".../crmhostd.exe"}).
   DaemonProcess(const std::string& data_dir, std::vector<std::string> args,
                 std::vector<std::pair<std::string, std::string>> env = {}, int listen_fd = -1,
-                const std::string& log_dir = {});
+                const std::string& log_dir = {}, std::vector<std::string> command = {});
   ~DaemonProcess();  // SIGKILL if still running
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;

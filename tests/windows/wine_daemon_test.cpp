@@ -1,0 +1,240 @@
+// crmhostd.exe under Wine, against the fake Redtail: the Windows build serves the contract as
+// the Linux one does. Exits 77 (ctest: skipped) where Wine or the Windows build is missing.
+#define CATCH_CONFIG_RUNNER
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "integration/redtail_harness.h"
+#include "support/files.h"
+#include "windows/wine.h"
+
+namespace crmhost::testing {
+namespace {
+
+namespace json = boost::json;
+namespace asio = boost::asio;
+
+std::string Q(const std::string& jwt) {
+  return "jwtToken=" + UrlEncode(jwt);
+}
+
+void RunUnderWine(RedtailHarness& h) {
+  const WineSetup wine = WineSetup::FromBuild();
+  h.command = wine.command();
+  h.env = wine.env();
+  h.plugin_dir = wine.plugin_dir();
+  // Wine's process start is slower than a native one; the fake's answers are not.
+  h.extra_args.insert(h.extra_args.end(), {"--outbound-timeout-ms", "10000"});
+}
+
+TEST_CASE(
+    "windows: crmhostd.exe under Wine logs in to Redtail, finds a contact, logs, reads and "
+    "updates a call, keeps the link across a kill -9 and seals every secret on disk",
+    "[windows][wine]") {
+  RedtailHarness h;
+  RunUnderWine(h);
+  h.Start();
+  CHECK_THAT(h.daemon->Log(), Catch::Contains("redtail"));
+
+  const std::string jwt = h.LoginJwt();
+  auto contact = Request(h.port(), "GET", "/contact?" + Q(jwt) + "&phoneNumber=%2B14155555678");
+  REQUIRE(contact.status == 200);
+  ExpectSchema("/contact", "get", contact);
+  CHECK(contact.Json().at("contact").at(0).at("id") == 201);
+  CHECK(contact.Json().at("contact").at(0).at("name") == "Redtail Contact");
+
+  auto created =
+      Request(h.port(), "POST", "/callLog?" + Q(jwt), json::serialize(CallBody("sess-win")));
+  REQUIRE(created.status == 200);
+  CHECK(created.Json() == json::parse(R"({"successful":true,"logId":301,
+      "returnMessage":{"message":"Call logged","messageType":"success","ttl":2000}})"));
+  auto lookup =
+      Request(h.port(), "GET",
+              "/callLog?" + Q(jwt) + "&sessionIds=sess-win&hashedExtensionId=hashed-ext-105");
+  REQUIRE(lookup.status == 200);
+  CHECK(lookup.Json() == json::parse(R"({"successful":true,"returnMessage":null,
+      "logs":[{"sessionId":"sess-win","matched":true,"logId":"301"}]})"));
+  auto patched = Request(
+      h.port(), "PATCH", "/callLog?" + Q(jwt),
+      R"({"sessionId":"sess-win","hashedExtensionId":"hashed-ext-105","note":"edited on Windows"})");
+  REQUIRE(patched.status == 200);
+  CHECK(patched.Json().at("successful") == true);
+  CHECK(patched.Json().at("logId") == "301");
+  CHECK(h.fake.activity_count() == 1);
+
+  // Killed without warning, then started again on the same data dir: the login and the link
+  // from call to activity were on disk before the answers went out.
+  h.daemon->Stop(SIGKILL);
+  h.Start();
+  auto dup = Request(h.port(), "POST", "/callLog?" + Q(jwt), json::serialize(CallBody("sess-win")));
+  REQUIRE(dup.status == 200);
+  CHECK(dup.Json().at("returnMessage").at("message") == "Existing log for session sess-win");
+  auto again = Request(
+      h.port(), "PATCH", "/callLog?" + Q(jwt),
+      R"({"sessionId":"sess-win","hashedExtensionId":"hashed-ext-105","note":"after the restart"})");
+  CHECK(again.Json().at("successful") == true);
+  CHECK(h.fake.activity_count() == 1);
+
+  h.daemon->Stop(SIGKILL);
+  const std::string data = h.dir / "data";
+  CHECK(std::filesystem::exists(data + "/store/CURRENT"));
+  for (const std::string& secret :
+       {std::string(FakeRedtail::kIntegrationKey), std::string(FakeRedtail::kUserKey),
+        std::string(FakeRedtail::kPassword), jwt}) {
+    INFO("secret: " << secret);
+    CHECK_FALSE(AnyFileContains(data, secret));
+    CHECK(h.daemon->Log().find(secret) == std::string::npos);
+  }
+}
+
+uint16_t FreePort() {
+  asio::io_context io;
+  asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
+  return a.local_endpoint().port();
+}
+
+std::string FileText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Polls `ok` every 100 ms for up to `limit`.
+template <typename Fn>
+bool WaitFor(Fn&& ok, std::chrono::seconds limit = std::chrono::seconds(60)) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (ok()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+TEST_CASE(
+    "windows: crmhostd.exe as a service under Wine's service manager: installed, started, "
+    "answering, reloaded, stopped with a request in flight that completes, uninstalled",
+    "[wine-service]") {
+  const WineSetup wine = WineSetup::FromBuild();
+  FakeRedtail fake;
+  TempDir dir;
+  std::ofstream(dir / "master.key") << kTestMasterKeyHex << "\n";
+  const std::string name = "crmhost-test-" + std::to_string(::getpid());
+  const std::string exe = wine.exe("crmhostd");
+  const std::string log = dir / "crmhostd.log";
+  const std::string wine_log = dir / "wine.log";
+  const uint16_t port = FreePort();
+  const uint16_t ops = FreePort();
+  // Services live as long as the wineserver, which otherwise ends 3 s after its last client.
+  wine.Server("-p");
+  struct Cleanup {
+    const WineSetup& wine;
+    std::vector<std::string> uninstall;
+    ~Cleanup() {
+      wine.Run(uninstall);
+      wine.Server("-k");
+    }
+  } cleanup{wine, {exe, "--uninstall-service", "--service-name", name}};
+
+  REQUIRE(wine.Run({exe,
+                    "--install-service",
+                    "--service-name",
+                    name,
+                    "--listen",
+                    "127.0.0.1:" + std::to_string(port),
+                    "--ops-listen",
+                    "127.0.0.1:" + std::to_string(ops),
+                    "--data-dir",
+                    WineSetup::WindowsPath(dir / "data"),
+                    "--plugin-dir",
+                    WineSetup::WindowsPath(wine.plugin_dir()),
+                    "--secret-key-file",
+                    WineSetup::WindowsPath(dir / "master.key"),
+                    "--config",
+                    "none",
+                    "--log-file",
+                    WineSetup::WindowsPath(log),
+                    "--plugin-setting",
+                    std::string("redtail.api_key=") + FakeRedtail::kIntegrationKey,
+                    "--outbound-override",
+                    std::string(kRedtailServer) + "=" + fake.base_url() + "/api/public/v1",
+                    "--outbound-timeout-ms",
+                    "10000"},
+                   wine_log) == 0);
+  REQUIRE(wine.Run({"sc", "start", name}, wine_log) == 0);
+  INFO("log:\n" << FileText(log) << "\nwine:\n" << FileText(wine_log));
+  REQUIRE(WaitFor([&] { return Request(ops, "GET", "/readyz").status == 200; }));
+  const std::string query = dir / "query.txt";
+  REQUIRE(WaitFor([&] {
+    std::filesystem::remove(query);
+    wine.Run({"sc", "query", name}, query);
+    return FileText(query).find("RUNNING") != std::string::npos;
+  }));
+
+  // Answering: a Redtail login and lookup through the service.
+  boost::json::object login{
+      {"platform", "redtail"},
+      {"apiKey", "apiKey"},
+      {"additionalInfo", boost::json::object{{"username", FakeRedtail::kUsername},
+                                             {"password", FakeRedtail::kPassword}}}};
+  auto logged_in =
+      Request(port, "POST", "/apiKeyLogin?state=platform=redtail", boost::json::serialize(login));
+  REQUIRE(logged_in.status == 200);
+  const std::string jwt(logged_in.Json().at("jwtToken").get_string());
+  auto contact = Request(port, "GET", "/contact?" + Q(jwt) + "&phoneNumber=%2B14155555678");
+  REQUIRE(contact.status == 200);
+  CHECK(contact.Json().at("contact").at(0).at("id") == 201);
+
+  // Reloaded through the service manager (PARAMCHANGE): the plugin directory is rescanned.
+  REQUIRE(wine.Run({exe, "--reload-service", "--service-name", name}, wine_log) == 0);
+  CHECK(WaitFor([&] { return FileText(log).find("reload done:") != std::string::npos; }));
+
+  // Stopped while a call log waits 1.5 s on Redtail: the request still completes.
+  fake.failures().Delay("/api/public/v1/activities", 1500);
+  HttpResult in_flight;
+  std::thread caller([&] {
+    in_flight =
+        Request(port, "POST", "/callLog?" + Q(jwt), json::serialize(CallBody("sess-svc-stop")));
+  });
+  REQUIRE(WaitFor(
+      [&] {
+        return !fake.server().requests().empty() &&
+               fake.server().requests().back().path.rfind("/api/public/v1/activities", 0) == 0;
+      },
+      std::chrono::seconds(10)));
+  CHECK(wine.Run({"sc", "stop", name}, wine_log) == 0);
+  caller.join();
+  CHECK(in_flight.status == 200);
+  CHECK(in_flight.body.find("\"successful\":true") != std::string::npos);
+  CHECK(fake.activity_count() == 1);
+  CHECK(WaitFor([&] {
+    std::filesystem::remove(query);
+    wine.Run({"sc", "query", name}, query);
+    return FileText(query).find("STOPPED") != std::string::npos;
+  }));
+  CHECK_THAT(FileText(log), Catch::Contains("crmhostd stopped"));
+
+  // Uninstalled: the service manager no longer knows it; the data stays.
+  CHECK(wine.Run(cleanup.uninstall, wine_log) == 0);
+  std::filesystem::remove(query);
+  CHECK(wine.Run({"sc", "query", name}, query) != 0);
+  CHECK(std::filesystem::exists(dir / "data/store/CURRENT"));
+}
+
+}  // namespace
+}  // namespace crmhost::testing
+
+int main(int argc, char** argv) {
+  const std::string missing = crmhost::testing::WineSetup::FromBuild().Missing();
+  if (!missing.empty()) {
+    std::fprintf(stderr, "windows tests: %s: skipped\n", missing.c_str());
+    return 77;
+  }
+  return Catch::Session().run(argc, argv);
+}
