@@ -26,7 +26,7 @@ if [ "${1:-}" = "--for-windows" ]; then
   for_windows=true
   set -- --for-tests
   packages+=(
-    wine64 msitools               # crmhostd.exe under Wine, the MSI (wixl)
+    wine64 wixl msitools          # crmhostd.exe under Wine, the MSI
     bison protobuf-compiler dpkg-dev googletest  # building the dependencies
   )
 fi

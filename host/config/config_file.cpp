@@ -157,7 +157,7 @@ class Reader {
         {"admin_extension_ids", StringList(o.admin_extension_ids)},
         {"ops.listen", Address(o.ops_address, o.ops_port, &o.ops_enabled)},
         {"ops.token_file", Text(o.ops_token_file)},
-        {"plugins.watch", OneOf(o.plugin_watch, {"inotify", "poll", "off"})},
+        {"plugins.watch", OneOf(o.plugin_watch, {"native", "inotify", "poll", "off"})},
         {"plugins.max_resident_versions", Integer(o.max_resident_versions, 1, 1024)},
         {"outbound.timeout_ms", Integer(o.outbound_timeout_ms, 100, 600000)},
         {"outbound.ca_file", Text(o.outbound_ca_file)},

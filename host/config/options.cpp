@@ -128,7 +128,7 @@ void AddServerFlags(CLI::App& app, Options& o, RawFlags& raw) {
                  "ops API bearer token; default <data-dir>/ops.token, created if missing");
   app.add_option("--plugin-watch", o.plugin_watch, "how plugin-dir changes are noticed")
       ->capture_default_str()
-      ->check(CLI::IsMember({"inotify", "poll", "off"}));
+      ->check(CLI::IsMember({"native", "inotify", "poll", "off"}));
   app.add_option("--max-resident-versions", o.max_resident_versions,
                  "builds of one plugin mapped before refusing more")
       ->capture_default_str()

@@ -91,8 +91,9 @@ struct Options {
   // --ops-token-file FILE: the ops API's bearer token. Default: <data-dir>/ops.token, generated
   // with mode 0400 if absent.
   std::string ops_token_file;
-  // --plugin-watch inotify|poll|off: how plugin-dir changes are noticed (off: SIGHUP and the ops
-  // API only). Default: inotify (polling if unavailable).
+  // --plugin-watch native|inotify|poll|off: how plugin-dir changes are noticed (off: SIGHUP and
+  // the ops API only). native and inotify both mean the platform's own facility (inotify,
+  // ReadDirectoryChangesW; polling if unavailable), the default.
   std::string plugin_watch = "inotify";
   // --max-resident-versions N: distinct builds of one plugin mapped before new ones are refused
   // (libraries are never unloaded). Default: 16.

@@ -23,6 +23,7 @@
 
 #include <boost/json.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -131,7 +132,16 @@ int Restore(const std::string& from, const std::string& data_dir) {
 // so a Command stays where it was defined, and outlives the app that owns the subcommands.
 struct Command {
   std::string ops = "http://127.0.0.1:6067";
+  // Where the MSI's configuration puts it on Windows (data_dir under ProgramData), else the
+  // daemon's default data dir in the current directory.
+#if defined(_WIN32)
+  std::string token_file = [] {
+    const char* data = std::getenv("ProgramData");
+    return std::string(data && *data ? data : "C:\\ProgramData") + "\\crmhost\\data\\ops.token";
+  }();
+#else
   std::string token_file = "crmhost-data/ops.token";
+#endif
   bool as_json = false;
   std::string name;  // plugins rollback
   std::string config = crmhost::ops::DefaultConfigFile();

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "integration/load_clients.h"
 #include "integration/redtail_harness.h"
 #include "support/files.h"
 #include "windows/wine.h"
@@ -41,6 +42,8 @@ TEST_CASE(
   RunUnderWine(h);
   h.Start();
   CHECK_THAT(h.daemon->Log(), Catch::Contains("redtail"));
+  // The test wrote the master key with the inherited ACL: the daemon says who else can read it.
+  CHECK_THAT(h.daemon->Log(), Catch::Contains("master.key is readable by \\Everyone"));
 
   const std::string jwt = h.LoginJwt();
   auto contact = Request(h.port(), "GET", "/contact?" + Q(jwt) + "&phoneNumber=%2B14155555678");
@@ -93,6 +96,99 @@ TEST_CASE(
   }
 }
 
+// The safe drop an admin does: write under a temporary name, then rename over the target
+// (Windows allows it: the daemon maps a shadow copy, never the dropped file).
+void DropBytes(const std::string& bytes, const std::string& dir) {
+  std::ofstream(dir + "/.redtail.dll.tmp", std::ios::binary)
+      .write(bytes.data(), std::streamsize(bytes.size()));
+  std::filesystem::rename(dir + "/.redtail.dll.tmp", dir + "/redtail.dll");
+}
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Polls the ops API's view of Redtail until `pred` holds (up to 30 s under Wine).
+template <class Pred>
+json::object WaitForRedtail(const RedtailHarness& h, Pred pred) {
+  const auto until = Clock::now() + std::chrono::seconds(30);
+  json::object st;
+  while (Clock::now() < until) {
+    st = h.PluginState("redtail");
+    if (!st.empty() && pred(st)) return st;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  FAIL("ops API never showed the expected state; last: " << json::serialize(st));
+  return st;
+}
+
+TEST_CASE(
+    "windows: hot upgrade under Wine: Redtail .dlls dropped while clients call are published "
+    "with no failed request, and broken .dlls are refused with the reason",
+    "[wine]") {
+  const WineSetup wine = WineSetup::FromBuild();
+  const std::string v100 = ReadBytes(wine.plugin_dir() + "/redtail.dll");
+  const std::string v101 = ReadBytes(wine.build_dir + "/test-plugins/redtail-1.0.1.dll");
+  REQUIRE(!v100.empty());
+  REQUIRE(!v101.empty());
+  RedtailHarness h;
+  RunUnderWine(h);
+  h.plugin_dir = h.dir / "plugins";
+  std::filesystem::create_directories(h.plugin_dir);
+  DropBytes(v100, h.plugin_dir);
+  h.Start();
+  const std::string jwt = h.LoginJwt();
+  WaitForRedtail(h, [](const json::object& s) { return s.at("generation") == 1; });
+  const std::string target = "/contact?" + Q(jwt) + "&phoneNumber=%2B14155555678";
+
+  Load load(h.port(), target, 4);
+  for (int i = 1; i <= 6; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    DropBytes(i % 2 ? v101 : v100, h.plugin_dir);
+    const auto st = WaitForRedtail(
+        h, [i](const json::object& s) { return s.at("generation") == uint64_t(i) + 1; });
+    CHECK(st.at("version") == (i % 2 ? "1.0.1" : "1.0.0"));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  const auto samples = load.Stop();
+  REQUIRE(samples.size() > 50);
+  size_t failed = 0, other = 0;
+  for (const auto& s : samples) {
+    if (s.status != 200 || !s.successful || !s.error.empty()) ++failed;
+    if (s.served_by != "redtail/1.0.0" && s.served_by != "redtail/1.0.1") ++other;
+  }
+  INFO(samples.size() << " requests during 6 swaps");
+  CHECK(failed == 0);
+  CHECK(other == 0);
+
+  // Broken files: refused with the reason, the published version keeps serving.
+  std::string noise(200000, '\0');
+  for (size_t i = 0; i < noise.size(); ++i)
+    noise[i] = char((i * 2654435761u) >> 13);
+  struct Case {
+    std::string what, bytes, reason;
+  } cases[] = {
+      {"truncated", v101.substr(0, v101.size() / 3), "not a loadable DLL: truncated"},
+      {"random bytes", noise, "not a loadable DLL: no MZ header"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    DropBytes(c.bytes, h.plugin_dir);
+    const auto st = WaitForRedtail(h, [&](const json::object& s) {
+      return s.at("lastError").is_string() &&
+             std::string(s.at("lastError").as_string()).find(c.reason) != std::string::npos;
+    });
+    CHECK(st.at("state") == "active");
+    CHECK(st.at("generation") == 7);
+    auto r = Request(h.port(), "GET", target);
+    CHECK(r.status == 200);
+    CHECK(ServedBy(r) == "redtail/1.0.0");
+  }
+}
+
 uint16_t FreePort() {
   asio::io_context io;
   asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
@@ -132,6 +228,8 @@ TEST_CASE(
   const uint16_t port = FreePort();
   const uint16_t ops = FreePort();
   // Services live as long as the wineserver, which otherwise ends 3 s after its last client.
+  // A server still lingering after an earlier test would end under us: stop it first.
+  wine.Server("-k");
   wine.Server("-p");
   struct Cleanup {
     const WineSetup& wine;
