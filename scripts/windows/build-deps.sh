@@ -44,11 +44,11 @@ key=$( (echo "$recipe"; printf '%s\n' "${pkgs[@]}"; $triple-g++-posix --version 
 prefix=${CRMHOST_WIN_DEPS:-$cache/win-deps-$key}
 src=$cache/win-src
 work=$prefix.work
-mkdir -p "$prefix" "$src" "$work"
 if [ -f "$prefix/.complete" ]; then
   echo "$prefix"
   exit 0
 fi
+mkdir -p "$prefix" "$src" "$work"
 
 jobs=$(nproc)
 toolchain=$root/cmake/toolchains/mingw-w64-x86_64.cmake

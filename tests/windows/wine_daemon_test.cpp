@@ -51,6 +51,12 @@ TEST_CASE(
   ExpectSchema("/contact", "get", contact);
   CHECK(contact.Json().at("contact").at(0).at("id") == 201);
   CHECK(contact.Json().at("contact").at(0).at("name") == "Redtail Contact");
+  // libphonenumber (with ICU's regex engine in this build) gave the national number.
+  bool searched_national = false;
+  for (const auto& req : h.fake.server().requests())
+    if (req.path == "/api/public/v1/contacts/search_basic")
+      searched_national = req.Query("phone_number") == "4155555678";
+  CHECK(searched_national);
 
   auto created =
       Request(h.port(), "POST", "/callLog?" + Q(jwt), json::serialize(CallBody("sess-win")));
@@ -211,6 +217,32 @@ bool WaitFor(Fn&& ok, std::chrono::seconds limit = std::chrono::seconds(60)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return false;
+}
+
+TEST_CASE(
+    "windows: under Wine a plugin that overflows its fiber's stack is named with the request, "
+    "then the process dies",
+    "[wine]") {
+  const WineSetup wine = WineSetup::FromBuild();
+  TempDir dir;
+  std::filesystem::create_directories(dir / "plugins");
+  std::filesystem::copy_file(wine.build_dir + "/test-plugins/stackhog.dll",
+                             dir / "plugins/stackhog.dll");
+  DaemonProcess daemon(dir / "data", {"--plugin-dir", dir / "plugins"}, wine.env(), -1, "",
+                       wine.command());
+  auto login = Request(daemon.port(), "POST", "/apiKeyLogin",
+                       R"({"platform":"stackhog","apiKey":"k","additionalInfo":{}})");
+  REQUIRE(login.status == 200);
+  const std::string jwt(login.Json().at("jwtToken").as_string());
+  auto r = Request(daemon.port(), "GET", "/contact?" + Q(jwt) + "&phoneNumber=%2B1415555", {},
+                   {{"X-Request-Id", "overflow-42"}});
+  CHECK(r.status == 0);  // no answer: the process is gone
+  CHECK(WaitFor([&] { return !daemon.Running(); }, std::chrono::seconds(20)));
+  const std::string log = daemon.Log();
+  INFO(log.substr(log.size() > 2000 ? log.size() - 2000 : 0));
+  CHECK(log.find("fatal: fiber stack overflow (") != std::string::npos);
+  CHECK(log.find("KiB) in plugin stackhog operation findContact, request overflow-42") !=
+        std::string::npos);
 }
 
 TEST_CASE(
