@@ -333,12 +333,5 @@ TEST_CASE(
   CHECK(h.fake.activity_count() == 1);
 
   h.daemon->Stop(SIGTERM);
-  const std::string data = h.dir / "data";
-  for (const std::string& secret :
-       {std::string(FakeRedtail::kIntegrationKey), std::string(FakeRedtail::kUserKey),
-        std::string(FakeRedtail::kPassword), jwt}) {
-    INFO("secret: " << secret);
-    CHECK_FALSE(AnyFileContains(data, secret));
-    CHECK(h.daemon->Log().find(secret) == std::string::npos);
-  }
+  h.ExpectSecretsSealed(jwt);
 }

@@ -16,6 +16,7 @@
 #include "identity/jwt.h"
 #include "support/daemon_process.h"
 #include "support/fake_redtail.h"
+#include "support/files.h"
 #include "support/http_client.h"
 #include "support/openapi.h"
 
@@ -96,6 +97,18 @@ struct RedtailHarness {
     for (auto& p : list.as_array())
       if (p.at("name") == name.c_str()) return p.as_object();
     return {};
+  }
+
+  // Neither the data dir nor the daemon's log holds any Redtail secret or `jwt` in clear.
+  void ExpectSecretsSealed(const std::string& jwt) const {
+    const std::string data = dir / "data";
+    for (const std::string& secret :
+         {std::string(FakeRedtail::kIntegrationKey), std::string(FakeRedtail::kUserKey),
+          std::string(FakeRedtail::kPassword), jwt}) {
+      INFO("secret: " << secret);
+      CHECK_FALSE(AnyFileContains(data, secret));
+      CHECK(daemon->Log().find(secret) == std::string::npos);
+    }
   }
 
   HttpResult Login(const std::string& password = FakeRedtail::kPassword) {
