@@ -36,7 +36,7 @@ void RunUnderWine(RedtailHarness& h) {
 
 TEST_CASE(
     "windows: crmhostd.exe under Wine logs in to Redtail, finds a contact, logs, reads and "
-    "updates a call, keeps the link across a kill -9 and seals every secret on disk",
+    "updates a call, keeps the link across a kill -9, stops on Ctrl-C and seals every secret on disk",
     "[windows][wine]") {
   RedtailHarness h;
   RunUnderWine(h);
@@ -90,7 +90,9 @@ TEST_CASE(
   CHECK(again.Json().at("successful") == true);
   CHECK(h.fake.activity_count() == 1);
 
-  h.daemon->Stop(SIGKILL);
+  // Ctrl-C (Wine turns SIGINT into the console's CTRL_C_EVENT): the draining stop, exit 0.
+  CHECK(h.daemon->Stop(SIGINT) == 0);
+  CHECK_THAT(h.daemon->Log(), Catch::Contains("crmhostd stopped"));
   CHECK(std::filesystem::exists(h.dir / "data/store/CURRENT"));
   h.ExpectSecretsSealed(jwt);
 }
