@@ -57,8 +57,15 @@ int RunWindows(crmhost::ops::Options o, int argc, char** argv) {
     return why.empty() ? 0 : 1;
   }
   if (!o.windows_service) return crmhost::ops::RunDaemon(o);
-  // A service has no console: without --log-file the log goes beside the data.
+  // A service has no console: without --log-file the log goes beside the data. Whatever is
+  // written to stderr (the fiber stack overflow report, a crash's last words) goes there too.
   if (o.log_file.empty()) o.log_file = (fs::path(o.data_dir) / "crmhostd.log").string();
+  std::error_code ec;
+  fs::create_directories(fs::path(o.log_file).parent_path(), ec);
+  HANDLE log = ::CreateFileW(fs::path(o.log_file).wstring().c_str(), FILE_APPEND_DATA,
+                             FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                             OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (log != INVALID_HANDLE_VALUE) ::SetStdHandle(STD_ERROR_HANDLE, log);
   crmhost::ops::DaemonControl control;
   auto code = crmhost::ops::RunAsWindowsService(
       name, control, [&] { return crmhost::ops::RunDaemon(o, &control); });

@@ -7,6 +7,7 @@
 #include <sddl.h>
 
 #include <memory>
+#include <optional>
 
 #include "crmhost/private_files.h"
 
@@ -65,16 +66,54 @@ std::wstring ProcessUserSid() {
 }
 
 // "D:P" protects the DACL from inheritance; OICI passes it on to what a directory will hold.
+// Null when this process's own account is unknown: a file only SYSTEM and Administrators could
+// read would lock a service out of its own key.
 std::unique_ptr<void, LocalFreer> PrivateDescriptor(bool directory) {
   const std::wstring user = ProcessUserSid();
-  const wchar_t* inherit = directory ? L"OICI" : L"";
-  std::wstring sddl = L"D:P(A;" + std::wstring(inherit) + L";FA;;;SY)(A;" + inherit + L";FA;;;BA)";
-  if (!user.empty()) sddl += L"(A;" + std::wstring(inherit) + L";FA;;;" + user + L")";
+  if (user.empty()) return nullptr;
+  const std::wstring inherit = directory ? L"OICI" : L"";
+  const std::wstring sddl = L"D:P(A;" + inherit + L";FA;;;SY)(A;" + inherit + L";FA;;;BA)(A;" +
+                            inherit + L";FA;;;" + user + L")";
   PSECURITY_DESCRIPTOR sd = nullptr;
   if (!::ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl.c_str(), SDDL_REVISION_1, &sd,
                                                               nullptr))
     return nullptr;
   return std::unique_ptr<void, LocalFreer>(sd);
+}
+
+bool Trusted(const std::wstring& sid, const std::wstring& user) {
+  return sid == user || sid == L"S-1-5-18" /* SYSTEM */ || sid == L"S-1-5-32-544" /* Admins */;
+}
+
+std::wstring SidText(PSID sid) {
+  wchar_t* text = nullptr;
+  if (!::ConvertSidToStringSidW(sid, &text)) return {};
+  std::wstring s = text;
+  ::LocalFree(text);
+  return s;
+}
+
+// "DOMAIN\name" (or "name"), or the SID's text when it has no name.
+std::string AccountName(PSID sid) {
+  wchar_t name[256], domain[256];
+  DWORD name_len = 256, domain_len = 256;
+  SID_NAME_USE use;
+  if (!::LookupAccountSidW(nullptr, sid, name, &name_len, domain, &domain_len, &use))
+    return Narrow(SidText(sid).c_str());
+  return domain[0] ? Narrow(domain) + "\\" + Narrow(name) : Narrow(name);
+}
+
+// The owner of `path` when it is not this process's account, SYSTEM or Administrators.
+std::optional<std::string> ForeignOwner(const std::string& path) {
+  PSID owner = nullptr;
+  PSECURITY_DESCRIPTOR sd = nullptr;
+  const std::wstring wpath = Wide(path);
+  if (::GetNamedSecurityInfoW(wpath.c_str(), SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION, &owner,
+                              nullptr, nullptr, nullptr, &sd) != ERROR_SUCCESS)
+    return std::nullopt;  // cannot tell (changing the ACL below reports real failures)
+  std::unique_ptr<void, LocalFreer> owned(sd);
+  if (!owner || Trusted(SidText(owner), ProcessUserSid())) return std::nullopt;
+  return AccountName(owner);
 }
 
 }  // namespace
@@ -89,17 +128,24 @@ Status CreatePrivateFile(const std::string& path, std::string_view content) {
   if (h == INVALID_HANDLE_VALUE)
     return Status::IOError("cannot create " + path + ": " + LastError());
   DWORD written = 0;
-  bool ok = ::WriteFile(h, content.data(), DWORD(content.size()), &written, nullptr) &&
-            written == content.size() && ::FlushFileBuffers(h);
+  const bool ok = ::WriteFile(h, content.data(), DWORD(content.size()), &written, nullptr) &&
+                  written == content.size() && ::FlushFileBuffers(h);
+  const std::string why = ok ? "" : LastError();  // before CloseHandle overwrites it
   ::CloseHandle(h);
   if (!ok) {
     ::DeleteFileW(wpath.c_str());
-    return Status::IOError("cannot write " + path + ": " + LastError());
+    return Status::IOError("cannot write " + path + ": " + why);
   }
   return Status::OK();
 }
 
 Status MakeDirectoryPrivate(const std::string& path) {
+  // Whoever owns the folder can always change its ACL back: a folder another user created in
+  // advance (anyone may create folders under ProgramData) is refused, not adopted.
+  if (auto owner = ForeignOwner(path))
+    return Status::PermissionDenied(path + " is owned by " + *owner +
+                                    ", not by this service's account, SYSTEM or Administrators; "
+                                    "remove it, or take ownership (takeown /a /r /f)");
   auto sd = PrivateDescriptor(true);
   if (!sd) return Status::Internal("cannot build a private security descriptor: " + LastError());
   BOOL present = FALSE, defaulted = FALSE;
@@ -127,25 +173,16 @@ std::optional<std::string> PrivateFileProblem(const std::string& path) {
   for (DWORD i = 0; i < dacl->AceCount; ++i) {
     void* ace = nullptr;
     if (!::GetAce(dacl, i, &ace)) continue;
-    auto* header = static_cast<ACE_HEADER*>(ace);
-    if (header->AceType != ACCESS_ALLOWED_ACE_TYPE) continue;
+    if (static_cast<ACE_HEADER*>(ace)->AceType != ACCESS_ALLOWED_ACE_TYPE) continue;
     auto* allowed = static_cast<ACCESS_ALLOWED_ACE*>(ace);
     if (!(allowed->Mask & kReads)) continue;
     PSID sid = &allowed->SidStart;
-    wchar_t* text = nullptr;
-    if (!::ConvertSidToStringSidW(sid, &text)) continue;
-    std::wstring s = text;
-    ::LocalFree(text);
-    if (s == user || s == L"S-1-5-18" /* SYSTEM */ || s == L"S-1-5-32-544" /* Administrators */)
-      continue;
-    wchar_t name[256], domain[256];
-    DWORD name_len = 256, domain_len = 256;
-    SID_NAME_USE use;
-    std::string who = ::LookupAccountSidW(nullptr, sid, name, &name_len, domain, &domain_len, &use)
-                          ? Narrow(domain) + "\\" + Narrow(name)
-                          : Narrow(s.c_str());
-    return "readable by " + who + " (run: icacls \"" + path +
-           "\" /inheritance:r /grant:r *S-1-5-18:F *S-1-5-32-544:F)";
+    const std::wstring text = SidText(sid);
+    if (text.empty() || Trusted(text, user)) continue;
+    // The fix keeps this account's own read access, or the service could not read its key.
+    return "readable by " + AccountName(sid) + " (run: icacls \"" + path +
+           "\" /inheritance:r /grant:r *" + Narrow(user.c_str()) +
+           ":R *S-1-5-18:F *S-1-5-32-544:F /remove:g *" + Narrow(text.c_str()) + ")";
   }
   return std::nullopt;
 }

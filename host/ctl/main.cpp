@@ -69,17 +69,20 @@ void PrintTable(const json::array& plugins) {
   }
 }
 
-// Offline restore: refuses while a daemon holds the store's lock, keeps the current store aside
-// as store.before-restore-<time>, and copies the backup in.
 // Whether no crmhostd holds the store: RocksDB keeps its LOCK file locked (an fcntl lock on
 // POSIX, an exclusive open on Windows) while the database is open.
 bool StoreLockFree(const std::filesystem::path& lock_file) {
 #if defined(_WIN32)
   HANDLE h = ::CreateFileW(lock_file.c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr,
                            OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
-  if (h == INVALID_HANDLE_VALUE) return false;
-  ::CloseHandle(h);
-  return true;
+  if (h != INVALID_HANDLE_VALUE) {
+    ::CloseHandle(h);
+    return true;
+  }
+  // Only a sharing violation means an open database; access denied is the caller's rights,
+  // which the copy below reports with its own error.
+  return ::GetLastError() != ERROR_SHARING_VIOLATION;
+  // (A daemon could still start between this check and the copy, as on POSIX.)
 #else
   const int fd = ::open(lock_file.c_str(), O_RDWR | O_CLOEXEC);
   struct flock lock {};
@@ -91,6 +94,8 @@ bool StoreLockFree(const std::filesystem::path& lock_file) {
 #endif
 }
 
+// Offline restore: refuses while a daemon holds the store's lock, keeps the current store aside
+// as store.before-restore-<time>, and copies the backup in.
 int Restore(const std::string& from, const std::string& data_dir) {
   namespace fs = std::filesystem;
   std::error_code ec;

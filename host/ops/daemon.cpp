@@ -145,7 +145,14 @@ bool Daemon::OpenKeysAndStore() {
     spdlog::error("cannot create data dir {}: {}", o_.data_dir, ec.message());
     return false;
   }
-  if (Status s = MakeDirectoryPrivate(o_.data_dir); !s.ok()) spdlog::warn("{}", s.message());
+  if (Status s = MakeDirectoryPrivate(o_.data_dir); !s.ok()) {
+    // A data dir someone else owns could be opened to them again at any time: refuse it.
+    if (s.code() == Status::Code::kPermissionDenied) {
+      spdlog::error("{}", s.message());
+      return false;
+    }
+    spdlog::warn("{}", s.message());
+  }
   auto keys = LoadKeys(o_);
   auto manifest_top = keys.ok() ? LoadManifestTop(o_.manifest_file) : keys.status();
   if (!manifest_top.ok()) {

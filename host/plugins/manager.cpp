@@ -38,10 +38,14 @@ std::optional<Stat> StatFile(const fs::path& p) {
   ::CloseHandle(h);
   if (!ok) return std::nullopt;
   auto join = [](DWORD high, DWORD low) { return (uint64_t(high) << 32) | low; };
-  return Stat{
-      join(info.nFileSizeHigh, info.nFileSizeLow),
-      int64_t(join(info.ftLastWriteTime.dwHighDateTime, info.ftLastWriteTime.dwLowDateTime)) * 100,
-      join(info.nFileIndexHigh, info.nFileIndexLow)};
+  // FILETIME counts 100 ns from 1601: from 1970 on, in ns, it fits an int64 until 2262.
+  constexpr uint64_t kFrom1601To1970 = 116444736000000000ull;
+  const uint64_t written =
+      join(info.ftLastWriteTime.dwHighDateTime, info.ftLastWriteTime.dwLowDateTime);
+  const int64_t mtime_ns =
+      written > kFrom1601To1970 ? int64_t((written - kFrom1601To1970) * 100) : 0;
+  return Stat{join(info.nFileSizeHigh, info.nFileSizeLow), mtime_ns,
+              join(info.nFileIndexHigh, info.nFileIndexLow)};
 #else
   struct stat st {};
   if (::stat(p.c_str(), &st) != 0) return std::nullopt;

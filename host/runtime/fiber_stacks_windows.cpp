@@ -1,8 +1,10 @@
-// Windows: stacks come from VirtualAlloc. The guard is two pages: the upper one PAGE_GUARD, the
-// lower one PAGE_NOACCESS. Touching the PAGE_GUARD page raises STATUS_GUARD_PAGE_VIOLATION and
-// leaves that page usable, so the exception dispatcher and the vectored handler below have
-// about 4 KiB of stack to report in (Windows dispatches exceptions on the faulting stack; there
-// is no alternate stack as with sigaltstack). The page under it still stops anything deeper.
+// Windows: stacks come from VirtualAlloc. The guard is, from the top down: one PAGE_GUARD page,
+// kSparePages ordinary pages, one PAGE_NOACCESS page. Windows dispatches an exception on the
+// stack that faulted (there is no alternate stack as with sigaltstack), and the CPU state it
+// saves there alone can take 3.7 KiB with AVX-512: touching the PAGE_GUARD page raises
+// STATUS_GUARD_PAGE_VIOLATION and leaves that page usable, and the spare pages under it give the
+// dispatcher and the vectored handler below room to report. The bottom page still stops
+// anything deeper. Run as a service, stderr is the log file (main.cpp points it there).
 #include <windows.h>
 
 #include <atomic>
@@ -20,8 +22,10 @@ size_t PageSize() {
   return page;
 }
 
+constexpr size_t kSparePages = 3;
+
 size_t GuardBytes() {
-  return 2 * PageSize();
+  return (2 + kSparePages) * PageSize();
 }
 
 void* MapStack(size_t bytes) {
@@ -30,8 +34,9 @@ void* MapStack(size_t bytes) {
   if (!base) return nullptr;
   DWORD old = 0;
   char* low = static_cast<char*>(base);
+  char* guard_page = low + GuardBytes() - PageSize();
   if (!::VirtualProtect(low, PageSize(), PAGE_NOACCESS, &old) ||
-      !::VirtualProtect(low + PageSize(), PageSize(), PAGE_READWRITE | PAGE_GUARD, &old)) {
+      !::VirtualProtect(guard_page, PageSize(), PAGE_READWRITE | PAGE_GUARD, &old)) {
     ::VirtualFree(base, 0, MEM_RELEASE);
     return nullptr;
   }

@@ -10,6 +10,7 @@
 # DLLs. Each step leaves a stamp file, so a build that was stopped resumes where it stopped.
 # Cold on 2 cores: see docs/WINDOWS.md (RocksDB and ICU are most of it).
 set -euo pipefail
+shopt -s inherit_errexit  # a failure inside $(...) (unpack) stops the script too
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
@@ -28,7 +29,7 @@ pkgs=(
 )
 
 triple=x86_64-w64-mingw32
-for tool in $triple-g++-posix $triple-gcc-posix dpkg-source protoc bison cmake ninja; do
+for tool in $triple-g++-posix $triple-gcc-posix dpkg-source protoc bison cmake ninja ccache; do
   command -v "$tool" >/dev/null || {
     echo "build-deps: $tool is missing (scripts/setup-deps.sh --for-windows installs it)" >&2
     exit 1
@@ -63,10 +64,13 @@ unpack() {
   if [ ! -d "$dir" ]; then
     local dsc=$src/${name}_${upstream}-${version##*-}.dsc
     if [ ! -f "$dsc" ]; then
-      (cd "$src" && apt-get source -qq --download-only "$name=$version" >&2)
+      (cd "$src" && apt-get source -qq --download-only "$name=$version" >&2) || return 1
     fi
+    # Unpacked beside, then moved: a stopped unpack never passes for a complete source tree.
     mkdir -p "$work/src"
-    (cd "$work/src" && dpkg-source --no-check -x -q "$dsc" "$dir" >&2)
+    rm -rf "$dir.partial"
+    (cd "$work/src" && dpkg-source --no-check -x -q "$dsc" "$dir.partial" >&2) || return 1
+    mv "$dir.partial" "$dir"
   fi
   echo "$dir"
 }

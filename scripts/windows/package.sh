@@ -6,8 +6,9 @@
 # .msi's path.
 #   scripts/windows/package.sh [build dir, default build-windows]
 set -euo pipefail
+build=$(realpath "${1:-$(dirname "$0")/../../build-windows}")
 cd "$(dirname "$0")/../.."
-build=$(realpath "${1:-build-windows}")
+
 for tool in wixl msibuild; do
   command -v $tool >/dev/null || { echo "package: $tool is missing (apt-get install wixl msitools)" >&2; exit 1; }
 done

@@ -44,15 +44,22 @@ struct WineSetup {
       if (c == '/') c = '\\';
     return w;
   }
+  // `s` quoted for sh.
+  static std::string Quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s)
+      q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+  }
   // Runs `wine <args...>` (output to `log`) in this prefix; its exit code.
   int Run(const std::vector<std::string>& args, const std::string& log = "/dev/null") const {
     std::string cmd;
     for (auto& [name, value] : env())
-      cmd += name + "='" + value + "' ";
+      cmd += name + "=" + Quote(value) + " ";
     cmd += "wine";
     for (const std::string& a : args)
-      cmd += " '" + a + "'";
-    cmd += " >>'" + log + "' 2>&1";
+      cmd += " " + Quote(a);
+    cmd += " >>" + Quote(log) + " 2>&1";
     const int rc = std::system(cmd.c_str());
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
   }
@@ -60,7 +67,7 @@ struct WineSetup {
   void Server(const std::string& flag) const {
     std::string cmd;
     for (auto& [name, value] : env())
-      cmd += name + "='" + value + "' ";
+      cmd += name + "=" + Quote(value) + " ";
     std::system((cmd + "wineserver " + flag + " >/dev/null 2>&1").c_str());
   }
   // Why these tests cannot run here, or empty.

@@ -15,11 +15,11 @@ done
 export WINEPREFIX=$build/wine-prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY=
 [ -f "$WINEPREFIX/system.reg" ] || { echo "no Wine prefix (the fixture makes it): skipped"; exit 77; }
 
-msi=$("$src/scripts/windows/package.sh" "$build" 2>/dev/null | tail -1)
+msi=$("$src/scripts/windows/package.sh" "$build" | tail -1)
 echo "package: $msi ($(stat -c %s "$msi") bytes)"
 programs="$WINEPREFIX/drive_c/Program Files/crmhost"
 data="$WINEPREFIX/drive_c/ProgramData/crmhost"
-fail() { echo "FAIL: $*"; tail -20 "$data/crmhostd.log" 2>/dev/null || true; exit 1; }
+fail() { echo "FAIL: $*"; tail -20 "$data/data/crmhostd.log" 2>/dev/null || true; exit 1; }
 # Services live as long as the wineserver; it otherwise ends 3 s after its last client (and one
 # still lingering after an earlier test would end under us: stop it first).
 wineserver -k || true
@@ -56,8 +56,8 @@ for _ in $(seq 100); do
   [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' http://127.0.0.1:6067/readyz)" = 200 ] && break
   sleep 0.2
 done
-[ "$(grep -c "listening on" "$data/crmhostd.log")" = 2 ] || fail "the second start did not serve"
-! grep -q "is readable by" "$data/crmhostd.log" || fail "the daemon's own key file is readable by others"
+[ "$(grep -c "listening on" "$data/data/crmhostd.log")" = 2 ] || fail "the second start did not serve"
+! grep -q "is readable by" "$data/data/crmhostd.log" || fail "the daemon's own key file is readable by others"
 
 # Stopped first, and the process gone: an uninstall that stops the service itself can reach its
 # RemoveFiles while the exiting process still maps crmhostd.exe, and the file is then only
@@ -68,7 +68,7 @@ for _ in $(seq 150); do
   sleep 0.2
 done
 ! pgrep -f 'crmhost.crmhostd.exe' >/dev/null || fail "crmhostd.exe still running 30 s after sc stop"
-grep -q "crmhostd stopped" "$data/crmhostd.log" || fail "no clean stop in the log"
+grep -q "crmhostd stopped" "$data/data/crmhostd.log" || fail "no clean stop in the log"
 wine msiexec /x "$(winepath -w "$msi")" /qn || fail "msiexec /x exited $?"
 if wine sc query crmhost >/dev/null 2>&1; then fail "the service is still registered"; fi
 [ ! -e "$programs/crmhostd.exe" ] || fail "crmhostd.exe left behind"

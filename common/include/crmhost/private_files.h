@@ -17,7 +17,9 @@ namespace crmhost {
 // its first byte, flushed to disk before it returns. On failure nothing is left behind.
 Status CreatePrivateFile(const std::string& path, std::string_view content);
 
-// Makes an existing directory private (and, on Windows, what is created in it afterwards).
+// Makes an existing directory private (and, on Windows, what is created in it afterwards). On
+// Windows a directory owned by another account is refused (PermissionDenied): its owner could
+// open it again at any time.
 Status MakeDirectoryPrivate(const std::string& path);
 
 // Why `path` is readable by others ("readable by group or others (mode 0644)", "readable by
