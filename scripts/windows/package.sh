@@ -12,7 +12,8 @@ cd "$(dirname "$0")/../.."
 for tool in wixl msibuild; do
   command -v $tool >/dev/null || { echo "package: $tool is missing (apt-get install wixl msitools)" >&2; exit 1; }
 done
-version=$(sed -n 's/^project(crmhost VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+# CRMHOST_MSI_VERSION: another version number (the upgrade test builds a newer package).
+version=${CRMHOST_MSI_VERSION:-$(sed -n 's/^project(crmhost VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)}
 [ -n "$version" ] || { echo "package: no version in CMakeLists.txt" >&2; exit 1; }
 
 # wixl takes sources relative to where it runs: stage everything in one folder.

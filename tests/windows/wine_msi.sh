@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The MSI under Wine's msiexec: builds it (scripts/windows/package.sh), installs it silently,
 # and checks what an admin would: the service RUNNING and answering on the configured ports,
-# crmhostctl talking to it, the data dir made; then uninstalls it and checks the service and the
-# program files are gone while the configuration and the data dir stay.
+# crmhostctl talking to it, the data dir made; upgrades it with a newer package (configuration
+# edits kept); then uninstalls it and checks the service and the program files are gone while the
+# configuration and the data dir stay.
 #   tests/windows/wine_msi.sh <windows build dir> <source dir>
 # Exit 77 (ctest: skipped) where Wine, wixl or the Windows build is missing.
 set -euo pipefail
@@ -44,6 +45,27 @@ status=$(wine 'C:\Program Files\crmhost\crmhostctl.exe' status 2>&1) || fail "cr
 echo "$status" | grep -q redtail || fail "crmhostctl status lists no redtail: $status"
 [ -f "$data/data/secret.key" ] && [ -f "$data/data/store/CURRENT" ] || fail "no data dir"
 
+# Upgraded: a newer package over this one replaces the program and restarts the service; the
+# admin's edit of the configuration and the data stay, and one product remains registered.
+version=$(sed -n 's/^project(crmhost VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
+newer=$(echo "$version" | awk -F. '{ print $1 "." $2 "." $3 + 1 }')
+newer_msi=$(CRMHOST_MSI_VERSION=$newer "$src/scripts/windows/package.sh" "$build" | tail -1)
+echo "# edited by the admin" >>"$data/crmhost.toml"
+wine msiexec /i "$(winepath -w "$newer_msi")" /qn || fail "msiexec /i of $newer exited $?"
+msi=$newer_msi  # what the trap and the uninstall below remove
+wine sc query crmhost | grep -q RUNNING || fail "the service is not RUNNING after the upgrade"
+for _ in $(seq 100); do
+  [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' http://127.0.0.1:6067/readyz)" = 200 ] && break
+  sleep 0.2
+done
+[ "$(grep -c "listening on" "$data/data/crmhostd.log")" = 2 ] || fail "the upgrade did not restart the service"
+tail -1 "$data/crmhost.toml" | grep -q "edited by the admin" || fail "the upgrade overwrote the configuration"
+products=$(wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null |
+  grep -c "DisplayName.*crmhost" || true)
+[ "$products" = 1 ] || fail "$products crmhost products registered after the upgrade"
+wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null |
+  grep -q "DisplayVersion.*$newer" || fail "the registered product is not $newer"
+
 # Started again on its data: the master key it created at the first start has a private DACL,
 # so it is not reported as readable by others.
 wine sc stop crmhost >/dev/null || fail "sc stop"
@@ -56,7 +78,7 @@ for _ in $(seq 100); do
   [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' http://127.0.0.1:6067/readyz)" = 200 ] && break
   sleep 0.2
 done
-[ "$(grep -c "listening on" "$data/data/crmhostd.log")" = 2 ] || fail "the second start did not serve"
+[ "$(grep -c "listening on" "$data/data/crmhostd.log")" = 3 ] || fail "the second start did not serve"
 ! grep -q "is readable by" "$data/data/crmhostd.log" || fail "the daemon's own key file is readable by others"
 
 # Stopped first, and the process gone: an uninstall that stops the service itself can reach its
