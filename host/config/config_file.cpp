@@ -276,10 +276,16 @@ class Reader {
 
 }  // namespace
 
+#if defined(_WIN32)
+std::string ProgramDataRoot() {
+  const char* data = std::getenv("ProgramData");
+  return std::string(data && *data ? data : "C:\\ProgramData") + "\\crmhost";
+}
+#endif
+
 std::string DefaultConfigFile() {
 #if defined(_WIN32)
-  const char* data = std::getenv("ProgramData");
-  return std::string(data && *data ? data : "C:\\ProgramData") + "\\crmhost\\crmhost.toml";
+  return ProgramDataRoot() + "\\crmhost.toml";
 #else
   return "/etc/crmhost/crmhost.toml";
 #endif

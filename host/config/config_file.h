@@ -16,6 +16,10 @@ namespace crmhost::ops {
 // /etc/crmhost/crmhost.toml; on Windows %ProgramData%\crmhost\crmhost.toml (the MSI puts the
 // default one there).
 std::string DefaultConfigFile();
+#if defined(_WIN32)
+// %ProgramData%\crmhost: where the MSI puts the configuration and its data dir.
+std::string ProgramDataRoot();
+#endif
 
 // Reads `path` into `o` (keys absent from the file leave `o` as it was).
 Status ApplyConfigFile(const std::string& path, Options& o);

@@ -140,10 +140,7 @@ struct Command {
   // Where the MSI's configuration puts it on Windows (data_dir under ProgramData), else the
   // daemon's default data dir in the current directory.
 #if defined(_WIN32)
-  std::string token_file = [] {
-    const char* data = std::getenv("ProgramData");
-    return std::string(data && *data ? data : "C:\\ProgramData") + "\\crmhost\\data\\ops.token";
-  }();
+  std::string token_file = crmhost::ops::ProgramDataRoot() + "\\data\\ops.token";
 #else
   std::string token_file = "crmhost-data/ops.token";
 #endif

@@ -21,6 +21,19 @@ echo "package: $msi ($(stat -c %s "$msi") bytes)"
 programs="$WINEPREFIX/drive_c/Program Files/crmhost"
 data="$WINEPREFIX/drive_c/ProgramData/crmhost"
 fail() { echo "FAIL: $*"; tail -20 "$data/data/crmhostd.log" 2>/dev/null || true; exit 1; }
+# Up to 20 s for /readyz on the configured ops port; up to 30 s for the service process to end.
+wait_ready() {
+  for _ in $(seq 100); do
+    [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' http://127.0.0.1:6067/readyz)" = 200 ] && return
+    sleep 0.2
+  done
+}
+wait_exited() {
+  for _ in $(seq 150); do
+    pgrep -f 'crmhost.crmhostd.exe' >/dev/null || return 0
+    sleep 0.2
+  done
+}
 # Services live as long as the wineserver; it otherwise ends 3 s after its last client (and one
 # still lingering after an earlier test would end under us: stop it first).
 wineserver -k || true
@@ -33,10 +46,7 @@ wine msiexec /i "$(winepath -w "$msi")" /qn || fail "msiexec /i exited $?"
 [ "$(ls "$programs/plugins"/*.dll | wc -l)" -ge 9 ] || fail "plugins missing"
 [ -f "$data/crmhost.toml" ] || fail "no configuration in ProgramData"
 wine sc query crmhost | grep -q RUNNING || fail "the service is not RUNNING"
-for _ in $(seq 100); do
-  [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' http://127.0.0.1:6067/readyz)" = 200 ] && break
-  sleep 0.2
-done
+wait_ready
 [ "$(curl -s -m 2 http://127.0.0.1:6067/readyz)" = ok ] || fail "/readyz on the configured ops port"
 # The App Connect listener answers as the reference does (an unknown platform is refused).
 body=$(curl -s -m 5 -X POST 'http://127.0.0.1:6066/apiKeyLogin' -H 'content-type: application/json' -d '{"apiKey":"x"}')
@@ -54,10 +64,7 @@ echo "# edited by the admin" >>"$data/crmhost.toml"
 wine msiexec /i "$(winepath -w "$newer_msi")" /qn || fail "msiexec /i of $newer exited $?"
 msi=$newer_msi  # what the trap and the uninstall below remove
 wine sc query crmhost | grep -q RUNNING || fail "the service is not RUNNING after the upgrade"
-for _ in $(seq 100); do
-  [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' http://127.0.0.1:6067/readyz)" = 200 ] && break
-  sleep 0.2
-done
+wait_ready
 [ "$(grep -c "listening on" "$data/data/crmhostd.log")" = 2 ] || fail "the upgrade did not restart the service"
 tail -1 "$data/crmhost.toml" | grep -q "edited by the admin" || fail "the upgrade overwrote the configuration"
 products=$(wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null |
@@ -69,15 +76,9 @@ wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/
 # Started again on its data: the master key it created at the first start has a private DACL,
 # so it is not reported as readable by others.
 wine sc stop crmhost >/dev/null || fail "sc stop"
-for _ in $(seq 150); do
-  pgrep -f 'crmhost.crmhostd.exe' >/dev/null || break
-  sleep 0.2
-done
+wait_exited
 wine sc start crmhost >/dev/null || fail "sc start"
-for _ in $(seq 100); do
-  [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' http://127.0.0.1:6067/readyz)" = 200 ] && break
-  sleep 0.2
-done
+wait_ready
 [ "$(grep -c "listening on" "$data/data/crmhostd.log")" = 3 ] || fail "the second start did not serve"
 ! grep -q "is readable by" "$data/data/crmhostd.log" || fail "the daemon's own key file is readable by others"
 
@@ -85,10 +86,7 @@ done
 # RemoveFiles while the exiting process still maps crmhostd.exe, and the file is then only
 # deleted at the next reboot (Windows does the same).
 wine sc stop crmhost >/dev/null || fail "sc stop"
-for _ in $(seq 150); do
-  pgrep -f 'crmhost.crmhostd.exe' >/dev/null || break
-  sleep 0.2
-done
+wait_exited
 ! pgrep -f 'crmhost.crmhostd.exe' >/dev/null || fail "crmhostd.exe still running 30 s after sc stop"
 grep -q "crmhostd stopped" "$data/data/crmhostd.log" || fail "no clean stop in the log"
 wine msiexec /x "$(winepath -w "$msi")" /qn || fail "msiexec /x exited $?"
