@@ -11,6 +11,7 @@ packages=(
   libboost1.81-dev          # Asio, Beast, JSON, URL (header-only use)
   libboost-context1.81-dev  # the stack switch under the fibers plugin operations run on
   librocksdb-dev            # the store
+  libpq-dev                 # the PostgreSQL store (several instances on one database)
   libssl-dev openssl        # AES-GCM, HMAC, TLS; `openssl` makes test certificates
   libspdlog-dev libfmt-dev  # logging
   libcli11-dev              # command line
@@ -38,6 +39,7 @@ if [ "${1:-}" = "--for-tests" ]; then
     systemd                     # systemd-analyze verify/security for the unit
     curl                        # the out-of-tree plugin test and benchmarks
     clang-14 libclang-rt-14-dev # libFuzzer targets (scripts/fuzz.sh, tests/fuzz/)
+    postgresql-15               # a real PostgreSQL the store tests start in a temp dir
   )
 fi
 

@@ -176,11 +176,18 @@ class Reader {
         {"log.level", OneOf(o.log_level, {"trace", "debug", "info", "warn", "error"})},
         {"log.format", OneOf(o.log_format, {"text", "json"})},
         {"log.file", Text(o.log_file)},
+        {"store.url", Text(o.store_url)},
+        {"store.password_file", Text(o.store_password_file)},
+        {"store.sslmode", OneOf(o.store_sslmode, {"disable", "allow", "prefer", "require",
+                                                  "verify-ca", "verify-full"})},
+        {"store.sslrootcert", Text(o.store_sslrootcert)},
+        {"store.pool_size", Integer(o.store_pool_size, 1, 256)},
+        {"store.lock_pool_size", Integer(o.store_lock_pool_size, 1, 256)},
     };
   }
 
   void Walk(const toml::table& table, const std::string& prefix) {
-    static const std::vector<std::string> kTables = {"ops", "plugins", "outbound", "log"};
+    static const std::vector<std::string> kTables = {"ops", "plugins", "outbound", "log", "store"};
     auto setters = Setters();
     for (auto& [k, node] : table) {
       const std::string key = prefix + std::string(k.str());

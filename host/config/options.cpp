@@ -138,6 +138,19 @@ void AddServerFlags(CLI::App& app, Options& o, RawFlags& raw) {
                  "free space kept in reserve on the store's disk; writes wait below it")
       ->capture_default_str()
       ->check(CLI::Range(0u, 1u << 20));
+  app.add_option("--store-url", o.store_url,
+                 "PostgreSQL store shared by several instances: postgres://user@host:port/db "
+                 "(no password in it); default: RocksDB under --data-dir");
+  app.add_option("--store-password-file", o.store_password_file,
+                 "file holding the PostgreSQL password (default: the systemd credential "
+                 "store-password, if passed)");
+  app.add_option("--store-sslmode", o.store_sslmode, "PostgreSQL TLS mode (overrides the URL's)")
+      ->check(CLI::IsMember({"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}));
+  app.add_option("--store-sslrootcert", o.store_sslrootcert,
+                 "CA certificate file for --store-sslmode verify-ca/verify-full");
+  app.add_option("--store-pool-size", o.store_pool_size, "PostgreSQL connections for queries")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
 }
 
 // How CRM calls go out: overrides, TLS, proxy, egress rules, limits.

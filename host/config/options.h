@@ -135,6 +135,17 @@ struct Options {
   // store refuses writes (503s from /readyz, "Database operation failed") until space is back.
   // 0 disables the reserve. Default: 64.
   unsigned store_min_free_mib = 64;
+  // The PostgreSQL store, for several instances sharing one deployment (docs/OPERATIONS.md,
+  // "Several instances"). --store-url / [store] url: "postgres://user@host:port/db?sslmode=..."
+  // (no password in it: refused); empty = RocksDB under the data dir.
+  std::string store_url;
+  // --store-password-file / [store] password_file: the database password, first line of the
+  // file. Default: $CREDENTIALS_DIRECTORY/store-password when systemd passed that credential.
+  std::string store_password_file;
+  std::string store_sslmode;      // --store-sslmode / [store] sslmode: overrides the URL's
+  std::string store_sslrootcert;  // --store-sslrootcert / [store] sslrootcert: the CA file
+  int store_pool_size = 8;        // [store] pool_size: connections for queries
+  int store_lock_pool_size = 4;   // [store] lock_pool_size: per lock kind, held across CRM calls
   // Windows only (the flags exist only there): --windows-service (started by the SCM; the
   // installed service's command line has it), --install-service / --uninstall-service
   // (register or remove the service with the other flags given, then exit), --service-name.

@@ -101,6 +101,12 @@ std::optional<ConnectFailure> EnsureFreshToken(App& app, const plugins::PluginVe
 
   // One refresh per user: whoever comes second waits here, then finds fresh tokens stored.
   auto guard = app.refresh_locks.Lock(user.id);
+  // And across the other instances sharing the store (a database lock; nothing for RocksDB).
+  auto across = app.store.LockAcross(store::Store::LockScope::kTokenRefresh, user.id);
+  if (!across.ok()) {
+    spdlog::warn("token refresh for user {}: {}", user.id, across.status().message());
+    return ConnectFailure{Kind::kStore, {}};
+  }
   auto reloaded = app.store.GetUser(user.id);
   if (!reloaded.ok()) return ConnectFailure{Kind::kStore, {}};
   if (!reloaded.value() || reloaded.value()->access_token.empty())

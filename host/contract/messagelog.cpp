@@ -136,6 +136,8 @@ http::HttpResponse MessageLogging::Run(const json::array& messages) {
 
   // The check-then-create of a conversation's CRM log is done under its lock.
   auto guard = app_.message_locks.Lock(conversation_log_id_);
+  auto across = app_.store.LockAcross(store::Store::LockScope::kConversation, conversation_log_id_);
+  if (!across.ok()) return Failure(DatabaseErrorMessage());
   auto conversation =
       app_.store.Get(store::Table::kMessageLogs, ConversationKey(conversation_log_id_));
   if (!conversation.ok()) return Failure(DatabaseErrorMessage());

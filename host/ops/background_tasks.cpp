@@ -117,6 +117,13 @@ void BackgroundTasks::Housekeep(std::stop_token stop) {
     if (deps_.unsaved_links.size() > 0) deps_.unsaved_links.SaveAll(deps_.store, NowMs());
     if (std::chrono::steady_clock::now() < next_sweep) continue;
     next_sweep = std::chrono::steady_clock::now() + std::chrono::hours(1);
+    // Instances sharing a database take turns: whoever claims the hour sweeps for all.
+    auto claimed = deps_.store.ClaimPeriodicTask("housekeeping", 3600 * 1000 - 60 * 1000, NowMs());
+    if (!claimed.ok()) {
+      spdlog::warn("housekeeping skipped: {}", claimed.status().message());
+      continue;
+    }
+    if (!claimed.value()) continue;  // another instance swept within the hour
     auto swept = contract::SweepExpired(deps_.store, NowMs());
     if (!swept.ok()) {
       spdlog::warn("housekeeping failed: {}", swept.status().message());

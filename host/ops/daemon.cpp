@@ -47,8 +47,17 @@ void RunLoop(asio::io_context& ioc, const char* name) {
   }
 }
 
-store::Store::Options StoreOptions(const Options& o, const DaemonKeys& keys) {
+store::Store::Options StoreOptions(const Options& o, const DaemonKeys& keys,
+                                   std::string store_password) {
   store::Store::Options so;
+  so.url = o.store_url;
+  so.password = std::move(store_password);
+  so.sslmode = o.store_sslmode;
+  so.sslrootcert = o.store_sslrootcert;
+  so.pool_size = o.store_pool_size;
+  so.lock_pool_size = o.store_lock_pool_size;
+  // A lock waits at most as long as the CRM call its holder makes (a token refresh).
+  so.lock_timeout_ms = int(std::max<int64_t>(o.outbound_timeout_ms * 2, 10000));
   so.path = (fs::path(o.data_dir) / "store").string();
   so.key = keys.store_key;
   so.sync = !o.no_sync;
@@ -161,12 +170,33 @@ bool Daemon::OpenKeysAndStore() {
   }
   p_->keys = std::move(keys).value();
   p_->manifest_top = std::move(manifest_top).value();
-  auto opened = store::Store::Open(StoreOptions(o_, p_->keys));
+  std::string instance_name;
+  if (!o_.store_url.empty()) {
+    // Shared store: this data dir is one instance's, and the store knows it by name.
+    auto locked = DataDirLock::Take(o_.data_dir);
+    auto name = locked.ok() ? LoadInstanceName(o_.data_dir) : locked.status();
+    if (!name.ok()) {
+      spdlog::error("{}", name.status().message());
+      return false;
+    }
+    p_->data_dir_lock = std::move(locked).value();
+    instance_name = std::move(name).value();
+  }
+  auto password = LoadStorePassword(o_);
+  if (!password.ok()) {
+    spdlog::error("{}", password.status().message());
+    return false;
+  }
+  auto store_options = StoreOptions(o_, p_->keys, std::move(password).value());
+  store_options.instance_name = instance_name;
+  auto opened = store::Store::Open(store_options);
   if (!opened.ok()) {
     spdlog::error("{}", opened.status().message());
     return false;
   }
   p_->store = std::move(opened).value();
+  if (p_->store->backend() != "rocksdb")
+    spdlog::info("store: {} (this instance: {})", p_->store->backend(), p_->store->instance_id());
   return true;
 }
 

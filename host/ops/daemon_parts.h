@@ -29,6 +29,7 @@
 #include "ops/background_tasks.h"
 #include "ops/daemon.h"
 #include "ops/health.h"
+#include "ops/instance_identity.h"
 #include "ops/sd_notify.h"
 #include "ops/startup_files.h"
 #include "outbound/client.h"
@@ -53,6 +54,7 @@ struct Daemon::Parts {
   DaemonKeys keys;
   boost::json::object manifest_top;
   std::string ops_token;
+  std::unique_ptr<DataDirLock> data_dir_lock;  // a PostgreSQL store's instance: its data dir
   std::unique_ptr<store::Store> store;
 
   boost::asio::io_context ioc;

@@ -87,21 +87,51 @@ void RenderPlugins(const HealthDeps& d, std::string& out) {
                                   {{{}, double(progress.settled_scans)}});
 }
 
-// RocksDB's size figures and the group commit's health.
+// PostgreSQL's pool: how busy it is, how long statements take, how often it reconnected.
+void RenderStorePool(const store::Store::Stats& st, std::string& out) {
+  crmhost::Metrics::RenderGauge(out, "crmhost_store_pool_connections",
+                                "Connections (database threads) for store queries.",
+                                {{{}, double(st.pool_size)}});
+  crmhost::Metrics::RenderGauge(out, "crmhost_store_pool_in_use",
+                                "Of those, running a statement now.",
+                                {{{}, double(st.pool_in_use)}});
+  crmhost::Metrics::RenderGauge(out, "crmhost_store_pool_waiting",
+                                "Store calls waiting for a connection.",
+                                {{{}, double(st.pool_waiting)}});
+  crmhost::Metrics::RenderGauge(out, "crmhost_store_cross_locks_held",
+                                "Locks held across instances now (token refreshes, "
+                                "conversations).",
+                                {{{}, double(st.locks_held)}});
+  crmhost::Metrics::RenderCounter(out, "crmhost_store_queries_total",
+                                  "Store calls answered by the database.",
+                                  {{{}, double(st.queries)}});
+  crmhost::Metrics::RenderCounter(out, "crmhost_store_query_seconds_total",
+                                  "Their summed latency, waiting for a connection included "
+                                  "(divide by crmhost_store_queries_total for the mean).",
+                                  {{{}, st.query_seconds}});
+  crmhost::Metrics::RenderCounter(out, "crmhost_store_reconnects_total",
+                                  "Database connections made again after one failed.",
+                                  {{{}, double(st.reconnects)}});
+}
+
+// RocksDB's size figures and the group commit's health, or PostgreSQL's pool.
 void RenderStore(const HealthDeps& d, std::string& out) {
   const store::Store::Stats st = d.store->GetStats();
-  crmhost::Metrics::RenderGauge(out, "crmhost_store_estimated_keys",
-                                "RocksDB's estimate of the keys in the store.",
-                                {{{}, double(st.estimated_keys)}});
-  crmhost::Metrics::RenderGauge(out, "crmhost_store_sst_bytes",
-                                "Bytes of live SST files in the store.",
-                                {{{}, double(st.sst_bytes)}});
-  crmhost::Metrics::RenderGauge(out, "crmhost_store_memtable_bytes",
-                                "Bytes held in the store's memtables.",
-                                {{{}, double(st.memtable_bytes)}});
-  crmhost::Metrics::RenderGauge(out, "crmhost_store_pending_compaction_bytes",
-                                "Bytes RocksDB estimates it still has to compact.",
-                                {{{}, double(st.pending_compaction_bytes)}});
+  if (d.store->backend() != "rocksdb") RenderStorePool(st, out);
+  if (d.store->backend() == "rocksdb") {
+    crmhost::Metrics::RenderGauge(out, "crmhost_store_estimated_keys",
+                                  "RocksDB's estimate of the keys in the store.",
+                                  {{{}, double(st.estimated_keys)}});
+    crmhost::Metrics::RenderGauge(out, "crmhost_store_sst_bytes",
+                                  "Bytes of live SST files in the store.",
+                                  {{{}, double(st.sst_bytes)}});
+    crmhost::Metrics::RenderGauge(out, "crmhost_store_memtable_bytes",
+                                  "Bytes held in the store's memtables.",
+                                  {{{}, double(st.memtable_bytes)}});
+    crmhost::Metrics::RenderGauge(out, "crmhost_store_pending_compaction_bytes",
+                                  "Bytes RocksDB estimates it still has to compact.",
+                                  {{{}, double(st.pending_compaction_bytes)}});
+  }
   const store::Store::Health sh = d.store->GetHealth();
   crmhost::Metrics::RenderGauge(out, "crmhost_store_writable",
                                 "1 while the store takes writes; 0 from a failed write (a full "
@@ -113,13 +143,15 @@ void RenderStore(const HealthDeps& d, std::string& out) {
   crmhost::Metrics::RenderCounter(out, "crmhost_store_recoveries_total",
                                   "Times the store became writable again without a restart.",
                                   {{{}, double(sh.recoveries)}});
-  crmhost::Metrics::RenderCounter(out, "crmhost_store_log_syncs_total",
-                                  "Syncs of the store's write-ahead log (group commits).",
-                                  {{{}, double(sh.syncs)}});
-  crmhost::Metrics::RenderCounter(out, "crmhost_store_durable_writes_total",
-                                  "Durable writes those syncs made safe (writes per sync = how "
-                                  "well commits are grouped).",
-                                  {{{}, double(sh.synced_waits)}});
+  if (d.store->backend() == "rocksdb") {
+    crmhost::Metrics::RenderCounter(out, "crmhost_store_log_syncs_total",
+                                    "Syncs of the store's write-ahead log (group commits).",
+                                    {{{}, double(sh.syncs)}});
+    crmhost::Metrics::RenderCounter(out, "crmhost_store_durable_writes_total",
+                                    "Durable writes those syncs made safe (writes per sync = how "
+                                    "well commits are grouped).",
+                                    {{{}, double(sh.synced_waits)}});
+  }
   if (d.unsaved_links)
     crmhost::Metrics::RenderGauge(out, "crmhost_store_unsaved_call_links",
                                   "Call-log links whose CRM activity exists but which the store "

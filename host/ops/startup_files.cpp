@@ -68,6 +68,26 @@ Result<DaemonKeys> LoadKeys(const Options& o) {
   return keys;
 }
 
+Result<std::string> LoadStorePassword(const Options& o) {
+  std::string path = o.store_password_file;
+  if (path.empty()) {
+    const char* creds = std::getenv("CREDENTIALS_DIRECTORY");
+    std::error_code ec;
+    if (!creds || !fs::exists(fs::path(creds) / "store-password", ec)) return std::string();
+    path = (fs::path(creds) / "store-password").string();
+  }
+  if (auto problem = PrivateFileProblem(path))
+    spdlog::warn("store password file {} is {}", path, *problem);
+  auto text = ReadSmallFile(path);
+  if (!text.ok())
+    return Status::InvalidArgument("--store-password-file: " + text.status().message());
+  std::string password = std::move(text).value();
+  if (auto nl = password.find_first_of("\r\n"); nl != std::string::npos) password.resize(nl);
+  if (password.empty())
+    return Status::InvalidArgument("--store-password-file " + path + " is empty");
+  return password;
+}
+
 Result<boost::json::object> LoadManifestTop(const std::string& path) {
   boost::json::object top{
       {"redirectUri", "https://ringcentral.github.io/ringcentral-embeddable/redirect.html"},

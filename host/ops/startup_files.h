@@ -23,6 +23,11 @@ struct DaemonKeys {
 // error names the file and what is wrong with it.
 Result<DaemonKeys> LoadKeys(const Options& options);
 
+// The PostgreSQL store's password: the first line of --store-password-file, else of systemd's
+// credential $CREDENTIALS_DIRECTORY/store-password, else empty (a URL without password: peer or
+// certificate authentication). Warns when the file is readable by others.
+Result<std::string> LoadStorePassword(const Options& options);
+
 // The manifest's top level (docs/API.md, GET /crmManifest): built-in defaults, overridden by
 // the --manifest-file document's keys other than "platforms" (those come from the plugins).
 Result<boost::json::object> LoadManifestTop(const std::string& path);

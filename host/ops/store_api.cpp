@@ -52,6 +52,13 @@ void RegisterStoreRoutes(http::Router& router, store::Store& store, std::string 
                return http::HttpResponse::Json(200, json::object{{"deleted", id}});
              }));
   router.Add("POST", "/backup", RequireOpsToken(token, [&store, data_dir](http::HttpRequest& req) {
+               // A shared database has its own tools; a copy under one instance's data dir would
+               // be a copy of nothing.
+               if (store.backend() != "rocksdb")
+                 return http::HttpResponse::Error(
+                     501,
+                     "the store is in PostgreSQL: back it up with pg_dump (docs/OPERATIONS.md, "
+                     "Several instances)");
                std::string dir;
                if (!req.body.empty()) {
                  boost::system::error_code ec;

@@ -1,4 +1,4 @@
-// The store's group commit (store/src/durability.h, internal to store/): an unsynced write
+// The store's group commit (store/src/rocksdb/durability.h, internal to store/): an unsynced write
 // made on a fiber while a round is syncing parks the fiber instead of queueing its thread behind
 // the fsync, so the other fibers of that thread keep running. The WAL's sync is held at a gate
 // here, so the test does not depend on timing: without the hand-over the second fiber cannot
@@ -16,7 +16,7 @@
 #include <mutex>
 #include <thread>
 
-#include "../../store/src/durability.h"
+#include "../../store/src/rocksdb/durability.h"
 #include "runtime/fiber_pool.h"
 #include "support/daemon_process.h"
 

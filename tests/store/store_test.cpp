@@ -7,7 +7,7 @@
 #include <sstream>
 #include <thread>
 
-#include "../../store/src/info_log.h"
+#include "../../store/src/rocksdb/info_log.h"
 #include "contract/housekeeping.h"
 #include "crmhost/store/store.h"
 #include "support/daemon_process.h"

@@ -1,4 +1,5 @@
 #include "support/daemon_process.h"
+#include "support/pg_server.h"
 
 #include <algorithm>
 
@@ -51,6 +52,13 @@ DaemonProcess::DaemonProcess(const std::string& data_dir, std::vector<std::strin
   static int counter = 0;
   log_path_ = (log_dir.empty() ? data_dir + "/.." : log_dir) + "/crmhostd-" +
               std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".log";
+  // The whole suite can run against the test PostgreSQL (CRMHOST_TEST_PG_DIR): each data dir
+  // gets a database of its own, unless the test chose the store itself.
+  if (command.empty() && std::find(args.begin(), args.end(), "--store-url") == args.end()) {
+    for (std::string& a : PgStoreArgsFor(data_dir))
+      args.push_back(std::move(a));
+  }
+  if (auto pg = PgTestServer::Find()) NoteSecret(pg->password());
   // Ephemeral ports for both listeners, so tests can run in parallel.
   std::vector<std::string> argv_s =
       command.empty() ? std::vector<std::string>{Binary()} : std::move(command);

@@ -107,6 +107,7 @@ FakeResponse FakeTestCrm::Api(const RecordedRequest& req) {
     r.no_answer = true;
     return r;
   }
+  if (api_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(api_delay_ms));
   std::lock_guard<std::mutex> g(mu_);
   const std::string auth = req.Header("authorization").value_or("");
   if (auth.rfind("Bearer ", 0) != 0 || !valid_access_.count(auth.substr(7)) ||

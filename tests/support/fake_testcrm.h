@@ -38,6 +38,7 @@ class FakeTestCrm {
   std::atomic<bool> api_garbage{false};    // /api calls answer 200 with a body that is not JSON
   std::atomic<bool> api_silent{false};     // /api calls get no answer at all
   std::atomic<int> refresh_status{0};      // non-zero: refresh grants answer this status
+  std::atomic<int> api_delay_ms{0};        // slow /api answers (a CRM under load)
   size_t refresh_calls() const { return server_->count("POST", "/oauth/token") - code_calls_; }
   size_t code_calls() const { return code_calls_; }
 

@@ -50,6 +50,14 @@ no_proxy = ["localhost", ".corp.example"]
 level = "debug"
 format = "json"
 
+[store]
+url = "postgres://crmhost@db.internal:5432/crmhost"
+password_file = "/etc/crmhost/store-password"
+sslmode = "verify-full"
+sslrootcert = "/etc/crmhost/db-ca.pem"
+pool_size = 12
+lock_pool_size = 3
+
 [plugin.clio]
 oauth_client_id = "abc"
 oauth_client_secret = ")" + std::string("@") +
@@ -82,6 +90,12 @@ retries = 3
   CHECK(o.outbound_overrides[0].second == "http://127.0.0.1:9000");
   CHECK(o.log_level == "debug");
   CHECK(o.log_format == "json");
+  CHECK(o.store_url == "postgres://crmhost@db.internal:5432/crmhost");
+  CHECK(o.store_password_file == "/etc/crmhost/store-password");
+  CHECK(o.store_sslmode == "verify-full");
+  CHECK(o.store_sslrootcert == "/etc/crmhost/db-ca.pem");
+  CHECK(o.store_pool_size == 12);
+  CHECK(o.store_lock_pool_size == 3);
   CHECK(o.plugin_settings["clio"]["oauth_client_id"] == "abc");
   CHECK(o.plugin_settings["clio"]["oauth_client_secret"] == "s3cret-from-file");
   CHECK(o.plugin_settings["redtail"]["retries"] == "3");
@@ -109,6 +123,10 @@ TEST_CASE("config file: mistakes are refused with file, line, key and reason", "
       {"[outbound]\nno_proxy = \"localhost\"\n",
        ":2: outbound.no_proxy: must be an array of strings"},
       {"[outbound]\nproxy_url = \"http://proxy:3128\"\n", ":2: outbound.proxy_url: unknown key"},
+      {"[store]\nsslmode = \"sometimes\"\n",
+       ":2: store.sslmode: must be one of disable, allow, prefer, require, verify-ca, verify-full"},
+      {"[store]\npool_size = 0\n", ":2: store.pool_size: must be between 1 and 256"},
+      {"[store]\npassword = \"hunter2\"\n", ":2: store.password: unknown key"},
       {"listen = \"127.0.0.1:6066\n", ":1: "},  // TOML syntax error: unterminated string
   };
   for (auto& c : cases) {

@@ -1,6 +1,13 @@
-// Store: everything crmhost must not lose, in one embedded RocksDB directory.
+// Store: everything crmhost must not lose. Two backends implement it:
+//   - RocksDB (the default): one embedded directory, one process (src/rocksdb/);
+//   - PostgreSQL (Options::url = "postgres://..."): one database that several crmhostd instances
+//     share; the cross-instance guarantees (one reservation per call, one token refresh per user,
+//     one CRM log per conversation, one housekeeping sweep) are kept by the database
+//     (src/postgres/).
+// Callers see no difference except the operations figures (Stats, Health) and Checkpoint.
 //
-// Column families (layout and encodings in docs/store-format.md):
+// Column families (RocksDB) or `family` values (PostgreSQL) (layout and encodings in
+// docs/store-format.md):
 //   meta          schema version, a key check, nothing secret in clear
 //   users         one sealed record per CRM-connected user (tokens, API keys inside)
 //   call_logs     RingCentral call -> CRM activity links, with exactly-once reservations
@@ -17,8 +24,10 @@
 // Options::sync is true; concurrent writers share one sync (group commit, see
 // src/durability.h), and the waiting caller's fiber is parked meanwhile, not its thread.
 //
-// Thread safety: a Store is safe to use from many threads at once. Opening the same directory
-// twice fails (RocksDB's LOCK file), which keeps two daemons off one data directory.
+// Thread safety: a Store is safe to use from many threads at once, and from fibers: a wait (a
+// sync, a database round trip) parks the calling fiber, never its thread. Opening the same
+// RocksDB directory twice fails (RocksDB's LOCK file), which keeps two daemons off one data
+// directory; a PostgreSQL database is meant to be shared.
 #ifndef CRMHOST_STORE_STORE_H
 #define CRMHOST_STORE_STORE_H
 
@@ -60,8 +69,13 @@ class Store {
     // Default: true. Turning it off keeps data safe across process crashes, not power loss.
     bool sync = true;
     // Identifies this process's pending call-log reservations; reservations left by an earlier
-    // process (a crash during the CRM call) are treated as abandoned. Default: random.
+    // process (a crash during the CRM call) are treated as abandoned. Default: random, or
+    // "<instance_name>/<random>".
     std::string instance_id;
+    // PostgreSQL: the name of this installation (stable across its restarts, one process at a
+    // time). Opening under a name declares that name's earlier processes dead, so their pending
+    // reservations are abandoned at once instead of when their heartbeat lease lapses.
+    std::string instance_name;
     // Writes are refused (the store is "not writable") while the file system holding `path`
     // has less free space than this, so RocksDB never meets a full disk in the middle of a
     // write; they resume by themselves once space is back. 0: no reserve. Default: 64 MiB.
@@ -72,30 +86,51 @@ class Store {
     // Where RocksDB's own warnings go (the store keeps no LOG file of its own: see
     // src/info_log.h). Empty: they are dropped.
     LogSink log;
+
+    // ---- PostgreSQL (used when `url` is set; `path`, `sync` and `min_free_bytes` are not) ----
+    // "postgres://[user@]host[:port]/database[?sslmode=...]" (or "postgresql://"). A password in
+    // the URL is refused: it would show in `ps` and in logs. Give it here instead.
+    std::string url;
+    std::string password;  // read from a file by the daemon; never logged
+    std::string sslmode;   // overrides the URL's: disable, prefer, require, verify-ca, verify-full
+    std::string sslrootcert;  // CA file for verify-ca / verify-full
+    int pool_size = 8;        // connections (and database threads) for queries
+    // Connections that only hold cross-instance locks (LockAcross) while a CRM call runs.
+    int lock_pool_size = 4;
+    int connect_timeout_s = 5;
+    // How long a query may run, and how long LockAcross waits, before failing (milliseconds).
+    int statement_timeout_ms = 15000;
+    int lock_timeout_ms = 60000;
+    // An instance whose heartbeat is older than this is dead: its pending reservations are
+    // abandoned (kReservedAfterCrash for whoever comes next).
+    int instance_lease_ms = 15000;
   };
 
-  // Opens (creating if needed) the store. Fails if another process holds the directory, if
-  // the data was written by a newer schema, or if `key` is not the key the data was sealed with.
+  // Opens (creating if needed) the store: PostgreSQL when `url` is set, else RocksDB at `path`.
+  // Fails if another process holds the directory (RocksDB), if the data was written by a newer
+  // schema, or if `key` is not the key the data was sealed with.
   static Result<std::unique_ptr<Store>> Open(const Options& options);
-  ~Store();
+  virtual ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
+  // "rocksdb" or "postgresql".
+  virtual std::string_view backend() const = 0;
   int schema_version() const { return kSchemaVersion; }
-  const std::string& instance_id() const;
+  const std::string& instance_id() const { return instance_id_; }
 
   // ---- users -----------------------------------------------------------------------------
-  Result<std::optional<UserRecord>> GetUser(std::string_view id) const;
-  Status PutUser(const UserRecord& user);
+  virtual Result<std::optional<UserRecord>> GetUser(std::string_view id) const = 0;
+  virtual Status PutUser(const UserRecord& user) = 0;
   // Deletes the user record and with it the user's sealed tokens and API key.
-  Status DeleteUser(std::string_view id);
+  virtual Status DeleteUser(std::string_view id) = 0;
   // Visits every user in id order (secrets decrypted: callers decide what to show); `visit`
   // returns false to stop.
-  Status ForEachUser(const std::function<bool(const UserRecord&)>& visit) const;
+  virtual Status ForEachUser(const std::function<bool(const UserRecord&)>& visit) const = 0;
 
   // ---- call logs ---------------------------------------------------------------------------
   // The completed link for `who`, chosen by MatchCallLog among this session's completed rows.
-  Result<std::optional<CallLogRow>> FindCallLog(const CallLogIdentity& who) const;
+  virtual Result<std::optional<CallLogRow>> FindCallLog(const CallLogIdentity& who) const = 0;
 
   enum class Reservation {
     kReserved,  // ours now: the CRM may be called
@@ -111,36 +146,37 @@ class Store {
   // identity). Concurrent callers for the same session are serialised by a session lock, so exactly
   // one of them gets kReserved or kReservedAfterCrash. Not synced: a reservation lost with the
   // machine's power belonged to a call never acknowledged, and a surviving one is reconciled.
-  Result<Reservation> ReserveCallLog(CallLogRow row, int64_t now_ms);
+  virtual Result<Reservation> ReserveCallLog(CallLogRow row, int64_t now_ms) = 0;
   // Turns this process's pending reservation into the completed link (synced).
-  Status CompleteCallLog(CallLogRow row, int64_t now_ms);
+  virtual Status CompleteCallLog(CallLogRow row, int64_t now_ms) = 0;
   // Drops this process's pending reservation (the CRM call failed); no-op if not ours.
-  Status ReleaseCallLog(const CallLogIdentity& who);
+  virtual Status ReleaseCallLog(const CallLogIdentity& who) = 0;
   // Gives this process's pending reservation up as abandoned, as if this process had died: the
   // next reservation gets kReservedAfterCrash and reconciles. For a reconciliation that could
   // not ask the CRM (it failed): the doubt must survive for the next attempt.
-  Status AbandonCallLog(const CallLogIdentity& who);
+  virtual Status AbandonCallLog(const CallLogIdentity& who) = 0;
 
   // ---- plugin key/value ------------------------------------------------------------------------
-  Result<std::optional<std::string>> KvGet(std::string_view plugin, std::string_view key,
-                                           int64_t now_ms) const;
+  virtual Result<std::optional<std::string>> KvGet(std::string_view plugin, std::string_view key,
+                                                   int64_t now_ms) const = 0;
   // expires_at_ms = 0: never expires.
-  Status KvPut(std::string_view plugin, std::string_view key, std::string_view value,
-               int64_t expires_at_ms);
-  Status KvDelete(std::string_view plugin, std::string_view key);
+  virtual Status KvPut(std::string_view plugin, std::string_view key, std::string_view value,
+                       int64_t expires_at_ms) = 0;
+  virtual Status KvDelete(std::string_view plugin, std::string_view key) = 0;
 
   // ---- JSON tables ------------------------------------------------------------------------------
   // Tables kAccountData, kAdmin and kCache are sealed (AES-256-GCM, bound to table and key);
   // kCallDown and kMessageLogs hold no secrets and are stored as plain JSON. Writes are synced
   // except kAccountData and kCache (caches: losing the last ones on power loss only costs work).
-  Result<std::optional<boost::json::value>> Get(Table table, std::string_view key) const;
-  Status Put(Table table, std::string_view key, const boost::json::value& value);
-  Status Delete(Table table, std::string_view key);
+  virtual Result<std::optional<boost::json::value>> Get(Table table,
+                                                        std::string_view key) const = 0;
+  virtual Status Put(Table table, std::string_view key, const boost::json::value& value) = 0;
+  virtual Status Delete(Table table, std::string_view key) = 0;
   // Visits every record whose key starts with `prefix`, in key order, without holding them all
   // in memory; `visit` returns false to stop early.
-  Status ForEach(
+  virtual Status ForEach(
       Table table, std::string_view prefix,
-      const std::function<bool(std::string_view key, const boost::json::value&)>& visit) const;
+      const std::function<bool(std::string_view key, const boost::json::value&)>& visit) const = 0;
   // Every record whose key starts with `prefix`, in key order.
   Result<std::vector<std::pair<std::string, boost::json::value>>> Scan(
       Table table, std::string_view prefix) const;
@@ -157,19 +193,49 @@ class Store {
   Result<int64_t> AccountDataUpdatedAt(std::string_view rc_account_id, std::string_view platform,
                                        std::string_view data_key) const;
 
-  // RocksDB's own figures for monitoring, summed over every table: estimated keys, live SST
-  // bytes, memtable bytes, and bytes pending compaction.
+  // ---- several instances ------------------------------------------------------------------------
+  // What LockAcross serialises. The values are part of the PostgreSQL advisory-lock key space:
+  // never renumber them.
+  enum class LockScope { kTokenRefresh = 1, kConversation = 2 };
+  // Held until destroyed.
+  class CrossLock {
+   public:
+    virtual ~CrossLock() = default;
+  };
+  // Excludes every other instance sharing this store from (scope, key) until the result is
+  // destroyed; may be held across a CRM call. Callers first take an in-process lock on the same
+  // key (one waiter per key per instance), so this never stacks up a process's own fibers.
+  // RocksDB: one process owns the store, so nothing to do (null). PostgreSQL: a session advisory
+  // lock on a connection of the lock pool, freed by the server if this instance dies.
+  virtual Result<std::unique_ptr<CrossLock>> LockAcross(LockScope scope, std::string_view key) = 0;
+  // For periodic work that one instance does for all (housekeeping): true if this instance
+  // should run `task` now, i.e. no instance has claimed it within the last `period_ms`; the claim
+  // is recorded atomically. RocksDB: always true.
+  virtual Result<bool> ClaimPeriodicTask(std::string_view task, int64_t period_ms,
+                                         int64_t now_ms) = 0;
+
+  // Figures for monitoring. RocksDB fills the first four (summed over every table); PostgreSQL
+  // the pool and query ones.
   struct Stats {
     uint64_t estimated_keys = 0;
     uint64_t sst_bytes = 0;
     uint64_t memtable_bytes = 0;
     uint64_t pending_compaction_bytes = 0;
+    uint64_t pool_size = 0;     // connections for queries
+    uint64_t pool_in_use = 0;   // of those, running a query now
+    uint64_t pool_waiting = 0;  // queries waiting for a connection
+    uint64_t locks_held = 0;    // cross-instance locks held now
+    uint64_t queries = 0;       // round trips since start
+    double query_seconds = 0;   // their summed latency, queueing included
+    uint64_t reconnects = 0;    // connections (re)made after a failure
   };
-  Stats GetStats() const;
+  virtual Stats GetStats() const = 0;
 
   // Whether writes work. After a failed write (a full disk, an I/O error) the store is not
   // writable until it has recovered by itself: a background thread retries every half second
   // (RocksDB's Resume, then a synced probe write), so freeing space is enough, no restart.
+  // PostgreSQL: not writable while no connection to the database can be made; the pool
+  // reconnects with backoff by itself.
   struct Health {
     bool writable = true;
     std::string last_error;      // the failure that made it not writable (kept after recovery)
@@ -179,18 +245,22 @@ class Store {
     uint64_t syncs = 0;          // WAL syncs of the group commit
     uint64_t synced_waits = 0;   // durable writes those syncs answered
   };
-  Health GetHealth() const;
+  virtual Health GetHealth() const = 0;
 
   // An online, consistent copy of the whole store in `dir` (which must not exist): RocksDB's
   // checkpoint, hard links where the file system allows. Records stay sealed: restoring needs
-  // the same master key.
-  Status Checkpoint(const std::string& dir) const;
+  // the same master key. PostgreSQL: Unimplemented (pg_dump is the tool, see OPERATIONS.md).
+  virtual Status Checkpoint(const std::string& dir) const = 0;
+
+ protected:
+  explicit Store(std::string instance_id) : instance_id_(std::move(instance_id)) {}
 
  private:
-  struct Impl;
-  explicit Store(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  std::string instance_id_;
 };
+
+// A random instance id (24 hex digits), for Options::instance_id left empty.
+std::string RandomInstanceId();
 
 }  // namespace crmhost::store
 

@@ -1,13 +1,11 @@
 // Call-log rows: the exactly-once reservation protocol (see store.h, ReserveCallLog).
-#include "crmhost/store/store.h"
-
-#include "store_impl.h"
+#include "rocks_store.h"
 
 namespace crmhost::store {
 
 // ---- call logs -----------------------------------------------------------------------------
 
-Result<std::optional<CallLogRow>> Store::FindCallLog(const CallLogIdentity& who) const {
+Result<std::optional<CallLogRow>> RocksStore::FindCallLog(const CallLogIdentity& who) const {
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->call_logs));
   auto rows = impl_->ScanSession(it.get(), who.session_id);
@@ -20,7 +18,7 @@ Result<std::optional<CallLogRow>> Store::FindCallLog(const CallLogIdentity& who)
   return std::optional<CallLogRow>(*match);
 }
 
-Result<Store::Reservation> Store::ReserveCallLog(CallLogRow row, int64_t now_ms) {
+Result<Store::Reservation> RocksStore::ReserveCallLog(CallLogRow row, int64_t now_ms) {
   row.state = CallLogRow::State::kPending;
   row.owner = impl_->options.instance_id;
   row.created_at_ms = row.updated_at_ms = now_ms;
@@ -50,7 +48,7 @@ Result<Store::Reservation> Store::ReserveCallLog(CallLogRow row, int64_t now_ms)
   return after_crash ? Reservation::kReservedAfterCrash : Reservation::kReserved;
 }
 
-Status Store::CompleteCallLog(CallLogRow row, int64_t now_ms) {
+Status RocksStore::CompleteCallLog(CallLogRow row, int64_t now_ms) {
   row.state = CallLogRow::State::kDone;
   row.owner.clear();
   row.updated_at_ms = now_ms;
@@ -60,13 +58,13 @@ Status Store::CompleteCallLog(CallLogRow row, int64_t now_ms) {
   return impl_->Commit(std::move(b));
 }
 
-Status Store::ReleaseCallLog(const CallLogIdentity& who) {
+Status RocksStore::ReleaseCallLog(const CallLogIdentity& who) {
   return impl_->ChangeOwnReservation(who, "releasing call log", [](CallLogRow&) {
     return false;  // delete it: the CRM call failed, the session is free again
   });
 }
 
-Status Store::AbandonCallLog(const CallLogIdentity& who) {
+Status RocksStore::AbandonCallLog(const CallLogIdentity& who) {
   return impl_->ChangeOwnReservation(who, "abandoning call log", [](CallLogRow& row) {
     row.owner = "abandoned";  // no process has this id: the next reservation reconciles
     return true;

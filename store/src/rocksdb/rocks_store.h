@@ -1,6 +1,7 @@
-// Store::Impl and the key helpers the store's source files share (private to store/src).
-#ifndef CRMHOST_STORE_SRC_STORE_IMPL_H
-#define CRMHOST_STORE_SRC_STORE_IMPL_H
+// RocksStore: the embedded backend, one RocksDB directory with a column family per table (see
+// docs/store-format.md). Private to store/src.
+#ifndef CRMHOST_STORE_SRC_ROCKSDB_ROCKS_STORE_H
+#define CRMHOST_STORE_SRC_ROCKSDB_ROCKS_STORE_H
 
 #include <openssl/crypto.h>
 #include <rocksdb/db.h>
@@ -13,55 +14,13 @@
 #include <string_view>
 #include <vector>
 
+#include "../codec.h"
 #include "crmhost/store/store.h"
 #include "crmhost/suspend.h"
 #include "durability.h"
 
 namespace crmhost::store {
 namespace json = boost::json;
-
-constexpr const char* kMeta = "meta";
-constexpr const char* kUsers = "users";
-constexpr const char* kCallLogs = "call_logs";
-constexpr const char* kMessageLogs = "message_logs";
-constexpr const char* kPluginKv = "plugin_kv";
-constexpr const char* kAccountData = "account_data";
-constexpr const char* kAdmin = "admin";
-constexpr const char* kCache = "cache";
-constexpr const char* kCallDown = "calldown";
-constexpr const char* kAllFamilies[] = {kMeta,        kUsers, kCallLogs, kMessageLogs, kPluginKv,
-                                        kAccountData, kAdmin, kCache,    kCallDown};
-
-constexpr std::string_view kKeyCheckPlaintext = "crmhost key check v1";
-
-// Keys made of several user-supplied parts are length-prefixed (4-byte big-endian) so no
-// value can forge a boundary; a prefix of whole parts is a valid range-scan prefix.
-inline void AppendPart(std::string& key, std::string_view part) {
-  uint32_t n = uint32_t(part.size());
-  char len[4] = {char(n >> 24), char(n >> 16), char(n >> 8), char(n)};
-  key.append(len, 4);
-  key.append(part);
-}
-
-inline std::string SessionPrefix(std::string_view session_id) {
-  std::string k;
-  AppendPart(k, session_id);
-  return k;
-}
-
-inline std::string CallLogKey(const CallLogIdentity& id) {
-  std::string k = SessionPrefix(id.session_id);
-  AppendPart(k, id.hashed_extension_id);
-  AppendPart(k, id.extension_number);
-  return k;
-}
-
-inline std::string Aad(std::string_view family, std::string_view key) {
-  std::string a(family);
-  a.push_back('\0');
-  a.append(key);
-  return a;
-}
 
 inline Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::OK();
@@ -72,7 +31,48 @@ inline Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   return Status::IOError(msg);
 }
 
-struct Store::Impl {
+class RocksStore final : public Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const Options& options);
+  ~RocksStore() override;
+
+  std::string_view backend() const override { return "rocksdb"; }
+  Result<std::optional<UserRecord>> GetUser(std::string_view id) const override;
+  Status PutUser(const UserRecord& user) override;
+  Status DeleteUser(std::string_view id) override;
+  Status ForEachUser(const std::function<bool(const UserRecord&)>& visit) const override;
+  Result<std::optional<CallLogRow>> FindCallLog(const CallLogIdentity& who) const override;
+  Result<Reservation> ReserveCallLog(CallLogRow row, int64_t now_ms) override;
+  Status CompleteCallLog(CallLogRow row, int64_t now_ms) override;
+  Status ReleaseCallLog(const CallLogIdentity& who) override;
+  Status AbandonCallLog(const CallLogIdentity& who) override;
+  Result<std::optional<std::string>> KvGet(std::string_view plugin, std::string_view key,
+                                           int64_t now_ms) const override;
+  Status KvPut(std::string_view plugin, std::string_view key, std::string_view value,
+               int64_t expires_at_ms) override;
+  Status KvDelete(std::string_view plugin, std::string_view key) override;
+  Result<std::optional<json::value>> Get(Table table, std::string_view key) const override;
+  Status Put(Table table, std::string_view key, const json::value& value) override;
+  Status Delete(Table table, std::string_view key) override;
+  Status ForEach(
+      Table table, std::string_view prefix,
+      const std::function<bool(std::string_view, const json::value&)>& visit) const override;
+  // One process owns a RocksDB directory: in-process locks are all there is to take.
+  Result<std::unique_ptr<CrossLock>> LockAcross(LockScope, std::string_view) override {
+    return std::unique_ptr<CrossLock>();
+  }
+  Result<bool> ClaimPeriodicTask(std::string_view, int64_t, int64_t) override { return true; }
+  Stats GetStats() const override;
+  Health GetHealth() const override;
+  Status Checkpoint(const std::string& dir) const override;
+
+ private:
+  struct Impl;
+  explicit RocksStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct RocksStore::Impl {
   Options options;
   Cipher cipher;
   std::unique_ptr<rocksdb::DB> db;
@@ -97,40 +97,20 @@ struct Store::Impl {
   rocksdb::ColumnFamilyHandle* calldown = nullptr;
   std::unique_ptr<Durability> durability;
 
-  struct TableInfo {
-    rocksdb::ColumnFamilyHandle* handle;
-    const char* name;
-    bool sealed;
-    bool durable;
-  };
-  TableInfo Info(Table t) const {
+  rocksdb::ColumnFamilyHandle* Handle(Table t) const {
     switch (t) {
       case Table::kAccountData:
-        return {account_data, kAccountData, true, false};
+        return account_data;
       case Table::kAdmin:
-        return {admin, kAdmin, true, true};
+        return admin;
       case Table::kCache:
-        return {cache, kCache, true, false};
+        return cache;
       case Table::kCallDown:
-        return {calldown, kCallDown, false, true};
+        return calldown;
       case Table::kMessageLogs:
-        return {message_logs, kMessageLogs, false, true};
+        return message_logs;
     }
-    return {account_data, kAccountData, true, false};
-  }
-
-  Result<json::value> Decode(const TableInfo& t, std::string_view key,
-                             std::string_view stored) const {
-    std::optional<std::string> plain;
-    if (t.sealed) {
-      plain = cipher.Open(stored, Aad(t.name, key));
-      if (!plain) return Status::Corruption(std::string(t.name) + " record failed authentication");
-    }
-    boost::system::error_code ec;
-    json::value v = json::parse(plain ? std::string_view(*plain) : stored, ec);
-    if (plain) OPENSSL_cleanse(plain->data(), plain->size());
-    if (ec) return Status::Corruption(std::string(t.name) + " record is not JSON");
-    return v;
+    return account_data;
   }
 
   explicit Impl(const Options& o) : options(o), cipher(o.key) {}
@@ -215,4 +195,4 @@ struct Store::Impl {
 
 }  // namespace crmhost::store
 
-#endif  // CRMHOST_STORE_SRC_STORE_IMPL_H
+#endif  // CRMHOST_STORE_SRC_ROCKSDB_ROCKS_STORE_H

@@ -1,26 +1,15 @@
-// Store::Open: the RocksDB options and column families, the schema version and key checks.
-#include "crmhost/store/store.h"
-
-#include <openssl/rand.h>
+// RocksStore::Open: the RocksDB options and column families, the schema version and key checks.
 #include <rocksdb/cache.h>
 #include <rocksdb/table.h>
 
 #include <filesystem>
 
-#include "crmhost/encoding.h"
-
 #include "info_log.h"
-#include "store_impl.h"
+#include "rocks_store.h"
 
 namespace crmhost::store {
 
 namespace {
-
-std::string RandomInstanceId() {
-  unsigned char b[12];
-  RAND_bytes(b, sizeof b);
-  return HexEncode(std::string_view(reinterpret_cast<char*>(b), sizeof b));
-}
 
 // Small caches, one shared by the store's families: crmhost's working set is tiny and idle
 // memory matters more than bulk-load speed (see docs/PERFORMANCE.md).
@@ -64,7 +53,7 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Families(const rocksdb::DBOptions& 
 
 }  // namespace
 
-void Store::Impl::TakeHandles() {
+void RocksStore::Impl::TakeHandles() {
   for (auto* h : handles) {
     const auto& n = h->GetName();
     if (n == kMeta) meta = h;
@@ -80,7 +69,7 @@ void Store::Impl::TakeHandles() {
 }
 
 // Data written by a newer layout is refused rather than misread.
-Status Store::Impl::CheckSchemaVersion() {
+Status RocksStore::Impl::CheckSchemaVersion() {
   std::string version;
   auto s = db->Get(rocksdb::ReadOptions(), meta, "schema_version", &version);
   if (s.IsNotFound()) {
@@ -97,26 +86,24 @@ Status Store::Impl::CheckSchemaVersion() {
 }
 
 // A wrong key file must stop the daemon at start, not fail every request later.
-Status Store::Impl::CheckKey() {
+Status RocksStore::Impl::CheckKey() {
   std::string check;
-  const std::string aad = Aad(kMeta, "key_check");
   auto s = db->Get(rocksdb::ReadOptions(), meta, "key_check", &check);
   if (s.IsNotFound()) {
-    auto sealed = cipher.Seal(kKeyCheckPlaintext, aad);
+    auto sealed = SealKeyCheck(cipher);
     if (!sealed.ok()) return sealed.status();
     s = db->Put(SyncedNow(), meta, "key_check", sealed.value());
     return FromRocks(s, "writing key check");
   }
   if (!s.ok()) return FromRocks(s, "reading key check");
-  auto plain = cipher.Open(check, aad);
-  if (!plain || *plain != kKeyCheckPlaintext) {
+  if (!KeyCheckMatches(cipher, check)) {
     return Status::PermissionDenied("the secret key does not match the key this store at " +
                                     options.path + " was created with (wrong --secret-key-file?)");
   }
   return Status::OK();
 }
 
-Result<std::unique_ptr<Store>> Store::Open(const Options& options_in) {
+Result<std::unique_ptr<Store>> RocksStore::Open(const Options& options_in) {
   Options options = options_in;
   if (options.instance_id.empty()) options.instance_id = RandomInstanceId();
   std::error_code ec;
@@ -138,7 +125,7 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options_in) {
   impl->durability =
       std::make_unique<Durability>(impl->db.get(), impl->meta, options.sync, options.path,
                                    options.min_free_bytes, options.on_writable_change);
-  return std::unique_ptr<Store>(new Store(std::move(impl)));
+  return std::unique_ptr<Store>(new RocksStore(std::move(impl)));
 }
 
 }  // namespace crmhost::store
