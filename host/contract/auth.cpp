@@ -202,11 +202,15 @@ http::HttpResponse UnAuthorize(App& app, http::HttpRequest& req, const JwtState&
   if (!ApplyUserUpdate(app, user, result.value))
     return http::HttpResponse::Error(400, "Database operation failed");
   if (!deleted) {
-    user.access_token.clear();
-    user.refresh_token.clear();
-    user.updated_at_ms = app.now_ms();
-    if (!app.store.PutUser(user).ok())
-      return http::HttpResponse::Error(400, "Database operation failed");
+    const int64_t now = app.now_ms();
+    auto stored = app.store.UpdateUser(user.id, [&](store::UserRecord& r, bool exists) {
+      if (!exists) return false;
+      r.access_token.clear();
+      r.refresh_token.clear();
+      r.updated_at_ms = now;
+      return true;
+    });
+    if (!stored.ok()) return http::HttpResponse::Error(400, "Database operation failed");
   }
   spdlog::info("user {} logged out of {}", user.id, platform);
   if (obj && obj->contains("returnMessage") && !obj->at("returnMessage").is_null())

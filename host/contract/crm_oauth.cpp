@@ -172,11 +172,19 @@ std::optional<ConnectFailure> EnsureFreshToken(App& app, const plugins::PluginVe
     o.message = refreshed.status().message();
     return ConnectFailure{Kind::kPlugin, std::move(o)};
   }
-  user.access_token = refreshed->access_token;
-  if (!refreshed->refresh_token.empty()) user.refresh_token = refreshed->refresh_token;
-  user.token_expiry_ms = refreshed->expires_at_ms;
-  user.updated_at_ms = app.now_ms();
-  if (!app.store.PutUser(user).ok()) return ConnectFailure{Kind::kStore, {}};
+  // Only the tokens change: whatever else another request saved meanwhile (settings) stays.
+  const int64_t now = app.now_ms();
+  auto stored = app.store.UpdateUser(user.id, [&](store::UserRecord& r, bool exists) {
+    if (!exists) return false;  // logged out while the refresh was in flight
+    r.access_token = refreshed->access_token;
+    if (!refreshed->refresh_token.empty()) r.refresh_token = refreshed->refresh_token;
+    r.token_expiry_ms = refreshed->expires_at_ms;
+    r.updated_at_ms = now;
+    return true;
+  });
+  if (!stored.ok()) return ConnectFailure{Kind::kStore, {}};
+  if (!stored.value()) return ConnectFailure{Kind::kRevoked, {}};
+  user = std::move(*stored.value());
   spdlog::info("refreshed the CRM token of user {}", user.id);
   if (app.metrics) app.metrics->CountTokenRefresh(user.platform, "ok");
   return std::nullopt;

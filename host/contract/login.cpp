@@ -13,37 +13,34 @@ namespace js = crmhost::sdk::js;
 
 Result<store::UserRecord> SaveUserInfo(App& app, const json::object& info, const LoginSave& save) {
   const std::string id = IdString(info.at("id"));
-  auto existing = app.store.GetUser(id);
-  if (!existing.ok()) return existing.status();
-  store::UserRecord u;
   const int64_t now = app.now_ms();
-  if (existing.value()) {
-    u = std::move(*existing.value());
-  } else {
-    u.id = id;
-    u.created_at_ms = now;
-  }
-  u.platform = save.platform;
-  // Like the reference's update, absent values leave the stored ones alone.
-  if (save.hostname) u.hostname = *save.hostname;
-  if (auto* tz = js::get(info, "timezoneName")) u.timezone_name = js::to_string(*tz);
-  if (info.contains("timezoneOffset")) u.timezone_offset = info.at("timezoneOffset");
-  u.access_token = save.access_token;
-  u.refresh_token = save.refresh_token;
-  u.token_expiry_ms = save.token_expiry_ms;
-  u.rc_account_id = save.rc_account_id;
-  if (save.hashed_rc_extension_id) u.hashed_rc_extension_id = *save.hashed_rc_extension_id;
-  if (auto* extra = js::get(info, "platformAdditionalInfo"); extra && extra->is_object())
-    for (auto& [k, v] : extra->get_object())
-      u.platform_additional_info[k] = v;
-  if (!save.proxy_id.is_null()) {
-    u.platform_additional_info["proxyId"] = save.proxy_id;
-  } else {
-    u.platform_additional_info.erase("proxyId");
-  }
-  u.updated_at_ms = now;
-  if (Status st = app.store.PutUser(u); !st.ok()) return st;
-  return u;
+  // One update of the stored record: a login racing a refresh or a settings save of the same
+  // user (another tab, another instance) neither loses their writes nor is lost.
+  auto stored = app.store.UpdateUser(id, [&](store::UserRecord& u, bool exists) {
+    if (!exists) u.created_at_ms = now;
+    u.platform = save.platform;
+    // Like the reference's update, absent values leave the stored ones alone.
+    if (save.hostname) u.hostname = *save.hostname;
+    if (auto* tz = js::get(info, "timezoneName")) u.timezone_name = js::to_string(*tz);
+    if (info.contains("timezoneOffset")) u.timezone_offset = info.at("timezoneOffset");
+    u.access_token = save.access_token;
+    u.refresh_token = save.refresh_token;
+    u.token_expiry_ms = save.token_expiry_ms;
+    u.rc_account_id = save.rc_account_id;
+    if (save.hashed_rc_extension_id) u.hashed_rc_extension_id = *save.hashed_rc_extension_id;
+    if (auto* extra = js::get(info, "platformAdditionalInfo"); extra && extra->is_object())
+      for (auto& [k, v] : extra->get_object())
+        u.platform_additional_info[k] = v;
+    if (!save.proxy_id.is_null()) {
+      u.platform_additional_info["proxyId"] = save.proxy_id;
+    } else {
+      u.platform_additional_info.erase("proxyId");
+    }
+    u.updated_at_ms = now;
+    return true;
+  });
+  if (!stored.ok()) return stored.status();
+  return std::move(*stored.value());
 }
 
 http::HttpResponse CompleteLogin(App& app, const plugins::PluginVersion& plugin,

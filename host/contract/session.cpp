@@ -260,31 +260,44 @@ bool ApplyUserUpdate(App& app, store::UserRecord& user, json::value& result) {
   if (auto* del = u->if_contains("delete"); del && del->is_bool() && del->get_bool()) {
     return app.store.DeleteUser(user.id).ok();
   }
+  auto apply = [u](store::UserRecord& r) {
+    auto str = [&](std::string_view k, std::string& field) {
+      if (auto* v = u->if_contains(k); v && v->is_string()) field = std::string(v->get_string());
+    };
+    str("accessToken", r.access_token);
+    str("refreshToken", r.refresh_token);
+    str("hostname", r.hostname);
+    str("timezoneName", r.timezone_name);
+    if (auto* v = u->if_contains("timezoneOffset")) r.timezone_offset = *v;
+    if (auto* v = u->if_contains("tokenExpiry")) {
+      if (v->is_int64()) r.token_expiry_ms = v->get_int64();
+      if (v->is_null()) r.token_expiry_ms.reset();
+    }
+    auto merge = [&](std::string_view k, json::object& into) {
+      if (auto* v = u->if_contains(k); v && v->is_object())
+        for (auto& [key, val] : v->get_object())
+          into[key] = val;
+    };
+    merge("platformAdditionalInfo", r.platform_additional_info);
+    merge("userSettings", r.user_settings);
+  };
   // Many plugins hand back the same settings on every call (Redtail's category setting): only a
   // real change costs a synced write.
-  const std::string before = store::EncodeUser(user);
-  auto str = [&](std::string_view k, std::string& field) {
-    if (auto* v = u->if_contains(k); v && v->is_string()) field = std::string(v->get_string());
-  };
-  str("accessToken", user.access_token);
-  str("refreshToken", user.refresh_token);
-  str("hostname", user.hostname);
-  str("timezoneName", user.timezone_name);
-  if (auto* v = u->if_contains("timezoneOffset")) user.timezone_offset = *v;
-  if (auto* v = u->if_contains("tokenExpiry")) {
-    if (v->is_int64()) user.token_expiry_ms = v->get_int64();
-    if (v->is_null()) user.token_expiry_ms.reset();
-  }
-  auto merge = [&](std::string_view k, json::object& into) {
-    if (auto* v = u->if_contains(k); v && v->is_object())
-      for (auto& [key, val] : v->get_object())
-        into[key] = val;
-  };
-  merge("platformAdditionalInfo", user.platform_additional_info);
-  merge("userSettings", user.user_settings);
-  if (store::EncodeUser(user) == before) return true;
-  user.updated_at_ms = app.now_ms();
-  return app.store.PutUser(user).ok();
+  store::UserRecord preview = user;
+  apply(preview);
+  if (store::EncodeUser(preview) == store::EncodeUser(user)) return true;
+  // Applied to the stored record, not written over it from this request's copy: a token another
+  // request (or instance) refreshed meanwhile is kept.
+  const int64_t now = app.now_ms();
+  auto stored = app.store.UpdateUser(user.id, [&](store::UserRecord& r, bool exists) {
+    if (!exists) return false;  // logged out meanwhile: not brought back
+    apply(r);
+    r.updated_at_ms = now;
+    return true;
+  });
+  if (!stored.ok()) return false;
+  user = stored.value() ? std::move(*stored.value()) : std::move(preview);
+  return true;
 }
 
 }  // namespace crmhost::contract

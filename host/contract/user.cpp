@@ -161,6 +161,28 @@ http::HttpResponse GetSettings(App& app, http::HttpRequest& req, const JwtState&
                                   EffectiveSettings(admin ? &*admin : nullptr, user.user_settings));
 }
 
+// Merges the request's settings into the stored ones (set `updated`, drop settingKeysToRemove)
+// as one update of the stored record, so concurrent saves of different keys all land. Answers
+// the settings as stored; nullopt if the user is gone.
+Result<std::optional<json::object>> SaveSettings(App& app, const std::string& user_id,
+                                                 const json::object& updated,
+                                                 const json::object& body) {
+  const int64_t now = app.now_ms();
+  auto stored = app.store.UpdateUser(user_id, [&](store::UserRecord& r, bool exists) {
+    if (!exists) return false;
+    for (auto& [k, v] : updated)
+      r.user_settings[k] = v;
+    if (auto* remove = js::get(body, "settingKeysToRemove"); remove && remove->is_array())
+      for (auto& k : remove->get_array())
+        if (k.is_string()) r.user_settings.erase(k.get_string());
+    r.updated_at_ms = now;
+    return true;
+  });
+  if (!stored.ok()) return stored.status();
+  if (!stored.value()) return std::optional<json::object>();
+  return std::optional<json::object>(std::move(stored.value()->user_settings));
+}
+
 http::HttpResponse PostSettings(App& app, http::HttpRequest& req, const JwtState& jwt) {
   auto who = RequireCaller(jwt, "User not found");
   if (auto* resp = std::get_if<http::HttpResponse>(&who)) return std::move(*resp);
@@ -203,15 +225,14 @@ http::HttpResponse PostSettings(App& app, http::HttpRequest& req, const JwtState
       if (auto* m = js::get(&out.value, "returnMessage")) refused["returnMessage"] = *m;
       return http::HttpResponse::Json(200, refused);
     }
-    user.user_settings = std::move(merged);
-    user.updated_at_ms = app.now_ms();
-    if (!app.store.PutUser(user).ok()) return Failure(DatabaseErrorMessage());
+    auto saved = SaveSettings(app, caller.user_id, updated, body);
+    if (!saved.ok()) return Failure(DatabaseErrorMessage());
     return http::HttpResponse::Json(200, json::object());
   }
-  user.user_settings = merged;
-  user.updated_at_ms = app.now_ms();
-  if (!app.store.PutUser(user).ok()) return Failure(DatabaseErrorMessage());
-  return http::HttpResponse::Json(200, json::object{{"userSettings", std::move(merged)}});
+  auto saved = SaveSettings(app, caller.user_id, updated, body);
+  if (!saved.ok()) return Failure(DatabaseErrorMessage());
+  if (!saved.value()) return http::HttpResponse::Text(400, "User not found");
+  return http::HttpResponse::Json(200, json::object{{"userSettings", std::move(*saved.value())}});
 }
 
 http::HttpResponse RefreshInfo(App& app, http::HttpRequest& req, const JwtState& jwt) {

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <regex>
+#include <thread>
 
 #include "integration/testcrm_harness.h"
 
@@ -169,6 +170,45 @@ TEST_CASE("user settings: preload, merge with the admin's, save, refresh", "[use
   auto redtail = h.Send("POST", "/user/refreshInfo",
                         RedtailHarness().Jwt("jdoe-redtail", "redtail"), json::object{});
   CHECK(redtail.body == R"({"successful":true})");
+}
+
+TEST_CASE("user settings: concurrent saves of different keys and a token refresh all land",
+          "[user]") {
+  TestCrmHarness h;
+  h.Start();
+  h.crm.expires_in = 60;  // the token is due: the validations below refresh it
+  const std::string jwt = h.LoginJwt();
+  h.crm.expires_in = 3600;
+  h.crm.token_delay_ms = 200;  // the refresh is in flight while the settings are saved
+  std::vector<HttpResult> saves(20), checks(6);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < saves.size(); ++i)
+    threads.emplace_back([&, i] {
+      saves[i] = h.Send(
+          "POST", "/user/settings", jwt,
+          json::object{{"userSettings", json::object{{"key" + std::to_string(i),
+                                                      json::object{{"value", int64_t(i)}}}}}});
+    });
+  for (size_t i = 0; i < checks.size(); ++i)
+    threads.emplace_back([&, i] { checks[i] = h.Get("/authValidation", jwt); });
+  for (auto& t : threads)
+    t.join();
+  for (auto& r : saves) {
+    INFO(r.status << " " << r.body);
+    CHECK(r.status == 200);
+  }
+  auto got = h.Get("/user/settings", jwt);
+  REQUIRE(got.status == 200);
+  const json::value settings = got.Json();
+  for (size_t i = 0; i < saves.size(); ++i) {
+    INFO("key" << i << " in " << got.body);
+    CHECK(settings.as_object().contains("key" + std::to_string(i)));
+  }
+  // The refreshed tokens were not written over by a save holding the old ones: the CRM accepts
+  // only the newest, and a second refresh is not needed.
+  CHECK(h.crm.refresh_calls() == 1);
+  CHECK(h.Get("/authValidation", jwt).body == R"({"successful":true})");
+  CHECK(h.crm.refresh_calls() == 1);
 }
 
 TEST_CASE("admin user mapping matches CRM users to RingCentral extensions", "[admin]") {

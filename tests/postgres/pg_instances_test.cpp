@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -247,6 +248,8 @@ TEST_CASE("two instances: a database restart under load fails requests cleanly, 
   };
   std::atomic<bool> stop{false};
   std::atomic<int> ok{0}, failed_cleanly{0}, bad{0}, next{0};
+  std::mutex mu;
+  std::vector<int> acknowledged;  // guarded by mu
   std::vector<std::thread> load;
   for (int t = 0; t < 4; ++t)
     load.emplace_back([&, t] {
@@ -255,6 +258,8 @@ TEST_CASE("two instances: a database restart under load fails requests cleanly, 
         auto r = Request(t % 2 ? h.port() : b.port(), "POST", target, call(i));
         if (Successful(r)) {
           ++ok;
+          std::lock_guard lock(mu);
+          acknowledged.push_back(i);
         } else if (r.status >= 200 && r.status < 600 && !r.body.empty() &&
                    r.body.find("\"successful\":false") != std::string::npos) {
           ++failed_cleanly;  // the contract's error body, not a dropped connection
@@ -269,6 +274,11 @@ TEST_CASE("two instances: a database restart under load fails requests cleanly, 
   pg.Stop();
   std::this_thread::sleep_for(1500ms);
   const int failed_during = failed_cleanly;
+  // A load balancer stops sending traffic meanwhile.
+  auto not_ready = Request(h.daemon->ops_port(), "GET", "/readyz?verbose");
+  INFO(not_ready.body);
+  CHECK(not_ready.status == 503);
+  CHECK(not_ready.body.find("[-]store") != std::string::npos);
   pg.Start();
   std::this_thread::sleep_for(6s);
   const int ok_before_stop = ok;
@@ -282,9 +292,15 @@ TEST_CASE("two instances: a database restart under load fails requests cleanly, 
   // Exactly one activity per call that succeeded; no duplicates from the outage.
   CHECK(h.fake.activity_count() == h.fake.server().count("POST", "/api/public/v1/activities"));
   CHECK(h.fake.activity_count() >= size_t(ok.load()));
-  for (uint16_t port : {h.port(), b.port()}) {
-    auto ready = Request(port == h.port() ? h.daemon->ops_port() : b.ops_port(), "GET", "/readyz");
-    CHECK(ready.status == 200);
+  for (uint16_t port : {h.daemon->ops_port(), b.ops_port()})
+    CHECK(Request(port, "GET", "/readyz").status == 200);
+  // Every call acknowledged, before, during or after the outage, is linked.
+  for (int i : acknowledged) {
+    auto got =
+        Request(h.port(), "GET",
+                "/callLog?sessionIds=restart-" + std::to_string(i) + "&jwtToken=" + UrlEncode(jwt));
+    INFO(i << ": " << got.body);
+    CHECK(got.body.find("\"matched\":true") != std::string::npos);
   }
 }
 

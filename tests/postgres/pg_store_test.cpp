@@ -315,6 +315,34 @@ TEST_CASE("postgres store: tables, binary keys, prefix scans past a page, plugin
   CHECK(s->Get(Table::kCache, KeyOf({"note-cache", "new"})).value());
 }
 
+TEST_CASE("postgres store: concurrent UpdateUser on two instances loses no change", "[pg-store]") {
+  auto pg = PgTestServer::Find().value();
+  const std::string url = pg.NewDatabase();
+  auto a = OpenPg(url, "instance-A");
+  auto b = OpenPg(url, "instance-B");
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 30; ++i)
+    threads.emplace_back([&, i] {
+      auto r = (i % 2 ? a : b)->UpdateUser("u1", [&](UserRecord& u, bool exists) {
+        if (!exists) u.platform = "testcrm";
+        u.user_settings["k" + std::to_string(i)] = i;
+        return true;
+      });
+      CHECK(r.ok());
+    });
+  for (auto& t : threads)
+    t.join();
+  auto u = a->GetUser("u1").value();
+  REQUIRE(u);
+  CHECK(u->platform == "testcrm");
+  CHECK(u->user_settings.size() == 30);
+  // Declining writes nothing; an absent user stays absent.
+  auto untouched = b->UpdateUser("nobody", [](UserRecord&, bool) { return false; });
+  REQUIRE(untouched.ok());
+  CHECK_FALSE(untouched.value());
+  CHECK_FALSE(a->GetUser("nobody").value());
+}
+
 TEST_CASE("postgres store: a cross-instance lock excludes the other instance until released",
           "[pg-store]") {
   auto pg = PgTestServer::Find().value();

@@ -168,6 +168,31 @@ TEST_CASE("store: a released reservation can be taken again, another process's i
   CHECK(s->ReserveCallLog(Row("s3", "h"), 6).value() == Store::Reservation::kReserved);
 }
 
+TEST_CASE("store: concurrent UpdateUser calls lose no change", "[store]") {
+  crmhost::testing::TempDir dir;
+  auto s = OpenStore(dir.path());
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 30; ++i)
+    threads.emplace_back([&, i] {
+      auto r = s->UpdateUser("u1", [&](UserRecord& u, bool exists) {
+        if (!exists) u.platform = "testcrm";
+        u.user_settings["k" + std::to_string(i)] = i;
+        return true;
+      });
+      CHECK(r.ok());
+    });
+  for (auto& t : threads)
+    t.join();
+  auto u = s->GetUser("u1").value();
+  REQUIRE(u);
+  CHECK(u->platform == "testcrm");
+  CHECK(u->user_settings.size() == 30);
+  auto untouched = s->UpdateUser("nobody", [](UserRecord&, bool) { return false; });
+  REQUIRE(untouched.ok());
+  CHECK_FALSE(untouched.value());
+  CHECK_FALSE(s->GetUser("nobody").value());
+}
+
 TEST_CASE("store: call-log identity matching follows the reference's order", "[store]") {
   std::vector<CallLogRow> rows = {Row("s", "", ""), Row("s", "", "101"), Row("s", "hashA", "101")};
   rows[0].third_party_log_id = "legacy-empty";

@@ -3,33 +3,18 @@
 #include <set>
 
 #include "crmhost/encoding.h"
+#include "pg_locks.h"
 #include "pg_store.h"
 
 namespace crmhost::store {
 
 namespace {
 
-constexpr int32_t kSessionLock = 0x63720000 + 3;  // the namespace of pg_schema.cpp, then "session"
-
 std::string SessionUpper(std::string_view prefix) {
   std::string s(prefix);
   while (!s.empty() && uint8_t(s.back()) == 0xFF)
     s.pop_back();
   if (!s.empty()) s.back() = char(uint8_t(s.back()) + 1);
-  return s;
-}
-
-// Runs `body` in a transaction that holds the session's advisory lock until it ends: every
-// reservation, release and abandonment of one call session, from any instance, goes through
-// it. Rolled back when `body` fails.
-Status InSession(PgConn& c, std::string_view session_id,
-                 const std::function<Status(PgConn&)>& body) {
-  if (Status s = c.ExecScript("beginning", "BEGIN"); !s.ok()) return s;
-  auto locked = c.Exec("locking the call session", "SELECT pg_advisory_xact_lock($1, hashtext($2))",
-                       {Int4(kSessionLock), Text(HexEncode(session_id))});
-  Status s = locked.ok() ? body(c) : locked.status();
-  if (s.ok()) s = c.ExecScript("committing", "COMMIT");
-  if (!s.ok()) (void)c.ExecScript("rolling back", "ROLLBACK");
   return s;
 }
 
@@ -83,7 +68,7 @@ Result<Store::Reservation> PgStore::ReserveCallLog(CallLogRow row, int64_t now_m
   row.created_at_ms = row.updated_at_ms = now_ms;
   Reservation answer = Reservation::kReserved;
   Status s = pool_.Run([&](PgConn& c) {
-    return InSession(c, row.identity.session_id, [&](PgConn& tx) -> Status {
+    return InTransaction(c, kSessionLock, row.identity.session_id, [&](PgConn& tx) -> Status {
       auto rows = SessionRows(tx, row.identity.session_id);
       if (!rows.ok()) return rows.status();
       // A pending row is alive while its owner's heartbeat is: another instance serving the
@@ -125,7 +110,7 @@ Status PgStore::CompleteCallLog(CallLogRow row, int64_t now_ms) {
 Status PgStore::ChangeOwnReservation(const CallLogIdentity& who, std::string_view what,
                                      const std::function<bool(CallLogRow&)>& change) {
   return pool_.Run([&](PgConn& c) {
-    return InSession(c, who.session_id, [&](PgConn& tx) -> Status {
+    return InTransaction(c, kSessionLock, who.session_id, [&](PgConn& tx) -> Status {
       const std::string key = CallLogKey(who);
       auto r = tx.Exec(what, "SELECT value FROM crmhost_records WHERE family = $1 AND key = $2",
                        {Text(kCallLogs), Bytea(key)});

@@ -3,16 +3,12 @@
 #include <openssl/crypto.h>
 
 #include "crmhost/encoding.h"
+#include "pg_locks.h"
 #include "pg_store.h"
 
 namespace crmhost::store {
 
 namespace {
-
-// The advisory-lock namespace of crmhost ("cr" in the high half of the first key), then what
-// is locked. The values are shared by every instance and version: never renumber them.
-constexpr int32_t kLockNamespace = 0x63720000;
-constexpr int32_t kMigrationLock = kLockNamespace + 100;
 
 // Migration N brings the schema from version N-1 to N. Append only: a released migration never
 // changes, since databases out there have run it.

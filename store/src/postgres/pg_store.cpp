@@ -1,6 +1,7 @@
 // PgStore: users, plugin kv, the JSON tables, cross-instance locks and the operations figures
 // (reservations in pg_call_logs.cpp, opening and the schema in pg_schema.cpp).
 #include "pg_store.h"
+#include "pg_locks.h"
 
 #include <condition_variable>
 
@@ -11,8 +12,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int32_t kLockNamespace = 0x63720000;  // as in pg_schema.cpp
-constexpr int kPage = 256;                      // rows per round trip of a scan
+constexpr int kPage = 256;  // rows per round trip of a scan
 
 // The first key after every key that starts with `prefix`; empty when there is none (an empty
 // prefix, or one of only 0xFF bytes).
@@ -142,7 +142,56 @@ Result<std::optional<UserRecord>> PgStore::GetUser(std::string_view id) const {
 Status PgStore::PutUser(const UserRecord& user) {
   auto blob = SealUser(cipher_, user);
   if (!blob.ok()) return blob.status();
-  return PutRaw(kUsers, user.id, blob.value());
+  // Under the user's lock, so that it cannot land inside an UpdateUser's read and write.
+  return pool_.Run([&](PgConn& c) {
+    return InTransaction(c, kUserLock, user.id, [&](PgConn& tx) {
+      return tx
+          .Exec("writing user",
+                "INSERT INTO crmhost_records (family, key, value) VALUES ($1, $2, $3) "
+                "ON CONFLICT (family, key) DO UPDATE SET value = EXCLUDED.value",
+                {Text(kUsers), Bytea(user.id), Bytea(blob.value())})
+          .status();
+    });
+  });
+}
+
+Result<std::optional<UserRecord>> PgStore::UpdateUser(
+    std::string_view id, const std::function<bool(UserRecord&, bool)>& change) {
+  std::optional<UserRecord> result;
+  Status s = pool_.Run([&](PgConn& c) {
+    // An advisory lock rather than SELECT ... FOR UPDATE: it also covers a user not created yet.
+    return InTransaction(c, kUserLock, id, [&](PgConn& tx) -> Status {
+      auto r = tx.Exec("reading user",
+                       "SELECT value FROM crmhost_records WHERE family = $1 AND key = $2",
+                       {Text(kUsers), Bytea(id)});
+      if (!r.ok()) return r.status();
+      const bool exists = r->rows() == 1;
+      UserRecord user;
+      if (exists) {
+        auto opened = OpenUser(cipher_, id, r->bytes(0, 0));
+        if (!opened.ok()) return opened.status();
+        user = std::move(opened).value();
+      } else {
+        user.id = std::string(id);
+      }
+      if (!change(user, exists)) {
+        if (exists) result = std::move(user);
+        return Status::OK();
+      }
+      user.id = std::string(id);
+      auto blob = SealUser(cipher_, user);
+      if (!blob.ok()) return blob.status();
+      auto wrote = tx.Exec("writing user",
+                           "INSERT INTO crmhost_records (family, key, value) VALUES ($1, $2, $3) "
+                           "ON CONFLICT (family, key) DO UPDATE SET value = EXCLUDED.value",
+                           {Text(kUsers), Bytea(id), Bytea(blob.value())});
+      if (!wrote.ok()) return wrote.status();
+      result = std::move(user);
+      return Status::OK();
+    });
+  });
+  if (!s.ok()) return s;
+  return result;
 }
 
 Status PgStore::DeleteUser(std::string_view id) {

@@ -36,6 +36,8 @@ class PgStore final : public Store {
   std::string_view backend() const override { return "postgresql"; }
   Result<std::optional<UserRecord>> GetUser(std::string_view id) const override;
   Status PutUser(const UserRecord& user) override;
+  Result<std::optional<UserRecord>> UpdateUser(
+      std::string_view id, const std::function<bool(UserRecord&, bool)>& change) override;
   Status DeleteUser(std::string_view id) override;
   Status ForEachUser(const std::function<bool(const UserRecord&)>& visit) const override;
   Result<std::optional<CallLogRow>> FindCallLog(const CallLogIdentity& who) const override;

@@ -27,7 +27,33 @@ Status RocksStore::PutUser(const UserRecord& user) {
   if (!blob.ok()) return blob.status();
   rocksdb::WriteBatch b;
   b.Put(impl_->users, user.id, blob.value());
+  std::lock_guard lock(impl_->UserLock(user.id));
   return impl_->Commit(std::move(b));
+}
+
+Result<std::optional<UserRecord>> RocksStore::UpdateUser(
+    std::string_view id, const std::function<bool(UserRecord&, bool)>& change) {
+  std::lock_guard lock(impl_->UserLock(id));
+  auto current = GetUser(id);
+  if (!current.ok()) return current.status();
+  const bool exists = current.value().has_value();
+  UserRecord user;
+  if (exists) {
+    user = std::move(*current.value());
+  } else {
+    user.id = std::string(id);
+  }
+  if (!change(user, exists)) {
+    if (!exists) return std::optional<UserRecord>();
+    return std::optional<UserRecord>(std::move(user));
+  }
+  user.id = std::string(id);
+  auto blob = SealUser(impl_->cipher, user);
+  if (!blob.ok()) return blob.status();
+  rocksdb::WriteBatch b;
+  b.Put(impl_->users, id, blob.value());
+  if (Status st = impl_->Commit(std::move(b)); !st.ok()) return st;
+  return std::optional<UserRecord>(std::move(user));
 }
 
 Status RocksStore::DeleteUser(std::string_view id) {

@@ -39,6 +39,8 @@ class RocksStore final : public Store {
   std::string_view backend() const override { return "rocksdb"; }
   Result<std::optional<UserRecord>> GetUser(std::string_view id) const override;
   Status PutUser(const UserRecord& user) override;
+  Result<std::optional<UserRecord>> UpdateUser(
+      std::string_view id, const std::function<bool(UserRecord&, bool)>& change) override;
   Status DeleteUser(std::string_view id) override;
   Status ForEachUser(const std::function<bool(const UserRecord&)>& visit) const override;
   Result<std::optional<CallLogRow>> FindCallLog(const CallLogIdentity& who) const override;
@@ -84,6 +86,12 @@ struct RocksStore::Impl {
   std::array<SuspendingMutex, 64> session_locks;
   SuspendingMutex& SessionLock(std::string_view session_id) {
     return session_locks[std::hash<std::string_view>{}(session_id) % session_locks.size()];
+  }
+  // Writes of one user (UpdateUser's read-change-write, PutUser) are serialised by one of these;
+  // they park fibers for the same reason as the session locks (a write may wait for a sync).
+  std::array<SuspendingMutex, 64> user_locks;
+  SuspendingMutex& UserLock(std::string_view id) {
+    return user_locks[std::hash<std::string_view>{}(id) % user_locks.size()];
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::ColumnFamilyHandle* meta = nullptr;

@@ -122,6 +122,15 @@ class Store {
   // ---- users -----------------------------------------------------------------------------
   virtual Result<std::optional<UserRecord>> GetUser(std::string_view id) const = 0;
   virtual Status PutUser(const UserRecord& user) = 0;
+  // Reads the user, lets `change` edit it and writes it back, with no other UpdateUser or
+  // PutUser of that user (in this process or, with PostgreSQL, in any instance) in between: a
+  // token refresh and a settings change made at once both survive, where a read and a later
+  // PutUser would put one of them back. `change` receives `exists` false and a record holding only
+  // the id when there is no such user, and returns false to write nothing. It must not wait for
+  // anything (PostgreSQL runs it on a database thread, inside the transaction). Answers the
+  // record as stored afterwards; nullopt if absent and nothing was written.
+  virtual Result<std::optional<UserRecord>> UpdateUser(
+      std::string_view id, const std::function<bool(UserRecord&, bool exists)>& change) = 0;
   // Deletes the user record and with it the user's sealed tokens and API key.
   virtual Status DeleteUser(std::string_view id) = 0;
   // Visits every user in id order (secrets decrypted: callers decide what to show); `visit`
