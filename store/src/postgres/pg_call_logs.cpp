@@ -18,31 +18,33 @@ std::string SessionUpper(std::string_view prefix) {
   return s;
 }
 
-// The session's rows, in key order (the bare session prefix is never written).
-Result<std::vector<CallLogRow>> SessionRows(PgConn& c, std::string_view session_id) {
+// The statement reading a session's rows, in key order, and their decoding (the bare session
+// prefix is never written).
+PgConn::Statement SessionRowsQuery(std::string_view session_id) {
   const std::string prefix = SessionPrefix(session_id);
-  auto r = c.Exec("reading call logs",
-                  "SELECT key, value FROM crmhost_records WHERE family = $1 AND key >= $2 "
-                  "AND key < $3 ORDER BY key",
-                  {Text(kCallLogs), Bytea(prefix), Bytea(SessionUpper(prefix))});
-  if (!r.ok()) return r.status();
+  return {
+      "SELECT key, value FROM crmhost_records WHERE family = $1 AND key >= $2 AND key < $3 "
+      "ORDER BY key",
+      {Text(kCallLogs), Bytea(prefix), Bytea(SessionUpper(prefix))}};
+}
+
+Result<std::vector<CallLogRow>> SessionRows(const PgResult& r, std::string_view session_id) {
+  const size_t prefix_size = SessionPrefix(session_id).size();
   std::vector<CallLogRow> rows;
-  for (int i = 0; i < r->rows(); ++i) {
-    if (r->bytes(i, 0).size() == prefix.size()) continue;
-    auto row = DecodeCallLog(r->bytes(i, 1));
+  for (int i = 0; i < r.rows(); ++i) {
+    if (r.bytes(i, 0).size() == prefix_size) continue;
+    auto row = DecodeCallLog(r.bytes(i, 1));
     if (!row.ok()) return row.status();
     rows.push_back(std::move(row).value());
   }
   return rows;
 }
 
-Status PutRow(PgConn& c, const CallLogRow& row) {
-  return c
-      .Exec("writing call log",
-            "INSERT INTO crmhost_records (family, key, value) VALUES ($1, $2, $3) "
-            "ON CONFLICT (family, key) DO UPDATE SET value = EXCLUDED.value",
-            {Text(kCallLogs), Bytea(CallLogKey(row.identity)), Bytea(EncodeCallLog(row))})
-      .status();
+PgConn::Statement PutRow(const CallLogRow& row) {
+  return {
+      "INSERT INTO crmhost_records (family, key, value) VALUES ($1, $2, $3) "
+      "ON CONFLICT (family, key) DO UPDATE SET value = EXCLUDED.value",
+      {Text(kCallLogs), Bytea(CallLogKey(row.identity)), Bytea(EncodeCallLog(row))}};
 }
 
 }  // namespace
@@ -50,10 +52,13 @@ Status PutRow(PgConn& c, const CallLogRow& row) {
 Result<std::optional<CallLogRow>> PgStore::FindCallLog(const CallLogIdentity& who) const {
   std::vector<CallLogRow> done;
   Status s = pool_.Run([&](PgConn& c) {
-    auto rows = SessionRows(c, who.session_id);
+    const PgConn::Statement q = SessionRowsQuery(who.session_id);
+    auto r = c.Exec("reading call logs", q.sql, {q.params[0], q.params[1], q.params[2]});
+    if (!r.ok()) return r.status();
+    auto rows = SessionRows(r.value(), who.session_id);
     if (!rows.ok()) return rows.status();
-    for (auto& r : rows.value())
-      if (r.state == CallLogRow::State::kDone) done.push_back(std::move(r));
+    for (auto& row : rows.value())
+      if (row.state == CallLogRow::State::kDone) done.push_back(std::move(row));
     return Status::OK();
   });
   if (!s.ok()) return s;
@@ -68,32 +73,34 @@ Result<Store::Reservation> PgStore::ReserveCallLog(CallLogRow row, int64_t now_m
   row.created_at_ms = row.updated_at_ms = now_ms;
   Reservation answer = Reservation::kReserved;
   Status s = pool_.Run([&](PgConn& c) {
-    return InTransaction(c, kSessionLock, row.identity.session_id, [&](PgConn& tx) -> Status {
-      auto rows = SessionRows(tx, row.identity.session_id);
-      if (!rows.ok()) return rows.status();
-      // A pending row is alive while its owner's heartbeat is: another instance serving the
-      // same call right now is not a crash.
-      auto live_owners = tx.Exec("reading live instances",
-                                 "SELECT id FROM crmhost_instances WHERE heartbeat_at > "
-                                 "now() - make_interval(secs => $1::bigint / 1000.0)",
-                                 {Int8(options_.instance_lease_ms)});
-      if (!live_owners.ok()) return live_owners.status();
-      std::set<std::string, std::less<>> alive_ids = {instance_id()};
-      for (int i = 0; i < live_owners->rows(); ++i)
-        alive_ids.emplace(live_owners->bytes(i, 0));
-      std::vector<CallLogRow> live, abandoned;
-      for (auto& r : rows.value()) {
-        const bool alive = r.state == CallLogRow::State::kDone || alive_ids.contains(r.owner);
-        (alive ? live : abandoned).push_back(std::move(r));
-      }
-      if (MatchCallLog(live, row.identity)) {
-        answer = Reservation::kExists;
-        return Status::OK();
-      }
-      answer = MatchCallLog(abandoned, row.identity) ? Reservation::kReservedAfterCrash
-                                                     : Reservation::kReserved;
-      return PutRow(tx, row);
-    });
+    // A pending row is alive while its owner's heartbeat is: another instance serving the same
+    // call right now is not a crash.
+    return InTransaction(
+        c, "reserving call log", kSessionLock, row.identity.session_id,
+        {SessionRowsQuery(row.identity.session_id),
+         {"SELECT id FROM crmhost_instances WHERE heartbeat_at > "
+          "now() - make_interval(secs => $1::bigint / 1000.0)",
+          {Int8(options_.instance_lease_ms)}}},
+        [&](std::vector<PgResult>& reads, std::vector<PgConn::Statement>& writes) -> Status {
+          auto rows = SessionRows(reads[0], row.identity.session_id);
+          if (!rows.ok()) return rows.status();
+          std::set<std::string, std::less<>> alive_ids = {instance_id()};
+          for (int i = 0; i < reads[1].rows(); ++i)
+            alive_ids.emplace(reads[1].bytes(i, 0));
+          std::vector<CallLogRow> live, abandoned;
+          for (auto& r : rows.value()) {
+            const bool alive = r.state == CallLogRow::State::kDone || alive_ids.contains(r.owner);
+            (alive ? live : abandoned).push_back(std::move(r));
+          }
+          if (MatchCallLog(live, row.identity)) {
+            answer = Reservation::kExists;
+            return Status::OK();
+          }
+          answer = MatchCallLog(abandoned, row.identity) ? Reservation::kReservedAfterCrash
+                                                         : Reservation::kReserved;
+          writes.push_back(PutRow(row));
+          return Status::OK();
+        });
   });
   if (!s.ok()) return s;
   return answer;
@@ -104,28 +111,35 @@ Status PgStore::CompleteCallLog(CallLogRow row, int64_t now_ms) {
   row.owner.clear();
   row.updated_at_ms = now_ms;
   if (!row.created_at_ms) row.created_at_ms = now_ms;
-  return pool_.Run([&](PgConn& c) { return PutRow(c, row); });
+  return pool_.Run([&](PgConn& c) {
+    const PgConn::Statement put = PutRow(row);
+    return c.Exec("writing call log", put.sql, {put.params[0], put.params[1], put.params[2]})
+        .status();
+  });
 }
 
 Status PgStore::ChangeOwnReservation(const CallLogIdentity& who, std::string_view what,
                                      const std::function<bool(CallLogRow&)>& change) {
+  const std::string key = CallLogKey(who);
   return pool_.Run([&](PgConn& c) {
-    return InTransaction(c, kSessionLock, who.session_id, [&](PgConn& tx) -> Status {
-      const std::string key = CallLogKey(who);
-      auto r = tx.Exec(what, "SELECT value FROM crmhost_records WHERE family = $1 AND key = $2",
-                       {Text(kCallLogs), Bytea(key)});
-      if (!r.ok()) return r.status();
-      if (!r->rows()) return Status::OK();
-      auto row = DecodeCallLog(r->bytes(0, 0));
-      if (!row.ok()) return row.status();
-      if (row->state != CallLogRow::State::kPending || row->owner != instance_id())
-        return Status::OK();
-      if (change(row.value())) return PutRow(tx, row.value());
-      return tx
-          .Exec(what, "DELETE FROM crmhost_records WHERE family = $1 AND key = $2",
-                {Text(kCallLogs), Bytea(key)})
-          .status();
-    });
+    return InTransaction(
+        c, what, kSessionLock, who.session_id,
+        {{"SELECT value FROM crmhost_records WHERE family = $1 AND key = $2",
+          {Text(kCallLogs), Bytea(key)}}},
+        [&](std::vector<PgResult>& reads, std::vector<PgConn::Statement>& writes) -> Status {
+          if (!reads[0].rows()) return Status::OK();
+          auto row = DecodeCallLog(reads[0].bytes(0, 0));
+          if (!row.ok()) return row.status();
+          if (row->state != CallLogRow::State::kPending || row->owner != instance_id())
+            return Status::OK();
+          if (change(row.value())) {
+            writes.push_back(PutRow(row.value()));
+          } else {
+            writes.push_back({"DELETE FROM crmhost_records WHERE family = $1 AND key = $2",
+                              {Text(kCallLogs), Bytea(key)}});
+          }
+          return Status::OK();
+        });
   });
 }
 

@@ -130,6 +130,59 @@ Status PgConn::ExecScript(std::string_view what, const char* sql) {
   return s;
 }
 
+Result<std::vector<PgResult>> PgConn::Pipeline(std::string_view what,
+                                               const std::vector<Statement>& statements) {
+  if (!PQenterPipelineMode(c_)) return PgError(what, c_, nullptr);
+  Status failed;
+  for (const Statement& st : statements) {
+    std::vector<const char*> values;
+    std::vector<int> lengths, formats;
+    std::vector<Oid> types;
+    for (const PgParam& p : st.params) {
+      values.push_back(p.null ? nullptr : p.bytes.data());
+      lengths.push_back(int(p.bytes.size()));
+      formats.push_back(1);
+      types.push_back(p.type);
+    }
+    if (!PQsendQueryParams(c_, st.sql, int(values.size()), types.data(), values.data(),
+                           lengths.data(), formats.data(), /*resultFormat=*/1)) {
+      failed = PgError(what, c_, nullptr);
+      break;
+    }
+  }
+  // Always synced, even after a failed send: the answers already queued are read up to the
+  // sync, so the connection is left usable.
+  bool synced = false;
+  if (!PQpipelineSync(c_)) {
+    if (failed.ok()) failed = PgError(what, c_, nullptr);
+    synced = true;
+  }
+  std::vector<PgResult> results;
+  while (!synced) {
+    PGresult* r = PQgetResult(c_);
+    if (!r) {
+      if (PQstatus(c_) == CONNECTION_BAD) {
+        if (failed.ok()) failed = PgError(what, c_, nullptr);
+        break;
+      }
+      continue;  // the end of one statement's results
+    }
+    const ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      synced = true;
+    } else if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+      results.emplace_back(r);
+    } else {
+      if (failed.ok() && st != PGRES_PIPELINE_ABORTED) failed = PgError(what, c_, r);
+      PQclear(r);
+    }
+  }
+  if (PQstatus(c_) != CONNECTION_BAD) PQexitPipelineMode(c_);
+  if (!failed.ok()) return failed;
+  return results;
+}
+
 bool PgConn::Healthy() {
   if (PQstatus(c_) != CONNECTION_OK) return false;
   pollfd p{PQsocket(c_), POLLIN, 0};

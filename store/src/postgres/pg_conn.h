@@ -64,6 +64,16 @@ class PgConn {
   // Several statements without parameters (migrations, session settings).
   Status ExecScript(std::string_view what, const char* sql);
 
+  // Statements sent together and answered together (libpq's pipeline mode): one round trip for
+  // all of them, executed in order. The first failure fails the call (the statements after it
+  // are not run); the results of all of them otherwise.
+  struct Statement {
+    const char* sql;
+    std::vector<PgParam> params;
+  };
+  Result<std::vector<PgResult>> Pipeline(std::string_view what,
+                                         const std::vector<Statement>& statements);
+
   // Whether the connection is still usable. Reads whatever the server sent while it was idle
   // (a shutdown notice, the end of the stream): a connection the server closed is found here,
   // before a query is sent over it, so no query fails just because PostgreSQL restarted.

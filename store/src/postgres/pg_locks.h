@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <string_view>
+#include <vector>
 
 #include "crmhost/encoding.h"
 #include "pg_conn.h"
@@ -22,15 +23,29 @@ constexpr int32_t kSessionLock = kLockNamespace + 3;  // a call session's reserv
 constexpr int32_t kUserLock = kLockNamespace + 4;     // one user's record (UpdateUser, PutUser)
 constexpr int32_t kMigrationLock = kLockNamespace + 100;
 
-// Runs `body` in a transaction that holds the advisory lock (`lock`, `key`) until it ends;
-// rolled back when `body` fails.
-inline Status InTransaction(PgConn& c, int32_t lock, std::string_view key,
-                            const std::function<Status(PgConn&)>& body) {
-  if (Status s = c.ExecScript("beginning", "BEGIN"); !s.ok()) return s;
-  auto locked = c.Exec("locking", "SELECT pg_advisory_xact_lock($1, hashtext($2))",
-                       {Int4(lock), Text(HexEncode(key))});
-  Status s = locked.ok() ? body(c) : locked.status();
-  if (s.ok()) s = c.ExecScript("committing", "COMMIT");
+// A transaction holding the advisory lock (`lock`, `key`) until it ends, in two round trips:
+// BEGIN, the lock and `reads` go together (the reads run once the lock is held, so they see
+// what the previous holder committed); `decide` then looks at the reads' results and fills
+// `writes`, which go with the COMMIT. Rolled back when anything fails; `what` names it in
+// errors.
+using PgDecide =
+    std::function<Status(std::vector<PgResult>& reads, std::vector<PgConn::Statement>& writes)>;
+inline Status InTransaction(PgConn& c, std::string_view what, int32_t lock, std::string_view key,
+                            std::vector<PgConn::Statement> reads, const PgDecide& decide) {
+  reads.insert(reads.begin(), {{"BEGIN", {}},
+                               {"SELECT pg_advisory_xact_lock($1, hashtext($2))",
+                                {Int4(lock), Text(HexEncode(key))}}});
+  auto read = c.Pipeline(what, reads);
+  Status s = read.status();
+  std::vector<PgConn::Statement> writes;
+  if (s.ok()) {
+    read->erase(read->begin(), read->begin() + 2);  // BEGIN's and the lock's
+    s = decide(read.value(), writes);
+  }
+  if (s.ok()) {
+    writes.push_back({"COMMIT", {}});
+    s = c.Pipeline(what, writes).status();
+  }
   if (!s.ok()) (void)c.ExecScript("rolling back", "ROLLBACK");
   return s;
 }

@@ -139,19 +139,25 @@ Result<std::optional<UserRecord>> PgStore::GetUser(std::string_view id) const {
   return std::optional<UserRecord>(std::move(user).value());
 }
 
+namespace {
+constexpr const char* kUpsert =
+    "INSERT INTO crmhost_records (family, key, value) VALUES ($1, $2, $3) "
+    "ON CONFLICT (family, key) DO UPDATE SET value = EXCLUDED.value";
+constexpr const char* kSelectOne =
+    "SELECT value FROM crmhost_records WHERE family = $1 AND key = $2";
+}  // namespace
+
 Status PgStore::PutUser(const UserRecord& user) {
   auto blob = SealUser(cipher_, user);
   if (!blob.ok()) return blob.status();
   // Under the user's lock, so that it cannot land inside an UpdateUser's read and write.
   return pool_.Run([&](PgConn& c) {
-    return InTransaction(c, kUserLock, user.id, [&](PgConn& tx) {
-      return tx
-          .Exec("writing user",
-                "INSERT INTO crmhost_records (family, key, value) VALUES ($1, $2, $3) "
-                "ON CONFLICT (family, key) DO UPDATE SET value = EXCLUDED.value",
-                {Text(kUsers), Bytea(user.id), Bytea(blob.value())})
-          .status();
-    });
+    return InTransaction(
+        c, "writing user", kUserLock, user.id, {},
+        [&](std::vector<PgResult>&, std::vector<PgConn::Statement>& writes) {
+          writes.push_back({kUpsert, {Text(kUsers), Bytea(user.id), Bytea(blob.value())}});
+          return Status::OK();
+        });
   });
 }
 
@@ -160,35 +166,29 @@ Result<std::optional<UserRecord>> PgStore::UpdateUser(
   std::optional<UserRecord> result;
   Status s = pool_.Run([&](PgConn& c) {
     // An advisory lock rather than SELECT ... FOR UPDATE: it also covers a user not created yet.
-    return InTransaction(c, kUserLock, id, [&](PgConn& tx) -> Status {
-      auto r = tx.Exec("reading user",
-                       "SELECT value FROM crmhost_records WHERE family = $1 AND key = $2",
-                       {Text(kUsers), Bytea(id)});
-      if (!r.ok()) return r.status();
-      const bool exists = r->rows() == 1;
-      UserRecord user;
-      if (exists) {
-        auto opened = OpenUser(cipher_, id, r->bytes(0, 0));
-        if (!opened.ok()) return opened.status();
-        user = std::move(opened).value();
-      } else {
-        user.id = std::string(id);
-      }
-      if (!change(user, exists)) {
-        if (exists) result = std::move(user);
-        return Status::OK();
-      }
-      user.id = std::string(id);
-      auto blob = SealUser(cipher_, user);
-      if (!blob.ok()) return blob.status();
-      auto wrote = tx.Exec("writing user",
-                           "INSERT INTO crmhost_records (family, key, value) VALUES ($1, $2, $3) "
-                           "ON CONFLICT (family, key) DO UPDATE SET value = EXCLUDED.value",
-                           {Text(kUsers), Bytea(id), Bytea(blob.value())});
-      if (!wrote.ok()) return wrote.status();
-      result = std::move(user);
-      return Status::OK();
-    });
+    return InTransaction(
+        c, "updating user", kUserLock, id, {{kSelectOne, {Text(kUsers), Bytea(id)}}},
+        [&](std::vector<PgResult>& reads, std::vector<PgConn::Statement>& writes) -> Status {
+          const bool exists = reads[0].rows() == 1;
+          UserRecord user;
+          if (exists) {
+            auto opened = OpenUser(cipher_, id, reads[0].bytes(0, 0));
+            if (!opened.ok()) return opened.status();
+            user = std::move(opened).value();
+          } else {
+            user.id = std::string(id);
+          }
+          if (!change(user, exists)) {
+            if (exists) result = std::move(user);
+            return Status::OK();
+          }
+          user.id = std::string(id);
+          auto blob = SealUser(cipher_, user);
+          if (!blob.ok()) return blob.status();
+          writes.push_back({kUpsert, {Text(kUsers), Bytea(id), Bytea(blob.value())}});
+          result = std::move(user);
+          return Status::OK();
+        });
   });
   if (!s.ok()) return s;
   return result;
