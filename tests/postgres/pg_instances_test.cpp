@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -23,6 +25,15 @@ namespace {
 // The store arguments both instances share: one database, one password file.
 std::vector<std::string> SharedStore(const PgTestServer& pg, const std::string& url) {
   return {"--store-url", url, "--store-password-file", pg.password_file()};
+}
+
+// The same arguments without --store-password-file: the password comes from systemd's
+// credential directory instead ($CREDENTIALS_DIRECTORY/store-password, LoadCredential=).
+std::vector<std::string> WithoutPasswordFile(std::vector<std::string> args) {
+  for (size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "--store-password-file")
+      args.erase(args.begin() + long(i), args.begin() + long(i) + 2);
+  return args;
 }
 
 bool Successful(const HttpResult& r) {
@@ -61,7 +72,11 @@ TEST_CASE("two instances: 100 concurrent identical call logs make one Redtail ac
   RedtailHarness h({}, SharedStore(pg, url));
   h.fake.failures().Delay("/api/public/v1/activities", 200);  // both instances overlap
   h.Start();
-  DaemonProcess b(h.dir / "data-b", h.Args());
+  // B reads the database password from a systemd credential.
+  std::filesystem::create_directories(h.dir / "credentials");
+  std::ofstream(h.dir / "credentials/store-password") << pg.password() << "\n";
+  DaemonProcess b(h.dir / "data-b", WithoutPasswordFile(h.Args()),
+                  {{"CREDENTIALS_DIRECTORY", h.dir / "credentials"}});
   const std::string jwt = h.LoginJwt();  // on A; B knows the user from the database
   const std::string body = json::serialize(CallBody("sess-two"));
   std::atomic<int> logged{0}, existing{0}, other{0};
