@@ -83,6 +83,8 @@ http::HttpResponse PostAdminSettings(App& app, http::HttpRequest& req) {
     return http::HttpResponse::Error(400, "adminSettings must be an object");
   const std::string key = AdminConfigKey(app, std::get<identity::RcIdentity>(admin).account_id);
   auto guard = app.admin_locks.Lock(key);
+  auto across = app.store.LockAcross(store::Store::LockScope::kAdminConfig, key);
+  if (!across.ok()) return http::HttpResponse::Error(400, "Database operation failed");
   auto loaded = LoadAdminConfigForUpdate(app, key);
   if (!loaded.ok()) return http::HttpResponse::Error(400, "Database operation failed");
   json::object row = std::move(loaded).value();
@@ -233,6 +235,8 @@ http::HttpResponse UserMapping(App& app, http::HttpRequest& req, const JwtState&
 
   const std::string key = AdminConfigKey(app, std::get<identity::RcIdentity>(admin).account_id);
   auto guard = app.admin_locks.Lock(key);
+  auto across = app.store.LockAcross(store::Store::LockScope::kAdminConfig, key);
+  if (!across.ok()) return Failure(DatabaseErrorMessage());
   auto loaded = LoadAdminConfigForUpdate(app, key);
   if (!loaded.ok()) return Failure(DatabaseErrorMessage());
   json::object row = std::move(loaded).value();

@@ -239,6 +239,8 @@ std::optional<http::HttpResponse> SaveAdminSettings(App& app, PluginCall& call,
   // One writer per account at a time (a read-modify-write of the whole row), and a row the
   // store cannot read is never overwritten: its user mappings and other settings would be lost.
   auto guard = app.admin_locks.Lock(admin_key);
+  auto across = app.store.LockAcross(store::Store::LockScope::kAdminConfig, admin_key);
+  if (!across.ok()) return http::HttpResponse::Text(500, "Database operation failed");
   auto loaded = LoadAdminConfigForUpdate(app, admin_key);
   if (!loaded.ok()) {
     spdlog::error("{} route {} {}: the account's admin configuration could not be read: {}",

@@ -191,6 +191,37 @@ TEST_CASE("two instances: a conversation's messages posted to both make one CRM 
   CHECK(h.crm.message_log_count() == 1);
 }
 
+TEST_CASE("two instances: concurrent admin settings saves on both keep every key",
+          "[pg-instances]") {
+  auto pg = PgTestServer::Find().value();
+  const std::string url = pg.NewDatabase();
+  TestCrmHarness h(SharedStore(pg, url));
+  h.Start();
+  DaemonProcess b(h.dir / "data-b", h.Args());
+  const std::string jwt = h.LoginJwt("testcrm", "&rcAccountId=3001");
+  std::vector<HttpResult> results(16);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < results.size(); ++i)
+    threads.emplace_back([&, i] {
+      json::object settings{{"setting" + std::to_string(i), int64_t(i)}};
+      results[i] = Request(i % 2 ? h.port() : b.port(), "POST", "/admin/settings",
+                           json::serialize(json::object{{"adminSettings", settings}}),
+                           {{"Content-Type", "application/json"},
+                            {"X-RC-Access-Token", FakeRingCentral::kAdminToken}});
+    });
+  for (auto& t : threads)
+    t.join();
+  for (auto& r : results) {
+    INFO(r.status << " " << r.body);
+    CHECK(r.body == "Admin settings updated");
+  }
+  auto row = h.Get("/admin/settings", jwt, Rc(FakeRingCentral::kAdminToken));
+  INFO(row.body);
+  REQUIRE(row.status == 200);
+  for (size_t i = 0; i < results.size(); ++i)
+    CHECK(row.Json().as_object().contains("setting" + std::to_string(i)));
+}
+
 TEST_CASE("two instances: kill -9 of one under load, the other serves, nothing acknowledged lost",
           "[pg-instances]") {
   auto pg = PgTestServer::Find().value();

@@ -18,7 +18,8 @@
 namespace crmhost::store {
 
 constexpr int32_t kLockNamespace = 0x63720000;
-// +1 token refresh and +2 conversation are Store::LockScope's values (session locks, LockAcross).
+// +1 token refresh, +2 conversation and +5 admin configuration are Store::LockScope's values
+// (LockAcross).
 constexpr int32_t kSessionLock = kLockNamespace + 3;  // a call session's reservations
 constexpr int32_t kUserLock = kLockNamespace + 4;     // one user's record (UpdateUser, PutUser)
 constexpr int32_t kMigrationLock = kLockNamespace + 100;

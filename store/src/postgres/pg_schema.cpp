@@ -172,7 +172,8 @@ PgStore::PgStore(const Options& options, PgConnectInfo info)
   // statement timeout on these connections.
   const std::string lock_setup =
       "SET statement_timeout = 0; SET lock_timeout = " + std::to_string(options.lock_timeout_ms);
-  for (LockScope scope : {LockScope::kTokenRefresh, LockScope::kConversation})
+  for (LockScope scope :
+       {LockScope::kTokenRefresh, LockScope::kConversation, LockScope::kAdminConfig})
     lock_pools_[scope] =
         std::make_unique<PgPool>(PgPool::Options{info, options.lock_pool_size, lock_setup});
 }

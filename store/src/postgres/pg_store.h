@@ -13,6 +13,7 @@
 //   - LockAcross is a session advisory lock on a connection of its own pool (one pool per
 //     scope, so a conversation lock waiting for a token refresh can never starve it of
 //     connections); the server frees it when the holder's connection dies;
+//   - UpdateUser and PutUser run in a transaction holding an advisory lock on the user;
 //   - ClaimPeriodicTask is one conditional upsert.
 // Every statement runs on the pool's database threads (pg_pool.h); callers' fibers are parked.
 #ifndef CRMHOST_STORE_SRC_POSTGRES_PG_STORE_H

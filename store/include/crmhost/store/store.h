@@ -205,7 +205,8 @@ class Store {
   // ---- several instances ------------------------------------------------------------------------
   // What LockAcross serialises. The values are part of the PostgreSQL advisory-lock key space:
   // never renumber them.
-  enum class LockScope { kTokenRefresh = 1, kConversation = 2 };
+  // (3 and 4 are taken by the PostgreSQL store's own locks: src/postgres/pg_locks.h.)
+  enum class LockScope { kTokenRefresh = 1, kConversation = 2, kAdminConfig = 5 };
   // Held until destroyed.
   class CrossLock {
    public:
