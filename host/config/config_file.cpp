@@ -132,6 +132,8 @@ class Reader {
         {"secret_key_file", Text(o.secret_key_file)},
         {"server_url", Text(o.server_url)},
         {"hash_key_file", Text(o.hash_key_file)},
+        {"legacy_jwt_secret_file", Text(o.legacy_jwt_secret_file)},
+        {"legacy_jwt_until", Text(o.legacy_jwt_until)},
         {"manifest_file", Text(o.manifest_file)},
         {"ringcentral_server", Text(o.ringcentral_server)},
         {"developer_portal_url", Text(o.developer_portal_url)},

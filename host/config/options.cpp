@@ -188,6 +188,11 @@ void AddIntegrationFlags(CLI::App& app, Options& o, RawFlags& raw) {
   app.add_option("--server-url", o.server_url,
                  "public base URL of this server (manifest serverUrl)");
   app.add_option("--hash-key-file", o.hash_key_file, "salt for hashing RingCentral ids (HASH_KEY)");
+  app.add_option("--legacy-jwt-secret-file", o.legacy_jwt_secret_file,
+                 "the reference server's APP_SERVER_SECRET_KEY: its JWTs are accepted for "
+                 "imported users and renewed into ours");
+  app.add_option("--legacy-jwt-until", o.legacy_jwt_until,
+                 "ISO 8601 time after which the reference's JWTs are refused");
   app.add_option("--ringcentral-server", o.ringcentral_server, "RingCentral API base URL")
       ->capture_default_str();
   app.add_option("--developer-portal-url", o.developer_portal_url,

@@ -104,6 +104,14 @@ struct Options {
   // --hash-key-file FILE: the salt for hashing RingCentral ids (the reference's HASH_KEY; set it
   // to the old server's value when migrating). Default: derived from the master key.
   std::string hash_key_file;
+  // --legacy-jwt-secret-file FILE: the reference server's APP_SERVER_SECRET_KEY (first line of
+  // the file). When set, JWTs the reference signed are accepted for users that exist in the
+  // store (imported: crmhostctl import-reference) and answered with one of ours in
+  // x-refreshed-jwt-token, so clients switch without logging in again.
+  std::string legacy_jwt_secret_file;
+  // --legacy-jwt-until TIME: after it (ISO 8601: "2027-06-30" or "2027-06-30T00:00:00Z") legacy
+  // JWTs are refused like any bad token. Default: no end.
+  std::string legacy_jwt_until;
   // --ringcentral-server URL: where RingCentral identity and admin checks go.
   // Default: https://platform.ringcentral.com.
   std::string ringcentral_server = "https://platform.ringcentral.com";

@@ -66,6 +66,11 @@ struct App {
   plugins::Bulkheads* bulkheads = nullptr;
   // Call-log links the store could not take yet (a full disk); null: not kept (unit setups).
   UnsavedLinks* unsaved_links = nullptr;
+  // The reference server's JWTs (--legacy-jwt-secret-file): accepted for users in the store and
+  // renewed into ours (session.cpp, ReadJwt); null: refused like any bad token. After
+  // legacy_jwt_until_ms (epoch ms; 0: never) they are refused too.
+  const identity::JwtCodec* legacy_jwt = nullptr;
+  int64_t legacy_jwt_until_ms = 0;
 };
 
 void RegisterMetaRoutes(http::Router& router, App& app);

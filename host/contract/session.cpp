@@ -39,6 +39,34 @@ bool HasUsableId(const json::object& claims) {
          ((id->is_string() && !id->get_string().empty()) || id->is_int64() || id->is_uint64());
 }
 
+// A JWT the reference server signed (HS256 over {id, platform} with its APP_SERVER_SECRET_KEY),
+// exchanged for one of ours: only for a user the store knows (imported from the reference) on
+// the same platform, and only until --legacy-jwt-until. The client gets ours in
+// x-refreshed-jwt-token; a client that ignores the header keeps sending the old one, which keeps
+// working the same way until the end date.
+std::optional<std::string> RenewLegacyJwt(const App& app, const std::string& token, int64_t now_s) {
+  auto claims = app.legacy_jwt->Verify(token, now_s);
+  if (!claims || !HasUsableId(*claims)) return std::nullopt;
+  auto count = [&](std::string_view result) {
+    if (app.metrics) app.metrics->CountLegacyJwt(result);
+  };
+  if (app.legacy_jwt_until_ms && app.now_ms() >= app.legacy_jwt_until_ms) {
+    count("expired");
+    return std::nullopt;
+  }
+  const std::string id = IdString(claims->at("id"));
+  auto user = app.store.GetUser(id);
+  const json::value* platform = claims->if_contains("platform");
+  if (!user.ok() || !user.value() ||
+      (platform && (!platform->is_string() || platform->get_string() != user.value()->platform))) {
+    count("unknown_user");
+    return std::nullopt;
+  }
+  count("renewed");
+  return app.jwt.Sign(json::object{{"id", id}, {"platform", user.value()->platform}}, now_s,
+                      kJwtLifetimeS);
+}
+
 }  // namespace
 
 std::string IdString(const json::value& v) {
@@ -58,6 +86,14 @@ JwtState ReadJwt(const http::HttpRequest& req, const App& app, std::string_view 
   if (token.empty()) return st;
   const int64_t now_s = app.now_ms() / 1000;
   auto claims = app.jwt.Verify(token, now_s);
+  if ((!claims || !HasUsableId(*claims)) && app.legacy_jwt) {
+    if (auto renewed = RenewLegacyJwt(app, token, now_s)) {
+      st.route_token = *renewed;
+      st.claims = app.jwt.Verify(*renewed, now_s);
+      st.refreshed = std::move(*renewed);
+      return st;
+    }
+  }
   if (!claims || !HasUsableId(*claims)) {
     // A bad header token hides the query token; a bad query token is still seen (and then
     // fails to decode in the route).

@@ -168,6 +168,12 @@ bool Daemon::OpenKeysAndStore() {
     spdlog::error("{}", manifest_top.status().message());
     return false;
   }
+  auto legacy = LoadLegacyJwt(o_);
+  if (!legacy.ok()) {
+    spdlog::error("{}", legacy.status().message());
+    return false;
+  }
+  p_->legacy = std::move(legacy).value();
   p_->keys = std::move(keys).value();
   p_->manifest_top = std::move(manifest_top).value();
   std::string instance_name;
@@ -257,6 +263,11 @@ void Daemon::BuildRoutes() {
   p.bulkheads = std::make_unique<plugins::Bulkheads>(
       plugins::Bulkheads::Limits{o_.plugin_max_inflight, o_.plugin_max_waiting});
   p.jwt = std::make_unique<identity::JwtCodec>(KeyString(p.keys.jwt_key));
+  if (!p.legacy.secret.empty()) {
+    p.legacy_jwt = std::make_unique<identity::JwtCodec>(p.legacy.secret);
+    spdlog::info("accepting the reference server's JWTs for users in the store{}",
+                 p.legacy.until_ms ? " until " + o_.legacy_jwt_until : std::string());
+  }
   p.oauth = std::make_unique<identity::OAuthClient>(*p.http_client, &WallClockMs);
   identity::RingCentralClient::Options rco;
   rco.server = o_.ringcentral_server;
@@ -287,7 +298,9 @@ void Daemon::BuildRoutes() {
                                 .admin_locks = {},
                                 .metrics = &p.metrics,
                                 .bulkheads = p.bulkheads.get(),
-                                .unsaved_links = &p.unsaved_links});
+                                .unsaved_links = &p.unsaved_links,
+                                .legacy_jwt = p.legacy_jwt.get(),
+                                .legacy_jwt_until_ms = p.legacy.until_ms});
   contract::RegisterRoutes(p.router, *p.app);
   for (const std::string& bad : contract::ApplyBodyLimits(p.router))
     spdlog::error("body limit for {}: no such route", bad);

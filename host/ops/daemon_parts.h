@@ -79,6 +79,8 @@ struct Daemon::Parts {
   std::unique_ptr<plugins::PluginManager> manager;
 
   std::unique_ptr<identity::JwtCodec> jwt;
+  LegacyJwt legacy;                                // the reference server's JWT secret, if given
+  std::unique_ptr<identity::JwtCodec> legacy_jwt;  // null without it
   std::unique_ptr<identity::OAuthClient> oauth;
   std::unique_ptr<identity::RingCentralClient> ringcentral;
   std::unique_ptr<contract::DeveloperPortal> portal;

@@ -8,6 +8,7 @@
 
 #include "crmhost/encoding.h"
 #include "crmhost/private_files.h"
+#include "crmhost/sdk/time.hpp"
 #include "version.h"
 
 namespace crmhost::ops {
@@ -86,6 +87,30 @@ Result<std::string> LoadStorePassword(const Options& o) {
   if (password.empty())
     return Status::InvalidArgument("--store-password-file " + path + " is empty");
   return password;
+}
+
+Result<LegacyJwt> LoadLegacyJwt(const Options& o) {
+  LegacyJwt legacy;
+  if (!o.legacy_jwt_until.empty()) {
+    auto until = sdk::time::parse_iso8601(o.legacy_jwt_until);
+    if (!until)
+      return Status::InvalidArgument("--legacy-jwt-until " + o.legacy_jwt_until +
+                                     " is not an ISO 8601 date or time (2027-06-30T00:00:00Z)");
+    legacy.until_ms = *until;
+  }
+  if (o.legacy_jwt_secret_file.empty()) return legacy;
+  if (auto problem = PrivateFileProblem(o.legacy_jwt_secret_file))
+    spdlog::warn("legacy JWT secret file {} is {}", o.legacy_jwt_secret_file, *problem);
+  auto text = ReadSmallFile(o.legacy_jwt_secret_file);
+  if (!text.ok())
+    return Status::InvalidArgument("--legacy-jwt-secret-file: " + text.status().message());
+  legacy.secret = std::move(text).value();
+  if (auto nl = legacy.secret.find_first_of("\r\n"); nl != std::string::npos)
+    legacy.secret.resize(nl);
+  if (legacy.secret.empty())
+    return Status::InvalidArgument("--legacy-jwt-secret-file " + o.legacy_jwt_secret_file +
+                                   " is empty");
+  return legacy;
 }
 
 Result<boost::json::object> LoadManifestTop(const std::string& path) {

@@ -28,6 +28,15 @@ Result<DaemonKeys> LoadKeys(const Options& options);
 // certificate authentication). Warns when the file is readable by others.
 Result<std::string> LoadStorePassword(const Options& options);
 
+// The reference server's JWT secret (--legacy-jwt-secret-file: the file's first line, as its
+// APP_SERVER_SECRET_KEY was) and the end of legacy tokens (--legacy-jwt-until, epoch ms; 0: no
+// end). Empty secret when not configured.
+struct LegacyJwt {
+  std::string secret;
+  int64_t until_ms = 0;
+};
+Result<LegacyJwt> LoadLegacyJwt(const Options& options);
+
 // The manifest's top level (docs/API.md, GET /crmManifest): built-in defaults, overridden by
 // the --manifest-file document's keys other than "platforms" (those come from the plugins).
 Result<boost::json::object> LoadManifestTop(const std::string& path);

@@ -73,6 +73,11 @@ void Metrics::CountTokenRefresh(std::string_view platform, std::string_view resu
   ++token_refreshes_[Label("platform", platform) + "," + Label("result", result)];
 }
 
+void Metrics::CountLegacyJwt(std::string_view result) {
+  std::lock_guard lock(mu_);
+  ++legacy_jwts_[Label("result", result)];
+}
+
 void Metrics::Render(std::string& out) const {
   auto counter = [&](std::string_view name, std::string_view help,
                      const std::map<std::string, uint64_t>& series) {
@@ -118,6 +123,10 @@ void Metrics::Render(std::string& out) const {
   counter("crmhost_token_refreshes_total",
           "OAuth access-token refreshes, by platform and result (ok, revoked, failed).",
           token_refreshes_);
+  counter("crmhost_legacy_jwts_total",
+          "JWTs signed by the reference server that clients sent, by result (renewed, "
+          "unknown_user, expired).",
+          legacy_jwts_);
 }
 
 void Metrics::RenderGauge(std::string& out, std::string_view name, std::string_view help,

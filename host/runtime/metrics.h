@@ -24,6 +24,9 @@ class Metrics {
   void ObserveCrmCall(std::string_view plugin, int status, double seconds);
   // `result`: "ok", "revoked" or "failed".
   void CountTokenRefresh(std::string_view platform, std::string_view result);
+  // A JWT signed by the reference server (issue 20's switch): `result` "renewed" (accepted and
+  // exchanged for one of ours), "unknown_user", "expired" (past --legacy-jwt-until).
+  void CountLegacyJwt(std::string_view result);
 
   // Appends every series collected so far.
   void Render(std::string& out) const;
@@ -58,6 +61,7 @@ class Metrics {
   std::map<std::string, uint64_t> crm_calls_;         // guarded by mu_
   std::map<std::string, Histogram> crm_seconds_;      // guarded by mu_
   std::map<std::string, uint64_t> token_refreshes_;   // guarded by mu_
+  std::map<std::string, uint64_t> legacy_jwts_;       // guarded by mu_
 };
 
 }  // namespace crmhost

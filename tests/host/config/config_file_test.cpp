@@ -29,6 +29,8 @@ server_url = "https://crm.example.com"
 workers = 64
 idle_spin_us = 0
 no_sync = true
+legacy_jwt_secret_file = "/etc/crmhost/reference.secret"
+legacy_jwt_until = "2027-06-30"
 admin_extension_ids = ["101", "102"]
 
 [ops]
@@ -78,6 +80,8 @@ retries = 3
   CHECK(o.workers == 64);
   CHECK(o.idle_spin_us == 0);  // the default is 500
   CHECK(o.no_sync);
+  CHECK(o.legacy_jwt_secret_file == "/etc/crmhost/reference.secret");
+  CHECK(o.legacy_jwt_until == "2027-06-30");
   CHECK(o.admin_extension_ids == std::vector<std::string>{"101", "102"});
   CHECK_FALSE(o.ops_enabled);
   CHECK(o.plugin_watch == "poll");
