@@ -12,6 +12,7 @@ packages=(
   libboost-context1.81-dev  # the stack switch under the fibers plugin operations run on
   librocksdb-dev            # the store
   libpq-dev                 # the PostgreSQL store (several instances on one database)
+  libsqlite3-dev            # crmhostctl import-reference reads a reference server's SQLite database
   libssl-dev openssl        # AES-GCM, HMAC, TLS; `openssl` makes test certificates
   libspdlog-dev libfmt-dev  # logging
   libcli11-dev              # command line
@@ -40,6 +41,7 @@ if [ "${1:-}" = "--for-tests" ]; then
     curl                        # the out-of-tree plugin test and benchmarks
     clang-14 libclang-rt-14-dev # libFuzzer targets (scripts/fuzz.sh, tests/fuzz/)
     postgresql-15               # a real PostgreSQL the store tests start in a temp dir
+    sqlite3                     # bench/import_reference.sh generates a reference database
   )
 fi
 

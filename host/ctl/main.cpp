@@ -29,6 +29,9 @@
 #include <sstream>
 
 #include "config/config_file.h"
+#ifdef CRMHOST_WITH_IMPORTER
+#include "ctl/import_command.h"
+#endif
 #include "config/options.h"
 #include "ctl/ops_client.h"
 #include "version.h"
@@ -157,6 +160,9 @@ struct Command {
   CLI::App* del = nullptr;
   CLI::App* backup = nullptr;
   CLI::App* restore = nullptr;
+#ifdef CRMHOST_WITH_IMPORTER
+  crmhost::ctl::ImportCommand import;
+#endif
 };
 
 void AddPluginsCommand(CLI::App& app, Command& cmd) {
@@ -207,6 +213,9 @@ void DefineCommandLine(CLI::App& app, Command& cmd) {
   AddCheckConfigCommand(app, cmd);
   AddUsersCommand(app, cmd);
   AddStoreCommands(app, cmd);
+#ifdef CRMHOST_WITH_IMPORTER
+  crmhost::ctl::AddImportCommand(app, cmd.import);
+#endif
 }
 
 // Runs crmhostd's own option parser, so the file is judged exactly as the daemon would judge it.
@@ -337,6 +346,9 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (cmd.restore->parsed()) return Restore(cmd.from, cmd.data_dir);
+#ifdef CRMHOST_WITH_IMPORTER
+  if (cmd.import.app->parsed()) return crmhost::ctl::RunImport(cmd.import);
+#endif
   if (cmd.check->parsed()) return CheckConfig(cmd.config);
   if (cmd.status->parsed() && !PrintReadiness(cmd.ops)) return 1;
 

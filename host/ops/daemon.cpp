@@ -154,6 +154,15 @@ bool Daemon::OpenKeysAndStore() {
     spdlog::error("cannot create data dir {}: {}", o_.data_dir, ec.message());
     return false;
   }
+  // crmhostctl import-reference stopped in the middle: serving now would know some users and
+  // not others. Running it again completes the import and removes the file.
+  if (fs::exists(fs::path(o_.data_dir) / "import-reference.incomplete", ec)) {
+    spdlog::error(
+        "an import from the reference server into {} stopped in the middle: run "
+        "crmhostctl import-reference again (it is safe to repeat), then start crmhostd",
+        o_.data_dir);
+    return false;
+  }
   if (Status s = MakeDirectoryPrivate(o_.data_dir); !s.ok()) {
     // A data dir someone else owns could be opened to them again at any time: refuse it.
     if (s.code() == Status::Code::kPermissionDenied) {

@@ -58,9 +58,9 @@ Result<DaemonKeys> LoadKeys(const Options& o) {
   auto master = LoadOrCreateKey(o.secret_key_file);
   if (!master.ok()) return master.status();
   DaemonKeys keys;
-  keys.store_key = store::DeriveKey(master.value(), "crmhost store v1");
-  keys.jwt_key = store::DeriveKey(master.value(), "crmhost jwt v1");
-  keys.hash_key = HexEncode(KeyString(store::DeriveKey(master.value(), "crmhost hash v1")));
+  keys.store_key = store::DeriveKey(master.value(), store::kStoreKeyPurpose);
+  keys.jwt_key = store::DeriveKey(master.value(), store::kJwtKeyPurpose);
+  keys.hash_key = HexEncode(KeyString(store::DeriveKey(master.value(), store::kHashKeyPurpose)));
   if (!o.hash_key_file.empty()) {
     auto hash_key = LoadHashKey(o.hash_key_file);
     if (!hash_key.ok()) return hash_key.status();

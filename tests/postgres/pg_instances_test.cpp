@@ -188,6 +188,10 @@ TEST_CASE("two instances: a conversation's messages posted to both make one CRM 
     INFO(r.status << " " << r.body << " " << r.error);
     CHECK(Successful(r));
   }
+  // Should it fail: how many creates the CRM saw, and which instance answered what.
+  INFO("POST /api/messages: " << h.crm.server().count("POST", "/api/messages"));
+  for (size_t i = 0; i < results.size(); ++i)
+    UNSCOPED_INFO((i % 2 ? "A " : "B ") << results[i].body);
   CHECK(h.crm.message_log_count() == 1);
 }
 

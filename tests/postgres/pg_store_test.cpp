@@ -129,6 +129,13 @@ TEST_CASE("postgres store: a wrong key, a password in the URL and a newer schema
   CHECK(denied.status().message().find("password authentication failed") != std::string::npos);
   CHECK(denied.status().message().find("not-the-password") == std::string::npos);
 
+  // A URL libpq cannot read: its reason would quote the password; ours does not.
+  auto unreadable = PgOptions(url);
+  unreadable.url = "postgres://crmhost:50%zzsecret@127.0.0.1:1/x";
+  auto unparsed = Store::Open(unreadable);
+  REQUIRE_FALSE(unparsed.ok());
+  CHECK(unparsed.status().message().find("zzsecret") == std::string::npos);
+
   pg.Query(url, "UPDATE crmhost_schema SET version = 99");
   auto newer = Store::Open(PgOptions(url));
   REQUIRE_FALSE(newer.ok());
@@ -341,6 +348,59 @@ TEST_CASE("postgres store: concurrent UpdateUser on two instances loses no chang
   REQUIRE(untouched.ok());
   CHECK_FALSE(untouched.value());
   CHECK_FALSE(a->GetUser("nobody").value());
+}
+
+TEST_CASE("postgres store: a delete waits for an update in progress, a timeout is not an outage",
+          "[pg-store]") {
+  auto pg = PgTestServer::Find().value();
+  const std::string url = pg.NewDatabase();
+  auto a = OpenPg(url, "instance-A");
+  auto o = PgOptions(url, "instance-B");
+  o.statement_timeout_ms = 300;
+  auto b = std::move(Store::Open(o)).value();
+  UserRecord u;
+  u.id = "u1";
+  REQUIRE(a->PutUser(u).ok());
+
+  // A holds u1's lock for 1.5 s (its change runs inside the transaction, between the read and
+  // the write); B's delete waits, then removes what A wrote: the user does not come back.
+  std::atomic<bool> a_read{false};
+  std::thread slow([&] {
+    auto r = a->UpdateUser("u1", [&](UserRecord& rec, bool exists) {
+      a_read = true;
+      std::this_thread::sleep_for(1500ms);
+      rec.access_token = "from-A";
+      return exists;
+    });
+    CHECK(r.ok());
+  });
+  while (!a_read)
+    std::this_thread::sleep_for(5ms);
+  // Meanwhile B's own update gives up after its 300 ms statement timeout...
+  auto timed_out = b->UpdateUser("u1", [](UserRecord&, bool) { return true; });
+  REQUIRE_FALSE(timed_out.ok());
+  CHECK(timed_out.status().code() == crmhost::Status::Code::kTimeout);
+  // ...which says nothing about the database: B stays ready and goes on serving.
+  CHECK(b->GetHealth().writable);
+  CHECK(b->GetUser("u1").ok());
+  auto c = OpenPg(url, "instance-C");
+  REQUIRE(c->DeleteUser("u1").ok());  // waits for A's transaction
+  slow.join();
+  CHECK_FALSE(c->GetUser("u1").value());
+}
+
+TEST_CASE(
+    "postgres store: a reservation older than any CRM call is abandoned even if its owner lives",
+    "[pg-store]") {
+  auto pg = PgTestServer::Find().value();
+  const std::string url = pg.NewDatabase();
+  auto a = OpenPg(url, "instance-A");
+  auto b = OpenPg(url, "instance-B");
+  REQUIRE(a->ReserveCallLog(Row("s-old", "h"), 1'000'000).value() == Store::Reservation::kReserved);
+  CHECK(b->ReserveCallLog(Row("s-old", "h"), 1'000'000 + 60'000).value() ==
+        Store::Reservation::kExists);
+  CHECK(b->ReserveCallLog(Row("s-old", "h"), 1'000'000 + 11 * 60'000).value() ==
+        Store::Reservation::kReservedAfterCrash);
 }
 
 TEST_CASE("postgres store: a cross-instance lock excludes the other instance until released",

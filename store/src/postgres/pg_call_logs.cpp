@@ -10,6 +10,9 @@ namespace crmhost::store {
 
 namespace {
 
+// Far beyond --outbound-timeout-ms (30 s by default) times the CRM calls one POST /callLog makes.
+constexpr int64_t kPendingAtMostMs = 10 * 60 * 1000;
+
 std::string SessionUpper(std::string_view prefix) {
   std::string s(prefix);
   while (!s.empty() && uint8_t(s.back()) == 0xFF)
@@ -89,7 +92,12 @@ Result<Store::Reservation> PgStore::ReserveCallLog(CallLogRow row, int64_t now_m
             alive_ids.emplace(reads[1].bytes(i, 0));
           std::vector<CallLogRow> live, abandoned;
           for (auto& r : rows.value()) {
-            const bool alive = r.state == CallLogRow::State::kDone || alive_ids.contains(r.owner);
+            // A reservation older than any CRM call can take is abandoned even if its owner
+            // lives: its release was lost (a failed round trip), and the call must not stay
+            // unloggable until that instance restarts.
+            const bool stale = now_ms - r.updated_at_ms > kPendingAtMostMs;
+            const bool alive =
+                r.state == CallLogRow::State::kDone || (alive_ids.contains(r.owner) && !stale);
             (alive ? live : abandoned).push_back(std::move(r));
           }
           if (MatchCallLog(live, row.identity)) {

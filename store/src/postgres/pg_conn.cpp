@@ -63,13 +63,13 @@ Status PgError(std::string_view what, PGconn* c, const PGresult* r) {
   std::string msg = std::string(what) + ": ";
   msg += OneLine(r ? PQresultErrorMessage(r) : PQerrorMessage(c));
   if (PQstatus(c) == CONNECTION_BAD) return Status::Unavailable(msg);
-  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-  // Class 57 (operator intervention: the server shutting down), 08 (connection exception).
-  if (state &&
-      (std::string_view(state).starts_with("57") || std::string_view(state).starts_with("08")))
-    return Status::Unavailable(msg);
-  // 55P03 lock_not_available, 57014 query_canceled (a statement or lock timeout).
-  if (state && std::string_view(state) == "55P03") return Status::Timeout(msg);
+  const std::string_view state =
+      r && PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "";
+  // 55P03 lock_not_available, 57014 query_canceled (a statement or lock timeout): the
+  // connection is fine, the statement took too long.
+  if (state == "55P03" || state == "57014") return Status::Timeout(msg);
+  // The rest of class 57 (operator intervention: the server shutting down), 08 (connection).
+  if (state.starts_with("57") || state.starts_with("08")) return Status::Unavailable(msg);
   return Status::IOError(msg);
 }
 
@@ -185,9 +185,11 @@ Result<std::vector<PgResult>> PgConn::Pipeline(std::string_view what,
 
 bool PgConn::Healthy() {
   if (PQstatus(c_) != CONNECTION_OK) return false;
-  pollfd p{PQsocket(c_), POLLIN, 0};
-  if (poll(&p, 1, 0) > 0) {
-    // Something arrived while idle: a notice, or the server going away.
+  // Something arrived while idle: a notice, or the server going away, which sends a FATAL
+  // message and then closes: read until nothing more is waiting, so the close is seen too.
+  for (int i = 0; i < 4 && PQstatus(c_) == CONNECTION_OK; ++i) {
+    pollfd p{PQsocket(c_), POLLIN, 0};
+    if (poll(&p, 1, 0) <= 0) break;
     if (!PQconsumeInput(c_)) return false;
   }
   return PQstatus(c_) == CONNECTION_OK && PQtransactionStatus(c_) == PQTRANS_IDLE;

@@ -71,9 +71,9 @@ Status PgPool::RunHolding(HoldingJob job) {
   return answer->status;
 }
 
-void PgPool::NoteFailure(const Status& s) {
+void PgPool::NoteFailure(const Status& s, bool connection_lost) {
   failures_++;
-  if (s.code() != Status::Code::kUnavailable) return;
+  if (!connection_lost) return;  // a timeout or a refused statement: the database is there
   std::lock_guard lock(mu_);
   last_error_ = s.message();
   connected_ = false;
@@ -122,12 +122,23 @@ void PgPool::Loop() {
     }
     in_use_++;
     Status s = Ensure(conn, made_before);
+    bool lost = !s.ok();
     if (s.ok()) {
       auto answer = job.answer;
-      s = job.fn(*conn, [answer](Status early) { answer->Give(std::move(early)); });
-      if (!s.ok() && !conn->Healthy()) conn.reset();  // remade for the next job
+      try {
+        s = job.fn(*conn, [answer](Status early) { answer->Give(std::move(early)); });
+      } catch (const std::exception& e) {
+        // Nothing may escape a database thread; the connection's state is unknown now.
+        s = Status::Internal(std::string("store: ") + e.what());
+        conn.reset();
+      }
+      if (!s.ok() && conn && (options_.drop_after_failure || !conn->Healthy())) {
+        lost = !conn->Healthy();
+        conn.reset();  // remade for the next job
+      }
+      if (s.ok() && !connected_.exchange(true)) recoveries_++;
     }
-    if (!s.ok()) NoteFailure(s);
+    if (!s.ok()) NoteFailure(s, lost);
     in_use_--;
     job.answer->Give(std::move(s));
   }

@@ -34,6 +34,9 @@ class PgPool {
     PgConnectInfo info;
     int size = 8;
     std::string setup_sql;  // run on every new connection (timeouts, application name)
+    // Drop the connection after any failed job, not only a broken one: for the lock pools, where
+    // a failed unlock on a live connection would otherwise leave the lock held by it for good.
+    bool drop_after_failure = false;
   };
   // Answers the caller before the job ends (a lock taken, held until the job returns).
   using Respond = std::function<void(Status)>;
@@ -70,7 +73,7 @@ class PgPool {
   };
   void Loop();
   Status Ensure(std::unique_ptr<PgConn>& conn, bool& made_before);
-  void NoteFailure(const Status& s);
+  void NoteFailure(const Status& s, bool connection_lost);
 
   const Options options_;
   mutable std::mutex mu_;

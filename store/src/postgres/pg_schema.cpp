@@ -126,11 +126,10 @@ Result<PgConnectInfo> PgStore::ConnectInfo(const Options& o) {
   char* err = nullptr;
   PQconninfoOption* opts = PQconninfoParse(o.url.c_str(), &err);
   if (!opts) {
-    std::string why = err ? err : "not a connection URL";
+    // libpq's reason quotes the piece it could not read, which may be a password.
     PQfreemem(err);
-    while (!why.empty() && why.back() == '\n')
-      why.pop_back();
-    return Status::InvalidArgument("store URL: " + why);
+    return Status::InvalidArgument(
+        "the store URL is not a valid postgres://user@host:port/database URL");
   }
   bool has_password = false;
   for (PQconninfoOption* p = opts; p->keyword; ++p)
@@ -160,22 +159,41 @@ Result<PgConnectInfo> PgStore::ConnectInfo(const Options& o) {
   return info;
 }
 
+namespace {
+// The server notices a client that vanished (a host powered off, a cut network) only through its
+// own keepalives: the operating system's default waits two hours, during which that client's
+// locks stay held. Any user may set these for its session.
+constexpr const char* kServerKeepalives =
+    "SET tcp_keepalives_idle = 20; SET tcp_keepalives_interval = 5; "
+    "SET tcp_keepalives_count = 4; ";
+}  // namespace
+
 PgStore::PgStore(const Options& options, PgConnectInfo info)
     : Store(options.instance_id),
       options_(options),
       cipher_(options.key),
       pool_({info, options.pool_size,
-             "SET statement_timeout = " + std::to_string(options.statement_timeout_ms) +
+             kServerKeepalives + std::string("SET statement_timeout = ") +
+                 std::to_string(options.statement_timeout_ms) +
                  "; SET idle_in_transaction_session_timeout = " +
-                 std::to_string(std::max(options.statement_timeout_ms, 1000) * 2)}) {
+                 std::to_string(std::max(options.statement_timeout_ms, 1000) * 2)}),
+      // Its own connection: a heartbeat queued behind a backlog of slow statements would let
+      // this live instance's lease lapse.
+      heartbeat_pool_({info, 1,
+                       kServerKeepalives + std::string("SET statement_timeout = ") +
+                           std::to_string(std::max(1000, options.instance_lease_ms / 3))}) {
   // A lock waits up to lock_timeout, then is held as long as its holder's CRM call runs: no
-  // statement timeout on these connections.
-  const std::string lock_setup =
-      "SET statement_timeout = 0; SET lock_timeout = " + std::to_string(options.lock_timeout_ms);
+  // statement or idle timeout on these connections. A failed unlock drops the connection, which
+  // frees whatever it held.
+  const std::string lock_setup = kServerKeepalives +
+                                 std::string(
+                                     "SET statement_timeout = 0; SET idle_session_timeout = 0; "
+                                     "SET lock_timeout = ") +
+                                 std::to_string(options.lock_timeout_ms);
   for (LockScope scope :
        {LockScope::kTokenRefresh, LockScope::kConversation, LockScope::kAdminConfig})
-    lock_pools_[scope] =
-        std::make_unique<PgPool>(PgPool::Options{info, options.lock_pool_size, lock_setup});
+    lock_pools_[scope] = std::make_unique<PgPool>(
+        PgPool::Options{info, options.lock_pool_size, lock_setup, /*drop_after_failure=*/true});
 }
 
 Result<std::unique_ptr<Store>> PgStore::Open(const Options& options) {

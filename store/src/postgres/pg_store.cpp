@@ -47,7 +47,7 @@ void PgStore::Heartbeat(std::stop_token stop) {
     if (cv.wait_for(lock, stop, every, [] { return false; })) return;
     if (stop.stop_requested()) return;
     lock.unlock();
-    (void)pool_.Run([&](PgConn& c) {
+    (void)heartbeat_pool_.Run([&](PgConn& c) {
       return c
           .Exec("heartbeat",
                 "INSERT INTO crmhost_instances (id, heartbeat_at) VALUES ($1, now()) "
@@ -195,7 +195,16 @@ Result<std::optional<UserRecord>> PgStore::UpdateUser(
 }
 
 Status PgStore::DeleteUser(std::string_view id) {
-  return DeleteRaw(kUsers, id);
+  // Under the user's lock: an UpdateUser that read the record just before must not write it back.
+  return pool_.Run([&](PgConn& c) {
+    return InTransaction(
+        c, "deleting user", kUserLock, id, {},
+        [&](std::vector<PgResult>&, std::vector<PgConn::Statement>& writes) {
+          writes.push_back({"DELETE FROM crmhost_records WHERE family = $1 AND key = $2",
+                            {Text(kUsers), Bytea(id)}});
+          return Status::OK();
+        });
+  });
 }
 
 Status PgStore::ForEachUser(const std::function<bool(const UserRecord&)>& visit) const {

@@ -87,6 +87,7 @@ class PgStore final : public Store {
   const Options options_;
   Cipher cipher_;
   mutable PgPool pool_;
+  PgPool heartbeat_pool_;
   std::map<LockScope, std::unique_ptr<PgPool>> lock_pools_;
   std::atomic<uint64_t> locks_held_{0};
   std::jthread heartbeat_;

@@ -59,6 +59,7 @@ Result<std::optional<UserRecord>> RocksStore::UpdateUser(
 Status RocksStore::DeleteUser(std::string_view id) {
   rocksdb::WriteBatch b;
   b.Delete(impl_->users, id);
+  std::lock_guard lock(impl_->UserLock(id));  // not inside an UpdateUser's read and write
   return impl_->Commit(std::move(b));
 }
 

@@ -24,6 +24,11 @@ using Key256 = std::array<unsigned char, 32>;
 
 // HKDF-SHA256(master, salt = "crmhost", info = purpose) -> 32 bytes.
 Key256 DeriveKey(const Key256& master, std::string_view purpose);
+// The purposes crmhost derives keys for. Every program that opens the store (crmhostd,
+// crmhostctl import-reference) derives the store key with the same one.
+inline constexpr std::string_view kStoreKeyPurpose = "crmhost store v1";
+inline constexpr std::string_view kJwtKeyPurpose = "crmhost jwt v1";
+inline constexpr std::string_view kHashKeyPurpose = "crmhost hash v1";
 
 // Reads a master key file: 64 hex characters (optionally followed by a newline) or exactly 32
 // raw bytes. Refuses anything else.
