@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "config/config_file.h"
+#include "config/options.h"
 #include "crmhost/store/store.h"
 #include "importer/import.h"
 
@@ -24,6 +26,19 @@ Result<std::string> FirstLine(const std::string& path, const char* what) {
     line.pop_back();
   if (line.empty()) return Status::InvalidArgument(std::string(what) + ": " + path + " is empty");
   return line;
+}
+
+// The target as crmhostd would open it: its configuration file first, then the flags given here.
+Result<ImportCommand> Resolve(ImportCommand cmd) {
+  ops::Options o;
+  if (!cmd.config.empty()) {
+    if (Status s = ops::ApplyConfigFile(cmd.config, o); !s.ok()) return s;
+  }
+  if (cmd.data_dir.empty()) cmd.data_dir = o.data_dir;
+  if (cmd.secret_key_file.empty()) cmd.secret_key_file = o.secret_key_file;
+  if (cmd.store_url.empty()) cmd.store_url = o.store_url;
+  if (cmd.store_password_file.empty()) cmd.store_password_file = o.store_password_file;
+  return cmd;
 }
 
 Result<std::unique_ptr<store::Store>> OpenTarget(const ImportCommand& cmd) {
@@ -82,7 +97,10 @@ void AddImportCommand(CLI::App& app, ImportCommand& cmd) {
       ->required();
   cmd.app->add_option("--from-password-file", cmd.from_password_file,
                       "the reference PostgreSQL database's password");
-  cmd.app->add_option("--data-dir", cmd.data_dir, "crmhostd's --data-dir")->capture_default_str();
+  cmd.app->add_option("--config", cmd.config,
+                      "crmhostd's configuration file: its data_dir, secret_key_file and [store]");
+  cmd.app->add_option("--data-dir", cmd.data_dir,
+                      "crmhostd's --data-dir (default: the configuration's, else crmhost-data)");
   cmd.app->add_option("--secret-key-file", cmd.secret_key_file,
                       "crmhostd's master key (default <data-dir>/secret.key; made if absent)");
   cmd.app->add_option("--reference-secret-file", cmd.reference_secret_file,
@@ -93,11 +111,14 @@ void AddImportCommand(CLI::App& app, ImportCommand& cmd) {
   cmd.app->add_flag("--dry-run", cmd.dry_run, "read and count per table; write nothing");
 }
 
-int RunImport(const ImportCommand& cmd) {
+int RunImport(const ImportCommand& given) {
   auto fail = [](const Status& s) {
     std::cerr << "crmhostctl import-reference: " << s.message() << "\n";
     return 1;
   };
+  auto resolved = Resolve(given);
+  if (!resolved.ok()) return fail(resolved.status());
+  const ImportCommand& cmd = resolved.value();
   std::string reference_secret, from_password;
   if (!cmd.reference_secret_file.empty()) {
     auto secret = FirstLine(cmd.reference_secret_file, "--reference-secret-file");

@@ -10,8 +10,9 @@ namespace crmhost::ctl {
 
 struct ImportCommand {
   std::string from;                // sqlite:///abs/path or postgres://...
+  std::string config;              // crmhostd's configuration file: its data dir, key and store
   std::string from_password_file;  // the reference database's password (PostgreSQL)
-  std::string data_dir = "crmhost-data";
+  std::string data_dir;
   std::string secret_key_file;        // default <data-dir>/secret.key
   std::string reference_secret_file;  // the reference's APP_SERVER_SECRET_KEY
   std::string store_url;              // a PostgreSQL store instead of <data-dir>/store

@@ -2,6 +2,8 @@
 // form (UTC), so both sources hand the importer the same strings.
 #include <libpq-fe.h>
 
+#include <set>
+
 #include "importer/reference_source.h"
 
 namespace crmhost::importer {
@@ -27,13 +29,16 @@ class PgSource final : public ReferenceSource {
                  const std::string& order_by,
                  const std::function<bool(const Row&)>& visit) override {
     // timestamptz columns as the ORM writes them in SQLite: "YYYY-MM-DD HH:MM:SS.mmm +00:00".
+    auto dates = DateColumns(table);
+    if (!dates.ok()) return dates.status();
     std::string sql = "SELECT ";
     for (size_t i = 0; i < columns.size(); ++i) {
       const std::string col = "\"" + columns[i] + "\"";
-      sql += (i ? ", " : "") + std::string("CASE WHEN pg_typeof(") + col +
-             ")::text = 'timestamp with time zone' THEN to_char(" + col +
-             " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') || ' +00:00' ELSE " + col +
-             "::text END";
+      sql += i ? ", " : "";
+      sql +=
+          dates->contains(columns[i])
+              ? "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') || ' +00:00'"
+              : col + "::text";
     }
     sql += " FROM \"" + table + "\"";
     if (!order_by.empty()) sql += " ORDER BY " + order_by;
@@ -67,6 +72,21 @@ class PgSource final : public ReferenceSource {
   }
 
  private:
+  // The table's columns of a date-and-time type.
+  Result<std::set<std::string>> DateColumns(const std::string& table) {
+    const char* values[] = {table.c_str()};
+    PGresult* r = PQexecParams(c_,
+                               "SELECT column_name FROM information_schema.columns WHERE "
+                               "table_name = $1 AND data_type LIKE 'timestamp%'",
+                               1, nullptr, values, nullptr, nullptr, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) return Failed(r);
+    std::set<std::string> names;
+    for (int i = 0; i < PQntuples(r); ++i)
+      names.emplace(PQgetvalue(r, i, 0));
+    PQclear(r);
+    return names;
+  }
+
   Status Exec(const std::string& sql) {
     PGresult* r = PQexec(c_, sql.c_str());
     if (PQresultStatus(r) != PGRES_COMMAND_OK) return Failed(r);
