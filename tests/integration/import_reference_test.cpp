@@ -78,8 +78,8 @@ void FillReference(ReferenceDb& db) {
   for (const char* m : {"m1", "m2"})
     db.Insert("messageLogs", {{"id", m},
                               {"platform", "redtail"},
-                              {"conversationId", "conv-1"},
-                              {"conversationLogId", "conv-1-20260102"},
+                              {"conversationId", "c1"},
+                              {"conversationLogId", "c1-20261124"},
                               {"thirdPartyLogId", "8001"},
                               {"userId", "jdoe-redtail"},
                               {"createdAt", ReferenceDb::Date(kT0)},
@@ -158,6 +158,12 @@ TEST_CASE("import-reference: the reference's sessions, call links and settings k
   }
   for (const char* id : {"7001", "7002", "7003"})  // Redtail has the activities the links name
     h.fake.SetActivityDescription(std::stoll(id), "logged by the reference server");
+  // The conversation's activity as the reference's Redtail connector wrote it.
+  h.fake.SetActivityDescription(
+      8001,
+      "<br>Conversation(2 messages)<br>BEGIN<br>------------<br><ul><li>Redtail Contact "
+      "(+14155555678) 03:30 PM<br><b>Hi</b></li><li>jdoe 03:31 PM<br><b>Hello</b></li>"
+      "</ul>------------<br>END<br><br>");
 
   auto [dry_rc, dry] = Run(ImportCommand(h, db_path, "--dry-run"), h.dir / "dry.out");
   INFO(dry);
@@ -204,6 +210,21 @@ TEST_CASE("import-reference: the reference's sessions, call links and settings k
   CHECK(patched.body.find("\"successful\":true") != std::string::npos);
   CHECK(h.fake.server().count("PUT", "/api/public/v1/activities/7003") == 1);
   CHECK(h.fake.server().count("POST", "/api/public/v1/activities") == 0);
+  // A new message of a conversation the reference logged is appended to its CRM activity.
+  const size_t activities = h.fake.activity_count();
+  auto appended =
+      Request(h.port(), "POST", "/messageLog",
+              json::serialize(ConversationBody(
+                  json::array{SmsFrom("+14155555678", "m3", "After the switch", "Inbound"),
+                              SmsFrom("+14155555678", "m2", "Hello", "Outbound"),
+                              SmsFrom("+14155555678", "m1", "Hi", "Inbound")},
+                  "+14155555678", 201, "Redtail Contact", "contact")),
+              {{"Authorization", Bearer(*renewed)}, {"Content-Type", "application/json"}});
+  INFO(appended.body);
+  CHECK(appended.Json().at("logIds") == json::array{"m3"});
+  CHECK(h.fake.activity_count() == activities);
+  CHECK(std::string(h.fake.activity(8001).at("description").as_string()).find("After the switch") !=
+        std::string::npos);
   // The call-down list and the user's settings came along.
   auto calldown = Request(h.port(), "GET", "/calldown", {}, {{"Authorization", Bearer(*renewed)}});
   CHECK(calldown.body.find("cd0123456789abcd") != std::string::npos);
@@ -275,6 +296,8 @@ TEST_CASE("import-reference: an OAuth user is refreshed when due, managed creden
   NoteSecret(kReferenceSecret);
   TestCrmHarness h;
   std::ofstream(h.dir / "reference.secret") << kReferenceSecret << "\n";
+  std::ofstream(h.dir / "hash.key") << kHashKey << "\n";
+  h.extra_args = {"--hash-key-file", h.dir / "hash.key"};
   // Tokens the CRM issued to the reference server: a code exchange made before the switch.
   auto issued =
       Request(h.crm.server().port(), "POST", "/oauth/token",
@@ -312,6 +335,17 @@ TEST_CASE("import-reference: an OAuth user is refreshed when due, managed creden
         {"rcExtensionId", "102"},
         {"fields", json::object{{"team", ReferenceDb::EncryptManaged(kReferenceSecret,
                                                                      FakeTestCrm::kTeam)}}}};
+    // The account's admin row: its id is the account id hashed with the reference's HASH_KEY.
+    db.Insert("adminConfigs",
+              {{"id", Sha256Hex(std::string("3001:") + kHashKey)},
+               {"userSettings", R"({"autoLog":{"value":true,"customizable":false}})"},
+               {"customAdapter", std::nullopt},
+               {"adminAccessToken", std::nullopt},
+               {"adminRefreshToken", std::nullopt},
+               {"adminTokenExpiry", std::nullopt},
+               {"userMappings", R"([{"crmUserId":"u42","rcExtensionId":"102"}])"},
+               {"createdAt", ReferenceDb::Date(now_ms)},
+               {"updatedAt", ReferenceDb::Date(now_ms)}});
     for (auto& [key, data] :
          {std::pair{"managed-auth-org", org}, std::pair{"managed-auth-user:102", user}})
       db.Insert("accountData", {{"rcAccountId", "3001"},
@@ -337,7 +371,7 @@ TEST_CASE("import-reference: an OAuth user is refreshed when due, managed creden
       Run(cmd + " --reference-secret-file " + (h.dir / "reference.secret"), h.dir / "import.out");
   INFO(out);
   REQUIRE(rc == 0);
-  CHECK(out.find("wrote 3 of 3 rows") != std::string::npos);
+  CHECK(out.find("wrote 4 of 4 rows") != std::string::npos);
 
   h.Start();
   const std::string jwt = RedtailHarness().Jwt("u42-testcrm", "testcrm");
@@ -353,6 +387,13 @@ TEST_CASE("import-reference: an OAuth user is refreshed when due, managed creden
   INFO(login.body);
   CHECK(login.status == 200);
   CHECK(login.body.find("jwtToken") != std::string::npos);
+  // The admin's settings and user mappings, found under the same hashed account id.
+  auto admin = h.Get("/admin/settings", jwt, Rc(FakeRingCentral::kAdminToken));
+  INFO(admin.body);
+  CHECK(admin.status == 200);
+  CHECK(admin.Json().at("userMappings") ==
+        json::parse(R"([{"crmUserId":"u42","rcExtensionId":"102"}])"));
+  CHECK(admin.Json().at("userSettings").at("autoLog").at("customizable") == false);
   for (const std::string& secret : {access, refresh, std::string(FakeTestCrm::kApiKey)})
     CHECK_FALSE(AnyFileContains(h.dir / "data", secret));
 }
