@@ -60,7 +60,18 @@ class TableRun {
     ++r_.written;
     return Status::OK();
   }
-  static constexpr const char* kKept = "crmhost holds other content for it (kept, not overwritten)";
+  // A row crmhost may hold already: the same content is unchanged; other content (crmhost has
+  // served since) is kept and reported, never overwritten; an absent row is written.
+  Status Settle(const std::string& id, bool exists, bool same,
+                const std::function<Status()>& write) {
+    if (!exists) return Write(write);
+    if (same) {
+      Unchanged();
+    } else {
+      Skip(id, "crmhost holds other content for it (kept, not overwritten)");
+    }
+    return Status::OK();
+  }
 
  private:
   TableReport& r_;
@@ -127,15 +138,10 @@ Status Users(ReferenceSource& src, store::Store& store, TableRun& run, TableRepo
                    u.updated_at_ms = ReferenceTime(row[13]).value_or(u.created_at_ms);
                    auto existing = store.GetUser(u.id);
                    if (!existing.ok()) return existing.status();
-                   if (existing.value()) {
-                     if (store::EncodeUser(*existing.value()) == store::EncodeUser(u)) {
-                       run.Unchanged();
-                     } else {
-                       run.Skip(u.id, TableRun::kKept);
-                     }
-                     return Status::OK();
-                   }
-                   return run.Write([&] { return store.PutUser(u); });
+                   const auto& held = existing.value();
+                   return run.Settle(u.id, held.has_value(),
+                                     held && store::EncodeUser(*held) == store::EncodeUser(u),
+                                     [&] { return store.PutUser(u); });
                  });
 }
 
@@ -178,15 +184,9 @@ Status CallLogs(ReferenceSource& src, store::Store& store, TableRun& run, TableR
                     found.value()->identity.hashed_extension_id == link.identity.hashed_extension_id
                 ? &*found.value()
                 : nullptr;
-        if (same) {
-          if (store::EncodeCallLog(*same) == store::EncodeCallLog(link)) {
-            run.Unchanged();
-          } else {
-            run.Skip(link.id + " (session " + link.identity.session_id + ")", TableRun::kKept);
-          }
-          return Status::OK();
-        }
-        return run.Write([&] { return store.CompleteCallLog(link, link.updated_at_ms); });
+        return run.Settle(link.id + " (session " + link.identity.session_id + ")", same != nullptr,
+                          same && store::EncodeCallLog(*same) == store::EncodeCallLog(link),
+                          [&] { return store.CompleteCallLog(link, link.updated_at_ms); });
       });
 }
 
@@ -212,26 +212,20 @@ Status MessageLogs(ReferenceSource& src, store::Store& store, TableRun& run, Tab
         const std::string key = store::KeyOf({"m", id});
         auto existing = store.Get(store::Table::kMessageLogs, key);
         if (!existing.ok()) return existing.status();
-        if (existing.value()) {
-          if (*existing.value() == json::value(link)) {
-            run.Unchanged();
-          } else {
-            run.Skip(id, TableRun::kKept);
-          }
-          return Status::OK();
-        }
-        return run.Write([&]() -> Status {
-          if (!Text(row[3]).empty()) {
-            const std::string conversation = store::KeyOf({"c", Text(row[3])});
-            auto first = store.Get(store::Table::kMessageLogs, conversation);
-            if (!first.ok()) return first.status();
-            if (!first.value()) {
-              if (Status s = store.Put(store::Table::kMessageLogs, conversation, link); !s.ok())
-                return s;
-            }
-          }
-          return store.Put(store::Table::kMessageLogs, key, link);
-        });
+        return run.Settle(
+            id, existing.value().has_value(),
+            existing.value() && *existing.value() == json::value(link), [&]() -> Status {
+              if (!Text(row[3]).empty()) {
+                const std::string conversation = store::KeyOf({"c", Text(row[3])});
+                auto first = store.Get(store::Table::kMessageLogs, conversation);
+                if (!first.ok()) return first.status();
+                if (!first.value()) {
+                  if (Status s = store.Put(store::Table::kMessageLogs, conversation, link); !s.ok())
+                    return s;
+                }
+              }
+              return store.Put(store::Table::kMessageLogs, key, link);
+            });
       });
 }
 
@@ -255,15 +249,9 @@ Status AdminConfigs(ReferenceSource& src, store::Store& store, TableRun& run, Ta
                      admin["customAdapter"] = std::move(custom);
                    auto existing = store.Get(store::Table::kAdmin, id);
                    if (!existing.ok()) return existing.status();
-                   if (existing.value()) {
-                     if (*existing.value() == json::value(admin)) {
-                       run.Unchanged();
-                     } else {
-                       run.Skip(id, TableRun::kKept);
-                     }
-                     return Status::OK();
-                   }
-                   return run.Write([&] { return store.Put(store::Table::kAdmin, id, admin); });
+                   return run.Settle(id, existing.value().has_value(),
+                                     existing.value() && *existing.value() == json::value(admin),
+                                     [&] { return store.Put(store::Table::kAdmin, id, admin); });
                  });
 }
 
@@ -305,15 +293,9 @@ Status AccountData(ReferenceSource& src, store::Store& store, TableRun& run, Tab
         const int64_t updated = ReferenceTime(row[4]).value_or(0);
         auto existing = store.GetAccountData(rc, platform, key);
         if (!existing.ok()) return existing.status();
-        if (existing.value()) {
-          if (*existing.value() == data) {
-            run.Unchanged();
-          } else {
-            run.Skip(id, TableRun::kKept);
-          }
-          return Status::OK();
-        }
-        return run.Write([&] { return store.PutAccountData(rc, platform, key, data, updated); });
+        return run.Settle(id, existing.value().has_value(),
+                          existing.value() && *existing.value() == data,
+                          [&] { return store.PutAccountData(rc, platform, key, data, updated); });
       });
 }
 
@@ -341,15 +323,9 @@ Status CallDown(ReferenceSource& src, store::Store& store, TableRun& run, TableR
                    const std::string key = store::KeyOf({user, id});
                    auto existing = store.Get(store::Table::kCallDown, key);
                    if (!existing.ok()) return existing.status();
-                   if (existing.value()) {
-                     if (*existing.value() == json::value(item)) {
-                       run.Unchanged();
-                     } else {
-                       run.Skip(id, TableRun::kKept);
-                     }
-                     return Status::OK();
-                   }
-                   return run.Write([&] { return store.Put(store::Table::kCallDown, key, item); });
+                   return run.Settle(id, existing.value().has_value(),
+                                     existing.value() && *existing.value() == json::value(item),
+                                     [&] { return store.Put(store::Table::kCallDown, key, item); });
                  });
 }
 
@@ -385,15 +361,9 @@ Status Caches(ReferenceSource& src, store::Store& store, TableRun& run, TableRep
                    const std::string key = store::KeyOf({"managed-oauth-account", Text(row[2])});
                    auto existing = store.Get(store::Table::kCache, key);
                    if (!existing.ok()) return existing.status();
-                   if (existing.value()) {
-                     if (*existing.value() == json::value(pending)) {
-                       run.Unchanged();
-                     } else {
-                       run.Skip(id, TableRun::kKept);
-                     }
-                     return Status::OK();
-                   }
-                   return run.Write([&] { return store.Put(store::Table::kCache, key, pending); });
+                   return run.Settle(id, existing.value().has_value(),
+                                     existing.value() && *existing.value() == json::value(pending),
+                                     [&] { return store.Put(store::Table::kCache, key, pending); });
                  });
 }
 

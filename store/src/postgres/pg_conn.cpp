@@ -43,20 +43,22 @@ PgParam Int4(int32_t v) {
   return {BigEndian(uint32_t(v), 4), kInt4Oid};
 }
 
-int64_t PgResult::int8(int row, int col) const {
-  std::string_view b = bytes(row, col);
+namespace {
+// A binary integer column: big-endian, `n` bytes.
+uint64_t FromBigEndian(std::string_view b, size_t n) {
   uint64_t v = 0;
-  for (char c : b.substr(0, 8))
+  for (char c : b.substr(0, n))
     v = (v << 8) | uint8_t(c);
-  return int64_t(v);
+  return v;
+}
+}  // namespace
+
+int64_t PgResult::int8(int row, int col) const {
+  return int64_t(FromBigEndian(bytes(row, col), 8));
 }
 
 int32_t PgResult::int4(int row, int col) const {
-  std::string_view b = bytes(row, col);
-  uint32_t v = 0;
-  for (char c : b.substr(0, 4))
-    v = (v << 8) | uint8_t(c);
-  return int32_t(v);
+  return int32_t(uint32_t(FromBigEndian(bytes(row, col), 4)));
 }
 
 Status PgError(std::string_view what, PGconn* c, const PGresult* r) {
